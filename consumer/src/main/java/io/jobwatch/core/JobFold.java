@@ -1,0 +1,354 @@
+package io.jobwatch.core;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Folds every event of one job into its current row. The result depends only on the set of events:
+ * they are de-duplicated by id and sorted by event time, so any permutation or duplication of a
+ * job's events gives the same row. Stateless and thread-safe.
+ */
+public final class JobFold {
+
+  /** Events of the same instant are taken in lifecycle order, then by id, so ties are stable. */
+  static final Comparator<JobEvent> EVENT_ORDER =
+      Comparator.comparing(JobEvent::time)
+          .thenComparingInt(event -> lifecycleRank(event.change()))
+          .thenComparing(JobEvent::id);
+
+  private JobFold() {}
+
+  /**
+   * The outcome of a fold.
+   *
+   * @param ignoredEventIds events that changed nothing but the history (older attempt, runtime
+   *     status of a job that was not running, lifecycle after a terminal state)
+   * @param stageEvidence stage outcomes the applied events prove, such as a {@code start} error for
+   *     an exit code of 127; empty when the job's service or runner is unknown
+   */
+  public record Result(
+      JobRow row, Set<String> ignoredEventIds, List<StageObservation> stageEvidence) {}
+
+  /** Folds the given events, which must all belong to one job and be at least one. */
+  public static Result fold(List<JobEvent> events) {
+    if (events.isEmpty()) {
+      throw new IllegalArgumentException("a job fold needs at least one event");
+    }
+    Map<String, JobEvent> unique = new LinkedHashMap<>();
+    for (JobEvent event : events) {
+      unique.putIfAbsent(event.id(), event);
+    }
+    List<JobEvent> ordered = new ArrayList<>(unique.values());
+    ordered.sort(EVENT_ORDER);
+    Accumulator job = new Accumulator(ordered.get(0).jobId());
+    for (JobEvent event : ordered) {
+      if (!event.jobId().equals(job.jobId)) {
+        throw new IllegalArgumentException(
+            "event " + event.id() + " is for job " + event.jobId() + ", not " + job.jobId);
+      }
+      job.apply(event);
+    }
+    return job.result();
+  }
+
+  private static int lifecycleRank(JobChange change) {
+    if (change instanceof JobChange.Submitted) {
+      return 0;
+    } else if (change instanceof JobChange.Queued) {
+      return 1;
+    } else if (change instanceof JobChange.Waiting) {
+      return 2;
+    } else if (change instanceof JobChange.Started) {
+      return 3;
+    } else if (change instanceof JobChange.Status) {
+      return 4;
+    } else if (change instanceof JobChange.Finished) {
+      return 5;
+    } else if (change instanceof JobChange.Crashed) {
+      return 6;
+    } else if (change instanceof JobChange.Cancelled) {
+      return 7;
+    } else if (change instanceof JobChange.Requeued) {
+      return 8;
+    }
+    throw new IllegalStateException("unknown job change " + change.getClass().getName());
+  }
+
+  /** Mutable working state of one fold; never escapes {@link #fold}. */
+  private static final class Accumulator {
+    private final String jobId;
+    private final Set<String> ignored = new HashSet<>();
+    private final List<PendingEvidence> evidence = new ArrayList<>();
+    private String service;
+    private String runner;
+    private String monitor;
+    private JobState state;
+    private int attempt = 1;
+    private Integer exitCode;
+    private Blame blame;
+    private String cause;
+    private String details;
+    private boolean fatal;
+    private RuntimeStatus runtime = RuntimeStatus.EMPTY;
+    private String host;
+    private String waitingReason;
+    private String triggerJson;
+    private Map<String, String> labels = Map.of();
+    private List<JobChange.Dependency> dependsOn = List.of();
+    private Instant submittedAt;
+    private Instant startedAt;
+    private Instant finishedAt;
+    private Instant updatedAt;
+
+    private Accumulator(String jobId) {
+      this.jobId = jobId;
+    }
+
+    private void apply(JobEvent event) {
+      updatedAt = event.time();
+      if (service == null && event.service() != null) {
+        service = event.service();
+      }
+      if (!applyChange(event)) {
+        ignored.add(event.id());
+      }
+    }
+
+    private boolean applyChange(JobEvent event) {
+      JobChange change = event.change();
+      if (change instanceof JobChange.Submitted submitted) {
+        return submit(event, submitted);
+      } else if (change instanceof JobChange.Requeued requeued) {
+        return requeue(requeued);
+      } else if (change instanceof JobChange.Cancelled) {
+        return end(event, JobState.CANCELLED);
+      }
+      Integer eventAttempt = change.attemptOrNull();
+      if (eventAttempt != null && eventAttempt != attempt) {
+        return false;
+      }
+      if (change instanceof JobChange.Queued queued) {
+        return queue(event, queued);
+      } else if (change instanceof JobChange.Waiting waiting) {
+        return await(waiting);
+      } else if (change instanceof JobChange.Started started) {
+        return start(event, started);
+      } else if (change instanceof JobChange.Status status) {
+        return report(event, status);
+      } else if (change instanceof JobChange.Finished finished) {
+        return finish(event, finished);
+      } else if (change instanceof JobChange.Crashed crashed) {
+        return crash(event, crashed);
+      }
+      throw new IllegalStateException("unknown job change " + change.getClass().getName());
+    }
+
+    private boolean isOpen() {
+      return state == null || !state.isTerminal();
+    }
+
+    private boolean isPending() {
+      return state == null
+          || state == JobState.SUBMITTED
+          || state == JobState.QUEUED
+          || state == JobState.WAITING;
+    }
+
+    private boolean submit(JobEvent event, JobChange.Submitted submitted) {
+      if (submittedAt != null) {
+        return false;
+      }
+      submittedAt = event.time();
+      runner = runner == null ? submitted.runner() : runner;
+      monitor = monitor == null ? submitted.monitor() : monitor;
+      dependsOn = submitted.dependsOn();
+      triggerJson = submitted.triggerJson();
+      labels = submitted.labels();
+      if (state == null) {
+        state = JobState.SUBMITTED;
+      }
+      return true;
+    }
+
+    private boolean queue(JobEvent event, JobChange.Queued queued) {
+      if (!isPending()) {
+        return false;
+      }
+      state = JobState.QUEUED;
+      waitingReason = null;
+      if (queued.runner() != null) {
+        runner = queued.runner();
+        evidence.add(PendingEvidence.ok(event, runner, "submit"));
+      }
+      return true;
+    }
+
+    private boolean await(JobChange.Waiting waiting) {
+      if (!isPending()) {
+        return false;
+      }
+      state = JobState.WAITING;
+      waitingReason = waiting.reason();
+      return true;
+    }
+
+    private boolean start(JobEvent event, JobChange.Started started) {
+      if (!isOpen() || state == JobState.RUNNING) {
+        return false;
+      }
+      state = JobState.RUNNING;
+      waitingReason = null;
+      startedAt = event.time();
+      runner = started.runner() != null ? started.runner() : runner;
+      host = started.host();
+      monitor = monitor == null ? started.monitor() : monitor;
+      evidence.add(PendingEvidence.ok(event, runner, "start"));
+      return true;
+    }
+
+    private boolean report(JobEvent event, JobChange.Status status) {
+      if (state != JobState.RUNNING) {
+        return false;
+      }
+      runtime = runtime.with(status, event.time());
+      return true;
+    }
+
+    private boolean finish(JobEvent event, JobChange.Finished finished) {
+      if (!end(event, JobState.FAILED)) {
+        return false;
+      }
+      int code = finished.exitCode();
+      exitCode = code;
+      int signal = ExitCodes.killedBySignal(code);
+      if (code == 0) {
+        state = JobState.SUCCEEDED;
+      } else if (ExitCodes.neverStarted(code)) {
+        crashWith(Blame.PLATFORM, "not_started", "exit code " + code + ": the command never ran");
+        evidence.add(
+            PendingEvidence.error(
+                event,
+                runner,
+                "start",
+                "NotStarted",
+                "job " + jobId + " exited " + code + " right after a successful submission"));
+      } else if (signal > 0) {
+        crashWith(Blame.UNKNOWN, "signal_" + signal, "killed by signal " + signal);
+      }
+      return true;
+    }
+
+    private boolean crash(JobEvent event, JobChange.Crashed crashed) {
+      if (!end(event, JobState.CRASHED)) {
+        return false;
+      }
+      crashWith(crashed.blame(), crashed.cause(), crashed.details());
+      fatal = crashed.fatal();
+      return true;
+    }
+
+    private void crashWith(Blame crashBlame, String crashCause, String crashDetails) {
+      state = JobState.CRASHED;
+      blame = crashBlame;
+      cause = crashCause;
+      details = crashDetails;
+    }
+
+    private boolean end(JobEvent event, JobState terminal) {
+      if (!isOpen()) {
+        return false;
+      }
+      state = terminal;
+      finishedAt = event.time();
+      waitingReason = null;
+      return true;
+    }
+
+    private boolean requeue(JobChange.Requeued requeued) {
+      if (requeued.attempt() <= attempt) {
+        return false;
+      }
+      attempt = requeued.attempt();
+      state = JobState.QUEUED;
+      exitCode = null;
+      blame = null;
+      cause = null;
+      details = null;
+      fatal = false;
+      runtime = RuntimeStatus.EMPTY;
+      host = null;
+      waitingReason = null;
+      startedAt = null;
+      finishedAt = null;
+      return true;
+    }
+
+    private Result result() {
+      JobRow row =
+          new JobRow(
+              jobId,
+              service,
+              runner,
+              monitor,
+              state == null ? JobState.SUBMITTED : state,
+              attempt,
+              exitCode,
+              blame,
+              cause,
+              details,
+              fatal,
+              runtime,
+              host,
+              waitingReason,
+              triggerJson,
+              labels,
+              dependsOn,
+              submittedAt,
+              startedAt,
+              finishedAt,
+              updatedAt);
+      List<StageObservation> observations = new ArrayList<>();
+      if (service != null) {
+        for (PendingEvidence pending : evidence) {
+          if (pending.runner != null && !ignored.contains(pending.eventId)) {
+            observations.add(pending.observe(service, jobId));
+          }
+        }
+      }
+      return new Result(row, Set.copyOf(ignored), List.copyOf(observations));
+    }
+  }
+
+  /** Stage evidence whose service may only be known once every event is folded. */
+  private record PendingEvidence(
+      String eventId,
+      Instant time,
+      String runner,
+      String stage,
+      boolean ok,
+      String errorClass,
+      String message) {
+    static PendingEvidence ok(JobEvent event, String runner, String stage) {
+      return new PendingEvidence(event.id(), event.time(), runner, stage, true, null, null);
+    }
+
+    static PendingEvidence error(
+        JobEvent event, String runner, String stage, String errorClass, String message) {
+      return new PendingEvidence(
+          event.id(), event.time(), runner, stage, false, errorClass, message);
+    }
+
+    StageObservation observe(String service, String jobId) {
+      StageKey key = new StageKey(service, runner, stage);
+      return ok
+          ? StageObservation.ok(eventId, time, key)
+          : StageObservation.error(eventId, time, key, errorClass, message, jobId, null);
+    }
+  }
+}

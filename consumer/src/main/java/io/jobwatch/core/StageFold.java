@@ -1,0 +1,190 @@
+package io.jobwatch.core;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Folds stage observations into a stage's health record. Severity is decided from the latest
+ * observations by event time (a bounded window), so reports that arrive late or re-ordered within
+ * the window give the same record. A stage's observations never touch another stage. Stateless and
+ * thread-safe.
+ */
+public final class StageFold {
+
+  private static final Comparator<StageHealth.Mark> MARK_ORDER =
+      Comparator.comparing(StageHealth.Mark::time).thenComparing(StageHealth.Mark::eventId);
+
+  private StageFold() {}
+
+  /**
+   * Applies observations of one stage to its record ({@code current} may be null for a new stage).
+   * Observations already in the window are skipped.
+   */
+  public static StageHealth apply(
+      StageHealth current, StageKey key, List<StageObservation> observations, StagePolicy policy) {
+    List<StageObservation> ordered = new ArrayList<>(observations);
+    ordered.sort(
+        Comparator.comparing(StageObservation::time).thenComparing(StageObservation::eventId));
+    List<StageHealth.Mark> marks = new ArrayList<>(current == null ? List.of() : current.recent());
+    Set<String> seen = new HashSet<>();
+    marks.forEach(mark -> seen.add(mark.eventId()));
+    Counters counters = Counters.of(current);
+    for (StageObservation observation : ordered) {
+      if (!key.equals(observation.key())) {
+        throw new IllegalArgumentException(
+            "observation " + observation.eventId() + " is not for stage " + key);
+      }
+      if (!seen.add(observation.eventId())) {
+        continue;
+      }
+      counters.count(observation);
+      StageHealth.Mark mark = mark(observation, policy.classifier());
+      boolean olderThanWindow =
+          marks.size() >= policy.window() && MARK_ORDER.compare(mark, marks.get(0)) < 0;
+      if (!olderThanWindow) {
+        int at = insertionPoint(marks, mark);
+        marks.add(at, mark);
+        if (marks.size() > policy.window()) {
+          marks.remove(0);
+        }
+      }
+    }
+    Verdict verdict =
+        judge(
+            marks,
+            policy,
+            current == null ? null : current.severity(),
+            current == null ? null : current.since());
+    return new StageHealth(
+        key,
+        verdict.severity,
+        verdict.since,
+        counters.lastErrorClass,
+        counters.lastErrorMessage,
+        counters.lastErrorAt,
+        counters.lastErrorJobId,
+        counters.lastOkAt,
+        verdict.consecutiveErrors,
+        counters.errorCount,
+        counters.okCount,
+        marks);
+  }
+
+  private static StageHealth.Mark mark(StageObservation observation, ErrorClassifier classifier) {
+    if (observation.ok()) {
+      return new StageHealth.Mark(observation.eventId(), observation.time(), Severity.OK, false);
+    }
+    if (observation.explicitSeverity() != null) {
+      return new StageHealth.Mark(
+          observation.eventId(), observation.time(), observation.explicitSeverity(), false);
+    }
+    Severity classified = classifier.classify(observation.errorClass());
+    return new StageHealth.Mark(
+        observation.eventId(), observation.time(), classified, classified == Severity.ERROR);
+  }
+
+  private static int insertionPoint(List<StageHealth.Mark> marks, StageHealth.Mark mark) {
+    int at = marks.size();
+    while (at > 0 && MARK_ORDER.compare(marks.get(at - 1), mark) > 0) {
+      at--;
+    }
+    return at;
+  }
+
+  private record Verdict(Severity severity, Instant since, int consecutiveErrors) {}
+
+  /** Reads the severity off the tail of the window: the latest run of successes or of errors. */
+  private static Verdict judge(
+      List<StageHealth.Mark> marks,
+      StagePolicy policy,
+      Severity previousSeverity,
+      Instant previousSince) {
+    int last = marks.size() - 1;
+    int okRun = 0;
+    while (last - okRun >= 0 && marks.get(last - okRun).ok()) {
+      okRun++;
+    }
+    boolean okRunFillsWindow = okRun == marks.size();
+    if (okRun >= policy.recoveryThreshold()) {
+      if (okRunFillsWindow && previousSeverity == Severity.OK && previousSince != null) {
+        return new Verdict(Severity.OK, previousSince, 0);
+      }
+      Instant recoveredAt = marks.get(last - okRun + policy.recoveryThreshold()).time();
+      return new Verdict(Severity.OK, recoveredAt, 0);
+    }
+    int runEnd = last - okRun;
+    int runStart = runEnd;
+    while (runStart - 1 >= 0 && !marks.get(runStart - 1).ok()) {
+      runStart--;
+    }
+    if (runEnd < 0) {
+      Instant since = previousSince != null ? previousSince : marks.get(0).time();
+      return new Verdict(Severity.OK, since, 0);
+    }
+    Severity severity = Severity.OK;
+    Instant since = null;
+    int inRow = 0;
+    for (int i = runStart; i <= runEnd; i++) {
+      StageHealth.Mark mark = marks.get(i);
+      inRow++;
+      Severity own =
+          mark.thresholded()
+              ? (inRow >= policy.errorThreshold() ? Severity.ERROR : Severity.WARNING)
+              : mark.severity();
+      if (own.compareTo(severity) > 0) {
+        severity = own;
+        since = mark.time();
+      }
+    }
+    if (runStart == 0 && severity == previousSeverity && previousSince != null) {
+      since = previousSince.isBefore(since) ? previousSince : since;
+    }
+    return new Verdict(severity, since, okRun == 0 ? inRow : 0);
+  }
+
+  /** Totals and latest-by-time fields, which do not depend on the order of observations. */
+  private static final class Counters {
+    private String lastErrorClass;
+    private String lastErrorMessage;
+    private Instant lastErrorAt;
+    private String lastErrorJobId;
+    private Instant lastOkAt;
+    private long errorCount;
+    private long okCount;
+
+    static Counters of(StageHealth current) {
+      Counters counters = new Counters();
+      if (current != null) {
+        counters.lastErrorClass = current.lastErrorClass();
+        counters.lastErrorMessage = current.lastErrorMessage();
+        counters.lastErrorAt = current.lastErrorAt();
+        counters.lastErrorJobId = current.lastErrorJobId();
+        counters.lastOkAt = current.lastOkAt();
+        counters.errorCount = current.errorCount();
+        counters.okCount = current.okCount();
+      }
+      return counters;
+    }
+
+    void count(StageObservation observation) {
+      if (observation.ok()) {
+        okCount++;
+        if (lastOkAt == null || observation.time().isAfter(lastOkAt)) {
+          lastOkAt = observation.time();
+        }
+        return;
+      }
+      errorCount++;
+      if (lastErrorAt == null || !observation.time().isBefore(lastErrorAt)) {
+        lastErrorAt = observation.time();
+        lastErrorClass = observation.errorClass();
+        lastErrorMessage = observation.message();
+        lastErrorJobId = observation.jobId();
+      }
+    }
+  }
+}
