@@ -1,0 +1,252 @@
+package io.jobwatch.pipeline;
+
+import io.jobwatch.core.Blame;
+import io.jobwatch.core.Event;
+import io.jobwatch.core.ExitCodes;
+import io.jobwatch.core.JobChange;
+import io.jobwatch.core.JobEvent;
+import io.jobwatch.core.JobFold;
+import io.jobwatch.core.JobRow;
+import io.jobwatch.core.MonitorEvent;
+import io.jobwatch.core.StageEvent;
+import io.jobwatch.core.StageFold;
+import io.jobwatch.core.StageHealth;
+import io.jobwatch.core.StageKey;
+import io.jobwatch.core.StageObservation;
+import io.jobwatch.core.StagePolicy;
+import io.jobwatch.store.DeadLetter;
+import io.jobwatch.store.DeadLettersTable;
+import io.jobwatch.store.EventsTable;
+import io.jobwatch.store.JobsTable;
+import io.jobwatch.store.OffsetsTable;
+import io.jobwatch.store.PartitionAdvance;
+import io.jobwatch.store.StageHealthTable;
+import io.jobwatch.store.StoredEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Applies one batch of decoded records inside one database transaction: de-duplicates by event id,
+ * refolds every touched job from its stored history plus the new events, folds stage health and
+ * monitors, stores the new events, the dead letters and the next offsets. A fixed number of
+ * statements per batch, whatever its size. Thread-safe (holds configuration only).
+ */
+public final class BatchWriter {
+  private final StagePolicy stagePolicy;
+  private final HistoryDecoder historyDecoder;
+  private final MonitorStep monitorStep;
+
+  public BatchWriter(
+      StagePolicy stagePolicy, HistoryDecoder historyDecoder, MonitorStep monitorStep) {
+    this.stagePolicy = stagePolicy;
+    this.historyDecoder = historyDecoder;
+    this.monitorStep = monitorStep;
+  }
+
+  /**
+   * Writes the batch through {@code handle}, which must be inside a transaction the caller commits.
+   *
+   * @throws FencedException when another consumer advanced one of the partitions first
+   */
+  public BatchResult write(
+      Handle handle,
+      String groupId,
+      List<Item> items,
+      List<PartitionAdvance> advances,
+      Instant now) {
+    BatchResult result = new BatchResult();
+    Map<String, Item.Valid> unique = new LinkedHashMap<>();
+    List<DeadLetter> deadLetters = new ArrayList<>();
+    for (Item item : items) {
+      if (item instanceof Item.Invalid invalid) {
+        deadLetters.add(
+            new DeadLetter(
+                invalid.topic(),
+                invalid.partition(),
+                invalid.offset(),
+                invalid.key(),
+                invalid.value(),
+                invalid.reason()));
+        result.count(invalid.topic(), Outcome.DEAD_LETTERED);
+      } else if (item instanceof Item.Valid valid) {
+        if (unique.putIfAbsent(valid.event().id(), valid) != null) {
+          result.count(valid.topic(), Outcome.DUPLICATE);
+        }
+      }
+    }
+
+    Set<String> jobIds = new HashSet<>();
+    for (Item.Valid valid : unique.values()) {
+      if (valid.event() instanceof JobEvent jobEvent) {
+        jobIds.add(jobEvent.jobId());
+      }
+    }
+    EventsTable.Lookup lookup = EventsTable.lookup(handle, jobIds, unique.keySet());
+    List<Item.Valid> fresh = new ArrayList<>();
+    for (Item.Valid valid : unique.values()) {
+      if (lookup.knownEventIds().contains(valid.event().id())) {
+        result.count(valid.topic(), Outcome.DUPLICATE);
+      } else {
+        fresh.add(valid);
+      }
+    }
+
+    JobStep jobs = foldJobs(fresh, lookup.history());
+    List<StageObservation> observations = new ArrayList<>(jobs.evidence);
+    List<MonitorEvent> monitorEvents = new ArrayList<>();
+    for (Item.Valid valid : fresh) {
+      if (valid.event() instanceof StageEvent stageEvent) {
+        observations.add(StageObservation.of(stageEvent));
+      } else if (valid.event() instanceof MonitorEvent monitorEvent) {
+        monitorEvents.add(monitorEvent);
+      }
+    }
+    List<StageHealth> stages = foldStages(handle, observations);
+    int monitors = monitorStep.apply(handle, monitorEvents, jobs.rows, now);
+
+    List<StoredEvent> stored = new ArrayList<>(fresh.size());
+    for (Item.Valid valid : fresh) {
+      Event event = valid.event();
+      Outcome outcome = jobs.ignored.contains(event.id()) ? Outcome.IGNORED : Outcome.APPLIED;
+      result.count(valid.topic(), outcome);
+      if (outcome == Outcome.APPLIED) {
+        result.applied(event.time());
+      }
+      stored.add(store(valid, outcome));
+    }
+
+    JobsTable.upsert(handle, jobs.rows);
+    JobsTable.insertDependencies(handle, jobs.newlySubmitted);
+    JobsTable.countCrashes(handle, jobs.crashes);
+    StageHealthTable.update(handle, stages);
+    EventsTable.insert(handle, stored);
+    DeadLettersTable.insert(handle, deadLetters);
+    if (!OffsetsTable.advance(handle, groupId, advances)) {
+      throw new FencedException(
+          "another consumer of group " + groupId + " advanced " + advances + " first");
+    }
+    result.written(jobs.rows.size(), stages.size(), monitors);
+    return result;
+  }
+
+  private static StoredEvent store(Item.Valid valid, Outcome outcome) {
+    Event event = valid.event();
+    String jobId = event instanceof JobEvent jobEvent ? jobEvent.jobId() : null;
+    return new StoredEvent(
+        event.id(),
+        jobId,
+        subject(event),
+        event.type(),
+        event.time(),
+        valid.source(),
+        outcome.wireName(),
+        valid.topic(),
+        valid.partition(),
+        valid.offset(),
+        valid.envelopeJson());
+  }
+
+  private static String subject(Event event) {
+    if (event instanceof JobEvent jobEvent) {
+      return jobEvent.jobId();
+    } else if (event instanceof StageEvent stageEvent) {
+      StageKey key = stageEvent.key();
+      return key.service() + "/" + key.runner() + "/" + key.stage();
+    } else if (event instanceof MonitorEvent monitorEvent) {
+      return monitorEvent.monitor();
+    }
+    throw new IllegalStateException("unknown event " + event.getClass().getName());
+  }
+
+  /** The jobs part of a batch: folded rows, ignored events, stage evidence and new crashes. */
+  private static final class JobStep {
+    final List<JobRow> rows = new ArrayList<>();
+    final List<JobRow> newlySubmitted = new ArrayList<>();
+    final Set<String> ignored = new HashSet<>();
+    final List<StageObservation> evidence = new ArrayList<>();
+    final Map<List<String>, Long> crashes = new HashMap<>();
+  }
+
+  private JobStep foldJobs(List<Item.Valid> fresh, List<EventsTable.HistoryRow> history) {
+    Map<String, List<JobEvent>> freshByJob = new LinkedHashMap<>();
+    for (Item.Valid valid : fresh) {
+      if (valid.event() instanceof JobEvent jobEvent) {
+        freshByJob.computeIfAbsent(jobEvent.jobId(), id -> new ArrayList<>()).add(jobEvent);
+      }
+    }
+    Map<String, List<JobEvent>> historyByJob = new HashMap<>();
+    for (EventsTable.HistoryRow row : history) {
+      if (historyDecoder.decode(row.envelopeJson()) instanceof JobEvent jobEvent) {
+        historyByJob.computeIfAbsent(row.jobId(), id -> new ArrayList<>()).add(jobEvent);
+      }
+    }
+    JobStep step = new JobStep();
+    for (Map.Entry<String, List<JobEvent>> entry : freshByJob.entrySet()) {
+      List<JobEvent> all = new ArrayList<>(historyByJob.getOrDefault(entry.getKey(), List.of()));
+      all.addAll(entry.getValue());
+      JobFold.Result folded = JobFold.fold(all);
+      step.rows.add(folded.row());
+      Set<String> freshIds = new HashSet<>();
+      for (JobEvent event : entry.getValue()) {
+        freshIds.add(event.id());
+        if (folded.ignoredEventIds().contains(event.id())) {
+          step.ignored.add(event.id());
+        } else {
+          countApplied(step, folded.row(), event);
+        }
+      }
+      for (StageObservation observation : folded.stageEvidence()) {
+        if (freshIds.contains(observation.eventId())) {
+          step.evidence.add(observation);
+        }
+      }
+    }
+    return step;
+  }
+
+  private static void countApplied(JobStep step, JobRow row, JobEvent event) {
+    JobChange change = event.change();
+    if (change instanceof JobChange.Submitted && !row.dependsOn().isEmpty()) {
+      step.newlySubmitted.add(row);
+    }
+    Blame crashBlame = null;
+    if (change instanceof JobChange.Crashed crashed) {
+      crashBlame = crashed.blame();
+    } else if (change instanceof JobChange.Finished finished) {
+      if (ExitCodes.neverStarted(finished.exitCode())) {
+        crashBlame = Blame.PLATFORM;
+      } else if (ExitCodes.killedBySignal(finished.exitCode()) > 0) {
+        crashBlame = Blame.UNKNOWN;
+      }
+    }
+    if (crashBlame != null) {
+      String service = row.service() == null ? "unknown" : row.service();
+      step.crashes.merge(List.of(service, crashBlame.wireName()), 1L, Long::sum);
+    }
+  }
+
+  private List<StageHealth> foldStages(Handle handle, List<StageObservation> observations) {
+    if (observations.isEmpty()) {
+      return List.of();
+    }
+    Map<StageKey, List<StageObservation>> byKey = new LinkedHashMap<>();
+    for (StageObservation observation : observations) {
+      byKey.computeIfAbsent(observation.key(), key -> new ArrayList<>()).add(observation);
+    }
+    Map<StageKey, StageHealth> current = StageHealthTable.lock(handle, List.copyOf(byKey.keySet()));
+    List<StageHealth> folded = new ArrayList<>(byKey.size());
+    for (Map.Entry<StageKey, List<StageObservation>> entry : byKey.entrySet()) {
+      folded.add(
+          StageFold.apply(
+              current.get(entry.getKey()), entry.getKey(), entry.getValue(), stagePolicy));
+    }
+    return folded;
+  }
+}

@@ -1,0 +1,17 @@
+package io.jobwatch.pipeline;
+
+import io.jobwatch.core.JobRow;
+import io.jobwatch.core.MonitorEvent;
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/** Folds a batch's monitor events and monitored runs into the {@code monitors} table. */
+@FunctionalInterface
+public interface MonitorStep {
+  /**
+   * @param jobs every job row the batch wrote; those with a monitor are runs of it
+   * @return how many monitor records were written
+   */
+  int apply(Handle handle, List<MonitorEvent> events, List<JobRow> jobs, Instant now);
+}

@@ -1,0 +1,77 @@
+package io.jobwatch.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.jobwatch.JobwatchException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
+
+/**
+ * The connection pool, Jdbi and schema migrations of one jobwatch process. Thread-safe; close it
+ * once at shutdown.
+ */
+public final class Database implements AutoCloseable {
+  private final HikariDataSource dataSource;
+  private final Jdbi jdbi;
+
+  private Database(HikariDataSource dataSource) {
+    this.dataSource = dataSource;
+    this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
+  }
+
+  /** Opens a pool; it does not fail when the database is away (the consumer waits for it). */
+  public static Database open(DbConfig config) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setJdbcUrl(config.jdbcUrl());
+    hikari.setUsername(config.user());
+    hikari.setPassword(config.password());
+    hikari.setMaximumPoolSize(config.poolSize());
+    hikari.setMinimumIdle(1);
+    hikari.setPoolName("jobwatch");
+    hikari.setConnectionTimeout(5_000);
+    hikari.setValidationTimeout(2_000);
+    hikari.setInitializationFailTimeout(-1);
+    hikari.setAutoCommit(true);
+    hikari.addDataSourceProperty("ApplicationName", "jobwatch");
+    hikari.addDataSourceProperty("tcpKeepAlive", "true");
+    return new Database(new HikariDataSource(hikari));
+  }
+
+  /** Creates or migrates the schema to the latest version (Flyway, versioned migrations). */
+  public int migrate() {
+    try {
+      return Flyway.configure()
+          .dataSource(dataSource)
+          .locations("classpath:db/migration")
+          .load()
+          .migrate()
+          .migrationsExecuted;
+    } catch (RuntimeException e) {
+      throw new JobwatchException("could not migrate the jobwatch schema", e);
+    }
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** True when a connection can be had and answers within two seconds. */
+  public boolean isReachable() {
+    try (var connection = dataSource.getConnection()) {
+      return connection.isValid(2);
+    } catch (java.sql.SQLException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

@@ -1,0 +1,167 @@
+package io.jobwatch.store;
+
+import io.jobwatch.core.Blame;
+import io.jobwatch.core.JobRow;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/** SQL of the {@code jobs} table. Stateless and thread-safe. */
+public final class JobsTable {
+  private static final String UPSERT =
+      """
+      INSERT INTO jobs (job_id, service, runner, monitor, state, attempt, exit_code, blame, cause,
+                        details, fatal, runtime_error, runtime_error_count, runtime_error_details,
+                        runtime_warning, runtime_activity, progress, reusable, host, waiting_reason,
+                        trigger, labels, submitted_at, started_at, finished_at, updated_at, written_at)
+      SELECT job_id, service, runner, monitor, state, attempt, exit_code, blame, cause,
+             details, fatal, runtime_error, runtime_error_count, runtime_error_details::jsonb,
+             runtime_warning, runtime_activity, progress::jsonb, reusable, host, waiting_reason,
+             trigger::jsonb, labels::jsonb, submitted_at::timestamptz, started_at::timestamptz,
+             finished_at::timestamptz, updated_at::timestamptz, now()
+        FROM unnest(:job_id::text[], :service::text[], :runner::text[], :monitor::text[],
+                    :state::text[], :attempt::int[], :exit_code::int[], :blame::text[],
+                    :cause::text[], :details::text[], :fatal::boolean[], :runtime_error::text[],
+                    :runtime_error_count::int[], :runtime_error_details::text[],
+                    :runtime_warning::text[], :runtime_activity::text[], :progress::text[],
+                    :reusable::boolean[], :host::text[], :waiting_reason::text[], :trigger::text[],
+                    :labels::text[], :submitted_at::text[], :started_at::text[],
+                    :finished_at::text[], :updated_at::text[])
+          AS r(job_id, service, runner, monitor, state, attempt, exit_code, blame, cause, details,
+               fatal, runtime_error, runtime_error_count, runtime_error_details, runtime_warning,
+               runtime_activity, progress, reusable, host, waiting_reason, trigger, labels,
+               submitted_at, started_at, finished_at, updated_at)
+      ON CONFLICT (job_id) DO UPDATE SET
+        service = excluded.service, runner = excluded.runner, monitor = excluded.monitor,
+        state = excluded.state, attempt = excluded.attempt, exit_code = excluded.exit_code,
+        blame = excluded.blame, cause = excluded.cause, details = excluded.details,
+        fatal = excluded.fatal, runtime_error = excluded.runtime_error,
+        runtime_error_count = excluded.runtime_error_count,
+        runtime_error_details = excluded.runtime_error_details,
+        runtime_warning = excluded.runtime_warning, runtime_activity = excluded.runtime_activity,
+        progress = excluded.progress, reusable = excluded.reusable, host = excluded.host,
+        waiting_reason = excluded.waiting_reason, trigger = excluded.trigger,
+        labels = excluded.labels, submitted_at = excluded.submitted_at,
+        started_at = excluded.started_at, finished_at = excluded.finished_at,
+        updated_at = excluded.updated_at, written_at = excluded.written_at
+      """;
+
+  private static final String INSERT_DEPENDENCIES =
+      """
+      INSERT INTO job_dependencies (job_id, depends_on, accept)
+      SELECT job_id, depends_on, string_to_array(accept, ',')
+        FROM unnest(:job_id::text[], :depends_on::text[], :accept::text[])
+          AS d(job_id, depends_on, accept)
+      ON CONFLICT (job_id, depends_on) DO NOTHING
+      """;
+
+  private static final String COUNT_CRASHES =
+      """
+      INSERT INTO job_crashes (service, blame, crashes)
+      SELECT service, blame, crashes
+        FROM unnest(:service::text[], :blame::text[], :crashes::bigint[]) AS c(service, blame, crashes)
+      ON CONFLICT (service, blame) DO UPDATE SET crashes = job_crashes.crashes + excluded.crashes
+      """;
+
+  private JobsTable() {}
+
+  /** Writes the rows in one statement; a job's row is always its complete fold. */
+  public static void upsert(Handle handle, List<JobRow> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    int written =
+        handle
+            .createUpdate(UPSERT)
+            .bind("job_id", Columns.text(rows, JobRow::jobId))
+            .bind("service", Columns.text(rows, JobRow::service))
+            .bind("runner", Columns.text(rows, JobRow::runner))
+            .bind("monitor", Columns.text(rows, JobRow::monitor))
+            .bind("state", Columns.text(rows, row -> row.state().wireName()))
+            .bind("attempt", Columns.integer(rows, JobRow::attempt))
+            .bind("exit_code", Columns.integer(rows, JobRow::exitCode))
+            .bind(
+                "blame",
+                Columns.text(rows, row -> row.blame() == null ? null : row.blame().wireName()))
+            .bind("cause", Columns.text(rows, JobRow::cause))
+            .bind("details", Columns.text(rows, JobRow::details))
+            .bind("fatal", Columns.bool(rows, JobRow::fatal))
+            .bind("runtime_error", Columns.text(rows, row -> row.runtime().errorSummary()))
+            .bind("runtime_error_count", Columns.integer(rows, row -> errorCount(row)))
+            .bind(
+                "runtime_error_details",
+                Columns.text(
+                    rows,
+                    row ->
+                        row.runtime().errorDetails().isEmpty()
+                            ? null
+                            : Json.write(row.runtime().errorDetails())))
+            .bind("runtime_warning", Columns.text(rows, row -> row.runtime().warning()))
+            .bind("runtime_activity", Columns.text(rows, row -> row.runtime().activity()))
+            .bind("progress", Columns.text(rows, row -> Json.write(row.runtime().progress())))
+            .bind("reusable", Columns.bool(rows, JobRow::reusable))
+            .bind("host", Columns.text(rows, JobRow::host))
+            .bind("waiting_reason", Columns.text(rows, JobRow::waitingReason))
+            .bind("trigger", Columns.text(rows, JobRow::triggerJson))
+            .bind(
+                "labels",
+                Columns.text(rows, row -> row.labels().isEmpty() ? null : Json.write(row.labels())))
+            .bind("submitted_at", Columns.instant(rows, JobRow::submittedAt))
+            .bind("started_at", Columns.instant(rows, JobRow::startedAt))
+            .bind("finished_at", Columns.instant(rows, JobRow::finishedAt))
+            .bind("updated_at", Columns.instant(rows, JobRow::updatedAt))
+            .execute();
+    Checks.expectRows("upsert jobs", rows.size(), written);
+  }
+
+  private static int errorCount(JobRow row) {
+    return row.runtime().error() == null ? 0 : 1 + row.runtime().additionalErrors();
+  }
+
+  /** Records what newly submitted jobs wait on; the first declaration of an edge stays. */
+  public static void insertDependencies(Handle handle, List<JobRow> submitted) {
+    List<String[]> edges =
+        submitted.stream()
+            .flatMap(
+                row ->
+                    row.dependsOn().stream()
+                        .map(
+                            dependency ->
+                                new String[] {
+                                  row.jobId(),
+                                  dependency.jobId(),
+                                  String.join(
+                                      ",",
+                                      dependency.accept().stream().map(s -> s.wireName()).toList())
+                                }))
+            .toList();
+    if (edges.isEmpty()) {
+      return;
+    }
+    handle
+        .createUpdate(INSERT_DEPENDENCIES)
+        .bind("job_id", Columns.text(edges, edge -> edge[0]))
+        .bind("depends_on", Columns.text(edges, edge -> edge[1]))
+        .bind("accept", Columns.text(edges, edge -> edge[2]))
+        .execute();
+  }
+
+  /** Adds newly applied crashes to the per-(service, blame) totals. */
+  public static void countCrashes(Handle handle, Map<List<String>, Long> crashesByServiceAndBlame) {
+    if (crashesByServiceAndBlame.isEmpty()) {
+      return;
+    }
+    List<Map.Entry<List<String>, Long>> entries = List.copyOf(crashesByServiceAndBlame.entrySet());
+    handle
+        .createUpdate(COUNT_CRASHES)
+        .bind("service", Columns.text(entries, entry -> entry.getKey().get(0)))
+        .bind("blame", Columns.text(entries, entry -> entry.getKey().get(1)))
+        .bind("crashes", Columns.bigint(entries, Map.Entry::getValue))
+        .execute();
+  }
+
+  /** The blame to count a crash under: unknown when none was given. */
+  static String blameName(Blame blame) {
+    return (blame == null ? Blame.UNKNOWN : blame).wireName();
+  }
+}

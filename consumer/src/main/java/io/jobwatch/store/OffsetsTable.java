@@ -1,0 +1,82 @@
+package io.jobwatch.store;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * SQL of the {@code consumer_offsets} table: the next offset per partition, written in the same
+ * transaction as the records it covers. Stateless and thread-safe.
+ */
+public final class OffsetsTable {
+  private static final String LOAD =
+      """
+      SELECT topic, kafka_partition, next_offset FROM consumer_offsets
+       WHERE group_id = :group AND topic = ANY(:topics::text[])
+      """;
+
+  /**
+   * Compare-and-set: a partition advances only from the offset this consumer expects, so a zombie
+   * that lost the partition in a rebalance cannot apply a batch a second time.
+   */
+  private static final String ADVANCE =
+      """
+      WITH input AS (
+        SELECT * FROM unnest(:topic::text[], :kafka_partition::int[], :expected::bigint[],
+                             :next::bigint[]) AS i(topic, kafka_partition, expected, next)),
+      moved AS (
+        UPDATE consumer_offsets o SET next_offset = i.next, updated_at = now()
+          FROM input i
+         WHERE o.group_id = :group AND o.topic = i.topic
+           AND o.kafka_partition = i.kafka_partition AND o.next_offset = i.expected
+        RETURNING o.topic),
+      created AS (
+        INSERT INTO consumer_offsets (group_id, topic, kafka_partition, next_offset)
+        SELECT :group, i.topic, i.kafka_partition, i.next FROM input i WHERE i.expected IS NULL
+        ON CONFLICT (group_id, topic, kafka_partition) DO NOTHING
+        RETURNING topic)
+      SELECT (SELECT count(*) FROM moved) + (SELECT count(*) FROM created)
+      """;
+
+  private OffsetsTable() {}
+
+  /** The stored next offsets of a group for the given topics. */
+  public static Map<TopicPartition, Long> load(Handle handle, String group, List<String> topics) {
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    handle
+        .createQuery(LOAD)
+        .bind("group", group)
+        .bind("topics", topics.toArray(String[]::new))
+        .map(
+            (rs, ctx) ->
+                offsets.put(
+                    new TopicPartition(rs.getString("topic"), rs.getInt("kafka_partition")),
+                    rs.getLong("next_offset")))
+        .list();
+    return offsets;
+  }
+
+  /**
+   * Advances every partition or reports that another consumer moved one first.
+   *
+   * @return true when all partitions moved from their expected offsets
+   */
+  public static boolean advance(Handle handle, String group, List<PartitionAdvance> advances) {
+    if (advances.isEmpty()) {
+      return true;
+    }
+    long moved =
+        handle
+            .createQuery(ADVANCE)
+            .bind("group", group)
+            .bind("topic", Columns.text(advances, PartitionAdvance::topic))
+            .bind("kafka_partition", Columns.integer(advances, PartitionAdvance::partition))
+            .bind("expected", Columns.bigint(advances, PartitionAdvance::expectedNext))
+            .bind("next", Columns.bigint(advances, PartitionAdvance::next))
+            .mapTo(Long.class)
+            .one();
+    return moved == advances.size();
+  }
+}
