@@ -1,0 +1,30 @@
+package io.jobwatch.core;
+
+import java.util.Locale;
+
+/** The health of a monitored script, as reported in tables and metrics. */
+public enum MonitorStatus {
+  /** Declared, never ran, and its first deadline has not passed. */
+  NEW,
+  /** The last run succeeded and the next one is not yet due. */
+  UP,
+  /** The expected run time passed without a success; still within grace. */
+  LATE,
+  /** Past the deadline without a success, or the last finished run failed. */
+  DOWN,
+  /** A run started and has not finished within the declared max runtime. */
+  OVERRUN,
+  /** Paused by an operator: never alerts. */
+  PAUSED,
+  /** Retired: never alerts and disappears from metrics. */
+  RETIRED;
+
+  /** The lower-case name used in tables and metric labels. */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static MonitorStatus fromWireName(String name) {
+    return valueOf(name.toUpperCase(Locale.ROOT));
+  }
+}
