@@ -1,0 +1,155 @@
+package io.jobwatch.config;
+
+import io.jobwatch.JobwatchException;
+import io.jobwatch.core.ErrorClassifier;
+import io.jobwatch.core.StagePolicy;
+import io.jobwatch.store.DbConfig;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Everything a jobwatch process is configured with, read from {@code JOBWATCH_*} environment
+ * variables (README, "Configuration"). {@link #toString()} never shows secrets. Immutable.
+ */
+public record Settings(
+    String kafkaBootstrap,
+    String lifecycleTopic,
+    String errorsTopic,
+    String groupId,
+    DbConfig db,
+    int httpPort,
+    Properties kafkaOverrides,
+    int maxPollRecords,
+    int maxRecordBytes,
+    int maxNestingDepth,
+    StagePolicy stagePolicy,
+    Duration stuckAfter,
+    Duration stateRefresh,
+    int maxLabelValues) {
+
+  private static final String KAFKA_PREFIX = "JOBWATCH_KAFKA_";
+
+  /** Reads the settings from an environment map (normally {@code System.getenv()}). */
+  public static Settings fromEnvironment(Map<String, String> env) {
+    Properties overrides = new Properties();
+    env.forEach(
+        (name, value) -> {
+          if (name.startsWith(KAFKA_PREFIX) && !name.equals("JOBWATCH_KAFKA_BOOTSTRAP")) {
+            String property =
+                name.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+            overrides.setProperty(property, value);
+          }
+        });
+    Set<String> errorClasses = new HashSet<>(ErrorClassifier.DEFAULT_ERROR_CLASSES);
+    String extra = env.get("JOBWATCH_ERROR_CLASSES");
+    if (extra != null && !extra.isBlank()) {
+      for (String errorClass : extra.split(",")) {
+        errorClasses.add(errorClass.strip());
+      }
+    }
+    StagePolicy policy =
+        new StagePolicy(
+            integer(env, "JOBWATCH_STAGE_ERROR_THRESHOLD", StagePolicy.DEFAULT_ERROR_THRESHOLD),
+            integer(
+                env, "JOBWATCH_STAGE_RECOVERY_THRESHOLD", StagePolicy.DEFAULT_RECOVERY_THRESHOLD),
+            StagePolicy.DEFAULT_WINDOW,
+            new ErrorClassifier(errorClasses));
+    return new Settings(
+        env.getOrDefault("JOBWATCH_KAFKA_BOOTSTRAP", "localhost:9092"),
+        env.getOrDefault("JOBWATCH_LIFECYCLE_TOPIC", "jobwatch.lifecycle"),
+        env.getOrDefault("JOBWATCH_ERRORS_TOPIC", "jobwatch.errors"),
+        env.getOrDefault("JOBWATCH_GROUP_ID", "jobwatch"),
+        new DbConfig(
+            env.getOrDefault("JOBWATCH_DB_URL", "jdbc:postgresql://localhost:5432/jobwatch"),
+            env.getOrDefault("JOBWATCH_DB_USER", "jobwatch"),
+            env.getOrDefault("JOBWATCH_DB_PASSWORD", ""),
+            integer(env, "JOBWATCH_DB_POOL_SIZE", 4)),
+        integer(env, "JOBWATCH_HTTP_PORT", 9464),
+        overrides,
+        integer(env, "JOBWATCH_MAX_POLL_RECORDS", 2000),
+        integer(env, "JOBWATCH_MAX_RECORD_BYTES", 1 << 20),
+        integer(env, "JOBWATCH_MAX_NESTING_DEPTH", 32),
+        policy,
+        Duration.parse(env.getOrDefault("JOBWATCH_STUCK_AFTER", "PT10M")),
+        Duration.parse(env.getOrDefault("JOBWATCH_STATE_REFRESH", "PT5S")),
+        integer(env, "JOBWATCH_MAX_LABEL_VALUES", 500));
+  }
+
+  private static int integer(Map<String, String> env, String name, int fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw new JobwatchException(name + " must be a whole number, not '" + value + "'", e);
+    }
+  }
+
+  /** A copy with another bootstrap, database, group and port (tests, demo and benchmark). */
+  public Settings with(String bootstrap, DbConfig database, String group, int port) {
+    return new Settings(
+        bootstrap,
+        lifecycleTopic,
+        errorsTopic,
+        group,
+        database,
+        port,
+        kafkaOverrides,
+        maxPollRecords,
+        maxRecordBytes,
+        maxNestingDepth,
+        stagePolicy,
+        stuckAfter,
+        stateRefresh,
+        maxLabelValues);
+  }
+
+  /** A copy reading other topics. */
+  public Settings withTopics(String lifecycle, String errors) {
+    return new Settings(
+        kafkaBootstrap,
+        lifecycle,
+        errors,
+        groupId,
+        db,
+        httpPort,
+        kafkaOverrides,
+        maxPollRecords,
+        maxRecordBytes,
+        maxNestingDepth,
+        stagePolicy,
+        stuckAfter,
+        stateRefresh,
+        maxLabelValues);
+  }
+
+  @Override
+  public String toString() {
+    return "Settings[kafka="
+        + kafkaBootstrap
+        + ", topics="
+        + lifecycleTopic
+        + ","
+        + errorsTopic
+        + ", group="
+        + groupId
+        + ", db="
+        + db
+        + ", httpPort="
+        + httpPort
+        + ", kafkaOverrides="
+        + overrides()
+        + "]";
+  }
+
+  /** Override names only: their values may be credentials (sasl.jaas.config, passwords). */
+  private Set<String> overrides() {
+    return kafkaOverrides.stringPropertyNames();
+  }
+}

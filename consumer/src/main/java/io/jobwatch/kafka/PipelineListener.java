@@ -1,0 +1,36 @@
+package io.jobwatch.kafka;
+
+import io.jobwatch.pipeline.BatchResult;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+
+/** What the consumer loop reports, for metrics and logs. Implementations must be thread-safe. */
+public interface PipelineListener {
+  /** A batch was committed: its outcomes, its size and how long fold and commit took. */
+  void committed(BatchResult result, int records, Duration writeTime, Duration commitTime);
+
+  /** The consumer's readiness changed (database reachable, partitions consuming). */
+  void readiness(boolean ready);
+
+  /** Lag per assigned partition, in records, after a poll. */
+  void lag(Map<TopicPartition, Long> lagByPartition);
+
+  /** Partitions that are no longer assigned, whose lag must not be exported any more. */
+  void released(java.util.Collection<TopicPartition> partitions);
+
+  PipelineListener NONE =
+      new PipelineListener() {
+        @Override
+        public void committed(BatchResult result, int records, Duration write, Duration commit) {}
+
+        @Override
+        public void readiness(boolean ready) {}
+
+        @Override
+        public void lag(Map<TopicPartition, Long> lagByPartition) {}
+
+        @Override
+        public void released(java.util.Collection<TopicPartition> partitions) {}
+      };
+}

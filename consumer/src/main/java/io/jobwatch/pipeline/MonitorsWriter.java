@@ -1,0 +1,66 @@
+package io.jobwatch.pipeline;
+
+import io.jobwatch.core.JobRow;
+import io.jobwatch.core.JobState;
+import io.jobwatch.core.MonitorEvaluator;
+import io.jobwatch.core.MonitorEvent;
+import io.jobwatch.core.MonitorFold;
+import io.jobwatch.core.MonitorRun;
+import io.jobwatch.core.MonitorState;
+import io.jobwatch.store.MonitorsTable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Folds monitor events and monitored runs (jobs that name a monitor) into the {@code monitors}
+ * table, evaluated at the batch's instant. Stateless and thread-safe.
+ */
+public final class MonitorsWriter implements MonitorStep {
+
+  @Override
+  public int apply(Handle handle, List<MonitorEvent> events, List<JobRow> jobs, Instant now) {
+    Map<String, List<Object>> inputs = new LinkedHashMap<>();
+    for (MonitorEvent event : events) {
+      inputs.computeIfAbsent(event.monitor(), name -> new ArrayList<>()).add(event);
+    }
+    for (JobRow job : jobs) {
+      MonitorRun run = runOf(job);
+      if (job.monitor() != null && run != null) {
+        inputs.computeIfAbsent(job.monitor(), name -> new ArrayList<>()).add(run);
+      }
+    }
+    if (inputs.isEmpty()) {
+      return 0;
+    }
+    Map<String, MonitorState> current = MonitorsTable.lock(handle, List.copyOf(inputs.keySet()));
+    List<MonitorsTable.Evaluated> folded = new ArrayList<>(inputs.size());
+    for (Map.Entry<String, List<Object>> entry : inputs.entrySet()) {
+      MonitorState state = current.get(entry.getKey());
+      for (Object input : entry.getValue()) {
+        state =
+            input instanceof MonitorEvent event
+                ? MonitorFold.apply(state, event)
+                : MonitorFold.observeRun(state, entry.getKey(), (MonitorRun) input);
+      }
+      folded.add(new MonitorsTable.Evaluated(state, MonitorEvaluator.evaluate(state, now), now));
+    }
+    MonitorsTable.update(handle, folded);
+    return folded.size();
+  }
+
+  /** A monitored job as a run: succeeded or not once it ended; cancelled counts as neither. */
+  static MonitorRun runOf(JobRow job) {
+    if (job.startedAt() == null && job.finishedAt() == null) {
+      return null;
+    }
+    Boolean succeeded = null;
+    if (job.state().isTerminal() && job.state() != JobState.CANCELLED && job.finishedAt() != null) {
+      succeeded = job.state() == JobState.SUCCEEDED;
+    }
+    return new MonitorRun(job.startedAt(), job.finishedAt(), succeeded);
+  }
+}

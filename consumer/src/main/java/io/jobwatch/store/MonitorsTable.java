@@ -1,0 +1,226 @@
+package io.jobwatch.store;
+
+import io.jobwatch.core.MonitorChange.Schedule;
+import io.jobwatch.core.MonitorEvaluation;
+import io.jobwatch.core.MonitorState;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * SQL of the {@code monitors} table. Monitor events and monitored runs reach it from every
+ * partition, so a batch locks the records it folds, in name order. Stateless and thread-safe.
+ */
+public final class MonitorsTable {
+  private static final String COLUMNS =
+      """
+      monitor, team, schedule_cron, schedule_timezone, paused, retired_at IS NOT NULL
+        AND (declared_at IS NULL OR declared_at <= retired_at) AS retired,
+      declared_at, paused_changed_at, retired_at, last_start_at, last_success_at, last_failure_at,
+      last_finish_at, last_seen_at,
+      (extract(epoch FROM schedule_every) * 1000)::bigint AS every_ms,
+      (extract(epoch FROM grace) * 1000)::bigint AS grace_ms,
+      (extract(epoch FROM max_runtime) * 1000)::bigint AS max_runtime_ms,
+      (extract(epoch FROM last_run_duration) * 1000)::bigint AS last_run_ms
+      """;
+
+  private static final String ENSURE =
+      """
+      INSERT INTO monitors (monitor)
+      SELECT name FROM unnest(:names::text[]) AS n(name) ORDER BY name
+      ON CONFLICT (monitor) DO NOTHING
+      """;
+
+  private static final String LOCK =
+      "SELECT "
+          + COLUMNS
+          + " FROM monitors WHERE monitor = ANY(:names::text[]) ORDER BY monitor FOR UPDATE";
+
+  private static final String ALL = "SELECT " + COLUMNS + " FROM monitors ORDER BY monitor";
+
+  private static final String UPDATE =
+      """
+      UPDATE monitors m SET
+        team = u.team,
+        schedule_every = (u.every_ms || ' milliseconds')::interval,
+        schedule_cron = u.schedule_cron, schedule_timezone = u.schedule_timezone,
+        grace = (u.grace_ms || ' milliseconds')::interval,
+        max_runtime = (u.max_runtime_ms || ' milliseconds')::interval,
+        declared_at = u.declared_at::timestamptz, paused = u.paused,
+        paused_changed_at = u.paused_changed_at::timestamptz,
+        retired_at = u.retired_at::timestamptz, last_start_at = u.last_start_at::timestamptz,
+        last_success_at = u.last_success_at::timestamptz,
+        last_failure_at = u.last_failure_at::timestamptz,
+        last_finish_at = u.last_finish_at::timestamptz,
+        last_run_duration = (u.last_run_ms || ' milliseconds')::interval,
+        last_seen_at = u.last_seen_at::timestamptz,
+        status = u.status, expected_at = u.expected_at::timestamptz,
+        deadline = u.deadline::timestamptz, evaluated_at = u.evaluated_at::timestamptz,
+        updated_at = now()
+        FROM unnest(:monitor::text[], :team::text[], :every_ms::bigint[], :schedule_cron::text[],
+                    :schedule_timezone::text[], :grace_ms::bigint[], :max_runtime_ms::bigint[],
+                    :declared_at::text[], :paused::boolean[], :paused_changed_at::text[],
+                    :retired_at::text[], :last_start_at::text[], :last_success_at::text[],
+                    :last_failure_at::text[], :last_finish_at::text[], :last_run_ms::bigint[],
+                    :last_seen_at::text[], :status::text[], :expected_at::text[],
+                    :deadline::text[], :evaluated_at::text[])
+          AS u(monitor, team, every_ms, schedule_cron, schedule_timezone, grace_ms,
+               max_runtime_ms, declared_at, paused, paused_changed_at, retired_at, last_start_at,
+               last_success_at, last_failure_at, last_finish_at, last_run_ms, last_seen_at, status,
+               expected_at, deadline, evaluated_at)
+       WHERE m.monitor = u.monitor
+      """;
+
+  private static final String EVALUATE =
+      """
+      UPDATE monitors m SET status = u.status, expected_at = u.expected_at::timestamptz,
+             deadline = u.deadline::timestamptz, evaluated_at = u.evaluated_at::timestamptz
+        FROM unnest(:monitor::text[], :status::text[], :expected_at::text[], :deadline::text[],
+                    :evaluated_at::text[]) AS u(monitor, status, expected_at, deadline, evaluated_at)
+       WHERE m.monitor = u.monitor
+      """;
+
+  private MonitorsTable() {}
+
+  /** A monitor's folded state with its evaluation at some instant (null when undeclared). */
+  public record Evaluated(MonitorState state, MonitorEvaluation evaluation, Instant evaluatedAt) {}
+
+  /** Locks the records of {@code names}, creating missing ones, and returns their states. */
+  public static Map<String, MonitorState> lock(Handle handle, List<String> names) {
+    Map<String, MonitorState> states = new HashMap<>();
+    if (names.isEmpty()) {
+      return states;
+    }
+    String[] sorted = names.stream().sorted().toArray(String[]::new);
+    handle.createUpdate(ENSURE).bind("names", sorted).execute();
+    handle
+        .createQuery(LOCK)
+        .bind("names", sorted)
+        .map((rs, ctx) -> read(rs))
+        .forEach(state -> states.put(state.monitor(), state));
+    return states;
+  }
+
+  /** Every monitor's state. */
+  public static List<MonitorState> all(Handle handle) {
+    return handle.createQuery(ALL).map((rs, ctx) -> read(rs)).list();
+  }
+
+  /** Writes folded states with their evaluation; the records must be locked by this transaction. */
+  public static void update(Handle handle, List<Evaluated> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    int written =
+        handle
+            .createUpdate(UPDATE)
+            .bind("monitor", Columns.text(rows, r -> r.state().monitor()))
+            .bind("team", Columns.text(rows, r -> r.state().team()))
+            .bind("every_ms", Columns.bigint(rows, r -> millis(everyOf(r.state().schedule()))))
+            .bind("schedule_cron", Columns.text(rows, r -> cronOf(r.state().schedule())))
+            .bind("schedule_timezone", Columns.text(rows, r -> zoneOf(r.state().schedule())))
+            .bind("grace_ms", Columns.bigint(rows, r -> millis(r.state().grace())))
+            .bind("max_runtime_ms", Columns.bigint(rows, r -> millis(r.state().maxRuntime())))
+            .bind("declared_at", Columns.instant(rows, r -> r.state().declaredAt()))
+            .bind("paused", Columns.bool(rows, r -> r.state().paused()))
+            .bind("paused_changed_at", Columns.instant(rows, r -> r.state().pausedChangedAt()))
+            .bind("retired_at", Columns.instant(rows, r -> r.state().retiredAt()))
+            .bind("last_start_at", Columns.instant(rows, r -> r.state().lastStartAt()))
+            .bind("last_success_at", Columns.instant(rows, r -> r.state().lastSuccessAt()))
+            .bind("last_failure_at", Columns.instant(rows, r -> r.state().lastFailureAt()))
+            .bind("last_finish_at", Columns.instant(rows, r -> r.state().lastFinishAt()))
+            .bind("last_run_ms", Columns.bigint(rows, r -> millis(r.state().lastRunDuration())))
+            .bind("last_seen_at", Columns.instant(rows, r -> r.state().lastSeenAt()))
+            .bind("status", Columns.text(rows, MonitorsTable::statusOf))
+            .bind(
+                "expected_at",
+                Columns.instant(
+                    rows, r -> r.evaluation() == null ? null : r.evaluation().expectedAt()))
+            .bind(
+                "deadline",
+                Columns.instant(
+                    rows, r -> r.evaluation() == null ? null : r.evaluation().deadline()))
+            .bind("evaluated_at", Columns.instant(rows, Evaluated::evaluatedAt))
+            .execute();
+    Checks.expectRows("update monitors", rows.size(), written);
+  }
+
+  /** Stores fresh evaluations (status, expected time, deadline) for an instant. */
+  public static void storeEvaluations(Handle handle, List<Evaluated> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    handle
+        .createUpdate(EVALUATE)
+        .bind("monitor", Columns.text(rows, r -> r.state().monitor()))
+        .bind("status", Columns.text(rows, MonitorsTable::statusOf))
+        .bind(
+            "expected_at",
+            Columns.instant(rows, r -> r.evaluation() == null ? null : r.evaluation().expectedAt()))
+        .bind(
+            "deadline",
+            Columns.instant(rows, r -> r.evaluation() == null ? null : r.evaluation().deadline()))
+        .bind("evaluated_at", Columns.instant(rows, Evaluated::evaluatedAt))
+        .execute();
+  }
+
+  private static String statusOf(Evaluated row) {
+    return row.evaluation() == null ? null : row.evaluation().status().wireName();
+  }
+
+  private static Duration everyOf(Schedule schedule) {
+    return schedule instanceof Schedule.Every every ? every.every() : null;
+  }
+
+  private static String cronOf(Schedule schedule) {
+    return schedule instanceof Schedule.Cron cron ? cron.expression() : null;
+  }
+
+  private static String zoneOf(Schedule schedule) {
+    return schedule instanceof Schedule.Cron cron ? cron.zone().getId() : null;
+  }
+
+  private static Long millis(Duration duration) {
+    return duration == null ? null : duration.toMillis();
+  }
+
+  private static Duration duration(ResultSet rs, String column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? null : Duration.ofMillis(value);
+  }
+
+  private static MonitorState read(ResultSet rs) throws SQLException {
+    Schedule schedule = null;
+    Duration every = duration(rs, "every_ms");
+    if (every != null) {
+      schedule = new Schedule.Every(every);
+    } else if (rs.getString("schedule_cron") != null) {
+      schedule =
+          new Schedule.Cron(
+              rs.getString("schedule_cron"), ZoneId.of(rs.getString("schedule_timezone")));
+    }
+    return new MonitorState(
+        rs.getString("monitor"),
+        rs.getString("team"),
+        schedule,
+        duration(rs, "grace_ms"),
+        duration(rs, "max_runtime_ms"),
+        StageHealthTable.instant(rs, "declared_at"),
+        rs.getBoolean("paused"),
+        StageHealthTable.instant(rs, "paused_changed_at"),
+        rs.getBoolean("retired"),
+        StageHealthTable.instant(rs, "retired_at"),
+        StageHealthTable.instant(rs, "last_start_at"),
+        StageHealthTable.instant(rs, "last_success_at"),
+        StageHealthTable.instant(rs, "last_failure_at"),
+        StageHealthTable.instant(rs, "last_finish_at"),
+        duration(rs, "last_run_ms"),
+        StageHealthTable.instant(rs, "last_seen_at"));
+  }
+}
