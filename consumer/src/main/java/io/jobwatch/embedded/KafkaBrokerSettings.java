@@ -1,0 +1,58 @@
+package io.jobwatch.embedded;
+
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * The configuration of a single-node KRaft broker (combined broker and controller) sized for tests,
+ * the demo and the benchmark; immutable, thread-safe.
+ */
+record KafkaBrokerSettings(Path logDir, int brokerPort, int controllerPort) {
+
+  static final int NODE_ID = 1;
+  static final String CONTROLLER_LISTENER = "CONTROLLER";
+
+  String bootstrapServers() {
+    return "127.0.0.1:" + brokerPort;
+  }
+
+  Properties toProperties() {
+    Properties props = new Properties();
+    props.put("process.roles", "broker,controller");
+    props.put("node.id", String.valueOf(NODE_ID));
+    // A static quorum of one voter: nothing to reconfigure, and it elects itself at once.
+    props.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+    props.put(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:"
+            + brokerPort
+            + ","
+            + CONTROLLER_LISTENER
+            + "://127.0.0.1:"
+            + controllerPort);
+    props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+    props.put("controller.listener.names", CONTROLLER_LISTENER);
+    props.put("inter.broker.listener.name", "PLAINTEXT");
+    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    props.put("log.dirs", logDir.toAbsolutePath().toString());
+    props.put("num.partitions", "1");
+    props.put("default.replication.factor", "1");
+    props.put("min.insync.replicas", "1");
+    props.put("auto.create.topics.enable", "false");
+    props.put("offsets.topic.replication.factor", "1");
+    // Fewer internal partitions make the first consumer group come up much faster.
+    props.put("offsets.topic.num.partitions", "1");
+    props.put("transaction.state.log.replication.factor", "1");
+    props.put("transaction.state.log.min.isr", "1");
+    props.put("transaction.state.log.num.partitions", "1");
+    props.put("share.coordinator.state.topic.replication.factor", "1");
+    props.put("share.coordinator.state.topic.min.isr", "1");
+    props.put("share.coordinator.state.topic.num.partitions", "1");
+    props.put("group.initial.rebalance.delay.ms", "0");
+    props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
+    props.put("num.network.threads", "2");
+    props.put("num.io.threads", "2");
+    props.put("background.threads", "2");
+    return props;
+  }
+}
