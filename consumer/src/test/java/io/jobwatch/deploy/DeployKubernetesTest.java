@@ -1,0 +1,361 @@
+package io.jobwatch.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.introspect.Annotated;
+import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
+import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Offline checks of deploy/kubernetes: strict model parsing and consistency; not thread-safe. */
+class DeployKubernetesTest {
+
+  private static final Path DIR = DeployFiles.repositoryRoot().resolve("deploy/kubernetes");
+  private static final String KUSTOMIZATION = "kustomization.yaml";
+  private static final int HTTP_PORT = 9464;
+
+  /** The typed model of every built-in kind the manifests use. */
+  private static final Map<String, Class<? extends HasMetadata>> TYPED_KINDS =
+      Map.of(
+          "ConfigMap", ConfigMap.class,
+          "Secret", Secret.class,
+          "Service", Service.class,
+          "Deployment", Deployment.class,
+          "PodDisruptionBudget", PodDisruptionBudget.class);
+
+  /** Prometheus Operator kinds: no model on the class path, so read as generic resources. */
+  private static final Set<String> OPERATOR_KINDS = Set.of("ServiceMonitor", "PrometheusRule");
+
+  /**
+   * fabric8's model classes collect unknown fields in an {@code additionalProperties} map through
+   * {@code @JsonAnySetter}, which would make FAIL_ON_UNKNOWN_PROPERTIES ineffective. Switching the
+   * any-setter off for the typed model makes a misspelt or misplaced field a parse error, as {@code
+   * kubectl apply --validate=strict} would report it.
+   */
+  private static final YAMLMapper STRICT =
+      YAMLMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .annotationIntrospector(
+              new JacksonAnnotationIntrospector() {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                public Boolean hasAnySetter(Annotated annotated) {
+                  if (annotated instanceof AnnotatedMember member
+                      && member.getDeclaringClass() != GenericKubernetesResource.class
+                      && member.getDeclaringClass().getName().startsWith("io.fabric8.")) {
+                    return Boolean.FALSE;
+                  }
+                  return super.hasAnySetter(annotated);
+                }
+              })
+          .build();
+
+  private static List<Path> manifestFiles() throws IOException {
+    try (Stream<Path> files = Files.list(DIR)) {
+      return files
+          .filter(file -> file.getFileName().toString().matches(".+\\.ya?ml"))
+          .filter(file -> !file.getFileName().toString().equals(KUSTOMIZATION))
+          .sorted()
+          .collect(Collectors.toList());
+    }
+  }
+
+  private static List<JsonNode> documents(Path file) throws IOException {
+    List<JsonNode> documents = new ArrayList<>();
+    try (MappingIterator<JsonNode> it =
+        STRICT.readerFor(JsonNode.class).readValues(file.toFile())) {
+      while (it.hasNext()) {
+        JsonNode document = it.next();
+        if (document != null && !document.isNull() && !document.isMissingNode()) {
+          documents.add(document);
+        }
+      }
+    }
+    return documents;
+  }
+
+  private static HasMetadata parse(JsonNode document) throws IOException {
+    String kind = document.path("kind").asText();
+    Class<? extends HasMetadata> type = TYPED_KINDS.get(kind);
+    if (type != null) {
+      return STRICT.treeToValue(document, type);
+    }
+    if (OPERATOR_KINDS.contains(kind)) {
+      return STRICT.treeToValue(document, GenericKubernetesResource.class);
+    }
+    throw new IllegalArgumentException("Unexpected kind '" + kind + "' in deploy/kubernetes");
+  }
+
+  private static List<HasMetadata> allResources() throws IOException {
+    List<HasMetadata> resources = new ArrayList<>();
+    for (Path file : manifestFiles()) {
+      for (JsonNode document : documents(file)) {
+        resources.add(parse(document));
+      }
+    }
+    return resources;
+  }
+
+  private static <T extends HasMetadata> T single(Class<T> type) throws IOException {
+    List<T> found =
+        allResources().stream()
+            .filter(type::isInstance)
+            .map(type::cast)
+            .collect(Collectors.toList());
+    assertThat(found).as("resources of type " + type.getSimpleName()).hasSize(1);
+    return found.get(0);
+  }
+
+  private static GenericKubernetesResource operatorResource(String kind) throws IOException {
+    List<GenericKubernetesResource> found =
+        allResources().stream()
+            .filter(GenericKubernetesResource.class::isInstance)
+            .map(GenericKubernetesResource.class::cast)
+            .filter(resource -> kind.equals(resource.getKind()))
+            .collect(Collectors.toList());
+    assertThat(found).as(kind + " resources").hasSize(1);
+    return found.get(0);
+  }
+
+  @Test
+  @DisplayName("Every manifest parses strictly into the Kubernetes model with its own apiVersion")
+  void everyManifestParsesStrictly() throws IOException {
+    List<HasMetadata> resources = allResources();
+
+    assertThat(resources)
+        .extracting(HasMetadata::getKind)
+        .containsExactlyInAnyOrder(
+            "ConfigMap",
+            "Secret",
+            "Deployment",
+            "Service",
+            "PodDisruptionBudget",
+            "ServiceMonitor",
+            "PrometheusRule");
+    for (HasMetadata resource : resources) {
+      assertThat(resource.getMetadata().getName()).as(resource.getKind() + " name").isNotBlank();
+      assertThat(resource.getMetadata().getNamespace())
+          .as(resource.getKind() + " is namespace-less")
+          .isNull();
+      if (!(resource instanceof GenericKubernetesResource)) {
+        // The model classes' defaults are the group/version their fields belong to.
+        HasMetadata fresh = newInstance(resource.getClass());
+        assertThat(resource.getApiVersion())
+            .as(resource.getKind())
+            .isEqualTo(fresh.getApiVersion());
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("Strict parsing rejects a Deployment with a misspelt field")
+  void strictParsingRejectsUnknownFields() throws IOException {
+    JsonNode document = documents(DeployFiles.testResource("invalid-deployment.yaml")).get(0);
+
+    assertThatThrownBy(() -> parse(document))
+        .isInstanceOf(UnrecognizedPropertyException.class)
+        .hasMessageContaining("livenessProbes");
+  }
+
+  @Test
+  @DisplayName(
+      "The Deployment runs 3 non-root replicas with liveness on /healthz and readiness on /readyz")
+  void deploymentProbesAndSecurity() throws IOException {
+    Deployment deployment = single(Deployment.class);
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+    Container container = pod.getContainers().get(0);
+
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(pod.getContainers()).hasSize(1);
+    assertProbe(container.getLivenessProbe().getHttpGet(), "/healthz");
+    assertProbe(container.getReadinessProbe().getHttpGet(), "/readyz");
+    assertThat(container.getPorts())
+        .anySatisfy(
+            port -> {
+              assertThat(port.getName()).isEqualTo("http-metrics");
+              assertThat(port.getContainerPort()).isEqualTo(HTTP_PORT);
+            });
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(container.getSecurityContext().getRunAsNonRoot()).isNotEqualTo(Boolean.FALSE);
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(container.getResources().getLimits()).containsKey("memory");
+  }
+
+  @Test
+  @DisplayName("With a read-only root filesystem, /tmp is a writable emptyDir")
+  void tmpIsAnEmptyDir() throws IOException {
+    PodSpec pod = single(Deployment.class).getSpec().getTemplate().getSpec();
+    Container container = pod.getContainers().get(0);
+
+    String volumeName =
+        container.getVolumeMounts().stream()
+            .filter(mount -> mount.getMountPath().equals("/tmp"))
+            .map(mount -> mount.getName())
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no volume mounted at /tmp"));
+    Volume volume =
+        pod.getVolumes().stream()
+            .filter(candidate -> candidate.getName().equals(volumeName))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no volume named " + volumeName));
+    assertThat(volume.getEmptyDir()).isNotNull();
+  }
+
+  @Test
+  @DisplayName(
+      "The Deployment takes its environment from the ConfigMap and the Secret of this directory")
+  void environmentComesFromConfigMapAndSecret() throws IOException {
+    Container container =
+        single(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    ConfigMap configMap = single(ConfigMap.class);
+    Secret secret = single(Secret.class);
+
+    List<String> configMapRefs = new ArrayList<>();
+    List<String> secretRefs = new ArrayList<>();
+    for (EnvFromSource source : container.getEnvFrom()) {
+      if (source.getConfigMapRef() != null) {
+        configMapRefs.add(source.getConfigMapRef().getName());
+      }
+      if (source.getSecretRef() != null) {
+        secretRefs.add(source.getSecretRef().getName());
+      }
+    }
+
+    assertThat(configMapRefs).containsExactly(configMap.getMetadata().getName());
+    assertThat(secretRefs).containsExactly(secret.getMetadata().getName());
+    assertThat(configMap.getData())
+        .containsKeys("JOBWATCH_KAFKA_BOOTSTRAP", "JOBWATCH_DB_URL", "JOBWATCH_GROUP_ID")
+        .containsEntry("JOBWATCH_HTTP_PORT", String.valueOf(HTTP_PORT));
+    assertThat(secret.getStringData()).containsKeys("JOBWATCH_DB_USER", "JOBWATCH_DB_PASSWORD");
+    assertThat(configMap.getData().keySet())
+        .as("no credentials in the ConfigMap")
+        .noneMatch(key -> key.contains("PASSWORD") || key.contains("JAAS"));
+  }
+
+  @Test
+  @DisplayName("Service, PodDisruptionBudget and ServiceMonitor select the Deployment's pods")
+  void selectorsMatchThePods() throws IOException {
+    Deployment deployment = single(Deployment.class);
+    Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+    Service service = single(Service.class);
+    PodDisruptionBudget budget = single(PodDisruptionBudget.class);
+
+    assertThat(podLabels).containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
+    assertThat(podLabels).containsAllEntriesOf(service.getSpec().getSelector());
+    assertThat(podLabels).containsAllEntriesOf(budget.getSpec().getSelector().getMatchLabels());
+    ServicePort port = service.getSpec().getPorts().get(0);
+    assertThat(port.getName()).isEqualTo("http-metrics");
+    assertThat(port.getPort()).isEqualTo(HTTP_PORT);
+    boolean minAvailableOne =
+        budget.getSpec().getMinAvailable() != null
+            && Integer.valueOf(1).equals(budget.getSpec().getMinAvailable().getIntVal());
+    boolean maxUnavailableOne =
+        budget.getSpec().getMaxUnavailable() != null
+            && Integer.valueOf(1).equals(budget.getSpec().getMaxUnavailable().getIntVal());
+    assertThat(minAvailableOne || maxUnavailableOne)
+        .as("PodDisruptionBudget minAvailable 1 or maxUnavailable 1")
+        .isTrue();
+
+    GenericKubernetesResource monitor = operatorResource("ServiceMonitor");
+    Map<String, String> monitorSelector = monitor.get("spec", "selector", "matchLabels");
+    assertThat(service.getMetadata().getLabels()).containsAllEntriesOf(monitorSelector);
+    List<Map<String, Object>> endpoints = monitor.get("spec", "endpoints");
+    assertThat(endpoints)
+        .isNotEmpty()
+        .allSatisfy(endpoint -> assertThat(endpoint).containsEntry("port", port.getName()));
+  }
+
+  @Test
+  @DisplayName("ServiceMonitor and PrometheusRule are monitoring.coreos.com/v1 resources")
+  void operatorResourcesHaveTheRightApiVersion() throws IOException {
+    GenericKubernetesResource monitor = operatorResource("ServiceMonitor");
+    GenericKubernetesResource rule = operatorResource("PrometheusRule");
+
+    assertThat(monitor.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+    assertThat(rule.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+    List<Map<String, Object>> groups = rule.get("spec", "groups");
+    assertThat(groups).isNotEmpty();
+    for (Map<String, Object> group : groups) {
+      assertThat(group).containsKeys("name", "rules");
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> rules = (List<Map<String, Object>>) group.get("rules");
+      assertThat(rules)
+          .isNotEmpty()
+          .allSatisfy(
+              entry -> {
+                assertThat(entry).containsKey("expr");
+                assertThat(entry.containsKey("alert") ^ entry.containsKey("record"))
+                    .as("a rule is either an alert or a recording rule: " + entry)
+                    .isTrue();
+              });
+    }
+  }
+
+  @Test
+  @DisplayName("kustomization.yaml lists every manifest of the directory and nothing else")
+  void kustomizationListsEveryManifest() throws IOException {
+    JsonNode kustomization = documents(DIR.resolve(KUSTOMIZATION)).get(0);
+    List<String> listed = new ArrayList<>();
+    kustomization.path("resources").forEach(entry -> listed.add(entry.asText()));
+    Set<String> present = new TreeSet<>();
+    for (Path file : manifestFiles()) {
+      present.add(file.getFileName().toString());
+    }
+
+    assertThat(kustomization.path("apiVersion").asText())
+        .isEqualTo("kustomize.config.k8s.io/v1beta1");
+    assertThat(kustomization.path("kind").asText()).isEqualTo("Kustomization");
+    assertThat(kustomization.has("namespace")).as("namespace-less").isFalse();
+    assertThat(listed).doesNotHaveDuplicates();
+    assertThat(new TreeSet<>(listed)).isEqualTo(present);
+  }
+
+  private static void assertProbe(HTTPGetAction action, String path) {
+    assertThat(action).as("httpGet probe on " + path).isNotNull();
+    assertThat(action.getPath()).isEqualTo(path);
+    boolean byNumber = Integer.valueOf(HTTP_PORT).equals(action.getPort().getIntVal());
+    boolean byName = "http-metrics".equals(action.getPort().getStrVal());
+    assertThat(byNumber || byName).as(path + " probe on port " + HTTP_PORT).isTrue();
+  }
+
+  private static HasMetadata newInstance(Class<? extends HasMetadata> type) {
+    try {
+      return type.getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("Cannot instantiate " + type.getName(), e);
+    }
+  }
+}
