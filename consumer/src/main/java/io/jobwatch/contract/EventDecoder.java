@@ -1,0 +1,169 @@
+package io.jobwatch.contract;
+
+import static io.jobwatch.contract.Fields.text;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jobwatch.core.Event;
+import io.jobwatch.core.JobEvent;
+import io.jobwatch.core.MonitorEvent;
+import io.jobwatch.core.Severity;
+import io.jobwatch.core.StageEvent;
+import io.jobwatch.core.StageKey;
+import io.jobwatch.core.StageReport;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Turns a Kafka record value into an {@link Event}, or a rejection whose reason names the failing
+ * field. The JSON Schema in {@code schemas/v1} decides validity; this class only adds the limits
+ * that protect the parser and the checks JSON Schema cannot express. Build it once; it is safe to
+ * share between threads.
+ */
+public final class EventDecoder {
+  private final DecoderLimits limits;
+  private final ObjectMapper mapper;
+  private final EventSchema schema = new EventSchema();
+
+  public EventDecoder() {
+    this(DecoderLimits.defaults());
+  }
+
+  public EventDecoder(DecoderLimits limits) {
+    this.limits = limits;
+    JsonFactory factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(limits.maxNestingDepth()).build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    this.mapper = new ObjectMapper(factory);
+  }
+
+  /** Decodes one record value; never throws for any input. */
+  public Decoded decode(byte[] value) {
+    if (value == null || value.length == 0) {
+      return new Decoded.Rejected("empty record: a CloudEvents JSON object is expected");
+    }
+    if (value.length > limits.maxRecordBytes()) {
+      return new Decoded.Rejected(
+          "record of " + value.length + " bytes exceeds " + limits.maxRecordBytes());
+    }
+    String json;
+    try {
+      json =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(value))
+              .toString();
+    } catch (CharacterCodingException e) {
+      return new Decoded.Rejected("record is not valid UTF-8: " + e.getMessage());
+    }
+    try {
+      JsonNode event = parse(json);
+      Optional<String> violation = schema.violations(event);
+      return violation.isPresent()
+          ? new Decoded.Rejected(violation.get())
+          : new Decoded.Accepted(toEvent(event));
+    } catch (Rejection e) {
+      return new Decoded.Rejected(e.getMessage());
+    }
+  }
+
+  /** Parses exactly one JSON value within the nesting limit, or throws a {@link Rejection}. */
+  private JsonNode parse(String json) {
+    try (JsonParser parser = mapper.createParser(json)) {
+      JsonNode tree = mapper.readTree(parser);
+      if (tree == null) {
+        throw new Rejection("not JSON: the record holds only whitespace");
+      }
+      try {
+        if (parser.nextToken() != null) {
+          throw new Rejection("trailing data after the JSON value" + at(parser));
+        }
+      } catch (JsonProcessingException e) {
+        throw new Rejection("trailing data after the JSON value" + at(e));
+      }
+      return tree;
+    } catch (StreamConstraintsException e) {
+      throw new Rejection("JSON exceeds a parser limit: " + e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      throw new Rejection("not JSON: " + e.getOriginalMessage() + at(e));
+    } catch (IOException e) {
+      throw new Rejection("not JSON: " + e.getMessage());
+    }
+  }
+
+  private static String at(JsonProcessingException e) {
+    return e.getLocation() == null
+        ? ""
+        : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+  }
+
+  private static String at(JsonParser parser) {
+    return " at line "
+        + parser.currentLocation().getLineNr()
+        + ", column "
+        + parser.currentLocation().getColumnNr();
+  }
+
+  private static Event toEvent(JsonNode event) {
+    String id = event.get("id").asText();
+    Instant time = time(event.get("time").asText());
+    String type = event.get("type").asText();
+    JsonNode data = event.get("data");
+    if (type.startsWith("job.")) {
+      return new JobEvent(
+          id,
+          time,
+          data.get("job_id").asText(),
+          text(data, "service"),
+          JobChangeMapper.map(type, data));
+    }
+    if (type.startsWith("monitor.")) {
+      return new MonitorEvent(
+          id, time, data.get("monitor").asText(), MonitorChangeMapper.map(type, data));
+    }
+    StageKey key =
+        new StageKey(
+            data.get("service").asText(), data.get("runner").asText(), data.get("stage").asText());
+    return new StageEvent(id, time, key, stageReport(type, data));
+  }
+
+  private static StageReport stageReport(String type, JsonNode data) {
+    if (type.equals("stage.ok")) {
+      return new StageReport.Ok();
+    }
+    String severity = text(data, "severity");
+    return new StageReport.Error(
+        text(data, "error_class"),
+        text(data, "message"),
+        text(data, "job_id"),
+        severity == null ? null : Severity.fromWireName(severity));
+  }
+
+  /** RFC 3339 allows lower-case 't' and 'z'; java.time wants them upper-case. */
+  private static Instant time(String text) {
+    try {
+      return OffsetDateTime.parse(text.toUpperCase(Locale.ROOT)).toInstant();
+    } catch (DateTimeException e) {
+      throw Rejection.field("$.time", "not a valid RFC 3339 date-time '" + text + "'");
+    }
+  }
+}
