@@ -5,10 +5,14 @@ import java.util.Objects;
 
 /** The outcome of decoding one record value. Immutable and safe to share between threads. */
 public sealed interface Decoded {
-  /** The record is a valid event of a known type. */
-  record Accepted(Event event) implements Decoded {
+  /**
+   * The record is a valid event of a known type; {@code json} is the record as text, kept as the
+   * event's history.
+   */
+  record Accepted(Event event, String source, String json) implements Decoded {
     public Accepted {
       Objects.requireNonNull(event, "event");
+      Objects.requireNonNull(json, "json");
     }
 
     /** The CloudEvents type as it was sent, for example {@code job.started}. */

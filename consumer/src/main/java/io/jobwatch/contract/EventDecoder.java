@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jobwatch.JobwatchException;
 import io.jobwatch.core.Event;
 import io.jobwatch.core.JobEvent;
 import io.jobwatch.core.MonitorEvent;
@@ -80,9 +81,23 @@ public final class EventDecoder {
       Optional<String> violation = schema.violations(event);
       return violation.isPresent()
           ? new Decoded.Rejected(violation.get())
-          : new Decoded.Accepted(toEvent(event));
+          : new Decoded.Accepted(toEvent(event), text(event, "source"), json);
     } catch (Rejection e) {
       return new Decoded.Rejected(e.getMessage());
+    }
+  }
+
+  /**
+   * Reads an event back from the envelope stored when it was accepted, without validating it again
+   * (it passed the schema on its way in).
+   *
+   * @throws JobwatchException when the stored text is not an event any more
+   */
+  public Event decodeStored(String json) {
+    try {
+      return toEvent(parse(json));
+    } catch (RuntimeException e) {
+      throw new JobwatchException("a stored event could not be read back: " + e.getMessage(), e);
     }
   }
 
