@@ -1,10 +1,12 @@
 package io.jobwatch;
 
-/** Entry point of the jobwatch jar. */
+import io.jobwatch.cli.JobwatchCommand;
+
+/** Entry point of the jobwatch jar: {@code java -jar jobwatch.jar COMMAND}. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.out.println("jobwatch");
+    System.exit(JobwatchCommand.commandLine().execute(args));
   }
 }

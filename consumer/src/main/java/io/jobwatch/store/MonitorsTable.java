@@ -3,6 +3,7 @@ package io.jobwatch.store;
 import io.jobwatch.core.MonitorChange.Schedule;
 import io.jobwatch.core.MonitorEvaluation;
 import io.jobwatch.core.MonitorState;
+import io.jobwatch.core.MonitorStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -43,6 +44,9 @@ public final class MonitorsTable {
           + " FROM monitors WHERE monitor = ANY(:names::text[]) ORDER BY monitor FOR UPDATE";
 
   private static final String ALL = "SELECT " + COLUMNS + " FROM monitors ORDER BY monitor";
+
+  private static final String ALL_WITH_EVALUATION =
+      "SELECT " + COLUMNS + ", status, expected_at, deadline FROM monitors ORDER BY monitor";
 
   private static final String UPDATE =
       """
@@ -105,6 +109,30 @@ public final class MonitorsTable {
         .map((rs, ctx) -> read(rs))
         .forEach(state -> states.put(state.monitor(), state));
     return states;
+  }
+
+  /** A monitor's state with the evaluation last stored for it (null if none). */
+  public record Stored(MonitorState state, MonitorEvaluation evaluation) {}
+
+  /** Every monitor's state with its stored evaluation. */
+  public static List<Stored> allWithEvaluation(Handle handle) {
+    return handle
+        .createQuery(ALL_WITH_EVALUATION)
+        .map(
+            (rs, ctx) -> {
+              MonitorState state = read(rs);
+              String status = rs.getString("status");
+              MonitorEvaluation evaluation =
+                  status == null
+                      ? null
+                      : new MonitorEvaluation(
+                          MonitorStatus.fromWireName(status),
+                          StageHealthTable.instant(rs, "expected_at"),
+                          StageHealthTable.instant(rs, "deadline"),
+                          state.lastSeenAt());
+              return new Stored(state, evaluation);
+            })
+        .list();
   }
 
   /** Every monitor's state. */

@@ -1,0 +1,150 @@
+package io.jobwatch.app;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.jobwatch.config.Settings;
+import io.jobwatch.contract.DecoderLimits;
+import io.jobwatch.contract.EventDecoder;
+import io.jobwatch.http.HttpEndpoint;
+import io.jobwatch.kafka.ConsumerLoop;
+import io.jobwatch.kafka.KafkaRecordDecoder;
+import io.jobwatch.metrics.LabelLimiter;
+import io.jobwatch.metrics.PipelineMetrics;
+import io.jobwatch.metrics.StateExporter;
+import io.jobwatch.pipeline.BatchWriter;
+import io.jobwatch.pipeline.MonitorsWriter;
+import io.jobwatch.store.Database;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: wires settings, database, consumer loop, metrics and the HTTP endpoint of
+ * one jobwatch process. {@link #start} migrates the schema, then consumes on its own thread until
+ * {@link #close}. Thread-safe.
+ */
+public final class JobwatchApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(JobwatchApp.class);
+
+  private final Settings settings;
+  private final PrometheusMeterRegistry registry;
+  private final Database database;
+  private final ConsumerLoop loop;
+  private final Thread loopThread;
+  private final StateExporter exporter;
+  private final ScheduledExecutorService scheduler;
+  private final HttpEndpoint http;
+  private final PipelineMetrics pipelineMetrics;
+
+  private JobwatchApp(Settings settings, Clock clock) {
+    this.settings = settings;
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    database = Database.open(settings.db());
+    ((HikariDataSource) database.dataSource())
+        .setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+    LOG.info("starting with {}", settings);
+    int migrations = database.migrate();
+    LOG.info("schema ready ({} migrations applied now)", migrations);
+    EventDecoder decoder =
+        new EventDecoder(new DecoderLimits(settings.maxRecordBytes(), settings.maxNestingDepth()));
+    pipelineMetrics =
+        new PipelineMetrics(clock, List.of(settings.lifecycleTopic(), settings.errorsTopic()));
+    pipelineMetrics.bindTo(registry);
+    BatchWriter writer =
+        new BatchWriter(settings.stagePolicy(), decoder::decodeStored, new MonitorsWriter());
+    loop =
+        new ConsumerLoop(
+            settings, database, writer, new KafkaRecordDecoder(decoder), pipelineMetrics, clock);
+    loopThread = new Thread(loop, "jobwatch-consumer");
+    exporter =
+        new StateExporter(
+            database, registry, new LabelLimiter(settings.maxLabelValues(), registry), clock);
+    scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "jobwatch-state");
+              thread.setDaemon(true);
+              return thread;
+            });
+    http = HttpEndpoint.start(settings.httpPort(), registry, loopThread::isAlive, loop::isReady);
+  }
+
+  /** Migrates the schema, starts consuming, exporting and serving HTTP. */
+  public static JobwatchApp start(Settings settings, Clock clock) {
+    JobwatchApp app = new JobwatchApp(settings, clock);
+    app.loopThread.start();
+    long refresh = app.settings.stateRefresh().toMillis();
+    app.scheduler.scheduleWithFixedDelay(app.exporter::refresh, 0, refresh, TimeUnit.MILLISECONDS);
+    LOG.info(
+        "consuming {} and {}; HTTP on port {}",
+        settings.lifecycleTopic(),
+        settings.errorsTopic(),
+        app.http.port());
+    return app;
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  public boolean isReady() {
+    return loop.isReady();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public PipelineMetrics pipelineMetrics() {
+    return pipelineMetrics;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  /** Exports the database-derived metrics now rather than at the next refresh (tests, CLI). */
+  public void refreshState() {
+    exporter.refresh();
+  }
+
+  /** Blocks until the consumer thread ends (after {@link #close} or a fatal error). */
+  public void awaitTermination() throws InterruptedException {
+    loopThread.join();
+  }
+
+  /** Finishes the batch in flight, commits, and releases everything. */
+  @Override
+  public void close() {
+    loop.stop();
+    try {
+      if (!loop.awaitFinished(Duration.ofSeconds(30))) {
+        LOG.warn("the consumer did not stop within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    scheduler.shutdownNow();
+    exporter.close();
+    http.close();
+    database.close();
+    registry.close();
+  }
+}

@@ -1,0 +1,36 @@
+package io.jobwatch.cli;
+
+import io.jobwatch.config.Settings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** {@code jobwatch healthcheck}: exits 0 when the local /healthz answers 200 (container probe). */
+@Command(name = "healthcheck", description = "Exit 0 if this host's jobwatch /healthz answers 200.")
+public final class HealthcheckCommand implements Callable<Integer> {
+  @Override
+  public Integer call() {
+    int port = Settings.fromEnvironment(System.getenv()).httpPort();
+    try {
+      HttpResponse<Void> response =
+          HttpClient.newBuilder()
+              .connectTimeout(Duration.ofSeconds(2))
+              .build()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                      .timeout(Duration.ofSeconds(2))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding());
+      return response.statusCode() == 200 ? 0 : 1;
+    } catch (java.io.IOException e) {
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package io.jobwatch.metrics;
+
+import io.jobwatch.kafka.PipelineListener;
+import io.jobwatch.pipeline.BatchResult;
+import io.jobwatch.pipeline.Outcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The meters of the pipeline itself: events by topic and outcome, batch size, write and commit
+ * latency, end-to-end delay from event time to commit, lag per partition and readiness. Every
+ * instance exports these. Thread-safe.
+ */
+public final class PipelineMetrics implements MeterBinder, PipelineListener {
+  private final Clock clock;
+  private final AtomicInteger ready = new AtomicInteger();
+  private final Map<TopicPartition, AtomicLong> lag = new ConcurrentHashMap<>();
+  private final Map<String, Counter> events = new ConcurrentHashMap<>();
+  private volatile MeterRegistry registry;
+  private DistributionSummary batchSize;
+  private Timer writeTime;
+  private Timer commitTime;
+  private Timer delay;
+
+  private final java.util.List<String> topics;
+
+  public PipelineMetrics(Clock clock, java.util.List<String> topics) {
+    this.clock = clock;
+    this.topics = java.util.List.copyOf(topics);
+  }
+
+  @Override
+  public void bindTo(MeterRegistry meters) {
+    this.registry = meters;
+    Gauge.builder("jobwatch.ready", ready, AtomicInteger::get)
+        .description("1 while consuming with the database reachable, else 0")
+        .register(meters);
+    batchSize =
+        DistributionSummary.builder("jobwatch.batch.size")
+            .description("Records per committed batch")
+            .baseUnit("records")
+            .serviceLevelObjectives(1, 10, 100, 500, 1000, 2000, 5000)
+            .register(meters);
+    writeTime =
+        Timer.builder("jobwatch.batch.write")
+            .description("Time to decode-fold-write a batch inside its transaction")
+            .publishPercentileHistogram()
+            .register(meters);
+    commitTime =
+        Timer.builder("jobwatch.batch.commit")
+            .description("Time to commit a batch's transaction")
+            .publishPercentileHistogram()
+            .register(meters);
+    delay =
+        Timer.builder("jobwatch.event.delay")
+            .description("End-to-end delay from an event's time to the commit that applied it")
+            .publishPercentileHistogram()
+            .maximumExpectedValue(Duration.ofHours(1))
+            .register(meters);
+    for (String topic : topics) {
+      for (Outcome outcome : Outcome.values()) {
+        events(topic, outcome);
+      }
+    }
+  }
+
+  private Counter events(String topic, Outcome outcome) {
+    return events.computeIfAbsent(
+        topic + "\u0000" + outcome.wireName(),
+        key ->
+            Counter.builder("jobwatch.events")
+                .description("Consumed records by topic and outcome")
+                .baseUnit("events")
+                .tags(Tags.of("topic", topic, "outcome", outcome.wireName()))
+                .register(registry));
+  }
+
+  @Override
+  public void committed(BatchResult result, int records, Duration write, Duration commit) {
+    result
+        .outcomes()
+        .forEach((topic, byOutcome) -> byOutcome.forEach((o, n) -> events(topic, o).increment(n)));
+    batchSize.record(records);
+    writeTime.record(write);
+    commitTime.record(commit);
+    Instant now = clock.instant();
+    for (Instant eventTime : result.appliedEventTimes()) {
+      Duration age = Duration.between(eventTime, now);
+      delay.record(age.isNegative() ? Duration.ZERO : age);
+    }
+  }
+
+  @Override
+  public void readiness(boolean isReady) {
+    ready.set(isReady ? 1 : 0);
+  }
+
+  @Override
+  public void lag(Map<TopicPartition, Long> lagByPartition) {
+    lagByPartition.forEach(
+        (partition, records) -> lag.computeIfAbsent(partition, this::registerLag).set(records));
+  }
+
+  private AtomicLong registerLag(TopicPartition partition) {
+    AtomicLong value = new AtomicLong();
+    Gauge.builder("jobwatch.consumer.lag", value, AtomicLong::get)
+        .description("Records not yet consumed, per assigned partition")
+        .tags("topic", partition.topic(), "partition", Integer.toString(partition.partition()))
+        .register(registry);
+    return value;
+  }
+
+  @Override
+  public void released(Collection<TopicPartition> partitions) {
+    for (TopicPartition partition : partitions) {
+      if (lag.remove(partition) != null) {
+        registry
+            .find("jobwatch.consumer.lag")
+            .tags("topic", partition.topic(), "partition", Integer.toString(partition.partition()))
+            .meters()
+            .forEach(registry::remove);
+      }
+    }
+  }
+
+  /** How many events of a topic ended with an outcome, as counted by this process. */
+  public double count(String topic, Outcome outcome) {
+    Counter counter = events.get(topic + "\u0000" + outcome.wireName());
+    return counter == null ? 0 : counter.count();
+  }
+}
