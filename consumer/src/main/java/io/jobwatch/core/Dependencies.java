@@ -78,7 +78,7 @@ public final class Dependencies {
                 : lastEnded;
       }
     }
-    boolean cannotRun = isUnsatisfiable(job, jobs, memo, new HashSet<>());
+    boolean cannotRun = isUnsatisfiable(job, jobs, memo, new HashSet<>(), new boolean[1]);
     boolean pending =
         job.state() == JobState.SUBMITTED
             || job.state() == JobState.QUEUED
@@ -105,17 +105,25 @@ public final class Dependencies {
           ? DependencyStatus.SATISFIED
           : DependencyStatus.UNSATISFIABLE;
     }
-    return isUnsatisfiable(target, jobs, memo, new HashSet<>())
+    return isUnsatisfiable(target, jobs, memo, new HashSet<>(), new boolean[1])
         ? DependencyStatus.UNSATISFIABLE
         : DependencyStatus.WAITING;
   }
 
   /**
    * A job that has not ended can never run if one of its edges is invalid or unsatisfiable, and
-   * that propagates to its dependants. Cycles count as waiting, not as unsatisfiable.
+   * that propagates to its dependants. A cycle alone counts as waiting, not as unsatisfiable. A
+   * result worked out while a cycle was cut short is not remembered, since it may depend on where
+   * the walk entered the cycle.
+   *
+   * @param cutShort set to true when the walk met a job already on its path
    */
   private static boolean isUnsatisfiable(
-      JobRow job, Map<String, JobRow> jobs, Map<String, Boolean> memo, Set<String> visiting) {
+      JobRow job,
+      Map<String, JobRow> jobs,
+      Map<String, Boolean> memo,
+      Set<String> visiting,
+      boolean[] cutShort) {
     if (job.state().isTerminal() || job.dependsOn().isEmpty()) {
       return false;
     }
@@ -124,8 +132,10 @@ public final class Dependencies {
       return known;
     }
     if (!visiting.add(job.jobId())) {
+      cutShort[0] = true;
       return false;
     }
+    boolean[] innerCut = new boolean[1];
     boolean result = false;
     for (JobChange.Dependency dependency : job.dependsOn()) {
       JobRow target = jobs.get(dependency.jobId());
@@ -134,14 +144,18 @@ public final class Dependencies {
       } else if (target != null && target.state().isTerminal()) {
         result = !dependency.accept().contains(target.state());
       } else if (target != null) {
-        result = isUnsatisfiable(target, jobs, memo, visiting);
+        result = isUnsatisfiable(target, jobs, memo, visiting, innerCut);
       }
       if (result) {
         break;
       }
     }
     visiting.remove(job.jobId());
-    memo.put(job.jobId(), result);
+    if (result || !innerCut[0]) {
+      memo.put(job.jobId(), result);
+    } else {
+      cutShort[0] = true;
+    }
     return result;
   }
 }

@@ -108,11 +108,17 @@ public final class StageFold {
     while (last - okRun >= 0 && marks.get(last - okRun).ok()) {
       okRun++;
     }
-    boolean okRunFillsWindow = okRun == marks.size();
+    if (okRun == marks.size()) {
+      // No error in the window: ok since the first ok seen, or since the recovery if the errors
+      // before it have left the window already.
+      boolean wasOk = previousSeverity == null || previousSeverity == Severity.OK;
+      Instant since =
+          wasOk
+              ? earliest(previousSince, marks.get(0).time())
+              : marks.get(Math.min(policy.recoveryThreshold(), okRun) - 1).time();
+      return new Verdict(Severity.OK, since, 0);
+    }
     if (okRun >= policy.recoveryThreshold()) {
-      if (okRunFillsWindow && previousSeverity == Severity.OK && previousSince != null) {
-        return new Verdict(Severity.OK, previousSince, 0);
-      }
       Instant recoveredAt = marks.get(last - okRun + policy.recoveryThreshold()).time();
       return new Verdict(Severity.OK, recoveredAt, 0);
     }
@@ -120,10 +126,6 @@ public final class StageFold {
     int runStart = runEnd;
     while (runStart - 1 >= 0 && !marks.get(runStart - 1).ok()) {
       runStart--;
-    }
-    if (runEnd < 0) {
-      Instant since = previousSince != null ? previousSince : marks.get(0).time();
-      return new Verdict(Severity.OK, since, 0);
     }
     Severity severity = Severity.OK;
     Instant since = null;
@@ -144,6 +146,10 @@ public final class StageFold {
       since = previousSince.isBefore(since) ? previousSince : since;
     }
     return new Verdict(severity, since, okRun == 0 ? inRow : 0);
+  }
+
+  private static Instant earliest(Instant first, Instant second) {
+    return first == null || second.isBefore(first) ? second : first;
   }
 
   /** Totals and latest-by-time fields, which do not depend on the order of observations. */
@@ -179,12 +185,27 @@ public final class StageFold {
         return;
       }
       errorCount++;
-      if (lastErrorAt == null || !observation.time().isBefore(lastErrorAt)) {
+      if (lastErrorAt == null || isLater(observation, lastErrorAt)) {
         lastErrorAt = observation.time();
         lastErrorClass = observation.errorClass();
         lastErrorMessage = observation.message();
         lastErrorJobId = observation.jobId();
       }
+    }
+
+    /** Later by time; errors of the same instant are ordered by class, then message. */
+    private boolean isLater(StageObservation observation, Instant at) {
+      int byTime = observation.time().compareTo(at);
+      if (byTime != 0) {
+        return byTime > 0;
+      }
+      int byClass = compare(observation.errorClass(), lastErrorClass);
+      return byClass != 0 ? byClass > 0 : compare(observation.message(), lastErrorMessage) > 0;
+    }
+
+    private static int compare(String first, String second) {
+      return java.util.Comparator.nullsFirst(java.util.Comparator.<String>naturalOrder())
+          .compare(first, second);
     }
   }
 }

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -161,9 +160,6 @@ class DependenciesTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: in a cycle, a job evaluated first is memoised satisfiable before the cycle's"
-          + " unsatisfiable edge is seen, so its verdict contradicts its own UNSATISFIABLE edge")
   @DisplayName(
       "Unsatisfiability propagates into a cycle whatever the order the jobs are evaluated in")
   void unsatisfiabilityPropagatesIntoCycleRegardlessOfOrder() {

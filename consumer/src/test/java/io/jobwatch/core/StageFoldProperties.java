@@ -9,7 +9,6 @@ import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
-import net.jqwik.api.Disabled;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
@@ -45,9 +44,6 @@ class StageFoldProperties {
   }
 
   @Property(tries = 1000)
-  @Disabled(
-      "BUG: an all-ok window keeps the previous since, so a late ok older than it does not move"
-          + " since back (batches [ok@1s], [ok@0s] give since 1s; all at once gives 0s)")
   @Label("Any permutation split into any batches gives the since of applying all at once")
   void batchingDoesNotChangeSince(
       @ForAll("observationLists") List<StageObservation> observations,

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -351,9 +350,6 @@ class StageHealthTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: a window of only oks keeps the previous since, so a late ok older than it is not"
-          + " taken into account and since depends on the order of batches")
   @DisplayName("A late success older than the current since moves an ok stage's since back")
   void lateOkMovesSinceBack() {
     StageHealth allAtOnce =
@@ -365,9 +361,6 @@ class StageHealthTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: of two errors in the same instant, the last error fields take the one applied last,"
-          + " so they depend on the order of batches (all at once takes the greater id)")
   @DisplayName(
       "Of two errors in the same instant, the last error fields do not depend on batch order")
   void lastErrorTieDoesNotDependOnBatchOrder() {
