@@ -127,6 +127,7 @@ public final class BatchWriter {
     JobsTable.countCrashes(handle, jobs.crashes);
     StageHealthTable.update(handle, stages);
     EventsTable.insert(handle, stored);
+    EventsTable.markApplied(handle, jobs.revived);
     DeadLettersTable.insert(handle, deadLetters);
     if (!OffsetsTable.advance(handle, groupId, advances)) {
       throw new FencedException(
@@ -170,6 +171,7 @@ public final class BatchWriter {
     final List<JobRow> rows = new ArrayList<>();
     final List<JobRow> newlySubmitted = new ArrayList<>();
     final Set<String> ignored = new HashSet<>();
+    final Set<String> revived = new HashSet<>();
     final List<StageObservation> evidence = new ArrayList<>();
     final Map<List<String>, Long> crashes = new HashMap<>();
   }
@@ -182,20 +184,34 @@ public final class BatchWriter {
       }
     }
     Map<String, List<JobEvent>> historyByJob = new HashMap<>();
+    Set<String> storedAsIgnored = new HashSet<>();
     for (EventsTable.HistoryRow row : history) {
       if (historyDecoder.decode(row.envelopeJson()) instanceof JobEvent jobEvent) {
         historyByJob.computeIfAbsent(row.jobId(), id -> new ArrayList<>()).add(jobEvent);
+        if (row.wasIgnored()) {
+          storedAsIgnored.add(row.eventId());
+        }
       }
     }
     JobStep step = new JobStep();
     for (Map.Entry<String, List<JobEvent>> entry : freshByJob.entrySet()) {
-      List<JobEvent> all = new ArrayList<>(historyByJob.getOrDefault(entry.getKey(), List.of()));
+      List<JobEvent> stored = historyByJob.getOrDefault(entry.getKey(), List.of());
+      // Evidence needs the job's service; events stored before it was known proved nothing yet.
+      boolean serviceWasKnown = stored.stream().anyMatch(event -> event.service() != null);
+      List<JobEvent> all = new ArrayList<>(stored);
       all.addAll(entry.getValue());
       JobFold.Result folded = JobFold.fold(all);
       step.rows.add(folded.row());
-      Set<String> freshIds = new HashSet<>();
+      Set<String> proving = new HashSet<>();
+      for (JobEvent event : stored) {
+        if (storedAsIgnored.contains(event.id())
+            && !folded.ignoredEventIds().contains(event.id())) {
+          step.revived.add(event.id());
+          proving.add(event.id());
+        }
+      }
       for (JobEvent event : entry.getValue()) {
-        freshIds.add(event.id());
+        proving.add(event.id());
         if (folded.ignoredEventIds().contains(event.id())) {
           step.ignored.add(event.id());
         } else {
@@ -203,7 +219,7 @@ public final class BatchWriter {
         }
       }
       for (StageObservation observation : folded.stageEvidence()) {
-        if (freshIds.contains(observation.eventId())) {
+        if (!serviceWasKnown || proving.contains(observation.eventId())) {
           step.evidence.add(observation);
         }
       }

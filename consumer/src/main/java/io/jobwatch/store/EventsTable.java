@@ -10,10 +10,10 @@ import org.jdbi.v3.core.Handle;
 public final class EventsTable {
   private static final String HISTORY_AND_KNOWN_IDS =
       """
-      SELECT event_id, job_id, envelope::text AS envelope, true AS history
+      SELECT event_id, job_id, envelope::text AS envelope, outcome, true AS history
         FROM job_events WHERE job_id = ANY(:job_ids::text[])
       UNION ALL
-      SELECT event_id, job_id, NULL, false
+      SELECT event_id, job_id, NULL, NULL, false
         FROM job_events WHERE event_id = ANY(:event_ids::text[])
       """;
 
@@ -36,8 +36,25 @@ public final class EventsTable {
   /** The stored history of some jobs, and which of some event ids are already stored. */
   public record Lookup(List<HistoryRow> history, Set<String> knownEventIds) {}
 
-  /** One stored event of a job, as the envelope JSON it arrived in. */
-  public record HistoryRow(String eventId, String jobId, String envelopeJson) {}
+  /** One stored event of a job, as the envelope JSON it arrived in, with its stored outcome. */
+  public record HistoryRow(String eventId, String jobId, String envelopeJson, String outcome) {
+    public boolean wasIgnored() {
+      return "ignored".equals(outcome);
+    }
+  }
+
+  private static final String MARK_APPLIED =
+      "UPDATE job_events SET outcome = 'applied' WHERE event_id = ANY(:ids::text[]) AND outcome = 'ignored'";
+
+  /**
+   * Marks stored events that a later, earlier-timed event made effective (a {@code job.started} of
+   * attempt 2 that arrived before its {@code job.requeued}).
+   */
+  public static void markApplied(Handle handle, java.util.Collection<String> eventIds) {
+    if (!eventIds.isEmpty()) {
+      handle.createUpdate(MARK_APPLIED).bind("ids", eventIds.toArray(String[]::new)).execute();
+    }
+  }
 
   /**
    * One round trip: the history of {@code jobIds} and the already-stored ones of {@code eventIds}.
@@ -56,7 +73,8 @@ public final class EventsTable {
                     new HistoryRow(
                         rs.getString("event_id"),
                         rs.getString("job_id"),
-                        rs.getString("envelope")));
+                        rs.getString("envelope"),
+                        rs.getString("outcome")));
               } else {
                 known.add(rs.getString("event_id"));
               }

@@ -1,0 +1,164 @@
+package io.jobwatch.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobwatch.core.Event;
+import io.jobwatch.core.JobEvent;
+import io.jobwatch.core.JobFold;
+import io.jobwatch.core.JobRow;
+import io.jobwatch.core.StageEvent;
+import io.jobwatch.core.StageFold;
+import io.jobwatch.core.StageHealth;
+import io.jobwatch.core.StageKey;
+import io.jobwatch.core.StageObservation;
+import io.jobwatch.core.StagePolicy;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What the database must hold after a stream: the pure fold of its valid events, computed without
+ * Kafka or PostgreSQL, and the comparison with the rows actually written.
+ */
+final class FoldExpectation {
+  private final Map<String, JobRow> jobs = new TreeMap<>();
+  private final Map<StageKey, StageHealth> reportedStages = new HashMap<>();
+  private final Map<StageKey, long[]> evidenceCounts = new HashMap<>();
+
+  FoldExpectation(Iterable<Event> validEvents) {
+    Map<String, List<JobEvent>> byJob = new HashMap<>();
+    Map<StageKey, List<StageObservation>> reports = new HashMap<>();
+    for (Event event : validEvents) {
+      if (event instanceof JobEvent jobEvent) {
+        byJob.computeIfAbsent(jobEvent.jobId(), id -> new ArrayList<>()).add(jobEvent);
+      } else if (event instanceof StageEvent stageEvent) {
+        reports
+            .computeIfAbsent(stageEvent.key(), k -> new ArrayList<>())
+            .add(StageObservation.of(stageEvent));
+      }
+    }
+    byJob.forEach(
+        (jobId, events) -> {
+          JobFold.Result result = JobFold.fold(events);
+          jobs.put(jobId, result.row());
+          for (StageObservation evidence : result.stageEvidence()) {
+            long[] counts = evidenceCounts.computeIfAbsent(evidence.key(), k -> new long[2]);
+            counts[evidence.ok() ? 0 : 1]++;
+          }
+        });
+    reports.forEach(
+        (key, observations) ->
+            reportedStages.put(
+                key, StageFold.apply(null, key, observations, StagePolicy.defaults())));
+  }
+
+  int jobCount() {
+    return jobs.size();
+  }
+
+  /** Every job row equals its pure fold, column by column. */
+  void assertJobsMatch(Harness harness) {
+    Map<String, Map<String, Object>> rows = new TreeMap<>();
+    harness
+        .jdbi()
+        .useHandle(
+            h ->
+                h.createQuery("SELECT * FROM jobs")
+                    .mapToMap()
+                    .forEach(row -> rows.put((String) row.get("job_id"), row)));
+    assertThat(rows.keySet()).isEqualTo(jobs.keySet());
+    jobs.forEach(
+        (jobId, expected) -> {
+          Map<String, Object> row = rows.get(jobId);
+          assertThat(row)
+              .as("job %s", jobId)
+              .containsEntry("state", expected.state().wireName())
+              .containsEntry("attempt", expected.attempt())
+              .containsEntry("exit_code", expected.exitCode())
+              .containsEntry("blame", expected.blame() == null ? null : expected.blame().wireName())
+              .containsEntry("cause", expected.cause())
+              .containsEntry("service", expected.service())
+              .containsEntry("runner", expected.runner())
+              .containsEntry("runtime_error", expected.runtime().errorSummary())
+              .containsEntry("runtime_warning", expected.runtime().warning())
+              .containsEntry("runtime_activity", expected.runtime().activity())
+              .containsEntry("reusable", expected.reusable());
+          assertThat(instant(row.get("started_at")))
+              .as("started_at of %s", jobId)
+              .isEqualTo(expected.startedAt());
+          assertThat(instant(row.get("finished_at")))
+              .as("finished_at of %s", jobId)
+              .isEqualTo(expected.finishedAt());
+          assertThat(instant(row.get("updated_at")))
+              .as("updated_at of %s", jobId)
+              .isEqualTo(expected.updatedAt());
+        });
+  }
+
+  /**
+   * Stages reported on the error topic (in order per service) equal their pure fold; stages fed by
+   * lifecycle evidence from every partition have the exact counts.
+   */
+  void assertStagesMatch(Harness harness) {
+    List<Map<String, Object>> rows =
+        harness
+            .jdbi()
+            .withHandle(h -> h.createQuery("SELECT * FROM stage_health").mapToMap().list());
+    int reported = 0;
+    int evidenced = 0;
+    for (Map<String, Object> row : rows) {
+      StageKey key =
+          new StageKey(
+              (String) row.get("service"), (String) row.get("runner"), (String) row.get("stage"));
+      StageHealth expected = reportedStages.get(key);
+      if (expected != null) {
+        reported++;
+        assertThat(row)
+            .as("stage %s", key)
+            .containsEntry("severity", expected.severity().wireName())
+            .containsEntry("consecutive_errors", expected.consecutiveErrors())
+            .containsEntry("error_count", expected.errorCount())
+            .containsEntry("ok_count", expected.okCount())
+            .containsEntry("last_error_class", expected.lastErrorClass())
+            .containsEntry("last_error_message", expected.lastErrorMessage());
+        assertThat(instant(row.get("since"))).as("since of %s", key).isEqualTo(expected.since());
+        assertThat(instant(row.get("last_ok_at")))
+            .as("last_ok_at of %s", key)
+            .isEqualTo(expected.lastOkAt());
+      } else {
+        evidenced++;
+        long[] counts = evidenceCounts.get(key);
+        assertThat(counts).as("evidence for %s", key).isNotNull();
+        assertThat(row)
+            .as("stage %s", key)
+            .containsEntry("ok_count", counts[0])
+            .containsEntry("error_count", counts[1]);
+      }
+    }
+    assertThat(reported).isEqualTo(reportedStages.size());
+    assertThat(evidenced).isEqualTo(evidenceCounts.size());
+  }
+
+  /** Crashes counted per service and blame equal the crashes in the pure fold's history. */
+  long expectedCrashRows(Set<String> services) {
+    return services.size();
+  }
+
+  private static Instant instant(Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof Timestamp timestamp) {
+      return timestamp.toInstant();
+    }
+    if (value instanceof java.time.OffsetDateTime offset) {
+      return offset.toInstant();
+    }
+    throw new IllegalArgumentException("not a timestamp: " + value.getClass());
+  }
+}
