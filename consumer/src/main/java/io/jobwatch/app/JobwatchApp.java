@@ -47,6 +47,7 @@ public final class JobwatchApp implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final HttpEndpoint http;
   private final PipelineMetrics pipelineMetrics;
+  private boolean closed;
 
   private JobwatchApp(Settings settings, Clock clock) {
     this.settings = settings;
@@ -130,9 +131,13 @@ public final class JobwatchApp implements AutoCloseable {
     loopThread.join();
   }
 
-  /** Finishes the batch in flight, commits, and releases everything. */
+  /** Finishes the batch in flight, commits, and releases everything; idempotent. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     loop.stop();
     try {
       if (!loop.awaitFinished(Duration.ofSeconds(30))) {

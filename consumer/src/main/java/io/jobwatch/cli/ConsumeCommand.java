@@ -6,7 +6,10 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-/** {@code jobwatch consume}: runs the consumer until SIGTERM or SIGINT, then exits 0. */
+/**
+ * {@code jobwatch consume}: runs the consumer until SIGTERM or SIGINT, then finishes the batch in
+ * flight, commits and exits 0.
+ */
 @Command(
     name = "consume",
     description = "Consume the lifecycle and error topics into PostgreSQL and serve /metrics.")
@@ -15,9 +18,9 @@ public final class ConsumeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     JobwatchApp app =
         JobwatchApp.start(Settings.fromEnvironment(System.getenv()), Clock.systemUTC());
-    Thread shutdown = new Thread(app::close, "jobwatch-shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdown);
+    StopSignals.onStop(app::close);
     app.awaitTermination();
+    app.close();
     return 0;
   }
 }

@@ -48,7 +48,7 @@ class ExactlyOnceIT {
         "every record to be consumed",
         Duration.ofSeconds(120),
         () ->
-            harness.count("SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets")
+            harness.countOnceMigrated("SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets")
                 == stream.records.size());
   }
 

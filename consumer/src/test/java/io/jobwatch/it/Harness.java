@@ -97,6 +97,15 @@ final class Harness implements AutoCloseable {
     }
   }
 
+  /** Like {@link #count} but 0 while the schema does not exist yet (another process migrates). */
+  long countOnceMigrated(String sql) {
+    try {
+      return count(sql);
+    } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+      return 0;
+    }
+  }
+
   long count(String sql) {
     return jdbi().withHandle(handle -> handle.createQuery(sql).mapTo(Long.class).one());
   }

@@ -1,0 +1,141 @@
+package io.jobwatch.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.jobwatch.app.JobwatchApp;
+import io.jobwatch.testing.Infra;
+import io.jobwatch.testing.WithInfra;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@WithInfra
+class ResilienceIT {
+
+  @Test
+  @DisplayName(
+      "A consumer killed with SIGKILL mid-stream and restarted ends with the same database as an uninterrupted run")
+  void sigkillMidStreamLosesNothingAndAppliesNothingTwice(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 3)) {
+      Stream stream = new Stream(7, harness.lifecycle, harness.errors).generate(600, 20);
+      FoldExpectation expected = new FoldExpectation(stream.validEvents.values());
+      stream.publish(harness);
+      try (ConsumerProcess first = ConsumerProcess.start(harness)) {
+        Harness.await(
+            "the first consumer to apply part of the stream",
+            Duration.ofSeconds(90),
+            () ->
+                harness.countOnceMigrated("SELECT count(*) FROM job_events") > 300
+                    || !first.isAlive());
+        assertThat(first.isAlive()).as(first.output()).isTrue();
+        first.kill();
+      }
+      long appliedBeforeKill = harness.count("SELECT count(*) FROM job_events");
+      assertThat(appliedBeforeKill).isLessThan(stream.validEvents.size());
+      try (ConsumerProcess second = ConsumerProcess.start(harness)) {
+        ExactlyOnceIT.awaitAllConsumed(harness, stream, null);
+        assertThat(second.terminate())
+            .as("exit code after SIGTERM; log:\n%s", second.output())
+            .isZero();
+      }
+      assertThat(harness.count("SELECT count(*) FROM job_events"))
+          .isEqualTo(stream.validEvents.size());
+      assertThat(harness.count("SELECT count(*) FROM dead_letters")).isEqualTo(stream.poison);
+      expected.assertJobsMatch(harness);
+      expected.assertStagesMatch(harness);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "PostgreSQL stopped mid-stream: readiness turns false, and after its restart nothing is lost or applied twice")
+  void databaseOutageMidStream(Infra infra) throws Exception {
+    assumeTrue(
+        infra.canControlDatabase(),
+        "this infrastructure cannot stop PostgreSQL (" + infra.kind() + ")");
+    try (Harness harness = new Harness(infra, 3)) {
+      Stream stream = new Stream(11, harness.lifecycle, harness.errors).generate(600, 20);
+      FoldExpectation expected = new FoldExpectation(stream.validEvents.values());
+      int half = stream.records.size() / 2;
+      try (JobwatchApp app = harness.startApp()) {
+        stream.publish(harness, 0, half);
+        Harness.await(
+            "the first half to be applied",
+            Duration.ofSeconds(90),
+            () ->
+                harness.count("SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets")
+                    == half);
+        assertThat(readyz(app)).isEqualTo(200);
+
+        infra.stopDatabase();
+        try {
+          stream.publish(harness, half, stream.records.size());
+          Harness.await("readiness to turn false", Duration.ofSeconds(30), () -> !app.isReady());
+          assertThat(readyz(app)).isEqualTo(503);
+          Thread.sleep(2_000);
+          assertThat(app.isReady()).isFalse();
+        } finally {
+          infra.startDatabase();
+        }
+        ExactlyOnceIT.awaitAllConsumed(harness, stream, app);
+        Harness.await("readiness to return", Duration.ofSeconds(30), app::isReady);
+        assertThat(readyz(app)).isEqualTo(200);
+      }
+      assertThat(harness.count("SELECT count(*) FROM job_events"))
+          .isEqualTo(stream.validEvents.size());
+      assertThat(harness.count("SELECT count(*) FROM dead_letters")).isEqualTo(stream.poison);
+      expected.assertJobsMatch(harness);
+      expected.assertStagesMatch(harness);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "Three consumers joining and leaving during a stream end with the same database as one")
+  void threeConsumersJoiningAndLeaving(Infra infra) {
+    try (Harness harness = new Harness(infra, 6)) {
+      Stream stream = new Stream(23, harness.lifecycle, harness.errors).generate(900, 20);
+      FoldExpectation expected = new FoldExpectation(stream.validEvents.values());
+      int third = stream.records.size() / 3;
+      JobwatchApp first = harness.startApp();
+      JobwatchApp second = null;
+      JobwatchApp third3 = null;
+      try {
+        stream.publish(harness, 0, third);
+        second = harness.startApp();
+        third3 = harness.startApp();
+        stream.publish(harness, third, 2 * third);
+        first.close();
+        first = null;
+        stream.publish(harness, 2 * third, stream.records.size());
+        ExactlyOnceIT.awaitAllConsumed(harness, stream, second);
+      } finally {
+        for (JobwatchApp app : new JobwatchApp[] {first, second, third3}) {
+          if (app != null) {
+            app.close();
+          }
+        }
+      }
+      assertThat(harness.count("SELECT count(*) FROM job_events"))
+          .isEqualTo(stream.validEvents.size());
+      assertThat(harness.count("SELECT count(*) FROM dead_letters")).isEqualTo(stream.poison);
+      expected.assertJobsMatch(harness);
+      expected.assertStagesMatch(harness);
+    }
+  }
+
+  private static int readyz(JobwatchApp app) throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + "/readyz"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    return response.statusCode();
+  }
+}
