@@ -78,6 +78,14 @@ final class Harness implements AutoCloseable {
                 topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
   }
 
+  /** Closes the producer; the next send opens a new one (after a broker restart). */
+  void closeProducer() {
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(5));
+      producer = null;
+    }
+  }
+
   void flush() {
     producer().flush();
   }

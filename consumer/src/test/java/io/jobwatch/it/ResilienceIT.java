@@ -95,6 +95,37 @@ class ResilienceIT {
   }
 
   @Test
+  @DisplayName("A broker restart mid-stream: the consumer reconnects and resumes without loss")
+  void brokerRestartMidStream(Infra infra) throws Exception {
+    assumeTrue(
+        infra.canControlBroker(),
+        "this infrastructure cannot restart Kafka (" + infra.kind() + ")");
+    try (Harness harness = new Harness(infra, 2)) {
+      Stream stream = new Stream(31, harness.lifecycle, harness.errors).generate(300, 10);
+      FoldExpectation expected = new FoldExpectation(stream.validEvents.values());
+      int half = stream.records.size() / 2;
+      try (JobwatchApp app = harness.startApp()) {
+        stream.publish(harness, 0, half);
+        Harness.await(
+            "the first half to be applied",
+            Duration.ofSeconds(90),
+            () ->
+                harness.count("SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets")
+                    == half);
+        harness.closeProducer();
+        infra.stopBroker();
+        Thread.sleep(2_000);
+        infra.startBroker();
+        stream.publish(harness, half, stream.records.size());
+        ExactlyOnceIT.awaitAllConsumed(harness, stream, app);
+      }
+      assertThat(harness.count("SELECT count(*) FROM job_events"))
+          .isEqualTo(stream.validEvents.size());
+      expected.assertJobsMatch(harness);
+    }
+  }
+
+  @Test
   @DisplayName(
       "Three consumers joining and leaving during a stream end with the same database as one")
   void threeConsumersJoiningAndLeaving(Infra infra) {
