@@ -37,7 +37,11 @@ final class Harness implements AutoCloseable {
 
   Settings settings() {
     return Settings.fromEnvironment(
-            Map.of("JOBWATCH_STATE_REFRESH", "PT1S", "JOBWATCH_MAX_POLL_RECORDS", "500"))
+            Map.of(
+                "JOBWATCH_STATE_REFRESH",
+                "PT1S",
+                "JOBWATCH_MAX_POLL_RECORDS",
+                System.getProperty("probe.poll", "500")))
         .with(
             infra.kafkaBootstrap(),
             new DbConfig(database.jdbcUrl(), database.user(), database.password(), 4),
