@@ -553,6 +553,8 @@ class FoldThroughStorageIT {
               T0,
               Envelopes.json(data("job_id", "dup-job", "service", "fold-dup")));
       own.send(own.lifecycle, "dup-job", event);
+      own.awaitStored("dup-1");
+      // The publisher's retry arrives after the first copy was committed.
       own.send(own.lifecycle, "dup-job", event);
       own.flush();
       Harness.await(
@@ -564,7 +566,36 @@ class FoldThroughStorageIT {
 
       assertThat(own.count("SELECT count(*) FROM job_events WHERE event_id = 'dup-1'"))
           .isEqualTo(1);
+      assertThat(own.count("SELECT count(*) FROM job_events")).isEqualTo(2);
       assertThat(own.job("dup-job")).containsEntry("state", "queued");
+      Scrape scrape = Scrape.metrics(ownApp.httpPort());
+      assertThat(
+              scrape.value("jobwatch_events_total", "topic", own.lifecycle, "outcome", "duplicate"))
+          .isEqualTo(1.0);
+      assertThat(
+              scrape.value("jobwatch_events_total", "topic", own.lifecycle, "outcome", "applied"))
+          .isEqualTo(2.0);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "An event id sent twice back to back, inside one batch, is stored once and counted once as"
+          + " a duplicate")
+  void duplicatesInOneBatch(Infra infra) {
+    try (Harness own = new Harness(infra, 1);
+        JobwatchApp ownApp = own.startApp()) {
+      String event =
+          Envelopes.event(
+              "dup-2",
+              "job.submitted",
+              T0,
+              Envelopes.json(data("job_id", "dup-job-2", "service", "fold-dup")));
+      own.send(own.lifecycle, "dup-job-2", event);
+      own.send(own.lifecycle, "dup-job-2", event);
+      own.applyLifecycle("job.queued", at(1), data("job_id", "dup-job-2"));
+
+      assertThat(own.count("SELECT count(*) FROM job_events")).isEqualTo(2);
       Scrape scrape = Scrape.metrics(ownApp.httpPort());
       assertThat(
               scrape.value("jobwatch_events_total", "topic", own.lifecycle, "outcome", "duplicate"))
