@@ -580,8 +580,8 @@ class FoldThroughStorageIT {
 
   @Test
   @DisplayName(
-      "An event id sent twice back to back, inside one batch, is stored once and counted once as"
-          + " a duplicate")
+      "An event id sent twice back to back, normally inside one poll, is stored once and counted"
+          + " once as a duplicate")
   void duplicatesInOneBatch(Infra infra) {
     try (Harness own = new Harness(infra, 1);
         JobwatchApp ownApp = own.startApp()) {
