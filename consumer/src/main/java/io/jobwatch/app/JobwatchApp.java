@@ -19,11 +19,13 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +39,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobwatchApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JobwatchApp.class);
+
+  /**
+   * Binder meters whose Prometheus names {@code promtool check metrics} rejects (an abbreviated
+   * unit in process_cpu_time_ns_total, a _count suffix on the gauge system_cpu_count); CI lints the
+   * scrape, and process_cpu_usage and system_cpu_usage remain.
+   */
+  private static final Set<String> LINT_FAILURES = Set.of("process.cpu.time", "system.cpu.count");
 
   private final Settings settings;
   private final PrometheusMeterRegistry registry;
@@ -52,6 +61,7 @@ public final class JobwatchApp implements AutoCloseable {
   private JobwatchApp(Settings settings, Clock clock) {
     this.settings = settings;
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(MeterFilter.deny(id -> LINT_FAILURES.contains(id.getName())));
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);

@@ -39,6 +39,9 @@ import org.jdbi.v3.core.Handle;
  * statements per batch, whatever its size. Thread-safe (holds configuration only).
  */
 public final class BatchWriter {
+  public static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLong> T = new java.util.concurrent.ConcurrentHashMap<>();
+  static void t(String k, long s) { T.computeIfAbsent(k, x -> new java.util.concurrent.atomic.AtomicLong()).addAndGet(System.nanoTime() - s); }
+
   private final StagePolicy stagePolicy;
   private final HistoryDecoder historyDecoder;
   private final MonitorStep monitorStep;
@@ -88,7 +91,7 @@ public final class BatchWriter {
         jobIds.add(jobEvent.jobId());
       }
     }
-    EventsTable.Lookup lookup = EventsTable.lookup(handle, jobIds, unique.keySet());
+    long _l = System.nanoTime(); EventsTable.Lookup lookup = EventsTable.lookup(handle, jobIds, unique.keySet()); t("lookup", _l);
     List<Item.Valid> fresh = new ArrayList<>();
     for (Item.Valid valid : unique.values()) {
       if (lookup.knownEventIds().contains(valid.event().id())) {
@@ -98,7 +101,7 @@ public final class BatchWriter {
       }
     }
 
-    JobStep jobs = foldJobs(fresh, lookup.history());
+    long _f = System.nanoTime(); JobStep jobs = foldJobs(fresh, lookup.history()); t("fold", _f);
     List<StageObservation> observations = new ArrayList<>(jobs.evidence);
     List<MonitorEvent> monitorEvents = new ArrayList<>();
     for (Item.Valid valid : fresh) {
@@ -108,8 +111,8 @@ public final class BatchWriter {
         monitorEvents.add(monitorEvent);
       }
     }
-    List<StageHealth> stages = foldStages(handle, observations);
-    int monitors = monitorStep.apply(handle, monitorEvents, jobs.rows, now);
+    long _g = System.nanoTime(); List<StageHealth> stages = foldStages(handle, observations); t("stageLockFold", _g);
+    long _m = System.nanoTime(); int monitors = monitorStep.apply(handle, monitorEvents, jobs.rows, now); t("monitors", _m);
 
     List<StoredEvent> stored = new ArrayList<>(fresh.size());
     for (Item.Valid valid : fresh) {
@@ -122,14 +125,15 @@ public final class BatchWriter {
       stored.add(store(valid, outcome));
     }
 
-    JobsTable.upsert(handle, jobs.rows);
+    { long _s = System.nanoTime(); JobsTable.upsert(handle, jobs.rows); t("jobsUpsert", _s); }
     JobsTable.insertDependencies(handle, jobs.newlySubmitted);
     JobsTable.countCrashes(handle, jobs.crashes);
-    StageHealthTable.update(handle, stages);
-    EventsTable.insert(handle, stored);
+    { long _s = System.nanoTime(); StageHealthTable.update(handle, stages); t("stageUpdate", _s); }
+    { long _s = System.nanoTime(); EventsTable.insert(handle, stored); t("eventsInsert", _s); }
     EventsTable.markApplied(handle, jobs.revived);
-    DeadLettersTable.insert(handle, deadLetters);
-    if (!OffsetsTable.advance(handle, groupId, advances)) {
+    { long _s = System.nanoTime(); DeadLettersTable.insert(handle, deadLetters); t("dead", _s); }
+    long _o = System.nanoTime(); boolean _adv = OffsetsTable.advance(handle, groupId, advances); t("offsets", _o);
+    if (!_adv) {
       throw new FencedException(
           "another consumer of group " + groupId + " advanced " + advances + " first");
     }

@@ -6,9 +6,13 @@ import io.jobwatch.store.DbConfig;
 import io.jobwatch.testing.Database;
 import io.jobwatch.testing.Infra;
 import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -26,22 +30,29 @@ final class Harness implements AutoCloseable {
   final String errors;
   final Database database;
   final String group = "it-" + UUID.randomUUID();
+  private final Map<String, String> environment;
   private KafkaProducer<byte[], byte[]> producer;
+  private Jdbi jdbi;
 
   Harness(Infra infra, int partitions) {
+    this(infra, partitions, Map.of());
+  }
+
+  /** With extra {@code JOBWATCH_*} settings, such as {@code JOBWATCH_MAX_LABEL_VALUES}. */
+  Harness(Infra infra, int partitions, Map<String, String> extraEnvironment) {
     this.infra = infra;
     this.lifecycle = infra.newTopic("lifecycle", partitions);
     this.errors = infra.newTopic("errors", partitions);
     this.database = infra.newDatabase();
+    Map<String, String> env = new HashMap<>();
+    env.put("JOBWATCH_STATE_REFRESH", "PT1S");
+    env.put("JOBWATCH_MAX_POLL_RECORDS", System.getProperty("probe.poll", "500"));
+    env.putAll(extraEnvironment);
+    this.environment = Map.copyOf(env);
   }
 
   Settings settings() {
-    return Settings.fromEnvironment(
-            Map.of(
-                "JOBWATCH_STATE_REFRESH",
-                "PT1S",
-                "JOBWATCH_MAX_POLL_RECORDS",
-                System.getProperty("probe.poll", "500")))
+    return Settings.fromEnvironment(environment)
         .with(
             infra.kafkaBootstrap(),
             new DbConfig(database.jdbcUrl(), database.user(), database.password(), 4),
@@ -55,7 +66,10 @@ final class Harness implements AutoCloseable {
   }
 
   Jdbi jdbi() {
-    return Jdbi.create(database.jdbcUrl(), database.user(), database.password());
+    if (jdbi == null) {
+      jdbi = Jdbi.create(database.jdbcUrl(), database.user(), database.password());
+    }
+    return jdbi;
   }
 
   KafkaProducer<byte[], byte[]> producer() {
@@ -92,6 +106,120 @@ final class Harness implements AutoCloseable {
 
   void flush() {
     producer().flush();
+  }
+
+  /**
+   * Publishes a lifecycle or monitor event keyed as publishers key it (job_id, else monitor) and
+   * returns its id.
+   */
+  String lifecycleEvent(String type, Instant time, Map<String, Object> data) {
+    Object key = data.containsKey("job_id") ? data.get("job_id") : data.get("monitor");
+    return publish(lifecycle, (String) key, type, time, data);
+  }
+
+  /** Publishes a stage event keyed by service and returns its id. */
+  String stageEvent(String type, Instant time, Map<String, Object> data) {
+    return publish(errors, (String) data.get("service"), type, time, data);
+  }
+
+  private String publish(
+      String topic, String key, String type, Instant time, Map<String, Object> data) {
+    String id = UUID.randomUUID().toString();
+    send(topic, key, Envelopes.event(id, type, time, Envelopes.json(data)));
+    return id;
+  }
+
+  /** Flushes the producer and waits until every given event is stored in {@code job_events}. */
+  void awaitStored(String... eventIds) {
+    flush();
+    List<String> ids = List.of(eventIds);
+    await(
+        "events " + ids + " in job_events",
+        Duration.ofSeconds(60),
+        () ->
+            jdbi()
+                    .withHandle(
+                        handle ->
+                            handle
+                                .createQuery(
+                                    "SELECT count(*) FROM job_events WHERE event_id = ANY(:ids)")
+                                .bindArray("ids", String.class, ids)
+                                .mapTo(Long.class)
+                                .one())
+                == ids.size());
+  }
+
+  /** Publishes a lifecycle event and waits until it is stored; returns its id. */
+  String applyLifecycle(String type, Instant time, Map<String, Object> data) {
+    String id = lifecycleEvent(type, time, data);
+    awaitStored(id);
+    return id;
+  }
+
+  /** Publishes a stage event and waits until it is stored; returns its id. */
+  String applyStage(String type, Instant time, Map<String, Object> data) {
+    String id = stageEvent(type, time, data);
+    awaitStored(id);
+    return id;
+  }
+
+  /** The rows of a query with bind parameters {@code :p0, :p1, ...}, column names as keys. */
+  List<Map<String, Object>> rows(String sql, Object... parameters) {
+    return jdbi()
+        .withHandle(
+            handle -> {
+              var query = handle.createQuery(sql);
+              for (int i = 0; i < parameters.length; i++) {
+                query.bind("p" + i, parameters[i]);
+              }
+              return query.mapToMap().list();
+            });
+  }
+
+  /** The one row of a query; fails if there is not exactly one. */
+  Map<String, Object> row(String sql, Object... parameters) {
+    List<Map<String, Object>> rows = rows(sql, parameters);
+    if (rows.size() != 1) {
+      throw new AssertionError("expected one row of " + sql + ", got " + rows);
+    }
+    return rows.get(0);
+  }
+
+  /** The row of one job in {@code jobs}. */
+  Map<String, Object> job(String jobId) {
+    return row("SELECT * FROM jobs WHERE job_id = :p0", jobId);
+  }
+
+  /** The {@code stage_health} row of one stage. */
+  Map<String, Object> stage(String service, String runner, String stage) {
+    return row(
+        "SELECT service, runner, stage, severity::text AS severity, since, last_error_class,"
+            + " last_error_message, last_error_at, last_error_job_id, last_ok_at,"
+            + " consecutive_errors, error_count, ok_count"
+            + " FROM stage_health WHERE service = :p0 AND runner = :p1 AND stage = :p2",
+        service,
+        runner,
+        stage);
+  }
+
+  /** The outcome {@code job_events} recorded for one event. */
+  String outcome(String eventId) {
+    return (String)
+        row("SELECT outcome FROM job_events WHERE event_id = :p0", eventId).get("outcome");
+  }
+
+  /** A timestamp column as an instant. */
+  static Instant instant(Object column) {
+    if (column == null) {
+      return null;
+    }
+    if (column instanceof Timestamp timestamp) {
+      return timestamp.toInstant();
+    }
+    if (column instanceof OffsetDateTime offsetDateTime) {
+      return offsetDateTime.toInstant();
+    }
+    throw new IllegalArgumentException("not a timestamp: " + column.getClass());
   }
 
   static void await(String what, Duration timeout, BooleanSupplier condition) {
