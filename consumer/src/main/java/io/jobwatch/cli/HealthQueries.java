@@ -9,7 +9,9 @@ import org.jdbi.v3.core.Handle;
 /**
  * Reads service, runner and stage health from the operator views ({@code service_health}, {@code
  * runner_health}) and the {@code stage_health} table, worst first, then longest-standing first.
- * These are the documented operator names, read exactly as an operator's psql would. Stateless.
+ * These are the documented operator names, read exactly as an operator's psql would. Ordering uses
+ * the enum column, not its text alias, so that severity sorts ok < warning < error < fatal.
+ * Stateless.
  */
 final class HealthQueries {
   private static final String LAST_ERROR =
@@ -40,7 +42,7 @@ final class HealthQueries {
       SELECT service, runner, stage, severity::text AS severity, since, last_error_class,
              last_error_message, last_error_at, last_ok_at, consecutive_errors, error_count
         FROM stage_health
-       ORDER BY severity DESC, since, service, runner, stage
+       ORDER BY stage_health.severity DESC, since, service, runner, stage
       """;
 
   private HealthQueries() {}
