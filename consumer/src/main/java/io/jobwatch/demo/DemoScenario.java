@@ -49,7 +49,7 @@ final class DemoScenario {
 
   private void monitors() {
     monitor(0, "sync-mirrors", "platform", "PT10S", "PT5S");
-    monitor(0, "nightly-report", "analytics", "PT15S", "PT5S");
+    monitor(0, "nightly-report", "analytics", "PT8S", "PT4S");
   }
 
   /**
