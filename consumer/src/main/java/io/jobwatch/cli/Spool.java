@@ -139,10 +139,14 @@ final class Spool {
     try {
       Files.createDirectories(directory);
       try (FileChannel channel =
-              FileChannel.open(
-                  directory.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock lock = channel.lock()) {
-        return action.run();
+          FileChannel.open(
+              directory.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        FileLock lock = channel.lock();
+        try {
+          return action.run();
+        } finally {
+          lock.release();
+        }
       }
     } catch (IOException e) {
       throw new JobwatchException("could not use the spool in " + directory, e);
