@@ -1,39 +1,101 @@
 package io.jobwatch.cli;
 
+import io.jobwatch.config.Settings;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The top-level {@code jobwatch} command; each capability is a subcommand. */
+/**
+ * The top-level {@code jobwatch} command; each capability is a subcommand. It holds the environment
+ * the subcommands read their {@link Settings} from, so tests can pass a map instead of the process
+ * environment. Not thread-safe: one instance per command line.
+ */
 @Command(
     name = "jobwatch",
     mixinStandardHelpOptions = true,
     version = "jobwatch 0.1.0",
     description = {
       "Folds job lifecycle and stage error events from Kafka into PostgreSQL and Prometheus metrics.",
-      "Configuration comes from JOBWATCH_* environment variables (see README)."
+      "Configuration comes from JOBWATCH_* environment variables (see README).",
+      "Commands that read use the database; commands that write publish to Kafka."
     },
     subcommands = {
       ConsumeCommand.class,
       MigrateCommand.class,
       HealthcheckCommand.class,
+      StatusCommand.class,
+      JobCommand.class,
+      MonitorsCommand.class,
+      DeadLettersCommand.class,
+      EmitCommand.class,
+      RunCommand.class,
+      SpoolCommand.class,
+      DemoCommand.class,
+      PublishDemoCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
       "",
       "Examples:",
-      "  jobwatch consume                 run the consumer (JOBWATCH_KAFKA_BOOTSTRAP, JOBWATCH_DB_URL…)",
-      "  jobwatch migrate                 create or upgrade the schema, then exit",
+      "  jobwatch consume               run the consumer",
+      "  jobwatch migrate               create or upgrade the schema, then exit",
+      "  jobwatch status                health, worst first",
+      "  jobwatch status --json         the same for scripts",
+      "  jobwatch job 0b6f4c1e-…        one job with its history",
+      "  jobwatch monitors              declared monitors",
+      "  jobwatch monitors pause nightly-backup",
+      "  jobwatch dead-letters list     rejected records",
+      "  jobwatch dead-letters replay 17",
+      "  jobwatch emit job.started --job-id X --runner slurm --attempt 1",
+      "  jobwatch run --monitor nightly-backup -- /usr/local/bin/backup.sh",
+      "  jobwatch spool flush           send what was spooled",
+      "  jobwatch demo                  try it all on embedded servers",
+      "  jobwatch publish-demo --bootstrap kafka:9092",
+      "",
+      "Configuration: JOBWATCH_KAFKA_BOOTSTRAP, JOBWATCH_DB_URL, JOBWATCH_DB_USER,",
+      "JOBWATCH_DB_PASSWORD, JOBWATCH_LIFECYCLE_TOPIC, JOBWATCH_ERRORS_TOPIC,",
+      "JOBWATCH_SPOOL_DIR, JOBWATCH_KAFKA_<PROPERTY> (TLS, SASL).",
     })
 public final class JobwatchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  /** The command line with every subcommand, ready to {@code execute(args)}. */
+  private final Map<String, String> environment;
+
+  private JobwatchCommand(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
+  }
+
+  /** The command line with every subcommand, configured from the process environment. */
   public static CommandLine commandLine() {
-    return new CommandLine(new JobwatchCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+    return commandLine(System.getenv());
+  }
+
+  /** The command line with every subcommand, configured from {@code environment} (tests). */
+  public static CommandLine commandLine(Map<String, String> environment) {
+    CommandLine commandLine =
+        new CommandLine(new JobwatchCommand(environment)).setCaseInsensitiveEnumValuesAllowed(true);
+    // emit takes free-form --field value pairs; they become its positional words.
+    commandLine.getSubcommands().get("emit").setUnmatchedOptionsArePositionalParams(true);
+    return commandLine;
+  }
+
+  /** The root command of the command line that {@code spec} belongs to. */
+  static JobwatchCommand root(CommandLine.Model.CommandSpec spec) {
+    return (JobwatchCommand) spec.root().userObject();
+  }
+
+  /** The environment the command line was built with. */
+  Map<String, String> environment() {
+    return environment;
+  }
+
+  /** The settings from the command line's environment. */
+  Settings settings() {
+    return Settings.fromEnvironment(environment);
   }
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 }

@@ -1,0 +1,146 @@
+package io.jobwatch.cli;
+
+import io.jobwatch.JobwatchException;
+import io.jobwatch.config.Settings;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Publishes records for the CLI and waits for each acknowledgement, with a short delivery timeout.
+ * Once a send fails the broker counts as unreachable for the rest of this process, so further
+ * records go to the {@link Spool} at once instead of waiting again. Not thread-safe.
+ */
+final class EventPublisher implements AutoCloseable {
+  static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(5);
+
+  private final Settings settings;
+  private final Duration deliveryTimeout;
+  private KafkaProducer<byte[], byte[]> producer;
+  private boolean unreachable;
+
+  EventPublisher(Settings settings) {
+    this(settings, DELIVERY_TIMEOUT);
+  }
+
+  EventPublisher(Settings settings, Duration deliveryTimeout) {
+    this.settings = settings;
+    this.deliveryTimeout = deliveryTimeout;
+  }
+
+  /** Where a record landed. */
+  record Delivery(String topic, int partition, long offset) {}
+
+  /**
+   * Sends one record and waits for the broker's acknowledgement.
+   *
+   * @throws JobwatchException when it was not acknowledged within the delivery timeout
+   */
+  Delivery send(OutgoingRecord record) {
+    return send(
+        record.topic(),
+        record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
+        record.value().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Sends raw bytes (dead-letter replay) and waits for the acknowledgement. */
+  Delivery send(String topic, byte[] key, byte[] value) {
+    if (unreachable) {
+      throw new JobwatchException("Kafka at " + settings.kafkaBootstrap() + " is unreachable");
+    }
+    try {
+      RecordMetadata metadata =
+          producer()
+              .send(new ProducerRecord<>(topic, key, value))
+              .get(deliveryTimeout.toMillis() + 2_000, TimeUnit.MILLISECONDS);
+      return new Delivery(metadata.topic(), metadata.partition(), metadata.offset());
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      unreachable = true;
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      throw new JobwatchException(
+          "Kafka at "
+              + settings.kafkaBootstrap()
+              + " did not acknowledge a record for "
+              + topic
+              + ": "
+              + cause,
+          cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new JobwatchException("interrupted while sending to " + topic, e);
+    }
+  }
+
+  /** Sends each record; from the first failure on, appends the rest to the spool. */
+  Outcome sendOrSpool(List<OutgoingRecord> records, Spool spool) {
+    for (int i = 0; i < records.size(); i++) {
+      try {
+        send(records.get(i));
+      } catch (JobwatchException e) {
+        spool.append(records.subList(i, records.size()));
+        return new Outcome(i, records.size() - i, e.getMessage());
+      }
+    }
+    return new Outcome(records.size(), 0, null);
+  }
+
+  /** How many records were sent and spooled, and why spooling was necessary. */
+  record Outcome(int sent, int spooled, String problem) {}
+
+  /** Sends what the spool holds, oldest first; stops at the first failure. Returns how many. */
+  int flush(Spool spool) {
+    if (unreachable) {
+      return 0;
+    }
+    return spool.drain(
+        record -> {
+          try {
+            send(record);
+            return true;
+          } catch (JobwatchException e) {
+            return false;
+          }
+        });
+  }
+
+  boolean unreachable() {
+    return unreachable;
+  }
+
+  private KafkaProducer<byte[], byte[]> producer() {
+    if (producer == null) {
+      Properties properties = new Properties();
+      properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrap());
+      properties.put(ProducerConfig.ACKS_CONFIG, "all");
+      properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+      properties.put(ProducerConfig.CLIENT_ID_CONFIG, "jobwatch-cli");
+      int timeout = (int) deliveryTimeout.toMillis();
+      properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(timeout));
+      properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(timeout));
+      properties.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+      properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Integer.toString(timeout));
+      properties.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
+      properties.putAll(settings.kafkaOverrides());
+      properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+      properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+      producer = new KafkaProducer<>(properties);
+    }
+    return producer;
+  }
+
+  @Override
+  public void close() {
+    if (producer != null) {
+      producer.close(unreachable ? Duration.ZERO : Duration.ofSeconds(5));
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package io.jobwatch.cli;
+
+import static io.jobwatch.cli.CliOutput.when;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code jobwatch job ID}: one job's state, crash, runtime status, waits and history. */
+@Command(
+    name = "job",
+    mixinStandardHelpOptions = true,
+    description = {
+      "One job: state, crash, runtime status, waits and history.",
+      "Shows attempt, exit code, crash classification (blame, cause, details, fatal), runtime",
+      "status, what it waits on and its event history. Exit code 1 when the job is unknown."
+    },
+    footer = {"", "Examples:", "  jobwatch job 0b6f4c1e-8d2a-4f7b-b1c3-5e9a7d2f4c10 --json"})
+public final class JobCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "ID", description = "The job_id.")
+  String jobId;
+
+  @Option(names = "--json", description = "Print JSON (stable snake_case field names).")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    var settings = JobwatchCommand.root(spec).settings();
+    Optional<JobQueries.JobReport> report =
+        CliOutput.jdbi(settings).withHandle(handle -> JobQueries.report(handle, jobId));
+    if (report.isEmpty()) {
+      spec.commandLine().getErr().println("no job " + jobId);
+      return 1;
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      CliOutput.printJson(out, report.get());
+    } else {
+      print(out, report.get(), Instant.now());
+    }
+    return 0;
+  }
+
+  private static void print(PrintWriter out, JobQueries.JobReport report, Instant now) {
+    JobQueries.Job job = report.job();
+    out.println("job       " + job.jobId());
+    out.println(
+        "service   "
+            + dash(job.service())
+            + "  runner "
+            + dash(job.runner())
+            + "  monitor "
+            + dash(job.monitor())
+            + "  host "
+            + dash(job.host()));
+    out.println(
+        "state     "
+            + job.state()
+            + "  attempt "
+            + job.attempt()
+            + "  exit code "
+            + (job.exitCode() == null ? "-" : job.exitCode())
+            + (job.waitingReason() == null ? "" : "  waiting for " + job.waitingReason()));
+    if (job.blame() != null) {
+      out.println(
+          "crash     blame "
+              + job.blame()
+              + "  cause "
+              + dash(job.cause())
+              + "  fatal "
+              + (job.fatal() ? "yes (do not reschedule)" : "no")
+              + (job.details() == null ? "" : "  details: " + job.details()));
+    }
+    String error =
+        job.runtimeError() == null
+            ? "-"
+            : job.runtimeError()
+                + (job.runtimeErrorCount() > 1
+                    ? " (" + (job.runtimeErrorCount() - 1) + " additional errors)"
+                    : "");
+    out.println("runtime   error: " + error);
+    out.println("          warning: " + dash(job.runtimeWarning()));
+    out.println("          activity: " + dash(job.runtimeActivity()));
+    out.println("          reusable: " + (job.reusable() ? "yes" : "no"));
+    out.println(
+        "times     submitted "
+            + when(job.submittedAt(), now)
+            + "  started "
+            + when(job.startedAt(), now)
+            + "  finished "
+            + when(job.finishedAt(), now));
+    if (!report.waitsOn().isEmpty()) {
+      out.println("waits on");
+      for (JobQueries.Wait wait : report.waitsOn()) {
+        out.println(
+            "  "
+                + wait.dependsOn()
+                + " (needs "
+                + String.join(" or ", wait.accept())
+                + ", it is "
+                + (wait.dependencyState() == null ? "unknown" : wait.dependencyState())
+                + "): "
+                + wait.status());
+      }
+    }
+    out.println();
+    out.println("history");
+    Table history = new Table("TIME", "TYPE", "OUTCOME", "ATTEMPT", "SOURCE");
+    for (JobQueries.HistoryEntry entry : report.history()) {
+      history.row(entry.time(), entry.type(), entry.outcome(), entry.attempt(), entry.source());
+    }
+    history.print(out);
+  }
+
+  private static String dash(String value) {
+    return value == null ? "-" : value;
+  }
+}

@@ -1,0 +1,84 @@
+package io.jobwatch.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jobwatch.JobwatchException;
+import io.jobwatch.config.Settings;
+import java.io.PrintWriter;
+import java.time.Instant;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The write path shared by the publishing commands: validate before sending, send what the spool
+ * holds first, then the event, and wait for the acknowledgement. Stateless.
+ */
+final class Publishing {
+  /** Exit code for an event the contract rejects. */
+  static final int INVALID = 2;
+
+  /** Exit code when Kafka did not acknowledge. */
+  static final int UNDELIVERED = 1;
+
+  private Publishing() {}
+
+  /** Publishes one event built from {@code type} and {@code data}; returns the exit code. */
+  static int publish(CommandSpec spec, String type, ObjectNode data, Instant time, boolean spool) {
+    JobwatchCommand root = JobwatchCommand.root(spec);
+    Settings settings = root.settings();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ObjectNode envelope = CliEvents.envelope(type, time, data);
+    OutgoingRecord record;
+    try {
+      record = CliEvents.record(settings, envelope);
+    } catch (CliEvents.InvalidEvent e) {
+      err.println("invalid " + type + " event, not sent: " + e.getMessage());
+      err.flush();
+      return INVALID;
+    }
+    Spool spooled = Spool.fromEnvironment(root.environment());
+    try (EventPublisher publisher = new EventPublisher(settings)) {
+      flushSpool(publisher, spooled, out);
+      try {
+        EventPublisher.Delivery delivery = publisher.send(record);
+        out.println(
+            "sent "
+                + type
+                + " "
+                + envelope.path("id").asText()
+                + " to "
+                + delivery.topic()
+                + " (key "
+                + record.key()
+                + ", partition "
+                + delivery.partition()
+                + ", offset "
+                + delivery.offset()
+                + ")");
+        out.flush();
+        return 0;
+      } catch (JobwatchException e) {
+        if (spool) {
+          spooled.append(java.util.List.of(record));
+          err.println(e.getMessage() + "; spooled to " + spooled.file());
+          err.flush();
+          return 0;
+        }
+        err.println(e.getMessage());
+        err.flush();
+        return UNDELIVERED;
+      }
+    }
+  }
+
+  /** Sends spooled records before new ones; reports how many went out. */
+  static void flushSpool(EventPublisher publisher, Spool spool, PrintWriter out) {
+    if (spool.read().isEmpty()) {
+      return;
+    }
+    int flushed = publisher.flush(spool);
+    if (flushed > 0) {
+      out.println("sent " + flushed + " spooled records from " + spool.file());
+      out.flush();
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.jobwatch.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code jobwatch spool flush|show}: the events spooled while Kafka was unreachable. */
+@Command(
+    name = "spool",
+    mixinStandardHelpOptions = true,
+    description = "Events spooled in $JOBWATCH_SPOOL_DIR while Kafka was unreachable.",
+    footer = {"", "Examples:", "  jobwatch spool flush", "  jobwatch spool show"})
+public final class SpoolCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(
+      name = "flush",
+      mixinStandardHelpOptions = true,
+      description = "Send the spooled events, oldest first; exit 1 if some remain.")
+  public Integer flush() {
+    JobwatchCommand root = JobwatchCommand.root(spec);
+    Spool spool = Spool.fromEnvironment(root.environment());
+    PrintWriter out = spec.commandLine().getOut();
+    try (EventPublisher publisher = new EventPublisher(root.settings())) {
+      int sent = publisher.flush(spool);
+      int left = spool.read().size();
+      out.println("sent " + sent + " spooled events, " + left + " left in " + spool.file());
+      out.flush();
+      return left == 0 ? 0 : 1;
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Print spooled events.")
+  public Integer show() {
+    Spool spool = Spool.fromEnvironment(JobwatchCommand.root(spec).environment());
+    PrintWriter out = spec.commandLine().getOut();
+    for (OutgoingRecord record : spool.read()) {
+      out.println(record.topic() + " " + record.key() + " " + record.value());
+    }
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,68 @@
+package io.jobwatch.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A plain-text table with left-aligned, padded columns. Not thread-safe. */
+final class Table {
+  private static final int MAX_CELL = 60;
+
+  private final List<String> header;
+  private final List<List<String>> rows = new ArrayList<>();
+
+  Table(String... header) {
+    this.header = List.of(header);
+  }
+
+  Table row(Object... cells) {
+    List<String> row = new ArrayList<>();
+    for (Object cell : cells) {
+      row.add(cell(cell));
+    }
+    rows.add(row);
+    return this;
+  }
+
+  boolean isEmpty() {
+    return rows.isEmpty();
+  }
+
+  void print(PrintWriter out) {
+    int[] widths = new int[header.size()];
+    for (int column = 0; column < widths.length; column++) {
+      widths[column] = header.get(column).length();
+      for (List<String> row : rows) {
+        widths[column] = Math.max(widths[column], row.get(column).length());
+      }
+    }
+    line(out, header, widths);
+    for (List<String> row : rows) {
+      line(out, row, widths);
+    }
+    out.flush();
+  }
+
+  private static void line(PrintWriter out, List<String> cells, int[] widths) {
+    StringBuilder line = new StringBuilder();
+    for (int column = 0; column < cells.size(); column++) {
+      String cell = cells.get(column);
+      line.append(cell);
+      if (column < cells.size() - 1) {
+        line.append(" ".repeat(widths[column] - cell.length() + 2));
+      }
+    }
+    out.println(line.toString().stripTrailing());
+  }
+
+  private static String cell(Object value) {
+    if (value == null) {
+      return "-";
+    }
+    String text = value.toString().replaceAll("\\s+", " ").strip();
+    if (text.isEmpty()) {
+      return "-";
+    }
+    return text.length() > MAX_CELL ? text.substring(0, MAX_CELL - 1) + "…" : text;
+  }
+}

@@ -1,0 +1,394 @@
+package io.jobwatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jobwatch.testing.Infra;
+import io.jobwatch.testing.WithInfra;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@WithInfra
+class CliIT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  @DisplayName(
+      "status --json lists services worst first with the severities the stage errors earned")
+  void statusReportsSeverities(Infra infra) throws Exception {
+    try (CliFixture cli = new CliFixture(infra)) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(stageError(cli, "hmmer", "gridengine", "check_status", "ConnectionError"))
+            .isZero();
+      }
+      assertThat(stageError(cli, "blast", "slurm", "submit", "ConnectionError")).isZero();
+      assertThat(
+              cli.run(
+                      "emit",
+                      "stage.ok",
+                      "--service",
+                      "clustalo",
+                      "--runner",
+                      "slurm",
+                      "--stage",
+                      "start")
+                  .exitCode())
+          .isZero();
+      CliFixture.await(
+          "three stage records",
+          WAIT,
+          () ->
+              cli.count("SELECT count(*) FROM stage_health") == 3
+                  && cli.count("SELECT count(*) FROM stage_health WHERE severity = 'error'") == 1);
+
+      CliFixture.Result result = cli.run("status", "--json");
+
+      assertThat(result.exitCode()).isZero();
+      JsonNode status = JSON.readTree(result.out());
+      JsonNode services = status.get("services");
+      assertThat(services).hasSize(3);
+      assertThat(services.get(0).get("service").asText()).isEqualTo("hmmer");
+      assertThat(services.get(0).get("severity").asText()).isEqualTo("error");
+      assertThat(services.get(0).get("worst_stage").asText()).isEqualTo("check_status");
+      assertThat(services.get(0).get("last_error_class").asText()).isEqualTo("ConnectionError");
+      assertThat(services.get(1).get("service").asText()).isEqualTo("blast");
+      assertThat(services.get(1).get("severity").asText()).isEqualTo("warning");
+      assertThat(services.get(2).get("severity").asText()).isEqualTo("ok");
+      assertThat(status.get("stages").get(0).get("consecutive_errors").asInt()).isEqualTo(3);
+      assertThat(status.get("runners")).hasSize(3);
+
+      String text = cli.run("status").out();
+      assertThat(text.lines().filter(line -> line.startsWith("hmmer")).findFirst())
+          .hasValueSatisfying(line -> assertThat(line).contains("error", "ConnectionError"));
+    }
+  }
+
+  @Test
+  @DisplayName("job ID shows the crash classification and one history line per event")
+  void jobShowsHistory(Infra infra) throws Exception {
+    try (CliFixture cli = new CliFixture(infra)) {
+      String job = "cli-job-1";
+      assertThat(
+              cli.run(
+                      "emit",
+                      "job.submitted",
+                      "--job-id",
+                      job,
+                      "--service",
+                      "blast",
+                      "--runner",
+                      "slurm",
+                      "--time",
+                      "2026-11-22T10:00:00Z")
+                  .exitCode())
+          .isZero();
+      assertThat(
+              cli.run(
+                      "emit",
+                      "job.started",
+                      "--job-id",
+                      job,
+                      "--runner",
+                      "slurm",
+                      "--attempt",
+                      "1",
+                      "--time",
+                      "2026-11-22T10:00:05Z")
+                  .exitCode())
+          .isZero();
+      assertThat(
+              cli.run(
+                      "emit",
+                      "job.finished",
+                      "--job-id",
+                      job,
+                      "--attempt",
+                      "1",
+                      "--exit-code",
+                      "127",
+                      "--time",
+                      "2026-11-22T10:00:09Z")
+                  .exitCode())
+          .isZero();
+      CliFixture.await(
+          "the job to crash",
+          WAIT,
+          () -> cli.count("SELECT count(*) FROM jobs WHERE state = 'crashed'") == 1);
+
+      CliFixture.Result result = cli.run("job", job);
+
+      assertThat(result.exitCode()).isZero();
+      assertThat(result.out())
+          .contains("state     crashed  attempt 1  exit code 127")
+          .contains("blame platform  cause not_started");
+      List<String> history =
+          result.out().lines().dropWhile(line -> !line.equals("history")).skip(2).toList();
+      assertThat(history).hasSize(3);
+      assertThat(history.get(0)).startsWith("2026-11-22T10:00:00Z").contains("job.submitted");
+      assertThat(history.get(1)).contains("job.started", "applied", " 1 ");
+      assertThat(history.get(2)).startsWith("2026-11-22T10:00:09Z").contains("job.finished");
+
+      JsonNode json = JSON.readTree(cli.run("job", job, "--json").out());
+      assertThat(json.at("/job/cause").asText()).isEqualTo("not_started");
+      assertThat(json.get("history")).hasSize(3);
+      assertThat(cli.run("job", "no-such-job").exitCode()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  @DisplayName("emit refuses an invalid event with exit 2 and the reason, and sends a valid one")
+  void emitValidatesBeforeSending(Infra infra) {
+    try (CliFixture cli = new CliFixture(infra)) {
+      CliFixture.Result invalid =
+          cli.run(
+              "emit", "job.finished", "--job-id", "j-1", "--attempt", "1", "--exit-code", "256");
+      assertThat(invalid.exitCode()).isEqualTo(2);
+      assertThat(invalid.err()).contains("$.data.exit_code");
+      CliFixture.Result unknownField =
+          cli.run("emit", "job.finished", "--job-id", "j-1", "--attempt", "1", "--exitcode", "0");
+      assertThat(unknownField.exitCode()).isEqualTo(2);
+
+      CliFixture.Result valid =
+          cli.run(
+              "emit",
+              "job.submitted",
+              "--job-id",
+              "j-1",
+              "--service",
+              "blast",
+              "--data",
+              "{\"labels\": {\"team\": \"search\"}}");
+
+      assertThat(valid.exitCode()).isZero();
+      assertThat(valid.out()).contains("sent job.submitted", cli.lifecycle, "key j-1");
+      CliFixture.await(
+          "the emitted job",
+          WAIT,
+          () ->
+              cli.count(
+                      "SELECT count(*) FROM jobs WHERE job_id = 'j-1' AND labels->>'team' = 'search'")
+                  == 1);
+      assertThat(cli.count("SELECT count(*) FROM dead_letters")).isZero();
+      assertThat(cli.count("SELECT count(*) FROM job_events WHERE source LIKE '/jobwatch-cli/%'"))
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
+  @DisplayName("monitors retire NAME publishes monitor.retired and the monitor leaves /metrics")
+  void retiredMonitorLeavesMetrics(Infra infra) {
+    try (CliFixture cli = new CliFixture(infra)) {
+      assertThat(declare(cli, "retire-me", "PT1H")).isZero();
+      CliFixture.await(
+          "the monitor in /metrics",
+          WAIT,
+          () -> {
+            cli.app.refreshState();
+            return cli.scrape().contains("monitor=\"retire-me\"");
+          });
+      assertThat(cli.run("monitors").out()).contains("retire-me", "ops", "new");
+
+      CliFixture.Result retire = cli.run("monitors", "retire", "retire-me");
+
+      assertThat(retire.exitCode()).isZero();
+      assertThat(retire.out()).contains("sent monitor.retired", "key retire-me");
+      CliFixture.await(
+          "the monitor to leave /metrics",
+          WAIT,
+          () -> {
+            cli.app.refreshState();
+            return !cli.scrape().contains("monitor=\"retire-me\"");
+          });
+      assertThat(cli.count("SELECT count(*) FROM monitors WHERE retired_at IS NOT NULL"))
+          .isEqualTo(1);
+      assertThat(cli.run("monitors", "--json").out()).contains("\"status\" : \"retired\"");
+    }
+  }
+
+  @Test
+  @DisplayName("dead-letters list and show explain a poison record; replay sends it back")
+  void deadLettersCanBeReplayed(Infra infra) {
+    try (CliFixture cli = new CliFixture(infra)) {
+      cli.sendRaw(cli.errors, "hmmer", "this is not json");
+      CliFixture.await(
+          "the dead letter", WAIT, () -> cli.count("SELECT count(*) FROM dead_letters") == 1);
+      long id = cli.count("SELECT id FROM dead_letters");
+
+      CliFixture.Result list = cli.run("dead-letters", "list");
+      assertThat(list.exitCode()).isZero();
+      assertThat(list.out()).contains(cli.errors, "not JSON");
+      CliFixture.Result show = cli.run("dead-letters", "show", Long.toString(id));
+      assertThat(show.out()).contains("value     this is not json", "key       hmmer");
+
+      CliFixture.Result replay = cli.run("dead-letters", "replay", Long.toString(id));
+
+      assertThat(replay.exitCode()).isZero();
+      assertThat(replay.out()).contains("replayed dead letter " + id + " to " + cli.errors);
+      assertThat(cli.count("SELECT count(*) FROM dead_letters WHERE replayed_at IS NOT NULL"))
+          .isEqualTo(1);
+      // Still poison: the consumer reads it again from the topic and dead-letters it anew.
+      CliFixture.await(
+          "the replayed record to come back",
+          WAIT,
+          () ->
+              cli.count(
+                      "SELECT count(*) FROM dead_letters WHERE replayed_at IS NULL"
+                          + " AND convert_from(record_value, 'UTF8') = 'this is not json'"
+                          + " AND convert_from(record_key, 'UTF8') = 'hmmer'")
+                  == 1);
+      assertThat(cli.run("dead-letters", "replay", "--all").out()).contains("1 replayed");
+      assertThat(cli.count("SELECT count(*) FROM dead_letters WHERE replayed_at IS NOT NULL"))
+          .isEqualTo(2);
+    }
+  }
+
+  @Test
+  @DisplayName("run exits with the command's exit code and its monitor ends down")
+  void runPassesTheExitCodeThrough(Infra infra) {
+    try (CliFixture cli = new CliFixture(infra)) {
+      assertThat(declare(cli, "nightly", "PT1H")).isZero();
+      CliFixture.await(
+          "the declared monitor",
+          WAIT,
+          () -> cli.count("SELECT count(*) FROM monitors WHERE declared_at IS NOT NULL") == 1);
+
+      CliFixture.Result run = cli.run("run", "--monitor", "nightly", "--", "sh", "-c", "exit 3");
+
+      assertThat(run.exitCode()).isEqualTo(3);
+      CliFixture.await(
+          "the failed run",
+          WAIT,
+          () ->
+              cli.count(
+                      "SELECT count(*) FROM jobs WHERE monitor = 'nightly' AND state = 'failed'"
+                          + " AND exit_code = 3")
+                  == 1);
+      CliFixture.await(
+          "the monitor to be down",
+          WAIT,
+          () -> {
+            cli.app.refreshState();
+            return cli.count(
+                    "SELECT count(*) FROM monitors WHERE monitor = 'nightly' AND status = 'down'")
+                == 1;
+          });
+      assertThat(cli.run("monitors").out().lines().filter(l -> l.startsWith("nightly")))
+          .singleElement()
+          .satisfies(line -> assertThat(line).contains("down"));
+      assertThat(cli.run("run", "--monitor", "nightly", "--", "/no/such/command").exitCode())
+          .isEqualTo(127);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "With the broker away run still exits with the command's code and spools; the next command sends the spool")
+  void runSpoolsWhileKafkaIsAway(Infra infra) throws Exception {
+    assumeTrue(infra.canControlBroker(), "needs a broker the test can stop");
+    try (CliFixture cli = new CliFixture(infra)) {
+      infra.stopBroker();
+      CliFixture.Result run;
+      try {
+        run = cli.run("run", "--monitor", "offline", "--", "sh", "-c", "exit 5");
+      } finally {
+        infra.startBroker();
+      }
+
+      assertThat(run.exitCode()).isEqualTo(5);
+      assertThat(run.err()).contains("spooled");
+      List<String> spooled = Files.readAllLines(cli.spoolDir.resolve(Spool.FILE));
+      assertThat(spooled).hasSize(3);
+      List<String> types =
+          spooled.stream()
+              .map(line -> read(line).get("value").asText())
+              .map(v -> read(v).get("type").asText())
+              .toList();
+      assertThat(types).containsExactly("job.submitted", "job.started", "job.finished");
+      assertThat(read(spooled.get(0)).get("topic").asText()).isEqualTo(cli.lifecycle);
+
+      CliFixture.Result next =
+          cli.run("emit", "job.submitted", "--job-id", "after-outage", "--service", "cron");
+
+      assertThat(next.exitCode()).isZero();
+      assertThat(next.out()).contains("sent 3 spooled records");
+      assertThat(Files.readAllLines(cli.spoolDir.resolve(Spool.FILE))).isEmpty();
+      CliFixture.await(
+          "the spooled run in jobs",
+          WAIT,
+          () ->
+              cli.count(
+                      "SELECT count(*) FROM jobs WHERE monitor = 'offline' AND state = 'failed'"
+                          + " AND exit_code = 5")
+                  == 1);
+    }
+  }
+
+  @Test
+  @DisplayName("jobwatch --help lists every command with examples")
+  void helpListsEveryCommand(Infra infra) {
+    try (CliFixture cli = new CliFixture(infra)) {
+      String help = cli.run("--help").out();
+      for (String command :
+          List.of(
+              "status",
+              "job",
+              "monitors",
+              "dead-letters",
+              "emit",
+              "run",
+              "spool",
+              "demo",
+              "publish-demo",
+              "consume",
+              "migrate")) {
+        assertThat(help).containsPattern("(?m)^  " + command + " ");
+      }
+      assertThat(help).contains("Examples:", "jobwatch emit job.started --job-id X");
+    }
+  }
+
+  private static int stageError(
+      CliFixture cli, String service, String runner, String stage, String errorClass) {
+    return cli.run(
+            "emit",
+            "stage.error",
+            "--service",
+            service,
+            "--runner",
+            runner,
+            "--stage",
+            stage,
+            "--error-class",
+            errorClass,
+            "--message",
+            "connection refused")
+        .exitCode();
+  }
+
+  private static int declare(CliFixture cli, String monitor, String every) {
+    return cli.run(
+            "emit",
+            "monitor.declared",
+            "--data",
+            "{\"monitor\":\""
+                + monitor
+                + "\",\"team\":\"ops\",\"schedule\":{\"every\":\""
+                + every
+                + "\"},\"grace\":\"PT5M\"}")
+        .exitCode();
+  }
+
+  private static JsonNode read(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (Exception e) {
+      throw new AssertionError("not JSON: " + json, e);
+    }
+  }
+}
