@@ -39,9 +39,6 @@ import org.jdbi.v3.core.Handle;
  * statements per batch, whatever its size. Thread-safe (holds configuration only).
  */
 public final class BatchWriter {
-  public static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLong> T = new java.util.concurrent.ConcurrentHashMap<>();
-  static void t(String k, long s) { T.computeIfAbsent(k, x -> new java.util.concurrent.atomic.AtomicLong()).addAndGet(System.nanoTime() - s); }
-
   private final StagePolicy stagePolicy;
   private final HistoryDecoder historyDecoder;
   private final MonitorStep monitorStep;
@@ -91,7 +88,7 @@ public final class BatchWriter {
         jobIds.add(jobEvent.jobId());
       }
     }
-    long _l = System.nanoTime(); EventsTable.Lookup lookup = EventsTable.lookup(handle, jobIds, unique.keySet()); t("lookup", _l);
+    EventsTable.Lookup lookup = EventsTable.lookup(handle, jobIds, unique.keySet());
     List<Item.Valid> fresh = new ArrayList<>();
     for (Item.Valid valid : unique.values()) {
       if (lookup.knownEventIds().contains(valid.event().id())) {
@@ -101,7 +98,7 @@ public final class BatchWriter {
       }
     }
 
-    long _f = System.nanoTime(); JobStep jobs = foldJobs(fresh, lookup.history()); t("fold", _f);
+    JobStep jobs = foldJobs(fresh, lookup.history());
     List<StageObservation> observations = new ArrayList<>(jobs.evidence);
     List<MonitorEvent> monitorEvents = new ArrayList<>();
     for (Item.Valid valid : fresh) {
@@ -111,8 +108,8 @@ public final class BatchWriter {
         monitorEvents.add(monitorEvent);
       }
     }
-    long _g = System.nanoTime(); List<StageHealth> stages = foldStages(handle, observations); t("stageLockFold", _g);
-    long _m = System.nanoTime(); int monitors = monitorStep.apply(handle, monitorEvents, jobs.rows, now); t("monitors", _m);
+    List<StageHealth> stages = foldStages(handle, observations);
+    int monitors = monitorStep.apply(handle, monitorEvents, jobs.rows, now);
 
     List<StoredEvent> stored = new ArrayList<>(fresh.size());
     for (Item.Valid valid : fresh) {
@@ -125,15 +122,14 @@ public final class BatchWriter {
       stored.add(store(valid, outcome));
     }
 
-    { long _s = System.nanoTime(); JobsTable.upsert(handle, jobs.rows); t("jobsUpsert", _s); }
+    JobsTable.upsert(handle, jobs.rows);
     JobsTable.insertDependencies(handle, jobs.newlySubmitted);
     JobsTable.countCrashes(handle, jobs.crashes);
-    { long _s = System.nanoTime(); StageHealthTable.update(handle, stages); t("stageUpdate", _s); }
-    { long _s = System.nanoTime(); EventsTable.insert(handle, stored); t("eventsInsert", _s); }
+    StageHealthTable.update(handle, stages);
+    EventsTable.insert(handle, stored);
     EventsTable.markApplied(handle, jobs.revived);
-    { long _s = System.nanoTime(); DeadLettersTable.insert(handle, deadLetters); t("dead", _s); }
-    long _o = System.nanoTime(); boolean _adv = OffsetsTable.advance(handle, groupId, advances); t("offsets", _o);
-    if (!_adv) {
+    DeadLettersTable.insert(handle, deadLetters);
+    if (!OffsetsTable.advance(handle, groupId, advances)) {
       throw new FencedException(
           "another consumer of group " + groupId + " advanced " + advances + " first");
     }
