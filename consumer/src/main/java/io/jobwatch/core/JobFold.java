@@ -31,9 +31,14 @@ public final class JobFold {
    *     status of a job that was not running, lifecycle after a terminal state)
    * @param stageEvidence stage outcomes the applied events prove, such as a {@code start} error for
    *     an exit code of 127; empty when the job's service or runner is unknown
+   * @param crashes the attempts that ended crashed, with their blame; a requeue does not erase
+   *     them, so every crashed attempt is counted once
    */
   public record Result(
-      JobRow row, Set<String> ignoredEventIds, List<StageObservation> stageEvidence) {}
+      JobRow row,
+      Set<String> ignoredEventIds,
+      List<StageObservation> stageEvidence,
+      Map<Integer, Blame> crashes) {}
 
   /** Folds the given events, which must all belong to one job and be at least one. */
   public static Result fold(List<JobEvent> events) {
@@ -85,6 +90,7 @@ public final class JobFold {
     private final String jobId;
     private final Set<String> ignored = new HashSet<>();
     private final List<PendingEvidence> evidence = new ArrayList<>();
+    private final Map<Integer, Blame> crashes = new java.util.TreeMap<>();
     private String service;
     private String runner;
     private String monitor;
@@ -111,12 +117,16 @@ public final class JobFold {
     }
 
     private void apply(JobEvent event) {
-      updatedAt = event.time();
       if (service == null && event.service() != null) {
         service = event.service();
       }
-      if (!applyChange(event)) {
+      boolean applied = applyChange(event);
+      if (!applied) {
         ignored.add(event.id());
+      }
+      if (applied || updatedAt == null) {
+        // An ignored event (an older attempt, a late report) changes nothing, not even this.
+        updatedAt = event.time();
       }
     }
 
@@ -254,6 +264,7 @@ public final class JobFold {
     }
 
     private void crashWith(Blame crashBlame, String crashCause, String crashDetails) {
+      crashes.put(attempt, crashBlame);
       state = JobState.CRASHED;
       blame = crashBlame;
       cause = crashCause;
@@ -321,7 +332,7 @@ public final class JobFold {
           }
         }
       }
-      return new Result(row, Set.copyOf(ignored), List.copyOf(observations));
+      return new Result(row, Set.copyOf(ignored), List.copyOf(observations), Map.copyOf(crashes));
     }
   }
 

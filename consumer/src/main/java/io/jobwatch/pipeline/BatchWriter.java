@@ -1,8 +1,6 @@
 package io.jobwatch.pipeline;
 
-import io.jobwatch.core.Blame;
 import io.jobwatch.core.Event;
-import io.jobwatch.core.ExitCodes;
 import io.jobwatch.core.JobChange;
 import io.jobwatch.core.JobEvent;
 import io.jobwatch.core.JobFold;
@@ -173,7 +171,7 @@ public final class BatchWriter {
     final Set<String> ignored = new HashSet<>();
     final Set<String> revived = new HashSet<>();
     final List<StageObservation> evidence = new ArrayList<>();
-    final Map<List<String>, Long> crashes = new HashMap<>();
+    final List<JobsTable.Crash> crashes = new ArrayList<>();
   }
 
   private JobStep foldJobs(List<Item.Valid> fresh, List<EventsTable.HistoryRow> history) {
@@ -202,6 +200,13 @@ public final class BatchWriter {
       all.addAll(entry.getValue());
       JobFold.Result folded = JobFold.fold(all);
       step.rows.add(folded.row());
+      String service = folded.row().service() == null ? "unknown" : folded.row().service();
+      folded
+          .crashes()
+          .forEach(
+              (attempt, blame) ->
+                  step.crashes.add(
+                      new JobsTable.Crash(entry.getKey(), attempt, service, blame.wireName())));
       Set<String> proving = new HashSet<>();
       for (JobEvent event : stored) {
         if (storedAsIgnored.contains(event.id())
@@ -228,23 +233,8 @@ public final class BatchWriter {
   }
 
   private static void countApplied(JobStep step, JobRow row, JobEvent event) {
-    JobChange change = event.change();
-    if (change instanceof JobChange.Submitted && !row.dependsOn().isEmpty()) {
+    if (event.change() instanceof JobChange.Submitted && !row.dependsOn().isEmpty()) {
       step.newlySubmitted.add(row);
-    }
-    Blame crashBlame = null;
-    if (change instanceof JobChange.Crashed crashed) {
-      crashBlame = crashed.blame();
-    } else if (change instanceof JobChange.Finished finished) {
-      if (ExitCodes.neverStarted(finished.exitCode())) {
-        crashBlame = Blame.PLATFORM;
-      } else if (ExitCodes.killedBySignal(finished.exitCode()) > 0) {
-        crashBlame = Blame.UNKNOWN;
-      }
-    }
-    if (crashBlame != null) {
-      String service = row.service() == null ? "unknown" : row.service();
-      step.crashes.merge(List.of(service, crashBlame.wireName()), 1L, Long::sum);
     }
   }
 

@@ -1,9 +1,7 @@
 package io.jobwatch.store;
 
-import io.jobwatch.core.Blame;
 import io.jobwatch.core.JobRow;
 import java.util.List;
-import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /** SQL of the {@code jobs} table. Stateless and thread-safe. */
@@ -55,13 +53,23 @@ public final class JobsTable {
       ON CONFLICT (job_id, depends_on) DO NOTHING
       """;
 
+  /** Records each crashed attempt once and adds only the new ones to the totals. */
   private static final String COUNT_CRASHES =
       """
+      WITH counted AS (
+        INSERT INTO job_attempt_crashes (job_id, attempt, service, blame)
+        SELECT job_id, attempt, service, blame
+          FROM unnest(:job_id::text[], :attempt::int[], :service::text[], :blame::text[])
+            AS c(job_id, attempt, service, blame)
+        ON CONFLICT (job_id, attempt) DO NOTHING
+        RETURNING service, blame)
       INSERT INTO job_crashes (service, blame, crashes)
-      SELECT service, blame, crashes
-        FROM unnest(:service::text[], :blame::text[], :crashes::bigint[]) AS c(service, blame, crashes)
+      SELECT service, blame, count(*) FROM counted GROUP BY service, blame
       ON CONFLICT (service, blame) DO UPDATE SET crashes = job_crashes.crashes + excluded.crashes
       """;
+
+  /** One crashed attempt of a job. */
+  public record Crash(String jobId, int attempt, String service, String blame) {}
 
   private JobsTable() {}
 
@@ -146,22 +154,17 @@ public final class JobsTable {
         .execute();
   }
 
-  /** Adds newly applied crashes to the per-(service, blame) totals. */
-  public static void countCrashes(Handle handle, Map<List<String>, Long> crashesByServiceAndBlame) {
-    if (crashesByServiceAndBlame.isEmpty()) {
+  /** Counts crashed attempts not counted before, per (service, blame). */
+  public static void countCrashes(Handle handle, List<Crash> crashes) {
+    if (crashes.isEmpty()) {
       return;
     }
-    List<Map.Entry<List<String>, Long>> entries = List.copyOf(crashesByServiceAndBlame.entrySet());
     handle
         .createUpdate(COUNT_CRASHES)
-        .bind("service", Columns.text(entries, entry -> entry.getKey().get(0)))
-        .bind("blame", Columns.text(entries, entry -> entry.getKey().get(1)))
-        .bind("crashes", Columns.bigint(entries, Map.Entry::getValue))
+        .bind("job_id", Columns.text(crashes, Crash::jobId))
+        .bind("attempt", Columns.integer(crashes, Crash::attempt))
+        .bind("service", Columns.text(crashes, Crash::service))
+        .bind("blame", Columns.text(crashes, Crash::blame))
         .execute();
-  }
-
-  /** The blame to count a crash under: unknown when none was given. */
-  static String blameName(Blame blame) {
-    return (blame == null ? Blame.UNKNOWN : blame).wireName();
   }
 }
