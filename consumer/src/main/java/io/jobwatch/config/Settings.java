@@ -29,7 +29,8 @@ public record Settings(
     StagePolicy stagePolicy,
     Duration stuckAfter,
     Duration stateRefresh,
-    int maxLabelValues) {
+    int maxLabelValues,
+    int historyCacheJobs) {
 
   private static final String KAFKA_PREFIX = "JOBWATCH_KAFKA_";
 
@@ -76,7 +77,8 @@ public record Settings(
         policy,
         Duration.parse(env.getOrDefault("JOBWATCH_STUCK_AFTER", "PT10M")),
         Duration.parse(env.getOrDefault("JOBWATCH_STATE_REFRESH", "PT5S")),
-        integer(env, "JOBWATCH_MAX_LABEL_VALUES", 500));
+        integer(env, "JOBWATCH_MAX_LABEL_VALUES", 500),
+        integer(env, "JOBWATCH_HISTORY_CACHE_JOBS", 20_000));
   }
 
   private static int integer(Map<String, String> env, String name, int fallback) {
@@ -107,7 +109,8 @@ public record Settings(
         stagePolicy,
         stuckAfter,
         stateRefresh,
-        maxLabelValues);
+        maxLabelValues,
+        historyCacheJobs);
   }
 
   /** A copy reading other topics. */
@@ -126,7 +129,8 @@ public record Settings(
         stagePolicy,
         stuckAfter,
         stateRefresh,
-        maxLabelValues);
+        maxLabelValues,
+        historyCacheJobs);
   }
 
   @Override

@@ -38,6 +38,9 @@ import java.util.Optional;
 public final class EventDecoder {
   private final DecoderLimits limits;
   private final ObjectMapper mapper;
+  private static final java.util.regex.Pattern NUL_ESCAPE =
+      java.util.regex.Pattern.compile("\\\\u0000", java.util.regex.Pattern.CASE_INSENSITIVE);
+
   private final EventSchema schema = new EventSchema();
 
   public EventDecoder() {
@@ -77,6 +80,10 @@ public final class EventDecoder {
       return new Decoded.Rejected("record is not valid UTF-8: " + e.getMessage());
     }
     try {
+      if (NUL_ESCAPE.matcher(json).find()) {
+        return new Decoded.Rejected(
+            "record contains \\u0000, which PostgreSQL cannot store in text or jsonb");
+      }
       JsonNode event = parse(json);
       Optional<String> violation = schema.violations(event);
       return violation.isPresent()

@@ -4,6 +4,7 @@ import io.jobwatch.config.Settings;
 import io.jobwatch.pipeline.BatchResult;
 import io.jobwatch.pipeline.BatchWriter;
 import io.jobwatch.pipeline.FencedException;
+import io.jobwatch.pipeline.HistoryCache;
 import io.jobwatch.pipeline.Item;
 import io.jobwatch.store.Database;
 import io.jobwatch.store.OffsetsTable;
@@ -57,6 +58,7 @@ public final class ConsumerLoop implements Runnable {
   private final CountDownLatch finished = new CountDownLatch(1);
   private final Map<TopicPartition, Long> expectedNext = new HashMap<>();
   private final Set<TopicPartition> unsynced = new HashSet<>();
+  private final HistoryCache history;
   private volatile boolean stopping;
   private volatile boolean ready;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -77,6 +79,7 @@ public final class ConsumerLoop implements Runnable {
     this.decoder = decoder;
     this.listener = listener;
     this.clock = clock;
+    this.history = new HistoryCache(settings.historyCacheJobs());
   }
 
   /** Kafka client properties: ours, then any JOBWATCH_KAFKA_* pass-through on top. */
@@ -182,12 +185,14 @@ public final class ConsumerLoop implements Runnable {
               .inTransaction(
                   handle -> {
                     BatchResult written =
-                        writer.write(handle, settings.groupId(), items, advances, clock.instant());
+                        writer.write(
+                            handle, settings.groupId(), items, advances, clock.instant(), history);
                     writeNanos[0] = System.nanoTime() - started;
                     return written;
                   });
       Duration total = Duration.ofNanos(System.nanoTime() - started);
       expectedNext.putAll(nextOffsets);
+      history.putAll(result.histories());
       backoff = Duration.ofMillis(250);
       setReady(true);
       listener.committed(
@@ -197,6 +202,7 @@ public final class ConsumerLoop implements Runnable {
           total.minusNanos(writeNanos[0]));
       commitToKafka(kafka, false);
     } catch (FencedException e) {
+      history.clear();
       LOG.warn("batch rolled back: {}; re-reading stored offsets", e.getMessage());
       unsynced.addAll(nextOffsets.keySet());
       pause(kafka, nextOffsets.keySet());
@@ -206,6 +212,7 @@ public final class ConsumerLoop implements Runnable {
   }
 
   private void enterOutage(KafkaConsumer<byte[], byte[]> kafka, RuntimeException cause) {
+    history.clear();
     if (!outage) {
       LOG.warn(
           "database write failed, pausing all partitions until it answers: {}", describe(cause));
@@ -343,6 +350,7 @@ public final class ConsumerLoop implements Runnable {
         return;
       }
       LOG.info("assigned {}", partitions);
+      history.clear();
       unsynced.addAll(partitions);
       KafkaConsumer<byte[], byte[]> kafka = consumer;
       if (kafka != null) {
@@ -353,6 +361,7 @@ public final class ConsumerLoop implements Runnable {
     }
 
     private void forget(Collection<TopicPartition> partitions) {
+      history.clear();
       for (TopicPartition partition : partitions) {
         expectedNext.remove(partition);
         unsynced.remove(partition);

@@ -27,6 +27,17 @@ public final class BatchResult {
     appliedEventTimes.add(eventTime);
   }
 
+  private Map<String, HistoryCache.Entry> histories = Map.of();
+
+  void histories(Map<String, HistoryCache.Entry> written) {
+    this.histories = written;
+  }
+
+  /** The job histories as this batch stored them, for the cache once it committed. */
+  public Map<String, HistoryCache.Entry> histories() {
+    return histories;
+  }
+
   void written(int jobs, int stages, int monitors) {
     this.jobsWritten = jobs;
     this.stagesWritten = stages;

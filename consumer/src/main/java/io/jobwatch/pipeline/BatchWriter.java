@@ -58,7 +58,8 @@ public final class BatchWriter {
       String groupId,
       List<Item> items,
       List<PartitionAdvance> advances,
-      Instant now) {
+      Instant now,
+      HistoryCache cache) {
     BatchResult result = new BatchResult();
     Map<String, Item.Valid> unique = new LinkedHashMap<>();
     List<DeadLetter> deadLetters = new ArrayList<>();
@@ -86,7 +87,18 @@ public final class BatchWriter {
         jobIds.add(jobEvent.jobId());
       }
     }
-    EventsTable.Lookup lookup = EventsTable.lookup(handle, jobIds, unique.keySet());
+    Map<String, HistoryCache.Entry> histories = new HashMap<>();
+    Set<String> uncached = new HashSet<>();
+    for (String jobId : jobIds) {
+      HistoryCache.Entry cached = cache.get(jobId);
+      if (cached == null) {
+        uncached.add(jobId);
+      } else {
+        histories.put(jobId, cached);
+      }
+    }
+    EventsTable.Lookup lookup = EventsTable.lookup(handle, uncached, unique.keySet());
+    histories.putAll(decode(lookup.history()));
     List<Item.Valid> fresh = new ArrayList<>();
     for (Item.Valid valid : unique.values()) {
       if (lookup.knownEventIds().contains(valid.event().id())) {
@@ -96,7 +108,7 @@ public final class BatchWriter {
       }
     }
 
-    JobStep jobs = foldJobs(fresh, lookup.history());
+    JobStep jobs = foldJobs(fresh, histories);
     List<StageObservation> observations = new ArrayList<>(jobs.evidence);
     List<MonitorEvent> monitorEvents = new ArrayList<>();
     for (Item.Valid valid : fresh) {
@@ -132,6 +144,7 @@ public final class BatchWriter {
           "another consumer of group " + groupId + " advanced " + advances + " first");
     }
     result.written(jobs.rows.size(), stages.size(), monitors);
+    result.histories(jobs.histories);
     return result;
   }
 
@@ -172,28 +185,42 @@ public final class BatchWriter {
     final Set<String> revived = new HashSet<>();
     final List<StageObservation> evidence = new ArrayList<>();
     final List<JobsTable.Crash> crashes = new ArrayList<>();
+    final Map<String, HistoryCache.Entry> histories = new HashMap<>();
   }
 
-  private JobStep foldJobs(List<Item.Valid> fresh, List<EventsTable.HistoryRow> history) {
+  /** Stored histories read from the database, decoded, with the ids stored as ignored. */
+  private Map<String, HistoryCache.Entry> decode(List<EventsTable.HistoryRow> rows) {
+    Map<String, List<JobEvent>> events = new HashMap<>();
+    Map<String, Set<String>> ignored = new HashMap<>();
+    for (EventsTable.HistoryRow row : rows) {
+      if (historyDecoder.decode(row.envelopeJson()) instanceof JobEvent jobEvent) {
+        events.computeIfAbsent(row.jobId(), id -> new ArrayList<>()).add(jobEvent);
+        if (row.wasIgnored()) {
+          ignored.computeIfAbsent(row.jobId(), id -> new HashSet<>()).add(row.eventId());
+        }
+      }
+    }
+    Map<String, HistoryCache.Entry> histories = new HashMap<>();
+    events.forEach(
+        (jobId, list) ->
+            histories.put(
+                jobId, new HistoryCache.Entry(list, ignored.getOrDefault(jobId, Set.of()))));
+    return histories;
+  }
+
+  private JobStep foldJobs(List<Item.Valid> fresh, Map<String, HistoryCache.Entry> histories) {
     Map<String, List<JobEvent>> freshByJob = new LinkedHashMap<>();
     for (Item.Valid valid : fresh) {
       if (valid.event() instanceof JobEvent jobEvent) {
         freshByJob.computeIfAbsent(jobEvent.jobId(), id -> new ArrayList<>()).add(jobEvent);
       }
     }
-    Map<String, List<JobEvent>> historyByJob = new HashMap<>();
-    Set<String> storedAsIgnored = new HashSet<>();
-    for (EventsTable.HistoryRow row : history) {
-      if (historyDecoder.decode(row.envelopeJson()) instanceof JobEvent jobEvent) {
-        historyByJob.computeIfAbsent(row.jobId(), id -> new ArrayList<>()).add(jobEvent);
-        if (row.wasIgnored()) {
-          storedAsIgnored.add(row.eventId());
-        }
-      }
-    }
     JobStep step = new JobStep();
     for (Map.Entry<String, List<JobEvent>> entry : freshByJob.entrySet()) {
-      List<JobEvent> stored = historyByJob.getOrDefault(entry.getKey(), List.of());
+      HistoryCache.Entry history =
+          histories.getOrDefault(entry.getKey(), new HistoryCache.Entry(List.of(), Set.of()));
+      List<JobEvent> stored = history.events();
+      Set<String> storedAsIgnored = history.storedAsIgnored();
       // Evidence needs the job's service; events stored before it was known proved nothing yet.
       boolean serviceWasKnown = stored.stream().anyMatch(event -> event.service() != null);
       List<JobEvent> all = new ArrayList<>(stored);
@@ -228,6 +255,14 @@ public final class BatchWriter {
           step.evidence.add(observation);
         }
       }
+      Set<String> nowIgnored = new HashSet<>(storedAsIgnored);
+      nowIgnored.removeAll(step.revived);
+      for (JobEvent event : entry.getValue()) {
+        if (folded.ignoredEventIds().contains(event.id())) {
+          nowIgnored.add(event.id());
+        }
+      }
+      step.histories.put(entry.getKey(), new HistoryCache.Entry(List.copyOf(all), nowIgnored));
     }
     return step;
   }

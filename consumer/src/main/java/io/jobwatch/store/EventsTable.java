@@ -17,19 +17,9 @@ public final class EventsTable {
         FROM job_events WHERE event_id = ANY(:event_ids::text[])
       """;
 
-  private static final String INSERT =
-      """
-      INSERT INTO job_events (event_id, job_id, subject, type, event_time, source, outcome, topic,
-                              kafka_partition, kafka_offset, envelope)
-      SELECT event_id, job_id, subject, type, event_time::timestamptz, source, outcome, topic,
-             kafka_partition, kafka_offset, envelope::jsonb
-        FROM unnest(:event_id::text[], :job_id::text[], :subject::text[], :type::text[],
-                    :event_time::text[], :source::text[], :outcome::text[], :topic::text[],
-                    :kafka_partition::int[], :kafka_offset::bigint[], :envelope::text[])
-          AS e(event_id, job_id, subject, type, event_time, source, outcome, topic,
-               kafka_partition, kafka_offset, envelope)
-      ON CONFLICT (event_id) DO NOTHING
-      """;
+  private static final String COPY_TARGET =
+      "job_events (event_id, job_id, subject, type, event_time, source, outcome, topic,"
+          + " kafka_partition, kafka_offset, envelope)";
 
   private EventsTable() {}
 
@@ -84,24 +74,32 @@ public final class EventsTable {
     return new Lookup(history, known);
   }
 
-  /** Stores new events; ids already stored are skipped (and were counted as duplicates). */
-  public static int insert(Handle handle, List<StoredEvent> events) {
+  /**
+   * Stores new events with one COPY. The caller has checked that their ids are not stored yet
+   * ({@link #lookup}); a concurrent insert of the same id fails the batch, which is then retried
+   * and finds the id stored.
+   */
+  public static long insert(Handle handle, List<StoredEvent> events) {
     if (events.isEmpty()) {
       return 0;
     }
-    return handle
-        .createUpdate(INSERT)
-        .bind("event_id", Columns.text(events, StoredEvent::eventId))
-        .bind("job_id", Columns.text(events, StoredEvent::jobId))
-        .bind("subject", Columns.text(events, StoredEvent::subject))
-        .bind("type", Columns.text(events, StoredEvent::type))
-        .bind("event_time", Columns.instant(events, StoredEvent::time))
-        .bind("source", Columns.text(events, StoredEvent::source))
-        .bind("outcome", Columns.text(events, StoredEvent::outcome))
-        .bind("topic", Columns.text(events, StoredEvent::topic))
-        .bind("kafka_partition", Columns.integer(events, StoredEvent::partition))
-        .bind("kafka_offset", Columns.bigint(events, StoredEvent::offset))
-        .bind("envelope", Columns.text(events, StoredEvent::envelopeJson))
-        .execute();
+    CopyText rows = new CopyText();
+    for (StoredEvent event : events) {
+      rows.value(event.eventId())
+          .value(event.jobId())
+          .value(event.subject())
+          .value(event.type())
+          .value(event.time())
+          .value(event.source())
+          .value(event.outcome())
+          .value(event.topic())
+          .value(event.partition())
+          .value(event.offset())
+          .value(event.envelopeJson())
+          .endRow();
+    }
+    long copied = rows.copyInto(handle, COPY_TARGET);
+    Checks.expectRows("copy job_events", events.size(), (int) copied);
+    return copied;
   }
 }

@@ -65,6 +65,15 @@ class ContractDecoderTest {
   }
 
   @Test
+  @DisplayName(
+      "A NUL character, which PostgreSQL cannot store, is rejected rather than failing a batch")
+  void nulCharacterIsRejected() throws IOException {
+    String text =
+        new String(example("job.cancelled"), UTF_8).replace("superseded", "super\\u0000seded");
+    assertThat(rejection(text.getBytes(UTF_8))).contains("\\u0000");
+  }
+
+  @Test
   @DisplayName("Bytes that are not UTF-8 are rejected before parsing")
   void invalidUtf8IsRejected() throws IOException {
     byte[] value = example("job.cancelled");
