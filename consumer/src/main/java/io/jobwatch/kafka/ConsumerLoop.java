@@ -164,12 +164,15 @@ public final class ConsumerLoop implements Runnable {
   }
 
   private void apply(KafkaConsumer<byte[], byte[]> kafka, ConsumerRecords<byte[], byte[]> records) {
-    List<Item> items = new ArrayList<>(records.count());
+    List<ConsumerRecord<byte[], byte[]>> polled = new ArrayList<>(records.count());
     Map<TopicPartition, Long> nextOffsets = new LinkedHashMap<>();
     for (ConsumerRecord<byte[], byte[]> record : records) {
-      items.add(decoder.decode(record));
+      polled.add(record);
       nextOffsets.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
     }
+    // Decoding and schema validation are CPU-bound and independent per record: spread them over
+    // the cores; the list keeps the records' order.
+    List<Item> items = polled.parallelStream().map(decoder::decode).toList();
     List<PartitionAdvance> advances = new ArrayList<>(nextOffsets.size());
     nextOffsets.forEach(
         (partition, next) ->
