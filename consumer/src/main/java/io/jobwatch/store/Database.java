@@ -16,8 +16,11 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
 
-  private Database(HikariDataSource dataSource) {
+  private final DbConfig config;
+
+  private Database(HikariDataSource dataSource, DbConfig config) {
     this.dataSource = dataSource;
+    this.config = config;
     this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
   }
 
@@ -36,14 +39,16 @@ public final class Database implements AutoCloseable {
     hikari.setAutoCommit(true);
     hikari.addDataSourceProperty("ApplicationName", "jobwatch");
     hikari.addDataSourceProperty("tcpKeepAlive", "true");
-    return new Database(new HikariDataSource(hikari));
+    return new Database(new HikariDataSource(hikari), config);
   }
 
   /** Creates or migrates the schema to the latest version (Flyway, versioned migrations). */
   public int migrate() {
     try {
       return Flyway.configure()
-          .dataSource(dataSource)
+          // Its own connections: Flyway holds a lock connection besides the migrating one, which
+          // a small pool could not spare.
+          .dataSource(config.jdbcUrl(), config.user(), config.password())
           .locations("classpath:db/migration")
           .load()
           .migrate()
