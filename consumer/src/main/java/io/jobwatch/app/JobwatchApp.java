@@ -67,7 +67,7 @@ public final class JobwatchApp implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    database = Database.open(settings.db());
+    database = Database.open(settings.db(), settings.asyncCommit());
     ((HikariDataSource) database.dataSource())
         .setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
     LOG.info("starting with {}", settings);

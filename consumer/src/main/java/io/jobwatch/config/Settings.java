@@ -30,7 +30,8 @@ public record Settings(
     Duration stuckAfter,
     Duration stateRefresh,
     int maxLabelValues,
-    int historyCacheJobs) {
+    int historyCacheJobs,
+    boolean asyncCommit) {
 
   private static final String KAFKA_PREFIX = "JOBWATCH_KAFKA_";
 
@@ -78,7 +79,8 @@ public record Settings(
         Duration.parse(env.getOrDefault("JOBWATCH_STUCK_AFTER", "PT10M")),
         Duration.parse(env.getOrDefault("JOBWATCH_STATE_REFRESH", "PT5S")),
         integer(env, "JOBWATCH_MAX_LABEL_VALUES", 500),
-        integer(env, "JOBWATCH_HISTORY_CACHE_JOBS", 20_000));
+        integer(env, "JOBWATCH_HISTORY_CACHE_JOBS", 20_000),
+        !"false".equalsIgnoreCase(env.getOrDefault("JOBWATCH_DB_ASYNC_COMMIT", "true")));
   }
 
   private static int integer(Map<String, String> env, String name, int fallback) {
@@ -110,7 +112,8 @@ public record Settings(
         stuckAfter,
         stateRefresh,
         maxLabelValues,
-        historyCacheJobs);
+        historyCacheJobs,
+        asyncCommit);
   }
 
   /** A copy reading other topics. */
@@ -130,7 +133,8 @@ public record Settings(
         stuckAfter,
         stateRefresh,
         maxLabelValues,
-        historyCacheJobs);
+        historyCacheJobs,
+        asyncCommit);
   }
 
   @Override

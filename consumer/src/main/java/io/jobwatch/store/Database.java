@@ -26,7 +26,21 @@ public final class Database implements AutoCloseable {
 
   /** Opens a pool; it does not fail when the database is away (the consumer waits for it). */
   public static Database open(DbConfig config) {
+    return open(config, false);
+  }
+
+  /**
+   * Opens the consumer's pool. With {@code asyncCommit}, transactions commit without waiting for
+   * the WAL flush ({@code synchronous_commit = off}). That is safe here, and only here, because
+   * each batch's offsets are in the same transaction as its data: a crash of PostgreSQL can lose
+   * the last few committed batches, but loses their offsets with them, so they are consumed again
+   * from Kafka; the database stays consistent and nothing is applied twice.
+   */
+  public static Database open(DbConfig config, boolean asyncCommit) {
     HikariConfig hikari = new HikariConfig();
+    if (asyncCommit) {
+      hikari.setConnectionInitSql("SET synchronous_commit = off");
+    }
     hikari.setJdbcUrl(config.jdbcUrl());
     hikari.setUsername(config.user());
     hikari.setPassword(config.password());
