@@ -20,8 +20,18 @@ import java.util.function.Consumer;
 public final class Workload {
   static final List<String> SERVICES =
       List.of(
-          "blast", "align", "assemble", "annotate", "render", "ingest", "backup", "mirror",
-          "index", "train", "report", "export");
+          "blast",
+          "align",
+          "assemble",
+          "annotate",
+          "render",
+          "ingest",
+          "backup",
+          "mirror",
+          "index",
+          "train",
+          "report",
+          "export");
   static final List<String> RUNNERS = List.of("slurm", "sge", "local");
   static final List<String> STAGES = List.of("submit", "start", "check_status", "cancel");
   static final List<String> ERROR_CLASSES =

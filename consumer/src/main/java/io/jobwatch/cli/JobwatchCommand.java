@@ -1,5 +1,6 @@
 package io.jobwatch.cli;
 
+import io.jobwatch.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,6 +17,7 @@ import picocli.CommandLine.Command;
       ConsumeCommand.class,
       MigrateCommand.class,
       HealthcheckCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -23,6 +25,7 @@ import picocli.CommandLine.Command;
       "Examples:",
       "  jobwatch consume                 run the consumer (JOBWATCH_KAFKA_BOOTSTRAP, JOBWATCH_DB_URL…)",
       "  jobwatch migrate                 create or upgrade the schema, then exit",
+      "  jobwatch bench --events 100000   measure throughput and delay against the alternatives",
     })
 public final class JobwatchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
