@@ -1,5 +1,6 @@
 package io.jobwatch.cli;
 
+import io.jobwatch.bench.BenchCommand;
 import io.jobwatch.config.Settings;
 import java.util.Map;
 import picocli.CommandLine;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
       SpoolCommand.class,
       DemoCommand.class,
       PublishDemoCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -51,6 +53,7 @@ import picocli.CommandLine.Command;
       "  jobwatch spool flush           send what was spooled",
       "  jobwatch demo                  try it all on embedded servers",
       "  jobwatch publish-demo --bootstrap kafka:9092",
+      "  jobwatch bench --events 100000 measure throughput and delay against the alternatives",
       "",
       "Configuration: JOBWATCH_KAFKA_BOOTSTRAP, JOBWATCH_DB_URL, JOBWATCH_DB_USER,",
       "JOBWATCH_DB_PASSWORD, JOBWATCH_LIFECYCLE_TOPIC, JOBWATCH_ERRORS_TOPIC,",

@@ -1,0 +1,21 @@
+package io.jobwatch.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What to run: workload size, contenders, jobwatch instance counts and batch sizes, paced runs.
+ * Immutable.
+ */
+public record BenchOptions(
+    long events,
+    long seed,
+    int partitions,
+    Path out,
+    List<ContenderKind> contenders,
+    List<Integer> instances,
+    List<Integer> maxPollRecords,
+    int latencySeconds,
+    long naiveSeconds,
+    String childHeap,
+    boolean profile) {}

@@ -1,0 +1,230 @@
+package io.jobwatch.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the benchmark: publishes the workload once, runs every contender on the same records in
+ * fresh databases and consumer groups (each contender in its own JVM), checks job counts, then
+ * measures delays under paced load at jobwatch's full and half rate. Not thread-safe.
+ */
+public final class Benchmark {
+  private static final Logger LOG = LoggerFactory.getLogger(Benchmark.class);
+  private static final long MAX_RUN_SECONDS = 3600;
+  private final BenchOptions options;
+  private final BenchInfra infra;
+  private final Path runDir;
+
+  Benchmark(BenchOptions options, BenchInfra infra, Path runDir) {
+    this.options = options;
+    this.infra = infra;
+    this.runDir = runDir;
+  }
+
+  /** The rows of the report; the workload's figures go into {@code report}. */
+  public List<RunResult> run(Map<String, Object> report) {
+    List<String> topics = infra.newTopics(options.partitions());
+    long publishStart = System.nanoTime();
+    WorkloadStats stats;
+    try (Publisher publisher = new Publisher(infra.bootstrap(), topics.get(0), topics.get(1))) {
+      stats = publisher.publishAll(WorkloadSpec.of(options.events(), options.seed()));
+    }
+    double publishSeconds = (System.nanoTime() - publishStart) / 1e9;
+    LOG.info("published {} in {} s", stats, String.format("%.1f", publishSeconds));
+    report.put("workload", stats);
+    report.put("publishSeconds", publishSeconds);
+
+    List<RunResult> results = new ArrayList<>();
+    for (ContenderKind kind : options.contenders()) {
+      if (kind == ContenderKind.JOBWATCH) {
+        for (int instances : options.instances()) {
+          results.add(throughput(kind, instances, options.maxPollRecords().get(0), topics, stats));
+        }
+        for (int maxPoll : options.maxPollRecords().subList(1, options.maxPollRecords().size())) {
+          results.add(throughput(kind, 1, maxPoll, topics, stats));
+        }
+      } else {
+        results.add(throughput(kind, 1, options.maxPollRecords().get(0), topics, stats));
+      }
+    }
+    if (options.latencySeconds() > 0) {
+      delays(results);
+    }
+    return results;
+  }
+
+  private RunResult throughput(
+      ContenderKind kind, int instances, int maxPoll, List<String> topics, WorkloadStats stats) {
+    String name =
+        kind.wireName()
+            + (kind == ContenderKind.JOBWATCH ? " x" + instances + " (poll " + maxPoll + ")" : "");
+    RunResult row = new RunResult(name, kind, instances, maxPoll);
+    if (kind == ContenderKind.DEBEZIUM && !DebeziumContender.available()) {
+      row.status = "skipped (build with -Pdebezium)";
+      return row;
+    }
+    LOG.info("running {}", name);
+    String dbUrl = infra.newDatabase(kind.wireName());
+    long expected = kind == ContenderKind.DEBEZIUM ? stats.lifecycleRecords() : stats.records();
+    long limit = kind == ContenderKind.NAIVE ? options.naiveSeconds() : MAX_RUN_SECONDS;
+    List<ChildLauncher> children = new ArrayList<>();
+    for (int i = 0; i < instances; i++) {
+      Path dir = runDir.resolve(name.replaceAll("[^a-z0-9]+", "-") + "-" + i);
+      ChildConfig config =
+          new ChildConfig(
+              kind.wireName(),
+              infra.bootstrap(),
+              topics.get(0),
+              topics.get(1),
+              dbUrl,
+              infra.user(),
+              infra.password(),
+              "bench-" + kind.wireName() + "-" + dbUrl.hashCode(),
+              expected,
+              maxPoll,
+              false,
+              limit,
+              dir.toString());
+      Path jfr =
+          options.profile() && kind == ContenderKind.JOBWATCH && instances == 1 && i == 0
+              ? dir.resolve("jobwatch.jfr")
+              : null;
+      children.add(ChildLauncher.launch(config, dir, options.childHeap(), jfr));
+    }
+    try {
+      List<ChildResult> parts = new ArrayList<>();
+      for (ChildLauncher child : children) {
+        parts.add(child.awaitResult(limit + 300));
+      }
+      fill(row, parts);
+    } catch (IllegalStateException e) {
+      row.status = "failed: " + e.getMessage();
+      LOG.error("{} failed", name, e);
+      return row;
+    }
+    String count = countQuery(kind);
+    if (count != null && row.status.equals("ok")) {
+      row.jobsExpected = stats.jobs();
+      row.jobsFound = infra.count(dbUrl, count);
+      row.jobsMatch = row.jobsExpected.equals(row.jobsFound);
+    }
+    LOG.info(
+        "{}: {} events/s, jobs {}/{}",
+        name,
+        Math.round(row.eventsPerSecond),
+        row.jobsFound,
+        row.jobsExpected);
+    return row;
+  }
+
+  static String countQuery(ContenderKind kind) {
+    switch (kind) {
+      case JOBWATCH:
+        return "SELECT count(*) FROM jobs";
+      case NAIVE:
+        return "SELECT count(*) FROM " + NaiveContender.TABLE;
+      case DEBEZIUM:
+        return "SELECT count(*) FROM " + DebeziumContender.TABLE + " WHERE job_id LIKE 'job-%'";
+      default:
+        return null;
+    }
+  }
+
+  private static void fill(RunResult row, List<ChildResult> parts) {
+    long first = Long.MAX_VALUE;
+    long done = 0;
+    boolean complete = true;
+    for (ChildResult part : parts) {
+      first = Math.min(first, part.firstRecordMillis());
+      done = Math.max(done, part.doneMillis());
+      row.records = Math.max(row.records, part.handled());
+      complete &= part.complete();
+      row.cpuSeconds += part.cpuSeconds();
+      row.peakHeapMiB = Math.max(row.peakHeapMiB, part.peakHeapBytes() / 1048576.0);
+      row.peakLiveHeapMiB = Math.max(row.peakLiveHeapMiB, part.peakLiveHeapBytes() / 1048576.0);
+      part.extras().forEach((key, value) -> row.extras.merge(key, value, (a, b) -> a + "+" + b));
+    }
+    row.seconds = Math.max(0.001, (done - first) / 1000.0);
+    row.eventsPerSecond = row.records / row.seconds;
+    if (!complete) {
+      row.status = "partial (stopped after " + Math.round(row.seconds) + " s)";
+    }
+  }
+
+  /** Paced runs at jobwatch's full and half rate: delay from event time to commit. */
+  private void delays(List<RunResult> results) {
+    RunResult jobwatch =
+        results.stream()
+            .filter(r -> r.contender.equals("jobwatch") && r.instances == 1 && r.measured())
+            .findFirst()
+            .orElse(null);
+    if (jobwatch == null) {
+      return;
+    }
+    double full = jobwatch.eventsPerSecond;
+    for (String label : List.of("full", "half")) {
+      double rate = label.equals("full") ? full : full / 2;
+      long events = Math.max(1000, Math.round(rate * options.latencySeconds()));
+      for (RunResult row : results) {
+        boolean firstOfKind =
+            results.stream().filter(r -> r.contender.equals(row.contender)).findFirst().get()
+                == row;
+        if (!row.measured() || !firstOfKind) {
+          continue;
+        }
+        paced(row, label, rate, events);
+      }
+    }
+  }
+
+  private void paced(RunResult row, String label, double rate, long events) {
+    ContenderKind kind = ContenderKind.of(row.contender);
+    LOG.info("paced run of {} at {} events/s ({} rate)", row.name, Math.round(rate), label);
+    List<String> topics = infra.newTopics(options.partitions());
+    String dbUrl = infra.newDatabase(kind.wireName());
+    Path dir = runDir.resolve("paced-" + label + "-" + row.contender);
+    long limit = options.latencySeconds() * 4L + 120;
+    WorkloadSpec spec = WorkloadSpec.of(events, options.seed() + 1);
+    WorkloadStats stats = new Workload(spec).generate(record -> {});
+    long expected = kind == ContenderKind.DEBEZIUM ? stats.lifecycleRecords() : stats.records();
+    ChildConfig config =
+        new ChildConfig(
+            kind.wireName(),
+            infra.bootstrap(),
+            topics.get(0),
+            topics.get(1),
+            dbUrl,
+            infra.user(),
+            infra.password(),
+            "bench-paced-" + dbUrl.hashCode(),
+            expected,
+            row.maxPollRecords,
+            true,
+            limit,
+            dir.toString());
+    ChildLauncher child = ChildLauncher.launch(config, dir, options.childHeap(), null);
+    try {
+      child.awaitReady(180);
+      try (Publisher publisher = new Publisher(infra.bootstrap(), topics.get(0), topics.get(1))) {
+        publisher.publishPaced(spec, rate);
+      }
+      ChildResult result = child.awaitResult(limit + 300);
+      LatencyHistogram histogram = new LatencyHistogram();
+      histogram.merge(result.latency());
+      row.delayMillis.put(label + "RatePerSecond", Math.round(rate));
+      row.delayMillis.put(label + "P50", histogram.percentile(0.50));
+      row.delayMillis.put(label + "P99", histogram.percentile(0.99));
+      if (!result.complete()) {
+        row.delayMillis.put(label + "Unfinished", result.handled());
+      }
+    } catch (IllegalStateException e) {
+      LOG.error("paced run of {} failed", row.name, e);
+      row.delayMillis.put(label + "P50", -1L);
+      row.delayMillis.put(label + "P99", -1L);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package io.jobwatch.bench;
+
+import java.util.Map;
+
+/**
+ * What one contender process measured; immutable, serialised as JSON on the child's stdout.
+ *
+ * @param firstRecordMillis wall clock when its consumer first received records
+ * @param doneMillis wall clock when all expected records were durably handled (or it gave up)
+ * @param handled records durably handled by then
+ * @param complete false when it gave up at {@code maxSeconds}
+ * @param cpuSeconds process CPU time between the first record and the end
+ * @param peakHeapBytes sum of the heap pools' peak usage
+ * @param peakLiveHeapBytes largest heap occupancy right after a GC
+ * @param latency delay from event time to commit, bucket upper bound (ms) to count
+ * @param extras contender-specific figures (statements per batch, batches, ...)
+ */
+public record ChildResult(
+    String contender,
+    long firstRecordMillis,
+    long doneMillis,
+    long handled,
+    boolean complete,
+    double cpuSeconds,
+    long peakHeapBytes,
+    long peakLiveHeapBytes,
+    Map<Long, Long> latency,
+    Map<String, Object> extras) {}

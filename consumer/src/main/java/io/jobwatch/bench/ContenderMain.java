@@ -1,0 +1,74 @@
+package io.jobwatch.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Entry point of one contender process: {@code java -cp <jobwatch class path>
+ * io.jobwatch.bench.ContenderMain <config.json>}. Prints {@code BENCH-READY} once consuming and
+ * finally {@code BENCH-RESULT <json>}; everything else goes to stderr. Single-threaded driver.
+ */
+public final class ContenderMain {
+  static final String READY = "BENCH-READY";
+  static final String RESULT = "BENCH-RESULT ";
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private ContenderMain() {}
+
+  public static void main(String[] args) throws IOException, InterruptedException {
+    ChildConfig config = MAPPER.readValue(Path.of(args[0]).toFile(), ChildConfig.class);
+    RecordClock.trackCommits(config.paced());
+    JvmProbe probe = JvmProbe.start();
+    long deadline = System.currentTimeMillis() + config.maxSeconds() * 1000;
+    Contender contender = create(ContenderKind.of(config.contender()));
+    contender.start(config);
+    while (!contender.ready() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    System.out.println(READY);
+    System.out.flush();
+    long handled = contender.handled();
+    while (handled < config.expectedRecords() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+      handled = contender.handled();
+    }
+    long done = System.currentTimeMillis();
+    long cpu = JvmProbe.cpuNanos();
+    long first = RecordClock.firstRecordMillis() < 0 ? done : RecordClock.firstRecordMillis();
+    long cpuAtFirst = RecordClock.cpuAtFirstRecord() < 0 ? cpu : RecordClock.cpuAtFirstRecord();
+    ChildResult result =
+        new ChildResult(
+            config.contender(),
+            first,
+            done,
+            handled,
+            handled >= config.expectedRecords(),
+            (cpu - cpuAtFirst) / 1e9,
+            probe.peakHeapUsed(),
+            probe.peakLiveHeap(),
+            contender.latency().counts(),
+            contender.extras());
+    contender.close();
+    System.out.println(RESULT + MAPPER.writeValueAsString(result));
+    System.out.flush();
+    // Connect and client threads are not daemons; the result is out, so end here.
+    System.exit(0);
+  }
+
+  private static Contender create(ContenderKind kind) {
+    switch (kind) {
+      case JOBWATCH:
+        return new JobwatchContender();
+      case DISCARD:
+        return new DiscardContender();
+      case COPY:
+        return new CopyContender();
+      case NAIVE:
+        return new NaiveContender();
+      case DEBEZIUM:
+        return new DebeziumContender();
+    }
+    throw new IllegalArgumentException("unknown contender " + kind);
+  }
+}

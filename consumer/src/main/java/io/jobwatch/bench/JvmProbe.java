@@ -1,0 +1,78 @@
+package io.jobwatch.bench;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
+
+/**
+ * This JVM's process CPU time and heap: the peak heap in use (sum of the heap pools' peaks) and the
+ * peak live heap (the largest heap occupancy right after a collection, from GC notifications).
+ * Thread-safe.
+ */
+public final class JvmProbe {
+  private final AtomicLong peakAfterGc = new AtomicLong();
+
+  private JvmProbe() {}
+
+  /** Starts listening to collections and resets the pools' peaks. */
+  public static JvmProbe start() {
+    JvmProbe probe = new JvmProbe();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      pool.resetPeakUsage();
+    }
+    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (gc instanceof NotificationEmitter emitter) {
+        emitter.addNotificationListener(
+            (notification, handback) -> {
+              if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                  notification.getType())) {
+                probe.afterGc(
+                    GarbageCollectionNotificationInfo.from(
+                        (CompositeData) notification.getUserData()));
+              }
+            },
+            null,
+            null);
+      }
+    }
+    return probe;
+  }
+
+  private void afterGc(GarbageCollectionNotificationInfo info) {
+    long live = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      MemoryUsage after = info.getGcInfo().getMemoryUsageAfterGc().get(pool.getName());
+      if (pool.getType() == MemoryType.HEAP && after != null) {
+        live += after.getUsed();
+      }
+    }
+    peakAfterGc.accumulateAndGet(live, Math::max);
+  }
+
+  /** CPU time of this whole process (all threads), in nanoseconds. */
+  public static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** The sum of the heap pools' peak usage since {@link #start}, in bytes. */
+  public long peakHeapUsed() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        sum += pool.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+
+  /** The largest heap occupancy seen right after a collection, in bytes (0 before any GC). */
+  public long peakLiveHeap() {
+    return peakAfterGc.get();
+  }
+}

@@ -1,0 +1,78 @@
+package io.jobwatch.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobwatch.testing.Database;
+import io.jobwatch.testing.Infra;
+import io.jobwatch.testing.WithInfra;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@WithInfra
+class BenchSmokeIT {
+  @TempDir Path dir;
+
+  @Test
+  @DisplayName(
+      "Every contender runs on the same small workload and the job tables agree on the job count")
+  void everyContenderRunsAndAgreesOnJobCount(Infra infra) throws Exception {
+    Database admin = infra.newDatabase();
+    Map<String, String> env =
+        Map.of(
+            "JOBWATCH_KAFKA_BOOTSTRAP", infra.kafkaBootstrap(),
+            "JOBWATCH_DB_URL", admin.jdbcUrl(),
+            "JOBWATCH_DB_USER", admin.user(),
+            "JOBWATCH_DB_PASSWORD", admin.password());
+    BenchOptions options =
+        new BenchOptions(
+            3_000,
+            11,
+            4,
+            dir,
+            List.of(ContenderKind.values()),
+            List.of(1, 2),
+            List.of(2000, 500),
+            0,
+            600,
+            "512m",
+            false);
+    Map<String, Object> report = new HashMap<>();
+    List<RunResult> rows;
+    try (BenchInfra benchInfra =
+        new BenchInfra(env, Files.createDirectories(dir.resolve("infra")))) {
+      rows = new Benchmark(options, benchInfra, dir).run(report);
+    }
+
+    WorkloadStats stats = (WorkloadStats) report.get("workload");
+    assertThat(stats.records()).isEqualTo(3_000);
+    assertThat(rows)
+        .extracting(row -> row.name)
+        .containsExactly(
+            "jobwatch x1 (poll 2000)",
+            "jobwatch x2 (poll 2000)",
+            "jobwatch x1 (poll 500)",
+            "discard",
+            "copy",
+            "naive",
+            "debezium");
+    for (RunResult row : rows) {
+      if (row.contender.equals("debezium") && !DebeziumContender.available()) {
+        assertThat(row.status).isEqualTo("skipped (build with -Pdebezium)");
+        continue;
+      }
+      assertThat(row.status).as(row.name).isEqualTo("ok");
+      long expected = row.contender.equals("debezium") ? stats.lifecycleRecords() : stats.records();
+      assertThat(row.records).as(row.name).isEqualTo(expected);
+      if (Benchmark.countQuery(ContenderKind.of(row.contender)) != null) {
+        assertThat(row.jobsFound).as(row.name).isEqualTo(stats.jobs());
+      }
+    }
+    assertThat(rows.get(0).extras).containsKeys("statementsPerBatch", "roundTripsPerBatch");
+  }
+}
