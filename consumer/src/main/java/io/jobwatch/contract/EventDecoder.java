@@ -85,7 +85,7 @@ public final class EventDecoder {
             "record contains \\u0000, which PostgreSQL cannot store in text or jsonb");
       }
       JsonNode event = parse(json);
-      Optional<String> violation = schema.violations(event);
+      Optional<String> violation = schema.violationsByType(event);
       return violation.isPresent()
           ? new Decoded.Rejected(violation.get())
           : new Decoded.Accepted(toEvent(event), text(event, "source"), json);

@@ -50,6 +50,33 @@ class ContractExamplesTest {
     assertThat(((Decoded.Accepted) decoded).type()).isEqualTo(declaredType);
   }
 
+  private static final EventSchema SCHEMA = new EventSchema();
+
+  static List<Path> allExamples() throws IOException {
+    List<Path> all = new java.util.ArrayList<>(validExamples());
+    all.addAll(invalidExamples());
+    return all;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("allExamples")
+  @DisplayName(
+      "The decoder's by-type validation and the root event.json give the same verdict on an example")
+  void byTypeValidationAgreesWithTheRootSchema(Path example) throws IOException {
+    com.fasterxml.jackson.databind.JsonNode event;
+    try {
+      event = JSON.readTree(Files.readAllBytes(example));
+    } catch (IOException notJson) {
+      return; // rejected before any schema is consulted
+    }
+    if (event == null || !event.isObject()) {
+      return;
+    }
+    assertThat(SCHEMA.violationsByType(event).isPresent())
+        .as("rejected by type-directed validation")
+        .isEqualTo(SCHEMA.violations(event).isPresent());
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalidExamples")
   @DisplayName("An invalid example is rejected with a reason that names the field it breaks")
