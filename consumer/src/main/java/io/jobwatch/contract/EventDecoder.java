@@ -38,8 +38,9 @@ import java.util.Optional;
 public final class EventDecoder {
   private final DecoderLimits limits;
   private final ObjectMapper mapper;
-  private static final java.util.regex.Pattern NUL_ESCAPE =
-      java.util.regex.Pattern.compile("\\\\u0000", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+  /** JSON writes NUL only as this escape (the {@code u} is lower-case in JSON). */
+  private static final String NUL_ESCAPE = "\\u0000";
 
   private final EventSchema schema = new EventSchema();
 
@@ -80,7 +81,7 @@ public final class EventDecoder {
       return new Decoded.Rejected("record is not valid UTF-8: " + e.getMessage());
     }
     try {
-      if (NUL_ESCAPE.matcher(json).find()) {
+      if (json.contains(NUL_ESCAPE)) {
         return new Decoded.Rejected(
             "record contains \\u0000, which PostgreSQL cannot store in text or jsonb");
       }
@@ -183,6 +184,10 @@ public final class EventDecoder {
   /** RFC 3339 allows lower-case 't' and 'z'; java.time wants them upper-case. */
   private static Instant time(String text) {
     try {
+      // The common form (UTC, upper-case Z) parses much faster as an Instant.
+      if (text.endsWith("Z") && text.indexOf('t') < 0) {
+        return Instant.parse(text);
+      }
       return OffsetDateTime.parse(text.toUpperCase(Locale.ROOT)).toInstant();
     } catch (DateTimeException e) {
       throw Rejection.field("$.time", "not a valid RFC 3339 date-time '" + text + "'");

@@ -26,7 +26,13 @@ final class CopyText {
       return this;
     }
     String string = value.toString();
-    for (int i = 0; i < string.length(); i++) {
+    int first = firstSpecial(string);
+    if (first < 0) {
+      text.append(string);
+      return this;
+    }
+    text.append(string, 0, first);
+    for (int i = first; i < string.length(); i++) {
       char c = string.charAt(i);
       switch (c) {
         case '\\' -> text.append("\\\\");
@@ -37,6 +43,16 @@ final class CopyText {
       }
     }
     return this;
+  }
+
+  private static int firstSpecial(String string) {
+    for (int i = 0; i < string.length(); i++) {
+      char c = string.charAt(i);
+      if (c == '\\' || c == '\n' || c == '\r' || c == '\t') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Ends the current row. */

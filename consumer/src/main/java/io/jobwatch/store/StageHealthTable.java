@@ -1,7 +1,5 @@
 package io.jobwatch.store;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import io.jobwatch.JobwatchException;
 import io.jobwatch.core.Severity;
 import io.jobwatch.core.StageHealth;
 import io.jobwatch.core.StageKey;
@@ -20,7 +18,6 @@ import org.jdbi.v3.core.Handle;
  * Stateless and thread-safe.
  */
 public final class StageHealthTable {
-  private static final TypeReference<List<StageHealth.Mark>> MARKS = new TypeReference<>() {};
 
   /** Creates missing records first, so that the lock below covers new stages too. */
   private static final String ENSURE =
@@ -116,7 +113,7 @@ public final class StageHealthTable {
             .bind("consecutive_errors", Columns.integer(records, StageHealth::consecutiveErrors))
             .bind("error_count", Columns.bigint(records, StageHealth::errorCount))
             .bind("ok_count", Columns.bigint(records, StageHealth::okCount))
-            .bind("recent", Columns.text(records, r -> Json.write(r.recent())))
+            .bind("recent", Columns.text(records, r -> MarksJson.write(r.recent())))
             .execute();
     Checks.expectRows("update stage_health", records.size(), written);
   }
@@ -130,23 +127,19 @@ public final class StageHealthTable {
   }
 
   private static StageHealth read(ResultSet rs) throws SQLException {
-    try {
-      return new StageHealth(
-          new StageKey(rs.getString("service"), rs.getString("runner"), rs.getString("stage")),
-          Severity.fromWireName(rs.getString("severity")),
-          instant(rs, "since"),
-          rs.getString("last_error_class"),
-          rs.getString("last_error_message"),
-          instant(rs, "last_error_at"),
-          rs.getString("last_error_job_id"),
-          instant(rs, "last_ok_at"),
-          rs.getInt("consecutive_errors"),
-          rs.getLong("error_count"),
-          rs.getLong("ok_count"),
-          Json.MAPPER.readValue(rs.getString("recent"), MARKS));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new JobwatchException("stage_health.recent is not a list of marks", e);
-    }
+    return new StageHealth(
+        new StageKey(rs.getString("service"), rs.getString("runner"), rs.getString("stage")),
+        Severity.fromWireName(rs.getString("severity")),
+        instant(rs, "since"),
+        rs.getString("last_error_class"),
+        rs.getString("last_error_message"),
+        instant(rs, "last_error_at"),
+        rs.getString("last_error_job_id"),
+        instant(rs, "last_ok_at"),
+        rs.getInt("consecutive_errors"),
+        rs.getLong("error_count"),
+        rs.getLong("ok_count"),
+        MarksJson.read(rs.getString("recent")));
   }
 
   static Instant instant(ResultSet rs, String column) throws SQLException {
