@@ -65,6 +65,9 @@ public final class ConsumerLoop implements Runnable {
   private Duration backoff = Duration.ofMillis(250);
   private Instant retryAt = Instant.MIN;
   private boolean outage;
+  private static final Duration IDLE_CHECK = Duration.ofSeconds(5);
+  private Instant nextIdleCheck = Instant.MIN;
+  private boolean lastIdleCheck;
 
   public ConsumerLoop(
       Settings settings,
@@ -155,8 +158,9 @@ public final class ConsumerLoop implements Runnable {
     }
     reportLag(kafka);
     if (records.isEmpty()) {
-      if (!outage && unsynced.isEmpty() && !kafka.assignment().isEmpty()) {
-        setReady(true);
+      if (!outage && unsynced.isEmpty()) {
+        // An idle consumer writes nothing, so it checks the database now and then to stay honest.
+        setReady(idleDatabaseCheck());
       }
       return;
     }
@@ -197,7 +201,7 @@ public final class ConsumerLoop implements Runnable {
       expectedNext.putAll(nextOffsets);
       history.putAll(result.histories());
       backoff = Duration.ofMillis(250);
-      setReady(true);
+      databaseAnswered();
       listener.committed(
           result,
           records.count(),
@@ -266,7 +270,7 @@ public final class ConsumerLoop implements Runnable {
       outage = false;
       unsynced.clear();
       kafka.resume(kafka.assignment());
-      setReady(true);
+      databaseAnswered();
     } catch (RuntimeException e) {
       enterOutage(kafka, e);
     }
@@ -310,6 +314,23 @@ public final class ConsumerLoop implements Runnable {
       }
     }
     listener.lag(lag);
+  }
+
+  private boolean idleDatabaseCheck() {
+    Instant now = clock.instant();
+    if (now.isBefore(nextIdleCheck)) {
+      return lastIdleCheck;
+    }
+    nextIdleCheck = now.plus(IDLE_CHECK);
+    lastIdleCheck = database.isReachable();
+    return lastIdleCheck;
+  }
+
+  /** A committed batch or a successful resynchronisation counts as a database check. */
+  private void databaseAnswered() {
+    lastIdleCheck = true;
+    nextIdleCheck = clock.instant().plus(IDLE_CHECK);
+    setReady(true);
   }
 
   private void setReady(boolean value) {

@@ -97,7 +97,8 @@ class DeployComposeTest {
     List<String> problems = new ArrayList<>();
     List<String> checked = new ArrayList<>();
 
-    for (Iterator<Map.Entry<String, JsonNode>> services = compose.path("services").properties().iterator();
+    for (Iterator<Map.Entry<String, JsonNode>> services =
+            compose.path("services").properties().iterator();
         services.hasNext(); ) {
       Map.Entry<String, JsonNode> service = services.next();
       String name = service.getKey();
@@ -133,7 +134,8 @@ class DeployComposeTest {
       }
     }
     for (String section : List.of("secrets", "configs")) {
-      for (Iterator<Map.Entry<String, JsonNode>> entries = compose.path(section).properties().iterator();
+      for (Iterator<Map.Entry<String, JsonNode>> entries =
+              compose.path(section).properties().iterator();
           entries.hasNext(); ) {
         Map.Entry<String, JsonNode> entry = entries.next();
         if (entry.getValue().has("file")) {
@@ -204,7 +206,8 @@ class DeployComposeTest {
     JsonNode services = readYaml(COMPOSE_FILE).path("services");
     List<String> inline = new ArrayList<>();
 
-    for (Iterator<Map.Entry<String, JsonNode>> it = services.properties().iterator(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = services.properties().iterator();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> service = it.next();
       for (Iterator<Map.Entry<String, JsonNode>> env =
               service.getValue().path("environment").properties().iterator();

@@ -95,6 +95,27 @@ class ResilienceIT {
   }
 
   @Test
+  @DisplayName("An idle consumer reports not-ready while PostgreSQL is away, and ready again after")
+  void idleConsumerNoticesTheDatabaseGoing(Infra infra) throws Exception {
+    assumeTrue(
+        infra.canControlDatabase(),
+        "this infrastructure cannot stop PostgreSQL (" + infra.kind() + ")");
+    try (Harness harness = new Harness(infra, 1);
+        JobwatchApp app = harness.startApp()) {
+      Harness.await("the idle consumer to be ready", Duration.ofSeconds(60), app::isReady);
+      infra.stopDatabase();
+      try {
+        Harness.await("readiness to turn false", Duration.ofSeconds(30), () -> !app.isReady());
+        assertThat(readyz(app)).isEqualTo(503);
+      } finally {
+        infra.startDatabase();
+      }
+      Harness.await("readiness to return", Duration.ofSeconds(30), app::isReady);
+      assertThat(readyz(app)).isEqualTo(200);
+    }
+  }
+
+  @Test
   @DisplayName("A broker restart mid-stream: the consumer reconnects and resumes without loss")
   void brokerRestartMidStream(Infra infra) throws Exception {
     assumeTrue(
