@@ -169,14 +169,52 @@ public final class ConsumerLoop implements Runnable {
 
   private void apply(KafkaConsumer<byte[], byte[]> kafka, ConsumerRecords<byte[], byte[]> records) {
     List<ConsumerRecord<byte[], byte[]>> polled = new ArrayList<>(records.count());
-    Map<TopicPartition, Long> nextOffsets = new LinkedHashMap<>();
     for (ConsumerRecord<byte[], byte[]> record : records) {
       polled.add(record);
-      nextOffsets.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
     }
     // Decoding and schema validation are CPU-bound and independent per record: spread them over
     // the cores; the list keeps the records' order.
     List<Item> items = polled.parallelStream().map(decoder::decode).toList();
+    try {
+      write(items);
+      commitToKafka(kafka, false);
+    } catch (FencedException e) {
+      history.clear();
+      LOG.warn("batch rolled back: {}; re-reading stored offsets", e.getMessage());
+      Set<TopicPartition> partitions = partitionsOf(items);
+      unsynced.addAll(partitions);
+      pause(kafka, partitions);
+    } catch (RuntimeException e) {
+      history.clear();
+      if (!database.isReachable()) {
+        enterOutage(kafka, e);
+        return;
+      }
+      // The database answers, so something in this batch made it fail: apply the batch in
+      // halves, and dead-letter the one record the database refuses rather than retry forever.
+      LOG.warn(
+          "database refused a batch of {} records; isolating the cause: {}",
+          items.size(),
+          describe(e));
+      try {
+        isolate(items);
+        commitToKafka(kafka, false);
+      } catch (FencedException fenced) {
+        history.clear();
+        unsynced.addAll(partitionsOf(items));
+        pause(kafka, partitionsOf(items));
+      } catch (RuntimeException again) {
+        enterOutage(kafka, again);
+      }
+    }
+  }
+
+  /** Writes items (a prefix-closed run of each partition's records) as one transaction. */
+  private void write(List<Item> items) {
+    Map<TopicPartition, Long> nextOffsets = new LinkedHashMap<>();
+    for (Item item : items) {
+      nextOffsets.put(new TopicPartition(item.topic(), item.partition()), item.offset() + 1);
+    }
     List<PartitionAdvance> advances = new ArrayList<>(nextOffsets.size());
     nextOffsets.forEach(
         (partition, next) ->
@@ -184,38 +222,110 @@ public final class ConsumerLoop implements Runnable {
                 new PartitionAdvance(
                     partition.topic(), partition.partition(), expectedNext.get(partition), next)));
     long started = System.nanoTime();
-    try {
-      long[] writeNanos = new long[1];
-      BatchResult result =
-          database
-              .jdbi()
-              .inTransaction(
-                  handle -> {
-                    BatchResult written =
-                        writer.write(
-                            handle, settings.groupId(), items, advances, clock.instant(), history);
-                    writeNanos[0] = System.nanoTime() - started;
-                    return written;
-                  });
-      Duration total = Duration.ofNanos(System.nanoTime() - started);
-      expectedNext.putAll(nextOffsets);
-      history.putAll(result.histories());
-      backoff = Duration.ofMillis(250);
-      databaseAnswered();
-      listener.committed(
-          result,
-          records.count(),
-          Duration.ofNanos(writeNanos[0]),
-          total.minusNanos(writeNanos[0]));
-      commitToKafka(kafka, false);
-    } catch (FencedException e) {
-      history.clear();
-      LOG.warn("batch rolled back: {}; re-reading stored offsets", e.getMessage());
-      unsynced.addAll(nextOffsets.keySet());
-      pause(kafka, nextOffsets.keySet());
-    } catch (RuntimeException e) {
-      enterOutage(kafka, e);
+    long[] writeNanos = new long[1];
+    BatchResult result =
+        database
+            .jdbi()
+            .inTransaction(
+                handle -> {
+                  BatchResult written =
+                      writer.write(
+                          handle, settings.groupId(), items, advances, clock.instant(), history);
+                  writeNanos[0] = System.nanoTime() - started;
+                  return written;
+                });
+    Duration total = Duration.ofNanos(System.nanoTime() - started);
+    expectedNext.putAll(nextOffsets);
+    history.putAll(result.histories());
+    backoff = Duration.ofMillis(250);
+    databaseAnswered();
+    listener.committed(
+        result, items.size(), Duration.ofNanos(writeNanos[0]), total.minusNanos(writeNanos[0]));
+  }
+
+  /**
+   * Writes items in halves, recursively; a single record the database still refuses goes to the
+   * dead letters with the database's reason. Each half keeps the records' order, so every
+   * transaction advances each partition over a contiguous run of offsets.
+   */
+  private void isolate(List<Item> items) {
+    if (items.size() == 1) {
+      Item item = items.get(0);
+      try {
+        write(items);
+      } catch (FencedException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        if (!isCausedByData(e) || !database.isReachable()) {
+          throw e;
+        }
+        LOG.warn(
+            "dead-lettering {}-{}@{}: {}",
+            item.topic(),
+            item.partition(),
+            item.offset(),
+            describe(e));
+        write(List.of(refused(item, e)));
+      }
+      return;
     }
+    int half = items.size() / 2;
+    for (List<Item> part : List.of(items.subList(0, half), items.subList(half, items.size()))) {
+      try {
+        write(part);
+      } catch (FencedException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        history.clear();
+        isolate(part);
+      }
+    }
+  }
+
+  private static Item refused(Item item, RuntimeException cause) {
+    if (item instanceof Item.Valid valid) {
+      return new Item.Invalid(
+          valid.topic(),
+          valid.partition(),
+          valid.offset(),
+          null,
+          valid.envelopeJson().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          "the database refused this event: " + rootMessage(cause));
+    }
+    throw new io.jobwatch.JobwatchException(
+        "the database refused the dead letter at " + item.offset() + ": " + rootMessage(cause),
+        cause);
+  }
+
+  /**
+   * Data exceptions (SQLSTATE class 22), integrity violations (23) and program limits (54) are
+   * caused by the record itself; deadlocks, lost connections and the like are retried instead.
+   */
+  private static boolean isCausedByData(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+        String sqlClass = sql.getSQLState().substring(0, 2);
+        return sqlClass.equals("22") || sqlClass.equals("23") || sqlClass.equals("54");
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? root.toString() : root.getMessage();
+    return message.length() > 500 ? message.substring(0, 500) : message;
+  }
+
+  private static Set<TopicPartition> partitionsOf(List<Item> items) {
+    Set<TopicPartition> partitions = new HashSet<>();
+    for (Item item : items) {
+      partitions.add(new TopicPartition(item.topic(), item.partition()));
+    }
+    return partitions;
   }
 
   private void enterOutage(KafkaConsumer<byte[], byte[]> kafka, RuntimeException cause) {

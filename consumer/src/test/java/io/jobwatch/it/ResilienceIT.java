@@ -116,6 +116,54 @@ class ResilienceIT {
   }
 
   @Test
+  @DisplayName(
+      "An event the database refuses is isolated and dead-lettered with the database's reason; the rest of its batch is applied")
+  void eventTheDatabaseRefusesIsDeadLettered(Infra infra) {
+    try (Harness harness = new Harness(infra, 1)) {
+      try (JobwatchApp app = harness.startApp()) {
+        Harness.await("the schema", Duration.ofSeconds(60), app::isReady);
+      }
+      // Stands for any rule of the database an event might break that the contract cannot see.
+      harness
+          .jdbi()
+          .useHandle(
+              h ->
+                  h.execute(
+                      "ALTER TABLE jobs ADD CONSTRAINT test_no_cursed_service CHECK (service IS DISTINCT FROM 'cursed')"));
+      java.time.Instant t0 = java.time.Instant.parse("2026-11-22T10:00:00Z");
+      for (int i = 0; i < 40; i++) {
+        String service = i == 17 ? "cursed" : "blast";
+        harness.send(
+            harness.lifecycle,
+            "job-" + i,
+            Envelopes.event(
+                "job.submitted",
+                t0.plusSeconds(i),
+                "{\"job_id\":\"job-" + i + "\",\"service\":\"" + service + "\"}"));
+      }
+      harness.flush();
+      try (JobwatchApp app = harness.startApp()) {
+        Harness.await(
+            "all 40 records to be handled",
+            Duration.ofSeconds(60),
+            () ->
+                harness.count("SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets") == 40);
+        assertThat(app.isReady()).isTrue();
+      }
+      assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(39);
+      assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(39);
+      String reason =
+          harness
+              .jdbi()
+              .withHandle(
+                  h -> h.createQuery("SELECT reason FROM dead_letters").mapTo(String.class).one());
+      assertThat(reason)
+          .startsWith("the database refused this event")
+          .contains("test_no_cursed_service");
+    }
+  }
+
+  @Test
   @DisplayName("A broker restart mid-stream: the consumer reconnects and resumes without loss")
   void brokerRestartMidStream(Infra infra) throws Exception {
     assumeTrue(
