@@ -43,11 +43,7 @@ class ResilienceIT {
             .as("exit code after SIGTERM; log:\n%s", second.output())
             .isZero();
       }
-      assertThat(harness.count("SELECT count(*) FROM job_events"))
-          .isEqualTo(stream.validEvents.size());
-      assertThat(harness.count("SELECT count(*) FROM dead_letters")).isEqualTo(stream.poison);
-      expected.assertJobsMatch(harness);
-      expected.assertStagesMatch(harness);
+      expected.assertDatabaseHolds(harness, stream);
     }
   }
 
@@ -86,11 +82,7 @@ class ResilienceIT {
         Harness.await("readiness to return", Duration.ofSeconds(30), app::isReady);
         assertThat(readyz(app)).isEqualTo(200);
       }
-      assertThat(harness.count("SELECT count(*) FROM job_events"))
-          .isEqualTo(stream.validEvents.size());
-      assertThat(harness.count("SELECT count(*) FROM dead_letters")).isEqualTo(stream.poison);
-      expected.assertJobsMatch(harness);
-      expected.assertStagesMatch(harness);
+      expected.assertDatabaseHolds(harness, stream);
     }
   }
 
@@ -221,11 +213,7 @@ class ResilienceIT {
           }
         }
       }
-      assertThat(harness.count("SELECT count(*) FROM job_events"))
-          .isEqualTo(stream.validEvents.size());
-      assertThat(harness.count("SELECT count(*) FROM dead_letters")).isEqualTo(stream.poison);
-      expected.assertJobsMatch(harness);
-      expected.assertStagesMatch(harness);
+      expected.assertDatabaseHolds(harness, stream);
     }
   }
 
