@@ -6,11 +6,7 @@ import io.jobwatch.embedded.EmbeddedDatabase;
 import io.jobwatch.embedded.EmbeddedKafka;
 import io.jobwatch.embedded.PostgresDurability;
 import io.jobwatch.store.DbConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 
@@ -91,13 +87,6 @@ public final class DemoStack implements AutoCloseable {
   }
 
   private static Path createRoot() {
-    try {
-      // World-searchable: PostgreSQL runs as user nobody when the JVM runs as root.
-      return Files.createTempDirectory(
-          "jobwatch-demo-",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not create a directory for the demo servers", e);
-    }
+    return io.jobwatch.embedded.ServerDirectories.createWorldSearchable("jobwatch-demo-");
   }
 }

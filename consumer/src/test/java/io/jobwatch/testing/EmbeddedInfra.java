@@ -3,11 +3,7 @@ package io.jobwatch.testing;
 import io.jobwatch.embedded.EmbeddedDatabase;
 import io.jobwatch.embedded.EmbeddedKafka;
 import io.jobwatch.embedded.PostgresDurability;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CompletableFuture;
 
 /** Kafka and PostgreSQL running in (and under) this JVM, fully controllable; thread-safe. */
@@ -99,13 +95,6 @@ final class EmbeddedInfra implements SharedInfra {
   }
 
   private static Path createRoot() {
-    try {
-      // World-searchable, because PostgreSQL runs as user nobody when the build runs as root.
-      return Files.createTempDirectory(
-          "jobwatch-infra-",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not create a directory for the embedded servers", e);
-    }
+    return io.jobwatch.embedded.ServerDirectories.createWorldSearchable("jobwatch-infra-");
   }
 }
