@@ -76,6 +76,36 @@ class MetricsIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "Pipeline metrics: lag per assigned partition, batch size, write and commit latency, event"
+          + " delay and the database pool are exported")
+  void pipelineMetrics() {
+    String id =
+        harness.applyLifecycle(
+            "job.submitted",
+            Instant.now().minusSeconds(3),
+            data("job_id", "pipeline-metrics", "service", "metrics-pipeline", "runner", RUNNER));
+    assertThat(id).isNotBlank();
+    Harness.await(
+        "lag to be reported for both topics' partitions",
+        Duration.ofSeconds(30),
+        () -> Scrape.metrics(app.httpPort()).samples("jobwatch_consumer_lag").size() == 4);
+    Scrape scrape = Scrape.metrics(app.httpPort());
+    assertThat(scrape.labelValues("jobwatch_consumer_lag", "topic"))
+        .containsExactlyInAnyOrder(harness.lifecycle, harness.errors);
+    assertThat(scrape.labelValues("jobwatch_consumer_lag", "partition"))
+        .containsExactlyInAnyOrder("0", "1");
+    assertThat(scrape.samples("jobwatch_consumer_lag"))
+        .allSatisfy(sample -> assertThat(sample.value()).isZero());
+    assertThat(scrape.value("jobwatch_batch_size_records_count")).isPositive();
+    assertThat(scrape.value("jobwatch_batch_write_seconds_count")).isPositive();
+    assertThat(scrape.value("jobwatch_batch_commit_seconds_count")).isPositive();
+    // The event above happened 3 s before it was published: its delay is at least that.
+    assertThat(scrape.value("jobwatch_event_delay_seconds_max")).isGreaterThanOrEqualTo(3.0);
+    assertThat(scrape.samples("hikaricp_connections_max")).isNotEmpty();
+  }
+
   private Scrape refreshAndScrape() {
     app.refreshState();
     return Scrape.metrics(app.httpPort());
