@@ -2,8 +2,10 @@ package io.jobwatch.core;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,13 +13,14 @@ import java.util.Set;
 
 /**
  * Folds every event of one job into its current row. The result depends only on the set of events:
- * they are de-duplicated by id and sorted by event time, so any permutation or duplication of a
- * job's events gives the same row. Stateless and thread-safe.
+ * they are de-duplicated by id and put in fold order (attempt first, then event time, see {@link
+ * #foldOrder}), so any permutation or duplication of a job's events gives the same row. Stateless
+ * and thread-safe.
  */
 public final class JobFold {
 
-  /** Events of the same instant are taken in lifecycle order, then by id, so ties are stable. */
-  static final Comparator<JobEvent> EVENT_ORDER =
+  /** Within an attempt: event time, then lifecycle order, then id, so ties are stable. */
+  private static final Comparator<JobEvent> WITHIN_ATTEMPT =
       Comparator.comparing(JobEvent::time)
           .thenComparingInt(event -> lifecycleRank(event.change()))
           .thenComparing(JobEvent::id);
@@ -49,8 +52,7 @@ public final class JobFold {
     for (JobEvent event : events) {
       unique.putIfAbsent(event.id(), event);
     }
-    List<JobEvent> ordered = new ArrayList<>(unique.values());
-    ordered.sort(EVENT_ORDER);
+    List<JobEvent> ordered = foldOrder(unique.values());
     Accumulator job = new Accumulator(ordered.get(0).jobId());
     for (JobEvent event : ordered) {
       if (!event.jobId().equals(job.jobId)) {
@@ -60,6 +62,53 @@ public final class JobFold {
       job.apply(event);
     }
     return job.result();
+  }
+
+  /**
+   * Attempts come first, then event time: every event of attempt n+1, the {@code job.requeued} that
+   * opens it included, follows every event of attempt n, whatever the clocks of their publishers
+   * say. Within an attempt its opening {@code job.requeued} comes first, then event time, lifecycle
+   * rank and id. An event that names no attempt ({@code job.submitted}, {@code job.waiting}, {@code
+   * job.cancelled}, {@code job.queued} without one) belongs to the attempt in force at its time:
+   * the highest attempt named by any event of the job at or before that time, else 1; {@code
+   * job.submitted} always belongs to attempt 1.
+   */
+  static List<JobEvent> foldOrder(Collection<JobEvent> events) {
+    List<JobEvent> numbered = new ArrayList<>();
+    for (JobEvent event : events) {
+      if (event.change().attemptOrNull() != null) {
+        numbered.add(event);
+      }
+    }
+    numbered.sort(Comparator.comparing(JobEvent::time));
+    Map<JobEvent, Integer> attempts = new IdentityHashMap<>();
+    for (JobEvent event : events) {
+      attempts.put(event, effectiveAttempt(event, numbered));
+    }
+    List<JobEvent> ordered = new ArrayList<>(events);
+    ordered.sort(
+        Comparator.<JobEvent>comparingInt(attempts::get)
+            .thenComparing(event -> !(event.change() instanceof JobChange.Requeued))
+            .thenComparing(WITHIN_ATTEMPT));
+    return ordered;
+  }
+
+  private static int effectiveAttempt(JobEvent event, List<JobEvent> numberedByTime) {
+    Integer named = event.change().attemptOrNull();
+    if (named != null) {
+      return named;
+    }
+    if (event.change() instanceof JobChange.Submitted) {
+      return 1;
+    }
+    int inForce = 1;
+    for (JobEvent numbered : numberedByTime) {
+      if (numbered.time().isAfter(event.time())) {
+        break;
+      }
+      inForce = Math.max(inForce, numbered.change().attemptOrNull());
+    }
+    return inForce;
   }
 
   private static int lifecycleRank(JobChange change) {
@@ -110,7 +159,14 @@ public final class JobFold {
     private Instant submittedAt;
     private Instant startedAt;
     private Instant finishedAt;
-    private Instant updatedAt;
+    private Instant latestApplied;
+    private Instant latestSeen;
+
+    /** The {@code start} success of the current attempt, withdrawn if it exits 126 or 127. */
+    private PendingEvidence startEvidence;
+
+    /** The current attempt crashed by a signal only, so a crash report may still explain it. */
+    private boolean crashUnexplained;
 
     private Accumulator(String jobId) {
       this.jobId = jobId;
@@ -123,10 +179,12 @@ public final class JobFold {
       boolean applied = applyChange(event);
       if (!applied) {
         ignored.add(event.id());
+      } else if (latestApplied == null || event.time().isAfter(latestApplied)) {
+        // An ignored event (a late report) changes nothing, not even this.
+        latestApplied = event.time();
       }
-      if (applied || updatedAt == null) {
-        // An ignored event (an older attempt, a late report) changes nothing, not even this.
-        updatedAt = event.time();
+      if (latestSeen == null || event.time().isAfter(latestSeen)) {
+        latestSeen = event.time();
       }
     }
 
@@ -218,7 +276,8 @@ public final class JobFold {
       runner = started.runner() != null ? started.runner() : runner;
       host = started.host();
       monitor = monitor == null ? started.monitor() : monitor;
-      evidence.add(PendingEvidence.ok(event, runner, "start"));
+      startEvidence = PendingEvidence.ok(event, runner, "start");
+      evidence.add(startEvidence);
       return true;
     }
 
@@ -231,16 +290,18 @@ public final class JobFold {
     }
 
     private boolean finish(JobEvent event, JobChange.Finished finished) {
-      if (!end(event, JobState.FAILED)) {
+      ExitCodes.Verdict verdict = ExitCodes.classify(finished.exitCode());
+      if (!end(event, verdict.state())) {
         return false;
       }
       int code = finished.exitCode();
       exitCode = code;
-      int signal = ExitCodes.killedBySignal(code);
-      if (code == 0) {
-        state = JobState.SUCCEEDED;
-      } else if (ExitCodes.neverStarted(code)) {
-        crashWith(Blame.PLATFORM, "not_started", "exit code " + code + ": the command never ran");
+      if (ExitCodes.neverStarted(code)) {
+        crashWith(
+            verdict.blame(), verdict.cause(), "exit code " + code + ": the command never ran");
+        // The attempt never really ran, so its job.started proved nothing: one error, no success.
+        evidence.remove(startEvidence);
+        startEvidence = null;
         evidence.add(
             PendingEvidence.error(
                 event,
@@ -248,13 +309,23 @@ public final class JobFold {
                 "start",
                 "NotStarted",
                 "job " + jobId + " exited " + code + " right after a successful submission"));
-      } else if (signal > 0) {
-        crashWith(Blame.UNKNOWN, "signal_" + signal, "killed by signal " + signal);
+      } else if (verdict.state() == JobState.CRASHED) {
+        crashWith(
+            verdict.blame(), verdict.cause(), "killed by signal " + ExitCodes.killedBySignal(code));
+        crashUnexplained = true;
       }
       return true;
     }
 
     private boolean crash(JobEvent event, JobChange.Crashed crashed) {
+      if (crashUnexplained && state == JobState.CRASHED) {
+        // A crash report explains a kill by signal of the same attempt, even when it comes later:
+        // it says who is to blame, the exit code only that something killed the process.
+        crashUnexplained = false;
+        crashWith(crashed.blame(), crashed.cause(), crashed.details());
+        fatal = crashed.fatal();
+        return true;
+      }
       if (!end(event, JobState.CRASHED)) {
         return false;
       }
@@ -297,6 +368,8 @@ public final class JobFold {
       waitingReason = null;
       startedAt = null;
       finishedAt = null;
+      startEvidence = null;
+      crashUnexplained = false;
       return true;
     }
 
@@ -323,7 +396,7 @@ public final class JobFold {
               submittedAt,
               startedAt,
               finishedAt,
-              updatedAt);
+              latestApplied != null ? latestApplied : latestSeen);
       List<StageObservation> observations = new ArrayList<>();
       if (service != null) {
         for (PendingEvidence pending : evidence) {
