@@ -2,6 +2,7 @@ package io.jobwatch.core;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -26,13 +27,41 @@ public final class StageFold {
    */
   public static StageHealth apply(
       StageHealth current, StageKey key, List<StageObservation> observations, StagePolicy policy) {
+    return apply(current, key, observations, Set.of(), policy);
+  }
+
+  /**
+   * Withdraws the observations of the events {@code withdrawn} from the record, then applies {@code
+   * observations}. A withdrawn observation still in the window leaves it and its count; one already
+   * out of the window is history and stays counted. An event may be withdrawn and observed again in
+   * one call, which replaces its observation (a {@code job.started} whose attempt then exits 127
+   * proves a start error, not a success).
+   */
+  public static StageHealth apply(
+      StageHealth current,
+      StageKey key,
+      List<StageObservation> observations,
+      Collection<String> withdrawn,
+      StagePolicy policy) {
     List<StageObservation> ordered = new ArrayList<>(observations);
     ordered.sort(
         Comparator.comparing(StageObservation::time).thenComparing(StageObservation::eventId));
     List<StageHealth.Mark> marks = new ArrayList<>(current == null ? List.of() : current.recent());
+    Counters counters = Counters.of(current);
+    Instant lastWithdrawn = null;
+    for (java.util.Iterator<StageHealth.Mark> it = marks.iterator(); it.hasNext(); ) {
+      StageHealth.Mark mark = it.next();
+      if (withdrawn.contains(mark.eventId())) {
+        it.remove();
+        counters.uncount(mark, marks);
+        lastWithdrawn =
+            lastWithdrawn == null || mark.time().isAfter(lastWithdrawn)
+                ? mark.time()
+                : lastWithdrawn;
+      }
+    }
     Set<String> seen = new HashSet<>();
     marks.forEach(mark -> seen.add(mark.eventId()));
-    Counters counters = Counters.of(current);
     for (StageObservation observation : ordered) {
       if (!key.equals(observation.key())) {
         throw new IllegalArgumentException(
@@ -54,11 +83,13 @@ public final class StageFold {
       }
     }
     Verdict verdict =
-        judge(
-            marks,
-            policy,
-            current == null ? null : current.severity(),
-            current == null ? null : current.since());
+        marks.isEmpty()
+            ? new Verdict(Severity.OK, emptiedSince(current, lastWithdrawn), 0)
+            : judge(
+                marks,
+                policy,
+                current == null ? null : current.severity(),
+                current == null ? null : current.since());
     return new StageHealth(
         key,
         verdict.severity,
@@ -72,6 +103,14 @@ public final class StageFold {
         counters.errorCount,
         counters.okCount,
         marks);
+  }
+
+  /** Every observation was withdrawn: ok, since it was ok, or since the latest withdrawn one. */
+  private static Instant emptiedSince(StageHealth current, Instant lastWithdrawn) {
+    if (current == null) {
+      return lastWithdrawn;
+    }
+    return current.severity() == Severity.OK ? current.since() : lastWithdrawn;
   }
 
   private static StageHealth.Mark mark(StageObservation observation, ErrorClassifier classifier) {
@@ -174,6 +213,26 @@ public final class StageFold {
         counters.okCount = current.okCount();
       }
       return counters;
+    }
+
+    /**
+     * Takes a withdrawn mark out of the totals. The last success moves back to the latest one left
+     * in the window (or none); the last error's fields stay, as the window keeps no messages.
+     */
+    void uncount(StageHealth.Mark withdrawn, List<StageHealth.Mark> remaining) {
+      if (withdrawn.ok()) {
+        okCount = Math.max(0, okCount - 1);
+        if (withdrawn.time().equals(lastOkAt)) {
+          lastOkAt =
+              remaining.stream()
+                  .filter(StageHealth.Mark::ok)
+                  .map(StageHealth.Mark::time)
+                  .max(Comparator.naturalOrder())
+                  .orElse(null);
+        }
+      } else {
+        errorCount = Math.max(0, errorCount - 1);
+      }
     }
 
     void count(StageObservation observation) {

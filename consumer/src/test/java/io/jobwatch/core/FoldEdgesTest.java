@@ -305,7 +305,7 @@ class FoldEdgesTest {
               finished("f3", 6, 3, 127));
 
       assertThat(result.crashes())
-          .containsExactly(
+          .containsOnly(
               Map.entry(1, Blame.UNKNOWN),
               Map.entry(2, Blame.UNKNOWN),
               Map.entry(3, Blame.PLATFORM));
