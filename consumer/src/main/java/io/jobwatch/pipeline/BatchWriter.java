@@ -1,6 +1,7 @@
 package io.jobwatch.pipeline;
 
 import io.jobwatch.core.Event;
+import io.jobwatch.core.EvidenceChange;
 import io.jobwatch.core.JobChange;
 import io.jobwatch.core.JobEvent;
 import io.jobwatch.core.JobFold;
@@ -118,7 +119,7 @@ public final class BatchWriter {
         monitorEvents.add(monitorEvent);
       }
     }
-    List<StageHealth> stages = foldStages(handle, observations);
+    List<StageHealth> stages = foldStages(handle, observations, jobs.withdrawn);
     int monitors = monitorStep.apply(handle, monitorEvents, jobs.rows, now);
 
     List<StoredEvent> stored = new ArrayList<>(fresh.size());
@@ -134,10 +135,11 @@ public final class BatchWriter {
 
     JobsTable.upsert(handle, jobs.rows);
     JobsTable.insertDependencies(handle, jobs.newlySubmitted);
-    JobsTable.countCrashes(handle, jobs.crashes);
+    JobsTable.recordCrashes(handle, jobs.crashedJobs, jobs.crashes);
     StageHealthTable.update(handle, stages);
     EventsTable.insert(handle, stored);
     EventsTable.markApplied(handle, jobs.revived);
+    EventsTable.markIgnored(handle, jobs.superseded);
     DeadLettersTable.insert(handle, deadLetters);
     if (!OffsetsTable.advance(handle, groupId, advances)) {
       throw new FencedException(
@@ -177,13 +179,19 @@ public final class BatchWriter {
     throw new IllegalStateException("unknown event " + event.getClass().getName());
   }
 
-  /** The jobs part of a batch: folded rows, ignored events, stage evidence and new crashes. */
+  /**
+   * The jobs part of a batch: folded rows, ignored events, stored events whose outcome changed, the
+   * change of stage evidence, and the crashed attempts of jobs that have or had any.
+   */
   private static final class JobStep {
     final List<JobRow> rows = new ArrayList<>();
     final List<JobRow> newlySubmitted = new ArrayList<>();
     final Set<String> ignored = new HashSet<>();
     final Set<String> revived = new HashSet<>();
+    final Set<String> superseded = new HashSet<>();
     final List<StageObservation> evidence = new ArrayList<>();
+    final List<StageObservation> withdrawn = new ArrayList<>();
+    final Set<String> crashedJobs = new HashSet<>();
     final List<JobsTable.Crash> crashes = new ArrayList<>();
     final Map<String, HistoryCache.Entry> histories = new HashMap<>();
   }
@@ -221,50 +229,59 @@ public final class BatchWriter {
           histories.getOrDefault(entry.getKey(), new HistoryCache.Entry(List.of(), Set.of()));
       List<JobEvent> stored = history.events();
       Set<String> storedAsIgnored = history.storedAsIgnored();
-      // Evidence needs the job's service; events stored before it was known proved nothing yet.
-      boolean serviceWasKnown = stored.stream().anyMatch(event -> event.service() != null);
+      // What the stored history proved before this batch, so that only the difference is written.
+      JobFold.Result before = stored.isEmpty() ? null : JobFold.fold(stored);
       List<JobEvent> all = new ArrayList<>(stored);
       all.addAll(entry.getValue());
       JobFold.Result folded = JobFold.fold(all);
       step.rows.add(folded.row());
-      String service = folded.row().service() == null ? "unknown" : folded.row().service();
-      folded
-          .crashes()
-          .forEach(
-              (attempt, blame) ->
-                  step.crashes.add(
-                      new JobsTable.Crash(entry.getKey(), attempt, service, blame.wireName())));
-      Set<String> proving = new HashSet<>();
+      recordCrashes(step, entry.getKey(), before, folded);
+      Set<String> nowIgnored = new HashSet<>();
       for (JobEvent event : stored) {
-        if (storedAsIgnored.contains(event.id())
-            && !folded.ignoredEventIds().contains(event.id())) {
+        boolean ignoredNow = folded.ignoredEventIds().contains(event.id());
+        if (storedAsIgnored.contains(event.id()) && !ignoredNow) {
           step.revived.add(event.id());
-          proving.add(event.id());
+        } else if (!storedAsIgnored.contains(event.id()) && ignoredNow) {
+          step.superseded.add(event.id());
+        }
+        if (ignoredNow) {
+          nowIgnored.add(event.id());
         }
       }
       for (JobEvent event : entry.getValue()) {
-        proving.add(event.id());
         if (folded.ignoredEventIds().contains(event.id())) {
           step.ignored.add(event.id());
+          nowIgnored.add(event.id());
         } else {
           countApplied(step, folded.row(), event);
         }
       }
-      for (StageObservation observation : folded.stageEvidence()) {
-        if (!serviceWasKnown || proving.contains(observation.eventId())) {
-          step.evidence.add(observation);
-        }
-      }
-      Set<String> nowIgnored = new HashSet<>(storedAsIgnored);
-      nowIgnored.removeAll(step.revived);
-      for (JobEvent event : entry.getValue()) {
-        if (folded.ignoredEventIds().contains(event.id())) {
-          nowIgnored.add(event.id());
-        }
-      }
+      EvidenceChange change =
+          EvidenceChange.between(
+              before == null ? null : before.stageEvidence(), folded.stageEvidence());
+      step.evidence.addAll(change.added());
+      step.withdrawn.addAll(change.withdrawn());
       step.histories.put(entry.getKey(), new HistoryCache.Entry(List.copyOf(all), nowIgnored));
     }
     return step;
+  }
+
+  /**
+   * The crashed attempts of a job that has or had any, with the service its row shows now
+   * ("unknown" until a job.submitted names it), so {@code job_crashes} follows the jobs.
+   */
+  private static void recordCrashes(
+      JobStep step, String jobId, JobFold.Result before, JobFold.Result folded) {
+    if (folded.crashes().isEmpty() && (before == null || before.crashes().isEmpty())) {
+      return;
+    }
+    step.crashedJobs.add(jobId);
+    String service = folded.row().service() == null ? "unknown" : folded.row().service();
+    folded
+        .crashes()
+        .forEach(
+            (attempt, blame) ->
+                step.crashes.add(new JobsTable.Crash(jobId, attempt, service, blame.wireName())));
   }
 
   private static void countApplied(JobStep step, JobRow row, JobEvent event) {
@@ -273,20 +290,32 @@ public final class BatchWriter {
     }
   }
 
-  private List<StageHealth> foldStages(Handle handle, List<StageObservation> observations) {
-    if (observations.isEmpty()) {
+  private List<StageHealth> foldStages(
+      Handle handle, List<StageObservation> observations, List<StageObservation> withdrawals) {
+    if (observations.isEmpty() && withdrawals.isEmpty()) {
       return List.of();
     }
     Map<StageKey, List<StageObservation>> byKey = new LinkedHashMap<>();
     for (StageObservation observation : observations) {
       byKey.computeIfAbsent(observation.key(), key -> new ArrayList<>()).add(observation);
     }
+    Map<StageKey, Set<String>> withdrawnByKey = new HashMap<>();
+    for (StageObservation withdrawn : withdrawals) {
+      byKey.computeIfAbsent(withdrawn.key(), key -> new ArrayList<>());
+      withdrawnByKey
+          .computeIfAbsent(withdrawn.key(), key -> new HashSet<>())
+          .add(withdrawn.eventId());
+    }
     Map<StageKey, StageHealth> current = StageHealthTable.lock(handle, List.copyOf(byKey.keySet()));
     List<StageHealth> folded = new ArrayList<>(byKey.size());
     for (Map.Entry<StageKey, List<StageObservation>> entry : byKey.entrySet()) {
       folded.add(
           StageFold.apply(
-              current.get(entry.getKey()), entry.getKey(), entry.getValue(), stagePolicy));
+              current.get(entry.getKey()),
+              entry.getKey(),
+              entry.getValue(),
+              withdrawnByKey.getOrDefault(entry.getKey(), Set.of()),
+              stagePolicy));
     }
     return folded;
   }

@@ -46,6 +46,20 @@ public final class EventsTable {
     }
   }
 
+  private static final String MARK_IGNORED =
+      "UPDATE job_events SET outcome = 'ignored' WHERE event_id = ANY(:ids::text[]) AND outcome = 'applied'";
+
+  /**
+   * Marks stored events that a later-arriving, earlier-timed event made inapplicable (a {@code
+   * job.finished} after which a {@code job.cancelled} timed before it arrived): their stored
+   * outcome stays true.
+   */
+  public static void markIgnored(Handle handle, java.util.Collection<String> eventIds) {
+    if (!eventIds.isEmpty()) {
+      handle.createUpdate(MARK_IGNORED).bind("ids", eventIds.toArray(String[]::new)).execute();
+    }
+  }
+
   /**
    * One round trip: the history of {@code jobIds} and the already-stored ones of {@code eventIds}.
    */

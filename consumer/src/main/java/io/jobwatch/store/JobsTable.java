@@ -1,7 +1,11 @@
 package io.jobwatch.store;
 
 import io.jobwatch.core.JobRow;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 
 /** SQL of the {@code jobs} table. Stateless and thread-safe. */
@@ -53,18 +57,40 @@ public final class JobsTable {
       ON CONFLICT (job_id, depends_on) DO NOTHING
       """;
 
-  /** Records each crashed attempt once and adds only the new ones to the totals. */
-  private static final String COUNT_CRASHES =
+  /**
+   * Removes the recorded crashed attempts of some jobs that their current fold no longer shows as
+   * they are (a different blame or service, or no crash at all).
+   */
+  private static final String REMOVE_STALE_CRASHES =
       """
-      WITH counted AS (
-        INSERT INTO job_attempt_crashes (job_id, attempt, service, blame)
-        SELECT job_id, attempt, service, blame
-          FROM unnest(:job_id::text[], :attempt::int[], :service::text[], :blame::text[])
-            AS c(job_id, attempt, service, blame)
-        ON CONFLICT (job_id, attempt) DO NOTHING
-        RETURNING service, blame)
+      DELETE FROM job_attempt_crashes c
+       WHERE c.job_id = ANY(:jobs::text[])
+         AND NOT EXISTS (
+               SELECT 1
+                 FROM unnest(:job_id::text[], :attempt::int[], :service::text[], :blame::text[])
+                   AS k(job_id, attempt, service, blame)
+                WHERE (k.job_id, k.attempt, k.service, k.blame)
+                    = (c.job_id, c.attempt, c.service, c.blame))
+      RETURNING c.service, c.blame
+      """;
+
+  private static final String RECORD_CRASHES =
+      """
+      INSERT INTO job_attempt_crashes (job_id, attempt, service, blame)
+      SELECT job_id, attempt, service, blame
+        FROM unnest(:job_id::text[], :attempt::int[], :service::text[], :blame::text[])
+          AS c(job_id, attempt, service, blame)
+      ON CONFLICT (job_id, attempt) DO NOTHING
+      RETURNING service, blame
+      """;
+
+  /** Adds signed deltas, which commute, so consumers of other partitions can add concurrently. */
+  private static final String ADD_TO_TOTALS =
+      """
       INSERT INTO job_crashes (service, blame, crashes)
-      SELECT service, blame, count(*) FROM counted GROUP BY service, blame
+      SELECT service, blame, delta
+        FROM unnest(:service::text[], :blame::text[], :delta::bigint[]) AS d(service, blame, delta)
+       ORDER BY service, blame
       ON CONFLICT (service, blame) DO UPDATE SET crashes = job_crashes.crashes + excluded.crashes
       """;
 
@@ -154,17 +180,49 @@ public final class JobsTable {
         .execute();
   }
 
-  /** Counts crashed attempts not counted before, per (service, blame). */
-  public static void countCrashes(Handle handle, List<Crash> crashes) {
-    if (crashes.isEmpty()) {
+  /**
+   * Makes the recorded crashed attempts of {@code jobIds} exactly {@code crashes} (their current
+   * fold), and moves the totals in {@code job_crashes} by the difference: a crash whose blame or
+   * service changed leaves its old (service, blame) and joins the new one.
+   */
+  public static void recordCrashes(Handle handle, Collection<String> jobIds, List<Crash> crashes) {
+    if (jobIds.isEmpty()) {
       return;
     }
+    Map<List<String>, Long> deltas = new TreeMap<>(Comparator.comparing(List::toString));
+    String[] jobIdColumn = Columns.text(crashes, Crash::jobId);
+    Integer[] attemptColumn = Columns.integer(crashes, Crash::attempt);
+    String[] serviceColumn = Columns.text(crashes, Crash::service);
+    String[] blameColumn = Columns.text(crashes, Crash::blame);
     handle
-        .createUpdate(COUNT_CRASHES)
-        .bind("job_id", Columns.text(crashes, Crash::jobId))
-        .bind("attempt", Columns.integer(crashes, Crash::attempt))
-        .bind("service", Columns.text(crashes, Crash::service))
-        .bind("blame", Columns.text(crashes, Crash::blame))
+        .createQuery(REMOVE_STALE_CRASHES)
+        .bind("jobs", jobIds.toArray(String[]::new))
+        .bind("job_id", jobIdColumn)
+        .bind("attempt", attemptColumn)
+        .bind("service", serviceColumn)
+        .bind("blame", blameColumn)
+        .map((rs, ctx) -> List.of(rs.getString("service"), rs.getString("blame")))
+        .forEach(group -> deltas.merge(group, -1L, Long::sum));
+    if (!crashes.isEmpty()) {
+      handle
+          .createQuery(RECORD_CRASHES)
+          .bind("job_id", jobIdColumn)
+          .bind("attempt", attemptColumn)
+          .bind("service", serviceColumn)
+          .bind("blame", blameColumn)
+          .map((rs, ctx) -> List.of(rs.getString("service"), rs.getString("blame")))
+          .forEach(group -> deltas.merge(group, 1L, Long::sum));
+    }
+    deltas.values().removeIf(delta -> delta == 0);
+    if (deltas.isEmpty()) {
+      return;
+    }
+    List<Map.Entry<List<String>, Long>> rows = List.copyOf(deltas.entrySet());
+    handle
+        .createUpdate(ADD_TO_TOTALS)
+        .bind("service", Columns.text(rows, row -> row.getKey().get(0)))
+        .bind("blame", Columns.text(rows, row -> row.getKey().get(1)))
+        .bind("delta", Columns.bigint(rows, Map.Entry::getValue))
         .execute();
   }
 }

@@ -281,8 +281,8 @@ class MetricsIT {
             .mapToDouble(Scrape.Sample::value)
             .sum();
     assertThat(crashes).as("crashes counted for one crashed job").isEqualTo(1.0);
-    // A counter never goes down: the crash stays under the blame known when it was first counted.
-    assertThat(scrape.value("jobwatch_job_crashes_total", "service", service, "blame", "unknown"))
+    assertThat(
+            scrape.value("jobwatch_job_crashes_total", "service", service, "blame", "third_party"))
         .isEqualTo(1.0);
   }
 
