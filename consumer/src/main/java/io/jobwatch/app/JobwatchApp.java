@@ -5,6 +5,7 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.jobwatch.config.Settings;
 import io.jobwatch.contract.DecoderLimits;
 import io.jobwatch.contract.EventDecoder;
+import io.jobwatch.core.ClockSkew;
 import io.jobwatch.http.HttpEndpoint;
 import io.jobwatch.kafka.ConsumerLoop;
 import io.jobwatch.kafka.KafkaRecordDecoder;
@@ -14,6 +15,7 @@ import io.jobwatch.metrics.StateExporter;
 import io.jobwatch.pipeline.BatchWriter;
 import io.jobwatch.pipeline.MonitorsWriter;
 import io.jobwatch.store.Database;
+import io.jobwatch.store.DependencySettingsTable;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -73,16 +75,24 @@ public final class JobwatchApp implements AutoCloseable {
     LOG.info("starting with {}", settings);
     int migrations = database.migrate();
     LOG.info("schema ready ({} migrations applied now)", migrations);
+    database
+        .jdbi()
+        .useHandle(handle -> DependencySettingsTable.write(handle, settings.stuckAfter()));
     EventDecoder decoder =
         new EventDecoder(new DecoderLimits(settings.maxRecordBytes(), settings.maxNestingDepth()));
     pipelineMetrics =
         new PipelineMetrics(clock, List.of(settings.lifecycleTopic(), settings.errorsTopic()));
     pipelineMetrics.bindTo(registry);
     BatchWriter writer =
-        new BatchWriter(settings.stagePolicy(), decoder::decodeStored, new MonitorsWriter());
-    loop =
-        new ConsumerLoop(
-            settings, database, writer, new KafkaRecordDecoder(decoder), pipelineMetrics, clock);
+        new BatchWriter(
+            settings.stagePolicy(),
+            decoder::decodeStored,
+            new MonitorsWriter(),
+            settings.maxDeadLetterBytes());
+    KafkaRecordDecoder recordDecoder =
+        new KafkaRecordDecoder(
+            decoder, new ClockSkew(settings.maxClockSkew()), pipelineMetrics::clockSkewed);
+    loop = new ConsumerLoop(settings, database, writer, recordDecoder, pipelineMetrics, clock);
     loopThread = new Thread(loop, "jobwatch-consumer");
     exporter =
         new StateExporter(

@@ -31,7 +31,10 @@ public record Settings(
     Duration stateRefresh,
     int maxLabelValues,
     int historyCacheJobs,
-    boolean asyncCommit) {
+    boolean asyncCommit,
+    // issue 9 point 2 (clock skew) and issue 10 point 6 (dead-letter size cap), helper "edges"
+    Duration maxClockSkew,
+    int maxDeadLetterBytes) {
 
   private static final String KAFKA_PREFIX = "JOBWATCH_KAFKA_";
 
@@ -80,7 +83,10 @@ public record Settings(
         Duration.parse(env.getOrDefault("JOBWATCH_STATE_REFRESH", "PT5S")),
         integer(env, "JOBWATCH_MAX_LABEL_VALUES", 500),
         integer(env, "JOBWATCH_HISTORY_CACHE_JOBS", 20_000),
-        !"false".equalsIgnoreCase(env.getOrDefault("JOBWATCH_DB_ASYNC_COMMIT", "true")));
+        !"false".equalsIgnoreCase(env.getOrDefault("JOBWATCH_DB_ASYNC_COMMIT", "true")),
+        // issue 9 point 2 and issue 10 point 6, helper "edges"
+        Duration.parse(env.getOrDefault("JOBWATCH_MAX_CLOCK_SKEW", "PT5M")),
+        integer(env, "JOBWATCH_MAX_DEAD_LETTER_BYTES", 1 << 20));
   }
 
   private static int integer(Map<String, String> env, String name, int fallback) {
@@ -113,7 +119,9 @@ public record Settings(
         stateRefresh,
         maxLabelValues,
         historyCacheJobs,
-        asyncCommit);
+        asyncCommit,
+        maxClockSkew,
+        maxDeadLetterBytes);
   }
 
   /** A copy reading other topics. */
@@ -134,7 +142,9 @@ public record Settings(
         stateRefresh,
         maxLabelValues,
         historyCacheJobs,
-        asyncCommit);
+        asyncCommit,
+        maxClockSkew,
+        maxDeadLetterBytes);
   }
 
   @Override

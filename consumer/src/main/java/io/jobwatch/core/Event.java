@@ -15,4 +15,7 @@ public sealed interface Event permits JobEvent, StageEvent, MonitorEvent {
 
   /** The CloudEvents {@code type}, for example {@code job.started}. */
   String type();
+
+  /** The same event folded at another time (a clock-skewed event bounded by {@link ClockSkew}). */
+  Event withTime(Instant time);
 }

@@ -20,4 +20,9 @@ public record JobEvent(String id, Instant time, String jobId, String service, Jo
   public String type() {
     return change.type();
   }
+
+  @Override
+  public JobEvent withTime(Instant time) {
+    return new JobEvent(id, time, jobId, service, change);
+  }
 }

@@ -17,4 +17,9 @@ public record MonitorEvent(String id, Instant time, String monitor, MonitorChang
   public String type() {
     return change.type();
   }
+
+  @Override
+  public MonitorEvent withTime(Instant time) {
+    return new MonitorEvent(id, time, monitor, change);
+  }
 }

@@ -20,4 +20,9 @@ public record StageEvent(String id, Instant time, StageKey key, StageReport repo
   public String type() {
     return report.type();
   }
+
+  @Override
+  public StageEvent withTime(Instant time) {
+    return new StageEvent(id, time, key, report);
+  }
 }

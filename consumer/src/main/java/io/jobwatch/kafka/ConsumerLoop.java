@@ -290,7 +290,8 @@ public final class ConsumerLoop implements Runnable {
           valid.offset(),
           null,
           valid.envelopeJson().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-          "the database refused this event: " + rootMessage(cause));
+          "the database refused this event: " + rootMessage(cause),
+          valid.meta());
     }
     throw new io.jobwatch.JobwatchException(
         "the database refused the dead letter at " + item.offset() + ": " + rootMessage(cause),

@@ -137,6 +137,16 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
     }
   }
 
+  /** An event's time ran too far ahead of its record timestamp and was bounded (issue 9). */
+  public void clockSkewed(String topic) {
+    Counter.builder("jobwatch.clock.skew.events")
+        .description("Events folded at their record timestamp because their time ran too far ahead")
+        .baseUnit("events")
+        .tags(Tags.of("topic", topic))
+        .register(registry)
+        .increment();
+  }
+
   /** How many events of a topic ended with an outcome, as counted by this process. */
   public double count(String topic, Outcome outcome) {
     Counter counter = events.get(topic + "\u0000" + outcome.wireName());

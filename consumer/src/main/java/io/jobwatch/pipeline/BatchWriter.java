@@ -41,12 +41,43 @@ public final class BatchWriter {
   private final StagePolicy stagePolicy;
   private final HistoryDecoder historyDecoder;
   private final MonitorStep monitorStep;
+  private final int maxDeadLetterBytes;
 
   public BatchWriter(
       StagePolicy stagePolicy, HistoryDecoder historyDecoder, MonitorStep monitorStep) {
+    this(stagePolicy, historyDecoder, monitorStep, DeadLetter.DEFAULT_MAX_BYTES);
+  }
+
+  /**
+   * @param maxDeadLetterBytes stored dead-letter values larger than this are truncated (flagged)
+   */
+  public BatchWriter(
+      StagePolicy stagePolicy,
+      HistoryDecoder historyDecoder,
+      MonitorStep monitorStep,
+      int maxDeadLetterBytes) {
     this.stagePolicy = stagePolicy;
     this.historyDecoder = historyDecoder;
     this.monitorStep = monitorStep;
+    this.maxDeadLetterBytes = maxDeadLetterBytes;
+  }
+
+  /** The dead letter of a rejected record: its original key and headers, its value capped. */
+  private DeadLetter deadLetter(Item.Invalid invalid) {
+    RecordMeta meta = invalid.meta() == null ? RecordMeta.NONE : invalid.meta();
+    List<DeadLetter.Header> headers = new ArrayList<>(meta.headers().size());
+    for (RecordHeader header : meta.headers()) {
+      headers.add(new DeadLetter.Header(header.key(), header.value()));
+    }
+    return DeadLetter.capped(
+        invalid.topic(),
+        invalid.partition(),
+        invalid.offset(),
+        meta.key() != null ? meta.key() : invalid.key(),
+        invalid.value(),
+        invalid.reason(),
+        headers,
+        maxDeadLetterBytes);
   }
 
   /**
@@ -66,14 +97,7 @@ public final class BatchWriter {
     List<DeadLetter> deadLetters = new ArrayList<>();
     for (Item item : items) {
       if (item instanceof Item.Invalid invalid) {
-        deadLetters.add(
-            new DeadLetter(
-                invalid.topic(),
-                invalid.partition(),
-                invalid.offset(),
-                invalid.key(),
-                invalid.value(),
-                invalid.reason()));
+        deadLetters.add(deadLetter(invalid));
         result.count(invalid.topic(), Outcome.DEAD_LETTERED);
       } else if (item instanceof Item.Valid valid) {
         if (unique.putIfAbsent(valid.event().id(), valid) != null) {
@@ -201,7 +225,7 @@ public final class BatchWriter {
     Map<String, List<JobEvent>> events = new HashMap<>();
     Map<String, Set<String>> ignored = new HashMap<>();
     for (EventsTable.HistoryRow row : rows) {
-      if (historyDecoder.decode(row.envelopeJson()) instanceof JobEvent jobEvent) {
+      if (historyDecoder.decode(row.envelopeJson(), row.eventTime()) instanceof JobEvent jobEvent) {
         events.computeIfAbsent(row.jobId(), id -> new ArrayList<>()).add(jobEvent);
         if (row.wasIgnored()) {
           ignored.computeIfAbsent(row.jobId(), id -> new HashSet<>()).add(row.eventId());

@@ -1,5 +1,7 @@
 package io.jobwatch.store;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -10,10 +12,10 @@ import org.jdbi.v3.core.Handle;
 public final class EventsTable {
   private static final String HISTORY_AND_KNOWN_IDS =
       """
-      SELECT event_id, job_id, envelope::text AS envelope, outcome, true AS history
+      SELECT event_id, job_id, envelope::text AS envelope, outcome, event_time, true AS history
         FROM job_events WHERE job_id = ANY(:job_ids::text[])
       UNION ALL
-      SELECT event_id, job_id, NULL, NULL, false
+      SELECT event_id, job_id, NULL, NULL, NULL, false
         FROM job_events WHERE event_id = ANY(:event_ids::text[])
       """;
 
@@ -26,8 +28,13 @@ public final class EventsTable {
   /** The stored history of some jobs, and which of some event ids are already stored. */
   public record Lookup(List<HistoryRow> history, Set<String> knownEventIds) {}
 
-  /** One stored event of a job, as the envelope JSON it arrived in, with its stored outcome. */
-  public record HistoryRow(String eventId, String jobId, String envelopeJson, String outcome) {
+  /**
+   * One stored event of a job, as the envelope JSON it arrived in, with its stored outcome and the
+   * time it was folded at ({@code event_time}: the envelope's time, or the record timestamp when
+   * the envelope's time ran too far ahead of it).
+   */
+  public record HistoryRow(
+      String eventId, String jobId, String envelopeJson, String outcome, Instant eventTime) {
     public boolean wasIgnored() {
       return "ignored".equals(outcome);
     }
@@ -78,7 +85,8 @@ public final class EventsTable {
                         rs.getString("event_id"),
                         rs.getString("job_id"),
                         rs.getString("envelope"),
-                        rs.getString("outcome")));
+                        rs.getString("outcome"),
+                        rs.getObject("event_time", OffsetDateTime.class).toInstant()));
               } else {
                 known.add(rs.getString("event_id"));
               }

@@ -1,0 +1,293 @@
+package io.jobwatch.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobwatch.store.Database;
+import io.jobwatch.store.DbConfig;
+import io.jobwatch.store.DependencySettingsTable;
+import io.jobwatch.testing.Infra;
+import io.jobwatch.testing.WithInfra;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The dependency rules live only in the {@code job_waits} and {@code stuck_jobs} views: these tests
+ * insert {@code jobs} and {@code job_dependencies} rows directly and read the views on a real
+ * PostgreSQL, so every rule is checked without the fold in between.
+ */
+@WithInfra
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DependencyViewsIT {
+  private static final Duration TEN_MINUTES = Duration.ofMinutes(10);
+  private Database database;
+  private Instant now;
+
+  @BeforeAll
+  void migrate(Infra infra) {
+    io.jobwatch.testing.Database db = infra.newDatabase();
+    database = Database.open(new DbConfig(db.jdbcUrl(), db.user(), db.password(), 2));
+    assertThat(database.migrate()).isPositive();
+  }
+
+  @AfterAll
+  void close() {
+    database.close();
+  }
+
+  @BeforeEach
+  void empty() {
+    database
+        .jdbi()
+        .useHandle(
+            handle -> {
+              handle.execute("TRUNCATE jobs, job_dependencies");
+              DependencySettingsTable.write(handle, TEN_MINUTES);
+            });
+    now =
+        database
+            .jdbi()
+            .withHandle(h -> h.createQuery("SELECT now()").mapTo(OffsetDateTime.class).one())
+            .toInstant();
+  }
+
+  private Instant ago(Duration duration) {
+    return now.minus(duration);
+  }
+
+  private static Duration minutes(long minutes) {
+    return Duration.ofMinutes(minutes);
+  }
+
+  /** A job row; {@code finishedAt} only for terminal states. */
+  private void job(String jobId, String state, Instant submittedAt, Instant finishedAt) {
+    job(jobId, state, submittedAt, finishedAt, null);
+  }
+
+  private void job(
+      String jobId, String state, Instant submittedAt, Instant finishedAt, String waitingReason) {
+    database
+        .jdbi()
+        .useHandle(
+            handle ->
+                handle
+                    .createUpdate(
+                        "INSERT INTO jobs (job_id, service, state, attempt, submitted_at,"
+                            + " finished_at, updated_at, waiting_reason)"
+                            + " VALUES (:id, 'deps', :state, 1, :submitted, :finished, :updated,"
+                            + " :reason)")
+                    .bind("id", jobId)
+                    .bind("state", state)
+                    .bind("submitted", time(submittedAt))
+                    .bind("finished", time(finishedAt))
+                    .bind("updated", time(finishedAt != null ? finishedAt : submittedAt))
+                    .bind("reason", waitingReason)
+                    .execute());
+  }
+
+  private static OffsetDateTime time(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  private void dependsOn(String jobId, String dependency, String... accept) {
+    String[] states = accept.length == 0 ? new String[] {"succeeded"} : accept;
+    database
+        .jdbi()
+        .useHandle(
+            handle ->
+                handle
+                    .createUpdate(
+                        "INSERT INTO job_dependencies (job_id, depends_on, accept)"
+                            + " VALUES (:job, :dep, :accept)")
+                    .bind("job", jobId)
+                    .bind("dep", dependency)
+                    .bind("accept", states)
+                    .execute());
+  }
+
+  /** job_id/depends_on -> status, plus job_id -> job_unsatisfiable. */
+  private Map<String, String> waits() {
+    Map<String, String> result = new LinkedHashMap<>();
+    database
+        .jdbi()
+        .useHandle(
+            handle ->
+                handle
+                    .createQuery(
+                        "SELECT job_id, depends_on, status, job_unsatisfiable FROM job_waits"
+                            + " ORDER BY job_id, depends_on")
+                    .map(
+                        (rs, ctx) -> {
+                          result.put(
+                              rs.getString("job_id") + "->" + rs.getString("depends_on"),
+                              rs.getString("status")
+                                  + (rs.getBoolean("job_unsatisfiable")
+                                      ? " (job can never run)"
+                                      : ""));
+                          return true;
+                        })
+                    .list());
+    return result;
+  }
+
+  private List<Map<String, Object>> stuck() {
+    return database
+        .jdbi()
+        .withHandle(
+            (Handle handle) ->
+                handle
+                    .createQuery(
+                        "SELECT job_id, state, reason, unknown_dependencies::text AS unknown,"
+                            + " last_dependency_ended_at FROM stuck_jobs ORDER BY job_id")
+                    .mapToMap()
+                    .list());
+  }
+
+  @Test
+  @DisplayName(
+      "Edges: satisfied, waiting, unsatisfiable (ended outside accept), accepted cancellation,"
+          + " invalid self-dependency")
+  void edgeStatuses() {
+    job("a-ok", "succeeded", ago(minutes(5)), ago(minutes(4)));
+    job("a-cancelled", "cancelled", ago(minutes(5)), ago(minutes(4)));
+    job("a-running", "running", ago(minutes(5)), null);
+    job("b", "submitted", ago(minutes(3)), null);
+    dependsOn("b", "a-ok");
+    dependsOn("b", "a-running");
+    job("c", "submitted", ago(minutes(3)), null);
+    dependsOn("c", "a-cancelled");
+    job("d", "submitted", ago(minutes(3)), null);
+    dependsOn("d", "a-cancelled", "succeeded", "cancelled");
+    job("self", "submitted", ago(minutes(3)), null);
+    dependsOn("self", "self");
+
+    assertThat(waits())
+        .containsExactly(
+            Map.entry("b->a-ok", "satisfied"),
+            Map.entry("b->a-running", "waiting"),
+            Map.entry("c->a-cancelled", "unsatisfiable (job can never run)"),
+            Map.entry("d->a-cancelled", "satisfied"),
+            Map.entry("self->self", "invalid (job can never run)"));
+  }
+
+  @Test
+  @DisplayName(
+      "Unsatisfiable propagates to dependants; a cycle alone waits; a running job never counts"
+          + " as 'can never run', so nothing propagates through it")
+  void propagationCyclesAndRunningJobs() {
+    job("failed", "failed", ago(minutes(5)), ago(minutes(4)));
+    job("x", "waiting", ago(minutes(3)), null, "dependencies");
+    dependsOn("x", "failed");
+    job("y", "submitted", ago(minutes(3)), null);
+    dependsOn("y", "x");
+    job("p", "submitted", ago(minutes(3)), null);
+    dependsOn("p", "q");
+    job("q", "submitted", ago(minutes(3)), null);
+    dependsOn("q", "p");
+    job("runs-anyway", "running", ago(minutes(3)), null);
+    dependsOn("runs-anyway", "failed");
+    job("after-runner", "submitted", ago(minutes(2)), null);
+    dependsOn("after-runner", "runs-anyway");
+
+    assertThat(waits())
+        .containsExactly(
+            Map.entry("after-runner->runs-anyway", "waiting"),
+            Map.entry("p->q", "waiting"),
+            Map.entry("q->p", "waiting"),
+            Map.entry("runs-anyway->failed", "unsatisfiable"),
+            Map.entry("x->failed", "unsatisfiable (job can never run)"),
+            Map.entry("y->x", "unsatisfiable (job can never run)"));
+  }
+
+  @Test
+  @DisplayName(
+      "A dependency never seen is 'waiting' until stuck_after has passed since the job was"
+          + " submitted, then 'unknown'")
+  void unseenDependencyBecomesUnknown() {
+    job("young", "submitted", ago(minutes(9)), null);
+    dependsOn("young", "typo-1");
+    job("old", "submitted", ago(minutes(11)), null);
+    dependsOn("old", "typo-2");
+
+    assertThat(waits())
+        .containsExactly(
+            Map.entry("old->typo-2", "unknown"), Map.entry("young->typo-1", "waiting"));
+
+    database
+        .jdbi()
+        .useHandle(handle -> DependencySettingsTable.write(handle, Duration.ofMinutes(30)));
+    assertThat(waits())
+        .containsExactly(
+            Map.entry("old->typo-2", "waiting"), Map.entry("young->typo-1", "waiting"));
+  }
+
+  @Test
+  @DisplayName(
+      "stuck_jobs: submitted or waiting-for-dependencies jobs whose dependencies all ended"
+          + " stuck_after ago, or with an unknown dependency; not queued jobs, not jobs waiting for"
+          + " resources, not fresh ones")
+  void stuckJobs() {
+    job("dep-old", "succeeded", ago(minutes(20)), ago(minutes(11)));
+    job("dep-new", "succeeded", ago(minutes(20)), ago(minutes(9)));
+    job("stuck-submitted", "submitted", ago(minutes(15)), null);
+    dependsOn("stuck-submitted", "dep-old");
+    job("stuck-waiting", "waiting", ago(minutes(15)), null, "dependencies");
+    dependsOn("stuck-waiting", "dep-old");
+    job("queued-for-capacity", "queued", ago(minutes(15)), null);
+    dependsOn("queued-for-capacity", "dep-old");
+    job("waiting-for-resources", "waiting", ago(minutes(15)), null, "resources");
+    dependsOn("waiting-for-resources", "dep-old");
+    job("fresh", "submitted", ago(minutes(15)), null);
+    dependsOn("fresh", "dep-old");
+    dependsOn("fresh", "dep-new");
+    job("typo", "submitted", ago(minutes(11)), null);
+    dependsOn("typo", "dep-old");
+    dependsOn("typo", "dep-0ld");
+    job("running", "running", ago(minutes(15)), null);
+    dependsOn("running", "dep-old");
+
+    List<Map<String, Object>> stuck = stuck();
+    assertThat(stuck)
+        .extracting(row -> row.get("job_id") + " " + row.get("reason") + " " + row.get("unknown"))
+        .containsExactly(
+            "stuck-submitted dependencies_ended {}",
+            "stuck-waiting dependencies_ended {}",
+            "typo unknown_dependency {dep-0ld}");
+    assertThat(Harness.instant(stuck.get(0).get("last_dependency_ended_at")))
+        .isEqualTo(ago(minutes(11)));
+
+    database
+        .jdbi()
+        .useHandle(handle -> DependencySettingsTable.write(handle, Duration.ofMinutes(12)));
+    assertThat(stuck()).isEmpty();
+
+    database
+        .jdbi()
+        .useHandle(handle -> DependencySettingsTable.write(handle, Duration.ofMinutes(5)));
+    assertThat(stuck())
+        .extracting(row -> row.get("job_id"))
+        .containsExactly("fresh", "stuck-submitted", "stuck-waiting", "typo");
+  }
+
+  @Test
+  @DisplayName("A job that can never run is not stuck: it is reported as unsatisfiable instead")
+  void unsatisfiableIsNotStuck() {
+    job("dep-old", "succeeded", ago(minutes(20)), ago(minutes(11)));
+    job("self-and-typo", "submitted", ago(minutes(15)), null);
+    dependsOn("self-and-typo", "self-and-typo");
+    dependsOn("self-and-typo", "never-seen");
+    assertThat(stuck()).isEmpty();
+    assertThat(waits()).containsEntry("self-and-typo->never-seen", "unknown (job can never run)");
+  }
+}

@@ -1,0 +1,195 @@
+package io.jobwatch.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobwatch.contract.EventDecoder;
+import io.jobwatch.core.ClockSkew;
+import io.jobwatch.core.StageEvent;
+import io.jobwatch.pipeline.Item;
+import io.jobwatch.pipeline.RecordHeader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Decoding a consumed record: key contract, clock skew and record metadata")
+class KafkaRecordDecoderTest {
+  private static final EventDecoder EVENTS = new EventDecoder();
+  private static final Instant RECORD_TIME = Instant.parse("2026-11-22T10:00:00Z");
+  private final List<String> skewed = new ArrayList<>();
+  private final KafkaRecordDecoder decoder =
+      new KafkaRecordDecoder(EVENTS, new ClockSkew(Duration.ofMinutes(5)), skewed::add);
+
+  private static String started(String jobId, Instant time) {
+    return "{\"specversion\":\"1.0\",\"id\":\"e-"
+        + jobId
+        + "\",\"source\":\"/runner\",\"type\":\"job.started\",\"time\":\""
+        + time
+        + "\",\"data\":{\"job_id\":\""
+        + jobId
+        + "\",\"service\":\"blast\",\"runner\":\"slurm\",\"attempt\":1}}";
+  }
+
+  private static String stageOk(String service, Instant time) {
+    return "{\"specversion\":\"1.0\",\"id\":\"ok-1\",\"source\":\"/runner\",\"type\":\"stage.ok\","
+        + "\"time\":\""
+        + time
+        + "\",\"data\":{\"service\":\""
+        + service
+        + "\",\"runner\":\"slurm\",\"stage\":\"submit\"}}";
+  }
+
+  private static ConsumerRecord<byte[], byte[]> record(
+      String topic, byte[] key, String value, long timestamp, RecordHeaders headers) {
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    return new ConsumerRecord<>(
+        topic,
+        3,
+        42L,
+        timestamp,
+        TimestampType.LOG_APPEND_TIME,
+        key == null ? -1 : key.length,
+        bytes.length,
+        key,
+        bytes,
+        headers,
+        Optional.empty());
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  @DisplayName("A lifecycle record keyed by its job_id is accepted and carries key, time, headers")
+  void wellKeyedRecordIsValid() {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("traceparent", utf8("00-abc-01"));
+    headers.add("empty", null);
+
+    Item item =
+        decoder.decode(
+            record(
+                "lifecycle",
+                utf8("job-1"),
+                started("job-1", RECORD_TIME),
+                RECORD_TIME.toEpochMilli(),
+                headers));
+
+    assertThat(item).isInstanceOf(Item.Valid.class);
+    Item.Valid valid = (Item.Valid) item;
+    assertThat(valid.event().time()).isEqualTo(RECORD_TIME);
+    assertThat(valid.meta().key()).isEqualTo(utf8("job-1"));
+    assertThat(valid.meta().timestamp()).isEqualTo(RECORD_TIME);
+    assertThat(valid.meta().headers())
+        .extracting(RecordHeader::key)
+        .containsExactly("traceparent", "empty");
+    assertThat(valid.meta().headers().get(0).value()).isEqualTo(utf8("00-abc-01"));
+    assertThat(valid.meta().headers().get(1).value()).isNull();
+    assertThat(skewed).isEmpty();
+  }
+
+  @Test
+  @DisplayName("A null key, another job's id or a non-UTF-8 key is a dead letter naming both keys")
+  void misKeyedRecordsAreDeadLetters() {
+    String value = started("job-1", RECORD_TIME);
+    long ts = RECORD_TIME.toEpochMilli();
+
+    Item.Invalid nullKey =
+        (Item.Invalid) decoder.decode(record("lifecycle", null, value, ts, new RecordHeaders()));
+    Item.Invalid otherKey =
+        (Item.Invalid)
+            decoder.decode(record("lifecycle", utf8("job-2"), value, ts, new RecordHeaders()));
+    byte[] binary = {(byte) 0xff, (byte) 0xfe};
+    Item.Invalid binaryKey =
+        (Item.Invalid) decoder.decode(record("lifecycle", binary, value, ts, new RecordHeaders()));
+
+    assertThat(nullKey.reason())
+        .isEqualTo("record key must be the event's job_id \"job-1\", but it is null (no key)");
+    assertThat(otherKey.reason())
+        .isEqualTo("record key must be the event's job_id \"job-1\", but it is \"job-2\"");
+    assertThat(otherKey.meta().key()).isEqualTo(utf8("job-2"));
+    assertThat(otherKey.value()).isEqualTo(utf8(value));
+    assertThat(binaryKey.reason()).endsWith("but it is \"base64://4=\"");
+    assertThat(binaryKey.meta().key()).isEqualTo(binary);
+  }
+
+  @Test
+  @DisplayName("A stage record must be keyed by its service")
+  void stageRecordKeyedByService() {
+    long ts = RECORD_TIME.toEpochMilli();
+    assertThat(
+            decoder.decode(
+                record(
+                    "errors",
+                    utf8("blast"),
+                    stageOk("blast", RECORD_TIME),
+                    ts,
+                    new RecordHeaders())))
+        .isInstanceOf(Item.Valid.class);
+    Item.Invalid byJob =
+        (Item.Invalid)
+            decoder.decode(
+                record(
+                    "errors",
+                    utf8("job-1"),
+                    stageOk("blast", RECORD_TIME),
+                    ts,
+                    new RecordHeaders()));
+    assertThat(byJob.reason())
+        .isEqualTo("record key must be the event's service \"blast\", but it is \"job-1\"");
+  }
+
+  @Test
+  @DisplayName(
+      "An event over five minutes ahead of its record is re-timed and counted; a late one is not")
+  void clockSkewIsBoundedAndCounted() {
+    long ts = RECORD_TIME.toEpochMilli();
+    Item.Valid fast =
+        (Item.Valid)
+            decoder.decode(
+                record(
+                    "errors",
+                    utf8("blast"),
+                    stageOk("blast", RECORD_TIME.plus(Duration.ofHours(1))),
+                    ts,
+                    new RecordHeaders()));
+    Item.Valid late =
+        (Item.Valid)
+            decoder.decode(
+                record(
+                    "lifecycle",
+                    utf8("job-1"),
+                    started("job-1", RECORD_TIME.minus(Duration.ofHours(5))),
+                    ts,
+                    new RecordHeaders()));
+
+    assertThat(fast.event().time()).isEqualTo(RECORD_TIME);
+    assertThat(fast.event()).isInstanceOf(StageEvent.class);
+    assertThat(fast.envelopeJson()).contains(RECORD_TIME.plus(Duration.ofHours(1)).toString());
+    assertThat(late.event().time()).isEqualTo(RECORD_TIME.minus(Duration.ofHours(5)));
+    assertThat(skewed).containsExactly("errors");
+  }
+
+  @Test
+  @DisplayName("An undecodable record keeps its key and headers for the dead letter")
+  void rejectedRecordKeepsMeta() {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("ce_type", utf8("job.started"));
+    Item.Invalid invalid =
+        (Item.Invalid)
+            decoder.decode(
+                record(
+                    "lifecycle", utf8("job-1"), "not json", RECORD_TIME.toEpochMilli(), headers));
+    assertThat(invalid.meta().key()).isEqualTo(utf8("job-1"));
+    assertThat(invalid.meta().headers()).extracting(RecordHeader::key).containsExactly("ce_type");
+    assertThat(invalid.reason()).isNotBlank();
+  }
+}
