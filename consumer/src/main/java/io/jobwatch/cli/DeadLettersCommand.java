@@ -1,11 +1,12 @@
 package io.jobwatch.cli;
 
-import io.jobwatch.JobwatchException;
+import io.jobwatch.store.DeadLettersTable;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jdbi.v3.core.Jdbi;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -36,7 +36,9 @@ import picocli.CommandLine.Spec;
       "  jobwatch dead-letters list",
       "  jobwatch dead-letters show 17",
       "  jobwatch dead-letters replay 17       re-publish the raw record to its original topic",
-      "  jobwatch dead-letters replay --all    every dead letter not replayed yet"
+      "  jobwatch dead-letters replay --all    every dead letter not replayed yet",
+      "  jobwatch dead-letters replay --topic jobwatch.lifecycle --reason 'schedule.every'"
+          + " --since 2h --limit 100 --dry-run"
     })
 public final class DeadLettersCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -59,7 +61,11 @@ public final class DeadLettersCommand implements Runnable {
 
     @Override
     public Integer call() {
-      List<DeadLetterQueries.Letter> letters = jdbi(spec).withHandle(DeadLetterQueries::all);
+      List<DeadLettersTable.Letter> letters =
+          jdbi(spec)
+              .withHandle(
+                  handle ->
+                      DeadLettersTable.select(handle, DeadLettersTable.Selection.everything()));
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         CliOutput.printJson(out, letters.stream().map(Shown::of).toList());
@@ -68,14 +74,16 @@ public final class DeadLettersCommand implements Runnable {
       Instant now = Instant.now();
       Table table =
           new Table("ID", "TOPIC", "PARTITION", "OFFSET", "RECEIVED", "REPLAYED", "REASON");
-      for (DeadLetterQueries.Letter letter : letters) {
+      for (DeadLettersTable.Letter letter : letters) {
         table.row(
             letter.id(),
             letter.topic(),
             letter.partition(),
             letter.offset(),
             CliOutput.relative(letter.receivedAt(), now),
-            letter.replayedAt() == null ? null : CliOutput.relative(letter.replayedAt(), now),
+            letter.replayedAt() != null
+                ? CliOutput.relative(letter.replayedAt(), now)
+                : letter.inDoubt() ? "in doubt" : null,
             letter.reason());
       }
       if (table.isEmpty()) {
@@ -100,8 +108,8 @@ public final class DeadLettersCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Optional<DeadLetterQueries.Letter> letter =
-          jdbi(spec).withHandle(handle -> DeadLetterQueries.byId(handle, id));
+      Optional<DeadLettersTable.Letter> letter =
+          jdbi(spec).withHandle(handle -> DeadLettersTable.byId(handle, id));
       if (letter.isEmpty()) {
         spec.commandLine().getErr().println("no dead letter " + id);
         return 1;
@@ -136,67 +144,102 @@ public final class DeadLettersCommand implements Runnable {
       name = "replay",
       mixinStandardHelpOptions = true,
       description = {
-        "Re-publish the raw key and value to the original topic and mark the row replayed.",
+        "Re-publish the original key, value and headers to the original topic, at most once:",
+        "each letter is claimed, published (acks=all, idempotent producer) and marked replayed.",
+        "A letter already replayed, or in doubt (a run stopped between claim and mark), is",
+        "skipped unless --force. A truncated letter is never replayed.",
         "The consumer reads it again: fixed publishers or a newer contract may accept it now."
       })
   static final class Replay implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Selection selection;
+    @Parameters(paramLabel = "ID", arity = "0..*", description = "Dead letter ids.")
+    List<Long> ids = new ArrayList<>();
 
-    static final class Selection {
-      @Parameters(paramLabel = "ID", description = "The dead letter's id.")
-      Long id;
+    @Option(names = "--all", description = "Every dead letter not replayed yet.")
+    boolean all;
 
-      @Option(names = "--all", description = "Every dead letter not replayed yet.")
-      boolean all;
-    }
+    @Option(names = "--topic", description = "Only letters from this topic (exact name).")
+    String topic;
+
+    @Option(
+        names = "--reason",
+        paramLabel = "TEXT",
+        description = "Only letters whose reason contains TEXT (substring, case-insensitive).")
+    String reason;
+
+    @Option(
+        names = "--since",
+        paramLabel = "WHEN",
+        converter = TimeBoundConverter.class,
+        description = "Only letters received at or after WHEN (2026-11-22T10:00:00Z, or 2h ago).")
+    Instant since;
+
+    @Option(
+        names = "--until",
+        paramLabel = "WHEN",
+        converter = TimeBoundConverter.class,
+        description = "Only letters received before WHEN (2026-11-22T10:00:00Z, or 2h ago).")
+    Instant until;
+
+    @Option(names = "--limit", description = "At most N letters, oldest first.")
+    Integer limit;
+
+    @Option(names = "--dry-run", description = "Show what would be replayed; send nothing.")
+    boolean dryRun;
+
+    @Option(
+        names = "--force",
+        description = "Also send letters already replayed or in doubt (never truncated ones).")
+    boolean force;
 
     @Override
     public Integer call() {
-      Jdbi jdbi = jdbi(spec);
-      List<DeadLetterQueries.Letter> letters = new ArrayList<>();
-      if (selection.all) {
-        letters.addAll(jdbi.withHandle(DeadLetterQueries::notReplayed));
-      } else {
-        Optional<DeadLetterQueries.Letter> letter =
-            jdbi.withHandle(handle -> DeadLetterQueries.byId(handle, selection.id));
-        if (letter.isEmpty()) {
-          spec.commandLine().getErr().println("no dead letter " + selection.id);
-          return 1;
-        }
-        letters.add(letter.get());
-      }
       PrintWriter out = spec.commandLine().getOut();
-      try (EventPublisher publisher = new EventPublisher(JobwatchCommand.root(spec).settings())) {
-        for (DeadLetterQueries.Letter letter : letters) {
-          EventPublisher.Delivery delivery;
-          try {
-            delivery = publisher.send(letter.topic(), letter.key(), letter.value());
-          } catch (JobwatchException e) {
-            spec.commandLine()
-                .getErr()
-                .println("dead letter " + letter.id() + ": " + e.getMessage());
-            return Publishing.UNDELIVERED;
-          }
-          jdbi.useHandle(
-              handle -> DeadLetterQueries.markReplayed(handle, letter.id(), Instant.now()));
-          out.println(
-              "replayed dead letter "
-                  + letter.id()
-                  + " to "
-                  + delivery.topic()
-                  + " (partition "
-                  + delivery.partition()
-                  + ", offset "
-                  + delivery.offset()
-                  + ")");
+      PrintWriter err = spec.commandLine().getErr();
+      boolean filtered =
+          topic != null || reason != null || since != null || until != null || limit != null;
+      if (ids.isEmpty() && !all && !filtered) {
+        err.println(
+            "name dead letter ids, --all, or a filter (--topic, --reason, --since, --until,"
+                + " --limit)");
+        return 2;
+      }
+      if (limit != null && limit < 1) {
+        err.println("--limit must be at least 1");
+        return 2;
+      }
+      Jdbi jdbi = jdbi(spec);
+      // Named ids are shown even when replayed (to say why they are skipped); filters look at
+      // letters not replayed yet, unless --force.
+      DeadLettersTable.Selection selection =
+          new DeadLettersTable.Selection(
+              List.copyOf(ids), topic, reason, since, until, limit, force || !ids.isEmpty());
+      List<DeadLettersTable.Letter> letters =
+          jdbi.withHandle(handle -> DeadLettersTable.select(handle, selection));
+      boolean missing = false;
+      for (Long id : ids) {
+        if (letters.stream().noneMatch(letter -> letter.id() == id)) {
+          err.println("no dead letter " + id);
+          missing = true;
         }
       }
-      out.println(letters.size() + " replayed");
+      DeadLetterReplay.Summary summary;
+      try (EventPublisher publisher = new EventPublisher(JobwatchCommand.root(spec).settings())) {
+        summary =
+            new DeadLetterReplay(jdbi, publisher, Clock.systemUTC(), out, err)
+                .replay(letters, force, dryRun);
+      }
+      out.println(
+          summary.replayed()
+              + (dryRun ? " would be replayed (dry run)" : " replayed")
+              + (summary.skipped() > 0 ? ", " + summary.skipped() + " skipped" : ""));
       out.flush();
-      return 0;
+      err.flush();
+      if (summary.failed()) {
+        return Publishing.UNDELIVERED;
+      }
+      return missing || (!ids.isEmpty() && summary.skipped() > 0) ? 1 : 0;
     }
   }
 
@@ -212,7 +255,7 @@ public final class DeadLettersCommand implements Runnable {
       String encoding,
       String key,
       String value) {
-    static Shown of(DeadLetterQueries.Letter letter) {
+    static Shown of(DeadLettersTable.Letter letter) {
       boolean text = isUtf8(letter.key()) && isUtf8(letter.value());
       return new Shown(
           letter.id(),

@@ -2,6 +2,7 @@ package io.jobwatch.cli;
 
 import io.jobwatch.JobwatchException;
 import io.jobwatch.config.Settings;
+import io.jobwatch.store.DeadLettersTable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +14,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -52,16 +55,26 @@ final class EventPublisher implements AutoCloseable {
         record.value().getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Sends raw bytes (dead-letter replay) and waits for the acknowledgement. */
+  /** Sends raw bytes and waits for the acknowledgement. */
   Delivery send(String topic, byte[] key, byte[] value) {
+    return send(new ProducerRecord<>(topic, key, value));
+  }
+
+  /** Sends raw bytes with headers (dead-letter replay) and waits for the acknowledgement. */
+  Delivery send(String topic, byte[] key, byte[] value, List<DeadLettersTable.Header> headers) {
+    List<Header> kafkaHeaders =
+        headers.stream().map(h -> (Header) new RecordHeader(h.key(), h.value())).toList();
+    return send(new ProducerRecord<>(topic, null, key, value, kafkaHeaders));
+  }
+
+  private Delivery send(ProducerRecord<byte[], byte[]> record) {
+    String topic = record.topic();
     if (unreachable) {
       throw new JobwatchException("Kafka at " + settings.kafkaBootstrap() + " is unreachable");
     }
     try {
       RecordMetadata metadata =
-          producer()
-              .send(new ProducerRecord<>(topic, key, value))
-              .get(deliveryTimeout.toMillis() + 2_000, TimeUnit.MILLISECONDS);
+          producer().send(record).get(deliveryTimeout.toMillis() + 2_000, TimeUnit.MILLISECONDS);
       return new Delivery(metadata.topic(), metadata.partition(), metadata.offset());
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       unreachable = true;

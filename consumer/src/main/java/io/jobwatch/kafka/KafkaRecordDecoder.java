@@ -85,7 +85,8 @@ public final class KafkaRecordDecoder implements RecordDecoder {
         meta);
   }
 
-  private static RecordMeta meta(ConsumerRecord<byte[], byte[]> record) {
+  /** The record's key, timestamp and headers, kept with it whatever becomes of it. */
+  static RecordMeta meta(ConsumerRecord<byte[], byte[]> record) {
     List<RecordHeader> headers = new ArrayList<>();
     for (Header header : record.headers()) {
       headers.add(new RecordHeader(header.key(), header.value()));

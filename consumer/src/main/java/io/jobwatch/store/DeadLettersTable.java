@@ -1,10 +1,18 @@
 package io.jobwatch.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jobwatch.JobwatchException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -58,5 +66,193 @@ public final class DeadLettersTable {
       array.add(entry);
     }
     return Json.write(array);
+  }
+
+  // Read, claim and mark: dead-letters list, show and replay (issue 10.6).
+
+  private static final String SELECT =
+      """
+      SELECT id, topic, kafka_partition, kafka_offset, record_key, record_value, record_headers,
+             truncated, original_bytes, reason, received_at, replayed_at, replay_claimed_at,
+             replay_claimed_by
+        FROM dead_letters
+      """;
+
+  private static final String SELECT_MATCHING =
+      SELECT
+          + """
+           WHERE (:allIds OR id = ANY(:ids))
+             AND (CAST(:topic AS text) IS NULL OR topic = CAST(:topic AS text))
+             AND (CAST(:reason AS text) IS NULL
+                  OR strpos(lower(reason), lower(CAST(:reason AS text))) > 0)
+             AND (CAST(:since AS timestamptz) IS NULL OR received_at >= CAST(:since AS timestamptz))
+             AND (CAST(:until AS timestamptz) IS NULL OR received_at < CAST(:until AS timestamptz))
+             AND (:withReplayed OR replayed_at IS NULL)
+           ORDER BY id
+           LIMIT CAST(:limit AS integer)
+          """;
+
+  private static final String CLAIM =
+      """
+      UPDATE dead_letters SET replay_claimed_at = :now, replay_claimed_by = :run
+       WHERE id = :id AND NOT truncated
+         AND (:force OR (replayed_at IS NULL AND replay_claimed_at IS NULL))
+      """;
+
+  private static final String MARK_REPLAYED =
+      """
+      UPDATE dead_letters
+         SET replayed_at = :now, replayed_partition = :partition, replayed_offset = :offset,
+             replay_claimed_at = NULL, replay_claimed_by = NULL
+       WHERE id = :id AND replay_claimed_by = :run
+      """;
+
+  /** One stored dead letter with its raw key, value and headers. Immutable; arrays not copied. */
+  public record Letter(
+      long id,
+      String topic,
+      int partition,
+      long offset,
+      byte[] key,
+      byte[] value,
+      List<Header> headers,
+      boolean truncated,
+      Integer originalBytes,
+      String reason,
+      Instant receivedAt,
+      Instant replayedAt,
+      Instant replayClaimedAt,
+      String replayClaimedBy) {
+
+    /** Claimed by a replay that never confirmed: it may or may not have been published. */
+    public boolean inDoubt() {
+      return replayClaimedAt != null && replayedAt == null;
+    }
+  }
+
+  /** A Kafka record header as stored in {@code record_headers}; a null value stays null. */
+  public record Header(String key, byte[] value) {}
+
+  /**
+   * Which letters to read, oldest first. Null fields do not filter; {@code reasonContains} is a
+   * case-insensitive substring of the reason; {@code since} is inclusive, {@code until} exclusive.
+   */
+  public record Selection(
+      List<Long> ids,
+      String topic,
+      String reasonContains,
+      Instant since,
+      Instant until,
+      Integer limit,
+      boolean withReplayed) {
+    public static Selection everything() {
+      return new Selection(List.of(), null, null, null, null, null, true);
+    }
+  }
+
+  public static List<Letter> select(Handle handle, Selection selection) {
+    return handle
+        .createQuery(SELECT_MATCHING)
+        .bind("allIds", selection.ids().isEmpty())
+        .bindArray("ids", Long.class, selection.ids())
+        .bind("topic", selection.topic())
+        .bind("reason", selection.reasonContains())
+        .bind("since", utc(selection.since()))
+        .bind("until", utc(selection.until()))
+        .bind("withReplayed", selection.withReplayed())
+        .bind("limit", selection.limit())
+        .map((rs, ctx) -> letter(rs))
+        .list();
+  }
+
+  public static Optional<Letter> byId(Handle handle, long id) {
+    return handle
+        .createQuery(SELECT + " WHERE id = :id")
+        .bind("id", id)
+        .map((rs, ctx) -> letter(rs))
+        .findOne();
+  }
+
+  /**
+   * Claims a letter for the replay run {@code run}, in its own committed transaction before the
+   * record is published. Fails (false) for a truncated letter, and, unless {@code force}, for one
+   * already replayed or claimed by another run.
+   */
+  public static boolean claim(Handle handle, long id, String run, Instant now, boolean force) {
+    return handle
+            .createUpdate(CLAIM)
+            .bind("id", id)
+            .bind("run", run)
+            .bind("now", utc(now))
+            .bind("force", force)
+            .execute()
+        == 1;
+  }
+
+  /** Marks a letter claimed by {@code run} replayed to {@code partition} and {@code offset}. */
+  public static void markReplayed(
+      Handle handle, long id, String run, Instant now, int partition, long offset) {
+    int updated =
+        handle
+            .createUpdate(MARK_REPLAYED)
+            .bind("id", id)
+            .bind("run", run)
+            .bind("now", utc(now))
+            .bind("partition", partition)
+            .bind("offset", offset)
+            .execute();
+    if (updated != 1) {
+      throw new JobwatchException(
+          "marking dead letter "
+              + id
+              + " replayed: expected 1 modified row (claimed by run "
+              + run
+              + "), got "
+              + updated);
+    }
+  }
+
+  private static OffsetDateTime utc(Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  private static Letter letter(ResultSet rs) throws SQLException {
+    return new Letter(
+        rs.getLong("id"),
+        rs.getString("topic"),
+        rs.getInt("kafka_partition"),
+        rs.getLong("kafka_offset"),
+        rs.getBytes("record_key"),
+        rs.getBytes("record_value"),
+        headers(rs.getString("record_headers")),
+        rs.getBoolean("truncated"),
+        rs.getObject("original_bytes", Integer.class),
+        rs.getString("reason"),
+        instant(rs, "received_at"),
+        instant(rs, "replayed_at"),
+        instant(rs, "replay_claimed_at"),
+        rs.getString("replay_claimed_by"));
+  }
+
+  /** {@code [{"key": text, "value": base64 text or null}]}; NULL (no headers stored) is empty. */
+  static List<Header> headers(String json) {
+    if (json == null) {
+      return List.of();
+    }
+    JsonNode array = Json.read(json, JsonNode.class);
+    List<Header> headers = new ArrayList<>();
+    for (JsonNode header : array) {
+      JsonNode value = header.get("value");
+      headers.add(
+          new Header(
+              header.path("key").asText(""),
+              value == null || value.isNull() ? null : Base64.getDecoder().decode(value.asText())));
+    }
+    return List.copyOf(headers);
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+    return value == null ? null : value.toInstant();
   }
 }

@@ -1,7 +1,6 @@
 package io.jobwatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -286,11 +285,11 @@ class CliIT {
     }
   }
 
+  @io.jobwatch.testing.FaultTest
   @Test
   @DisplayName(
       "With the broker away run still exits with the command's code and spools; the next command sends the spool")
   void runSpoolsWhileKafkaIsAway(Infra infra) throws Exception {
-    assumeTrue(infra.canControlBroker(), "needs a broker the test can stop");
     try (CliFixture cli = new CliFixture(infra)) {
       infra.stopBroker();
       CliFixture.Result run;

@@ -1,9 +1,9 @@
 package io.jobwatch.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jobwatch.app.JobwatchApp;
+import io.jobwatch.testing.FaultTest;
 import io.jobwatch.testing.Infra;
 import io.jobwatch.testing.WithInfra;
 import java.net.URI;
@@ -47,13 +47,11 @@ class ResilienceIT {
     }
   }
 
+  @FaultTest
   @Test
   @DisplayName(
       "PostgreSQL stopped mid-stream: readiness turns false, and after its restart nothing is lost or applied twice")
   void databaseOutageMidStream(Infra infra) throws Exception {
-    assumeTrue(
-        infra.canControlDatabase(),
-        "this infrastructure cannot stop PostgreSQL (" + infra.kind() + ")");
     try (Harness harness = new Harness(infra, 3)) {
       Stream stream = new Stream(11, harness.lifecycle, harness.errors).generate(600, 20);
       FoldExpectation expected = new FoldExpectation(stream.validEvents.values());
@@ -86,12 +84,10 @@ class ResilienceIT {
     }
   }
 
+  @FaultTest
   @Test
   @DisplayName("An idle consumer reports not-ready while PostgreSQL is away, and ready again after")
   void idleConsumerNoticesTheDatabaseGoing(Infra infra) throws Exception {
-    assumeTrue(
-        infra.canControlDatabase(),
-        "this infrastructure cannot stop PostgreSQL (" + infra.kind() + ")");
     try (Harness harness = new Harness(infra, 1);
         JobwatchApp app = harness.startApp()) {
       Harness.await("the idle consumer to be ready", Duration.ofSeconds(60), app::isReady);
@@ -155,12 +151,10 @@ class ResilienceIT {
     }
   }
 
+  @FaultTest
   @Test
   @DisplayName("A broker restart mid-stream: the consumer reconnects and resumes without loss")
   void brokerRestartMidStream(Infra infra) throws Exception {
-    assumeTrue(
-        infra.canControlBroker(),
-        "this infrastructure cannot restart Kafka (" + infra.kind() + ")");
     try (Harness harness = new Harness(infra, 2)) {
       Stream stream = new Stream(31, harness.lifecycle, harness.errors).generate(300, 10);
       FoldExpectation expected = new FoldExpectation(stream.validEvents.values());

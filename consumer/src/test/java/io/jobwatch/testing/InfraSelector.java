@@ -30,6 +30,21 @@ final class InfraSelector {
     return infra;
   }
 
+  /**
+   * Starts servers that tests can stop and start, whatever the shared choice: the embedded ones
+   * (neither Docker containers, whose host ports change on restart, nor external servers can be).
+   */
+  static SharedInfra startControllable() {
+    long startNanos = System.nanoTime();
+    SharedInfra infra = EmbeddedInfra.start();
+    LOG.info(
+        "Fault-test infrastructure: {} (Kafka at {}), ready in {} ms",
+        infra.kind(),
+        infra.kafkaBootstrap(),
+        (System.nanoTime() - startNanos) / 1_000_000);
+    return infra;
+  }
+
   private static SharedInfra choose() {
     String bootstrap = System.getenv("JOBWATCH_TEST_KAFKA_BOOTSTRAP");
     String dbUrl = System.getenv("JOBWATCH_TEST_DB_URL");

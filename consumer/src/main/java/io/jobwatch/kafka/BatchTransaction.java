@@ -1,0 +1,80 @@
+package io.jobwatch.kafka;
+
+import io.jobwatch.config.Settings;
+import io.jobwatch.pipeline.BatchResult;
+import io.jobwatch.pipeline.BatchWriter;
+import io.jobwatch.pipeline.HistoryCache;
+import io.jobwatch.pipeline.Item;
+import io.jobwatch.store.Database;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Writes a run of items (a prefix-closed run of each partition's records) as one database
+ * transaction together with the partitions' next offsets, then updates the offsets, the history
+ * cache and the listener. Not thread-safe: owned by the consumer thread.
+ */
+final class BatchTransaction {
+  private final Settings settings;
+  private final Database database;
+  private final BatchWriter writer;
+  private final OffsetResync offsets;
+  private final HistoryCache history;
+  private final PipelineListener listener;
+  private final Clock clock;
+
+  BatchTransaction(
+      Settings settings,
+      Database database,
+      BatchWriter writer,
+      OffsetResync offsets,
+      HistoryCache history,
+      PipelineListener listener,
+      Clock clock) {
+    this.settings = settings;
+    this.database = database;
+    this.writer = writer;
+    this.offsets = offsets;
+    this.history = history;
+    this.listener = listener;
+    this.clock = clock;
+  }
+
+  /**
+   * @throws io.jobwatch.pipeline.FencedException when another consumer advanced a partition first
+   * @throws RuntimeException whatever the fold or the database threw; the transaction rolled back
+   */
+  void write(List<Item> items) {
+    Map<TopicPartition, Long> nextOffsets = new LinkedHashMap<>();
+    for (Item item : items) {
+      nextOffsets.put(new TopicPartition(item.topic(), item.partition()), item.offset() + 1);
+    }
+    long started = System.nanoTime();
+    long[] writeNanos = new long[1];
+    BatchResult result =
+        database
+            .jdbi()
+            .inTransaction(
+                handle -> {
+                  BatchResult written =
+                      writer.write(
+                          handle,
+                          settings.groupId(),
+                          items,
+                          offsets.advances(nextOffsets),
+                          clock.instant(),
+                          history);
+                  writeNanos[0] = System.nanoTime() - started;
+                  return written;
+                });
+    Duration total = Duration.ofNanos(System.nanoTime() - started);
+    offsets.advanced(nextOffsets);
+    history.putAll(result.histories());
+    listener.committed(
+        result, items.size(), Duration.ofNanos(writeNanos[0]), total.minusNanos(writeNanos[0]));
+  }
+}

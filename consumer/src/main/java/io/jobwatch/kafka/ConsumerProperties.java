@@ -1,0 +1,30 @@
+package io.jobwatch.kafka;
+
+import io.jobwatch.config.Settings;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** The Kafka consumer's client properties. Stateless and thread-safe. */
+final class ConsumerProperties {
+  private ConsumerProperties() {}
+
+  /** Ours, then any JOBWATCH_KAFKA_* pass-through on top. */
+  static Properties of(Settings settings) {
+    Properties properties = new Properties();
+    properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrap());
+    properties.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+    properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    properties.put(
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(settings.maxPollRecords()));
+    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "jobwatch-" + ProcessHandle.current().pid());
+    properties.put(
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    properties.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    properties.putAll(settings.kafkaOverrides());
+    return properties;
+  }
+}

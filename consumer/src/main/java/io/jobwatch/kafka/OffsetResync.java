@@ -1,0 +1,112 @@
+package io.jobwatch.kafka;
+
+import io.jobwatch.config.Settings;
+import io.jobwatch.store.Database;
+import io.jobwatch.store.OffsetsTable;
+import io.jobwatch.store.PartitionAdvance;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The offsets as the database holds them: the next offset each partition's transaction expects, and
+ * which partitions must first be sought to their stored offset (after an assignment, a fenced batch
+ * or an outage; KafkaConsumer Javadoc, "Storing Offsets Outside Kafka"). Not thread-safe: owned by
+ * the consumer thread.
+ */
+final class OffsetResync {
+  private final Settings settings;
+  private final Database database;
+  private final Map<TopicPartition, Long> expectedNext = new HashMap<>();
+  private final Set<TopicPartition> unsynced = new HashSet<>();
+
+  OffsetResync(Settings settings, Database database) {
+    this.settings = settings;
+    this.database = database;
+  }
+
+  boolean hasUnsynced() {
+    return !unsynced.isEmpty();
+  }
+
+  void markUnsynced(Collection<TopicPartition> partitions) {
+    unsynced.addAll(partitions);
+  }
+
+  /** The advance of each partition a transaction writing up to {@code nextOffsets} makes. */
+  List<PartitionAdvance> advances(Map<TopicPartition, Long> nextOffsets) {
+    List<PartitionAdvance> advances = new ArrayList<>(nextOffsets.size());
+    nextOffsets.forEach(
+        (partition, next) ->
+            advances.add(
+                new PartitionAdvance(
+                    partition.topic(), partition.partition(), expectedNext.get(partition), next)));
+    return advances;
+  }
+
+  /** A transaction committed these next offsets. */
+  void advanced(Map<TopicPartition, Long> nextOffsets) {
+    expectedNext.putAll(nextOffsets);
+  }
+
+  /** The offsets confirmed by the database for the assigned partitions, for Kafka's copy. */
+  Map<TopicPartition, Long> confirmed(Set<TopicPartition> assignment) {
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    for (TopicPartition partition : assignment) {
+      Long next = expectedNext.get(partition);
+      if (next != null && !unsynced.contains(partition)) {
+        offsets.put(partition, next);
+      }
+    }
+    return offsets;
+  }
+
+  void forget(Collection<TopicPartition> partitions) {
+    for (TopicPartition partition : partitions) {
+      expectedNext.remove(partition);
+      unsynced.remove(partition);
+    }
+  }
+
+  /**
+   * Seeks every unsynchronised assigned partition to its stored offset (or the beginning) and
+   * resumes all assigned partitions.
+   *
+   * @throws RuntimeException when the database cannot be read; nothing changed then
+   */
+  void resync(Consumer<byte[], byte[]> kafka) {
+    Set<TopicPartition> partitions = new HashSet<>(unsynced);
+    partitions.retainAll(kafka.assignment());
+    Map<TopicPartition, Long> stored =
+        database
+            .jdbi()
+            .withHandle(
+                handle ->
+                    OffsetsTable.load(
+                        handle,
+                        settings.groupId(),
+                        List.of(settings.lifecycleTopic(), settings.errorsTopic())));
+    List<TopicPartition> fromStart = new ArrayList<>();
+    for (TopicPartition partition : partitions) {
+      Long next = stored.get(partition);
+      if (next == null) {
+        fromStart.add(partition);
+        expectedNext.remove(partition);
+      } else {
+        kafka.seek(partition, next);
+        expectedNext.put(partition, next);
+      }
+    }
+    if (!fromStart.isEmpty()) {
+      kafka.seekToBeginning(fromStart);
+    }
+    unsynced.clear();
+    kafka.resume(kafka.assignment());
+  }
+}

@@ -1,0 +1,52 @@
+package io.jobwatch.kafka;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The database outage state machine: healthy, or in an outage with an exponential backoff (250 ms
+ * doubling to 15 s) before the next attempt to resynchronise. Not thread-safe: owned by the
+ * consumer thread.
+ */
+final class OutageState {
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(15);
+
+  private Duration backoff = FIRST_BACKOFF;
+  private Instant retryAt = Instant.MIN;
+  private boolean outage;
+
+  boolean inOutage() {
+    return outage;
+  }
+
+  /** Whether the backoff has passed, so a resynchronisation may be tried at {@code now}. */
+  boolean mayRetry(Instant now) {
+    return !now.isBefore(retryAt);
+  }
+
+  /** A write or resynchronisation failed at {@code now}; returns whether an outage began. */
+  boolean failed(Instant now) {
+    boolean began = !outage;
+    outage = true;
+    retryAt = now.plus(backoff);
+    Duration doubled = backoff.multipliedBy(2);
+    backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
+    return began;
+  }
+
+  /** The database accepted a write or a resynchronisation; returns whether an outage ended. */
+  boolean succeeded() {
+    boolean ended = outage;
+    outage = false;
+    backoff = FIRST_BACKOFF;
+    return ended;
+  }
+
+  /** New partitions need their offsets now, unless an outage is waiting out its backoff. */
+  void retrySoonUnlessInOutage() {
+    if (!outage) {
+      retryAt = Instant.MIN;
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.jobwatch.kafka;
+
+import io.jobwatch.JobwatchException;
+import io.jobwatch.pipeline.FencedException;
+import io.jobwatch.pipeline.HistoryCache;
+import io.jobwatch.pipeline.Item;
+import io.jobwatch.store.Database;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the record that makes a batch fail: writes the batch in halves, recursively, and
+ * dead-letters a single record that still fails for a reason of its own (any exception of the
+ * decode, fold or write, see {@link Failures#blamesTheRecord}) while the database answers. Each
+ * half keeps the records' order, so every transaction advances each partition over a contiguous run
+ * of offsets. Not thread-safe: owned by the consumer thread.
+ */
+final class PoisonIsolation {
+  private static final Logger LOG = LoggerFactory.getLogger(PoisonIsolation.class);
+
+  private final BatchTransaction transaction;
+  private final Database database;
+  private final HistoryCache history;
+
+  PoisonIsolation(BatchTransaction transaction, Database database, HistoryCache history) {
+    this.transaction = transaction;
+    this.database = database;
+    this.history = history;
+  }
+
+  /**
+   * Writes {@code items} (from {@code batch}), dead-lettering the records that fail on their own.
+   *
+   * @throws FencedException when another consumer advanced a partition first
+   * @throws RuntimeException when a failure is not a record's (the database went away, a deadlock):
+   *     the caller retries from the stored offsets
+   */
+  void isolate(PolledBatch batch, List<Item> items) {
+    if (items.size() == 1) {
+      writeOrDeadLetter(batch, items.get(0));
+      return;
+    }
+    int half = items.size() / 2;
+    for (List<Item> part : List.of(items.subList(0, half), items.subList(half, items.size()))) {
+      try {
+        transaction.write(part);
+      } catch (FencedException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        history.clear();
+        isolate(batch, part);
+      }
+    }
+  }
+
+  private void writeOrDeadLetter(PolledBatch batch, Item item) {
+    try {
+      transaction.write(List.of(item));
+      return;
+    } catch (FencedException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      history.clear();
+      if (!Failures.blamesTheRecord(e) || !database.isReachable()) {
+        throw e;
+      }
+      String reason = Failures.reason(e);
+      if (item instanceof Item.Invalid invalid) {
+        // Storing the dead letter itself failed (its reason, say): store it with a plain reason.
+        reason =
+            "storing the dead letter failed: " + reason + "; first reason: " + invalid.reason();
+      }
+      LOG.warn(
+          "dead-lettering {}-{}@{}: {}",
+          item.topic(),
+          item.partition(),
+          item.offset(),
+          Failures.describe(e));
+      try {
+        transaction.write(List.of(DeadLetterItems.of(batch.recordOf(item), reason)));
+      } catch (FencedException fenced) {
+        throw fenced;
+      } catch (RuntimeException again) {
+        history.clear();
+        if (item instanceof Item.Invalid && Failures.blamesTheRecord(again)) {
+          throw new JobwatchException(
+              "the database refused the dead letter at "
+                  + item.topic()
+                  + "-"
+                  + item.partition()
+                  + "@"
+                  + item.offset()
+                  + ": "
+                  + Failures.rootMessage(again),
+              again);
+        }
+        throw again;
+      }
+    }
+  }
+}
