@@ -10,7 +10,7 @@ import io.jobwatch.kafka.ConsumerLoop;
 import io.jobwatch.kafka.KafkaRecordDecoder;
 import io.jobwatch.metrics.LabelLimiter;
 import io.jobwatch.metrics.PipelineMetrics;
-import io.jobwatch.metrics.StateExporter;
+import io.jobwatch.metrics.StateMetrics;
 import io.jobwatch.pipeline.BatchWriter;
 import io.jobwatch.pipeline.MonitorsWriter;
 import io.jobwatch.store.Database;
@@ -52,7 +52,7 @@ public final class JobwatchApp implements AutoCloseable {
   private final Database database;
   private final ConsumerLoop loop;
   private final Thread loopThread;
-  private final StateExporter exporter;
+  private final StateRefresh stateRefresh;
   private final ScheduledExecutorService scheduler;
   private final HttpEndpoint http;
   private final PipelineMetrics pipelineMetrics;
@@ -84,9 +84,11 @@ public final class JobwatchApp implements AutoCloseable {
         new ConsumerLoop(
             settings, database, writer, new KafkaRecordDecoder(decoder), pipelineMetrics, clock);
     loopThread = new Thread(loop, "jobwatch-consumer");
-    exporter =
-        new StateExporter(
-            database, registry, new LabelLimiter(settings.maxLabelValues(), registry), clock);
+    StateMetrics stateMetrics =
+        new StateMetrics(
+            new LabelLimiter(settings.maxLabelValues(), settings.labelTtl(), registry, clock));
+    stateMetrics.bindTo(registry);
+    stateRefresh = new StateRefresh(database, stateMetrics, clock);
     scheduler =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -102,7 +104,8 @@ public final class JobwatchApp implements AutoCloseable {
     JobwatchApp app = new JobwatchApp(settings, clock);
     app.loopThread.start();
     long refresh = app.settings.stateRefresh().toMillis();
-    app.scheduler.scheduleWithFixedDelay(app.exporter::refresh, 0, refresh, TimeUnit.MILLISECONDS);
+    app.scheduler.scheduleWithFixedDelay(
+        app.stateRefresh::refresh, 0, refresh, TimeUnit.MILLISECONDS);
     LOG.info(
         "consuming {} and {}; HTTP on port {}",
         settings.lifecycleTopic(),
@@ -133,7 +136,7 @@ public final class JobwatchApp implements AutoCloseable {
 
   /** Exports the database-derived metrics now rather than at the next refresh (tests, CLI). */
   public void refreshState() {
-    exporter.refresh();
+    stateRefresh.refresh();
   }
 
   /** Blocks until the consumer thread ends (after {@link #close} or a fatal error). */
@@ -157,7 +160,7 @@ public final class JobwatchApp implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     scheduler.shutdownNow();
-    exporter.close();
+    stateRefresh.close();
     http.close();
     database.close();
     registry.close();

@@ -31,7 +31,9 @@ public record Settings(
     Duration stateRefresh,
     int maxLabelValues,
     int historyCacheJobs,
-    boolean asyncCommit) {
+    boolean asyncCommit,
+    // issue 10.5 (metrics): event-derived label values quiet for this long give up their place
+    Duration labelTtl) {
 
   private static final String KAFKA_PREFIX = "JOBWATCH_KAFKA_";
 
@@ -80,7 +82,9 @@ public record Settings(
         Duration.parse(env.getOrDefault("JOBWATCH_STATE_REFRESH", "PT5S")),
         integer(env, "JOBWATCH_MAX_LABEL_VALUES", 500),
         integer(env, "JOBWATCH_HISTORY_CACHE_JOBS", 20_000),
-        !"false".equalsIgnoreCase(env.getOrDefault("JOBWATCH_DB_ASYNC_COMMIT", "true")));
+        !"false".equalsIgnoreCase(env.getOrDefault("JOBWATCH_DB_ASYNC_COMMIT", "true")),
+        // issue 10.5 (metrics)
+        Duration.parse(env.getOrDefault("JOBWATCH_LABEL_TTL", "PT24H")));
   }
 
   private static int integer(Map<String, String> env, String name, int fallback) {
@@ -113,7 +117,8 @@ public record Settings(
         stateRefresh,
         maxLabelValues,
         historyCacheJobs,
-        asyncCommit);
+        asyncCommit,
+        labelTtl);
   }
 
   /** A copy reading other topics. */
@@ -134,7 +139,8 @@ public record Settings(
         stateRefresh,
         maxLabelValues,
         historyCacheJobs,
-        asyncCommit);
+        asyncCommit,
+        labelTtl);
   }
 
   @Override

@@ -19,6 +19,15 @@ public interface PipelineListener {
   /** Partitions that are no longer assigned, whose lag must not be exported any more. */
   void released(java.util.Collection<TopicPartition> partitions);
 
+  /** The Kafka consumer was created; meters that read the client's own metrics bind to it. */
+  default void consumerStarted(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer) {}
+
+  /** The Kafka consumer is about to close. */
+  default void consumerClosing(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer) {}
+
+  /** A poll returned without error (with any number of records, zero included). */
+  default void polled(int records) {}
+
   PipelineListener NONE =
       new PipelineListener() {
         @Override
