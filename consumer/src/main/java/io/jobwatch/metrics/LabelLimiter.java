@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -41,6 +42,17 @@ public final class LabelLimiter {
     this.ttl = ttl;
     this.registry = registry;
     this.clock = clock;
+    // Counted from zero, so that the first overflow is an increase Prometheus can see.
+    for (String label : List.of("service", "runner", "stage", "monitor", "team")) {
+      overflowCounter(label);
+    }
+  }
+
+  private Counter overflowCounter(String label) {
+    return Counter.builder("jobwatch.label.overflow")
+        .description("Distinct label values not exported because the label reached its cap")
+        .tag("label", label)
+        .register(registry);
   }
 
   /**
@@ -124,11 +136,7 @@ public final class LabelLimiter {
     if (dropped.put(value, now) != null) {
       return;
     }
-    Counter.builder("jobwatch.label.overflow")
-        .description("Distinct label values not exported because the label reached its cap")
-        .tag("label", label)
-        .register(registry)
-        .increment();
+    overflowCounter(label).increment();
     int count = logged.merge(label, 1, Integer::sum);
     if (count <= MAX_LOGGED_PER_LABEL) {
       LOG.warn(
