@@ -139,6 +139,11 @@ check "JobwatchStageFatal -> team-publishers" \
   route_is team-publishers alertname=JobwatchStageFatal service=blast runner=slurm stage=submit team=publishers severity=page
 check "JobwatchAbsent -> team-platform" \
   route_is team-platform alertname=JobwatchAbsent team=platform severity=page
+for alert in JobwatchPipelineDown JobwatchBrokerUnreachable JobwatchStateStale JobwatchLagGrowing; do
+  check "$alert -> team-platform" route_is team-platform alertname="$alert" team=platform severity=page
+done
+check "JobwatchLabelOverflow (ticket) -> team-platform" \
+  route_is team-platform alertname=JobwatchLabelOverflow label=service team=platform severity=ticket
 
 # Inhibition cannot be tested offline: run a private Alertmanager on a free local port,
 # post alerts, and read back which ones are suppressed.
@@ -202,6 +207,50 @@ check "JobwatchAbsent inhibits JobwatchConsumerNotReady" \
   state_is suppressed alertname=JobwatchConsumerNotReady
 check "JobwatchAbsent does not inhibit monitor alerts" \
   state_is active alertname=JobwatchMonitorDown monitor=nightly
+
+# Issue 10.4: a pipeline outage mutes every health, job and monitor alert (and the symptoms
+# of the outage), but not the cause, nor alerts an outage cannot explain.
+post_alert alertname=JobwatchStateStale instance=jobwatch-1:9464 team=platform severity=page
+post_alert alertname=JobwatchLagGrowing topic=jobwatch.lifecycle team=platform severity=page
+post_alert alertname=JobwatchMonitorLate monitor=hourly team=data status=late severity=ticket
+post_alert alertname=JobwatchJobsStuckWaiting service=align team=platform severity=ticket
+post_alert alertname=JobwatchDeadLettersIncreasing topic=jobwatch.errors team=platform severity=ticket
+post_alert alertname=JobwatchLabelOverflow label=service team=platform severity=ticket
+sleep 1
+check "before the outage: JobwatchMonitorLate hourly is active" \
+  state_is active alertname=JobwatchMonitorLate monitor=hourly
+check "before the outage: JobwatchStateStale is active" \
+  state_is active alertname=JobwatchStateStale
+post_alert alertname=JobwatchPipelineDown team=platform severity=page
+sleep 1
+for target in "alertname=JobwatchServiceDown service=fetch" \
+  "alertname=JobwatchMonitorDown monitor=nightly" \
+  "alertname=JobwatchMonitorLate monitor=hourly" \
+  "alertname=JobwatchJobCrashes service=align" \
+  "alertname=JobwatchJobsStuckWaiting service=align" \
+  "alertname=JobwatchStageError service=blast" \
+  "alertname=JobwatchStateStale" \
+  "alertname=JobwatchLagGrowing"; do
+  # shellcheck disable=SC2086
+  check "JobwatchPipelineDown inhibits $target" state_is suppressed $target
+done
+check "JobwatchPipelineDown does not inhibit JobwatchDeadLettersIncreasing" \
+  state_is active alertname=JobwatchDeadLettersIncreasing
+check "JobwatchPipelineDown does not inhibit JobwatchLabelOverflow" \
+  state_is active alertname=JobwatchLabelOverflow
+check "JobwatchPipelineDown itself is active (nothing names a cause yet)" \
+  state_is active alertname=JobwatchPipelineDown
+post_alert alertname=JobwatchBrokerUnreachable team=platform severity=page
+sleep 1
+check "JobwatchBrokerUnreachable (the cause) inhibits JobwatchPipelineDown" \
+  state_is suppressed alertname=JobwatchPipelineDown
+check "JobwatchBrokerUnreachable stays active" \
+  state_is active alertname=JobwatchBrokerUnreachable
+post_alert alertname=JobwatchPipelineDown team=platform severity=page \
+  --end="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+sleep 1
+check "JobwatchPipelineDown resolved: JobwatchBrokerUnreachable alone inhibits JobwatchMonitorDown" \
+  state_is suppressed alertname=JobwatchMonitorDown monitor=nightly
 
 echo "== Grafana"
 dashboard="$grafana/dashboards/jobwatch.json"

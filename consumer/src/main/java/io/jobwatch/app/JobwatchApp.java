@@ -11,7 +11,7 @@ import io.jobwatch.kafka.ConsumerLoop;
 import io.jobwatch.kafka.KafkaRecordDecoder;
 import io.jobwatch.metrics.LabelLimiter;
 import io.jobwatch.metrics.PipelineMetrics;
-import io.jobwatch.metrics.StateExporter;
+import io.jobwatch.metrics.StateMetrics;
 import io.jobwatch.pipeline.BatchWriter;
 import io.jobwatch.pipeline.MonitorsWriter;
 import io.jobwatch.store.Database;
@@ -54,7 +54,7 @@ public final class JobwatchApp implements AutoCloseable {
   private final Database database;
   private final ConsumerLoop loop;
   private final Thread loopThread;
-  private final StateExporter exporter;
+  private final StateRefresh stateRefresh;
   private final ScheduledExecutorService scheduler;
   private final HttpEndpoint http;
   private final PipelineMetrics pipelineMetrics;
@@ -94,9 +94,11 @@ public final class JobwatchApp implements AutoCloseable {
             decoder, new ClockSkew(settings.maxClockSkew()), pipelineMetrics::clockSkewed);
     loop = new ConsumerLoop(settings, database, writer, recordDecoder, pipelineMetrics, clock);
     loopThread = new Thread(loop, "jobwatch-consumer");
-    exporter =
-        new StateExporter(
-            database, registry, new LabelLimiter(settings.maxLabelValues(), registry), clock);
+    StateMetrics stateMetrics =
+        new StateMetrics(
+            new LabelLimiter(settings.maxLabelValues(), settings.labelTtl(), registry, clock));
+    stateMetrics.bindTo(registry);
+    stateRefresh = new StateRefresh(database, stateMetrics, clock);
     scheduler =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -112,7 +114,8 @@ public final class JobwatchApp implements AutoCloseable {
     JobwatchApp app = new JobwatchApp(settings, clock);
     app.loopThread.start();
     long refresh = app.settings.stateRefresh().toMillis();
-    app.scheduler.scheduleWithFixedDelay(app.exporter::refresh, 0, refresh, TimeUnit.MILLISECONDS);
+    app.scheduler.scheduleWithFixedDelay(
+        app.stateRefresh::refresh, 0, refresh, TimeUnit.MILLISECONDS);
     LOG.info(
         "consuming {} and {}; HTTP on port {}",
         settings.lifecycleTopic(),
@@ -143,7 +146,7 @@ public final class JobwatchApp implements AutoCloseable {
 
   /** Exports the database-derived metrics now rather than at the next refresh (tests, CLI). */
   public void refreshState() {
-    exporter.refresh();
+    stateRefresh.refresh();
   }
 
   /** Blocks until the consumer thread ends (after {@link #close} or a fatal error). */
@@ -167,7 +170,7 @@ public final class JobwatchApp implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     scheduler.shutdownNow();
-    exporter.close();
+    stateRefresh.close();
     http.close();
     database.close();
     registry.close();

@@ -34,7 +34,9 @@ public record Settings(
     boolean asyncCommit,
     // issue 9 point 2 (clock skew) and issue 10 point 6 (dead-letter size cap), helper "edges"
     Duration maxClockSkew,
-    int maxDeadLetterBytes) {
+    int maxDeadLetterBytes,
+    // issue 10.5 (metrics): event-derived label values quiet for this long give up their place
+    Duration labelTtl) {
 
   private static final String KAFKA_PREFIX = "JOBWATCH_KAFKA_";
 
@@ -86,7 +88,9 @@ public record Settings(
         !"false".equalsIgnoreCase(env.getOrDefault("JOBWATCH_DB_ASYNC_COMMIT", "true")),
         // issue 9 point 2 and issue 10 point 6, helper "edges"
         Duration.parse(env.getOrDefault("JOBWATCH_MAX_CLOCK_SKEW", "PT5M")),
-        integer(env, "JOBWATCH_MAX_DEAD_LETTER_BYTES", 1 << 20));
+        integer(env, "JOBWATCH_MAX_DEAD_LETTER_BYTES", 1 << 20),
+        // issue 10.5 (metrics)
+        Duration.parse(env.getOrDefault("JOBWATCH_LABEL_TTL", "PT24H")));
   }
 
   private static int integer(Map<String, String> env, String name, int fallback) {
@@ -121,7 +125,8 @@ public record Settings(
         historyCacheJobs,
         asyncCommit,
         maxClockSkew,
-        maxDeadLetterBytes);
+        maxDeadLetterBytes,
+        labelTtl);
   }
 
   /** A copy reading other topics. */
@@ -144,7 +149,8 @@ public record Settings(
         historyCacheJobs,
         asyncCommit,
         maxClockSkew,
-        maxDeadLetterBytes);
+        maxDeadLetterBytes,
+        labelTtl);
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,12 +19,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * The meters of the pipeline itself: events by topic and outcome, batch size, write and commit
- * latency, end-to-end delay from event time to commit, lag per partition and readiness. Every
- * instance exports these. Thread-safe.
+ * latency, end-to-end delay from event time to commit, lag per partition, readiness, the time of
+ * the last successful poll and commit, and the Kafka client's own metrics (connections, heartbeats,
+ * fetches) while a consumer runs. Every instance exports these. Thread-safe.
  */
 public final class PipelineMetrics implements MeterBinder, PipelineListener {
   private final Clock clock;
@@ -37,10 +40,17 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
   private Timer delay;
 
   private final java.util.List<String> topics;
+  private final AtomicLong lastPollMillis = new AtomicLong();
+  private final AtomicLong lastCommitMillis = new AtomicLong();
+  private KafkaClientMetrics kafkaMetrics;
 
   public PipelineMetrics(Clock clock, java.util.List<String> topics) {
     this.clock = clock;
     this.topics = java.util.List.copyOf(topics);
+    // Counted from the start, so that a consumer that never polls shows as stalled, not as 1970.
+    long started = clock.millis();
+    lastPollMillis.set(started);
+    lastCommitMillis.set(started);
   }
 
   @Override
@@ -71,11 +81,43 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
             .publishPercentileHistogram()
             .maximumExpectedValue(Duration.ofHours(1))
             .register(meters);
+    Gauge.builder("jobwatch.last.poll.timestamp", lastPollMillis, m -> m.get() / 1000.0)
+        .description("When a poll of Kafka last returned without error (process start before)")
+        .baseUnit("seconds")
+        .register(meters);
+    Gauge.builder("jobwatch.last.commit.timestamp", lastCommitMillis, m -> m.get() / 1000.0)
+        .description("When a batch was last committed to the database (process start before)")
+        .baseUnit("seconds")
+        .register(meters);
     for (String topic : topics) {
       for (Outcome outcome : Outcome.values()) {
         events(topic, outcome);
       }
     }
+  }
+
+  @Override
+  public synchronized void consumerStarted(Consumer<?, ?> consumer) {
+    closeKafkaMetrics();
+    kafkaMetrics = new KafkaClientMetrics(consumer);
+    kafkaMetrics.bindTo(registry);
+  }
+
+  @Override
+  public synchronized void consumerClosing(Consumer<?, ?> consumer) {
+    closeKafkaMetrics();
+  }
+
+  private void closeKafkaMetrics() {
+    if (kafkaMetrics != null) {
+      kafkaMetrics.close();
+      kafkaMetrics = null;
+    }
+  }
+
+  @Override
+  public void polled(int records) {
+    lastPollMillis.set(clock.millis());
   }
 
   private Counter events(String topic, Outcome outcome) {
@@ -94,6 +136,7 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
     result
         .outcomes()
         .forEach((topic, byOutcome) -> byOutcome.forEach((o, n) -> events(topic, o).increment(n)));
+    lastCommitMillis.set(clock.millis());
     batchSize.record(records);
     writeTime.record(write);
     commitTime.record(commit);

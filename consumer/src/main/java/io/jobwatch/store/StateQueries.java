@@ -1,5 +1,6 @@
 package io.jobwatch.store;
 
+import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 
@@ -16,6 +17,25 @@ public final class StateQueries {
   public static List<Count> jobsByServiceAndState(Handle handle) {
     return counts(
         handle, "SELECT coalesce(service, 'unknown'), state, count(*) FROM jobs GROUP BY 1, 2");
+  }
+
+  /** A count under a pair of labels with the latest activity among the rows counted. */
+  public record ActiveCount(String first, String second, long count, Instant lastActivity) {}
+
+  /** Jobs by (service, state) with the latest {@code updated_at} of each group. */
+  public static List<ActiveCount> jobsByServiceAndStateWithActivity(Handle handle) {
+    return handle
+        .createQuery(
+            "SELECT coalesce(service, 'unknown') AS service, state, count(*) AS jobs,"
+                + " max(updated_at) AS last_update FROM jobs GROUP BY 1, 2")
+        .map(
+            (rs, ctx) ->
+                new ActiveCount(
+                    rs.getString(1),
+                    rs.getString(2),
+                    rs.getLong(3),
+                    StageHealthTable.instant(rs, "last_update")))
+        .list();
   }
 
   public static List<Count> crashesByServiceAndBlame(Handle handle) {

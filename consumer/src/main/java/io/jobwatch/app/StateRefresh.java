@@ -1,0 +1,77 @@
+package io.jobwatch.app;
+
+import io.jobwatch.metrics.DatabaseState;
+import io.jobwatch.metrics.StateMetrics;
+import io.jobwatch.store.Database;
+import io.jobwatch.store.StageHealthTable;
+import io.jobwatch.store.StateQueries;
+import java.time.Clock;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The periodic refresh of the database-derived metrics: the holder of the {@link ExporterLease}
+ * re-evaluates the monitors and exports the state; the others withdraw those families. When the
+ * database cannot be read the metrics keep their last values (a blip must change no alert) and the
+ * failure is counted. {@link #refresh} is synchronized: the scheduler and tests may call it.
+ */
+final class StateRefresh implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StateRefresh.class);
+
+  private final Database database;
+  private final StateMetrics metrics;
+  private final Clock clock;
+  private final ExporterLease lease;
+  private boolean failing;
+
+  StateRefresh(Database database, StateMetrics metrics, Clock clock) {
+    this.database = database;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.lease = new ExporterLease(database);
+  }
+
+  synchronized void refresh() {
+    Instant now = clock.instant();
+    try {
+      if (lease.acquire()) {
+        DatabaseState state = database.jdbi().inTransaction(handle -> read(handle, now));
+        metrics.export(state, now);
+      } else {
+        if (metrics.isActive()) {
+          LOG.info("another instance exports the database state now");
+        }
+        metrics.withdraw(now);
+      }
+      if (failing) {
+        LOG.info("database state refreshed again");
+        failing = false;
+      }
+    } catch (RuntimeException e) {
+      if (!failing) {
+        LOG.warn("could not refresh the database state; keeping the last values: {}", e.toString());
+        failing = true;
+      }
+      lease.release();
+      metrics.refreshFailed();
+    }
+  }
+
+  private static DatabaseState read(org.jdbi.v3.core.Handle handle, Instant now) {
+    return new DatabaseState(
+        StageHealthTable.all(handle),
+        StateQueries.jobsByServiceAndStateWithActivity(handle),
+        StateQueries.unsatisfiableByService(handle),
+        StateQueries.stuckByService(handle),
+        StateQueries.deadLettersByTopic(handle),
+        StateQueries.crashesByServiceAndBlame(handle),
+        MonitorRefresh.refresh(handle, now));
+  }
+
+  @Override
+  public synchronized void close() {
+    metrics.withdraw();
+    lease.close();
+  }
+}

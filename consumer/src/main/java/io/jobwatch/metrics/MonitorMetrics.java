@@ -1,0 +1,108 @@
+package io.jobwatch.metrics;
+
+import io.jobwatch.core.MonitorEvaluation;
+import io.jobwatch.core.MonitorState;
+import io.jobwatch.core.MonitorStatus;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * Monitor status (one-hot), last success, deadline and last seen per monitor and team. Retired
+ * monitors disappear and give up their label value at once. Updated from the refresh thread;
+ * scrapes read concurrently.
+ */
+public final class MonitorMetrics implements MeterBinder {
+  private final LabelLimiter labels;
+  private MultiGauge status;
+  private MultiGauge lastSuccess;
+  private MultiGauge deadline;
+  private MultiGauge lastSeen;
+
+  public MonitorMetrics(LabelLimiter labels) {
+    this.labels = labels;
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    status =
+        MultiGauge.builder("jobwatch.monitor.status")
+            .description("Monitor status, one-hot")
+            .register(registry);
+    lastSuccess = timestamp(registry, "last.success", "Last successful run of a monitored script");
+    deadline = timestamp(registry, "deadline", "When a monitor is down without a new success");
+    lastSeen = timestamp(registry, "last.seen", "Last start or finish of a monitored script");
+  }
+
+  private static MultiGauge timestamp(MeterRegistry registry, String what, String description) {
+    return MultiGauge.builder("jobwatch.monitor." + what + ".timestamp")
+        .description(description)
+        .baseUnit("seconds")
+        .register(registry);
+  }
+
+  /** Replaces every monitor series by those of {@code monitors}. */
+  public void export(List<DatabaseState.Monitor> monitors) {
+    List<MultiGauge.Row<?>> statusRows = new ArrayList<>();
+    List<MultiGauge.Row<?>> lastSuccessRows = new ArrayList<>();
+    List<MultiGauge.Row<?>> deadlineRows = new ArrayList<>();
+    List<MultiGauge.Row<?>> lastSeenRows = new ArrayList<>();
+    for (DatabaseState.Monitor monitor : monitors) {
+      MonitorState state = monitor.state();
+      MonitorEvaluation evaluation = monitor.evaluation();
+      if (evaluation == null) {
+        continue;
+      }
+      if (evaluation.status() == MonitorStatus.RETIRED) {
+        labels.forget("monitor", state.monitor());
+        continue;
+      }
+      if (!labels.admitAll(activity(state), "monitor", state.monitor(), "team", state.team())) {
+        continue;
+      }
+      Tags tags = Tags.of("monitor", state.monitor(), "team", state.team());
+      for (MonitorStatus candidate : MonitorStatus.values()) {
+        if (candidate != MonitorStatus.RETIRED) {
+          statusRows.add(
+              MultiGauge.Row.of(
+                  tags.and("status", candidate.wireName()),
+                  candidate == evaluation.status() ? 1 : 0));
+        }
+      }
+      addTimestamp(lastSuccessRows, tags, state.lastSuccessAt());
+      addTimestamp(deadlineRows, tags, evaluation.deadline());
+      addTimestamp(lastSeenRows, tags, evaluation.lastSeenAt());
+    }
+    status.register(statusRows, true);
+    lastSuccess.register(lastSuccessRows, true);
+    deadline.register(deadlineRows, true);
+    lastSeen.register(lastSeenRows, true);
+  }
+
+  /** A monitor is active while declared or run recently; it holds its label value meanwhile. */
+  private static Instant activity(MonitorState state) {
+    return Stream.of(state.declaredAt(), state.lastSeenAt(), state.pausedChangedAt())
+        .filter(Objects::nonNull)
+        .max(Instant::compareTo)
+        .orElse(null);
+  }
+
+  private static void addTimestamp(List<MultiGauge.Row<?>> rows, Tags tags, Instant at) {
+    if (at != null) {
+      rows.add(MultiGauge.Row.of(tags, at.toEpochMilli() / 1000.0));
+    }
+  }
+
+  /** Removes every monitor series (another instance exports them). */
+  public void withdraw() {
+    for (MultiGauge gauge : List.of(status, lastSuccess, deadline, lastSeen)) {
+      gauge.register(List.of(), true);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.jobwatch.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The database-derived families (health, jobs, monitors) plus the refresh's own bookkeeping:
+ * whether this instance exports them ({@code jobwatch_exporter_active}), when a refresh last
+ * succeeded ({@code jobwatch_state_refresh_timestamp_seconds}) and how many failed ({@code
+ * jobwatch_state_refresh_errors_total}). A failed refresh changes no family: the last known values
+ * stay, and their age shows in the timestamp. Written by the one refresh thread; thread-safe for
+ * scrapes.
+ */
+public final class StateMetrics implements MeterBinder {
+  private final HealthMetrics health;
+  private final JobMetrics jobs;
+  private final MonitorMetrics monitors;
+  private final AtomicInteger active = new AtomicInteger();
+  private final AtomicLong lastRefreshMillis = new AtomicLong();
+  private Counter refreshErrors;
+
+  public StateMetrics(LabelLimiter labels) {
+    this.health = new HealthMetrics(labels);
+    this.jobs = new JobMetrics(labels);
+    this.monitors = new MonitorMetrics(labels);
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    Gauge.builder("jobwatch.exporter.active", active, AtomicInteger::get)
+        .description("1 on the one instance that exports the database-derived metrics")
+        .register(registry);
+    Gauge.builder("jobwatch.state.refresh.timestamp", lastRefreshMillis, m -> m.get() / 1000.0)
+        .description(
+            "When the database-derived metrics were last refreshed successfully (0: never)")
+        .baseUnit("seconds")
+        .register(registry);
+    refreshErrors =
+        Counter.builder("jobwatch.state.refresh.errors")
+            .description("Refreshes of the database-derived metrics that failed (values kept)")
+            .register(registry);
+    health.bindTo(registry);
+    jobs.bindTo(registry);
+    monitors.bindTo(registry);
+  }
+
+  /** This instance holds the lease: replace every family by {@code state}. */
+  public void export(DatabaseState state, Instant at) {
+    health.export(state.stages());
+    monitors.export(state.monitors());
+    jobs.export(state);
+    active.set(1);
+    lastRefreshMillis.set(at.toEpochMilli());
+  }
+
+  /** Another instance holds the lease: serve none of the families. */
+  public void withdraw(Instant at) {
+    withdraw();
+    lastRefreshMillis.set(at.toEpochMilli());
+  }
+
+  /** Serve none of the families (shutdown, or another instance exports them). */
+  public void withdraw() {
+    active.set(0);
+    health.withdraw();
+    monitors.withdraw();
+    jobs.withdraw();
+  }
+
+  /** The database could not be read: keep every value as it is, count the failure. */
+  public void refreshFailed() {
+    refreshErrors.increment();
+  }
+
+  public boolean isActive() {
+    return active.get() == 1;
+  }
+}

@@ -1,0 +1,66 @@
+package io.jobwatch.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class PipelineMetricsTest {
+  private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+
+  private final MutableClock clock = new MutableClock(T0);
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final PipelineMetrics metrics = new PipelineMetrics(clock, List.of("lifecycle"));
+
+  private double gauge(String name) {
+    return registry.get(name).gauge().value();
+  }
+
+  @Test
+  @DisplayName(
+      "The last poll and commit timestamps start at the process start and follow polls and"
+          + " commits separately")
+  void lastPollAndCommit() {
+    metrics.bindTo(registry);
+    assertThat(gauge("jobwatch.last.poll.timestamp")).isEqualTo(T0.getEpochSecond());
+    assertThat(gauge("jobwatch.last.commit.timestamp")).isEqualTo(T0.getEpochSecond());
+    clock.advance(Duration.ofSeconds(30));
+    metrics.polled(0);
+    assertThat(gauge("jobwatch.last.poll.timestamp")).isEqualTo(T0.getEpochSecond() + 30);
+    assertThat(gauge("jobwatch.last.commit.timestamp")).isEqualTo(T0.getEpochSecond());
+    clock.advance(Duration.ofSeconds(5));
+    metrics.committed(
+        new io.jobwatch.pipeline.BatchResult(), 1, Duration.ofMillis(3), Duration.ofMillis(1));
+    assertThat(gauge("jobwatch.last.commit.timestamp")).isEqualTo(T0.getEpochSecond() + 35);
+  }
+
+  @Test
+  @DisplayName(
+      "The Kafka client's metrics are bound while the consumer runs and removed when it closes")
+  void kafkaClientMetricsFollowTheConsumer() {
+    metrics.bindTo(registry);
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1",
+            ConsumerConfig.GROUP_ID_CONFIG, "metrics-test",
+            ConsumerConfig.CLIENT_ID_CONFIG, "metrics-test",
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+      metrics.consumerStarted(consumer);
+      assertThat(registry.find("kafka.consumer.connection.count").gauges()).hasSize(1);
+      assertThat(registry.find("kafka.consumer.connection.count").gauge().value()).isZero();
+      metrics.consumerClosing(consumer);
+    }
+    assertThat(registry.getMeters().stream().map(m -> m.getId().getName()))
+        .noneMatch(name -> name.startsWith("kafka."));
+  }
+}

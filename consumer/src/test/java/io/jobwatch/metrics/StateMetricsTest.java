@@ -1,0 +1,194 @@
+package io.jobwatch.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobwatch.core.MonitorEvaluation;
+import io.jobwatch.core.MonitorState;
+import io.jobwatch.core.MonitorStatus;
+import io.jobwatch.core.Severity;
+import io.jobwatch.core.StageHealth;
+import io.jobwatch.core.StageKey;
+import io.jobwatch.store.StateQueries;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class StateMetricsTest {
+  private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+
+  private final MutableClock clock = new MutableClock(T0);
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  private StateMetrics bound(int cap) {
+    StateMetrics metrics =
+        new StateMetrics(new LabelLimiter(cap, Duration.ofHours(24), registry, clock));
+    metrics.bindTo(registry);
+    return metrics;
+  }
+
+  private static StageHealth stage(String service, String stage, Severity severity) {
+    return new StageHealth(
+        new StageKey(service, "slurm", stage),
+        severity,
+        T0,
+        null,
+        null,
+        null,
+        null,
+        null,
+        0,
+        0,
+        0,
+        List.of());
+  }
+
+  private static DatabaseState.Monitor monitor(String name, MonitorStatus status) {
+    MonitorState state =
+        new MonitorState(
+            name,
+            "data",
+            null,
+            null,
+            null,
+            T0,
+            false,
+            null,
+            status == MonitorStatus.RETIRED,
+            null,
+            null,
+            T0.minusSeconds(60),
+            null,
+            null,
+            null,
+            null);
+    return new DatabaseState.Monitor(
+        state, new MonitorEvaluation(status, T0, T0.plusSeconds(600), null));
+  }
+
+  private static DatabaseState state(List<StageHealth> stages, List<DatabaseState.Monitor> mons) {
+    return new DatabaseState(
+        stages,
+        List.of(new StateQueries.ActiveCount("blast", "running", 4, T0)),
+        List.of(),
+        List.of(new StateQueries.Count("blast", "", 2)),
+        List.of(new StateQueries.Count("jobwatch.lifecycle", "", 3)),
+        List.of(new StateQueries.Count("blast", "platform", 5)),
+        mons);
+  }
+
+  private double gauge(String name, String... tags) {
+    Gauge gauge = registry.find(name).tags(tags).gauge();
+    assertThat(gauge).as("%s %s", name, List.of(tags)).isNotNull();
+    return gauge.value();
+  }
+
+  @Test
+  @DisplayName("An export serves every family with the values of the database state")
+  void exportServesEveryFamily() {
+    StateMetrics metrics = bound(10);
+    metrics.export(
+        state(
+            List.of(stage("blast", "submit", Severity.ERROR), stage("blast", "start", Severity.OK)),
+            List.of(monitor("nightly", MonitorStatus.DOWN))),
+        T0);
+    assertThat(gauge("jobwatch.stage.health", "service", "blast", "stage", "submit")).isEqualTo(2);
+    assertThat(gauge("jobwatch.stage.health", "service", "blast", "stage", "start")).isZero();
+    assertThat(gauge("jobwatch.runner.health", "service", "blast", "runner", "slurm")).isEqualTo(2);
+    assertThat(gauge("jobwatch.service.health", "service", "blast")).isEqualTo(2);
+    assertThat(gauge("jobwatch.jobs", "service", "blast", "state", "running")).isEqualTo(4);
+    assertThat(gauge("jobwatch.jobs.stuck.waiting", "service", "blast")).isEqualTo(2);
+    assertThat(gauge("jobwatch.dead.letters", "topic", "jobwatch.lifecycle")).isEqualTo(3);
+    assertThat(
+            registry
+                .find("jobwatch.job.crashes")
+                .tags("service", "blast", "blame", "platform")
+                .functionCounter()
+                .count())
+        .isEqualTo(5);
+    assertThat(gauge("jobwatch.monitor.status", "monitor", "nightly", "status", "down"))
+        .isEqualTo(1);
+    assertThat(gauge("jobwatch.monitor.status", "monitor", "nightly", "status", "up")).isZero();
+    assertThat(gauge("jobwatch.monitor.deadline.timestamp", "monitor", "nightly"))
+        .isEqualTo(T0.plusSeconds(600).getEpochSecond());
+    assertThat(gauge("jobwatch.exporter.active")).isEqualTo(1);
+    assertThat(gauge("jobwatch.state.refresh.timestamp")).isEqualTo(T0.getEpochSecond());
+  }
+
+  @Test
+  @DisplayName("A failed refresh keeps every value and the refresh timestamp, and counts one error")
+  void failedRefreshKeepsTheLastValues() {
+    StateMetrics metrics = bound(10);
+    metrics.export(state(List.of(stage("blast", "submit", Severity.FATAL)), List.of()), T0);
+    metrics.refreshFailed();
+    metrics.refreshFailed();
+    assertThat(gauge("jobwatch.service.health", "service", "blast")).isEqualTo(3);
+    assertThat(gauge("jobwatch.jobs", "service", "blast", "state", "running")).isEqualTo(4);
+    assertThat(gauge("jobwatch.exporter.active")).isEqualTo(1);
+    assertThat(gauge("jobwatch.state.refresh.timestamp")).isEqualTo(T0.getEpochSecond());
+    assertThat(registry.find("jobwatch.state.refresh.errors").counter().count()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("Withdrawing (another instance exports) removes every database-derived series")
+  void withdrawRemovesEverySeries() {
+    StateMetrics metrics = bound(10);
+    metrics.export(
+        state(
+            List.of(stage("blast", "submit", Severity.ERROR)),
+            List.of(monitor("nightly", MonitorStatus.UP))),
+        T0);
+    metrics.withdraw(T0.plusSeconds(5));
+    for (String family :
+        List.of(
+            "jobwatch.stage.health",
+            "jobwatch.service.health",
+            "jobwatch.jobs",
+            "jobwatch.job.crashes",
+            "jobwatch.monitor.status",
+            "jobwatch.dead.letters")) {
+      assertThat(registry.find(family).meters()).as(family).isEmpty();
+    }
+    assertThat(gauge("jobwatch.exporter.active")).isZero();
+    assertThat(gauge("jobwatch.state.refresh.timestamp")).isEqualTo(T0.getEpochSecond() + 5);
+  }
+
+  @Test
+  @DisplayName("A retired monitor leaves the metrics and its label place at once")
+  void retiredMonitorLeavesAtOnce() {
+    StateMetrics metrics = bound(1);
+    metrics.export(state(List.of(), List.of(monitor("nightly", MonitorStatus.UP))), T0);
+    metrics.export(
+        state(
+            List.of(),
+            List.of(
+                monitor("nightly", MonitorStatus.RETIRED), monitor("hourly", MonitorStatus.UP))),
+        T0);
+    assertThat(registry.find("jobwatch.monitor.status").tag("monitor", "nightly").meters())
+        .isEmpty();
+    assertThat(gauge("jobwatch.monitor.status", "monitor", "hourly", "status", "up")).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("Prometheus names: the refresh timestamp, refresh errors and exporter flag")
+  void prometheusNames() {
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    StateMetrics metrics =
+        new StateMetrics(new LabelLimiter(10, Duration.ofHours(24), prometheus, clock));
+    metrics.bindTo(prometheus);
+    metrics.export(state(List.of(stage("blast", "submit", Severity.ERROR)), List.of()), T0);
+    metrics.refreshFailed();
+    String text = prometheus.scrape();
+    assertThat(text)
+        .contains("jobwatch_state_refresh_timestamp_seconds " + (double) T0.getEpochSecond())
+        .contains("jobwatch_state_refresh_errors_total 1.0")
+        .contains("jobwatch_exporter_active 1.0")
+        .contains("jobwatch_stage_health{runner=\"slurm\",service=\"blast\",stage=\"submit\"} 2.0")
+        .contains("jobwatch_job_crashes_total{blame=\"platform\",service=\"blast\"} 5.0");
+  }
+}
