@@ -1,11 +1,18 @@
 package io.jobwatch.kafka;
 
+import io.jobwatch.contract.BinaryMode;
 import io.jobwatch.contract.Decoded;
 import io.jobwatch.contract.EventDecoder;
 import io.jobwatch.pipeline.Item;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
-/** Decodes consumed records with the contract's {@link EventDecoder}. Thread-safe. */
+/**
+ * Decodes consumed records, in either CloudEvents content mode, with the contract's {@link
+ * EventDecoder}. Thread-safe.
+ */
 public final class KafkaRecordDecoder implements RecordDecoder {
   private final EventDecoder decoder;
 
@@ -15,7 +22,7 @@ public final class KafkaRecordDecoder implements RecordDecoder {
 
   @Override
   public Item decode(ConsumerRecord<byte[], byte[]> record) {
-    Decoded decoded = decoder.decode(record.value());
+    Decoded decoded = decoder.decode(headers(record), record.value());
     if (decoded instanceof Decoded.Accepted accepted) {
       return new Item.Valid(
           record.topic(),
@@ -32,5 +39,14 @@ public final class KafkaRecordDecoder implements RecordDecoder {
         record.key(),
         record.value(),
         ((Decoded.Rejected) decoded).reason());
+  }
+
+  /** The record's headers as the contract reads them (it knows no Kafka types). */
+  private static List<BinaryMode.Header> headers(ConsumerRecord<byte[], byte[]> record) {
+    List<BinaryMode.Header> headers = new ArrayList<>();
+    for (Header header : record.headers()) {
+      headers.add(new BinaryMode.Header(header.key(), header.value()));
+    }
+    return headers;
   }
 }
