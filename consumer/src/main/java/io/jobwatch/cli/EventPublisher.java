@@ -4,6 +4,7 @@ import io.jobwatch.JobwatchException;
 import io.jobwatch.config.Settings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -13,6 +14,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -46,21 +49,33 @@ final class EventPublisher implements AutoCloseable {
    * @throws JobwatchException when it was not acknowledged within the delivery timeout
    */
   Delivery send(OutgoingRecord record) {
+    List<Header> headers = new ArrayList<>();
+    record
+        .headers()
+        .forEach(
+            (name, text) ->
+                headers.add(new RecordHeader(name, text.getBytes(StandardCharsets.UTF_8))));
     return send(
         record.topic(),
         record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
-        record.value().getBytes(StandardCharsets.UTF_8));
+        record.value().getBytes(StandardCharsets.UTF_8),
+        headers);
   }
 
   /** Sends raw bytes (dead-letter replay) and waits for the acknowledgement. */
   Delivery send(String topic, byte[] key, byte[] value) {
+    return send(topic, key, value, List.of());
+  }
+
+  /** Sends raw bytes with headers and waits for the acknowledgement. */
+  Delivery send(String topic, byte[] key, byte[] value, List<Header> headers) {
     if (unreachable) {
       throw new JobwatchException("Kafka at " + settings.kafkaBootstrap() + " is unreachable");
     }
     try {
       RecordMetadata metadata =
           producer()
-              .send(new ProducerRecord<>(topic, key, value))
+              .send(new ProducerRecord<>(topic, null, key, value, headers))
               .get(deliveryTimeout.toMillis() + 2_000, TimeUnit.MILLISECONDS);
       return new Delivery(metadata.topic(), metadata.partition(), metadata.offset());
     } catch (ExecutionException | TimeoutException | RuntimeException e) {

@@ -8,7 +8,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -152,8 +151,7 @@ public final class BinaryMode {
    */
   public static Binary fromEnvelope(JsonNode envelope) {
     List<Header> headers = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = envelope.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> attribute = it.next();
+    for (Map.Entry<String, JsonNode> attribute : envelope.properties()) {
       if (attribute.getKey().equals("data")) {
         continue;
       }

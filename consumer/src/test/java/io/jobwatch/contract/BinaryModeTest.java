@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -171,8 +170,7 @@ class BinaryModeTest {
     if (envelope == null || !envelope.isObject() || !envelope.path("data").isObject()) {
       return; // the value cannot be split into headers and a data object
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = envelope.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> attribute = it.next();
+    for (Map.Entry<String, JsonNode> attribute : envelope.properties()) {
       if (!attribute.getKey().equals("data") && !attribute.getValue().isTextual()) {
         return; // binary headers carry only strings
       }

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,8 +56,7 @@ class BinaryExamplesTest {
   static ConsumerRecord<byte[], byte[]> record(Path example) throws IOException {
     JsonNode spec = JSON.readTree(example.toFile());
     RecordHeaders headers = new RecordHeaders();
-    for (Iterator<Map.Entry<String, JsonNode>> it = spec.get("headers").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> header = it.next();
+    for (Map.Entry<String, JsonNode> header : spec.get("headers").properties()) {
       headers.add(
           header.getKey(),
           header.getValue().isNull()
