@@ -7,6 +7,8 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -73,7 +75,8 @@ final class DeadLetterReplay {
       }
       EventPublisher.Delivery delivery;
       try {
-        delivery = publisher.send(letter.topic(), letter.key(), letter.value(), letter.headers());
+        delivery =
+            publisher.send(letter.topic(), letter.key(), letter.value(), kafkaHeaders(letter));
       } catch (JobwatchException e) {
         err.println(
             "dead letter "
@@ -135,5 +138,12 @@ final class DeadLetterReplay {
           + "; check, then --force sends it again";
     }
     return null;
+  }
+
+  /** The letter's original headers, as the producer takes them. */
+  private static List<Header> kafkaHeaders(Letter letter) {
+    return letter.headers().stream()
+        .map(header -> (Header) new RecordHeader(header.key(), header.value()))
+        .toList();
   }
 }

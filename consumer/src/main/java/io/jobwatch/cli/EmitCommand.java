@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  jobwatch emit job.started --job-id X --runner slurm --attempt 1",
       "  jobwatch emit job.finished --job-id X --attempt 1 --exit-code 0",
+      "  jobwatch emit --mode binary job.finished --job-id X --attempt 1 --exit-code 0",
       "  jobwatch emit stage.error --service blast --runner slurm --stage submit \\",
       "      --error-class subprocess.CalledProcessError --message 'sbatch returned 1'",
       "  jobwatch emit monitor.declared --data '{\"monitor\":\"nightly\",\"team\":\"ops\",",
@@ -56,6 +57,15 @@ public final class EmitCommand implements Callable<Integer> {
 
   @Option(names = "--time", description = "Event time (RFC 3339); default now.")
   String time;
+
+  @Option(
+      names = "--mode",
+      paramLabel = "structured|binary",
+      converter = ContentMode.Converter.class,
+      description =
+          "CloudEvents Kafka content mode: the envelope as the value (structured, the default) or"
+              + " ce_ headers with the data as the value (binary).")
+  ContentMode mode = ContentMode.STRUCTURED;
 
   @Option(
       names = "--spool",
@@ -94,7 +104,7 @@ public final class EmitCommand implements Callable<Integer> {
         put(data, name.replace('-', '_'), value);
       }
       Instant at = time == null ? Instant.now() : Instant.parse(time);
-      return Publishing.publish(spec, type, data, at, spool);
+      return Publishing.publish(spec, type, data, at, spool, mode);
     } catch (JsonProcessingException e) {
       return invalid("--data is not JSON: " + e.getOriginalMessage());
     } catch (DateTimeException e) {

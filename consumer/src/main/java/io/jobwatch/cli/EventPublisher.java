@@ -2,9 +2,9 @@ package io.jobwatch.cli;
 
 import io.jobwatch.JobwatchException;
 import io.jobwatch.config.Settings;
-import io.jobwatch.store.DeadLettersTable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -49,32 +49,34 @@ final class EventPublisher implements AutoCloseable {
    * @throws JobwatchException when it was not acknowledged within the delivery timeout
    */
   Delivery send(OutgoingRecord record) {
+    List<Header> headers = new ArrayList<>();
+    record
+        .headers()
+        .forEach(
+            (name, text) ->
+                headers.add(new RecordHeader(name, text.getBytes(StandardCharsets.UTF_8))));
     return send(
         record.topic(),
         record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
-        record.value().getBytes(StandardCharsets.UTF_8));
+        record.value().getBytes(StandardCharsets.UTF_8),
+        headers);
   }
 
   /** Sends raw bytes and waits for the acknowledgement. */
   Delivery send(String topic, byte[] key, byte[] value) {
-    return send(new ProducerRecord<>(topic, key, value));
+    return send(topic, key, value, List.of());
   }
 
-  /** Sends raw bytes with headers (dead-letter replay) and waits for the acknowledgement. */
-  Delivery send(String topic, byte[] key, byte[] value, List<DeadLettersTable.Header> headers) {
-    List<Header> kafkaHeaders =
-        headers.stream().map(h -> (Header) new RecordHeader(h.key(), h.value())).toList();
-    return send(new ProducerRecord<>(topic, null, key, value, kafkaHeaders));
-  }
-
-  private Delivery send(ProducerRecord<byte[], byte[]> record) {
-    String topic = record.topic();
+  /** Sends raw bytes with headers and waits for the acknowledgement. */
+  Delivery send(String topic, byte[] key, byte[] value, List<Header> headers) {
     if (unreachable) {
       throw new JobwatchException("Kafka at " + settings.kafkaBootstrap() + " is unreachable");
     }
     try {
       RecordMetadata metadata =
-          producer().send(record).get(deliveryTimeout.toMillis() + 2_000, TimeUnit.MILLISECONDS);
+          producer()
+              .send(new ProducerRecord<>(topic, null, key, value, headers))
+              .get(deliveryTimeout.toMillis() + 2_000, TimeUnit.MILLISECONDS);
       return new Delivery(metadata.topic(), metadata.partition(), metadata.offset());
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       unreachable = true;

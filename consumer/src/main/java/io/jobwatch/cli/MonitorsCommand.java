@@ -9,7 +9,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code jobwatch monitors}: every declared monitor; subcommands pause, resume and retire. */
+/**
+ * {@code jobwatch monitors}: every declared monitor; subcommands pause, resume, retire and apply (a
+ * monitors file).
+ */
 @Command(
     name = "monitors",
     mixinStandardHelpOptions = true,
@@ -17,7 +20,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       MonitorChangeCommand.Pause.class,
       MonitorChangeCommand.Resume.class,
-      MonitorChangeCommand.Retire.class
+      MonitorChangeCommand.Retire.class,
+      MonitorsApplyCommand.class
     },
     footer = {
       "",
@@ -25,7 +29,8 @@ import picocli.CommandLine.Spec;
       "  jobwatch monitors",
       "  jobwatch monitors pause nightly-backup      stop alerting during maintenance",
       "  jobwatch monitors resume nightly-backup",
-      "  jobwatch monitors retire nightly-backup     the script is gone for good"
+      "  jobwatch monitors retire nightly-backup     the script is gone for good",
+      "  jobwatch monitors apply monitors.yaml --owner ops-cron [--dry-run]   monitors as code"
     })
 public final class MonitorsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -20,8 +20,19 @@ final class Publishing {
 
   private Publishing() {}
 
-  /** Publishes one event built from {@code type} and {@code data}; returns the exit code. */
+  /** Publishes one event in structured mode; returns the exit code. */
   static int publish(CommandSpec spec, String type, ObjectNode data, Instant time, boolean spool) {
+    return publish(spec, type, data, time, spool, ContentMode.STRUCTURED);
+  }
+
+  /** Publishes one event built from {@code type} and {@code data}; returns the exit code. */
+  static int publish(
+      CommandSpec spec,
+      String type,
+      ObjectNode data,
+      Instant time,
+      boolean spool,
+      ContentMode mode) {
     JobwatchCommand root = JobwatchCommand.root(spec);
     Settings settings = root.settings();
     PrintWriter out = spec.commandLine().getOut();
@@ -29,7 +40,7 @@ final class Publishing {
     ObjectNode envelope = CliEvents.envelope(type, time, data);
     OutgoingRecord record;
     try {
-      record = CliEvents.record(settings, envelope);
+      record = CliEvents.record(settings, envelope).in(mode);
     } catch (CliEvents.InvalidEvent e) {
       err.println("invalid " + type + " event, not sent: " + e.getMessage());
       err.flush();

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  jobwatch run --monitor nightly-backup -- /usr/local/bin/backup.sh --full",
+      "  jobwatch run --mode binary --monitor nightly-backup -- /usr/local/bin/backup.sh",
       "  crontab: 0 2 * * * jobwatch run --monitor nightly-backup -- /usr/local/bin/backup.sh"
     })
 public final class RunCommand implements Callable<Integer> {
@@ -52,6 +53,13 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--runner", description = "Runner label of the job (default ${DEFAULT-VALUE}).")
   String runner = DEFAULT_RUNNER;
 
+  @Option(
+      names = "--mode",
+      paramLabel = "structured|binary",
+      converter = ContentMode.Converter.class,
+      description = "CloudEvents Kafka content mode of the events (default structured).")
+  ContentMode mode = ContentMode.STRUCTURED;
+
   @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command and arguments.")
   List<String> command;
 
@@ -65,9 +73,9 @@ public final class RunCommand implements Callable<Integer> {
     try (EventPublisher publisher = new EventPublisher(settings)) {
       Publishing.flushSpool(publisher, spool, err);
       Instant startedAt = Instant.now();
-      report(publisher, spool, settings, before(jobId, startedAt), err);
+      report(publisher, spool, settings, before(jobId, startedAt), mode, err);
       int exitCode = execute(err);
-      report(publisher, spool, settings, after(jobId, Instant.now(), exitCode), err);
+      report(publisher, spool, settings, after(jobId, Instant.now(), exitCode), mode, err);
       return exitCode;
     }
   }
@@ -110,11 +118,12 @@ public final class RunCommand implements Callable<Integer> {
       Spool spool,
       Settings settings,
       List<ObjectNode> envelopes,
+      ContentMode mode,
       PrintWriter err) {
     List<OutgoingRecord> records = new ArrayList<>();
     for (ObjectNode envelope : envelopes) {
       try {
-        records.add(CliEvents.record(settings, envelope));
+        records.add(CliEvents.record(settings, envelope).in(mode));
       } catch (CliEvents.InvalidEvent e) {
         err.println(
             "jobwatch run: not reporting invalid "

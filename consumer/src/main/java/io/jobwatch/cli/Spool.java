@@ -13,15 +13,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
 /**
  * Records that could not be delivered, one JSON line each ({@code topic}, {@code key}, {@code
- * value}), in {@code spool.jsonl} of the spool directory. Every access holds an exclusive file
- * lock, so cron jobs running at the same moment do not interleave. Safe across processes; within
- * one JVM use one operation at a time.
+ * value}, and {@code headers} for a binary-mode record), in {@code spool.jsonl} of the spool
+ * directory. Every access holds an exclusive file lock, so cron jobs running at the same moment do
+ * not interleave. Safe across processes; within one JVM use one operation at a time.
  */
 final class Spool {
   static final String FILE = "spool.jsonl";
@@ -115,6 +116,10 @@ final class Spool {
     line.put("topic", record.topic());
     line.put("key", record.key());
     line.put("value", record.value());
+    if (!record.headers().isEmpty()) {
+      ObjectNode headers = line.putObject("headers");
+      record.headers().forEach(headers::put);
+    }
     return line.toString();
   }
 
@@ -122,10 +127,15 @@ final class Spool {
     try {
       JsonNode node = MAPPER.readTree(line);
       JsonNode key = node.get("key");
+      Map<String, String> headers = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonNode> header : node.path("headers").properties()) {
+        headers.put(header.getKey(), header.getValue().asText());
+      }
       return new OutgoingRecord(
           node.get("topic").asText(),
           key == null || key.isNull() ? null : key.asText(),
-          node.get("value").asText());
+          node.get("value").asText(),
+          headers);
     } catch (JsonProcessingException | RuntimeException e) {
       throw new JobwatchException("unreadable line in the spool " + file() + ": " + line, e);
     }

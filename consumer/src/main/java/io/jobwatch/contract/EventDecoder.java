@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jobwatch.JobwatchException;
 import io.jobwatch.core.Event;
 import io.jobwatch.core.JobEvent;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -59,28 +61,13 @@ public final class EventDecoder {
     this.mapper = new ObjectMapper(factory);
   }
 
-  /** Decodes one record value; never throws for any input. */
+  /** Decodes one record value in structured mode; never throws for any input. */
   public Decoded decode(byte[] value) {
     if (value == null || value.length == 0) {
       return new Decoded.Rejected("empty record: a CloudEvents JSON object is expected");
     }
-    if (value.length > limits.maxRecordBytes()) {
-      return new Decoded.Rejected(
-          "record of " + value.length + " bytes exceeds " + limits.maxRecordBytes());
-    }
-    String json;
     try {
-      json =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(value))
-              .toString();
-    } catch (CharacterCodingException e) {
-      return new Decoded.Rejected("record is not valid UTF-8: " + e.getMessage());
-    }
-    try {
+      String json = utf8(value, "record");
       if (json.contains(NUL_ESCAPE)) {
         return new Decoded.Rejected(
             "record contains \\u0000, which PostgreSQL cannot store in text or jsonb");
@@ -92,6 +79,57 @@ public final class EventDecoder {
           : new Decoded.Accepted(toEvent(event), text(event, "source"), json);
     } catch (Rejection e) {
       return new Decoded.Rejected(e.getMessage());
+    }
+  }
+
+  /**
+   * Decodes a record in either CloudEvents content mode, chosen by its headers ({@link
+   * BinaryMode#isBinary}). A binary record is mapped to its structured envelope, validated by the
+   * same schema and kept as that envelope; a reason about an attribute names its header. Never
+   * throws for any input.
+   */
+  public Decoded decode(List<BinaryMode.Header> headers, byte[] value) {
+    if (!BinaryMode.isBinary(headers)) {
+      return decode(value);
+    }
+    try {
+      ObjectNode envelope = BinaryMode.envelope(headers);
+      if (value == null || value.length == 0) {
+        return new Decoded.Rejected(
+            "empty record value: in binary content mode the value is the data JSON object");
+      }
+      envelope.set("data", parse(utf8(value, "record value")));
+      String json = mapper.writeValueAsString(envelope);
+      if (json.contains(NUL_ESCAPE)) {
+        return new Decoded.Rejected(
+            "record contains \\u0000, which PostgreSQL cannot store in text or jsonb");
+      }
+      Optional<String> violation = schema.violationsByType(envelope);
+      return violation.isPresent()
+          ? new Decoded.Rejected(BinaryMode.nameHeaders(violation.get()))
+          : new Decoded.Accepted(toEvent(envelope), text(envelope, "source"), json);
+    } catch (Rejection e) {
+      return new Decoded.Rejected(e.getMessage());
+    } catch (JsonProcessingException e) {
+      return new Decoded.Rejected("the binary record could not be written as JSON: " + e);
+    }
+  }
+
+  /** The bytes as UTF-8 text within the size limit, or a {@link Rejection}. */
+  private String utf8(byte[] value, String what) {
+    if (value.length > limits.maxRecordBytes()) {
+      throw new Rejection(
+          what + " of " + value.length + " bytes exceeds " + limits.maxRecordBytes());
+    }
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(value))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new Rejection(what + " is not valid UTF-8: " + e.getMessage());
     }
   }
 

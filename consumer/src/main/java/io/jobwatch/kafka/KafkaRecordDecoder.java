@@ -1,5 +1,6 @@
 package io.jobwatch.kafka;
 
+import io.jobwatch.contract.BinaryMode;
 import io.jobwatch.contract.Decoded;
 import io.jobwatch.contract.EventDecoder;
 import io.jobwatch.core.ClockSkew;
@@ -20,9 +21,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 /**
- * Decodes consumed records with the contract's {@link EventDecoder}, checks that the record key is
- * the one the contract names ({@link PartitionKey}) and bounds event times that run ahead of the
- * record timestamp ({@link ClockSkew}). Thread-safe when the listener is.
+ * Decodes consumed records, in either CloudEvents content mode, with the contract's {@link
+ * EventDecoder}, checks that the record key is the one the contract names ({@link PartitionKey})
+ * and bounds event times that run ahead of the record timestamp ({@link ClockSkew}). Thread-safe
+ * when the listener is.
  */
 public final class KafkaRecordDecoder implements RecordDecoder {
   private static final int MAX_KEY_IN_REASON = 200;
@@ -50,7 +52,7 @@ public final class KafkaRecordDecoder implements RecordDecoder {
   @Override
   public Item decode(ConsumerRecord<byte[], byte[]> record) {
     RecordMeta meta = meta(record);
-    Decoded decoded = decoder.decode(record.value());
+    Decoded decoded = decoder.decode(headers(meta), record.value());
     if (decoded instanceof Decoded.Accepted accepted) {
       PartitionKey expected = PartitionKey.of(accepted.event());
       String key = keyText(record.key());
@@ -119,5 +121,14 @@ public final class KafkaRecordDecoder implements RecordDecoder {
     }
     String shown = text != null ? text : "base64:" + Base64.getEncoder().encodeToString(key);
     return shown.length() > MAX_KEY_IN_REASON ? shown.substring(0, MAX_KEY_IN_REASON) + "…" : shown;
+  }
+
+  /** The record's headers as the contract reads them (it knows no Kafka types). */
+  private static List<BinaryMode.Header> headers(RecordMeta meta) {
+    List<BinaryMode.Header> headers = new ArrayList<>(meta.headers().size());
+    for (RecordHeader header : meta.headers()) {
+      headers.add(new BinaryMode.Header(header.key(), header.value()));
+    }
+    return headers;
   }
 }

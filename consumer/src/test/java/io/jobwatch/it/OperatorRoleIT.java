@@ -47,6 +47,7 @@ class OperatorRoleIT {
             "service_health",
             "runner_health",
             "monitor_status",
+            "monitor_declarations",
             "job_waits",
             "stuck_jobs"
           }) {

@@ -1,0 +1,40 @@
+package io.jobwatch.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.jobwatch.JobwatchException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/** Reads the declarations in force from the {@code monitor_declarations} view. Stateless. */
+final class MonitorDeclarationQueries {
+  private static final String ALL =
+      """
+      SELECT monitor, declaration::text AS declaration, retired
+        FROM monitor_declarations ORDER BY monitor
+      """;
+
+  private MonitorDeclarationQueries() {}
+
+  /** Every declared monitor by name, as {@link MonitorPlan} compares it. */
+  static Map<String, MonitorPlan.Current> all(Handle handle) {
+    Map<String, MonitorPlan.Current> current = new LinkedHashMap<>();
+    handle
+        .createQuery(ALL)
+        .map(
+            (rs, ctx) -> {
+              try {
+                return Map.entry(
+                    rs.getString("monitor"),
+                    new MonitorPlan.Current(
+                        CliEvents.MAPPER.readTree(rs.getString("declaration")),
+                        rs.getBoolean("retired")));
+              } catch (JsonProcessingException e) {
+                throw new JobwatchException(
+                    "the stored declaration of " + rs.getString("monitor") + " is not JSON", e);
+              }
+            })
+        .forEach(entry -> current.put(entry.getKey(), entry.getValue()));
+    return current;
+  }
+}

@@ -1,0 +1,195 @@
+package io.jobwatch.contract;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The binary content mode of the CloudEvents Kafka protocol binding: context attributes travel as
+ * {@code ce_<attribute>} headers with UTF-8 string values, {@code content-type} is {@code
+ * datacontenttype}, and the record value is the {@code data} object. A binary record is mapped to
+ * the structured envelope it stands for, so both modes meet the same JSON Schema. Headers come in
+ * as a plain list, so this package stays free of Kafka types. Stateless; safe to share between
+ * threads.
+ */
+public final class BinaryMode {
+  /** The prefix of a context attribute's header. */
+  public static final String PREFIX = "ce_";
+
+  /** The header that carries {@code datacontenttype}. */
+  public static final String CONTENT_TYPE = "content-type";
+
+  /** Attributes every jobwatch event needs, in the order they are checked. */
+  private static final List<String> REQUIRED =
+      List.of("specversion", "id", "source", "type", "time");
+
+  private static final Pattern ATTRIBUTE = Pattern.compile("[a-z0-9]{1,50}");
+
+  /** A schema violation's leading path that names an envelope attribute rather than the data. */
+  private static final Pattern ATTRIBUTE_PATH =
+      Pattern.compile("(^|; )(\\$\\.([a-z0-9]+))(?=[:.\\[])");
+
+  private BinaryMode() {}
+
+  /** One Kafka record header: name and raw value ({@code null} when the header has no value). */
+  public record Header(String name, byte[] value) {
+    public Header {
+      Objects.requireNonNull(name, "name");
+    }
+
+    /** A header with a UTF-8 text value, as publishers build them. */
+    public static Header text(String name, String value) {
+      return new Header(name, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * Whether a record with these headers is in binary mode. A {@code content-type} starting with
+   * {@code application/cloudevents} means structured mode; any other {@code content-type}, or a
+   * {@code ce_} header without a {@code content-type}, means binary mode; a record with neither is
+   * structured (jobwatch's original form).
+   */
+  public static boolean isBinary(List<Header> headers) {
+    boolean attributes = false;
+    for (Header header : headers) {
+      if (header.name().equalsIgnoreCase(CONTENT_TYPE)) {
+        String contentType = header.value() == null ? "" : lenientText(header.value());
+        return !contentType.strip().toLowerCase(Locale.ROOT).startsWith("application/cloudevents");
+      }
+      attributes |= header.name().startsWith(PREFIX);
+    }
+    return attributes;
+  }
+
+  /**
+   * The structured envelope a binary record's headers stand for, without {@code data}.
+   *
+   * @throws Rejection naming the header when one is missing, repeated, empty or not UTF-8
+   */
+  static ObjectNode envelope(List<Header> headers) {
+    ObjectNode envelope = JsonNodeFactory.instance.objectNode();
+    String contentTypeHeader = null;
+    for (Header header : headers) {
+      String name = header.name();
+      String attribute;
+      if (name.equalsIgnoreCase(CONTENT_TYPE)) {
+        attribute = "datacontenttype";
+        contentTypeHeader = name;
+      } else if (name.startsWith(PREFIX)) {
+        attribute = name.substring(PREFIX.length());
+        if (!ATTRIBUTE.matcher(attribute).matches()) {
+          throw headerProblem(name, "attribute names are 1-50 lower-case letters and digits");
+        }
+        if (attribute.equals("data") || attribute.equals("datacontenttype")) {
+          throw headerProblem(
+              name,
+              "not a header in binary mode ("
+                  + (attribute.equals("data") ? "the record value is the data" : "use content-type")
+                  + ")");
+        }
+      } else {
+        continue; // not a CloudEvents attribute: tracing and application headers are ignored
+      }
+      if (envelope.has(attribute)) {
+        throw headerProblem(name, "appears more than once");
+      }
+      if (header.value() == null) {
+        throw headerProblem(name, "has no value");
+      }
+      envelope.put(attribute, strictText(name, header.value()));
+    }
+    for (String attribute : REQUIRED) {
+      if (!envelope.has(attribute)) {
+        String hint =
+            contentTypeHeader == null
+                ? ""
+                : " (a record with content-type '"
+                    + envelope.path("datacontenttype").asText()
+                    + "' is read in binary content mode; a structured event needs content-type"
+                    + " application/cloudevents+json or none)";
+        throw headerProblem(PREFIX + attribute, "missing" + hint);
+      }
+    }
+    return envelope;
+  }
+
+  /**
+   * Names the header behind each envelope attribute in a schema violation of the mapped envelope,
+   * e.g. {@code $.time: …} becomes {@code header ce_time: $.time: …}; violations in {@code data}
+   * (the record value) are kept as they are.
+   */
+  static String nameHeaders(String violation) {
+    Matcher matcher = ATTRIBUTE_PATH.matcher(violation);
+    StringBuilder named = new StringBuilder();
+    while (matcher.find()) {
+      String attribute = matcher.group(3);
+      String replacement =
+          attribute.equals("data")
+              ? matcher.group()
+              : matcher.group(1) + "header " + headerOf(attribute) + ": " + matcher.group(2);
+      matcher.appendReplacement(named, Matcher.quoteReplacement(replacement));
+    }
+    matcher.appendTail(named);
+    return named.toString();
+  }
+
+  /**
+   * The binary form of a structured envelope: headers for every attribute except {@code data}, and
+   * the {@code data} object as the value. Only envelopes whose attribute values are strings are
+   * mapped (the CLI's and the examples'); the inverse of {@link #envelope} for them.
+   */
+  public static Binary fromEnvelope(JsonNode envelope) {
+    List<Header> headers = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> attribute : envelope.properties()) {
+      if (attribute.getKey().equals("data")) {
+        continue;
+      }
+      headers.add(Header.text(headerOf(attribute.getKey()), attribute.getValue().asText()));
+    }
+    return new Binary(headers, envelope.get("data").toString());
+  }
+
+  /** A record in binary mode: its headers and its value (the data as JSON text). Immutable. */
+  public record Binary(List<Header> headers, String value) {
+    public Binary {
+      headers = List.copyOf(headers);
+      Objects.requireNonNull(value, "value");
+    }
+  }
+
+  private static String headerOf(String attribute) {
+    return attribute.equals("datacontenttype") ? CONTENT_TYPE : PREFIX + attribute;
+  }
+
+  private static Rejection headerProblem(String header, String problem) {
+    return new Rejection("header " + header + ": " + problem);
+  }
+
+  private static String strictText(String header, byte[] value) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(value))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw headerProblem(header, "value is not valid UTF-8");
+    }
+  }
+
+  private static String lenientText(byte[] value) {
+    return new String(value, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,189 @@
+package io.jobwatch.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jobwatch.contract.BinaryMode.Header;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Content-mode detection, the binary-to-envelope mapping, and the same verdicts in both modes. */
+class BinaryModeTest {
+  private static final Path EXAMPLES = Path.of("..", "schemas", "examples");
+  private static final EventDecoder DECODER = new EventDecoder();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final byte[] FINISHED =
+      "{\"job_id\":\"j-1\",\"attempt\":1,\"exit_code\":0}".getBytes(StandardCharsets.UTF_8);
+
+  private static List<Header> headers(String... namesAndValues) {
+    List<Header> headers = new ArrayList<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      headers.add(Header.text(namesAndValues[i], namesAndValues[i + 1]));
+    }
+    return headers;
+  }
+
+  private static List<Header> finishedHeaders() {
+    return headers(
+        "content-type", "application/json",
+        "ce_specversion", "1.0",
+        "ce_id", "e-1",
+        "ce_source", "/runner/a",
+        "ce_type", "job.finished",
+        "ce_time", "2026-11-22T10:00:00Z");
+  }
+
+  private static String rejection(List<Header> headers, byte[] value) {
+    Decoded decoded = DECODER.decode(headers, value);
+    assertThat(decoded).isInstanceOf(Decoded.Rejected.class);
+    return ((Decoded.Rejected) decoded).reason();
+  }
+
+  @Test
+  @DisplayName("No headers, or content-type application/cloudevents+json, is structured mode")
+  void structuredModeIsDetected() {
+    assertThat(BinaryMode.isBinary(List.of())).isFalse();
+    assertThat(BinaryMode.isBinary(headers("traceparent", "00-ab"))).isFalse();
+    assertThat(BinaryMode.isBinary(headers("content-type", "application/cloudevents+json")))
+        .isFalse();
+    assertThat(
+            BinaryMode.isBinary(
+                headers(
+                    "ce_id", "x", "Content-Type", "application/cloudevents+json; charset=UTF-8")))
+        .isFalse();
+  }
+
+  @Test
+  @DisplayName("A ce_ header, or a content-type that is not CloudEvents, is binary mode")
+  void binaryModeIsDetected() {
+    assertThat(BinaryMode.isBinary(headers("ce_specversion", "1.0"))).isTrue();
+    assertThat(BinaryMode.isBinary(headers("content-type", "application/json"))).isTrue();
+  }
+
+  @Test
+  @DisplayName("A binary record folds to the same event as its structured twin")
+  void binaryRecordDecodesLikeStructured() throws IOException {
+    Decoded binary = DECODER.decode(finishedHeaders(), FINISHED);
+    String structured =
+        "{\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":\"/runner/a\",\"type\":\"job.finished\","
+            + "\"time\":\"2026-11-22T10:00:00Z\",\"datacontenttype\":\"application/json\","
+            + "\"data\":{\"job_id\":\"j-1\",\"attempt\":1,\"exit_code\":0}}";
+    Decoded expected = DECODER.decode(structured.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(binary).isInstanceOf(Decoded.Accepted.class);
+    Decoded.Accepted accepted = (Decoded.Accepted) binary;
+    assertThat(accepted.event()).isEqualTo(((Decoded.Accepted) expected).event());
+    assertThat(accepted.source()).isEqualTo("/runner/a");
+    assertThat(JSON.readTree(accepted.json())).isEqualTo(JSON.readTree(structured));
+  }
+
+  @Test
+  @DisplayName("A header that appears twice is rejected naming it")
+  void repeatedHeaderIsRejected() {
+    List<Header> headers = finishedHeaders();
+    headers.add(Header.text("ce_id", "e-2"));
+
+    assertThat(rejection(headers, FINISHED)).startsWith("header ce_id: appears more than once");
+  }
+
+  @Test
+  @DisplayName("A header value that is not UTF-8 is rejected naming the header")
+  void headerNotUtf8IsRejected() {
+    List<Header> headers = finishedHeaders();
+    headers.set(3, new Header("ce_source", new byte[] {(byte) 0xC3, (byte) 0x28}));
+
+    assertThat(rejection(headers, FINISHED))
+        .startsWith("header ce_source: value is not valid UTF-8");
+  }
+
+  @Test
+  @DisplayName("A NUL in a header is rejected as PostgreSQL cannot store it")
+  void nulInHeaderIsRejected() {
+    List<Header> headers = finishedHeaders();
+    headers.set(3, Header.text("ce_source", "/runner/\u0000"));
+
+    assertThat(rejection(headers, FINISHED)).contains("\\u0000");
+  }
+
+  @Test
+  @DisplayName("An empty value in binary mode is rejected: the value is the data")
+  void emptyValueIsRejected() {
+    assertThat(rejection(finishedHeaders(), new byte[0])).contains("binary content mode");
+  }
+
+  @Test
+  @DisplayName("A missing header is named before the value is looked at")
+  void missingHeaderIsNamedFirst() {
+    List<Header> headers = finishedHeaders();
+    headers.remove(5);
+
+    assertThat(rejection(headers, "not json".getBytes(StandardCharsets.UTF_8)))
+        .startsWith("header ce_time: missing");
+  }
+
+  @Test
+  @DisplayName("Headers that are not CloudEvents attributes are ignored")
+  void otherHeadersAreIgnored() {
+    List<Header> headers = finishedHeaders();
+    headers.add(Header.text("traceparent", "00-abc"));
+    headers.add(new Header("x-retry", null));
+
+    assertThat(DECODER.decode(headers, FINISHED)).isInstanceOf(Decoded.Accepted.class);
+  }
+
+  static List<Path> structuredExamples() throws IOException {
+    List<Path> all = new ArrayList<>();
+    for (String folder : List.of("valid", "invalid")) {
+      try (Stream<Path> files = Files.list(EXAMPLES.resolve(folder))) {
+        all.addAll(
+            files
+                .filter(f -> f.toString().endsWith(".json"))
+                .sorted()
+                .collect(Collectors.toList()));
+      }
+    }
+    return all;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("structuredExamples")
+  @DisplayName("Every structured example sent in binary mode gets the same verdict")
+  void binaryModeGivesTheSameVerdict(Path example) throws IOException {
+    JsonNode envelope;
+    try {
+      envelope = JSON.readTree(Files.readAllBytes(example));
+    } catch (IOException notJson) {
+      return; // not an envelope: nothing to map to headers
+    }
+    if (envelope == null || !envelope.isObject() || !envelope.path("data").isObject()) {
+      return; // the value cannot be split into headers and a data object
+    }
+    for (Map.Entry<String, JsonNode> attribute : envelope.properties()) {
+      if (!attribute.getKey().equals("data") && !attribute.getValue().isTextual()) {
+        return; // binary headers carry only strings
+      }
+    }
+    Decoded structured = DECODER.decode(Files.readAllBytes(example));
+    BinaryMode.Binary binary = BinaryMode.fromEnvelope(envelope);
+
+    Decoded decoded =
+        DECODER.decode(binary.headers(), binary.value().getBytes(StandardCharsets.UTF_8));
+
+    assertThat(decoded.getClass()).isEqualTo(structured.getClass());
+    if (structured instanceof Decoded.Accepted accepted) {
+      assertThat(((Decoded.Accepted) decoded).event()).isEqualTo(accepted.event());
+    }
+  }
+}
