@@ -4,6 +4,7 @@ import io.jobwatch.JobwatchException;
 import io.jobwatch.core.ErrorClassifier;
 import io.jobwatch.core.StagePolicy;
 import io.jobwatch.store.DbConfig;
+import io.jobwatch.store.RetentionPolicy;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
@@ -31,7 +32,9 @@ public record Settings(
     Duration stateRefresh,
     int maxLabelValues,
     int historyCacheJobs,
-    boolean asyncCommit) {
+    boolean asyncCommit,
+    // Issue 11 (retention): how long stored rows are kept, and how often the pass runs.
+    RetentionPolicy retention) {
 
   private static final String KAFKA_PREFIX = "JOBWATCH_KAFKA_";
 
@@ -80,7 +83,16 @@ public record Settings(
         Duration.parse(env.getOrDefault("JOBWATCH_STATE_REFRESH", "PT5S")),
         integer(env, "JOBWATCH_MAX_LABEL_VALUES", 500),
         integer(env, "JOBWATCH_HISTORY_CACHE_JOBS", 20_000),
-        !"false".equalsIgnoreCase(env.getOrDefault("JOBWATCH_DB_ASYNC_COMMIT", "true")));
+        !"false".equalsIgnoreCase(env.getOrDefault("JOBWATCH_DB_ASYNC_COMMIT", "true")),
+        // Issue 11 (retention)
+        new RetentionPolicy(
+            Duration.parse(env.getOrDefault("JOBWATCH_RETAIN_EVENTS", "P30D")),
+            Duration.parse(env.getOrDefault("JOBWATCH_RETAIN_JOBS", "P90D")),
+            Duration.parse(env.getOrDefault("JOBWATCH_RETAIN_DEAD_LETTERS", "P30D")),
+            Duration.parse(env.getOrDefault("JOBWATCH_RETAIN_TOMBSTONES", "P400D")),
+            Duration.parse(env.getOrDefault("JOBWATCH_RETENTION_INTERVAL", "PT1H")),
+            RetentionPolicy.DEFAULT_STEP,
+            RetentionPolicy.DEFAULT_DAYS_AHEAD));
   }
 
   private static int integer(Map<String, String> env, String name, int fallback) {
@@ -113,7 +125,8 @@ public record Settings(
         stateRefresh,
         maxLabelValues,
         historyCacheJobs,
-        asyncCommit);
+        asyncCommit,
+        retention);
   }
 
   /** A copy reading other topics. */
@@ -134,7 +147,8 @@ public record Settings(
         stateRefresh,
         maxLabelValues,
         historyCacheJobs,
-        asyncCommit);
+        asyncCommit,
+        retention);
   }
 
   @Override
