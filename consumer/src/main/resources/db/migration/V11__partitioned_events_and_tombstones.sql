@@ -98,7 +98,8 @@ CREATE TABLE job_tombstones (
 CREATE INDEX job_tombstones_pruned ON job_tombstones (pruned_at);
 GRANT SELECT ON job_tombstones TO jobwatch_operator;
 
--- 6. What the retention pass looks for, oldest first.
-CREATE INDEX jobs_terminal_written ON jobs (written_at)
+-- 6. What the retention pass looks for, oldest first. Terminal jobs by finished_at, which an open
+--    job's heartbeats never change (an index on written_at would make every job update non-HOT).
+CREATE INDEX jobs_terminal_finished ON jobs (finished_at)
     WHERE state IN ('succeeded', 'failed', 'crashed', 'cancelled');
 CREATE INDEX dead_letters_received ON dead_letters (received_at);

@@ -3,8 +3,8 @@ package io.jobwatch.store;
 import java.time.Duration;
 
 /**
- * How long jobwatch keeps what it stored (issue 11), and how the retention pass works. All ages
- * count from when jobwatch stored a row (arrival), not from event time. Immutable.
+ * How long jobwatch keeps what it stored (issue 11), and how the retention pass works. Ages count
+ * from arrival (received_at), except for terminal jobs: from when they finished. Immutable.
  *
  * @param events {@code job_events} (whole day partitions), {@code JOBWATCH_RETAIN_EVENTS}
  * @param jobs terminal jobs with their dependencies and crash rows, {@code JOBWATCH_RETAIN_JOBS}

@@ -1,6 +1,7 @@
 package io.jobwatch.store;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -10,10 +11,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the retention pass of a consumer every {@link RetentionPolicy#interval()} on its own thread
- * (the first one at start), so a long pass never delays the metrics refresh. A failed pass is
- * logged and retried at the next interval. Thread-safe; close it once.
+ * (the first one {@link #FIRST_PASS_AFTER} after start, so instances restarting together do not all
+ * run one at once, yet a consumer restarted more often than the interval still runs it), on its own
+ * thread so a long pass never delays the metrics refresh. A failed pass is logged and retried at
+ * the next interval. Thread-safe; close it once.
  */
 public final class RetentionSchedule implements AutoCloseable {
+  static final Duration FIRST_PASS_AFTER = Duration.ofMinutes(10);
   private static final Logger LOG = LoggerFactory.getLogger(RetentionSchedule.class);
   private final ScheduledExecutorService executor;
 
@@ -40,7 +44,7 @@ public final class RetentionSchedule implements AutoCloseable {
               LOG.warn("retention pass failed; next try in {}", policy.interval(), e);
             }
           },
-          0,
+          Math.min(every, FIRST_PASS_AFTER.toMillis()),
           every,
           TimeUnit.MILLISECONDS);
     }

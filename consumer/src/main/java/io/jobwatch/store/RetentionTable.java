@@ -138,8 +138,9 @@ public final class RetentionTable {
   }
 
   /**
-   * Removes up to {@code step} terminal jobs stored before {@code cutoff}, with their dependencies
-   * and crash rows, leaving a tombstone for each. One statement, so one short transaction.
+   * Removes up to {@code step} terminal jobs that finished before {@code cutoff}, with their
+   * dependencies and crash rows, leaving a tombstone for each. One statement, so one short
+   * transaction.
    */
   public static Pruned pruneJobs(Handle handle, Instant cutoff, Instant now, int step) {
     return handle
@@ -147,7 +148,7 @@ public final class RetentionTable {
             "WITH doomed AS (SELECT job_id, state, attempt, finished_at FROM jobs"
                 + " WHERE state IN "
                 + TERMINAL
-                + " AND written_at < :cutoff::timestamptz ORDER BY written_at LIMIT :step"
+                + " AND finished_at < :cutoff::timestamptz ORDER BY finished_at LIMIT :step"
                 + " FOR UPDATE SKIP LOCKED),"
                 + " tombs AS (INSERT INTO job_tombstones (job_id, state, attempt, finished_at, pruned_at)"
                 + " SELECT job_id, state, attempt, finished_at, :now::timestamptz FROM doomed"
@@ -174,7 +175,7 @@ public final class RetentionTable {
         .createQuery(
             "WITH doomed AS (SELECT job_id FROM jobs WHERE state IN "
                 + TERMINAL
-                + " AND written_at < :cutoff::timestamptz)"
+                + " AND finished_at < :cutoff::timestamptz)"
                 + " SELECT (SELECT count(*) FROM doomed),"
                 + " (SELECT count(*) FROM job_dependencies WHERE job_id IN (SELECT job_id FROM doomed)),"
                 + " (SELECT count(*) FROM job_attempt_crashes WHERE job_id IN (SELECT job_id FROM doomed))")
@@ -271,20 +272,27 @@ public final class RetentionTable {
             """
             WITH oldest(name, at) AS (VALUES
                 ('job_events', (SELECT min(received_at) FROM job_events)),
-                ('jobs', (SELECT min(written_at) FROM jobs
+                ('jobs', (SELECT min(finished_at) FROM jobs
                            WHERE state IN ('succeeded', 'failed', 'crashed', 'cancelled'))),
                 ('job_dependencies', NULL::timestamptz),
                 ('job_attempt_crashes', NULL::timestamptz),
                 ('dead_letters', (SELECT min(received_at) FROM dead_letters)),
                 ('job_tombstones', (SELECT min(pruned_at) FROM job_tombstones)))
+            , tables AS (
+                -- a plain table is its own leaf; a partitioned one is the sum of its partitions
+                SELECT o.name, c.oid FROM oldest o JOIN pg_class c ON c.oid = o.name::regclass
+                 WHERE c.relkind = 'r'
+                UNION ALL
+                SELECT o.name, i.inhrelid FROM oldest o
+                  JOIN pg_inherits i ON i.inhparent = o.name::regclass)
             SELECT o.name,
-                   (SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint
-                      FROM pg_partition_tree(o.name::regclass) p JOIN pg_class c ON c.oid = p.relid
-                     WHERE p.isleaf) AS rows,
-                   (SELECT coalesce(sum(pg_total_relation_size(p.relid)), 0)::bigint
-                      FROM pg_partition_tree(o.name::regclass) p WHERE p.isleaf) AS bytes,
+                   coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint AS rows,
+                   coalesce(sum(pg_total_relation_size(t.oid)), 0)::bigint AS bytes,
                    o.at AS oldest
               FROM oldest o
+              LEFT JOIN tables t ON t.name = o.name
+              LEFT JOIN pg_class c ON c.oid = t.oid
+             GROUP BY o.name, o.at
             """)
         .map(
             (rs, ctx) -> {
