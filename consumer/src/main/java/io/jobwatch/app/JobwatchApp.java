@@ -12,10 +12,12 @@ import io.jobwatch.kafka.KafkaRecordDecoder;
 import io.jobwatch.metrics.LabelLimiter;
 import io.jobwatch.metrics.PipelineMetrics;
 import io.jobwatch.metrics.StateMetrics;
+import io.jobwatch.metrics.TableSizeMetrics;
 import io.jobwatch.pipeline.BatchWriter;
 import io.jobwatch.pipeline.MonitorsWriter;
 import io.jobwatch.store.Database;
 import io.jobwatch.store.DependencySettingsTable;
+import io.jobwatch.store.RetentionSchedule;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -58,6 +60,7 @@ public final class JobwatchApp implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final HttpEndpoint http;
   private final PipelineMetrics pipelineMetrics;
+  private final RetentionSchedule retention; // issue 11
   private boolean closed;
 
   private JobwatchApp(Settings settings, Clock clock) {
@@ -107,6 +110,9 @@ public final class JobwatchApp implements AutoCloseable {
               return thread;
             });
     http = HttpEndpoint.start(settings.httpPort(), registry, loopThread::isAlive, loop::isReady);
+    // Issue 11: table sizes for retention, and the retention pass itself.
+    new TableSizeMetrics(database.jdbi(), clock).bindTo(registry);
+    retention = RetentionSchedule.start(database.jdbi(), settings.retention(), clock);
   }
 
   /** Migrates the schema, starts consuming, exporting and serving HTTP. */
@@ -171,6 +177,7 @@ public final class JobwatchApp implements AutoCloseable {
     }
     scheduler.shutdownNow();
     stateRefresh.close();
+    retention.close();
     http.close();
     database.close();
     registry.close();

@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       PublishDemoCommand.class,
       BenchCommand.class,
+      RetentionCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -4,6 +4,7 @@ import io.jobwatch.JobwatchException;
 import io.jobwatch.core.ErrorClassifier;
 import io.jobwatch.core.StagePolicy;
 import io.jobwatch.store.DbConfig;
+import io.jobwatch.store.RetentionPolicy;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
@@ -36,7 +37,9 @@ public record Settings(
     Duration maxClockSkew,
     int maxDeadLetterBytes,
     // issue 10.5 (metrics): event-derived label values quiet for this long give up their place
-    Duration labelTtl) {
+    Duration labelTtl,
+    // Issue 11 (retention): how long stored rows are kept, and how often the pass runs.
+    RetentionPolicy retention) {
 
   private static final String KAFKA_PREFIX = "JOBWATCH_KAFKA_";
 
@@ -90,7 +93,16 @@ public record Settings(
         Duration.parse(env.getOrDefault("JOBWATCH_MAX_CLOCK_SKEW", "PT5M")),
         integer(env, "JOBWATCH_MAX_DEAD_LETTER_BYTES", 1 << 20),
         // issue 10.5 (metrics)
-        Duration.parse(env.getOrDefault("JOBWATCH_LABEL_TTL", "PT24H")));
+        Duration.parse(env.getOrDefault("JOBWATCH_LABEL_TTL", "PT24H")),
+        // Issue 11 (retention)
+        new RetentionPolicy(
+            Duration.parse(env.getOrDefault("JOBWATCH_RETAIN_EVENTS", "P30D")),
+            Duration.parse(env.getOrDefault("JOBWATCH_RETAIN_JOBS", "P90D")),
+            Duration.parse(env.getOrDefault("JOBWATCH_RETAIN_DEAD_LETTERS", "P30D")),
+            Duration.parse(env.getOrDefault("JOBWATCH_RETAIN_TOMBSTONES", "P400D")),
+            Duration.parse(env.getOrDefault("JOBWATCH_RETENTION_INTERVAL", "PT1H")),
+            RetentionPolicy.DEFAULT_STEP,
+            RetentionPolicy.DEFAULT_DAYS_AHEAD));
   }
 
   private static int integer(Map<String, String> env, String name, int fallback) {
@@ -126,7 +138,8 @@ public record Settings(
         asyncCommit,
         maxClockSkew,
         maxDeadLetterBytes,
-        labelTtl);
+        labelTtl,
+        retention);
   }
 
   /** A copy reading other topics. */
@@ -150,7 +163,8 @@ public record Settings(
         asyncCommit,
         maxClockSkew,
         maxDeadLetterBytes,
-        labelTtl);
+        labelTtl,
+        retention);
   }
 
   @Override

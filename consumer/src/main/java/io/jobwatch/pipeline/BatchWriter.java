@@ -21,6 +21,7 @@ import io.jobwatch.store.OffsetsTable;
 import io.jobwatch.store.PartitionAdvance;
 import io.jobwatch.store.StageHealthTable;
 import io.jobwatch.store.StoredEvent;
+import io.jobwatch.store.TombstonesTable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -133,7 +135,13 @@ public final class BatchWriter {
       }
     }
 
-    JobStep jobs = foldJobs(fresh, histories);
+    // Issue 11.2: a job retention pruned (it has a tombstone) is never refolded from what is
+    // left of it; its late or duplicate events are stored as ignored.
+    Set<String> pruned = TombstonesTable.prunedAmong(handle, jobIds);
+    Predicate<Item.Valid> ofPruned =
+        valid -> valid.event() instanceof JobEvent event && pruned.contains(event.jobId());
+    JobStep jobs = foldJobs(fresh.stream().filter(ofPruned.negate()).toList(), histories);
+    fresh.stream().filter(ofPruned).forEach(valid -> jobs.ignored.add(valid.event().id()));
     List<StageObservation> observations = new ArrayList<>(jobs.evidence);
     List<MonitorEvent> monitorEvents = new ArrayList<>();
     for (Item.Valid valid : fresh) {

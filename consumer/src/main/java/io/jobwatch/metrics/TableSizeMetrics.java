@@ -1,0 +1,113 @@
+package io.jobwatch.metrics;
+
+import io.jobwatch.store.RetentionTable;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Size of the tables retention manages (issue 11): {@code jobwatch_table_rows{table}} (the
+ * planner's estimate), {@code jobwatch_table_bytes{table}} and {@code
+ * jobwatch_table_oldest_age_seconds{table}} (NaN while a table is empty or has no age). Read from
+ * the database at most once per {@link #MAX_STALENESS}, whatever the number of scrapes.
+ * Thread-safe.
+ */
+public final class TableSizeMetrics implements MeterBinder {
+  static final Duration MAX_STALENESS = Duration.ofSeconds(15);
+  static final List<String> TABLES =
+      List.of(
+          "job_events",
+          "jobs",
+          "job_dependencies",
+          "job_attempt_crashes",
+          "dead_letters",
+          "job_tombstones");
+
+  private static final Logger LOG = LoggerFactory.getLogger(TableSizeMetrics.class);
+  private final Jdbi jdbi;
+  private final Clock clock;
+  private Map<String, RetentionTable.TableSize> sizes = Map.of();
+  private Instant readAt;
+
+  public TableSizeMetrics(Jdbi jdbi, Clock clock) {
+    this.jdbi = jdbi;
+    this.clock = clock;
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    for (String table : TABLES) {
+      gauge(
+          registry,
+          "jobwatch.table.rows",
+          table,
+          null,
+          "rows in the table (estimate)",
+          size -> size.rows());
+      gauge(
+          registry,
+          "jobwatch.table",
+          table,
+          BaseUnits.BYTES,
+          "disk used by the table and its indexes",
+          size -> size.bytes());
+      gauge(
+          registry,
+          "jobwatch.table.oldest.age",
+          table,
+          "seconds",
+          "age of the oldest row retention will remove (for jobs: the oldest terminal job)",
+          size ->
+              size.oldest() == null
+                  ? Double.NaN
+                  : Duration.between(size.oldest(), clock.instant()).toMillis() / 1000.0);
+    }
+  }
+
+  private void gauge(
+      MeterRegistry registry,
+      String name,
+      String table,
+      String unit,
+      String description,
+      ToDoubleFunction<RetentionTable.TableSize> value) {
+    Gauge.builder(
+            name,
+            this,
+            metrics -> {
+              RetentionTable.TableSize size = metrics.current().get(table);
+              return size == null ? Double.NaN : value.applyAsDouble(size);
+            })
+        .tag("table", table)
+        .baseUnit(unit)
+        .description(description)
+        .register(registry);
+  }
+
+  private synchronized Map<String, RetentionTable.TableSize> current() {
+    Instant now = clock.instant();
+    if (readAt == null || Duration.between(readAt, now).compareTo(MAX_STALENESS) >= 0) {
+      readAt = now;
+      try {
+        sizes =
+            jdbi.withHandle(RetentionTable::sizes).stream()
+                .collect(Collectors.toMap(RetentionTable.TableSize::table, size -> size));
+      } catch (JdbiException e) {
+        LOG.debug("table sizes unavailable, keeping the last ones: {}", e.getMessage());
+      }
+    }
+    return sizes;
+  }
+}

@@ -1,0 +1,204 @@
+package io.jobwatch.store;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One retention pass (issue 11): creates the day partitions of {@code job_events} ahead, drops the
+ * expired ones (after sealing their terminal jobs and carrying the events of open jobs forward),
+ * then prunes terminal jobs, dead letters and tombstones in bounded steps, each its own short
+ * transaction. One instance at a time: the pass holds a PostgreSQL advisory lock of its own and
+ * skips when another session holds it. Stateless and thread-safe.
+ */
+public final class Retention {
+  /** "jwretent": a different key from the state exporter's ("jobwatch"). */
+  public static final long LOCK_KEY = 0x6a77726574656e74L;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
+  private static final String LOCK_TIMEOUT = "2s";
+  private static final int DROP_ATTEMPTS = 3;
+
+  private Retention() {}
+
+  /**
+   * Runs one pass as of {@code now}; with {@code dryRun} it only counts what would go (and creates
+   * nothing).
+   */
+  public static RetentionReport run(
+      Jdbi jdbi, RetentionPolicy policy, Instant now, boolean dryRun) {
+    try (Handle handle = jdbi.open()) {
+      if (!RetentionTable.tryLock(handle, LOCK_KEY)) {
+        LOG.info("retention skipped: another instance holds its lock");
+        return RetentionReport.skipped(dryRun);
+      }
+      try {
+        RetentionTable.limitLockWaits(handle, LOCK_TIMEOUT);
+        return dryRun ? plan(handle, policy, now) : prune(handle, policy, now);
+      } finally {
+        RetentionTable.limitLockWaits(handle, "0");
+        RetentionTable.unlock(handle, LOCK_KEY);
+      }
+    }
+  }
+
+  private static RetentionReport plan(Handle handle, RetentionPolicy policy, Instant now) {
+    List<LocalDate> expired = expiredDays(handle, policy, now);
+    long events = 0;
+    long carried = 0;
+    for (LocalDate day : expired) {
+      long[] counts = RetentionTable.eventsOfDay(handle, day);
+      events += counts[0] - counts[1];
+      carried += counts[1];
+    }
+    RetentionTable.Pruned jobs = RetentionTable.prunableJobs(handle, now.minus(policy.jobs()));
+    Map<String, Long> rows =
+        rows(
+            events,
+            jobs,
+            RetentionTable.prunableDeadLetters(handle, now.minus(policy.deadLetters())),
+            RetentionTable.prunableTombstones(handle, now.minus(policy.tombstones())));
+    return new RetentionReport(true, true, expired, rows, carried, 0, 0);
+  }
+
+  private static RetentionReport prune(Handle handle, RetentionPolicy policy, Instant now) {
+    int created = createPartitions(handle, policy, now);
+    List<LocalDate> dropped = new ArrayList<>();
+    long events = 0;
+    long carried = 0;
+    long sealed = 0;
+    for (LocalDate day : expiredDays(handle, policy, now)) {
+      String after = "";
+      List<String> jobIds;
+      while (!(jobIds = RetentionTable.jobsOfDay(handle, day, after, policy.step())).isEmpty()) {
+        List<String> batch = jobIds;
+        int[] moved =
+            handle.inTransaction(
+                transaction ->
+                    new int[] {
+                      RetentionTable.sealTerminalJobs(transaction, batch, now),
+                      RetentionTable.carryOpenJobs(transaction, day, batch, now)
+                    });
+        sealed += moved[0];
+        carried += moved[1];
+        after = jobIds.get(jobIds.size() - 1);
+      }
+      long rows = RetentionTable.eventsOfDay(handle, day)[0];
+      if (drop(handle, day)) {
+        dropped.add(day);
+        events += rows;
+      }
+    }
+    RetentionTable.Pruned jobs = pruneJobs(handle, now.minus(policy.jobs()), now, policy.step());
+    long deadLetters = 0;
+    int removed;
+    do {
+      removed =
+          RetentionTable.pruneDeadLetters(handle, now.minus(policy.deadLetters()), policy.step());
+      deadLetters += removed;
+    } while (removed == policy.step());
+    long tombstones = 0;
+    do {
+      removed =
+          RetentionTable.pruneTombstones(handle, now.minus(policy.tombstones()), policy.step());
+      tombstones += removed;
+    } while (removed == policy.step());
+    RetentionReport report =
+        new RetentionReport(
+            true,
+            false,
+            dropped,
+            rows(events, jobs, deadLetters, tombstones),
+            carried,
+            sealed,
+            created);
+    LOG.info("retention pass: {}", report);
+    return report;
+  }
+
+  /** Today's partition, the days ahead, and any day whose rows fell into the default partition. */
+  private static int createPartitions(Handle handle, RetentionPolicy policy, Instant now) {
+    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    List<LocalDate> days = new ArrayList<>(RetentionTable.daysInDefaultPartition(handle));
+    for (int ahead = 0; ahead <= policy.daysAhead(); ahead++) {
+      days.add(today.plusDays(ahead));
+    }
+    int created = 0;
+    for (LocalDate day : days) {
+      try {
+        if (RetentionTable.createEventPartition(handle, day)) {
+          created++;
+        }
+      } catch (JdbiException e) {
+        // A busy job_events (lock_timeout): the next pass tries again; days ahead leave time.
+        LOG.warn("could not create the job_events partition of {} now: {}", day, e.getMessage());
+      }
+    }
+    return created;
+  }
+
+  /** Day partitions whose whole day ended more than the events' retention before {@code now}. */
+  private static List<LocalDate> expiredDays(Handle handle, RetentionPolicy policy, Instant now) {
+    Instant cutoff = now.minus(policy.events());
+    List<LocalDate> expired = new ArrayList<>();
+    for (LocalDate day : RetentionTable.eventPartitionDays(handle)) {
+      if (!day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(cutoff)) {
+        expired.add(day);
+      }
+    }
+    return expired;
+  }
+
+  /** DROP TABLE needs a short exclusive lock on job_events: wait at most the lock timeout. */
+  private static boolean drop(Handle handle, LocalDate day) {
+    for (int attempt = 1; attempt <= DROP_ATTEMPTS; attempt++) {
+      try {
+        return RetentionTable.dropEventPartition(handle, day);
+      } catch (JdbiException e) {
+        LOG.warn(
+            "could not drop the job_events partition of {} (attempt {}): {}",
+            day,
+            attempt,
+            e.getMessage());
+      }
+    }
+    return false;
+  }
+
+  private static RetentionTable.Pruned pruneJobs(
+      Handle handle, Instant cutoff, Instant now, int step) {
+    long jobs = 0;
+    long dependencies = 0;
+    long crashes = 0;
+    RetentionTable.Pruned pruned;
+    do {
+      pruned = RetentionTable.pruneJobs(handle, cutoff, now, step);
+      jobs += pruned.jobs();
+      dependencies += pruned.dependencies();
+      crashes += pruned.crashes();
+    } while (pruned.jobs() == step);
+    return new RetentionTable.Pruned(jobs, dependencies, crashes);
+  }
+
+  private static Map<String, Long> rows(
+      long events, RetentionTable.Pruned jobs, long deadLetters, long tombstones) {
+    Map<String, Long> rows = new LinkedHashMap<>();
+    rows.put("job_events", events);
+    rows.put("jobs", jobs.jobs());
+    rows.put("job_dependencies", jobs.dependencies());
+    rows.put("job_attempt_crashes", jobs.crashes());
+    rows.put("dead_letters", deadLetters);
+    rows.put("job_tombstones", tombstones);
+    return Collections.unmodifiableMap(rows);
+  }
+}

@@ -1,0 +1,313 @@
+package io.jobwatch.store;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * SQL of the retention pass (issue 11): day partitions of {@code job_events}, and the bounded
+ * deletes of terminal jobs, dead letters and tombstones. Every delete takes at most {@code step}
+ * rows, skips rows another transaction has locked, and never touches {@code stage_health}.
+ * Stateless and thread-safe.
+ */
+public final class RetentionTable {
+  private static final String TERMINAL = "('succeeded', 'failed', 'crashed', 'cancelled')";
+  private static final String OPEN = "('submitted', 'queued', 'waiting', 'running')";
+
+  private RetentionTable() {}
+
+  /** Rows removed from (or, in a dry run, that would go from) the tables of one pruned job set. */
+  public record Pruned(long jobs, long dependencies, long crashes) {}
+
+  /** A table's size: estimated rows, bytes on disk with indexes, and its oldest row if any. */
+  public record TableSize(String table, long rows, long bytes, Instant oldest) {}
+
+  /** The day partitions of {@code job_events}, oldest first. */
+  public static List<LocalDate> eventPartitionDays(Handle handle) {
+    return handle
+        .createQuery(
+            """
+            SELECT to_date(substr(c.relname, 12), 'YYYYMMDD')
+              FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+             WHERE i.inhparent = 'job_events'::regclass AND c.relname ~ '^job_events_[0-9]{8}$'
+             ORDER BY 1
+            """)
+        .mapTo(LocalDate.class)
+        .list();
+  }
+
+  /** The days of rows that landed in the default partition because their day had none. */
+  public static List<LocalDate> daysInDefaultPartition(Handle handle) {
+    return handle
+        .createQuery(
+            "SELECT DISTINCT (received_at AT TIME ZONE 'UTC')::date FROM job_events_default")
+        .mapTo(LocalDate.class)
+        .list();
+  }
+
+  /** Creates the partition of one UTC day if it is missing; true if it was created. */
+  public static boolean createEventPartition(Handle handle, LocalDate day) {
+    return handle
+        .createQuery("SELECT jobwatch_event_partition(:day)")
+        .bind("day", day)
+        .mapTo(Boolean.class)
+        .one();
+  }
+
+  /** Drops the partition of one UTC day; true if it existed. */
+  public static boolean dropEventPartition(Handle handle, LocalDate day) {
+    return handle
+        .createQuery("SELECT jobwatch_drop_event_partition(:name)")
+        .bind("name", partitionName(day))
+        .mapTo(Boolean.class)
+        .one();
+  }
+
+  static String partitionName(LocalDate day) {
+    return String.format(
+        "job_events_%04d%02d%02d", day.getYear(), day.getMonthValue(), day.getDayOfMonth());
+  }
+
+  /** Events stored on one day, and how many of them belong to jobs that are still open. */
+  public static long[] eventsOfDay(Handle handle, LocalDate day) {
+    return handle
+        .createQuery(
+            "SELECT count(*), count(*) FILTER (WHERE job_id IN (SELECT job_id FROM jobs WHERE state IN "
+                + OPEN
+                + ")) FROM job_events WHERE received_at >= :low::timestamptz AND received_at < :high::timestamptz")
+        .bind("low", start(day))
+        .bind("high", start(day.plusDays(1)))
+        .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)})
+        .one();
+  }
+
+  /** Up to {@code step} distinct job ids with events stored on one day, after {@code after}. */
+  public static List<String> jobsOfDay(Handle handle, LocalDate day, String after, int step) {
+    return handle
+        .createQuery(
+            """
+            SELECT DISTINCT job_id FROM job_events
+             WHERE received_at >= :low::timestamptz AND received_at < :high::timestamptz
+               AND job_id > :after
+             ORDER BY job_id LIMIT :step
+            """)
+        .bind("low", start(day))
+        .bind("high", start(day.plusDays(1)))
+        .bind("after", after)
+        .bind("step", step)
+        .mapTo(String.class)
+        .list();
+  }
+
+  /**
+   * Before a day's events go: terminal jobs among {@code jobIds} get a tombstone (their history is
+   * no longer complete, so a late event must not refold them); returns how many were sealed.
+   */
+  public static int sealTerminalJobs(Handle handle, List<String> jobIds, Instant now) {
+    return handle
+        .createUpdate(
+            "INSERT INTO job_tombstones (job_id, state, attempt, finished_at, pruned_at)"
+                + " SELECT job_id, state, attempt, finished_at, :now::timestamptz FROM jobs"
+                + " WHERE job_id = ANY(:ids::text[]) AND state IN "
+                + TERMINAL
+                + " ON CONFLICT (job_id) DO NOTHING")
+        .bind("ids", jobIds.toArray(String[]::new))
+        .bind("now", now.toString())
+        .execute();
+  }
+
+  /**
+   * Before a day's events go: the events of jobs among {@code jobIds} that are still open move to
+   * the partition of {@code now}, so an open job keeps its whole history; returns how many moved.
+   */
+  public static int carryOpenJobs(Handle handle, LocalDate day, List<String> jobIds, Instant now) {
+    return handle
+        .createUpdate(
+            "UPDATE job_events SET received_at = :now::timestamptz"
+                + " WHERE received_at >= :low::timestamptz AND received_at < :high::timestamptz"
+                + " AND job_id IN (SELECT job_id FROM jobs WHERE job_id = ANY(:ids::text[])"
+                + " AND state IN "
+                + OPEN
+                + ")")
+        .bind("now", now.toString())
+        .bind("low", start(day))
+        .bind("high", start(day.plusDays(1)))
+        .bind("ids", jobIds.toArray(String[]::new))
+        .execute();
+  }
+
+  /**
+   * Removes up to {@code step} terminal jobs that finished before {@code cutoff}, with their
+   * dependencies and crash rows, leaving a tombstone for each. One statement, so one short
+   * transaction.
+   */
+  public static Pruned pruneJobs(Handle handle, Instant cutoff, Instant now, int step) {
+    return handle
+        .createQuery(
+            "WITH doomed AS (SELECT job_id, state, attempt, finished_at FROM jobs"
+                + " WHERE state IN "
+                + TERMINAL
+                + " AND finished_at < :cutoff::timestamptz ORDER BY finished_at LIMIT :step"
+                + " FOR UPDATE SKIP LOCKED),"
+                + " tombs AS (INSERT INTO job_tombstones (job_id, state, attempt, finished_at, pruned_at)"
+                + " SELECT job_id, state, attempt, finished_at, :now::timestamptz FROM doomed"
+                + " ON CONFLICT (job_id) DO UPDATE SET state = excluded.state,"
+                + " attempt = excluded.attempt, finished_at = excluded.finished_at,"
+                + " pruned_at = excluded.pruned_at RETURNING 1),"
+                + " deps AS (DELETE FROM job_dependencies d USING doomed"
+                + " WHERE d.job_id = doomed.job_id RETURNING 1),"
+                + " crashes AS (DELETE FROM job_attempt_crashes c USING doomed"
+                + " WHERE c.job_id = doomed.job_id RETURNING 1),"
+                + " gone AS (DELETE FROM jobs j USING doomed WHERE j.job_id = doomed.job_id RETURNING 1)"
+                + " SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM deps),"
+                + " (SELECT count(*) FROM crashes), (SELECT count(*) FROM tombs)")
+        .bind("cutoff", cutoff.toString())
+        .bind("now", now.toString())
+        .bind("step", step)
+        .map((rs, ctx) -> new Pruned(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
+        .one();
+  }
+
+  /** What {@link #pruneJobs} would remove in total. */
+  public static Pruned prunableJobs(Handle handle, Instant cutoff) {
+    return handle
+        .createQuery(
+            "WITH doomed AS (SELECT job_id FROM jobs WHERE state IN "
+                + TERMINAL
+                + " AND finished_at < :cutoff::timestamptz)"
+                + " SELECT (SELECT count(*) FROM doomed),"
+                + " (SELECT count(*) FROM job_dependencies WHERE job_id IN (SELECT job_id FROM doomed)),"
+                + " (SELECT count(*) FROM job_attempt_crashes WHERE job_id IN (SELECT job_id FROM doomed))")
+        .bind("cutoff", cutoff.toString())
+        .map((rs, ctx) -> new Pruned(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
+        .one();
+  }
+
+  /** Removes up to {@code step} dead letters stored before {@code cutoff}. */
+  public static int pruneDeadLetters(Handle handle, Instant cutoff, int step) {
+    return handle
+        .createUpdate(
+            """
+            DELETE FROM dead_letters WHERE id IN (
+              SELECT id FROM dead_letters WHERE received_at < :cutoff::timestamptz
+               ORDER BY received_at LIMIT :step FOR UPDATE SKIP LOCKED)
+            """)
+        .bind("cutoff", cutoff.toString())
+        .bind("step", step)
+        .execute();
+  }
+
+  public static long prunableDeadLetters(Handle handle, Instant cutoff) {
+    return handle
+        .createQuery("SELECT count(*) FROM dead_letters WHERE received_at < :cutoff::timestamptz")
+        .bind("cutoff", cutoff.toString())
+        .mapTo(Long.class)
+        .one();
+  }
+
+  /**
+   * Removes up to {@code step} tombstones older than {@code cutoff}, except those of jobs whose row
+   * is still there (sealed because their history went: they must stay sealed while the row lives).
+   */
+  public static int pruneTombstones(Handle handle, Instant cutoff, int step) {
+    return handle
+        .createUpdate(
+            """
+            DELETE FROM job_tombstones WHERE job_id IN (
+              SELECT t.job_id FROM job_tombstones t
+               WHERE t.pruned_at < :cutoff::timestamptz
+                 AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.job_id = t.job_id)
+               ORDER BY t.pruned_at LIMIT :step FOR UPDATE SKIP LOCKED)
+            """)
+        .bind("cutoff", cutoff.toString())
+        .bind("step", step)
+        .execute();
+  }
+
+  public static long prunableTombstones(Handle handle, Instant cutoff) {
+    return handle
+        .createQuery(
+            "SELECT count(*) FROM job_tombstones t WHERE t.pruned_at < :cutoff::timestamptz"
+                + " AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.job_id = t.job_id)")
+        .bind("cutoff", cutoff.toString())
+        .mapTo(Long.class)
+        .one();
+  }
+
+  /** Takes the retention lock of this session if it is free; never waits. */
+  public static boolean tryLock(Handle handle, long key) {
+    return handle
+        .createQuery("SELECT pg_try_advisory_lock(:key)")
+        .bind("key", key)
+        .mapTo(Boolean.class)
+        .one();
+  }
+
+  public static void unlock(Handle handle, long key) {
+    handle
+        .createQuery("SELECT pg_advisory_unlock(:key)")
+        .bind("key", key)
+        .mapTo(Boolean.class)
+        .one();
+  }
+
+  /** Bounds how long a retention statement waits for a lock the consumer holds. */
+  public static void limitLockWaits(Handle handle, String timeout) {
+    handle
+        .createQuery("SELECT set_config('lock_timeout', :timeout, false)")
+        .bind("timeout", timeout)
+        .mapTo(String.class)
+        .one();
+  }
+
+  /**
+   * Rows (the planner's estimate, summed over partitions), bytes (with indexes and TOAST) and the
+   * oldest row of the tables retention manages. The oldest job is the oldest terminal one, the next
+   * that retention would prune; dependencies and crash rows go with their job and have none.
+   */
+  public static List<TableSize> sizes(Handle handle) {
+    return handle
+        .createQuery(
+            """
+            WITH oldest(name, at) AS (VALUES
+                ('job_events', (SELECT min(received_at) FROM job_events)),
+                ('jobs', (SELECT min(finished_at) FROM jobs
+                           WHERE state IN ('succeeded', 'failed', 'crashed', 'cancelled'))),
+                ('job_dependencies', NULL::timestamptz),
+                ('job_attempt_crashes', NULL::timestamptz),
+                ('dead_letters', (SELECT min(received_at) FROM dead_letters)),
+                ('job_tombstones', (SELECT min(pruned_at) FROM job_tombstones)))
+            , tables AS (
+                -- a plain table is its own leaf; a partitioned one is the sum of its partitions
+                SELECT o.name, c.oid FROM oldest o JOIN pg_class c ON c.oid = o.name::regclass
+                 WHERE c.relkind = 'r'
+                UNION ALL
+                SELECT o.name, i.inhrelid FROM oldest o
+                  JOIN pg_inherits i ON i.inhparent = o.name::regclass)
+            SELECT o.name,
+                   coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint AS rows,
+                   coalesce(sum(pg_total_relation_size(t.oid)), 0)::bigint AS bytes,
+                   o.at AS oldest
+              FROM oldest o
+              LEFT JOIN tables t ON t.name = o.name
+              LEFT JOIN pg_class c ON c.oid = t.oid
+             GROUP BY o.name, o.at
+            """)
+        .map(
+            (rs, ctx) -> {
+              java.sql.Timestamp oldest = rs.getTimestamp("oldest");
+              return new TableSize(
+                  rs.getString("name"),
+                  rs.getLong("rows"),
+                  rs.getLong("bytes"),
+                  oldest == null ? null : oldest.toInstant());
+            })
+        .list();
+  }
+
+  /** Midnight UTC starting {@code day}, as text PostgreSQL reads as a timestamptz. */
+  private static String start(LocalDate day) {
+    return day.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toString();
+  }
+}
