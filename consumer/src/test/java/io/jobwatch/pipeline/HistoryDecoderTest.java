@@ -27,8 +27,10 @@ class HistoryDecoderTest {
   @Test
   @DisplayName("An event stored at its own time keeps its full precision")
   void unboundedEventKeepsNanos() {
-    Instant stored = Instant.parse("2026-11-22T11:00:00.123456Z");
-    assertThat(DECODER.decode("{}", stored).time()).isEqualTo(SENT);
+    Instant roundedUp = Instant.parse("2026-11-22T11:00:00.123457Z");
+    Instant truncated = Instant.parse("2026-11-22T11:00:00.123456Z");
+    assertThat(DECODER.decode("{}", roundedUp).time()).isEqualTo(SENT);
+    assertThat(DECODER.decode("{}", truncated).time()).isEqualTo(SENT);
     assertThat(DECODER.decode("{}", null).time()).isEqualTo(SENT);
   }
 }
