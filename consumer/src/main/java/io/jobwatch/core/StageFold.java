@@ -135,10 +135,10 @@ public final class StageFold {
 
   private record Verdict(Severity severity, Instant since, int consecutiveErrors) {}
 
-  /** Reads the severity off the tail of the window: the latest run of successes or of errors. */
   /**
-   * {@code previous} is the record before this call, or null when it cannot be trusted (an
-   * observation was withdrawn, so what it said may rest on it).
+   * Reads the severity off the tail of the window: the latest run of successes or of errors. {@code
+   * record} is the record before this call, or null when it cannot be trusted (an observation was
+   * withdrawn, so what it said may rest on it).
    */
   private static Verdict judge(
       List<StageHealth.Mark> marks, StagePolicy policy, StageHealth record) {
