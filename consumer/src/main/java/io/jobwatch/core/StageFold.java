@@ -27,21 +27,20 @@ public final class StageFold {
    */
   public static StageHealth apply(
       StageHealth current, StageKey key, List<StageObservation> observations, StagePolicy policy) {
-    return apply(current, key, observations, Set.of(), policy);
+    return apply(current, key, observations, List.of(), policy);
   }
 
   /**
-   * Withdraws the observations of the events {@code withdrawn} from the record, then applies {@code
-   * observations}. A withdrawn observation still in the window leaves it and its count; one already
-   * out of the window is history and stays counted. An event may be withdrawn and observed again in
-   * one call, which replaces its observation (a {@code job.started} whose attempt then exits 127
-   * proves a start error, not a success).
+   * Withdraws {@code withdrawn}, observations applied to this record before, then applies {@code
+   * observations}. A withdrawn observation leaves the counts, and the window if it is still in it.
+   * An event may be withdrawn and observed again in one call, which replaces its observation (a
+   * {@code job.started} whose attempt then exits 127 proves a start error, not a success).
    */
   public static StageHealth apply(
       StageHealth current,
       StageKey key,
       List<StageObservation> observations,
-      Collection<String> withdrawn,
+      Collection<StageObservation> withdrawn,
       StagePolicy policy) {
     List<StageObservation> ordered = new ArrayList<>(observations);
     ordered.sort(
@@ -49,16 +48,20 @@ public final class StageFold {
     List<StageHealth.Mark> marks = new ArrayList<>(current == null ? List.of() : current.recent());
     Counters counters = Counters.of(current);
     Instant lastWithdrawn = null;
-    for (java.util.Iterator<StageHealth.Mark> it = marks.iterator(); it.hasNext(); ) {
-      StageHealth.Mark mark = it.next();
-      if (withdrawn.contains(mark.eventId())) {
-        it.remove();
-        counters.uncount(mark, marks);
-        lastWithdrawn =
-            lastWithdrawn == null || mark.time().isAfter(lastWithdrawn)
-                ? mark.time()
-                : lastWithdrawn;
+    Set<String> withdrawnIds = new HashSet<>();
+    for (StageObservation observation : withdrawn) {
+      if (!key.equals(observation.key())) {
+        throw new IllegalArgumentException(
+            "withdrawn observation " + observation.eventId() + " is not for stage " + key);
       }
+      withdrawnIds.add(observation.eventId());
+      if (lastWithdrawn == null || observation.time().isAfter(lastWithdrawn)) {
+        lastWithdrawn = observation.time();
+      }
+    }
+    marks.removeIf(mark -> withdrawnIds.contains(mark.eventId()));
+    for (StageObservation observation : withdrawn) {
+      counters.uncount(observation, marks);
     }
     Set<String> seen = new HashSet<>();
     marks.forEach(mark -> seen.add(mark.eventId()));
@@ -85,11 +88,7 @@ public final class StageFold {
     Verdict verdict =
         marks.isEmpty()
             ? new Verdict(Severity.OK, emptiedSince(current, lastWithdrawn), 0)
-            : judge(
-                marks,
-                policy,
-                current == null ? null : current.severity(),
-                current == null ? null : current.since());
+            : judge(marks, policy, withdrawn.isEmpty() ? current : null);
     return new StageHealth(
         key,
         verdict.severity,
@@ -136,25 +135,41 @@ public final class StageFold {
 
   private record Verdict(Severity severity, Instant since, int consecutiveErrors) {}
 
-  /** Reads the severity off the tail of the window: the latest run of successes or of errors. */
+  /**
+   * Reads the severity off the tail of the window: the latest run of successes or of errors. {@code
+   * record} is the record before this call, or null when it cannot be trusted (an observation was
+   * withdrawn, so what it said may rest on it).
+   */
   private static Verdict judge(
-      List<StageHealth.Mark> marks,
-      StagePolicy policy,
-      Severity previousSeverity,
-      Instant previousSince) {
+      List<StageHealth.Mark> marks, StagePolicy policy, StageHealth record) {
+    // A record without observations in its window (new, or emptied by withdrawals) says nothing.
+    StageHealth previous = record == null || record.recent().isEmpty() ? null : record;
+    Severity previousSeverity = previous == null ? null : previous.severity();
+    Instant previousSince = previous == null ? null : previous.since();
+    // The record's last run of errors went on past the start of a full window: what that run
+    // reached before its start left the window still holds (a fatal does not decay into error).
+    boolean runBeganBeforeWindow =
+        previous != null && previous.consecutiveErrors() > 0 && marks.size() >= policy.window();
     int last = marks.size() - 1;
     int okRun = 0;
     while (last - okRun >= 0 && marks.get(last - okRun).ok()) {
       okRun++;
     }
     if (okRun == marks.size()) {
-      // No error in the window: ok since the first ok seen, or since the recovery if the errors
-      // before it have left the window already.
-      boolean wasOk = previousSeverity == null || previousSeverity == Severity.OK;
-      Instant since =
-          wasOk
-              ? earliest(previousSince, marks.get(0).time())
-              : marks.get(Math.min(policy.recoveryThreshold(), okRun) - 1).time();
+      // No error in the window: ok since the first ok seen if the stage never failed; since the
+      // recovery if it did and the errors have left the window (kept from the record when it was
+      // ok already, as the successes before the recovery may still be in the window).
+      Instant since;
+      if (previousSeverity == null) {
+        since = marks.get(0).time();
+      } else if (previousSeverity == Severity.OK) {
+        since =
+            previous.errorCount() == 0
+                ? earliest(previousSince, marks.get(0).time())
+                : previousSince;
+      } else {
+        since = marks.get(Math.min(policy.recoveryThreshold(), okRun) - 1).time();
+      }
       return new Verdict(Severity.OK, since, 0);
     }
     if (okRun >= policy.recoveryThreshold()) {
@@ -181,7 +196,13 @@ public final class StageFold {
         since = mark.time();
       }
     }
-    if (runStart == 0 && severity == previousSeverity && previousSince != null) {
+    if (runStart == 0
+        && runBeganBeforeWindow
+        && previousSeverity.compareTo(severity) > 0
+        && previousSince != null) {
+      severity = previousSeverity;
+      since = previousSince;
+    } else if (runStart == 0 && severity == previousSeverity && previousSince != null) {
       since = previousSince.isBefore(since) ? previousSince : since;
     }
     return new Verdict(severity, since, okRun == 0 ? inRow : 0);
@@ -219,7 +240,7 @@ public final class StageFold {
      * Takes a withdrawn mark out of the totals. The last success moves back to the latest one left
      * in the window (or none); the last error's fields stay, as the window keeps no messages.
      */
-    void uncount(StageHealth.Mark withdrawn, List<StageHealth.Mark> remaining) {
+    void uncount(StageObservation withdrawn, List<StageHealth.Mark> remaining) {
       if (withdrawn.ok()) {
         okCount = Math.max(0, okCount - 1);
         if (withdrawn.time().equals(lastOkAt)) {

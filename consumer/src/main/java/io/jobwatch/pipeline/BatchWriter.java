@@ -331,12 +331,10 @@ public final class BatchWriter {
     for (StageObservation observation : observations) {
       byKey.computeIfAbsent(observation.key(), key -> new ArrayList<>()).add(observation);
     }
-    Map<StageKey, Set<String>> withdrawnByKey = new HashMap<>();
+    Map<StageKey, List<StageObservation>> withdrawnByKey = new HashMap<>();
     for (StageObservation withdrawn : withdrawals) {
       byKey.computeIfAbsent(withdrawn.key(), key -> new ArrayList<>());
-      withdrawnByKey
-          .computeIfAbsent(withdrawn.key(), key -> new HashSet<>())
-          .add(withdrawn.eventId());
+      withdrawnByKey.computeIfAbsent(withdrawn.key(), key -> new ArrayList<>()).add(withdrawn);
     }
     Map<StageKey, StageHealth> current = StageHealthTable.lock(handle, List.copyOf(byKey.keySet()));
     List<StageHealth> folded = new ArrayList<>(byKey.size());
@@ -346,7 +344,7 @@ public final class BatchWriter {
               current.get(entry.getKey()),
               entry.getKey(),
               entry.getValue(),
-              withdrawnByKey.getOrDefault(entry.getKey(), Set.of()),
+              withdrawnByKey.getOrDefault(entry.getKey(), List.of()),
               stagePolicy));
     }
     return folded;

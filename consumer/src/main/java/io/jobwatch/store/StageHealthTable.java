@@ -61,8 +61,8 @@ public final class StageHealthTable {
   private StageHealthTable() {}
 
   /**
-   * Locks the records of {@code keys} for this transaction and returns the existing ones (a key
-   * whose record was only just created maps to null: it has no observations yet).
+   * Locks the records of {@code keys} for this transaction and returns them (a record only just
+   * created has no observations and zero counts; the fold treats it as new).
    */
   public static Map<StageKey, StageHealth> lock(Handle handle, List<StageKey> keys) {
     Map<StageKey, StageHealth> records = new HashMap<>();
@@ -85,7 +85,7 @@ public final class StageHealthTable {
         .bind("runner", runners)
         .bind("stage", stages)
         .map((rs, ctx) -> read(rs))
-        .forEach(health -> records.put(health.key(), health.recent().isEmpty() ? null : health));
+        .forEach(health -> records.put(health.key(), health));
     for (StageKey key : sorted) {
       records.putIfAbsent(key, null);
     }

@@ -60,7 +60,9 @@ class JobFoldProperties {
 
   /**
    * One job's history: always a submission, then up to 14 further events of any type for attempts 1
-   * to 3, at times 0 to 20 s so that identical times are common. Ids are unique.
+   * to 3, at times 0 to 20 s so that identical times are common, some a few milliseconds off (a
+   * runner's clock against the scheduler's) and one in ten far in the future (a wrong clock). Ids
+   * are unique.
    */
   @Provide
   Arbitrary<List<JobEvent>> jobHistories() {
@@ -74,9 +76,16 @@ class JobFoldProperties {
     }
     Arbitrary<JobChange> change = Arbitraries.oneOf(weighted);
     Arbitrary<Integer> seconds = Arbitraries.integers().between(0, 20);
+    Arbitrary<java.time.Instant> time =
+        Arbitraries.frequencyOf(
+            Tuple.of(
+                9,
+                Combinators.combine(seconds, Arbitraries.of(0, 0, 1, 50))
+                    .as((s, millis) -> Events.t(s).minusMillis(millis))),
+            Tuple.of(1, Arbitraries.of(Events.t(3_600), Events.t(400L * 86_400))));
     Arbitrary<List<JobEvent>> rest =
-        Combinators.combine(change, seconds)
-            .as((c, s) -> new JobEvent("x", Events.t(s), Events.JOB, null, c))
+        Combinators.combine(change, time)
+            .as((c, at) -> new JobEvent("x", at, Events.JOB, null, c))
             .list()
             .ofMinSize(2)
             .ofMaxSize(14);

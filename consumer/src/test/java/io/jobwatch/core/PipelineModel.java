@@ -30,7 +30,7 @@ final class PipelineModel {
       byJob.computeIfAbsent(event.jobId(), id -> new ArrayList<>()).add(event);
     }
     Map<StageKey, List<StageObservation>> added = new TreeMap<>();
-    Map<StageKey, Set<String>> withdrawn = new TreeMap<>();
+    Map<StageKey, List<StageObservation>> withdrawn = new TreeMap<>();
     byJob.forEach(
         (jobId, fresh) -> {
           List<JobEvent> stored = histories.get(jobId);
@@ -51,8 +51,7 @@ final class PipelineModel {
               .forEach(o -> added.computeIfAbsent(o.key(), k -> new ArrayList<>()).add(o));
           change
               .withdrawn()
-              .forEach(
-                  o -> withdrawn.computeIfAbsent(o.key(), k -> new HashSet<>()).add(o.eventId()));
+              .forEach(o -> withdrawn.computeIfAbsent(o.key(), k -> new ArrayList<>()).add(o));
         });
     Set<StageKey> keys = new HashSet<>(added.keySet());
     keys.addAll(withdrawn.keySet());
@@ -63,7 +62,7 @@ final class PipelineModel {
               stages.get(key),
               key,
               added.getOrDefault(key, List.of()),
-              withdrawn.getOrDefault(key, Set.of()),
+              withdrawn.getOrDefault(key, List.of()),
               policy));
     }
   }

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
@@ -124,7 +123,8 @@ class StageEvidenceTest {
             policy);
     assertThat(health.severity()).isEqualTo(Severity.WARNING);
 
-    StageHealth withdrawn = StageFold.apply(health, START, List.of(), Set.of("o"), policy);
+    StageHealth withdrawn =
+        StageFold.apply(health, START, List.of(), List.of(ok("o", 3, START)), policy);
 
     assertThat(withdrawn.severity()).isEqualTo(Severity.ERROR);
     assertThat(withdrawn.since()).isEqualTo(t(4));
@@ -134,13 +134,24 @@ class StageEvidenceTest {
   }
 
   @Test
-  @DisplayName("Withdrawing an event not in the window changes nothing")
-  void withdrawingAnUnknownEventChangesNothing() {
+  @DisplayName("Withdrawing a success that already left the window takes it out of the counts only")
+  void withdrawingAnEvictedSuccessChangesTheCountsOnly() {
     StagePolicy policy = StagePolicy.defaults();
-    StageHealth health =
-        StageFold.apply(null, START, List.of(failure("e1", 1, START, "OSError")), policy);
+    List<StageObservation> observations = new ArrayList<>();
+    observations.add(ok("old", 0, START));
+    for (int i = 1; i <= policy.window(); i++) {
+      observations.add(failure("e" + i, i, START, "ValueError"));
+    }
+    StageHealth health = StageFold.apply(null, START, observations, policy);
+    assertThat(health.recent()).extracting(StageHealth.Mark::eventId).doesNotContain("old");
 
-    assertThat(StageFold.apply(health, START, List.of(), Set.of("other"), policy))
-        .isEqualTo(health);
+    StageHealth withdrawn =
+        StageFold.apply(health, START, List.of(), List.of(ok("old", 0, START)), policy);
+
+    assertThat(withdrawn.okCount()).isZero();
+    assertThat(withdrawn.errorCount()).isEqualTo(policy.window());
+    assertThat(withdrawn.recent()).isEqualTo(health.recent());
+    assertThat(withdrawn.severity()).isEqualTo(health.severity());
+    assertThat(withdrawn.since()).isEqualTo(health.since());
   }
 }
