@@ -119,6 +119,72 @@ class AlertingFaultsIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "Broker stopped: the consumer's heartbeat age grows while polls go on and nothing commits;"
+          + " after its restart heartbeats, commits and events resume")
+  void brokerOutageShowsInTheKafkaClientMetrics(Infra infra) {
+    try (Harness harness = new Harness(infra, 1);
+        JobwatchApp app = harness.startApp()) {
+      harness.applyLifecycle(
+          "job.submitted", T0, data("job_id", "broker-1", "service", "broker", "runner", RUNNER));
+      Harness.await(
+          "the consumer to heartbeat its coordinator",
+          Duration.ofSeconds(60),
+          () -> {
+            List<Scrape.Sample> heartbeat = heartbeatAge(Scrape.metrics(app.httpPort()));
+            return heartbeat.size() == 1 && heartbeat.get(0).value() < 10;
+          });
+      Scrape before = Scrape.metrics(app.httpPort());
+      assertThat(before.samples("kafka_consumer_connection_count"))
+          .singleElement()
+          .satisfies(sample -> assertThat(sample.value()).isPositive());
+      double nowSeconds = Instant.now().toEpochMilli() / 1000.0;
+      assertThat(before.value("jobwatch_last_poll_timestamp_seconds"))
+          .isCloseTo(nowSeconds, within(10));
+      assertThat(before.value("jobwatch_last_commit_timestamp_seconds"))
+          .isCloseTo(nowSeconds, within(60));
+
+      harness.closeProducer();
+      Instant stopped = Instant.now();
+      infra.stopBroker();
+      try {
+        Harness.await(
+            "the heartbeat age to pass 15 s",
+            Duration.ofSeconds(90),
+            () -> heartbeatAge(Scrape.metrics(app.httpPort())).get(0).value() > 15);
+        Scrape during = Scrape.metrics(app.httpPort());
+        assertThat(during.value("jobwatch_last_poll_timestamp_seconds"))
+            .as("the consumer thread still polls: it is the broker that is away")
+            .isGreaterThan(stopped.getEpochSecond() + 10.0);
+        assertThat(during.value("jobwatch_last_commit_timestamp_seconds"))
+            .isLessThanOrEqualTo(stopped.toEpochMilli() / 1000.0);
+        assertThat(during.value("jobwatch_ready"))
+            .as("the database is fine, so readiness alone cannot show a broker outage")
+            .isEqualTo(1.0);
+      } finally {
+        infra.startBroker();
+      }
+
+      Harness.await(
+          "heartbeats to resume",
+          Duration.ofSeconds(120),
+          () -> heartbeatAge(Scrape.metrics(app.httpPort())).get(0).value() < 10);
+      harness.applyLifecycle(
+          "job.started",
+          T0.plusSeconds(5),
+          data("job_id", "broker-1", "runner", RUNNER, "attempt", 1));
+      Scrape after = Scrape.metrics(app.httpPort());
+      assertThat(after.value("jobwatch_last_commit_timestamp_seconds"))
+          .isGreaterThan(stopped.getEpochSecond() + 15.0);
+      assertThat(harness.job("broker-1")).containsEntry("state", "running");
+    }
+  }
+
+  private static List<Scrape.Sample> heartbeatAge(Scrape scrape) {
+    return scrape.samples("kafka_consumer_coordinator_last_heartbeat_seconds_ago");
+  }
+
   private static void assertHealthAndMonitor(Scrape scrape, String service) {
     assertThat(scrape.samples("jobwatch_service_health"))
         .as(
