@@ -53,7 +53,6 @@ final class StateRefresh implements AutoCloseable {
         LOG.warn("could not refresh the database state; keeping the last values: {}", e.toString());
         failing = true;
       }
-      lease.release();
       metrics.refreshFailed();
     }
   }

@@ -4,11 +4,9 @@ import io.jobwatch.core.Severity;
 import io.jobwatch.core.StageHealth;
 import io.jobwatch.core.StageKey;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +18,9 @@ import java.util.stream.Stream;
  */
 public final class HealthMetrics implements MeterBinder {
   private final LabelLimiter labels;
-  private MultiGauge stageHealth;
-  private MultiGauge runnerHealth;
-  private MultiGauge serviceHealth;
+  private GaugeFamily stageHealth;
+  private GaugeFamily runnerHealth;
+  private GaugeFamily serviceHealth;
 
   public HealthMetrics(LabelLimiter labels) {
     this.labels = labels;
@@ -31,22 +29,22 @@ public final class HealthMetrics implements MeterBinder {
   @Override
   public void bindTo(MeterRegistry registry) {
     stageHealth =
-        MultiGauge.builder("jobwatch.stage.health")
-            .description("Stage health: 0 ok, 1 warning, 2 error, 3 fatal")
-            .register(registry);
+        GaugeFamily.register(
+            registry,
+            "jobwatch.stage.health",
+            "Stage health: 0 ok, 1 warning, 2 error, 3 fatal",
+            null);
     runnerHealth =
-        MultiGauge.builder("jobwatch.runner.health")
-            .description("Runner health: the worst of its stages")
-            .register(registry);
+        GaugeFamily.register(
+            registry, "jobwatch.runner.health", "Runner health: the worst of its stages", null);
     serviceHealth =
-        MultiGauge.builder("jobwatch.service.health")
-            .description("Service health: the worst of its stages")
-            .register(registry);
+        GaugeFamily.register(
+            registry, "jobwatch.service.health", "Service health: the worst of its stages", null);
   }
 
   /** Replaces every health series by those of {@code stages}. */
   public void export(List<StageHealth> stages) {
-    List<MultiGauge.Row<?>> stageRows = new ArrayList<>();
+    Map<Tags, Integer> stageRows = new HashMap<>();
     Map<List<String>, Severity> runners = new HashMap<>();
     Map<String, Severity> services = new HashMap<>();
     for (StageHealth stage : stages) {
@@ -61,28 +59,22 @@ public final class HealthMetrics implements MeterBinder {
           key.stage())) {
         continue;
       }
-      stageRows.add(
-          MultiGauge.Row.of(
-              Tags.of("service", key.service(), "runner", key.runner(), "stage", key.stage()),
-              stage.severity().level()));
+      stageRows.put(
+          Tags.of("service", key.service(), "runner", key.runner(), "stage", key.stage()),
+          stage.severity().level());
       runners.merge(List.of(key.service(), key.runner()), stage.severity(), Severity::worst);
       services.merge(key.service(), stage.severity(), Severity::worst);
     }
-    stageHealth.register(stageRows, true);
-    runnerHealth.register(
-        runners.entrySet().stream()
-            .map(
-                e ->
-                    MultiGauge.Row.of(
-                        Tags.of("service", e.getKey().get(0), "runner", e.getKey().get(1)),
-                        e.getValue().level()))
-            .toList(),
-        true);
-    serviceHealth.register(
-        services.entrySet().stream()
-            .map(e -> MultiGauge.Row.of(Tags.of("service", e.getKey()), e.getValue().level()))
-            .toList(),
-        true);
+    stageHealth.replace(stageRows);
+    Map<Tags, Integer> runnerRows = new HashMap<>();
+    runners.forEach(
+        (key, severity) ->
+            runnerRows.put(Tags.of("service", key.get(0), "runner", key.get(1)), severity.level()));
+    runnerHealth.replace(runnerRows);
+    Map<Tags, Integer> serviceRows = new HashMap<>();
+    services.forEach(
+        (service, severity) -> serviceRows.put(Tags.of("service", service), severity.level()));
+    serviceHealth.replace(serviceRows);
   }
 
   /** The latest time the record shows the stage doing anything. */
@@ -95,8 +87,8 @@ public final class HealthMetrics implements MeterBinder {
 
   /** Removes every health series (another instance exports them). */
   public void withdraw() {
-    for (MultiGauge gauge : List.of(stageHealth, runnerHealth, serviceHealth)) {
-      gauge.register(List.of(), true);
+    for (GaugeFamily family : List.of(stageHealth, runnerHealth, serviceHealth)) {
+      family.clear();
     }
   }
 }

@@ -4,7 +4,6 @@ import io.jobwatch.store.StateQueries;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.ArrayList;
@@ -24,10 +23,10 @@ public final class JobMetrics implements MeterBinder {
   private final Map<List<String>, Double> crashes = new ConcurrentHashMap<>();
   private final Map<List<String>, Meter> crashCounters = new HashMap<>();
   private MeterRegistry registry;
-  private MultiGauge jobs;
-  private MultiGauge unsatisfiable;
-  private MultiGauge stuck;
-  private MultiGauge deadLetters;
+  private GaugeFamily jobs;
+  private GaugeFamily unsatisfiable;
+  private GaugeFamily stuck;
+  private GaugeFamily deadLetters;
 
   public JobMetrics(LabelLimiter labels) {
     this.labels = labels;
@@ -36,50 +35,46 @@ public final class JobMetrics implements MeterBinder {
   @Override
   public void bindTo(MeterRegistry meters) {
     this.registry = meters;
-    jobs =
-        MultiGauge.builder("jobwatch.jobs")
-            .description("Jobs by service and state")
-            .register(meters);
+    jobs = GaugeFamily.register(meters, "jobwatch.jobs", "Jobs by service and state", null);
     unsatisfiable =
-        MultiGauge.builder("jobwatch.jobs.unsatisfiable")
-            .description("Open jobs whose dependencies can never be met")
-            .register(meters);
+        GaugeFamily.register(
+            meters,
+            "jobwatch.jobs.unsatisfiable",
+            "Open jobs whose dependencies can never be met",
+            null);
     stuck =
-        MultiGauge.builder("jobwatch.jobs.stuck.waiting")
-            .description("Pending jobs whose dependencies all ended over 10 minutes ago")
-            .register(meters);
+        GaugeFamily.register(
+            meters,
+            "jobwatch.jobs.stuck.waiting",
+            "Pending jobs whose dependencies all ended over 10 minutes ago",
+            null);
     deadLetters =
-        MultiGauge.builder("jobwatch.dead.letters")
-            .description("Dead letters not yet replayed")
-            .register(meters);
+        GaugeFamily.register(
+            meters, "jobwatch.dead.letters", "Dead letters not yet replayed", null);
   }
 
   /** Replaces every job series by those of {@code state}. */
   public void export(DatabaseState state) {
-    List<MultiGauge.Row<?>> jobRows = new ArrayList<>();
+    Map<Tags, Long> jobRows = new HashMap<>();
     for (StateQueries.ActiveCount count : state.jobs()) {
       if (labels.admit("service", count.first(), count.lastActivity())) {
-        jobRows.add(
-            MultiGauge.Row.of(
-                Tags.of("service", count.first(), "state", count.second()), count.count()));
+        jobRows.put(Tags.of("service", count.first(), "state", count.second()), count.count());
       }
     }
-    jobs.register(jobRows, true);
-    unsatisfiable.register(byService(state.unsatisfiable()), true);
-    stuck.register(byService(state.stuck()), true);
-    deadLetters.register(
-        state.deadLetters().stream()
-            .map(c -> MultiGauge.Row.of(Tags.of("topic", c.first()), c.count()))
-            .toList(),
-        true);
+    jobs.replace(jobRows);
+    unsatisfiable.replace(byService(state.unsatisfiable()));
+    stuck.replace(byService(state.stuck()));
+    Map<Tags, Long> letters = new HashMap<>();
+    state.deadLetters().forEach(c -> letters.put(Tags.of("topic", c.first()), c.count()));
+    deadLetters.replace(letters);
     exportCrashes(state.crashes());
   }
 
-  private List<MultiGauge.Row<?>> byService(List<StateQueries.Count> counts) {
-    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+  private Map<Tags, Long> byService(List<StateQueries.Count> counts) {
+    Map<Tags, Long> rows = new HashMap<>();
     for (StateQueries.Count count : counts) {
       if (labels.admit("service", count.first(), null)) {
-        rows.add(MultiGauge.Row.of(Tags.of("service", count.first()), count.count()));
+        rows.put(Tags.of("service", count.first()), count.count());
       }
     }
     return rows;
@@ -113,8 +108,8 @@ public final class JobMetrics implements MeterBinder {
 
   /** Removes every job series (another instance exports them). */
   public void withdraw() {
-    for (MultiGauge gauge : List.of(jobs, unsatisfiable, stuck, deadLetters)) {
-      gauge.register(List.of(), true);
+    for (GaugeFamily family : List.of(jobs, unsatisfiable, stuck, deadLetters)) {
+      family.clear();
     }
     crashCounters.values().forEach(registry::remove);
     crashCounters.clear();

@@ -4,12 +4,12 @@ import io.jobwatch.core.MonitorEvaluation;
 import io.jobwatch.core.MonitorState;
 import io.jobwatch.core.MonitorStatus;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 
@@ -20,10 +20,10 @@ import java.util.stream.Stream;
  */
 public final class MonitorMetrics implements MeterBinder {
   private final LabelLimiter labels;
-  private MultiGauge status;
-  private MultiGauge lastSuccess;
-  private MultiGauge deadline;
-  private MultiGauge lastSeen;
+  private GaugeFamily status;
+  private GaugeFamily lastSuccess;
+  private GaugeFamily deadline;
+  private GaugeFamily lastSeen;
 
   public MonitorMetrics(LabelLimiter labels) {
     this.labels = labels;
@@ -32,27 +32,23 @@ public final class MonitorMetrics implements MeterBinder {
   @Override
   public void bindTo(MeterRegistry registry) {
     status =
-        MultiGauge.builder("jobwatch.monitor.status")
-            .description("Monitor status, one-hot")
-            .register(registry);
+        GaugeFamily.register(registry, "jobwatch.monitor.status", "Monitor status, one-hot", null);
     lastSuccess = timestamp(registry, "last.success", "Last successful run of a monitored script");
     deadline = timestamp(registry, "deadline", "When a monitor is down without a new success");
     lastSeen = timestamp(registry, "last.seen", "Last start or finish of a monitored script");
   }
 
-  private static MultiGauge timestamp(MeterRegistry registry, String what, String description) {
-    return MultiGauge.builder("jobwatch.monitor." + what + ".timestamp")
-        .description(description)
-        .baseUnit("seconds")
-        .register(registry);
+  private static GaugeFamily timestamp(MeterRegistry registry, String what, String description) {
+    return GaugeFamily.register(
+        registry, "jobwatch.monitor." + what + ".timestamp", description, "seconds");
   }
 
   /** Replaces every monitor series by those of {@code monitors}. */
   public void export(List<DatabaseState.Monitor> monitors) {
-    List<MultiGauge.Row<?>> statusRows = new ArrayList<>();
-    List<MultiGauge.Row<?>> lastSuccessRows = new ArrayList<>();
-    List<MultiGauge.Row<?>> deadlineRows = new ArrayList<>();
-    List<MultiGauge.Row<?>> lastSeenRows = new ArrayList<>();
+    Map<Tags, Integer> statusRows = new HashMap<>();
+    Map<Tags, Double> lastSuccessRows = new HashMap<>();
+    Map<Tags, Double> deadlineRows = new HashMap<>();
+    Map<Tags, Double> lastSeenRows = new HashMap<>();
     for (DatabaseState.Monitor monitor : monitors) {
       MonitorState state = monitor.state();
       MonitorEvaluation evaluation = monitor.evaluation();
@@ -69,20 +65,18 @@ public final class MonitorMetrics implements MeterBinder {
       Tags tags = Tags.of("monitor", state.monitor(), "team", state.team());
       for (MonitorStatus candidate : MonitorStatus.values()) {
         if (candidate != MonitorStatus.RETIRED) {
-          statusRows.add(
-              MultiGauge.Row.of(
-                  tags.and("status", candidate.wireName()),
-                  candidate == evaluation.status() ? 1 : 0));
+          statusRows.put(
+              tags.and("status", candidate.wireName()), candidate == evaluation.status() ? 1 : 0);
         }
       }
       addTimestamp(lastSuccessRows, tags, state.lastSuccessAt());
       addTimestamp(deadlineRows, tags, evaluation.deadline());
       addTimestamp(lastSeenRows, tags, evaluation.lastSeenAt());
     }
-    status.register(statusRows, true);
-    lastSuccess.register(lastSuccessRows, true);
-    deadline.register(deadlineRows, true);
-    lastSeen.register(lastSeenRows, true);
+    status.replace(statusRows);
+    lastSuccess.replace(lastSuccessRows);
+    deadline.replace(deadlineRows);
+    lastSeen.replace(lastSeenRows);
   }
 
   /** A monitor is active while declared or run recently; it holds its label value meanwhile. */
@@ -93,16 +87,16 @@ public final class MonitorMetrics implements MeterBinder {
         .orElse(null);
   }
 
-  private static void addTimestamp(List<MultiGauge.Row<?>> rows, Tags tags, Instant at) {
+  private static void addTimestamp(Map<Tags, Double> rows, Tags tags, Instant at) {
     if (at != null) {
-      rows.add(MultiGauge.Row.of(tags, at.toEpochMilli() / 1000.0));
+      rows.put(tags, at.toEpochMilli() / 1000.0);
     }
   }
 
   /** Removes every monitor series (another instance exports them). */
   public void withdraw() {
-    for (MultiGauge gauge : List.of(status, lastSuccess, deadline, lastSeen)) {
-      gauge.register(List.of(), true);
+    for (GaugeFamily family : List.of(status, lastSuccess, deadline, lastSeen)) {
+      family.clear();
     }
   }
 }

@@ -135,6 +135,22 @@ class StateMetricsTest {
   }
 
   @Test
+  @DisplayName(
+      "A series that stays keeps its meter across refreshes and only its value changes, so a"
+          + " scrape during a refresh never misses it")
+  void seriesThatStaysKeepsItsMeter() {
+    StateMetrics metrics = bound(10);
+    metrics.export(state(List.of(stage("blast", "submit", Severity.WARNING)), List.of()), T0);
+    Gauge first = registry.find("jobwatch.service.health").tag("service", "blast").gauge();
+    assertThat(first.value()).isEqualTo(1);
+    metrics.export(
+        state(List.of(stage("blast", "submit", Severity.FATAL)), List.of()), T0.plusSeconds(5));
+    Gauge second = registry.find("jobwatch.service.health").tag("service", "blast").gauge();
+    assertThat(second).isSameAs(first);
+    assertThat(second.value()).isEqualTo(3);
+  }
+
+  @Test
   @DisplayName("Withdrawing (another instance exports) removes every database-derived series")
   void withdrawRemovesEverySeries() {
     StateMetrics metrics = bound(10);

@@ -1,0 +1,224 @@
+package io.jobwatch.it;
+
+import static io.jobwatch.it.Envelopes.data;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobwatch.app.JobwatchApp;
+import io.jobwatch.testing.Infra;
+import io.jobwatch.testing.WithInfra;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 10.2 and 10.4 through a real broker and database: what {@code /metrics} shows before,
+ * during and after PostgreSQL or Kafka goes away. The alert rules (deploy/prometheus) read exactly
+ * these series; their promtool tests replay the same shapes.
+ */
+@WithInfra
+class AlertingFaultsIT {
+  private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+  private static final String RUNNER = "slurm";
+
+  private static Map<String, Object> connectionError(String service) {
+    return data(
+        "service",
+        service,
+        "runner",
+        RUNNER,
+        "stage",
+        "submit",
+        "error_class",
+        "ConnectionError",
+        "message",
+        "sbatch: connection refused");
+  }
+
+  @Test
+  @DisplayName(
+      "PostgreSQL stopped: /metrics keeps the last health and monitor values, the refresh"
+          + " timestamp stalls and refresh errors count; after its restart the values move again")
+  void databaseBlipKeepsTheLastValues(Infra infra) {
+    try (Harness harness = new Harness(infra, 1);
+        JobwatchApp app = harness.startApp()) {
+      String service = "blip";
+      String[] ids = new String[3];
+      for (int i = 0; i < 3; i++) {
+        ids[i] = harness.stageEvent("stage.error", T0.plusSeconds(i), connectionError(service));
+      }
+      harness.awaitStored(ids);
+      harness.applyLifecycle(
+          "job.submitted", T0, data("job_id", "blip-1", "service", service, "runner", RUNNER));
+      Instant declaredAt = Instant.now().minus(Duration.ofHours(3)).truncatedTo(ChronoUnit.SECONDS);
+      harness.applyLifecycle(
+          "monitor.declared",
+          declaredAt,
+          data(
+              "monitor",
+              "blip-hourly",
+              "team",
+              "data",
+              "schedule",
+              data("every", "PT1H"),
+              "grace",
+              "PT10M"));
+
+      app.refreshState();
+      Scrape before = Scrape.metrics(app.httpPort());
+      assertHealthAndMonitor(before, service);
+      double lastRefresh = before.value("jobwatch_state_refresh_timestamp_seconds");
+      assertThat(lastRefresh).isCloseTo(Instant.now().getEpochSecond(), within(10));
+      assertThat(before.value("jobwatch_state_refresh_errors_total")).isZero();
+      assertThat(before.value("jobwatch_exporter_active")).isEqualTo(1.0);
+
+      Instant stopped = Instant.now();
+      infra.stopDatabase();
+      try {
+        Harness.await(
+            "a refresh to fail",
+            Duration.ofSeconds(60),
+            () -> Scrape.metrics(app.httpPort()).value("jobwatch_state_refresh_errors_total") > 0);
+        Scrape firstFailure = Scrape.metrics(app.httpPort());
+        double stalled = firstFailure.value("jobwatch_state_refresh_timestamp_seconds");
+        assertThat(stalled).isBetween(lastRefresh, stopped.toEpochMilli() / 1000.0 + 1);
+        app.refreshState();
+        Harness.await("readiness to turn false", Duration.ofSeconds(30), () -> !app.isReady());
+        Scrape during = Scrape.metrics(app.httpPort());
+        assertHealthAndMonitor(during, service);
+        assertThat(during.value("jobwatch_state_refresh_timestamp_seconds"))
+            .as("the last successful refresh, unchanged while the database is away")
+            .isEqualTo(stalled);
+        assertThat(during.value("jobwatch_state_refresh_errors_total"))
+            .isGreaterThan(firstFailure.value("jobwatch_state_refresh_errors_total"));
+        assertThat(during.value("jobwatch_exporter_active")).isEqualTo(1.0);
+        assertThat(during.value("jobwatch_ready")).isZero();
+        assertSameSeries(before, during);
+      } finally {
+        infra.startDatabase();
+      }
+
+      Harness.await(
+          "a refresh to succeed again",
+          Duration.ofSeconds(60),
+          () ->
+              Scrape.metrics(app.httpPort()).value("jobwatch_state_refresh_timestamp_seconds")
+                  > stopped.getEpochSecond() + 1);
+      harness.applyStage(
+          "stage.ok",
+          T0.plusSeconds(10),
+          data("service", service, "runner", RUNNER, "stage", "submit"));
+      app.refreshState();
+      Scrape after = Scrape.metrics(app.httpPort());
+      assertThat(after.value("jobwatch_service_health", "service", service)).isZero();
+      assertThat(after.value("jobwatch_exporter_active")).isEqualTo(1.0);
+      assertThat(after.value("jobwatch_ready")).isEqualTo(1.0);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "Broker stopped: the consumer's heartbeat age grows while polls go on and nothing commits;"
+          + " after its restart heartbeats, commits and events resume")
+  void brokerOutageShowsInTheKafkaClientMetrics(Infra infra) {
+    try (Harness harness = new Harness(infra, 1);
+        JobwatchApp app = harness.startApp()) {
+      harness.applyLifecycle(
+          "job.submitted", T0, data("job_id", "broker-1", "service", "broker", "runner", RUNNER));
+      Harness.await(
+          "the consumer to heartbeat its coordinator",
+          Duration.ofSeconds(60),
+          () -> {
+            List<Scrape.Sample> heartbeat = heartbeatAge(Scrape.metrics(app.httpPort()));
+            return heartbeat.size() == 1 && heartbeat.get(0).value() < 10;
+          });
+      Scrape before = Scrape.metrics(app.httpPort());
+      assertThat(before.samples("kafka_consumer_connection_count"))
+          .singleElement()
+          .satisfies(sample -> assertThat(sample.value()).isPositive());
+      double nowSeconds = Instant.now().toEpochMilli() / 1000.0;
+      assertThat(before.value("jobwatch_last_poll_timestamp_seconds"))
+          .isCloseTo(nowSeconds, within(10));
+      assertThat(before.value("jobwatch_last_commit_timestamp_seconds"))
+          .isCloseTo(nowSeconds, within(60));
+
+      harness.closeProducer();
+      Instant stopped = Instant.now();
+      infra.stopBroker();
+      try {
+        Harness.await(
+            "the heartbeat age to pass 15 s",
+            Duration.ofSeconds(90),
+            () -> heartbeatAge(Scrape.metrics(app.httpPort())).get(0).value() > 15);
+        Scrape during = Scrape.metrics(app.httpPort());
+        assertThat(during.value("jobwatch_last_poll_timestamp_seconds"))
+            .as("the consumer thread still polls: it is the broker that is away")
+            .isGreaterThan(stopped.getEpochSecond() + 10.0);
+        assertThat(during.value("jobwatch_last_commit_timestamp_seconds"))
+            .isLessThanOrEqualTo(stopped.toEpochMilli() / 1000.0);
+        assertThat(during.value("jobwatch_ready"))
+            .as("the database is fine, so readiness alone cannot show a broker outage")
+            .isEqualTo(1.0);
+      } finally {
+        infra.startBroker();
+      }
+
+      Harness.await(
+          "heartbeats to resume",
+          Duration.ofSeconds(120),
+          () -> heartbeatAge(Scrape.metrics(app.httpPort())).get(0).value() < 10);
+      harness.applyLifecycle(
+          "job.started",
+          T0.plusSeconds(5),
+          data("job_id", "broker-1", "runner", RUNNER, "attempt", 1));
+      Scrape after = Scrape.metrics(app.httpPort());
+      assertThat(after.value("jobwatch_last_commit_timestamp_seconds"))
+          .isGreaterThan(stopped.getEpochSecond() + 15.0);
+      assertThat(harness.job("broker-1")).containsEntry("state", "running");
+    }
+  }
+
+  private static List<Scrape.Sample> heartbeatAge(Scrape scrape) {
+    return scrape.samples("kafka_consumer_coordinator_last_heartbeat_seconds_ago");
+  }
+
+  private static void assertHealthAndMonitor(Scrape scrape, String service) {
+    assertThat(scrape.samples("jobwatch_service_health"))
+        .as(
+            "jobwatch_ lines of the scrape:%n%s",
+            String.join("\n", scrape.text.lines().filter(l -> l.startsWith("jobwatch_")).toList()))
+        .isNotEmpty();
+    assertThat(scrape.value("jobwatch_service_health", "service", service)).isEqualTo(2.0);
+    assertThat(
+            scrape.value(
+                "jobwatch_stage_health", "service", service, "runner", RUNNER, "stage", "submit"))
+        .isEqualTo(2.0);
+    assertThat(scrape.value("jobwatch_monitor_status", "monitor", "blip-hourly", "status", "down"))
+        .isEqualTo(1.0);
+    assertThat(scrape.value("jobwatch_jobs", "service", service, "state", "submitted"))
+        .isEqualTo(1.0);
+  }
+
+  /** Both scrapes serve the same database-derived series with the same values. */
+  private static void assertSameSeries(Scrape first, Scrape second) {
+    for (String family :
+        List.of(
+            "jobwatch_service_health",
+            "jobwatch_stage_health",
+            "jobwatch_jobs",
+            "jobwatch_monitor_status",
+            "jobwatch_monitor_deadline_timestamp_seconds")) {
+      assertThat(second.samples(family))
+          .as(family)
+          .isNotEmpty()
+          .containsExactlyInAnyOrderElementsOf(first.samples(family));
+    }
+  }
+
+  private static org.assertj.core.data.Offset<Double> within(double seconds) {
+    return org.assertj.core.data.Offset.offset(seconds);
+  }
+}
