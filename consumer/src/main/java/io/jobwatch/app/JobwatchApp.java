@@ -94,7 +94,9 @@ public final class JobwatchApp implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
-    http = HttpEndpoint.start(settings.httpPort(), registry, loopThread::isAlive, loop::isReady);
+    http =
+        HttpEndpoint.start(
+            settings.httpBind(), settings.httpPort(), registry, loopThread::isAlive, loop::isReady);
   }
 
   /** Migrates the schema, starts consuming, exporting and serving HTTP. */

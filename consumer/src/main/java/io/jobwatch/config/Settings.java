@@ -31,12 +31,15 @@ public record Settings(
     Duration stateRefresh,
     int maxLabelValues,
     int historyCacheJobs,
-    boolean asyncCommit) {
+    boolean asyncCommit,
+    // Issue 13 (operability): the HTTP listen address; blank means every interface.
+    String httpBind) {
 
   private static final String KAFKA_PREFIX = "JOBWATCH_KAFKA_";
 
   /** Reads the settings from an environment map (normally {@code System.getenv()}). */
   public static Settings fromEnvironment(Map<String, String> env) {
+    requireLogSettings(env);
     Properties overrides = new Properties();
     env.forEach(
         (name, value) -> {
@@ -80,7 +83,27 @@ public record Settings(
         Duration.parse(env.getOrDefault("JOBWATCH_STATE_REFRESH", "PT5S")),
         integer(env, "JOBWATCH_MAX_LABEL_VALUES", 500),
         integer(env, "JOBWATCH_HISTORY_CACHE_JOBS", 20_000),
-        !"false".equalsIgnoreCase(env.getOrDefault("JOBWATCH_DB_ASYNC_COMMIT", "true")));
+        !"false".equalsIgnoreCase(env.getOrDefault("JOBWATCH_DB_ASYNC_COMMIT", "true")),
+        // Issue 13 (operability).
+        env.getOrDefault("JOBWATCH_HTTP_BIND", "").strip());
+  }
+
+  // Issue 13 (operability): logback.xml reads JOBWATCH_LOG_FORMAT and JOBWATCH_LOG_LEVEL itself;
+  // a typo there would silently drop every log line, so an unknown value stops the process here.
+  private static final Set<String> LOG_FORMATS = Set.of("text", "json");
+  private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+
+  private static void requireLogSettings(Map<String, String> env) {
+    String format = env.get("JOBWATCH_LOG_FORMAT");
+    if (format != null && !format.isEmpty() && !LOG_FORMATS.contains(format)) {
+      throw new JobwatchException(
+          "JOBWATCH_LOG_FORMAT must be text or json (lower case), not '" + format + "'");
+    }
+    String level = env.get("JOBWATCH_LOG_LEVEL");
+    if (level != null && !level.isEmpty() && !LOG_LEVELS.contains(level.toUpperCase(Locale.ROOT))) {
+      throw new JobwatchException(
+          "JOBWATCH_LOG_LEVEL must be one of " + LOG_LEVELS + ", not '" + level + "'");
+    }
   }
 
   private static int integer(Map<String, String> env, String name, int fallback) {
@@ -113,7 +136,8 @@ public record Settings(
         stateRefresh,
         maxLabelValues,
         historyCacheJobs,
-        asyncCommit);
+        asyncCommit,
+        httpBind);
   }
 
   /** A copy reading other topics. */
@@ -134,7 +158,8 @@ public record Settings(
         stateRefresh,
         maxLabelValues,
         historyCacheJobs,
-        asyncCommit);
+        asyncCommit,
+        httpBind);
   }
 
   @Override
@@ -151,6 +176,8 @@ public record Settings(
         + db
         + ", httpPort="
         + httpPort
+        + ", httpBind="
+        + (httpBind.isEmpty() ? "*" : httpBind)
         + ", kafkaOverrides="
         + overrides()
         + "]";
