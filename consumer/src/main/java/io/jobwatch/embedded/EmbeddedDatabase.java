@@ -56,8 +56,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /**
    * Starts a server that accepts TCP connections only over TLS with {@code tls}'s certificate
-   * (tests of secure transport). The first start runs initdb; the certificate, key and a pg_hba.conf
-   * requiring TLS are then written into the data directory, and the server starts again with them.
+   * (tests of secure transport). The first start runs initdb; the certificate, key and a
+   * pg_hba.conf requiring TLS are then written into the data directory, and the server starts again
+   * with them.
    */
   public static EmbeddedDatabase startWithTls(
       Path dataDir, PostgresDurability durability, PostgresTls tls) {

@@ -56,8 +56,7 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public static EmbeddedKafka startWithSaslSsl(Path logDir, KafkaSaslSsl saslSsl) {
     KafkaBrokerSettings settings =
-        new KafkaBrokerSettings(
-            logDir, FreePort.pick(), FreePort.pick(), FreePort.pick(), saslSsl);
+        new KafkaBrokerSettings(logDir, FreePort.pick(), FreePort.pick(), FreePort.pick(), saslSsl);
     KafkaStorageFormatter.formatIfNeeded(settings);
     EmbeddedKafka kafka = new EmbeddedKafka(settings);
     kafka.restart();

@@ -1,8 +1,8 @@
 package io.jobwatch.embedded;
 
 /**
- * TLS for an {@link EmbeddedDatabase}: the server's certificate and unencrypted key as PEM text.
- * A server started with it accepts TCP connections only over TLS: the superuser without a password,
+ * TLS for an {@link EmbeddedDatabase}: the server's certificate and unencrypted key as PEM text. A
+ * server started with it accepts TCP connections only over TLS: the superuser without a password,
  * every other role with its SCRAM password. Immutable, thread-safe; {@link #toString()} hides the
  * key.
  */

@@ -115,8 +115,8 @@ public final class SecureInfra implements AutoCloseable {
   }
 
   /**
-   * Creates a login role with {@code password} and a fresh database it owns (not a superuser, as
-   * in production); the operators' role exists beforehand, as a DBA would create it.
+   * Creates a login role with {@code password} and a fresh database it owns (not a superuser, as in
+   * production); the operators' role exists beforehand, as a DBA would create it.
    */
   public Database newDatabase(String role, String password) {
     String name = database.createDatabase("secure");

@@ -21,7 +21,8 @@ public final class TestCertificates {
 
   /**
    * Makes a CA ({@code ca.crt}) and a server certificate ({@code server.crt}, key {@code
-   * server.key}, unencrypted PKCS#8) valid for IP 127.0.0.1 and DNS localhost, in {@code directory}.
+   * server.key}, unencrypted PKCS#8) valid for IP 127.0.0.1 and DNS localhost, in {@code
+   * directory}.
    */
   public static TestCertificates create(Path directory, String name) {
     try {
