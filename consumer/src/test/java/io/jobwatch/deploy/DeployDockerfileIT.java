@@ -151,9 +151,10 @@ class DeployDockerfileIT {
   @DisplayName(
       "The final stage starts as its non-root user with nothing to fix up as root: every RUN comes"
           + " before USER, no USER switches back, no chown/setpriv/gosu/su, java is the entrypoint")
-  void nothingRunsAsRootAtStart() {
+  void nothingRunsAsRootAtStart() throws IOException {
     Stage runtime = finalStage();
-    int lastUser = runtime.instructions().lastIndexOf(runtime.all("USER").get(runtime.all("USER").size() - 1));
+    int lastUser =
+        runtime.instructions().lastIndexOf(runtime.all("USER").get(runtime.all("USER").size() - 1));
     for (int i = 0; i < runtime.instructions().size(); i++) {
       Instruction instruction = runtime.instructions().get(i);
       if (instruction.keyword().equals("RUN")) {

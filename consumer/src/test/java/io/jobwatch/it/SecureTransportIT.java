@@ -98,17 +98,20 @@ class SecureTransportIT {
             "\"attempt\":1,\"exit_code\":0");
         producer.flush();
 
-        Harness.await(
-            "the job to be folded over secure transport (consumer output:\n"
-                + consumer.output()
-                + ")",
-            Duration.ofSeconds(90),
-            () -> {
-              assertThat(consumer.isAlive()).as(consumer.output()).isTrue();
-              // The consumer migrates the schema first; until then there is no jobs table.
-              return count(superuser, "SELECT count(*) FROM pg_tables WHERE tablename = 'jobs'") == 1
-                  && count(superuser, "SELECT count(*) FROM jobs WHERE state = 'succeeded'") == 1;
-            });
+        try {
+          Harness.await(
+              "the job to be folded over secure transport",
+              Duration.ofSeconds(180),
+              () -> {
+                assertThat(consumer.isAlive()).as(consumer.output()).isTrue();
+                // The consumer migrates the schema first; until then there is no jobs table.
+                return count(superuser, "SELECT count(*) FROM pg_tables WHERE tablename = 'jobs'")
+                        == 1
+                    && count(superuser, "SELECT count(*) FROM jobs WHERE state = 'succeeded'") == 1;
+              });
+        } catch (AssertionError e) {
+          throw new AssertionError(e.getMessage() + "; consumer output:\n" + consumer.output(), e);
+        }
 
         assertThat(count(superuser, "SELECT count(*) FROM job_events")).isEqualTo(3);
         String consumerSessions =
