@@ -195,6 +195,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     durability.serverSettings().forEach(builder::setServerConfig);
     if (tls != null) {
       builder
+          // Only this variant waits longer than zonky's 10 s: it starts twice, on busy machines.
+          .setPGStartupWait(java.time.Duration.ofSeconds(60))
           .setServerConfig("ssl", "on")
           .setServerConfig("ssl_cert_file", PostgresTls.CERTIFICATE_FILE)
           .setServerConfig("ssl_key_file", PostgresTls.KEY_FILE);

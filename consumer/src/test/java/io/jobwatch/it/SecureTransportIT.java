@@ -87,8 +87,20 @@ class SecureTransportIT {
       try (ConsumerJvm consumer = new ConsumerJvm(env);
           KafkaProducer<byte[], byte[]> producer = plaintextProducer(infra)) {
         String job = "job-secure-1";
-        send(producer, lifecycle, job, "job.submitted", T0, "\"service\":\"blast\"");
-        send(producer, lifecycle, job, "job.started", T0.plusSeconds(2), "\"attempt\":1");
+        send(
+            producer,
+            lifecycle,
+            job,
+            "job.submitted",
+            T0,
+            "\"service\":\"blast\",\"runner\":\"slurm\"");
+        send(
+            producer,
+            lifecycle,
+            job,
+            "job.started",
+            T0.plusSeconds(2),
+            "\"runner\":\"slurm\",\"attempt\":1");
         send(
             producer,
             lifecycle,
@@ -114,6 +126,7 @@ class SecureTransportIT {
         }
 
         assertThat(count(superuser, "SELECT count(*) FROM job_events")).isEqualTo(3);
+        assertThat(count(superuser, "SELECT count(*) FROM dead_letters")).isZero();
         String consumerSessions =
             "SELECT count(*) FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid)"
                 + " WHERE a.usename = 'jobwatch_app' AND a.datname = current_database()";

@@ -66,7 +66,12 @@ public final class SecureInfra implements AutoCloseable {
             "jobwatch-consumer",
             secret());
     EmbeddedKafka kafka = EmbeddedKafka.startWithSaslSsl(root.resolve("kafka"), saslSsl);
-    return new SecureInfra(root, certificates, untrusted, saslSsl, kafka, database.join());
+    try {
+      return new SecureInfra(root, certificates, untrusted, saslSsl, kafka, database.join());
+    } catch (RuntimeException e) {
+      kafka.close();
+      throw e;
+    }
   }
 
   /** A password nobody guesses, in the characters every config syntax accepts unquoted. */
