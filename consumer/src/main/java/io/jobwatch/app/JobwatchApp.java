@@ -109,7 +109,9 @@ public final class JobwatchApp implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
-    http = HttpEndpoint.start(settings.httpPort(), registry, loopThread::isAlive, loop::isReady);
+    http =
+        HttpEndpoint.start(
+            settings.httpBind(), settings.httpPort(), registry, loopThread::isAlive, loop::isReady);
     // Issue 11: table sizes for retention, and the retention pass itself.
     new TableSizeMetrics(database.jdbi(), clock).bindTo(registry);
     retention = RetentionSchedule.start(database.jdbi(), settings.retention(), clock);

@@ -1,6 +1,7 @@
 package io.jobwatch.cli;
 
 import io.jobwatch.config.Settings;
+import io.jobwatch.http.HttpEndpoint;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,14 +15,16 @@ import picocli.CommandLine.Command;
 public final class HealthcheckCommand implements Callable<Integer> {
   @Override
   public Integer call() {
-    int port = Settings.fromEnvironment(System.getenv()).httpPort();
+    Settings settings = Settings.fromEnvironment(System.getenv());
+    String host = HttpEndpoint.probeHost(settings.httpBind());
+    int port = settings.httpPort();
     try {
       HttpResponse<Void> response =
           HttpClient.newBuilder()
               .connectTimeout(Duration.ofSeconds(2))
               .build()
               .send(
-                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                  HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/healthz"))
                       .timeout(Duration.ofSeconds(2))
                       .build(),
                   HttpResponse.BodyHandlers.discarding());

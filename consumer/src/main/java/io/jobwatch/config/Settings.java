@@ -39,12 +39,15 @@ public record Settings(
     // issue 10.5 (metrics): event-derived label values quiet for this long give up their place
     Duration labelTtl,
     // Issue 11 (retention): how long stored rows are kept, and how often the pass runs.
-    RetentionPolicy retention) {
+    RetentionPolicy retention,
+    // Issue 13 (operability): the HTTP listen address; blank means every interface.
+    String httpBind) {
 
   private static final String KAFKA_PREFIX = "JOBWATCH_KAFKA_";
 
   /** Reads the settings from an environment map (normally {@code System.getenv()}). */
   public static Settings fromEnvironment(Map<String, String> env) {
+    requireLogSettings(env);
     Properties overrides = new Properties();
     env.forEach(
         (name, value) -> {
@@ -102,7 +105,27 @@ public record Settings(
             Duration.parse(env.getOrDefault("JOBWATCH_RETAIN_TOMBSTONES", "P400D")),
             Duration.parse(env.getOrDefault("JOBWATCH_RETENTION_INTERVAL", "PT1H")),
             RetentionPolicy.DEFAULT_STEP,
-            RetentionPolicy.DEFAULT_DAYS_AHEAD));
+            RetentionPolicy.DEFAULT_DAYS_AHEAD),
+        // Issue 13 (operability).
+        env.getOrDefault("JOBWATCH_HTTP_BIND", "").strip());
+  }
+
+  // Issue 13 (operability): logback.xml reads JOBWATCH_LOG_FORMAT and JOBWATCH_LOG_LEVEL itself;
+  // a typo there would silently drop every log line, so an unknown value stops the process here.
+  private static final Set<String> LOG_FORMATS = Set.of("text", "json");
+  private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
+
+  private static void requireLogSettings(Map<String, String> env) {
+    String format = env.get("JOBWATCH_LOG_FORMAT");
+    if (format != null && !format.isEmpty() && !LOG_FORMATS.contains(format)) {
+      throw new JobwatchException(
+          "JOBWATCH_LOG_FORMAT must be text or json (lower case), not '" + format + "'");
+    }
+    String level = env.get("JOBWATCH_LOG_LEVEL");
+    if (level != null && !level.isEmpty() && !LOG_LEVELS.contains(level.toUpperCase(Locale.ROOT))) {
+      throw new JobwatchException(
+          "JOBWATCH_LOG_LEVEL must be one of " + LOG_LEVELS + ", not '" + level + "'");
+    }
   }
 
   private static int integer(Map<String, String> env, String name, int fallback) {
@@ -139,7 +162,8 @@ public record Settings(
         maxClockSkew,
         maxDeadLetterBytes,
         labelTtl,
-        retention);
+        retention,
+        httpBind);
   }
 
   /** A copy reading other topics. */
@@ -164,7 +188,8 @@ public record Settings(
         maxClockSkew,
         maxDeadLetterBytes,
         labelTtl,
-        retention);
+        retention,
+        httpBind);
   }
 
   @Override
@@ -181,6 +206,8 @@ public record Settings(
         + db
         + ", httpPort="
         + httpPort
+        + ", httpBind="
+        + (httpBind.isEmpty() ? "*" : httpBind)
         + ", kafkaOverrides="
         + overrides()
         + "]";

@@ -9,12 +9,12 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** File-tree helpers for the embedded servers' data directories; stateless, thread-safe. */
-final class Directories {
+public final class Directories {
 
   private Directories() {}
 
   /** Deletes {@code root} and everything below it; does nothing if it does not exist. */
-  static void deleteRecursively(Path root) throws IOException {
+  public static void deleteRecursively(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }

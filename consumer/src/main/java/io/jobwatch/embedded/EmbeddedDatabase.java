@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -31,6 +32,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
   private final Path dataDir;
   private final int port;
   private final PostgresDurability durability;
+  private PostgresTls tls;
   private EmbeddedPostgres postgres;
   private boolean closed;
 
@@ -50,6 +52,37 @@ public final class EmbeddedDatabase implements AutoCloseable {
     EmbeddedDatabase database = new EmbeddedDatabase(dataDir, FreePort.pick(), durability);
     database.restart();
     return database;
+  }
+
+  /**
+   * Starts a server that accepts TCP connections only over TLS with {@code tls}'s certificate
+   * (tests of secure transport). The first start runs initdb; the certificate, key and a
+   * pg_hba.conf requiring TLS are then written into the data directory, and the server starts again
+   * with them.
+   */
+  public static EmbeddedDatabase startWithTls(
+      Path dataDir, PostgresDurability durability, PostgresTls tls) {
+    EmbeddedDatabase database = new EmbeddedDatabase(dataDir, FreePort.pick(), durability);
+    database.restart();
+    database.stop();
+    try {
+      installTls(database.dataDir, tls);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not write TLS files into " + database.dataDir, e);
+    }
+    database.tls = tls;
+    database.restart();
+    return database;
+  }
+
+  private static void installTls(Path dataDir, PostgresTls tls) throws IOException {
+    Path certificate = dataDir.resolve(PostgresTls.CERTIFICATE_FILE);
+    Path key = dataDir.resolve(PostgresTls.KEY_FILE);
+    Files.writeString(certificate, tls.certificatePem());
+    Files.writeString(key, tls.privateKeyPem());
+    // PostgreSQL refuses a key that its group or others may read.
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+    Files.writeString(dataDir.resolve("pg_hba.conf"), PostgresTls.HBA);
   }
 
   /** {@code jdbc:postgresql://127.0.0.1:PORT/database}, stable across stop and restart. */
@@ -160,6 +193,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
             .setServerConfig("listen_addresses", "127.0.0.1")
             .setServerConfig("max_connections", "300");
     durability.serverSettings().forEach(builder::setServerConfig);
+    if (tls != null) {
+      builder
+          // Only this variant waits longer than zonky's 10 s: it starts twice, on busy machines.
+          .setPGStartupWait(java.time.Duration.ofSeconds(60))
+          .setServerConfig("ssl", "on")
+          .setServerConfig("ssl_cert_file", PostgresTls.CERTIFICATE_FILE)
+          .setServerConfig("ssl_key_file", PostgresTls.KEY_FILE);
+    }
     if (UnprivilegedPostgresBinaries.runningAsRoot()) {
       UnprivilegedPostgresBinaries.requireReachable(dataDir);
       builder.setOverrideWorkingDirectory(

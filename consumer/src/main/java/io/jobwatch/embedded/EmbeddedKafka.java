@@ -50,6 +50,24 @@ public final class EmbeddedKafka implements AutoCloseable {
     return kafka;
   }
 
+  /**
+   * Formats {@code logDir} and starts a broker with, beside the PLAINTEXT listener, a SASL_SSL
+   * listener using {@code saslSsl}'s certificate and SCRAM user (tests of secure transport).
+   */
+  public static EmbeddedKafka startWithSaslSsl(Path logDir, KafkaSaslSsl saslSsl) {
+    KafkaBrokerSettings settings =
+        new KafkaBrokerSettings(logDir, FreePort.pick(), FreePort.pick(), FreePort.pick(), saslSsl);
+    KafkaStorageFormatter.formatIfNeeded(settings);
+    EmbeddedKafka kafka = new EmbeddedKafka(settings);
+    kafka.restart();
+    return kafka;
+  }
+
+  /** {@code 127.0.0.1:port} of the SASL_SSL listener; only for {@link #startWithSaslSsl}. */
+  public String saslSslBootstrapServers() {
+    return settings.saslSslBootstrapServers();
+  }
+
   /** {@code 127.0.0.1:port}, stable across {@link #stop()} and {@link #restart()}. */
   public String bootstrapServers() {
     return settings.bootstrapServers();

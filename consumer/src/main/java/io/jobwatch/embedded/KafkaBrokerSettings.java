@@ -5,15 +5,29 @@ import java.util.Properties;
 
 /**
  * The configuration of a single-node KRaft broker (combined broker and controller) sized for tests,
- * the demo and the benchmark; immutable, thread-safe.
+ * the demo and the benchmark; immutable, thread-safe. With {@code saslSsl}, a SASL_SSL listener on
+ * {@code saslSslPort} joins the PLAINTEXT one (which brokers and the embedded admin keep using).
  */
-record KafkaBrokerSettings(Path logDir, int brokerPort, int controllerPort) {
+record KafkaBrokerSettings(
+    Path logDir, int brokerPort, int controllerPort, int saslSslPort, KafkaSaslSsl saslSsl) {
 
   static final int NODE_ID = 1;
   static final String CONTROLLER_LISTENER = "CONTROLLER";
+  static final String SASL_SSL_LISTENER = "SASL_SSL";
+
+  KafkaBrokerSettings(Path logDir, int brokerPort, int controllerPort) {
+    this(logDir, brokerPort, controllerPort, 0, null);
+  }
 
   String bootstrapServers() {
     return "127.0.0.1:" + brokerPort;
+  }
+
+  String saslSslBootstrapServers() {
+    if (saslSsl == null) {
+      throw new IllegalStateException("this broker has no SASL_SSL listener");
+    }
+    return "127.0.0.1:" + saslSslPort;
   }
 
   Properties toProperties() {
@@ -53,6 +67,28 @@ record KafkaBrokerSettings(Path logDir, int brokerPort, int controllerPort) {
     props.put("num.network.threads", "2");
     props.put("num.io.threads", "2");
     props.put("background.threads", "2");
+    if (saslSsl != null) {
+      addSaslSslListener(props);
+    }
     return props;
+  }
+
+  private void addSaslSslListener(Properties props) {
+    String address = SASL_SSL_LISTENER + "://127.0.0.1:" + saslSslPort;
+    props.put("listeners", props.getProperty("listeners") + "," + address);
+    props.put("advertised.listeners", props.getProperty("advertised.listeners") + "," + address);
+    props.put(
+        "listener.security.protocol.map",
+        props.getProperty("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL");
+    String prefix = "listener.name." + SASL_SSL_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+    props.put("sasl.enabled.mechanisms", KafkaSaslSsl.MECHANISM);
+    props.put(prefix + "sasl.enabled.mechanisms", KafkaSaslSsl.MECHANISM);
+    // The server side of SCRAM reads credentials from the cluster metadata; no users listed here.
+    props.put(
+        prefix + KafkaSaslSsl.MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    props.put(prefix + "ssl.keystore.type", "PEM");
+    props.put(prefix + "ssl.keystore.certificate.chain", saslSsl.certificateChainPem());
+    props.put(prefix + "ssl.keystore.key", saslSsl.privateKeyPem());
   }
 }

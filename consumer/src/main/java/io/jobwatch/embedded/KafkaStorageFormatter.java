@@ -3,6 +3,7 @@ package io.jobwatch.embedded;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -20,7 +21,11 @@ final class KafkaStorageFormatter {
     }
     try {
       Files.createDirectories(logDir);
-      new Formatter()
+      Formatter formatter = new Formatter();
+      if (settings.saslSsl() != null) {
+        formatter.setScramArguments(List.of(settings.saslSsl().scramArgument()));
+      }
+      formatter
           .setPrintStream(new PrintStream(PrintStream.nullOutputStream()))
           .setNodeId(KafkaBrokerSettings.NODE_ID)
           .setClusterId(Uuid.randomUuid().toString())

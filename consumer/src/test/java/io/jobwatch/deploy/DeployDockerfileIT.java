@@ -149,6 +149,32 @@ class DeployDockerfileIT {
 
   @Test
   @DisplayName(
+      "The final stage starts as its non-root user with nothing to fix up as root: every RUN comes"
+          + " before USER, no USER switches back, no chown/setpriv/gosu/su, java is the entrypoint")
+  void nothingRunsAsRootAtStart() throws IOException {
+    Stage runtime = finalStage();
+    int lastUser =
+        runtime.instructions().lastIndexOf(runtime.all("USER").get(runtime.all("USER").size() - 1));
+    for (int i = 0; i < runtime.instructions().size(); i++) {
+      Instruction instruction = runtime.instructions().get(i);
+      if (instruction.keyword().equals("RUN")) {
+        assertThat(i).as("RUN after USER: " + instruction.arguments()).isLessThan(lastUser);
+      }
+      if (instruction.keyword().equals("USER")) {
+        assertThat(instruction.arguments().split(":")[0]).as("USER").matches("[1-9]\\d*");
+      }
+      if (i > lastUser || instruction.keyword().equals("ENTRYPOINT")) {
+        assertThat(instruction.arguments().toLowerCase(Locale.ROOT))
+            .as(instruction.keyword() + " " + instruction.arguments())
+            .doesNotContain("chown", "setpriv", "gosu", "su-exec", "sudo", "su ");
+      }
+    }
+    List<String> entrypoint = execForm(runtime.all("ENTRYPOINT").get(0).arguments());
+    assertThat(entrypoint.get(0)).as("no shell or wrapper script before the JVM").isEqualTo("java");
+  }
+
+  @Test
+  @DisplayName(
       "The final stage has a health check, exposes 9464 and runs `consume` with a container-sized heap")
   void finalStageRuntimeInterface() throws IOException {
     Stage runtime = finalStage();

@@ -23,6 +23,10 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,7 +55,8 @@ class DeployKubernetesTest {
           "Secret", Secret.class,
           "Service", Service.class,
           "Deployment", Deployment.class,
-          "PodDisruptionBudget", PodDisruptionBudget.class);
+          "PodDisruptionBudget", PodDisruptionBudget.class,
+          "NetworkPolicy", NetworkPolicy.class);
 
   /** Prometheus Operator kinds: no model on the class path, so read as generic resources. */
   private static final Set<String> OPERATOR_KINDS = Set.of("ServiceMonitor", "PrometheusRule");
@@ -161,6 +166,7 @@ class DeployKubernetesTest {
             "Deployment",
             "Service",
             "PodDisruptionBudget",
+            "NetworkPolicy",
             "ServiceMonitor",
             "PrometheusRule");
     for (HasMetadata resource : resources) {
@@ -296,6 +302,44 @@ class DeployKubernetesTest {
     assertThat(endpoints)
         .isNotEmpty()
         .allSatisfy(endpoint -> assertThat(endpoint).containsEntry("port", port.getName()));
+  }
+
+  @Test
+  @DisplayName(
+      "The NetworkPolicy isolates the pods both ways and lets in only scrapes on the metrics port,"
+          + " out only DNS and the ConfigMap's Kafka and PostgreSQL ports")
+  void networkPolicyAllowsOnlyWhatJobwatchNeeds() throws IOException {
+    NetworkPolicy policy = single(NetworkPolicy.class);
+    Map<String, String> podLabels =
+        single(Deployment.class).getSpec().getTemplate().getMetadata().getLabels();
+    ConfigMap configMap = single(ConfigMap.class);
+
+    assertThat(podLabels).containsAllEntriesOf(policy.getSpec().getPodSelector().getMatchLabels());
+    assertThat(policy.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
+    List<Integer> ingressPorts = new ArrayList<>();
+    for (NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
+      assertThat(rule.getFrom())
+          .as("ingress comes from a selected peer, never anyone")
+          .isNotEmpty();
+      rule.getPorts().forEach(port -> ingressPorts.add(port.getPort().getIntVal()));
+    }
+    assertThat(ingressPorts).containsExactly(HTTP_PORT);
+
+    Set<String> egress = new TreeSet<>();
+    for (NetworkPolicyEgressRule rule : policy.getSpec().getEgress()) {
+      assertThat(rule.getPorts()).as("every egress rule names its ports").isNotEmpty();
+      for (NetworkPolicyPort port : rule.getPorts()) {
+        egress.add(port.getProtocol() + "/" + port.getPort().getIntVal());
+      }
+    }
+    String kafkaPort = configMap.getData().get("JOBWATCH_KAFKA_BOOTSTRAP").replaceAll(".*:", "");
+    String dbPort =
+        configMap
+            .getData()
+            .get("JOBWATCH_DB_URL")
+            .replaceAll("^jdbc:postgresql://[^:/]+:(\\d+)/.*$", "$1");
+    assertThat(egress)
+        .containsExactlyInAnyOrder("UDP/53", "TCP/53", "TCP/" + kafkaPort, "TCP/" + dbPort);
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.jobwatch.store.Database;
 import io.jobwatch.store.DbConfig;
 import io.jobwatch.testing.Infra;
 import io.jobwatch.testing.WithInfra;
+import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -15,6 +16,9 @@ import org.junit.jupiter.api.Test;
 
 @WithInfra
 class OperatorRoleIT {
+  private static final String[] TABLES = {
+    "jobs", "job_events", "job_dependencies", "stage_health", "monitors", "dead_letters"
+  };
 
   @Test
   @DisplayName(
@@ -65,5 +69,85 @@ class OperatorRoleIT {
           .isInstanceOf(UnableToExecuteStatementException.class)
           .hasMessageContaining("permission denied");
     }
+  }
+
+  @Test
+  @DisplayName(
+      "The operator role can neither UPDATE, DELETE nor TRUNCATE any table, nor CREATE a table,"
+          + " a schema or a view; the rows stay as they were")
+  void operatorRoleCannotChangeOrCreate(Infra infra) {
+    io.jobwatch.testing.Database db = infra.newDatabase();
+    try (Database database =
+        Database.open(new DbConfig(db.jdbcUrl(), db.user(), db.password(), 1))) {
+      database.migrate();
+      String login = "bob_" + UUID.randomUUID().toString().substring(0, 8);
+      database
+          .jdbi()
+          .useHandle(
+              h -> {
+                h.execute(
+                    "CREATE ROLE "
+                        + login
+                        + " LOGIN PASSWORD 'operator-test' IN ROLE jobwatch_operator");
+                h.execute(
+                    "INSERT INTO dead_letters (topic, kafka_partition, kafka_offset, reason)"
+                        + " VALUES ('t', 0, 0, 'kept')");
+              });
+      Jdbi operator = Jdbi.create(db.jdbcUrl(), login, "operator-test");
+      for (String table : TABLES) {
+        for (String statement :
+            new String[] {
+              "UPDATE " + table + " SET " + firstColumn(database, table) + " = NULL",
+              "DELETE FROM " + table,
+              "TRUNCATE " + table
+            }) {
+          refused(operator, statement);
+        }
+      }
+      refused(operator, "CREATE TABLE operator_scratch (x integer)");
+      refused(operator, "CREATE VIEW operator_view AS SELECT 1 AS x");
+      refused(operator, "CREATE SCHEMA operator_schema");
+      refused(operator, "CREATE INDEX operator_index ON dead_letters (reason)");
+      refused(operator, "ALTER TABLE jobs ADD COLUMN operator_note text");
+      refused(operator, "DROP TABLE dead_letters");
+
+      List<String> reasons =
+          database
+              .jdbi()
+              .withHandle(
+                  h -> h.createQuery("SELECT reason FROM dead_letters").mapTo(String.class).list());
+      assertThat(reasons).containsExactly("kept");
+      long created =
+          database
+              .jdbi()
+              .withHandle(
+                  h ->
+                      h.createQuery(
+                              "SELECT count(*) FROM pg_class WHERE relname LIKE 'operator\\_%'")
+                          .mapTo(Long.class)
+                          .one());
+      assertThat(created).isZero();
+    }
+  }
+
+  private static String firstColumn(Database database, String table) {
+    return database
+        .jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT column_name FROM information_schema.columns"
+                            + " WHERE table_schema = 'public' AND table_name = :table"
+                            + " ORDER BY ordinal_position LIMIT 1")
+                    .bind("table", table)
+                    .mapTo(String.class)
+                    .one());
+  }
+
+  private static void refused(Jdbi operator, String statement) {
+    assertThatThrownBy(() -> operator.useHandle(h -> h.execute(statement)))
+        .as(statement)
+        .isInstanceOf(UnableToExecuteStatementException.class)
+        .hasMessageMatching("(?s).*(permission denied|must be owner).*");
   }
 }

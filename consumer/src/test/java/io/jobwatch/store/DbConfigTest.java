@@ -1,0 +1,49 @@
+package io.jobwatch.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class DbConfigTest {
+
+  @Test
+  @DisplayName("A password in the URL's query is masked wherever the parameter stands")
+  void queryPasswordsAreMasked() {
+    assertThat(
+            DbConfig.redact(
+                "jdbc:postgresql://db:5432/jobwatch?password=s3cret&sslmode=verify-full"))
+        .isEqualTo("jdbc:postgresql://db:5432/jobwatch?password=***&sslmode=verify-full");
+    assertThat(
+            DbConfig.redact(
+                "jdbc:postgresql://db/jobwatch?sslmode=require&user=a&PASSWORD=s3cret;sslpassword=k3y"))
+        .isEqualTo(
+            "jdbc:postgresql://db/jobwatch?sslmode=require&user=a&PASSWORD=***;sslpassword=***");
+  }
+
+  @Test
+  @DisplayName("A password in the URL's user info is masked, the user name stays")
+  void userInfoPasswordIsMasked() {
+    assertThat(DbConfig.redact("jdbc:postgresql://alice:s3cret@db:5432/jobwatch"))
+        .isEqualTo("jdbc:postgresql://alice:***@db:5432/jobwatch");
+  }
+
+  @Test
+  @DisplayName("A URL without secrets is shown as it is")
+  void plainUrlIsUnchanged() {
+    String url = "jdbc:postgresql://db:5432/jobwatch?sslmode=verify-full&sslrootcert=/etc/ca.pem";
+    assertThat(DbConfig.redact(url)).isEqualTo(url);
+  }
+
+  @Test
+  @DisplayName("toString shows neither the password field nor one in the URL")
+  void toStringHidesEverySecret() {
+    DbConfig config =
+        new DbConfig("jdbc:postgresql://db/jobwatch?password=url-secret", "jobwatch", "field", 4);
+    assertThat(config.toString())
+        .doesNotContain("url-secret")
+        .doesNotContain("field")
+        .contains("jdbc:postgresql://db/jobwatch?password=***")
+        .contains("user=jobwatch");
+  }
+}
