@@ -6,6 +6,7 @@ import io.jobwatch.pipeline.FencedException;
 import io.jobwatch.pipeline.HistoryCache;
 import io.jobwatch.pipeline.Item;
 import io.jobwatch.store.Database;
+import io.jobwatch.store.LoggableErrors;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -166,7 +167,7 @@ public final class ConsumerLoop implements Runnable {
       LOG.warn(
           "a batch of {} records failed; isolating the cause: {}",
           items.size(),
-          Failures.describe(e));
+          LoggableErrors.describe(e));
       try {
         isolation.isolate(batch, items);
         committed(kafka);
@@ -197,7 +198,7 @@ public final class ConsumerLoop implements Runnable {
     if (outage.failed(clock.instant())) {
       LOG.warn(
           "database write failed, pausing all partitions until it answers: {}",
-          Failures.describe(cause));
+          LoggableErrors.describe(cause));
     }
     readiness.set(false);
     offsets.markUnsynced(kafka.assignment());

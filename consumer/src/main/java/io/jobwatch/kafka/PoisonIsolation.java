@@ -5,6 +5,7 @@ import io.jobwatch.pipeline.FencedException;
 import io.jobwatch.pipeline.HistoryCache;
 import io.jobwatch.pipeline.Item;
 import io.jobwatch.store.Database;
+import io.jobwatch.store.LoggableErrors;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +77,7 @@ final class PoisonIsolation {
           item.topic(),
           item.partition(),
           item.offset(),
-          Failures.describe(e));
+          LoggableErrors.describe(e));
       try {
         transaction.write(List.of(DeadLetterItems.of(batch.recordOf(item), reason)));
       } catch (FencedException fenced) {

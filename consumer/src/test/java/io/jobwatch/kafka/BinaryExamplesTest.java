@@ -51,7 +51,9 @@ class BinaryExamplesTest {
 
   /**
    * The record an example describes: {@code headers} maps names to text (or null for a header
-   * without value); a string {@code value} is the value's text as is, anything else its JSON.
+   * without value); {@code key} is the record key the contract asks for (absent: no key); a string
+   * {@code value} is the value's text as is, anything else its JSON. The record has no timestamp,
+   * so the clock-skew bound does not apply.
    */
   static ConsumerRecord<byte[], byte[]> record(Path example) throws IOException {
     JsonNode spec = JSON.readTree(example.toFile());
@@ -69,11 +71,11 @@ class BinaryExamplesTest {
         "jobwatch.lifecycle",
         0,
         7L,
-        0L,
-        TimestampType.CREATE_TIME,
+        ConsumerRecord.NO_TIMESTAMP,
+        TimestampType.NO_TIMESTAMP_TYPE,
         0,
         text.length(),
-        "key".getBytes(StandardCharsets.UTF_8),
+        spec.hasNonNull("key") ? spec.get("key").asText().getBytes(StandardCharsets.UTF_8) : null,
         text.getBytes(StandardCharsets.UTF_8),
         headers,
         Optional.empty());
