@@ -129,7 +129,18 @@ public final class DeadLettersCommand implements Runnable {
               + " offset "
               + shown.offset());
       out.println("received  " + shown.receivedAt());
-      out.println("replayed  " + (shown.replayedAt() == null ? "-" : shown.replayedAt()));
+      out.println(
+          "replayed  "
+              + (shown.replayedAt() != null
+                  ? shown.replayedAt()
+                  : shown.replayInDoubt() ? "in doubt (claimed, not confirmed)" : "-"));
+      if (shown.truncated()) {
+        out.println(
+            "truncated yes, from "
+                + shown.originalBytes()
+                + " bytes: not the original record, never replayed");
+      }
+      out.println("headers   " + (shown.headerKeys().isEmpty() ? "-" : shown.headerKeys()));
       out.println("reason    " + shown.reason());
       out.println(
           "key       " + shown.key() + (shown.encoding().equals("base64") ? " (base64)" : ""));
@@ -254,7 +265,11 @@ public final class DeadLettersCommand implements Runnable {
       Instant replayedAt,
       String encoding,
       String key,
-      String value) {
+      String value,
+      boolean truncated,
+      Integer originalBytes,
+      boolean replayInDoubt,
+      List<String> headerKeys) {
     static Shown of(DeadLettersTable.Letter letter) {
       boolean text = isUtf8(letter.key()) && isUtf8(letter.value());
       return new Shown(
@@ -267,7 +282,11 @@ public final class DeadLettersCommand implements Runnable {
           letter.replayedAt(),
           text ? "utf-8" : "base64",
           render(letter.key(), text),
-          render(letter.value(), text));
+          render(letter.value(), text),
+          letter.truncated(),
+          letter.originalBytes(),
+          letter.inDoubt(),
+          letter.headers().stream().map(DeadLettersTable.Header::key).toList());
     }
 
     private static String render(byte[] bytes, boolean text) {

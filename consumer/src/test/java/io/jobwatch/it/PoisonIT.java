@@ -72,6 +72,7 @@ class PoisonIT {
   void unreadableStoredHistoryIsDeadLettered(Infra infra) throws Exception {
     try (Harness harness = new Harness(infra, 1)) {
       try (JobwatchApp app = harness.startApp()) {
+        Harness.await("the consumer to be ready", WAIT, app::isReady);
         harness.applyLifecycle(
             "job.submitted", T0, Map.of("job_id", "damaged", "service", "blast"));
       }
@@ -209,10 +210,15 @@ class PoisonIT {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       loop.stop();
-      loop.awaitFinished(Duration.ofSeconds(30));
-      database.close();
+      try {
+        loop.awaitFinished(Duration.ofSeconds(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        database.close();
+      }
     }
   }
 
