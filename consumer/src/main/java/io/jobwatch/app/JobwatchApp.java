@@ -9,6 +9,7 @@ import io.jobwatch.core.ClockSkew;
 import io.jobwatch.http.HttpEndpoint;
 import io.jobwatch.kafka.ConsumerLoop;
 import io.jobwatch.kafka.KafkaRecordDecoder;
+import io.jobwatch.metrics.KafkaMeterFilter;
 import io.jobwatch.metrics.LabelLimiter;
 import io.jobwatch.metrics.PipelineMetrics;
 import io.jobwatch.metrics.StateMetrics;
@@ -67,6 +68,7 @@ public final class JobwatchApp implements AutoCloseable {
     this.settings = settings;
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().meterFilter(MeterFilter.deny(id -> LINT_FAILURES.contains(id.getName())));
+    registry.config().meterFilter(new KafkaMeterFilter());
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);

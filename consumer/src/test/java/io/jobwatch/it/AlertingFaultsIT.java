@@ -136,7 +136,7 @@ class AlertingFaultsIT {
             return heartbeat.size() == 1 && heartbeat.get(0).value() < 10;
           });
       Scrape before = Scrape.metrics(app.httpPort());
-      assertThat(before.samples("kafka_consumer_connection_count"))
+      assertThat(before.samples("kafka_consumer_connections"))
           .singleElement()
           .satisfies(sample -> assertThat(sample.value()).isPositive());
       double nowSeconds = Instant.now().toEpochMilli() / 1000.0;

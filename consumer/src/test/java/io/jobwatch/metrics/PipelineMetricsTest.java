@@ -3,6 +3,8 @@ package io.jobwatch.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,6 +42,41 @@ class PipelineMetricsTest {
     metrics.committed(
         new io.jobwatch.pipeline.BatchResult(), 1, Duration.ofMillis(3), Duration.ofMillis(1));
     assertThat(gauge("jobwatch.last.commit.timestamp")).isEqualTo(T0.getEpochSecond() + 35);
+  }
+
+  @Test
+  @DisplayName(
+      "Kafka client meters reach Prometheus lint-clean: connections renamed, abbreviated units"
+          + " and undescribed meters left out, the coordinator heartbeat age kept")
+  void kafkaMetersAreLintClean() {
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    prometheus.config().meterFilter(new KafkaMeterFilter());
+    metrics.bindTo(prometheus);
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config())) {
+      consumer.subscribe(List.of("lifecycle"));
+      metrics.consumerStarted(consumer);
+      List<String> names =
+          prometheus
+              .scrape()
+              .lines()
+              .filter(line -> line.startsWith("kafka_"))
+              .map(line -> line.split("[{ ]")[0])
+              .toList();
+      assertThat(names).contains("kafka_consumer_connections");
+      assertThat(names)
+          .noneMatch(name -> name.matches(".*_(ns|ms|us)(_.*)?"))
+          .noneMatch(name -> name.equals("kafka_consumer_connection_count"));
+      metrics.consumerClosing(consumer);
+    }
+  }
+
+  private static Map<String, Object> config() {
+    return Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1",
+        ConsumerConfig.GROUP_ID_CONFIG, "metrics-test",
+        ConsumerConfig.CLIENT_ID_CONFIG, "metrics-test",
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
   }
 
   @Test
