@@ -27,7 +27,8 @@ import java.time.Instant;
  *   <li>Otherwise {@code UP}.
  * </ol>
  *
- * <p>"After" is strict: at exactly the deadline a monitor is still late, not down.
+ * <p>"After" is strict: at exactly the deadline a monitor is still late, not down. An expected time
+ * or deadline later than {@link MonitorLimits#LATEST} (year 9999) is "never" (null).
  */
 public final class MonitorEvaluator {
   private MonitorEvaluator() {}
@@ -44,8 +45,11 @@ public final class MonitorEvaluator {
       return new MonitorEvaluation(MonitorStatus.PAUSED, null, null, state.lastSeenAt());
     }
     Instant expectedAt = MonitorSchedules.nextAfter(state.schedule(), base(state));
+    if (expectedAt != null && expectedAt.isAfter(MonitorLimits.LATEST)) {
+      expectedAt = null;
+    }
     Duration grace = state.grace() == null ? Duration.ZERO : state.grace();
-    Instant deadline = expectedAt == null ? null : expectedAt.plus(grace);
+    Instant deadline = MonitorLimits.plusOrNever(expectedAt, grace);
     return new MonitorEvaluation(
         status(state, now, expectedAt, deadline), expectedAt, deadline, state.lastSeenAt());
   }
