@@ -59,6 +59,7 @@ public final class ConsumerLoop implements Runnable {
   private final Map<TopicPartition, Long> expectedNext = new HashMap<>();
   private final Set<TopicPartition> unsynced = new HashSet<>();
   private final HistoryCache history;
+  private final ProgressTracker progress;
   private volatile boolean stopping;
   private volatile boolean ready;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -83,6 +84,7 @@ public final class ConsumerLoop implements Runnable {
     this.listener = listener;
     this.clock = clock;
     this.history = new HistoryCache(settings.historyCacheJobs());
+    this.progress = new ProgressTracker(database, settings.groupId(), clock);
   }
 
   /** Kafka client properties: ours, then any JOBWATCH_KAFKA_* pass-through on top. */
@@ -147,6 +149,9 @@ public final class ConsumerLoop implements Runnable {
     if (outage || !unsynced.isEmpty()) {
       tryToRecover(kafka);
     }
+    if (ready) {
+      progress.refresh(kafka, unsynced);
+    }
     ConsumerRecords<byte[], byte[]> records;
     try {
       records = kafka.poll(POLL);
@@ -157,6 +162,7 @@ public final class ConsumerLoop implements Runnable {
       throw e;
     }
     reportLag(kafka);
+    progress.polled(kafka, records);
     if (records.isEmpty()) {
       if (!outage && unsynced.isEmpty()) {
         // An idle consumer writes nothing, so it checks the database now and then to stay honest.
@@ -228,6 +234,7 @@ public final class ConsumerLoop implements Runnable {
             .jdbi()
             .inTransaction(
                 handle -> {
+                  progress.committing(handle, items);
                   BatchResult written =
                       writer.write(
                           handle, settings.groupId(), items, advances, clock.instant(), history);

@@ -9,6 +9,7 @@ import io.jobwatch.core.StageHealth;
 import io.jobwatch.core.StageKey;
 import io.jobwatch.store.Database;
 import io.jobwatch.store.MonitorsTable;
+import io.jobwatch.store.ProgressTable;
 import io.jobwatch.store.StageHealthTable;
 import io.jobwatch.store.StateQueries;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -54,6 +56,9 @@ public final class StateExporter implements AutoCloseable {
   private final LabelLimiter labels;
   private final Clock clock;
   private final AtomicInteger active = new AtomicInteger();
+  // Issue 10.3: the instant monitors were last judged at (the watermark while behind); NaN when
+  // this instance does not evaluate them.
+  private final AtomicReference<Double> judgedAt = new AtomicReference<>(Double.NaN);
   private final Map<List<String>, Double> crashes = new ConcurrentHashMap<>();
   private final Map<List<String>, Meter> crashCounters = new HashMap<>();
   private final MultiGauge stageHealth;
@@ -108,6 +113,10 @@ public final class StateExporter implements AutoCloseable {
             "Pending jobs whose dependencies all ended over 10 minutes ago",
             null);
     deadLetters = gauge("jobwatch.dead.letters", "Dead letters not yet replayed", null);
+    Gauge.builder("jobwatch.watermark.timestamp", judgedAt, ref -> ref.get())
+        .description("Instant monitors are judged at: the stream's watermark while behind")
+        .baseUnit("seconds")
+        .register(registry);
   }
 
   private MultiGauge gauge(String name, String description, String unit) {
@@ -222,7 +231,9 @@ public final class StateExporter implements AutoCloseable {
         true);
   }
 
-  private void exportMonitors(Handle handle, Instant now) {
+  private void exportMonitors(Handle handle, Instant wallClock) {
+    Instant now = ProgressTable.judgementInstant(handle, wallClock);
+    judgedAt.set(now.toEpochMilli() / 1000.0);
     List<MonitorsTable.Evaluated> changed = new ArrayList<>();
     List<MultiGauge.Row<?>> status = new ArrayList<>();
     List<MultiGauge.Row<?>> lastSuccess = new ArrayList<>();
@@ -283,6 +294,7 @@ public final class StateExporter implements AutoCloseable {
   }
 
   private void withdraw() {
+    judgedAt.set(Double.NaN);
     if (active.getAndSet(0) == 1) {
       LOG.info("another instance exports the database state now");
     }
