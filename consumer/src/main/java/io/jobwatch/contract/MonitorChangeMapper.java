@@ -10,6 +10,7 @@ import com.cronutils.parser.CronParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jobwatch.core.MonitorChange;
 import io.jobwatch.core.MonitorLimits;
+import io.jobwatch.core.MonitorRules;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Period;
@@ -52,7 +53,27 @@ final class MonitorChangeMapper {
         text(data, "team"),
         schedule(data.get("schedule")),
         bounded("$.data.grace", text(data, "grace")),
-        maxRuntime == null ? null : positive("$.data.max_runtime", maxRuntime));
+        maxRuntime == null ? null : positive("$.data.max_runtime", maxRuntime),
+        rules(data));
+  }
+
+  /** The run rules of issue 14.3; the schema bounds the thresholds and the number of runs. */
+  private static MonitorRules rules(JsonNode data) {
+    String minRuntime = text(data, "min_runtime");
+    String startGrace = text(data, "start_grace");
+    Integer failures = Fields.integer(data, "failure_threshold");
+    Integer recoveries = Fields.integer(data, "recovery_threshold");
+    JsonNode perPeriod = data.get("max_runs_per_period");
+    boolean limited = perPeriod != null && !perPeriod.isNull();
+    return new MonitorRules(
+        minRuntime == null ? null : positive("$.data.min_runtime", minRuntime),
+        startGrace == null ? null : bounded("$.data.start_grace", startGrace),
+        failures == null ? 1 : failures,
+        recoveries == null ? 1 : recoveries,
+        limited ? perPeriod.get("runs").intValue() : null,
+        limited
+            ? positive("$.data.max_runs_per_period.period", perPeriod.get("period").asText())
+            : null);
   }
 
   private static MonitorChange.Schedule schedule(JsonNode schedule) {

@@ -94,9 +94,9 @@ class MonitorBacklogIT {
   /**
    * The on-time monitor runs every 5 minutes with 5 minutes grace and succeeds up to 10 s before
    * {@code now} (the drain may take minutes on a loaded machine); the really late one runs every
-   * minute with 30 s grace and stops 15 minutes before {@code now}. Filler jobs of
-   * another service lengthen the drain. Everything is in event-time order, as publishers would have
-   * sent it. Returns the number of events.
+   * minute with 30 s grace and stops 15 minutes before {@code now}. Filler jobs of another service
+   * lengthen the drain. Everything is in event-time order, as publishers would have sent it.
+   * Returns the number of events.
    */
   private static int publishBacklog(Harness harness, Instant start, Instant now) {
     int events = 0;
