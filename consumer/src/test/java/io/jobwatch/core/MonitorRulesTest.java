@@ -50,8 +50,7 @@ class MonitorRulesTest {
   }
 
   @Test
-  @DisplayName(
-      "min_runtime with failure_threshold 3: a too short success is one tolerated failure")
+  @DisplayName("min_runtime with failure_threshold 3: a too short success is one tolerated failure")
   void tooShortSuccessIsAToleratedFailure() {
     MonitorEvent declared = hourly(new MonitorRules(Duration.ofMinutes(5), null, 3, 1, null, null));
     MonitorState state =
