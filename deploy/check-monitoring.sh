@@ -84,7 +84,8 @@ runbook = open(runbook_path).read() if runbook_path else ""
 headings = {h.strip().lower() for h in re.findall(r"^##+\s+(.+)$", runbook, re.M)}
 # Alerts whose team comes from elsewhere: monitors copy it from the metric,
 # crashes are routed by blame.
-team_from_metric = {"JobwatchMonitorLate", "JobwatchMonitorDown", "JobwatchMonitorOverrun"}
+team_from_metric = {"JobwatchMonitorLate", "JobwatchMonitorDown", "JobwatchMonitorOverrun",
+                    "JobwatchMonitorRunsTooOften"}
 routed_by_blame = {"JobwatchJobCrashes"}
 test_text = "\n".join(open(t).read() for t in tests)
 for name, block in alerts.items():

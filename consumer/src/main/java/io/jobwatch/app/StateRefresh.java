@@ -3,6 +3,7 @@ package io.jobwatch.app;
 import io.jobwatch.metrics.DatabaseState;
 import io.jobwatch.metrics.StateMetrics;
 import io.jobwatch.store.Database;
+import io.jobwatch.store.ProgressTable;
 import io.jobwatch.store.StageHealthTable;
 import io.jobwatch.store.StateQueries;
 import java.time.Clock;
@@ -58,6 +59,8 @@ final class StateRefresh implements AutoCloseable {
   }
 
   private static DatabaseState read(org.jdbi.v3.core.Handle handle, Instant now) {
+    // Issue 10.3: monitors are judged at the stream's watermark while the pipeline is behind.
+    Instant judgedAt = ProgressTable.judgementInstant(handle, now);
     return new DatabaseState(
         StageHealthTable.all(handle),
         StateQueries.jobsByServiceAndStateWithActivity(handle),
@@ -65,7 +68,8 @@ final class StateRefresh implements AutoCloseable {
         StateQueries.stuckByService(handle),
         StateQueries.deadLettersByTopic(handle),
         StateQueries.crashesByServiceAndBlame(handle),
-        MonitorRefresh.refresh(handle, now));
+        MonitorRefresh.refresh(handle, judgedAt),
+        judgedAt);
   }
 
   @Override

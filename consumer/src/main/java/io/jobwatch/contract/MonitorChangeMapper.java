@@ -2,24 +2,33 @@ package io.jobwatch.contract;
 
 import static io.jobwatch.contract.Fields.text;
 
+import com.cronutils.model.Cron;
 import com.cronutils.model.definition.CronDefinition;
 import com.cronutils.model.definition.CronDefinitionBuilder;
+import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jobwatch.core.MonitorChange;
+import io.jobwatch.core.MonitorLimits;
+import io.jobwatch.core.MonitorRules;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Period;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 
 /**
  * Maps the schema-valid {@code data} of a {@code monitor.*} event to a {@link MonitorChange}, and
- * checks what JSON Schema cannot: that a cron expression parses, a time zone exists and durations
- * are positive where they must be.
+ * checks what JSON Schema cannot: that a cron expression parses and fires, a time zone exists, and
+ * durations are positive where they must be and at most 366 days long.
  */
 final class MonitorChangeMapper {
   private static final CronDefinition UNIX_CRON =
       CronDefinitionBuilder.instanceDefinitionFor(com.cronutils.model.CronType.UNIX);
+
+  private static final ZonedDateTime CRON_PROBE =
+      ZonedDateTime.of(2000, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
 
   private MonitorChangeMapper() {}
 
@@ -43,8 +52,28 @@ final class MonitorChangeMapper {
     return new MonitorChange.Declared(
         text(data, "team"),
         schedule(data.get("schedule")),
-        duration("$.data.grace", text(data, "grace")),
-        maxRuntime == null ? null : positive("$.data.max_runtime", maxRuntime));
+        bounded("$.data.grace", text(data, "grace")),
+        maxRuntime == null ? null : positive("$.data.max_runtime", maxRuntime),
+        rules(data));
+  }
+
+  /** The run rules of issue 14.3; the schema bounds the thresholds and the number of runs. */
+  private static MonitorRules rules(JsonNode data) {
+    String minRuntime = text(data, "min_runtime");
+    String startGrace = text(data, "start_grace");
+    Integer failures = Fields.integer(data, "failure_threshold");
+    Integer recoveries = Fields.integer(data, "recovery_threshold");
+    JsonNode perPeriod = data.get("max_runs_per_period");
+    boolean limited = perPeriod != null && !perPeriod.isNull();
+    return new MonitorRules(
+        minRuntime == null ? null : positive("$.data.min_runtime", minRuntime),
+        startGrace == null ? null : bounded("$.data.start_grace", startGrace),
+        failures == null ? 1 : failures,
+        recoveries == null ? 1 : recoveries,
+        limited ? perPeriod.get("runs").intValue() : null,
+        limited
+            ? positive("$.data.max_runs_per_period.period", perPeriod.get("period").asText())
+            : null);
   }
 
   private static MonitorChange.Schedule schedule(JsonNode schedule) {
@@ -57,14 +86,19 @@ final class MonitorChangeMapper {
   }
 
   private static String cron(String expression) {
+    Cron cron;
     try {
       // The parser keeps no state between calls, but is cheap enough to build per declaration.
-      new CronParser(UNIX_CRON).parse(expression).validate();
-      return expression;
+      cron = new CronParser(UNIX_CRON).parse(expression).validate();
     } catch (IllegalArgumentException e) {
       throw Rejection.field(
           "$.data.schedule.cron", "not a valid Unix cron expression: " + e.getMessage());
     }
+    // A day that does not exist (30 February) parses, but the monitor could never be on time.
+    if (ExecutionTime.forCron(cron).nextExecution(CRON_PROBE).isEmpty()) {
+      throw Rejection.field("$.data.schedule.cron", "'" + expression + "' never fires");
+    }
+    return expression;
   }
 
   private static ZoneId zone(String timezone) {
@@ -76,9 +110,18 @@ final class MonitorChangeMapper {
   }
 
   private static Duration positive(String field, String text) {
-    Duration duration = duration(field, text);
+    Duration duration = bounded(field, text);
     if (duration.isZero()) {
       throw Rejection.field(field, "must be longer than zero");
+    }
+    return duration;
+  }
+
+  /** A duration of at most {@link MonitorLimits#MAX_DURATION}, so no schedule sum can overflow. */
+  private static Duration bounded(String field, String text) {
+    Duration duration = duration(field, text);
+    if (!MonitorLimits.isWithinBounds(duration)) {
+      throw Rejection.field(field, "must be at most 366 days (P366D), not '" + text + "'");
     }
     return duration;
   }

@@ -16,9 +16,19 @@ public sealed interface MonitorChange {
     record Cron(String expression, ZoneId zone) implements Schedule {}
   }
 
-  /** {@code monitor.declared}. {@code maxRuntime} may be null. */
-  record Declared(String team, Schedule schedule, Duration grace, Duration maxRuntime)
+  /** {@code monitor.declared}. {@code maxRuntime} may be null; null rules are the defaults. */
+  record Declared(
+      String team, Schedule schedule, Duration grace, Duration maxRuntime, MonitorRules rules)
       implements MonitorChange {
+    public Declared {
+      rules = rules == null ? MonitorRules.DEFAULT : rules;
+    }
+
+    /** A declaration without run rules. */
+    public Declared(String team, Schedule schedule, Duration grace, Duration maxRuntime) {
+      this(team, schedule, grace, maxRuntime, MonitorRules.DEFAULT);
+    }
+
     @Override
     public String type() {
       return "monitor.declared";

@@ -8,6 +8,7 @@ import io.jobwatch.core.MonitorChange.Schedule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -26,7 +27,8 @@ import java.util.Objects;
  *   <li>{@code retiredAt} is the latest retirement. The monitor is retired unless the declaration
  *       in force is strictly later than that retirement (a re-declaration re-activates it).
  *   <li>Run timestamps merge by maximum; {@code lastRunDuration} belongs to the run with the latest
- *       finish (on an equal finish, the longer duration).
+ *       finish (on an equal finish, the longer duration). {@code recentRuns} is the union of the
+ *       finished runs with an outcome, truncated to the newest under a total order.
  * </ul>
  */
 public final class MonitorFold {
@@ -80,23 +82,13 @@ public final class MonitorFold {
         Boolean.FALSE.equals(run.succeeded())
             ? max(NULL_FIRST, state.lastFailureAt(), finishedAt)
             : state.lastFailureAt();
-    return new MonitorState(
-        state.monitor(),
-        state.team(),
-        state.schedule(),
-        state.grace(),
-        state.maxRuntime(),
-        state.declaredAt(),
-        state.paused(),
-        state.pausedChangedAt(),
-        state.retired(),
-        state.retiredAt(),
-        lastStartAt,
-        lastSuccessAt,
-        lastFailureAt,
-        lastFinishAt,
-        lastRunDuration,
-        max(NULL_FIRST, lastStartAt, lastFinishAt));
+    List<FinishedRun> recentRuns =
+        run.succeeded() == null
+            ? state.recentRuns()
+            : FinishedRun.add(
+                state.recentRuns(), new FinishedRun(run.startedAt(), finishedAt, run.succeeded()));
+    return state.withRuns(
+        lastStartAt, lastSuccessAt, lastFailureAt, lastFinishAt, lastRunDuration, recentRuns);
   }
 
   private static MonitorState declare(MonitorState state, Declared declared, Instant at) {
@@ -104,23 +96,7 @@ public final class MonitorFold {
     if (order < 0 || order == 0 && canonical(declared).compareTo(canonical(inForce(state))) <= 0) {
       return state;
     }
-    return new MonitorState(
-        state.monitor(),
-        declared.team(),
-        declared.schedule(),
-        declared.grace(),
-        declared.maxRuntime(),
-        at,
-        state.paused(),
-        state.pausedChangedAt(),
-        isRetired(state.retiredAt(), at),
-        state.retiredAt(),
-        state.lastStartAt(),
-        state.lastSuccessAt(),
-        state.lastFailureAt(),
-        state.lastFinishAt(),
-        state.lastRunDuration(),
-        state.lastSeenAt());
+    return state.withDeclaration(declared, at, isRetired(state.retiredAt(), at));
   }
 
   private static MonitorState pauseOrResume(MonitorState state, boolean pause, Instant at) {
@@ -129,44 +105,12 @@ public final class MonitorFold {
       return state;
     }
     boolean paused = order > 0 ? pause : state.paused() && pause;
-    return new MonitorState(
-        state.monitor(),
-        state.team(),
-        state.schedule(),
-        state.grace(),
-        state.maxRuntime(),
-        state.declaredAt(),
-        paused,
-        at,
-        state.retired(),
-        state.retiredAt(),
-        state.lastStartAt(),
-        state.lastSuccessAt(),
-        state.lastFailureAt(),
-        state.lastFinishAt(),
-        state.lastRunDuration(),
-        state.lastSeenAt());
+    return state.withPause(paused, at);
   }
 
   private static MonitorState retire(MonitorState state, Instant at) {
     Instant retiredAt = max(NULL_FIRST, state.retiredAt(), at);
-    return new MonitorState(
-        state.monitor(),
-        state.team(),
-        state.schedule(),
-        state.grace(),
-        state.maxRuntime(),
-        state.declaredAt(),
-        state.paused(),
-        state.pausedChangedAt(),
-        isRetired(retiredAt, state.declaredAt()),
-        retiredAt,
-        state.lastStartAt(),
-        state.lastSuccessAt(),
-        state.lastFailureAt(),
-        state.lastFinishAt(),
-        state.lastRunDuration(),
-        state.lastSeenAt());
+    return state.withRetirement(isRetired(retiredAt, state.declaredAt()), retiredAt);
   }
 
   private static boolean isRetired(Instant retiredAt, Instant declaredAt) {
@@ -185,7 +129,8 @@ public final class MonitorFold {
   }
 
   private static Declared inForce(MonitorState state) {
-    return new Declared(state.team(), state.schedule(), state.grace(), state.maxRuntime());
+    return new Declared(
+        state.team(), state.schedule(), state.grace(), state.maxRuntime(), state.rules());
   }
 
   /** A fixed textual form of a declaration, only used to break ties between equal event times. */
@@ -195,7 +140,8 @@ public final class MonitorFold {
         Objects.toString(declared.team(), ""),
         canonical(declared.schedule()),
         Objects.toString(declared.grace(), ""),
-        Objects.toString(declared.maxRuntime(), ""));
+        Objects.toString(declared.maxRuntime(), ""),
+        declared.rules().canonical());
   }
 
   private static String canonical(Schedule schedule) {

@@ -31,14 +31,15 @@ public final class MonitorSchedules {
 
   /**
    * The first fire time strictly after {@code base}: {@code base + every} for a fixed interval, the
-   * next cron fire time for a cron schedule; null if the cron expression never fires again.
+   * next cron fire time for a cron schedule; null if the cron expression never fires again or the
+   * time would be later than {@link MonitorLimits#LATEST}.
    *
    * @throws IllegalArgumentException if the schedule is invalid (see {@link #validate})
    */
   public static Instant nextAfter(Schedule schedule, Instant base) {
     validate(schedule);
     if (schedule instanceof Schedule.Every every) {
-      return base.plus(every.every());
+      return MonitorLimits.plusOrNever(base, every.every());
     }
     if (schedule instanceof Schedule.Cron cron) {
       return nextCronFire(cron, base);

@@ -10,10 +10,15 @@ public enum MonitorStatus {
   UP,
   /** The expected run time passed without a success; still within grace. */
   LATE,
-  /** Past the deadline without a success, or the last finished run failed. */
+  /**
+   * Past the deadline without a success, no start within the start grace, or {@code
+   * failure_threshold} failed runs in a row (a success shorter than {@code min_runtime} is failed).
+   */
   DOWN,
   /** A run started and has not finished within the declared max runtime. */
   OVERRUN,
+  /** More runs finished within the declared period than {@code max_runs_per_period} allows. */
+  TOO_OFTEN,
   /** Paused by an operator: never alerts. */
   PAUSED,
   /** Retired: never alerts and disappears from metrics. */

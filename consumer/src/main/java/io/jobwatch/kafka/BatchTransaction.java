@@ -24,6 +24,7 @@ final class BatchTransaction {
   private final BatchWriter writer;
   private final OffsetResync offsets;
   private final HistoryCache history;
+  private final ProgressTracker progress;
   private final PipelineListener listener;
   private final Clock clock;
 
@@ -33,6 +34,7 @@ final class BatchTransaction {
       BatchWriter writer,
       OffsetResync offsets,
       HistoryCache history,
+      ProgressTracker progress,
       PipelineListener listener,
       Clock clock) {
     this.settings = settings;
@@ -40,6 +42,7 @@ final class BatchTransaction {
     this.writer = writer;
     this.offsets = offsets;
     this.history = history;
+    this.progress = progress;
     this.listener = listener;
     this.clock = clock;
   }
@@ -60,6 +63,8 @@ final class BatchTransaction {
             .jdbi()
             .inTransaction(
                 handle -> {
+                  // Issue 10.3: each partition's watermark moves in the same transaction.
+                  progress.committing(handle, items);
                   BatchResult written =
                       writer.write(
                           handle,

@@ -35,6 +35,11 @@ final class OffsetResync {
     return !unsynced.isEmpty();
   }
 
+  /** The partitions not yet resynchronised, a copy. */
+  Set<TopicPartition> unsynced() {
+    return Set.copyOf(unsynced);
+  }
+
   void markUnsynced(Collection<TopicPartition> partitions) {
     unsynced.addAll(partitions);
   }

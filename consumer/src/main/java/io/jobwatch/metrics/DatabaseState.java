@@ -4,11 +4,13 @@ import io.jobwatch.core.MonitorEvaluation;
 import io.jobwatch.core.MonitorState;
 import io.jobwatch.core.StageHealth;
 import io.jobwatch.store.StateQueries;
+import java.time.Instant;
 import java.util.List;
 
 /**
  * One consistent read of everything the database-derived metrics show; the binders turn it into
- * series. Immutable and thread-safe.
+ * series. {@code judgedAt} is the instant monitors were judged at (the stream's watermark while the
+ * pipeline is behind), null if unknown. Immutable and thread-safe.
  */
 public record DatabaseState(
     List<StageHealth> stages,
@@ -17,7 +19,8 @@ public record DatabaseState(
     List<StateQueries.Count> stuck,
     List<StateQueries.Count> deadLetters,
     List<StateQueries.Count> crashes,
-    List<Monitor> monitors) {
+    List<Monitor> monitors,
+    Instant judgedAt) {
 
   public DatabaseState {
     stages = List.copyOf(stages);

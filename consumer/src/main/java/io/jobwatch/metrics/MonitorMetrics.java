@@ -3,6 +3,7 @@ package io.jobwatch.metrics;
 import io.jobwatch.core.MonitorEvaluation;
 import io.jobwatch.core.MonitorState;
 import io.jobwatch.core.MonitorStatus;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -24,6 +26,8 @@ public final class MonitorMetrics implements MeterBinder {
   private GaugeFamily lastSuccess;
   private GaugeFamily deadline;
   private GaugeFamily lastSeen;
+  // The instant monitors were last judged at; NaN when this instance does not judge them.
+  private final AtomicReference<Double> judgedAt = new AtomicReference<>(Double.NaN);
 
   public MonitorMetrics(LabelLimiter labels) {
     this.labels = labels;
@@ -36,6 +40,10 @@ public final class MonitorMetrics implements MeterBinder {
     lastSuccess = timestamp(registry, "last.success", "Last successful run of a monitored script");
     deadline = timestamp(registry, "deadline", "When a monitor is down without a new success");
     lastSeen = timestamp(registry, "last.seen", "Last start or finish of a monitored script");
+    Gauge.builder("jobwatch.watermark.timestamp", judgedAt, AtomicReference::get)
+        .description("Instant monitors are judged at: the stream's watermark while behind")
+        .baseUnit("seconds")
+        .register(registry);
   }
 
   private static GaugeFamily timestamp(MeterRegistry registry, String what, String description) {
@@ -43,8 +51,9 @@ public final class MonitorMetrics implements MeterBinder {
         registry, "jobwatch.monitor." + what + ".timestamp", description, "seconds");
   }
 
-  /** Replaces every monitor series by those of {@code monitors}. */
-  public void export(List<DatabaseState.Monitor> monitors) {
+  /** Replaces every monitor series by those of {@code monitors}, judged at {@code judged}. */
+  public void export(List<DatabaseState.Monitor> monitors, Instant judged) {
+    judgedAt.set(judged == null ? Double.NaN : judged.toEpochMilli() / 1000.0);
     Map<Tags, Integer> statusRows = new HashMap<>();
     Map<Tags, Double> lastSuccessRows = new HashMap<>();
     Map<Tags, Double> deadlineRows = new HashMap<>();
@@ -95,6 +104,7 @@ public final class MonitorMetrics implements MeterBinder {
 
   /** Removes every monitor series (another instance exports them). */
   public void withdraw() {
+    judgedAt.set(Double.NaN);
     for (GaugeFamily family : List.of(status, lastSuccess, deadline, lastSeen)) {
       family.clear();
     }

@@ -52,7 +52,7 @@ public final class StateMetrics implements MeterBinder {
   /** This instance holds the lease: replace every family by {@code state}. */
   public void export(DatabaseState state, Instant at) {
     health.export(state.stages());
-    monitors.export(state.monitors());
+    monitors.export(state.monitors(), state.judgedAt());
     jobs.export(state);
     active.set(1);
     lastRefreshMillis.set(at.toEpochMilli());

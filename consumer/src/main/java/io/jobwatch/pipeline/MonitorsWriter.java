@@ -8,6 +8,7 @@ import io.jobwatch.core.MonitorFold;
 import io.jobwatch.core.MonitorRun;
 import io.jobwatch.core.MonitorState;
 import io.jobwatch.store.MonitorsTable;
+import io.jobwatch.store.ProgressTable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +18,8 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Folds monitor events and monitored runs (jobs that name a monitor) into the {@code monitors}
- * table, evaluated at the batch's instant. Stateless and thread-safe.
+ * table, evaluated at the batch's instant, or at the stream's watermark while the pipeline is
+ * behind ({@link ProgressTable#judgementInstant}). Stateless and thread-safe.
  */
 public final class MonitorsWriter implements MonitorStep {
 
@@ -38,6 +40,7 @@ public final class MonitorsWriter implements MonitorStep {
     }
     Map<String, MonitorState> current = MonitorsTable.lock(handle, List.copyOf(inputs.keySet()));
     List<MonitorsTable.Evaluated> folded = new ArrayList<>(inputs.size());
+    Instant judgedAt = ProgressTable.judgementInstant(handle, now);
     for (Map.Entry<String, List<Object>> entry : inputs.entrySet()) {
       MonitorState state = current.get(entry.getKey());
       for (Object input : entry.getValue()) {
@@ -46,7 +49,8 @@ public final class MonitorsWriter implements MonitorStep {
                 ? MonitorFold.apply(state, event)
                 : MonitorFold.observeRun(state, entry.getKey(), (MonitorRun) input);
       }
-      folded.add(new MonitorsTable.Evaluated(state, MonitorEvaluator.evaluate(state, now), now));
+      folded.add(
+          new MonitorsTable.Evaluated(state, MonitorEvaluator.evaluate(state, judgedAt), judgedAt));
     }
     MonitorsTable.update(handle, folded);
     return folded.size();

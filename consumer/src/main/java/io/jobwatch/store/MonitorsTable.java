@@ -1,7 +1,10 @@
 package io.jobwatch.store;
 
+import io.jobwatch.core.FinishedRun;
 import io.jobwatch.core.MonitorChange.Schedule;
 import io.jobwatch.core.MonitorEvaluation;
+import io.jobwatch.core.MonitorEvaluator;
+import io.jobwatch.core.MonitorRules;
 import io.jobwatch.core.MonitorState;
 import io.jobwatch.core.MonitorStatus;
 import java.sql.ResultSet;
@@ -28,7 +31,11 @@ public final class MonitorsTable {
       (extract(epoch FROM schedule_every) * 1000)::bigint AS every_ms,
       (extract(epoch FROM grace) * 1000)::bigint AS grace_ms,
       (extract(epoch FROM max_runtime) * 1000)::bigint AS max_runtime_ms,
-      (extract(epoch FROM last_run_duration) * 1000)::bigint AS last_run_ms
+      (extract(epoch FROM last_run_duration) * 1000)::bigint AS last_run_ms,
+      (extract(epoch FROM min_runtime) * 1000)::bigint AS min_runtime_ms,
+      (extract(epoch FROM start_grace) * 1000)::bigint AS start_grace_ms,
+      failure_threshold, recovery_threshold, max_runs,
+      (extract(epoch FROM runs_period) * 1000)::bigint AS runs_period_ms, recent_runs::text
       """;
 
   private static final String ENSURE =
@@ -66,6 +73,11 @@ public final class MonitorsTable {
         last_seen_at = u.last_seen_at::timestamptz,
         status = u.status, expected_at = u.expected_at::timestamptz,
         deadline = u.deadline::timestamptz, evaluated_at = u.evaluated_at::timestamptz,
+        min_runtime = (u.min_runtime_ms || ' milliseconds')::interval,
+        start_grace = (u.start_grace_ms || ' milliseconds')::interval,
+        failure_threshold = u.failure_threshold, recovery_threshold = u.recovery_threshold,
+        max_runs = u.max_runs, runs_period = (u.runs_period_ms || ' milliseconds')::interval,
+        recent_runs = u.recent_runs::jsonb, consecutive_failures = u.consecutive_failures,
         updated_at = now()
         FROM unnest(:monitor::text[], :team::text[], :every_ms::bigint[], :schedule_cron::text[],
                     :schedule_timezone::text[], :grace_ms::bigint[], :max_runtime_ms::bigint[],
@@ -73,11 +85,16 @@ public final class MonitorsTable {
                     :retired_at::text[], :last_start_at::text[], :last_success_at::text[],
                     :last_failure_at::text[], :last_finish_at::text[], :last_run_ms::bigint[],
                     :last_seen_at::text[], :status::text[], :expected_at::text[],
-                    :deadline::text[], :evaluated_at::text[])
+                    :deadline::text[], :evaluated_at::text[], :min_runtime_ms::bigint[],
+                    :start_grace_ms::bigint[], :failure_threshold::int[],
+                    :recovery_threshold::int[], :max_runs::int[], :runs_period_ms::bigint[],
+                    :recent_runs::text[], :consecutive_failures::int[])
           AS u(monitor, team, every_ms, schedule_cron, schedule_timezone, grace_ms,
                max_runtime_ms, declared_at, paused, paused_changed_at, retired_at, last_start_at,
                last_success_at, last_failure_at, last_finish_at, last_run_ms, last_seen_at, status,
-               expected_at, deadline, evaluated_at)
+               expected_at, deadline, evaluated_at, min_runtime_ms, start_grace_ms,
+               failure_threshold, recovery_threshold, max_runs, runs_period_ms, recent_runs,
+               consecutive_failures)
        WHERE m.monitor = u.monitor
       """;
 
@@ -175,6 +192,16 @@ public final class MonitorsTable {
                 Columns.instant(
                     rows, r -> r.evaluation() == null ? null : r.evaluation().deadline()))
             .bind("evaluated_at", Columns.instant(rows, Evaluated::evaluatedAt))
+            .bind("min_runtime_ms", Columns.bigint(rows, r -> millis(rulesOf(r).minRuntime())))
+            .bind("start_grace_ms", Columns.bigint(rows, r -> millis(rulesOf(r).startGrace())))
+            .bind("failure_threshold", Columns.integer(rows, r -> rulesOf(r).failureThreshold()))
+            .bind("recovery_threshold", Columns.integer(rows, r -> rulesOf(r).recoveryThreshold()))
+            .bind("max_runs", Columns.integer(rows, r -> rulesOf(r).maxRuns()))
+            .bind("runs_period_ms", Columns.bigint(rows, r -> millis(rulesOf(r).runsPeriod())))
+            .bind("recent_runs", Columns.text(rows, r -> Json.write(r.state().recentRuns())))
+            .bind(
+                "consecutive_failures",
+                Columns.integer(rows, r -> MonitorEvaluator.consecutiveFailures(r.state())))
             .execute();
     Checks.expectRows("update monitors", rows.size(), written);
   }
@@ -196,6 +223,10 @@ public final class MonitorsTable {
             Columns.instant(rows, r -> r.evaluation() == null ? null : r.evaluation().deadline()))
         .bind("evaluated_at", Columns.instant(rows, Evaluated::evaluatedAt))
         .execute();
+  }
+
+  private static MonitorRules rulesOf(Evaluated row) {
+    return row.state().rules();
   }
 
   private static String statusOf(Evaluated row) {
@@ -249,6 +280,14 @@ public final class MonitorsTable {
         StageHealthTable.instant(rs, "last_failure_at"),
         StageHealthTable.instant(rs, "last_finish_at"),
         duration(rs, "last_run_ms"),
-        StageHealthTable.instant(rs, "last_seen_at"));
+        StageHealthTable.instant(rs, "last_seen_at"),
+        new MonitorRules(
+            duration(rs, "min_runtime_ms"),
+            duration(rs, "start_grace_ms"),
+            rs.getInt("failure_threshold"),
+            rs.getInt("recovery_threshold"),
+            (Integer) rs.getObject("max_runs"),
+            duration(rs, "runs_period_ms")),
+        List.of(Json.read(rs.getString("recent_runs"), FinishedRun[].class)));
   }
 }

@@ -85,11 +85,17 @@ class MonitorFoldProperties {
             new Schedule.Every(Duration.ofMinutes(30)),
             new Schedule.Cron("0 3 * * *", ZoneId.of("Europe/Berlin")),
             new Schedule.Cron("0 3 * * *", ZoneId.of("UTC")));
+    Arbitrary<MonitorRules> rules =
+        Arbitraries.of(
+            MonitorRules.DEFAULT,
+            new MonitorRules(Duration.ofMinutes(5), null, 3, 2, null, null),
+            new MonitorRules(null, Duration.ofMinutes(15), 1, 1, 2, Duration.ofHours(1)));
     return Combinators.combine(
             Arbitraries.of("storage", "search"),
             schedule,
             Arbitraries.of(Duration.ZERO, Duration.ofMinutes(30)),
-            Arbitraries.of(Duration.ofHours(2)).injectNull(0.5))
+            Arbitraries.of(Duration.ofHours(2)).injectNull(0.5),
+            rules)
         .as(MonitorChange.Declared::new);
   }
 

@@ -228,7 +228,21 @@ class MetricsIT {
     }
     assertThat(oneHot)
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of("new", 0.0, "up", 0.0, "late", 0.0, "down", 1.0, "overrun", 0.0, "paused", 0.0));
+            Map.of(
+                "new",
+                0.0,
+                "up",
+                0.0,
+                "late",
+                0.0,
+                "down",
+                1.0,
+                "overrun",
+                0.0,
+                "too_often",
+                0.0,
+                "paused",
+                0.0));
     assertThat(
             scrape.value(
                 "jobwatch_monitor_deadline_timestamp_seconds",

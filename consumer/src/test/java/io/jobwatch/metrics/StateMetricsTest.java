@@ -66,6 +66,8 @@ class StateMetricsTest {
             null,
             null,
             null,
+            null,
+            null,
             null);
     return new DatabaseState.Monitor(
         state, new MonitorEvaluation(status, T0, T0.plusSeconds(600), null));
@@ -79,7 +81,8 @@ class StateMetricsTest {
         List.of(new StateQueries.Count("blast", "", 2)),
         List.of(new StateQueries.Count("jobwatch.lifecycle", "", 3)),
         List.of(new StateQueries.Count("blast", "platform", 5)),
-        mons);
+        mons,
+        T0);
   }
 
   private double gauge(String name, String... tags) {

@@ -1,0 +1,179 @@
+package io.jobwatch.it;
+
+import static io.jobwatch.it.Envelopes.data;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobwatch.app.JobwatchApp;
+import io.jobwatch.testing.Infra;
+import io.jobwatch.testing.WithInfra;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Issue 14.3 end to end: declarations with run rules and monitored runs published to Kafka, folded
+ * into PostgreSQL, re-read and re-evaluated by the exporter, exported as metrics.
+ */
+@WithInfra
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MonitorRulesIT {
+  private Harness harness;
+  private JobwatchApp app;
+  private final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+  @BeforeAll
+  void start(Infra infra) {
+    harness = new Harness(infra, 2);
+    app = harness.startApp();
+  }
+
+  @AfterAll
+  void stop() {
+    if (app != null) {
+      app.close();
+    }
+    if (harness != null) {
+      harness.close();
+    }
+  }
+
+  private void declare(String monitor, Map<String, Object> rules) {
+    Map<String, Object> data =
+        new LinkedHashMap<>(
+            data(
+                "monitor",
+                monitor,
+                "team",
+                "batch",
+                "schedule",
+                data("every", "PT1H"),
+                "grace",
+                "PT10M"));
+    data.putAll(rules);
+    harness.applyLifecycle("monitor.declared", now.minus(Duration.ofHours(3)), data);
+  }
+
+  private void run(String monitor, String jobId, Instant started, Instant finished, int exit) {
+    harness.applyLifecycle(
+        "job.submitted",
+        started.minusSeconds(1),
+        data("job_id", jobId, "service", "backup", "runner", "cron", "monitor", monitor));
+    harness.applyLifecycle(
+        "job.started", started, data("job_id", jobId, "runner", "cron", "attempt", 1));
+    harness.applyLifecycle(
+        "job.finished", finished, data("job_id", jobId, "attempt", 1, "exit_code", exit));
+  }
+
+  private Map<String, Object> status(String monitor) {
+    app.refreshState();
+    return harness.row(
+        "SELECT status, consecutive_failures, failure_threshold FROM monitor_status"
+            + " WHERE monitor = :p0",
+        monitor);
+  }
+
+  private double statusGauge(String monitor, String status) {
+    return app.registry()
+        .get("jobwatch.monitor.status")
+        .tags("monitor", monitor, "status", status)
+        .gauge()
+        .value();
+  }
+
+  @Test
+  @DisplayName("failure_threshold 2: one failed run stays up, the second in a row is down")
+  void failureThreshold() {
+    declare("rules-threshold", data("failure_threshold", 2, "recovery_threshold", 1));
+    run("rules-threshold", "rt-1", now.minusSeconds(600), now.minusSeconds(590), 1);
+
+    assertThat(status("rules-threshold"))
+        .containsEntry("status", "up")
+        .containsEntry("consecutive_failures", 1)
+        .containsEntry("failure_threshold", 2);
+
+    run("rules-threshold", "rt-2", now.minusSeconds(300), now.minusSeconds(290), 1);
+
+    assertThat(status("rules-threshold"))
+        .containsEntry("status", "down")
+        .containsEntry("consecutive_failures", 2);
+    assertThat(statusGauge("rules-threshold", "down")).isEqualTo(1.0);
+  }
+
+  @Test
+  @DisplayName("min_runtime PT5M: a success that took 2 seconds is down, one of 6 minutes is up")
+  void minRuntime() {
+    declare("rules-too-short", data("min_runtime", "PT5M"));
+    run("rules-too-short", "ts-1", now.minusSeconds(900), now.minusSeconds(540), 0);
+    assertThat(status("rules-too-short")).containsEntry("status", "up");
+
+    run("rules-too-short", "ts-2", now.minusSeconds(120), now.minusSeconds(118), 0);
+
+    assertThat(status("rules-too-short"))
+        .containsEntry("status", "down")
+        .containsEntry("consecutive_failures", 1);
+  }
+
+  @Test
+  @DisplayName("max_runs_per_period 1 per hour: a second run within the hour is too_often")
+  void tooOften() {
+    declare("rules-too-often", data("max_runs_per_period", data("runs", 1, "period", "PT1H")));
+    run("rules-too-often", "to-1", now.minusSeconds(1200), now.minusSeconds(1190), 0);
+    assertThat(status("rules-too-often")).containsEntry("status", "up");
+
+    run("rules-too-often", "to-2", now.minusSeconds(60), now.minusSeconds(50), 0);
+
+    assertThat(status("rules-too-often")).containsEntry("status", "too_often");
+    assertThat(statusGauge("rules-too-often", "too_often")).isEqualTo(1.0);
+    assertThat(statusGauge("rules-too-often", "up")).isEqualTo(0.0);
+  }
+
+  @Test
+  @DisplayName("start_grace PT5M: no start 5 minutes after the expected time is down within grace")
+  void startGrace() {
+    Map<String, Object> data =
+        new LinkedHashMap<>(
+            data(
+                "monitor",
+                "rules-start-grace",
+                "team",
+                "batch",
+                "schedule",
+                data("every", "PT10M"),
+                "grace",
+                "PT1H",
+                "start_grace",
+                "PT5M"));
+    harness.applyLifecycle("monitor.declared", now.minus(Duration.ofHours(3)), data);
+    // Last success 17 minutes ago: expected 7 minutes ago, start grace over 2 minutes ago.
+    run("rules-start-grace", "sg-1", now.minusSeconds(1080), now.minusSeconds(1020), 0);
+
+    assertThat(status("rules-start-grace")).containsEntry("status", "down");
+
+    harness.applyLifecycle(
+        "job.submitted",
+        now.minusSeconds(31),
+        data(
+            "job_id",
+            "sg-2",
+            "service",
+            "backup",
+            "runner",
+            "cron",
+            "monitor",
+            "rules-start-grace"));
+    harness.applyLifecycle(
+        "job.started",
+        now.minusSeconds(30),
+        data("job_id", "sg-2", "runner", "cron", "attempt", 1));
+
+    // Started, although late: no longer down, late until its (one hour) grace ends.
+    assertThat(status("rules-start-grace")).containsEntry("status", "late");
+  }
+}
