@@ -65,6 +65,7 @@ public final class StageFold {
     }
     Set<String> seen = new HashSet<>();
     marks.forEach(mark -> seen.add(mark.eventId()));
+    Eviction eviction = new Eviction();
     for (StageObservation observation : ordered) {
       if (!key.equals(observation.key())) {
         throw new IllegalArgumentException(
@@ -81,14 +82,14 @@ public final class StageFold {
         int at = insertionPoint(marks, mark);
         marks.add(at, mark);
         if (marks.size() > policy.window()) {
-          marks.remove(0);
+          eviction.add(marks.remove(0));
         }
       }
     }
     Verdict verdict =
         marks.isEmpty()
             ? new Verdict(Severity.OK, emptiedSince(current, lastWithdrawn), 0)
-            : judge(marks, policy, withdrawn.isEmpty() ? current : null);
+            : judge(marks, policy, withdrawn.isEmpty() ? current : null, eviction);
     return new StageHealth(
         key,
         verdict.severity,
@@ -135,21 +136,48 @@ public final class StageFold {
 
   private record Verdict(Severity severity, Instant since, int consecutiveErrors) {}
 
+  /** The marks one call pushed out of the front of the window, oldest first. */
+  private static final class Eviction {
+    private final List<StageHealth.Mark> marks = new ArrayList<>();
+    private final Set<String> eventIds = new HashSet<>();
+    private boolean anOk;
+
+    void add(StageHealth.Mark mark) {
+      marks.add(mark);
+      eventIds.add(mark.eventId());
+      anOk |= mark.ok();
+    }
+
+    /** The errors evicted last, right before the window's first mark, oldest first. */
+    List<StageHealth.Mark> trailingErrors() {
+      int from = marks.size();
+      while (from > 0 && !marks.get(from - 1).ok()) {
+        from--;
+      }
+      return marks.subList(from, marks.size());
+    }
+  }
+
   /**
    * Reads the severity off the tail of the window: the latest run of successes or of errors. {@code
    * record} is the record before this call, or null when it cannot be trusted (an observation was
    * withdrawn, so what it said may rest on it).
    */
   private static Verdict judge(
-      List<StageHealth.Mark> marks, StagePolicy policy, StageHealth record) {
+      List<StageHealth.Mark> marks, StagePolicy policy, StageHealth record, Eviction eviction) {
     // A record without observations in its window (new, or emptied by withdrawals) says nothing.
     StageHealth previous = record == null || record.recent().isEmpty() ? null : record;
     Severity previousSeverity = previous == null ? null : previous.severity();
     Instant previousSince = previous == null ? null : previous.since();
-    // The record's last run of errors went on past the start of a full window: what that run
-    // reached before its start left the window still holds (a fatal does not decay into error).
+    // The record's latest run of errors may have begun before the start of a full window: what
+    // that run reached before its start left the window still holds (a fatal does not decay into
+    // error), also when successes too few to recover came after it.
     boolean runBeganBeforeWindow =
-        previous != null && previous.consecutiveErrors() > 0 && marks.size() >= policy.window();
+        previous != null
+            && previousSeverity != Severity.OK
+            && marks.size() >= policy.window()
+            && !eviction.anOk;
+    String previousRunEnd = previous == null ? null : lastErrorId(previous.recent());
     int last = marks.size() - 1;
     int okRun = 0;
     while (last - okRun >= 0 && marks.get(last - okRun).ok()) {
@@ -181,11 +209,16 @@ public final class StageFold {
     while (runStart - 1 >= 0 && !marks.get(runStart - 1).ok()) {
       runStart--;
     }
+    // A run at the front of the window may have begun with marks this very call pushed out.
+    List<StageHealth.Mark> run = new ArrayList<>();
+    if (runStart == 0) {
+      run.addAll(eviction.trailingErrors());
+    }
+    run.addAll(marks.subList(runStart, runEnd + 1));
     Severity severity = Severity.OK;
     Instant since = null;
     int inRow = 0;
-    for (int i = runStart; i <= runEnd; i++) {
-      StageHealth.Mark mark = marks.get(i);
+    for (StageHealth.Mark mark : run) {
       inRow++;
       Severity own =
           mark.thresholded()
@@ -198,6 +231,7 @@ public final class StageFold {
     }
     if (runStart == 0
         && runBeganBeforeWindow
+        && continuesRun(marks, runEnd, previousRunEnd, eviction)
         && previousSeverity.compareTo(severity) > 0
         && previousSince != null) {
       severity = previousSeverity;
@@ -205,7 +239,38 @@ public final class StageFold {
     } else if (runStart == 0 && severity == previousSeverity && previousSince != null) {
       since = previousSince.isBefore(since) ? previousSince : since;
     }
-    return new Verdict(severity, since, okRun == 0 ? inRow : 0);
+    // Consecutive errors are counted within the window, which bounds them.
+    return new Verdict(severity, since, okRun == 0 ? runEnd - runStart + 1 : 0);
+  }
+
+  /**
+   * Whether the run of errors at the front of the window, up to {@code runEnd}, is the run the
+   * previous record ended with: that run's last error is still in it, or just left the window
+   * together with nothing but errors.
+   */
+  private static boolean continuesRun(
+      List<StageHealth.Mark> marks, int runEnd, String previousRunEnd, Eviction eviction) {
+    if (previousRunEnd == null) {
+      return false;
+    }
+    if (eviction.eventIds.contains(previousRunEnd)) {
+      return true;
+    }
+    for (int i = 0; i <= runEnd; i++) {
+      if (marks.get(i).eventId().equals(previousRunEnd)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String lastErrorId(List<StageHealth.Mark> marks) {
+    for (int i = marks.size() - 1; i >= 0; i--) {
+      if (!marks.get(i).ok()) {
+        return marks.get(i).eventId();
+      }
+    }
+    return null;
   }
 
   private static Instant earliest(Instant first, Instant second) {

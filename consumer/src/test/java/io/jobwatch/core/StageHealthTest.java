@@ -376,4 +376,51 @@ class StageHealthTest {
     assertThat(reversed.lastErrorClass()).isEqualTo("TimeoutError");
     assertThat(reversed.lastErrorMessage()).isEqualTo("TimeoutError in e2");
   }
+
+  @Test
+  @DisplayName(
+      "A fatal run stays fatal when its fatal leaves the window after successes too few to"
+          + " recover (found by ReferenceFoldProperties)")
+  void fatalRunStaysFatalWhenItsFatalLeavesTheWindowBehindTooFewSuccesses() {
+    StagePolicy policy = new StagePolicy(1, 3, 32, ErrorClassifier.defaults());
+    List<StageObservation> observations = new ArrayList<>();
+    observations.add(failure("o00", 0, START, "ValueError"));
+    for (int i = 1; i <= 30; i++) {
+      observations.add(failure(String.format("o%02d", i), i, START, "ConnectionError"));
+    }
+    observations.add(ok("o31", 31, START));
+    observations.add(ok("o32", 32, START));
+
+    StageHealth allAtOnce = StageFold.apply(null, START, observations, policy);
+    StageHealth lastOneLater =
+        StageFold.apply(
+            StageFold.apply(null, START, observations.subList(0, 32), policy),
+            START,
+            observations.subList(32, 33),
+            policy);
+
+    // Two successes of the three needed: the run that began with a fatal is not over.
+    assertThat(allAtOnce.severity()).isEqualTo(Severity.FATAL);
+    assertThat(lastOneLater.severity()).isEqualTo(Severity.FATAL);
+    assertThat(lastOneLater.since()).isEqualTo(t(0));
+  }
+
+  @Test
+  @DisplayName("A new run after a success pushed out of the window is judged on its own")
+  void newRunAfterAnEvictedSuccessIsJudgedOnItsOwn() {
+    StagePolicy policy = new StagePolicy(1, 3, 32, ErrorClassifier.defaults());
+    List<StageObservation> first = new ArrayList<>();
+    first.add(failure("a00", 0, START, "ValueError"));
+    first.add(ok("a01", 1, START));
+    List<StageObservation> second = new ArrayList<>();
+    for (int i = 2; i <= 33; i++) {
+      second.add(failure(String.format("a%02d", i), i, START, "ConnectionError"));
+    }
+
+    StageHealth health =
+        StageFold.apply(StageFold.apply(null, START, first, policy), START, second, policy);
+
+    // The fatal and the one success after it left the window: the latest run is errors only.
+    assertThat(health.severity()).isEqualTo(Severity.ERROR);
+  }
 }
