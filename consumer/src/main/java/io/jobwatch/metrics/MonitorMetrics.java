@@ -1,6 +1,7 @@
 package io.jobwatch.metrics;
 
 import io.jobwatch.core.MonitorEvaluation;
+import io.jobwatch.core.MonitorEvaluator;
 import io.jobwatch.core.MonitorState;
 import io.jobwatch.core.MonitorStatus;
 import io.micrometer.core.instrument.Gauge;
@@ -26,6 +27,7 @@ public final class MonitorMetrics implements MeterBinder {
   private GaugeFamily lastSuccess;
   private GaugeFamily deadline;
   private GaugeFamily lastSeen;
+  private GaugeFamily consecutiveFailures;
   // The instant monitors were last judged at; NaN when this instance does not judge them.
   private final AtomicReference<Double> judgedAt = new AtomicReference<>(Double.NaN);
 
@@ -40,6 +42,13 @@ public final class MonitorMetrics implements MeterBinder {
     lastSuccess = timestamp(registry, "last.success", "Last successful run of a monitored script");
     deadline = timestamp(registry, "deadline", "When a monitor is down without a new success");
     lastSeen = timestamp(registry, "last.seen", "Last start or finish of a monitored script");
+    consecutiveFailures =
+        GaugeFamily.register(
+            registry,
+            "jobwatch.monitor.consecutive.failures",
+            "Failed runs in a row (a success shorter than min_runtime counts as failed); down at"
+                + " failure_threshold",
+            null);
     Gauge.builder("jobwatch.watermark.timestamp", judgedAt, AtomicReference::get)
         .description("Instant monitors are judged at: the stream's watermark while behind")
         .baseUnit("seconds")
@@ -58,6 +67,7 @@ public final class MonitorMetrics implements MeterBinder {
     Map<Tags, Double> lastSuccessRows = new HashMap<>();
     Map<Tags, Double> deadlineRows = new HashMap<>();
     Map<Tags, Double> lastSeenRows = new HashMap<>();
+    Map<Tags, Integer> failureRows = new HashMap<>();
     for (DatabaseState.Monitor monitor : monitors) {
       MonitorState state = monitor.state();
       MonitorEvaluation evaluation = monitor.evaluation();
@@ -81,11 +91,13 @@ public final class MonitorMetrics implements MeterBinder {
       addTimestamp(lastSuccessRows, tags, state.lastSuccessAt());
       addTimestamp(deadlineRows, tags, evaluation.deadline());
       addTimestamp(lastSeenRows, tags, evaluation.lastSeenAt());
+      failureRows.put(tags, MonitorEvaluator.consecutiveFailures(state));
     }
     status.replace(statusRows);
     lastSuccess.replace(lastSuccessRows);
     deadline.replace(deadlineRows);
     lastSeen.replace(lastSeenRows);
+    consecutiveFailures.replace(failureRows);
   }
 
   /** A monitor is active while declared or run recently; it holds its label value meanwhile. */
@@ -105,7 +117,7 @@ public final class MonitorMetrics implements MeterBinder {
   /** Removes every monitor series (another instance exports them). */
   public void withdraw() {
     judgedAt.set(Double.NaN);
-    for (GaugeFamily family : List.of(status, lastSuccess, deadline, lastSeen)) {
+    for (GaugeFamily family : List.of(status, lastSuccess, deadline, lastSeen, consecutiveFailures)) {
       family.clear();
     }
   }

@@ -17,10 +17,10 @@ import java.util.TreeSet;
  * a table. Property tests compare it with the real fold, so the real fold is not its own oracle.
  * Keeps only what the tables talk about. Not for production; not thread-safe.
  */
-final class ReferenceJobFold {
+public final class ReferenceJobFold {
 
   /** What the rule tables decide about a job. */
-  record Outcome(
+  public record Outcome(
       JobState state,
       int attempt,
       Integer exitCode,
@@ -75,7 +75,7 @@ final class ReferenceJobFold {
 
   private ReferenceJobFold() {}
 
-  static Outcome fold(List<JobEvent> events) {
+  public static Outcome fold(List<JobEvent> events) {
     Map<String, JobEvent> unique = new LinkedHashMap<>();
     events.forEach(event -> unique.putIfAbsent(event.id(), event));
     List<JobEvent> sorted = new ArrayList<>(unique.values());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jobwatch.core.Event;
 import io.jobwatch.core.JobEvent;
 import io.jobwatch.core.JobFold;
+import io.jobwatch.core.ReferenceJobFold;
 import io.jobwatch.core.JobRow;
 import io.jobwatch.core.StageEvent;
 import io.jobwatch.core.StageFold;
@@ -29,6 +30,9 @@ final class FoldExpectation {
   private final Map<StageKey, StageHealth> reportedStages = new HashMap<>();
   private final Map<StageKey, long[]> evidenceCounts = new HashMap<>();
 
+  /** The deliberately simple fold written from the docs' rule tables: the oracle of the real one. */
+  private final Map<String, ReferenceJobFold.Outcome> references = new HashMap<>();
+
   FoldExpectation(Iterable<Event> validEvents) {
     Map<String, List<JobEvent>> byJob = new HashMap<>();
     Map<StageKey, List<StageObservation>> reports = new HashMap<>();
@@ -45,6 +49,7 @@ final class FoldExpectation {
         (jobId, events) -> {
           JobFold.Result result = JobFold.fold(events);
           jobs.put(jobId, result.row());
+          references.put(jobId, ReferenceJobFold.fold(events));
           for (StageObservation evidence : result.stageEvidence()) {
             long[] counts = evidenceCounts.computeIfAbsent(evidence.key(), k -> new long[2]);
             counts[evidence.ok() ? 0 : 1]++;
@@ -108,6 +113,23 @@ final class FoldExpectation {
           assertThat(instant(row.get("updated_at")))
               .as("updated_at of %s", jobId)
               .isEqualTo(expected.updatedAt());
+          // Not only the real fold, which could be its own oracle: the reference fold too.
+          ReferenceJobFold.Outcome reference = references.get(jobId);
+          assertThat(row)
+              .as("job %s against the reference fold", jobId)
+              .containsEntry("state", reference.state().wireName())
+              .containsEntry("attempt", reference.attempt())
+              .containsEntry("exit_code", reference.exitCode())
+              .containsEntry(
+                  "blame", reference.blame() == null ? null : reference.blame().wireName())
+              .containsEntry("cause", reference.cause())
+              .containsEntry("runtime_error", reference.runtimeError());
+          assertThat(instant(row.get("started_at")))
+              .as("started_at of %s against the reference fold", jobId)
+              .isEqualTo(reference.startedAt());
+          assertThat(instant(row.get("finished_at")))
+              .as("finished_at of %s against the reference fold", jobId)
+              .isEqualTo(reference.finishedAt());
         });
   }
 

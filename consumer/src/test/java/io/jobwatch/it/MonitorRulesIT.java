@@ -104,6 +104,13 @@ class MonitorRulesIT {
         .containsEntry("status", "down")
         .containsEntry("consecutive_failures", 2);
     assertThat(statusGauge("rules-threshold", "down")).isEqualTo(1.0);
+    assertThat(
+            app.registry()
+                .get("jobwatch.monitor.consecutive.failures")
+                .tags("monitor", "rules-threshold")
+                .gauge()
+                .value())
+        .isEqualTo(2.0);
   }
 
   @Test
