@@ -117,7 +117,8 @@ public final class MonitorMetrics implements MeterBinder {
   /** Removes every monitor series (another instance exports them). */
   public void withdraw() {
     judgedAt.set(Double.NaN);
-    for (GaugeFamily family : List.of(status, lastSuccess, deadline, lastSeen, consecutiveFailures)) {
+    for (GaugeFamily family :
+        List.of(status, lastSuccess, deadline, lastSeen, consecutiveFailures)) {
       family.clear();
     }
   }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jobwatch.core.Event;
 import io.jobwatch.core.JobEvent;
 import io.jobwatch.core.JobFold;
-import io.jobwatch.core.ReferenceJobFold;
 import io.jobwatch.core.JobRow;
+import io.jobwatch.core.ReferenceJobFold;
 import io.jobwatch.core.StageEvent;
 import io.jobwatch.core.StageFold;
 import io.jobwatch.core.StageHealth;
@@ -30,7 +30,9 @@ final class FoldExpectation {
   private final Map<StageKey, StageHealth> reportedStages = new HashMap<>();
   private final Map<StageKey, long[]> evidenceCounts = new HashMap<>();
 
-  /** The deliberately simple fold written from the docs' rule tables: the oracle of the real one. */
+  /**
+   * The deliberately simple fold written from the docs' rule tables: the oracle of the real one.
+   */
   private final Map<String, ReferenceJobFold.Outcome> references = new HashMap<>();
 
   FoldExpectation(Iterable<Event> validEvents) {

@@ -474,6 +474,55 @@ class MetricsIT {
   }
 
   @Test
+  @DisplayName(
+      "The label cap forgets: with a cap of 3, services quiet for longer than the TTL give their"
+          + " place to new ones")
+  void labelCapForgetsQuietValues(Infra infra) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    try (Harness churn =
+            new Harness(
+                infra,
+                1,
+                Map.of("JOBWATCH_MAX_LABEL_VALUES", "3", "JOBWATCH_LABEL_TTL", "PT1H"));
+        JobwatchApp churnApp = churn.startApp()) {
+      for (int i = 1; i <= 3; i++) {
+        churn.stageEvent(
+            "stage.error",
+            now.minus(Duration.ofHours(3)).plusSeconds(i),
+            stageError("churn-old-" + i, "submit", "ConnectionError"));
+      }
+      churn.flush();
+      Harness.await(
+          "old services folded",
+          Duration.ofSeconds(60),
+          () -> churn.count("SELECT count(*) FROM stage_health") == 3);
+      churnApp.refreshState();
+      Set<String> before =
+          Scrape.metrics(churnApp.httpPort()).labelValues("jobwatch_service_health", "service");
+      assertThat(before).containsExactlyInAnyOrder("churn-old-1", "churn-old-2", "churn-old-3");
+
+      for (int i = 1; i <= 2; i++) {
+        churn.stageEvent(
+            "stage.error",
+            now.plusSeconds(i),
+            stageError("churn-new-" + i, "submit", "ConnectionError"));
+      }
+      churn.flush();
+      Harness.await(
+          "new services folded",
+          Duration.ofSeconds(60),
+          () -> churn.count("SELECT count(*) FROM stage_health") == 5);
+      churnApp.refreshState();
+      Scrape scrape = Scrape.metrics(churnApp.httpPort());
+      Set<String> after = scrape.labelValues("jobwatch_service_health", "service");
+
+      // Still at most 3 values, and both new services are in: two quiet old ones made room.
+      assertThat(after).hasSize(3).contains("churn-new-1", "churn-new-2");
+      assertThat(after).containsAnyOf("churn-old-1", "churn-old-2", "churn-old-3");
+    }
+  }
+
+  @Test
   @DisplayName("promtool check metrics accepts the scraped text")
   void promtoolAcceptsTheScrape() throws IOException, InterruptedException {
     String promtool = onPath("promtool");
