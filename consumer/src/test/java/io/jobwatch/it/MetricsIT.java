@@ -481,9 +481,7 @@ class MetricsIT {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     try (Harness churn =
             new Harness(
-                infra,
-                1,
-                Map.of("JOBWATCH_MAX_LABEL_VALUES", "3", "JOBWATCH_LABEL_TTL", "PT1H"));
+                infra, 1, Map.of("JOBWATCH_MAX_LABEL_VALUES", "3", "JOBWATCH_LABEL_TTL", "PT1H"));
         JobwatchApp churnApp = churn.startApp()) {
       for (int i = 1; i <= 3; i++) {
         churn.stageEvent(
