@@ -1,5 +1,6 @@
 package io.jobwatch.cli;
 
+import io.jobwatch.store.DeadLetter;
 import io.jobwatch.store.DeadLettersTable;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -286,7 +287,7 @@ public final class DeadLettersCommand implements Runnable {
           letter.truncated(),
           letter.originalBytes(),
           letter.inDoubt(),
-          letter.headers().stream().map(DeadLettersTable.Header::key).toList());
+          letter.headers().stream().map(DeadLetter.Header::key).toList());
     }
 
     private static String render(byte[] bytes, boolean text) {

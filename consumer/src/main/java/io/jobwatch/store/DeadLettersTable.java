@@ -115,7 +115,7 @@ public final class DeadLettersTable {
       long offset,
       byte[] key,
       byte[] value,
-      List<Header> headers,
+      List<DeadLetter.Header> headers,
       boolean truncated,
       Integer originalBytes,
       String reason,
@@ -129,9 +129,6 @@ public final class DeadLettersTable {
       return replayClaimedAt != null && replayedAt == null;
     }
   }
-
-  /** A Kafka record header as stored in {@code record_headers}; a null value stays null. */
-  public record Header(String key, byte[] value) {}
 
   /**
    * Which letters to read, oldest first. Null fields do not filter; {@code reasonContains} is a
@@ -235,16 +232,16 @@ public final class DeadLettersTable {
   }
 
   /** {@code [{"key": text, "value": base64 text or null}]}; NULL (no headers stored) is empty. */
-  static List<Header> headers(String json) {
+  static List<DeadLetter.Header> headers(String json) {
     if (json == null) {
       return List.of();
     }
     JsonNode array = Json.read(json, JsonNode.class);
-    List<Header> headers = new ArrayList<>();
+    List<DeadLetter.Header> headers = new ArrayList<>();
     for (JsonNode header : array) {
       JsonNode value = header.get("value");
       headers.add(
-          new Header(
+          new DeadLetter.Header(
               header.path("key").asText(""),
               value == null || value.isNull() ? null : Base64.getDecoder().decode(value.asText())));
     }
