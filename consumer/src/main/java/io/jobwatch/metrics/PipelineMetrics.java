@@ -42,7 +42,9 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
   private final java.util.List<String> topics;
   private final AtomicLong lastPollMillis = new AtomicLong();
   private final AtomicLong lastCommitMillis = new AtomicLong();
+  private final AtomicLong lastBrokerResponseMillis = new AtomicLong();
   private KafkaClientMetrics kafkaMetrics;
+  private volatile BrokerResponses brokerResponses;
 
   public PipelineMetrics(Clock clock, java.util.List<String> topics) {
     this.clock = clock;
@@ -51,6 +53,7 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
     long started = clock.millis();
     lastPollMillis.set(started);
     lastCommitMillis.set(started);
+    lastBrokerResponseMillis.set(started);
   }
 
   @Override
@@ -89,6 +92,16 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
         .description("When a batch was last committed to the database (process start before)")
         .baseUnit("seconds")
         .register(meters);
+    // Issue 10.4: poll() returns normally while the broker is away, and the client's heartbeat
+    // age does not reliably grow then; a response read from any broker is the honest signal.
+    Gauge.builder(
+            "jobwatch.kafka.last.response.timestamp",
+            lastBrokerResponseMillis,
+            m -> m.get() / 1000.0)
+        .description(
+            "When a Kafka broker last answered this instance's consumer (process start before)")
+        .baseUnit("seconds")
+        .register(meters);
     for (String topic : topics) {
       for (Outcome outcome : Outcome.values()) {
         events(topic, outcome);
@@ -101,10 +114,12 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
     closeKafkaMetrics();
     kafkaMetrics = new KafkaClientMetrics(consumer);
     kafkaMetrics.bindTo(registry);
+    brokerResponses = new BrokerResponses(consumer);
   }
 
   @Override
   public synchronized void consumerClosing(Consumer<?, ?> consumer) {
+    brokerResponses = null;
     closeKafkaMetrics();
   }
 
@@ -117,7 +132,12 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
 
   @Override
   public void polled(int records) {
-    lastPollMillis.set(clock.millis());
+    long now = clock.millis();
+    lastPollMillis.set(now);
+    BrokerResponses responses = brokerResponses;
+    if (responses != null && responses.answeredSinceLastAsked()) {
+      lastBrokerResponseMillis.set(now);
+    }
   }
 
   private Counter events(String topic, Outcome outcome) {
