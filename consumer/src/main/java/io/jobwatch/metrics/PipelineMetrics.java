@@ -25,8 +25,9 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * The meters of the pipeline itself: events by topic and outcome, batch size, write and commit
  * latency, end-to-end delay from event time to commit, lag per partition, readiness, the time of
- * the last successful poll and commit, and the Kafka client's own metrics (connections, heartbeats,
- * fetches) while a consumer runs. Every instance exports these. Thread-safe.
+ * the last successful poll and commit, the time a broker last answered (a broker outage, which
+ * polls do not show), and the Kafka client's own metrics (connections, heartbeats, fetches) while a
+ * consumer runs. Every instance exports these. Thread-safe.
  */
 public final class PipelineMetrics implements MeterBinder, PipelineListener {
   private final Clock clock;

@@ -81,7 +81,10 @@ class BrokerOutageIT {
                     .isEqualTo(frozen[0]);
               }
               String heartbeat =
-                  scrape.samples(HEARTBEAT_AGE).stream().map(s -> "" + s.value()).toList().toString();
+                  scrape.samples(HEARTBEAT_AGE).stream()
+                      .map(s -> "" + s.value())
+                      .toList()
+                      .toString();
               boolean changed =
                   heartbeatAges.isEmpty()
                       || !heartbeatAges.get(heartbeatAges.size() - 1).endsWith(" " + heartbeat);
