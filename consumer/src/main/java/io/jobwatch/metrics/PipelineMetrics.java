@@ -25,8 +25,9 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * The meters of the pipeline itself: events by topic and outcome, batch size, write and commit
  * latency, end-to-end delay from event time to commit, lag per partition, readiness, the time of
- * the last successful poll and commit, and the Kafka client's own metrics (connections, heartbeats,
- * fetches) while a consumer runs. Every instance exports these. Thread-safe.
+ * the last successful poll and commit, the time a broker last answered (a broker outage, which
+ * polls do not show), and the Kafka client's own metrics (connections, heartbeats, fetches) while a
+ * consumer runs. Every instance exports these. Thread-safe.
  */
 public final class PipelineMetrics implements MeterBinder, PipelineListener {
   private final Clock clock;
@@ -42,7 +43,9 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
   private final java.util.List<String> topics;
   private final AtomicLong lastPollMillis = new AtomicLong();
   private final AtomicLong lastCommitMillis = new AtomicLong();
+  private final AtomicLong lastBrokerResponseMillis = new AtomicLong();
   private KafkaClientMetrics kafkaMetrics;
+  private volatile BrokerResponses brokerResponses;
 
   public PipelineMetrics(Clock clock, java.util.List<String> topics) {
     this.clock = clock;
@@ -51,6 +54,7 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
     long started = clock.millis();
     lastPollMillis.set(started);
     lastCommitMillis.set(started);
+    lastBrokerResponseMillis.set(started);
   }
 
   @Override
@@ -89,6 +93,16 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
         .description("When a batch was last committed to the database (process start before)")
         .baseUnit("seconds")
         .register(meters);
+    // Issue 10.4: poll() returns normally while the broker is away, and the client's heartbeat
+    // age does not reliably grow then; a response read from any broker is the honest signal.
+    Gauge.builder(
+            "jobwatch.kafka.last.response.timestamp",
+            lastBrokerResponseMillis,
+            m -> m.get() / 1000.0)
+        .description(
+            "When a Kafka broker last answered this instance's consumer (process start before)")
+        .baseUnit("seconds")
+        .register(meters);
     for (String topic : topics) {
       for (Outcome outcome : Outcome.values()) {
         events(topic, outcome);
@@ -101,10 +115,12 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
     closeKafkaMetrics();
     kafkaMetrics = new KafkaClientMetrics(consumer);
     kafkaMetrics.bindTo(registry);
+    brokerResponses = new BrokerResponses(consumer);
   }
 
   @Override
   public synchronized void consumerClosing(Consumer<?, ?> consumer) {
+    brokerResponses = null;
     closeKafkaMetrics();
   }
 
@@ -117,7 +133,12 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
 
   @Override
   public void polled(int records) {
-    lastPollMillis.set(clock.millis());
+    long now = clock.millis();
+    lastPollMillis.set(now);
+    BrokerResponses responses = brokerResponses;
+    if (responses != null && responses.answeredSinceLastAsked()) {
+      lastBrokerResponseMillis.set(now);
+    }
   }
 
   private Counter events(String topic, Outcome outcome) {

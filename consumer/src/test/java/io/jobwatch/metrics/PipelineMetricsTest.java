@@ -46,6 +46,26 @@ class PipelineMetricsTest {
 
   @Test
   @DisplayName(
+      "Polls that no broker answered advance the poll timestamp but not the broker response"
+          + " timestamp, which stays at the process start")
+  void pollsWithoutABrokerLeaveTheResponseTimestamp() {
+    metrics.bindTo(registry);
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config())) {
+      consumer.subscribe(List.of("lifecycle"));
+      metrics.consumerStarted(consumer);
+      for (int i = 0; i < 3; i++) {
+        clock.advance(Duration.ofSeconds(10));
+        consumer.poll(Duration.ofMillis(50));
+        metrics.polled(0);
+      }
+      assertThat(gauge("jobwatch.last.poll.timestamp")).isEqualTo(T0.getEpochSecond() + 30);
+      assertThat(gauge("jobwatch.kafka.last.response.timestamp")).isEqualTo(T0.getEpochSecond());
+      metrics.consumerClosing(consumer);
+    }
+  }
+
+  @Test
+  @DisplayName(
       "Kafka client meters reach Prometheus lint-clean: connections renamed, abbreviated units"
           + " and undescribed meters left out, the coordinator heartbeat age kept")
   void kafkaMetersAreLintClean() {
