@@ -58,8 +58,9 @@ class BrokerOutageIT {
           .satisfies(sample -> assertThat(sample.value()).isPositive());
 
       harness.closeProducer();
-      double stopped = nowSeconds();
       infra.stopBroker();
+      // Measured once the broker is down: a controlled shutdown answers for a few seconds more.
+      double stopped = nowSeconds();
       List<String> heartbeatAges = new ArrayList<>();
       try {
         double[] frozen = {Double.NaN};
@@ -94,9 +95,12 @@ class BrokerOutageIT {
               return nowSeconds() - answered > TEST_THRESHOLD_SECONDS;
             });
         Scrape during = Scrape.metrics(app.httpPort());
+        // Polls go on (their age stays a few seconds at most, the response age is past the
+        // threshold): the poll timestamp cannot show the outage.
         assertThat(during.value(POLL))
             .as("poll() still returns normally: the poll timestamp cannot show the outage")
-            .isGreaterThan(stopped + TEST_THRESHOLD_SECONDS - 1);
+            .isGreaterThan(nowSeconds() - 5)
+            .isGreaterThan(stopped + 2);
         assertThat(during.value("jobwatch_ready"))
             .as("the database answers, so readiness cannot show the outage either")
             .isEqualTo(1.0);
