@@ -2,7 +2,6 @@ package io.jobwatch.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -48,7 +47,7 @@ class InfraIT {
       written =
           producer.send(new ProducerRecord<>(topic, "job-1", "{\"type\":\"job.started\"}")).get();
     }
-    List<ConsumerRecord<String, String>> read = consume(topic, 1);
+    List<ConsumerRecord<String, String>> read = consume(infra, topic, 1);
 
     assertThat(infra.kind()).isIn("embedded", "docker", "external");
     assertThat(read).hasSize(1);
@@ -76,41 +75,41 @@ class InfraIT {
         .doesNotContainAnyElementsOf(queryStrings(second, "SELECT current_database()"));
   }
 
+  @FaultTest
   @Test
   @DisplayName("While the database is stopped connections fail; after restart the data is back")
-  void databaseSurvivesRestart() throws SQLException {
-    assumeTrue(infra.canControlDatabase(), "this infra cannot stop its database");
-    Database database = infra.newDatabase();
+  void databaseSurvivesRestart(Infra controllable) throws SQLException {
+    Database database = controllable.newDatabase();
     execute(
         database,
         "CREATE TABLE survivor (id int PRIMARY KEY, name varchar NOT NULL)",
         "INSERT INTO survivor VALUES (42, 'kept')");
 
-    infra.stopDatabase();
+    controllable.stopDatabase();
     try {
       assertThatThrownBy(() -> queryStrings(database, "SELECT 1"))
           .isInstanceOf(SQLException.class)
           .hasMessageContaining("refused");
     } finally {
-      infra.startDatabase();
+      controllable.startDatabase();
     }
 
     assertThat(queryStrings(database, "SELECT id || ':' || name FROM survivor"))
         .containsExactly("42:kept");
   }
 
+  @FaultTest
   @Test
   @DisplayName(
       "While the broker is stopped produce fails; after restart old and new records are read")
-  void brokerSurvivesRestart() throws Exception {
-    assumeTrue(infra.canControlBroker(), "this infra cannot stop its broker");
-    String topic = infra.newTopic("infra-restart", 1);
-    try (KafkaProducer<String, String> producer = producer(Duration.ofSeconds(30))) {
+  void brokerSurvivesRestart(Infra controllable) throws Exception {
+    String topic = controllable.newTopic("infra-restart", 1);
+    try (KafkaProducer<String, String> producer = producer(controllable, Duration.ofSeconds(30))) {
       producer.send(new ProducerRecord<>(topic, "job-1", "before")).get();
     }
 
-    infra.stopBroker();
-    try (KafkaProducer<String, String> producer = producer(Duration.ofSeconds(2))) {
+    controllable.stopBroker();
+    try (KafkaProducer<String, String> producer = producer(controllable, Duration.ofSeconds(2))) {
       assertThatThrownBy(
               () ->
                   producer
@@ -118,20 +117,24 @@ class InfraIT {
                       .get(10, TimeUnit.SECONDS))
           .isInstanceOfAny(ExecutionException.class, KafkaException.class);
     } finally {
-      infra.startBroker();
+      controllable.startBroker();
     }
 
     RecordMetadata after;
-    try (KafkaProducer<String, String> producer = producer(Duration.ofSeconds(30))) {
+    try (KafkaProducer<String, String> producer = producer(controllable, Duration.ofSeconds(30))) {
       after = producer.send(new ProducerRecord<>(topic, "job-1", "after")).get();
     }
     assertThat(after.offset()).isEqualTo(1);
-    assertThat(consume(topic, 2))
+    assertThat(consume(controllable, topic, 2))
         .extracting(ConsumerRecord::value)
         .containsExactly("before", "after");
   }
 
   private KafkaProducer<String, String> producer(Duration maxBlock) {
+    return producer(infra, maxBlock);
+  }
+
+  private static KafkaProducer<String, String> producer(Infra infra, Duration maxBlock) {
     int maxBlockMillis = (int) maxBlock.toMillis();
     return new KafkaProducer<>(
         Map.of(
@@ -149,7 +152,8 @@ class InfraIT {
         new StringSerializer());
   }
 
-  private List<ConsumerRecord<String, String>> consume(String topic, int expected) {
+  private static List<ConsumerRecord<String, String>> consume(
+      Infra infra, String topic, int expected) {
     Map<String, Object> config =
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
