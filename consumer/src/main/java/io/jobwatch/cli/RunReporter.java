@@ -23,7 +23,12 @@ final class RunReporter {
   /** The longest wait for acknowledgements after the command has ended. */
   static final Duration GRACE = Duration.ofSeconds(3);
 
-  private static final Duration STOP_WAIT = Duration.ofSeconds(2);
+  /**
+   * The longest wait for the interrupted sender to stop (it stops at once; a send blocks at most
+   * this long), so the spool is never used by both threads.
+   */
+  private static final Duration STOP_WAIT =
+      EventPublisher.DELIVERY_TIMEOUT.plus(Duration.ofSeconds(2));
 
   private final EventPublisher publisher;
   private final Spool spool;
@@ -120,7 +125,8 @@ final class RunReporter {
         List<OutgoingRecord> records = records(batch);
         pending.addAll(records.subList(batch.acknowledged, records.size()));
       }
-      if (!done && problem == null) {
+      if (!done) {
+        // the sender's own failure, if any, is only the interrupt
         problem =
             "Kafka did not acknowledge within " + grace.toMillis() + " ms after the command ended";
       }
