@@ -21,15 +21,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Publishes records for the CLI and waits for each acknowledgement, with a short delivery timeout.
  * Once a send fails the broker counts as unreachable for the rest of this process, so further
- * records go to the {@link Spool} at once instead of waiting again. Not thread-safe.
+ * records go to the {@link Spool} at once instead of waiting again. Sends from one thread at a
+ * time; {@link #giveUp} and {@link #close} may come from another.
  */
 final class EventPublisher implements AutoCloseable {
   static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(5);
 
   private final Settings settings;
   private final Duration deliveryTimeout;
-  private KafkaProducer<byte[], byte[]> producer;
-  private boolean unreachable;
+  private volatile KafkaProducer<byte[], byte[]> producer;
+  private volatile boolean unreachable;
 
   EventPublisher(Settings settings) {
     this(settings, DELIVERY_TIMEOUT);
@@ -129,6 +130,11 @@ final class EventPublisher implements AutoCloseable {
 
   boolean unreachable() {
     return unreachable;
+  }
+
+  /** Counts the broker as unreachable from now on: no more sends, and close does not wait. */
+  void giveUp() {
+    unreachable = true;
   }
 
   private KafkaProducer<byte[], byte[]> producer() {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -25,11 +26,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Run a command as a monitored job, as cron would.",
-      "Runs COMMAND with stdin, stdout and stderr unchanged; publishes job.submitted and job.started",
-      "(with the monitor) before and job.finished with the exit code after, then exit with the",
-      "command's exit code. Undeliverable events go to $JOBWATCH_SPOOL_DIR (default",
-      "~/.jobwatch/spool) and are sent first by the next run or emit. A command that cannot be",
-      "started exits 127 (not found) or 126 (not executable), like a shell."
+      "Starts COMMAND at once with stdin, stdout and stderr unchanged; publishes job.submitted and",
+      "job.started (with the monitor) while it runs and job.finished with the exit code after, then",
+      "exits with the command's exit code. Events Kafka has not acknowledged 3 s after the command",
+      "ended go to $JOBWATCH_SPOOL_DIR (default ~/.jobwatch/spool) and are sent first by the next",
+      "run or emit. A command that cannot be started exits 127 (not found) or 126 (not",
+      "executable), like a shell."
     },
     footer = {
       "",
@@ -65,18 +67,56 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Instant startedAt = Instant.now();
+    Started started = start();
     JobwatchCommand root = JobwatchCommand.root(spec);
     Settings settings = root.settings();
     PrintWriter err = spec.commandLine().getErr();
     Spool spool = Spool.fromEnvironment(root.environment());
     String jobId = UUID.randomUUID().toString();
+    List<String> invalid = Collections.synchronizedList(new ArrayList<>());
     try (EventPublisher publisher = new EventPublisher(settings)) {
-      Publishing.flushSpool(publisher, spool, err);
-      Instant startedAt = Instant.now();
-      report(publisher, spool, settings, before(jobId, startedAt), mode, err);
-      int exitCode = execute(err);
-      report(publisher, spool, settings, after(jobId, Instant.now(), exitCode), mode, err);
+      RunReporter reporter = new RunReporter(publisher, spool);
+      reporter.flushSpoolFirst();
+      reporter.publish(() -> records(settings, before(jobId, startedAt), mode, invalid));
+      int exitCode = started.await(err);
+      Instant endedAt = Instant.now();
+      reporter.publish(() -> records(settings, after(jobId, endedAt, exitCode), mode, invalid));
+      List<String> messages = reporter.finish(RunReporter.GRACE);
+      invalid.forEach(err::println);
+      messages.forEach(err::println);
+      err.flush();
       return exitCode;
+    }
+  }
+
+  /** The started process, or the exit code a shell gives for a command it cannot start. */
+  private record Started(Process process, int failedCode, String failure) {
+    int await(PrintWriter err) {
+      if (process == null) {
+        err.println(failure);
+        err.flush();
+        return failedCode;
+      }
+      try {
+        return process.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return 130;
+      }
+    }
+  }
+
+  /** Starts the command before anything else, so it never waits for the broker. */
+  private Started start() {
+    try {
+      return new Started(new ProcessBuilder(command).inheritIO().start(), 0, null);
+    } catch (IOException e) {
+      boolean denied = String.valueOf(e.getMessage()).contains("error=13");
+      return new Started(
+          null,
+          denied ? 126 : 127,
+          "jobwatch run: cannot run " + command.get(0) + ": " + e.getMessage());
     }
   }
 
@@ -112,51 +152,21 @@ public final class RunCommand implements Callable<Integer> {
     return List.of(CliEvents.envelope("job.finished", at, finished));
   }
 
-  /** Publishes or spools; a problem is reported on stderr but never changes the exit code. */
-  private static void report(
-      EventPublisher publisher,
-      Spool spool,
-      Settings settings,
-      List<ObjectNode> envelopes,
-      ContentMode mode,
-      PrintWriter err) {
+  /** The validated records; an invalid event is left out and named in {@code invalid}. */
+  private static List<OutgoingRecord> records(
+      Settings settings, List<ObjectNode> envelopes, ContentMode mode, List<String> invalid) {
     List<OutgoingRecord> records = new ArrayList<>();
     for (ObjectNode envelope : envelopes) {
       try {
         records.add(CliEvents.record(settings, envelope).in(mode));
       } catch (CliEvents.InvalidEvent e) {
-        err.println(
+        invalid.add(
             "jobwatch run: not reporting invalid "
                 + envelope.path("type").asText()
                 + ": "
                 + e.getMessage());
       }
     }
-    EventPublisher.Outcome outcome = publisher.sendOrSpool(records, spool);
-    if (outcome.spooled() > 0) {
-      err.println(
-          "jobwatch run: "
-              + outcome.problem()
-              + "; spooled "
-              + outcome.spooled()
-              + " events to "
-              + spool.file());
-    }
-    err.flush();
-  }
-
-  private int execute(PrintWriter err) {
-    try {
-      Process process = new ProcessBuilder(command).inheritIO().start();
-      return process.waitFor();
-    } catch (IOException e) {
-      err.println("jobwatch run: cannot run " + command.get(0) + ": " + e.getMessage());
-      err.flush();
-      boolean denied = String.valueOf(e.getMessage()).contains("error=13");
-      return denied ? 126 : 127;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 130;
-    }
+    return records;
   }
 }

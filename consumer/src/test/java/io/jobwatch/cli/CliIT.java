@@ -328,6 +328,63 @@ class CliIT {
     }
   }
 
+  @io.jobwatch.testing.FaultTest
+  @Test
+  @DisplayName(
+      "With the broker away run starts the command at once; after spool flush the job is there once")
+  void runStartsTheCommandAtOnceWhileKafkaIsAway(Infra infra) throws Exception {
+    try (CliFixture cli = new CliFixture(infra)) {
+      java.nio.file.Path startedFile =
+          cli.spoolDir.resolveSibling(cli.spoolDir.getFileName() + ".started");
+      infra.stopBroker();
+      long calledAt;
+      CliFixture.Result run;
+      try {
+        calledAt = System.currentTimeMillis();
+        run =
+            cli.run(
+                "run",
+                "--monitor",
+                "quick-offline",
+                "--",
+                "sh",
+                "-c",
+                "date +%s%N > " + startedFile);
+      } finally {
+        infra.startBroker();
+      }
+
+      assertThat(run.exitCode()).isZero();
+      long commandStartedAt = Long.parseLong(Files.readString(startedFile).trim()) / 1_000_000L;
+      Files.delete(startedFile);
+      assertThat(commandStartedAt - calledAt)
+          .as("ms from the CLI call to the command's start with the broker down")
+          .isLessThan(1_000L);
+      assertThat(run.err()).contains("spooled");
+      assertThat(Files.readAllLines(cli.spoolDir.resolve(Spool.FILE))).hasSize(3);
+
+      CliFixture.Result flush = cli.run("spool", "flush");
+
+      assertThat(flush.exitCode()).isZero();
+      assertThat(Files.readAllLines(cli.spoolDir.resolve(Spool.FILE))).isEmpty();
+      CliFixture.await(
+          "the spooled run in jobs",
+          WAIT,
+          () ->
+              cli.count(
+                      "SELECT count(*) FROM jobs WHERE monitor = 'quick-offline'"
+                          + " AND state = 'succeeded' AND exit_code = 0")
+                  == 1);
+      assertThat(cli.count("SELECT count(*) FROM jobs WHERE monitor = 'quick-offline'"))
+          .isEqualTo(1);
+      assertThat(
+              cli.count(
+                  "SELECT count(*) FROM job_events e JOIN jobs j USING (job_id)"
+                      + " WHERE j.monitor = 'quick-offline'"))
+          .isEqualTo(3);
+    }
+  }
+
   @Test
   @DisplayName("jobwatch --help lists every command with examples")
   void helpListsEveryCommand(Infra infra) {
