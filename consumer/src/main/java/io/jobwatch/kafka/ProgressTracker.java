@@ -41,7 +41,6 @@ public final class ProgressTracker {
   private final String groupId;
   private final Clock clock;
   private final String reporter = ManagementFactory.getRuntimeMXBean().getName();
-  private final Map<TopicPartition, Map<Long, Long>> timestamps = new HashMap<>();
   private final Map<TopicPartition, Long> lastPolled = new HashMap<>();
   private final Map<TopicPartition, Long> lagAfterPoll = new HashMap<>();
   private final Set<TopicPartition> consuming = new HashSet<>();
@@ -54,11 +53,10 @@ public final class ProgressTracker {
   }
 
   /**
-   * After each poll: remembers the records' timestamps, the partitions being consumed (owned, not
-   * paused) and what each has left.
+   * After each poll: remembers the partitions being consumed (owned, not paused), the last offset
+   * polled from each and what each has left.
    */
   public void polled(Consumer<?, ?> kafka, ConsumerRecords<?, ?> records) {
-    timestamps.clear();
     lastPolled.clear();
     lagAfterPoll.clear();
     consuming.clear();
@@ -66,9 +64,6 @@ public final class ProgressTracker {
     consuming.removeAll(kafka.paused());
     for (ConsumerRecord<?, ?> record : records) {
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-      timestamps
-          .computeIfAbsent(partition, p -> new HashMap<>())
-          .put(record.offset(), record.timestamp());
       lastPolled.put(partition, record.offset());
     }
     for (TopicPartition partition : consuming) {
@@ -92,7 +87,7 @@ public final class ProgressTracker {
     for (Item item : items) {
       TopicPartition partition = new TopicPartition(item.topic(), item.partition());
       lastOffsets.put(partition, item.offset());
-      Instant progress = progressOf(partition, item);
+      Instant progress = progressOf(item);
       if (progress != null) {
         watermarks.merge(partition, progress, (left, right) -> left.isAfter(right) ? left : right);
       }
@@ -123,9 +118,9 @@ public final class ProgressTracker {
     ProgressTable.report(handle, groupId, reporter, clock.instant(), reports);
   }
 
-  private Instant progressOf(TopicPartition partition, Item item) {
-    Long timestamp = timestamps.getOrDefault(partition, Map.of()).get(item.offset());
-    Instant recorded = timestamp == null || timestamp < 0 ? null : Instant.ofEpochMilli(timestamp);
+  /** The item's event time, bounded by its Kafka timestamp (kept in its {@code RecordMeta}). */
+  private static Instant progressOf(Item item) {
+    Instant recorded = item.meta().timestamp();
     if (item instanceof Item.Valid valid) {
       Instant eventTime = valid.event().time();
       return recorded == null || eventTime.isBefore(recorded) ? eventTime : recorded;
