@@ -1,11 +1,11 @@
 package io.jobwatch.cli;
 
-import java.util.Locale;
+import io.jobwatch.core.WireName;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** The CloudEvents Kafka content mode the CLI publishes in. Immutable. */
-enum ContentMode {
+enum ContentMode implements WireName {
   /** The envelope as one JSON object in the record value (jobwatch's original form). */
   STRUCTURED,
   /** {@code ce_} headers and {@code content-type}, the data object as the value. */
@@ -16,7 +16,7 @@ enum ContentMode {
     @Override
     public ContentMode convert(String value) {
       try {
-        return valueOf(value.strip().toUpperCase(Locale.ROOT));
+        return WireName.parse(ContentMode.class, value.strip());
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(
             "'" + value + "' is not a content mode: use structured or binary");

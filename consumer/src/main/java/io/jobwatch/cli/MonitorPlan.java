@@ -2,6 +2,7 @@ package io.jobwatch.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jobwatch.core.WireName;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.TreeSet;
  */
 record MonitorPlan(List<Change> changes) {
   /** What happens to one monitor. */
-  enum Action {
+  enum Action implements WireName {
     CREATE,
     UPDATE,
     RETIRE,

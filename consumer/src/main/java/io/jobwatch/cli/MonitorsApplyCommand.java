@@ -128,10 +128,7 @@ final class MonitorsApplyCommand implements Callable<Integer> {
   private void print(MonitorPlan plan, PrintWriter out) {
     Table table = new Table("ACTION", "MONITOR", "DETAIL");
     for (MonitorPlan.Change change : plan.changes()) {
-      table.row(
-          change.action().name().toLowerCase(java.util.Locale.ROOT),
-          change.monitor(),
-          change.detail());
+      table.row(change.action().wireName(), change.monitor(), change.detail());
     }
     if (!table.isEmpty()) {
       table.print(out);

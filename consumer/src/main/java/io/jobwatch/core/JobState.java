@@ -1,9 +1,7 @@
 package io.jobwatch.core;
 
-import java.util.Locale;
-
 /** The state of a job: four open states, then four terminal ones. */
-public enum JobState {
+public enum JobState implements WireName {
   SUBMITTED,
   QUEUED,
   WAITING,
@@ -17,12 +15,7 @@ public enum JobState {
     return ordinal() >= SUCCEEDED.ordinal();
   }
 
-  /** The lower-case name used in events, tables and metrics. */
-  public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
-
   public static JobState fromWireName(String name) {
-    return valueOf(name.toUpperCase(Locale.ROOT));
+    return WireName.parse(JobState.class, name);
   }
 }

@@ -1,9 +1,7 @@
 package io.jobwatch.core;
 
-import java.util.Locale;
-
 /** The health of a monitored script, as reported in tables and metrics. */
-public enum MonitorStatus {
+public enum MonitorStatus implements WireName {
   /** Declared, never ran, and its first deadline has not passed. */
   NEW,
   /** The last run succeeded and the next one is not yet due. */
@@ -24,12 +22,7 @@ public enum MonitorStatus {
   /** Retired: never alerts and disappears from metrics. */
   RETIRED;
 
-  /** The lower-case name used in tables and metric labels. */
-  public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
-
   public static MonitorStatus fromWireName(String name) {
-    return valueOf(name.toUpperCase(Locale.ROOT));
+    return WireName.parse(MonitorStatus.class, name);
   }
 }

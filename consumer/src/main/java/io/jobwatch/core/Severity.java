@@ -1,9 +1,7 @@
 package io.jobwatch.core;
 
-import java.util.Locale;
-
 /** Health severity of a stage, runner or service, in increasing order of badness. */
-public enum Severity {
+public enum Severity implements WireName {
   OK,
   WARNING,
   ERROR,
@@ -18,11 +16,7 @@ public enum Severity {
     return other.ordinal() > ordinal() ? other : this;
   }
 
-  public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
-
   public static Severity fromWireName(String name) {
-    return valueOf(name.toUpperCase(Locale.ROOT));
+    return WireName.parse(Severity.class, name);
   }
 }

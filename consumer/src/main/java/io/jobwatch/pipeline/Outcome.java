@@ -1,15 +1,11 @@
 package io.jobwatch.pipeline;
 
-import java.util.Locale;
+import io.jobwatch.core.WireName;
 
 /** What became of one consumed record; the four add up to the records consumed. */
-public enum Outcome {
+public enum Outcome implements WireName {
   APPLIED,
   DUPLICATE,
   IGNORED,
   DEAD_LETTERED;
-
-  public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
 }
