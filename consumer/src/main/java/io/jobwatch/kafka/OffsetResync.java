@@ -88,15 +88,18 @@ final class OffsetResync {
   void resync(Consumer<byte[], byte[]> kafka) {
     Set<TopicPartition> partitions = new HashSet<>(unsynced);
     partitions.retainAll(kafka.assignment());
-    Map<TopicPartition, Long> stored =
-        database
-            .jdbi()
-            .withHandle(
-                handle ->
-                    OffsetsTable.load(
-                        handle,
-                        settings.groupId(),
-                        List.of(settings.lifecycleTopic(), settings.errorsTopic())));
+    Map<TopicPartition, Long> stored = new HashMap<>();
+    database
+        .jdbi()
+        .withHandle(
+            handle ->
+                OffsetsTable.load(
+                    handle,
+                    settings.groupId(),
+                    List.of(settings.lifecycleTopic(), settings.errorsTopic())))
+        .forEach(
+            offset ->
+                stored.put(new TopicPartition(offset.topic(), offset.partition()), offset.next()));
     List<TopicPartition> fromStart = new ArrayList<>();
     for (TopicPartition partition : partitions) {
       Long next = stored.get(partition);

@@ -1,9 +1,6 @@
 package io.jobwatch.store;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.common.TopicPartition;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -42,20 +39,20 @@ public final class OffsetsTable {
 
   private OffsetsTable() {}
 
+  /** The next offset stored for one partition. Immutable. */
+  public record StoredOffset(String topic, int partition, long next) {}
+
   /** The stored next offsets of a group for the given topics. */
-  public static Map<TopicPartition, Long> load(Handle handle, String group, List<String> topics) {
-    Map<TopicPartition, Long> offsets = new HashMap<>();
-    handle
+  public static List<StoredOffset> load(Handle handle, String group, List<String> topics) {
+    return handle
         .createQuery(LOAD)
         .bind("group", group)
         .bind("topics", topics.toArray(String[]::new))
         .map(
             (rs, ctx) ->
-                offsets.put(
-                    new TopicPartition(rs.getString("topic"), rs.getInt("kafka_partition")),
-                    rs.getLong("next_offset")))
+                new StoredOffset(
+                    rs.getString("topic"), rs.getInt("kafka_partition"), rs.getLong("next_offset")))
         .list();
-    return offsets;
   }
 
   /**
