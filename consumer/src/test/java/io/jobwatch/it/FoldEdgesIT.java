@@ -4,17 +4,12 @@ import static io.jobwatch.it.Envelopes.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobwatch.app.JobwatchApp;
-import io.jobwatch.testing.Infra;
-import io.jobwatch.testing.WithInfra;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Issue 9, points 1, 3, 4 and 7, end to end: events published to a real broker one at a time (so
@@ -22,30 +17,9 @@ import org.junit.jupiter.api.TestInstance;
  * JobwatchApp}, checked as rows of {@code jobs}, {@code job_events}, {@code stage_health} and
  * {@code job_crashes}. The tests share one app and keep apart by their own services and jobs.
  */
-@WithInfra
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FoldEdgesIT {
+class FoldEdgesIT extends SharedAppIT {
   private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
   private static final String RUNNER = "slurm";
-
-  private Harness harness;
-  private JobwatchApp app;
-
-  @BeforeAll
-  void start(Infra infra) {
-    harness = new Harness(infra, 2);
-    app = harness.startApp();
-  }
-
-  @AfterAll
-  void stop() {
-    if (app != null) {
-      app.close();
-    }
-    if (harness != null) {
-      harness.close();
-    }
-  }
 
   private static Instant at(double seconds) {
     return T0.plusMillis(Math.round(seconds * 1000));

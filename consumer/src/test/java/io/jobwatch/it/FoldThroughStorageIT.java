@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jobwatch.app.JobwatchApp;
 import io.jobwatch.pipeline.Outcome;
 import io.jobwatch.testing.Infra;
-import io.jobwatch.testing.WithInfra;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,41 +16,17 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The fold's acceptance rules, end to end: events published to Kafka, folded by a running {@link
  * JobwatchApp}, checked as rows and views in PostgreSQL. The tests share one app and database and
  * keep apart by using their own services, jobs and monitors.
  */
-@WithInfra
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FoldThroughStorageIT {
+class FoldThroughStorageIT extends SharedAppIT {
   private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
   private static final String RUNNER = "slurm";
-
-  private Harness harness;
-  private JobwatchApp app;
-
-  @BeforeAll
-  void start(Infra infra) {
-    harness = new Harness(infra, 2);
-    app = harness.startApp();
-  }
-
-  @AfterAll
-  void stop() {
-    if (app != null) {
-      app.close();
-    }
-    if (harness != null) {
-      harness.close();
-    }
-  }
 
   private static Instant at(int seconds) {
     return T0.plusSeconds(seconds);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobwatch.app.JobwatchApp;
 import io.jobwatch.testing.Infra;
-import io.jobwatch.testing.WithInfra;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,11 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * What Prometheus gets: the metrics a running {@link JobwatchApp} serves on {@code /metrics}, read
@@ -34,9 +30,7 @@ import org.junit.jupiter.api.TestInstance;
  * app and keep apart by their own services and monitors; the scale-out and label-cap tests start
  * their own.
  */
-@WithInfra
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MetricsIT {
+class MetricsIT extends SharedAppIT {
   private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
   private static final String RUNNER = "slurm";
 
@@ -55,25 +49,6 @@ class MetricsIT {
           "jobwatch_jobs_unsatisfiable",
           "jobwatch_jobs_stuck_waiting",
           "jobwatch_dead_letters");
-
-  private Harness harness;
-  private JobwatchApp app;
-
-  @BeforeAll
-  void start(Infra infra) {
-    harness = new Harness(infra, 2);
-    app = harness.startApp();
-  }
-
-  @AfterAll
-  void stop() {
-    if (app != null) {
-      app.close();
-    }
-    if (harness != null) {
-      harness.close();
-    }
-  }
 
   @Test
   @DisplayName(

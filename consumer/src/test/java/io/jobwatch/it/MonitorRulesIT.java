@@ -3,46 +3,20 @@ package io.jobwatch.it;
 import static io.jobwatch.it.Envelopes.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jobwatch.app.JobwatchApp;
-import io.jobwatch.testing.Infra;
-import io.jobwatch.testing.WithInfra;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Issue 14.3 end to end: declarations with run rules and monitored runs published to Kafka, folded
  * into PostgreSQL, re-read and re-evaluated by the exporter, exported as metrics.
  */
-@WithInfra
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MonitorRulesIT {
-  private Harness harness;
-  private JobwatchApp app;
+class MonitorRulesIT extends SharedAppIT {
   private final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-
-  @BeforeAll
-  void start(Infra infra) {
-    harness = new Harness(infra, 2);
-    app = harness.startApp();
-  }
-
-  @AfterAll
-  void stop() {
-    if (app != null) {
-      app.close();
-    }
-    if (harness != null) {
-      harness.close();
-    }
-  }
 
   private void declare(String monitor, Map<String, Object> rules) {
     Map<String, Object> data =
