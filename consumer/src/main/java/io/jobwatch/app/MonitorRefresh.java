@@ -1,8 +1,8 @@
 package io.jobwatch.app;
 
-import io.jobwatch.core.MonitorEvaluation;
-import io.jobwatch.core.MonitorEvaluator;
-import io.jobwatch.core.MonitorState;
+import io.jobwatch.core.monitor.MonitorEvaluation;
+import io.jobwatch.core.monitor.MonitorEvaluator;
+import io.jobwatch.core.monitor.MonitorState;
 import io.jobwatch.metrics.DatabaseState;
 import io.jobwatch.store.MonitorsTable;
 import java.time.Instant;

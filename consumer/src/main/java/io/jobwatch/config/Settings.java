@@ -1,8 +1,8 @@
 package io.jobwatch.config;
 
 import io.jobwatch.JobwatchException;
-import io.jobwatch.core.ErrorClassifier;
-import io.jobwatch.core.StagePolicy;
+import io.jobwatch.core.stage.ErrorClassifier;
+import io.jobwatch.core.stage.StagePolicy;
 import io.jobwatch.store.DbConfig;
 import io.jobwatch.store.RetentionPolicy;
 import java.time.Duration;

@@ -6,9 +6,9 @@ import static io.jobwatch.contract.Fields.integer;
 import static io.jobwatch.contract.Fields.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jobwatch.core.Blame;
-import io.jobwatch.core.JobChange;
-import io.jobwatch.core.JobState;
+import io.jobwatch.core.job.Blame;
+import io.jobwatch.core.job.JobChange;
+import io.jobwatch.core.job.JobState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.jobwatch.core;
 
+import io.jobwatch.core.monitor.MonitorChange;
 import java.time.Instant;
 import java.util.Objects;
 

@@ -1,5 +1,7 @@
 package io.jobwatch.core;
 
+import io.jobwatch.core.stage.StageKey;
+import io.jobwatch.core.stage.StageReport;
 import java.time.Instant;
 import java.util.Objects;
 

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Reports how far this consumer has read each partition it owns to {@code consumer_progress}, so
  * that the instance evaluating monitors judges them against the stream's progress while the
- * pipeline is behind ({@link io.jobwatch.core.MonitorClock}). A committed batch reports its
+ * pipeline is behind ({@link io.jobwatch.core.monitor.MonitorClock}). A committed batch reports its
  * partitions in its own transaction; every few seconds the partitions with nothing left to read are
  * reported as caught up, in a small transaction of their own.
  *

@@ -1,8 +1,8 @@
 package io.jobwatch.metrics;
 
-import io.jobwatch.core.MonitorEvaluation;
-import io.jobwatch.core.MonitorState;
-import io.jobwatch.core.StageHealth;
+import io.jobwatch.core.monitor.MonitorEvaluation;
+import io.jobwatch.core.monitor.MonitorState;
+import io.jobwatch.core.stage.StageHealth;
 import io.jobwatch.store.StateQueries;
 import java.time.Instant;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.jobwatch.metrics;
 
 import io.jobwatch.core.Severity;
-import io.jobwatch.core.StageHealth;
-import io.jobwatch.core.StageKey;
+import io.jobwatch.core.stage.StageHealth;
+import io.jobwatch.core.stage.StageKey;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;

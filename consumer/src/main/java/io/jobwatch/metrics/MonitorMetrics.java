@@ -1,9 +1,9 @@
 package io.jobwatch.metrics;
 
-import io.jobwatch.core.MonitorEvaluation;
-import io.jobwatch.core.MonitorEvaluator;
-import io.jobwatch.core.MonitorState;
-import io.jobwatch.core.MonitorStatus;
+import io.jobwatch.core.monitor.MonitorEvaluation;
+import io.jobwatch.core.monitor.MonitorEvaluator;
+import io.jobwatch.core.monitor.MonitorState;
+import io.jobwatch.core.monitor.MonitorStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;

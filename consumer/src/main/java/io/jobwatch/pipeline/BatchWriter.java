@@ -1,18 +1,18 @@
 package io.jobwatch.pipeline;
 
 import io.jobwatch.core.Event;
-import io.jobwatch.core.EvidenceChange;
-import io.jobwatch.core.JobChange;
 import io.jobwatch.core.JobEvent;
-import io.jobwatch.core.JobFold;
-import io.jobwatch.core.JobRow;
 import io.jobwatch.core.MonitorEvent;
 import io.jobwatch.core.StageEvent;
-import io.jobwatch.core.StageFold;
-import io.jobwatch.core.StageHealth;
-import io.jobwatch.core.StageKey;
-import io.jobwatch.core.StageObservation;
-import io.jobwatch.core.StagePolicy;
+import io.jobwatch.core.job.JobChange;
+import io.jobwatch.core.job.JobFold;
+import io.jobwatch.core.job.JobRow;
+import io.jobwatch.core.stage.EvidenceChange;
+import io.jobwatch.core.stage.StageFold;
+import io.jobwatch.core.stage.StageHealth;
+import io.jobwatch.core.stage.StageKey;
+import io.jobwatch.core.stage.StageObservation;
+import io.jobwatch.core.stage.StagePolicy;
 import io.jobwatch.store.DeadLetter;
 import io.jobwatch.store.DeadLettersTable;
 import io.jobwatch.store.EventsTable;

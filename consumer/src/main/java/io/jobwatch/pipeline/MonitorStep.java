@@ -1,7 +1,7 @@
 package io.jobwatch.pipeline;
 
-import io.jobwatch.core.JobRow;
 import io.jobwatch.core.MonitorEvent;
+import io.jobwatch.core.job.JobRow;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Handle;

@@ -1,12 +1,12 @@
 package io.jobwatch.pipeline;
 
-import io.jobwatch.core.JobRow;
-import io.jobwatch.core.JobState;
-import io.jobwatch.core.MonitorEvaluator;
 import io.jobwatch.core.MonitorEvent;
-import io.jobwatch.core.MonitorFold;
-import io.jobwatch.core.MonitorRun;
-import io.jobwatch.core.MonitorState;
+import io.jobwatch.core.job.JobRow;
+import io.jobwatch.core.job.JobState;
+import io.jobwatch.core.monitor.MonitorEvaluator;
+import io.jobwatch.core.monitor.MonitorFold;
+import io.jobwatch.core.monitor.MonitorRun;
+import io.jobwatch.core.monitor.MonitorState;
 import io.jobwatch.store.MonitorsTable;
 import io.jobwatch.store.ProgressTable;
 import java.time.Instant;

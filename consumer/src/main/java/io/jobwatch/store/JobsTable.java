@@ -1,6 +1,6 @@
 package io.jobwatch.store;
 
-import io.jobwatch.core.JobRow;
+import io.jobwatch.core.job.JobRow;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;

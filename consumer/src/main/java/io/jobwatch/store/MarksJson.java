@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jobwatch.JobwatchException;
 import io.jobwatch.core.Severity;
-import io.jobwatch.core.StageHealth;
+import io.jobwatch.core.stage.StageHealth;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,12 @@
 package io.jobwatch.store;
 
-import io.jobwatch.core.FinishedRun;
-import io.jobwatch.core.MonitorChange.Schedule;
-import io.jobwatch.core.MonitorEvaluation;
-import io.jobwatch.core.MonitorEvaluator;
-import io.jobwatch.core.MonitorRules;
-import io.jobwatch.core.MonitorState;
-import io.jobwatch.core.MonitorStatus;
+import io.jobwatch.core.monitor.FinishedRun;
+import io.jobwatch.core.monitor.MonitorChange.Schedule;
+import io.jobwatch.core.monitor.MonitorEvaluation;
+import io.jobwatch.core.monitor.MonitorEvaluator;
+import io.jobwatch.core.monitor.MonitorRules;
+import io.jobwatch.core.monitor.MonitorState;
+import io.jobwatch.core.monitor.MonitorStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.jobwatch.store;
 
-import io.jobwatch.core.MonitorClock;
+import io.jobwatch.core.monitor.MonitorClock;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Handle;

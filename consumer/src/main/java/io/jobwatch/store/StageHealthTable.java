@@ -1,8 +1,8 @@
 package io.jobwatch.store;
 
 import io.jobwatch.core.Severity;
-import io.jobwatch.core.StageHealth;
-import io.jobwatch.core.StageKey;
+import io.jobwatch.core.stage.StageHealth;
+import io.jobwatch.core.stage.StageKey;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;

@@ -27,6 +27,8 @@ class ImportRulesTest {
         "core     | org.apache.kafka. org.jdbi. java.sql. io.micrometer. com.fasterxml.jackson."
             + " io.jobwatch.contract. io.jobwatch.pipeline. io.jobwatch.store. io.jobwatch.kafka."
             + " io.jobwatch.metrics. io.jobwatch.app. io.jobwatch.cli. io.jobwatch.config.",
+        "core.stage   | io.jobwatch.core.job. io.jobwatch.core.monitor.",
+        "core.monitor | io.jobwatch.core.job. io.jobwatch.core.stage.",
         "contract | org.apache.kafka. org.jdbi. java.sql. io.micrometer. io.jobwatch.pipeline."
             + " io.jobwatch.store. io.jobwatch.kafka. io.jobwatch.metrics. io.jobwatch.app."
             + " io.jobwatch.cli.",

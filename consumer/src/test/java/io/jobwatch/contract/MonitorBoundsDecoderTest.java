@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jobwatch.core.MonitorChange;
 import io.jobwatch.core.MonitorEvent;
+import io.jobwatch.core.monitor.MonitorChange;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

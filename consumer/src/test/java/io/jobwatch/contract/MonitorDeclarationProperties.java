@@ -2,11 +2,11 @@ package io.jobwatch.contract;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jobwatch.core.MonitorEvaluator;
 import io.jobwatch.core.MonitorEvent;
-import io.jobwatch.core.MonitorFold;
-import io.jobwatch.core.MonitorRun;
-import io.jobwatch.core.MonitorState;
+import io.jobwatch.core.monitor.MonitorEvaluator;
+import io.jobwatch.core.monitor.MonitorFold;
+import io.jobwatch.core.monitor.MonitorRun;
+import io.jobwatch.core.monitor.MonitorState;
 import java.time.Instant;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

@@ -12,6 +12,18 @@ import static io.jobwatch.core.Events.submitted;
 import static io.jobwatch.core.Events.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jobwatch.core.job.JobFold;
+import io.jobwatch.core.job.JobState;
+import io.jobwatch.core.monitor.MonitorChange;
+import io.jobwatch.core.monitor.MonitorFold;
+import io.jobwatch.core.monitor.MonitorRun;
+import io.jobwatch.core.monitor.MonitorState;
+import io.jobwatch.core.stage.StageFold;
+import io.jobwatch.core.stage.StageHealth;
+import io.jobwatch.core.stage.StageKey;
+import io.jobwatch.core.stage.StageObservation;
+import io.jobwatch.core.stage.StagePolicy;
+import io.jobwatch.core.stage.StageReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -4,6 +4,9 @@ import static io.jobwatch.core.Events.started;
 import static io.jobwatch.core.Events.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jobwatch.core.monitor.MonitorChange;
+import io.jobwatch.core.stage.StageKey;
+import io.jobwatch.core.stage.StageReport;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,12 @@
 package io.jobwatch.core;
 
+import io.jobwatch.core.job.JobFold;
+import io.jobwatch.core.stage.EvidenceChange;
+import io.jobwatch.core.stage.StageFold;
+import io.jobwatch.core.stage.StageHealth;
+import io.jobwatch.core.stage.StageKey;
+import io.jobwatch.core.stage.StageObservation;
+import io.jobwatch.core.stage.StagePolicy;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

@@ -2,6 +2,19 @@ package io.jobwatch.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jobwatch.core.job.Blame;
+import io.jobwatch.core.job.JobChange;
+import io.jobwatch.core.job.JobFold;
+import io.jobwatch.core.job.JobRow;
+import io.jobwatch.core.job.JobState;
+import io.jobwatch.core.job.ReferenceJobFold;
+import io.jobwatch.core.stage.ErrorClassifier;
+import io.jobwatch.core.stage.ReferenceStageFold;
+import io.jobwatch.core.stage.StageFold;
+import io.jobwatch.core.stage.StageHealth;
+import io.jobwatch.core.stage.StageKey;
+import io.jobwatch.core.stage.StageObservation;
+import io.jobwatch.core.stage.StagePolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

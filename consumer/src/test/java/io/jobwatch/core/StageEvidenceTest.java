@@ -9,6 +9,11 @@ import static io.jobwatch.core.Events.submitted;
 import static io.jobwatch.core.Events.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jobwatch.core.stage.StageFold;
+import io.jobwatch.core.stage.StageHealth;
+import io.jobwatch.core.stage.StageKey;
+import io.jobwatch.core.stage.StageObservation;
+import io.jobwatch.core.stage.StagePolicy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jobwatch.core.job.Blame;
+import io.jobwatch.core.job.JobState;
+import io.jobwatch.core.monitor.MonitorStatus;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

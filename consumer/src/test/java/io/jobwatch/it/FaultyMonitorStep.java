@@ -1,7 +1,7 @@
 package io.jobwatch.it;
 
-import io.jobwatch.core.JobRow;
 import io.jobwatch.core.MonitorEvent;
+import io.jobwatch.core.job.JobRow;
 import io.jobwatch.pipeline.MonitorStep;
 import io.jobwatch.pipeline.MonitorsWriter;
 import java.time.Instant;

@@ -2,12 +2,12 @@ package io.jobwatch.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jobwatch.core.MonitorEvaluation;
-import io.jobwatch.core.MonitorState;
-import io.jobwatch.core.MonitorStatus;
 import io.jobwatch.core.Severity;
-import io.jobwatch.core.StageHealth;
-import io.jobwatch.core.StageKey;
+import io.jobwatch.core.monitor.MonitorEvaluation;
+import io.jobwatch.core.monitor.MonitorState;
+import io.jobwatch.core.monitor.MonitorStatus;
+import io.jobwatch.core.stage.StageHealth;
+import io.jobwatch.core.stage.StageKey;
 import io.jobwatch.store.StateQueries;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobwatch.core.Event;
 import io.jobwatch.core.StageEvent;
-import io.jobwatch.core.StageKey;
-import io.jobwatch.core.StageReport;
+import io.jobwatch.core.stage.StageKey;
+import io.jobwatch.core.stage.StageReport;
 import java.time.Instant;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,441 @@
+package io.jobwatch.core.job;
+
+import io.jobwatch.core.JobEvent;
+import io.jobwatch.core.stage.StageKey;
+import io.jobwatch.core.stage.StageObservation;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Folds every event of one job into its current row. The result depends only on the set of events:
+ * they are de-duplicated by id and put in fold order (attempt first, then event time, see {@link
+ * #foldOrder}), so any permutation or duplication of a job's events gives the same row. Stateless
+ * and thread-safe.
+ */
+public final class JobFold {
+
+  /** Within an attempt: event time, then lifecycle order, then id, so ties are stable. */
+  private static final Comparator<JobEvent> WITHIN_ATTEMPT =
+      Comparator.comparing(JobEvent::time)
+          .thenComparingInt(event -> lifecycleRank(event.change()))
+          .thenComparing(JobEvent::id);
+
+  private JobFold() {}
+
+  /**
+   * The outcome of a fold.
+   *
+   * @param ignoredEventIds events that changed nothing but the history (older attempt, runtime
+   *     status of a job that was not running, lifecycle after a terminal state)
+   * @param stageEvidence stage outcomes the applied events prove, such as a {@code start} error for
+   *     an exit code of 127; empty when the job's service or runner is unknown
+   * @param crashes the attempts that ended crashed, with their blame; a requeue does not erase
+   *     them, so every crashed attempt is counted once
+   */
+  public record Result(
+      JobRow row,
+      Set<String> ignoredEventIds,
+      List<StageObservation> stageEvidence,
+      Map<Integer, Blame> crashes) {}
+
+  /** Folds the given events, which must all belong to one job and be at least one. */
+  public static Result fold(List<JobEvent> events) {
+    if (events.isEmpty()) {
+      throw new IllegalArgumentException("a job fold needs at least one event");
+    }
+    Map<String, JobEvent> unique = new LinkedHashMap<>();
+    for (JobEvent event : events) {
+      unique.putIfAbsent(event.id(), event);
+    }
+    List<JobEvent> ordered = foldOrder(unique.values());
+    Accumulator job = new Accumulator(ordered.get(0).jobId());
+    for (JobEvent event : ordered) {
+      if (!event.jobId().equals(job.jobId)) {
+        throw new IllegalArgumentException(
+            "event " + event.id() + " is for job " + event.jobId() + ", not " + job.jobId);
+      }
+      job.apply(event);
+    }
+    return job.result();
+  }
+
+  /**
+   * Attempts come first, then event time: every event of attempt n+1, the {@code job.requeued} that
+   * opens it included, follows every event of attempt n, whatever the clocks of their publishers
+   * say. Within an attempt its opening {@code job.requeued} comes first, then event time, lifecycle
+   * rank and id. An event that names no attempt ({@code job.submitted}, {@code job.waiting}, {@code
+   * job.cancelled}, {@code job.queued} without one) belongs to the attempt in force at its time:
+   * the highest attempt named by any event of the job at or before that time, else 1; {@code
+   * job.submitted} always belongs to attempt 1.
+   */
+  static List<JobEvent> foldOrder(Collection<JobEvent> events) {
+    List<JobEvent> numbered = new ArrayList<>();
+    for (JobEvent event : events) {
+      if (event.change().attemptOrNull() != null) {
+        numbered.add(event);
+      }
+    }
+    numbered.sort(Comparator.comparing(JobEvent::time));
+    Map<JobEvent, Integer> attempts = new IdentityHashMap<>();
+    for (JobEvent event : events) {
+      attempts.put(event, effectiveAttempt(event, numbered));
+    }
+    List<JobEvent> ordered = new ArrayList<>(events);
+    ordered.sort(
+        Comparator.<JobEvent>comparingInt(attempts::get)
+            .thenComparing(event -> !(event.change() instanceof JobChange.Requeued))
+            .thenComparing(WITHIN_ATTEMPT));
+    return ordered;
+  }
+
+  private static int effectiveAttempt(JobEvent event, List<JobEvent> numberedByTime) {
+    Integer named = event.change().attemptOrNull();
+    if (named != null) {
+      return named;
+    }
+    if (event.change() instanceof JobChange.Submitted) {
+      return 1;
+    }
+    int inForce = 1;
+    for (JobEvent numbered : numberedByTime) {
+      if (numbered.time().isAfter(event.time())) {
+        break;
+      }
+      inForce = Math.max(inForce, numbered.change().attemptOrNull());
+    }
+    return inForce;
+  }
+
+  private static int lifecycleRank(JobChange change) {
+    if (change instanceof JobChange.Submitted) {
+      return 0;
+    } else if (change instanceof JobChange.Queued) {
+      return 1;
+    } else if (change instanceof JobChange.Waiting) {
+      return 2;
+    } else if (change instanceof JobChange.Started) {
+      return 3;
+    } else if (change instanceof JobChange.Status) {
+      return 4;
+    } else if (change instanceof JobChange.Finished) {
+      return 5;
+    } else if (change instanceof JobChange.Crashed) {
+      return 6;
+    } else if (change instanceof JobChange.Cancelled) {
+      return 7;
+    } else if (change instanceof JobChange.Requeued) {
+      return 8;
+    }
+    throw new IllegalStateException("unknown job change " + change.getClass().getName());
+  }
+
+  /** Mutable working state of one fold; never escapes {@link #fold}. */
+  private static final class Accumulator {
+    private final String jobId;
+    private final Set<String> ignored = new HashSet<>();
+    private final List<PendingEvidence> evidence = new ArrayList<>();
+    private final Map<Integer, Blame> crashes = new java.util.TreeMap<>();
+    private String service;
+    private String runner;
+    private String monitor;
+    private JobState state;
+    private int attempt = 1;
+    private Integer exitCode;
+    private Blame blame;
+    private String cause;
+    private String details;
+    private boolean fatal;
+    private RuntimeStatus runtime = RuntimeStatus.EMPTY;
+    private String host;
+    private String waitingReason;
+    private String triggerJson;
+    private Map<String, String> labels = Map.of();
+    private List<JobChange.Dependency> dependsOn = List.of();
+    private Instant submittedAt;
+    private Instant startedAt;
+    private Instant finishedAt;
+    private Instant latestApplied;
+    private Instant latestSeen;
+
+    /** The {@code start} success of the current attempt, withdrawn if it exits 126 or 127. */
+    private PendingEvidence startEvidence;
+
+    /** The current attempt crashed by a signal only, so a crash report may still explain it. */
+    private boolean crashUnexplained;
+
+    private Accumulator(String jobId) {
+      this.jobId = jobId;
+    }
+
+    private void apply(JobEvent event) {
+      if (service == null && event.service() != null) {
+        service = event.service();
+      }
+      boolean applied = applyChange(event);
+      if (!applied) {
+        ignored.add(event.id());
+      } else if (latestApplied == null || event.time().isAfter(latestApplied)) {
+        // An ignored event (a late report) changes nothing, not even this.
+        latestApplied = event.time();
+      }
+      if (latestSeen == null || event.time().isAfter(latestSeen)) {
+        latestSeen = event.time();
+      }
+    }
+
+    private boolean applyChange(JobEvent event) {
+      JobChange change = event.change();
+      if (change instanceof JobChange.Submitted submitted) {
+        return submit(event, submitted);
+      } else if (change instanceof JobChange.Requeued requeued) {
+        return requeue(requeued);
+      } else if (change instanceof JobChange.Cancelled) {
+        return end(event, JobState.CANCELLED);
+      }
+      Integer eventAttempt = change.attemptOrNull();
+      if (eventAttempt != null && eventAttempt != attempt) {
+        return false;
+      }
+      if (change instanceof JobChange.Queued queued) {
+        return queue(event, queued);
+      } else if (change instanceof JobChange.Waiting waiting) {
+        return await(waiting);
+      } else if (change instanceof JobChange.Started started) {
+        return start(event, started);
+      } else if (change instanceof JobChange.Status status) {
+        return report(event, status);
+      } else if (change instanceof JobChange.Finished finished) {
+        return finish(event, finished);
+      } else if (change instanceof JobChange.Crashed crashed) {
+        return crash(event, crashed);
+      }
+      throw new IllegalStateException("unknown job change " + change.getClass().getName());
+    }
+
+    private boolean isOpen() {
+      return state == null || !state.isTerminal();
+    }
+
+    private boolean isPending() {
+      return state == null
+          || state == JobState.SUBMITTED
+          || state == JobState.QUEUED
+          || state == JobState.WAITING;
+    }
+
+    private boolean submit(JobEvent event, JobChange.Submitted submitted) {
+      if (submittedAt != null) {
+        return false;
+      }
+      submittedAt = event.time();
+      runner = runner == null ? submitted.runner() : runner;
+      monitor = monitor == null ? submitted.monitor() : monitor;
+      dependsOn = submitted.dependsOn();
+      triggerJson = submitted.triggerJson();
+      labels = submitted.labels();
+      if (state == null) {
+        state = JobState.SUBMITTED;
+      }
+      return true;
+    }
+
+    private boolean queue(JobEvent event, JobChange.Queued queued) {
+      if (!isPending()) {
+        return false;
+      }
+      state = JobState.QUEUED;
+      waitingReason = null;
+      if (queued.runner() != null) {
+        runner = queued.runner();
+        evidence.add(PendingEvidence.ok(event, runner, "submit"));
+      }
+      return true;
+    }
+
+    private boolean await(JobChange.Waiting waiting) {
+      if (!isPending()) {
+        return false;
+      }
+      state = JobState.WAITING;
+      waitingReason = waiting.reason();
+      return true;
+    }
+
+    private boolean start(JobEvent event, JobChange.Started started) {
+      if (!isOpen() || state == JobState.RUNNING) {
+        return false;
+      }
+      state = JobState.RUNNING;
+      waitingReason = null;
+      startedAt = event.time();
+      runner = started.runner() != null ? started.runner() : runner;
+      host = started.host();
+      monitor = monitor == null ? started.monitor() : monitor;
+      startEvidence = PendingEvidence.ok(event, runner, "start");
+      evidence.add(startEvidence);
+      return true;
+    }
+
+    private boolean report(JobEvent event, JobChange.Status status) {
+      if (state != JobState.RUNNING) {
+        return false;
+      }
+      runtime = runtime.with(status, event.time());
+      return true;
+    }
+
+    private boolean finish(JobEvent event, JobChange.Finished finished) {
+      ExitCodes.Verdict verdict = ExitCodes.classify(finished.exitCode());
+      if (!end(event, verdict.state())) {
+        return false;
+      }
+      int code = finished.exitCode();
+      exitCode = code;
+      if (ExitCodes.neverStarted(code)) {
+        crashWith(
+            verdict.blame(), verdict.cause(), "exit code " + code + ": the command never ran");
+        // The attempt never really ran, so its job.started proved nothing: one error, no success.
+        evidence.remove(startEvidence);
+        startEvidence = null;
+        evidence.add(
+            PendingEvidence.error(
+                event,
+                runner,
+                "start",
+                "NotStarted",
+                "job " + jobId + " exited " + code + " right after a successful submission"));
+      } else if (verdict.state() == JobState.CRASHED) {
+        crashWith(
+            verdict.blame(), verdict.cause(), "killed by signal " + ExitCodes.killedBySignal(code));
+        crashUnexplained = true;
+      }
+      return true;
+    }
+
+    private boolean crash(JobEvent event, JobChange.Crashed crashed) {
+      if (crashUnexplained && state == JobState.CRASHED) {
+        // A crash report explains a kill by signal of the same attempt, even when it comes later:
+        // it says who is to blame, the exit code only that something killed the process.
+        crashUnexplained = false;
+        crashWith(crashed.blame(), crashed.cause(), crashed.details());
+        fatal = crashed.fatal();
+        return true;
+      }
+      if (!end(event, JobState.CRASHED)) {
+        return false;
+      }
+      crashWith(crashed.blame(), crashed.cause(), crashed.details());
+      fatal = crashed.fatal();
+      return true;
+    }
+
+    private void crashWith(Blame crashBlame, String crashCause, String crashDetails) {
+      crashes.put(attempt, crashBlame);
+      state = JobState.CRASHED;
+      blame = crashBlame;
+      cause = crashCause;
+      details = crashDetails;
+    }
+
+    private boolean end(JobEvent event, JobState terminal) {
+      if (!isOpen()) {
+        return false;
+      }
+      state = terminal;
+      finishedAt = event.time();
+      waitingReason = null;
+      return true;
+    }
+
+    private boolean requeue(JobChange.Requeued requeued) {
+      if (requeued.attempt() <= attempt) {
+        return false;
+      }
+      attempt = requeued.attempt();
+      state = JobState.QUEUED;
+      exitCode = null;
+      blame = null;
+      cause = null;
+      details = null;
+      fatal = false;
+      runtime = RuntimeStatus.EMPTY;
+      host = null;
+      waitingReason = null;
+      startedAt = null;
+      finishedAt = null;
+      startEvidence = null;
+      crashUnexplained = false;
+      return true;
+    }
+
+    private Result result() {
+      JobRow row =
+          new JobRow(
+              jobId,
+              service,
+              runner,
+              monitor,
+              state == null ? JobState.SUBMITTED : state,
+              attempt,
+              exitCode,
+              blame,
+              cause,
+              details,
+              fatal,
+              runtime,
+              host,
+              waitingReason,
+              triggerJson,
+              labels,
+              dependsOn,
+              submittedAt,
+              startedAt,
+              finishedAt,
+              latestApplied != null ? latestApplied : latestSeen);
+      List<StageObservation> observations = new ArrayList<>();
+      if (service != null) {
+        for (PendingEvidence pending : evidence) {
+          if (pending.runner != null && !ignored.contains(pending.eventId)) {
+            observations.add(pending.observe(service, jobId));
+          }
+        }
+      }
+      return new Result(row, Set.copyOf(ignored), List.copyOf(observations), Map.copyOf(crashes));
+    }
+  }
+
+  /** Stage evidence whose service may only be known once every event is folded. */
+  private record PendingEvidence(
+      String eventId,
+      Instant time,
+      String runner,
+      String stage,
+      boolean ok,
+      String errorClass,
+      String message) {
+    static PendingEvidence ok(JobEvent event, String runner, String stage) {
+      return new PendingEvidence(event.id(), event.time(), runner, stage, true, null, null);
+    }
+
+    static PendingEvidence error(
+        JobEvent event, String runner, String stage, String errorClass, String message) {
+      return new PendingEvidence(
+          event.id(), event.time(), runner, stage, false, errorClass, message);
+    }
+
+    StageObservation observe(String service, String jobId) {
+      StageKey key = new StageKey(service, runner, stage);
+      return ok
+          ? StageObservation.ok(eventId, time, key)
+          : StageObservation.error(eventId, time, key, errorClass, message, jobId, null);
+    }
+  }
+}

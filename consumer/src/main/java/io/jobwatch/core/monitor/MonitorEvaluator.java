@@ -1,0 +1,198 @@
+package io.jobwatch.core.monitor;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Decides the {@link MonitorStatus} of a monitor at a given instant. Pure and stateless (time is an
+ * input), safe to call from any thread.
+ *
+ * <p>Rules, in this order:
+ *
+ * <ol>
+ *   <li>Never declared (no schedule): not evaluated, {@link #evaluate} returns null, whatever pause
+ *       or retirement it saw: without a team there is nobody to report to.
+ *   <li>Retired: {@code RETIRED}. Paused: {@code PAUSED}. Neither has an expected time or deadline,
+ *       so neither can alert.
+ *   <li>{@code expectedAt} is the first scheduled time strictly after the base: the last success,
+ *       or the declaration time if it never succeeded; a resume later than that base restarts the
+ *       clock from the resume, so a resumed monitor is not down the moment it is resumed. {@code
+ *       deadline} is {@code expectedAt} plus grace (a missing grace is zero).
+ *   <li>{@code OVERRUN}: a run started after the last finish and has run longer than max runtime
+ *       (only when max runtime is declared).
+ *   <li>{@code DOWN}: {@code failure_threshold} finished runs in a row failed (1 by default: the
+ *       last run failed; a success shorter than {@code min_runtime} counts as failed; after that,
+ *       down until {@code recovery_threshold} successes in a row), or {@code now} is after the
+ *       deadline, or with {@code start_grace} no run started by {@code expectedAt + start_grace}; a
+ *       monitor that never ran is down too once its first deadline passes.
+ *   <li>{@code TOO_OFTEN}: more than {@code max_runs} runs finished within the {@code period}
+ *       ending at {@code now}.
+ *   <li>{@code LATE}: {@code now} is after {@code expectedAt}.
+ *   <li>{@code NEW}: it never ran (no start, no finish).
+ *   <li>Otherwise {@code UP}.
+ * </ol>
+ *
+ * <p>"After" is strict: at exactly the deadline a monitor is still late, not down. An expected time
+ * or deadline later than {@link MonitorLimits#LATEST} (year 9999) is "never" (null).
+ */
+public final class MonitorEvaluator {
+  private MonitorEvaluator() {}
+
+  /** The evaluation of {@code state} at {@code now}; null if the monitor was never declared. */
+  public static MonitorEvaluation evaluate(MonitorState state, Instant now) {
+    if (!state.isDeclared()) {
+      return null;
+    }
+    if (state.retired()) {
+      return new MonitorEvaluation(MonitorStatus.RETIRED, null, null, state.lastSeenAt());
+    }
+    if (state.paused()) {
+      return new MonitorEvaluation(MonitorStatus.PAUSED, null, null, state.lastSeenAt());
+    }
+    Instant expectedAt = MonitorSchedules.nextAfter(state.schedule(), base(state));
+    if (expectedAt != null && expectedAt.isAfter(MonitorLimits.LATEST)) {
+      expectedAt = null;
+    }
+    Duration grace = state.grace() == null ? Duration.ZERO : state.grace();
+    Instant deadline = MonitorLimits.plusOrNever(expectedAt, grace);
+    return new MonitorEvaluation(
+        status(state, now, expectedAt, deadline), expectedAt, deadline, state.lastSeenAt());
+  }
+
+  /**
+   * Failed runs since the last counted success, newest first: a failure, or with {@code
+   * min_runtime} a success shorter than it. Without recent runs (rows older than them), 1 if the
+   * last run failed, else 0.
+   */
+  public static int consecutiveFailures(MonitorState state) {
+    if (state.recentRuns().isEmpty()) {
+      return state.lastRunFailed() ? 1 : 0;
+    }
+    return streak(state, 0, true);
+  }
+
+  private static MonitorStatus status(
+      MonitorState state, Instant now, Instant expectedAt, Instant deadline) {
+    if (overran(state, now)) {
+      return MonitorStatus.OVERRUN;
+    }
+    if (failing(state)
+        || deadline != null && now.isAfter(deadline)
+        || notStarted(state, now, expectedAt)) {
+      return MonitorStatus.DOWN;
+    }
+    if (tooOften(state, now)) {
+      return MonitorStatus.TOO_OFTEN;
+    }
+    if (expectedAt != null && now.isAfter(expectedAt)) {
+      return MonitorStatus.LATE;
+    }
+    if (state.lastStartAt() == null && state.lastFinishAt() == null) {
+      return MonitorStatus.NEW;
+    }
+    return MonitorStatus.UP;
+  }
+
+  /**
+   * Down by failures: the newest runs are at least {@code failure_threshold} failures, or fewer
+   * than {@code recovery_threshold} successes right after at least that many failures.
+   */
+  private static boolean failing(MonitorState state) {
+    MonitorRules rules = state.rules();
+    if (state.recentRuns().isEmpty()) {
+      return state.lastRunFailed() && rules.failureThreshold() == 1;
+    }
+    int failures = streak(state, 0, true);
+    if (failures > 0) {
+      return failures >= rules.failureThreshold();
+    }
+    int successes = streak(state, 0, false);
+    return successes < rules.recoveryThreshold()
+        && streak(state, successes, true) >= rules.failureThreshold();
+  }
+
+  /** How many runs from index {@code from} on are failed (or all succeeded) in a row. */
+  private static int streak(MonitorState state, int from, boolean failed) {
+    List<FinishedRun> runs = state.recentRuns();
+    int count = 0;
+    for (int i = from; i < runs.size() && failed(state, runs.get(i)) == failed; i++) {
+      count++;
+    }
+    return count;
+  }
+
+  private static boolean failed(MonitorState state, FinishedRun run) {
+    return !run.succeeded() || tooShort(state, run);
+  }
+
+  private static boolean tooShort(MonitorState state, FinishedRun run) {
+    Duration minRuntime = state.rules().minRuntime();
+    Duration duration = run.duration();
+    return minRuntime != null && duration != null && duration.compareTo(minRuntime) < 0;
+  }
+
+  /** With a start grace: no run started after the base, and the grace after expectedAt passed. */
+  private static boolean notStarted(MonitorState state, Instant now, Instant expectedAt) {
+    Instant startBy = MonitorLimits.plusOrNever(expectedAt, orZero(state.rules().startGrace()));
+    if (state.rules().startGrace() == null || startBy == null || !now.isAfter(startBy)) {
+      return false;
+    }
+    return state.lastStartAt() == null || !state.lastStartAt().isAfter(base(state));
+  }
+
+  /** More than {@code maxRuns} runs finished within the period that ends at {@code now}. */
+  private static boolean tooOften(MonitorState state, Instant now) {
+    MonitorRules rules = state.rules();
+    if (rules.maxRuns() == null) {
+      return false;
+    }
+    Instant from = now.minus(rules.runsPeriod());
+    long runs =
+        state.recentRuns().stream()
+            .filter(run -> run.finishedAt().isAfter(from) && !run.finishedAt().isAfter(now))
+            .count();
+    return runs > rules.maxRuns();
+  }
+
+  private static boolean overran(MonitorState state, Instant now) {
+    return state.maxRuntime() != null
+        && state.isRunning()
+        && Duration.between(state.lastStartAt(), now).compareTo(state.maxRuntime()) > 0;
+  }
+
+  private static Duration orZero(Duration duration) {
+    return duration == null ? Duration.ZERO : duration;
+  }
+
+  /**
+   * The last success that counts (with {@code min_runtime}, the newest recent success that was long
+   * enough), or the declaration; a later resume restarts the clock.
+   */
+  private static Instant base(MonitorState state) {
+    Instant success = countedSuccess(state);
+    if (state.rules().failureThreshold() > 1 && !state.recentRuns().isEmpty()) {
+      // Tolerated failures are runs on schedule: the clock restarts from the latest of any run.
+      Instant latestRun = state.recentRuns().get(0).finishedAt();
+      success = success == null || latestRun.isAfter(success) ? latestRun : success;
+    }
+    Instant base = success != null ? success : state.declaredAt();
+    Instant resumedAt = state.pausedChangedAt();
+    if (resumedAt != null && resumedAt.isAfter(base)) {
+      return resumedAt;
+    }
+    return base;
+  }
+
+  private static Instant countedSuccess(MonitorState state) {
+    if (state.rules().minRuntime() == null || state.recentRuns().isEmpty()) {
+      return state.lastSuccessAt();
+    }
+    for (FinishedRun run : state.recentRuns()) {
+      if (run.succeeded() && !tooShort(state, run)) {
+        return run.finishedAt();
+      }
+    }
+    return null;
+  }
+}

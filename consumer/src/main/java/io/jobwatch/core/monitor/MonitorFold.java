@@ -1,0 +1,161 @@
+package io.jobwatch.core.monitor;
+
+import io.jobwatch.core.MonitorEvent;
+import io.jobwatch.core.monitor.MonitorChange.Declared;
+import io.jobwatch.core.monitor.MonitorChange.Paused;
+import io.jobwatch.core.monitor.MonitorChange.Resumed;
+import io.jobwatch.core.monitor.MonitorChange.Retired;
+import io.jobwatch.core.monitor.MonitorChange.Schedule;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Folds monitor events and runs into a {@link MonitorState}. Pure and stateless, safe to call from
+ * any thread.
+ *
+ * <p>Every merge is a maximum under a fixed order, so any permutation and any duplication of the
+ * same inputs folds to the same state:
+ *
+ * <ul>
+ *   <li>The declaration with the latest event time is in force. Declarations with the same event
+ *       time are ordered by their content (team, schedule, grace, max runtime), an arbitrary but
+ *       fixed order, so the winner does not depend on arrival.
+ *   <li>Pause and resume: the latest by event time wins; on a tie, resume wins, because a monitor
+ *       silenced by mistake hides failures, while one left watching by mistake only pages.
+ *   <li>{@code retiredAt} is the latest retirement. The monitor is retired unless the declaration
+ *       in force is strictly later than that retirement (a re-declaration re-activates it).
+ *   <li>Run timestamps merge by maximum; {@code lastRunDuration} belongs to the run with the latest
+ *       finish (on an equal finish, the longer duration). {@code recentRuns} is the union of the
+ *       finished runs with an outcome, truncated to the newest under a total order.
+ * </ul>
+ */
+public final class MonitorFold {
+  private static final Comparator<Instant> NULL_FIRST =
+      Comparator.nullsFirst(Comparator.naturalOrder());
+  private static final Comparator<Duration> SHORTER_FIRST =
+      Comparator.nullsFirst(Comparator.naturalOrder());
+
+  private MonitorFold() {}
+
+  /** The state after {@code event}; {@code stateOrNull} null means nothing is known yet. */
+  public static MonitorState apply(MonitorState stateOrNull, MonitorEvent event) {
+    MonitorState state = stateOf(stateOrNull, event.monitor());
+    MonitorChange change = event.change();
+    if (change instanceof Declared declared) {
+      return declare(state, declared, event.time());
+    }
+    if (change instanceof Paused) {
+      return pauseOrResume(state, true, event.time());
+    }
+    if (change instanceof Resumed) {
+      return pauseOrResume(state, false, event.time());
+    }
+    if (change instanceof Retired) {
+      return retire(state, event.time());
+    }
+    throw new IllegalArgumentException("Unknown monitor change: " + change.type());
+  }
+
+  /** The state after observing {@code run} of {@code monitor}, declared or not. */
+  public static MonitorState observeRun(MonitorState stateOrNull, String monitor, MonitorRun run) {
+    MonitorState state = stateOf(stateOrNull, monitor);
+    Instant finishedAt = run.finishedAt();
+    Instant lastFinishAt = state.lastFinishAt();
+    Duration lastRunDuration = state.lastRunDuration();
+    if (finishedAt != null) {
+      int order = NULL_FIRST.compare(finishedAt, lastFinishAt);
+      if (order > 0) {
+        lastFinishAt = finishedAt;
+        lastRunDuration = run.duration();
+      } else if (order == 0) {
+        lastRunDuration = max(SHORTER_FIRST, lastRunDuration, run.duration());
+      }
+    }
+    Instant lastStartAt = max(NULL_FIRST, state.lastStartAt(), run.startedAt());
+    Instant lastSuccessAt =
+        Boolean.TRUE.equals(run.succeeded())
+            ? max(NULL_FIRST, state.lastSuccessAt(), finishedAt)
+            : state.lastSuccessAt();
+    Instant lastFailureAt =
+        Boolean.FALSE.equals(run.succeeded())
+            ? max(NULL_FIRST, state.lastFailureAt(), finishedAt)
+            : state.lastFailureAt();
+    List<FinishedRun> recentRuns =
+        run.succeeded() == null
+            ? state.recentRuns()
+            : FinishedRun.add(
+                state.recentRuns(), new FinishedRun(run.startedAt(), finishedAt, run.succeeded()));
+    return state.withRuns(
+        lastStartAt, lastSuccessAt, lastFailureAt, lastFinishAt, lastRunDuration, recentRuns);
+  }
+
+  private static MonitorState declare(MonitorState state, Declared declared, Instant at) {
+    int order = NULL_FIRST.compare(at, state.declaredAt());
+    if (order < 0 || order == 0 && canonical(declared).compareTo(canonical(inForce(state))) <= 0) {
+      return state;
+    }
+    return state.withDeclaration(declared, at, isRetired(state.retiredAt(), at));
+  }
+
+  private static MonitorState pauseOrResume(MonitorState state, boolean pause, Instant at) {
+    int order = NULL_FIRST.compare(at, state.pausedChangedAt());
+    if (order < 0) {
+      return state;
+    }
+    boolean paused = order > 0 ? pause : state.paused() && pause;
+    return state.withPause(paused, at);
+  }
+
+  private static MonitorState retire(MonitorState state, Instant at) {
+    Instant retiredAt = max(NULL_FIRST, state.retiredAt(), at);
+    return state.withRetirement(isRetired(retiredAt, state.declaredAt()), retiredAt);
+  }
+
+  private static boolean isRetired(Instant retiredAt, Instant declaredAt) {
+    return retiredAt != null && (declaredAt == null || !declaredAt.isAfter(retiredAt));
+  }
+
+  private static MonitorState stateOf(MonitorState stateOrNull, String monitor) {
+    if (stateOrNull == null) {
+      return MonitorState.unknown(monitor);
+    }
+    if (!stateOrNull.monitor().equals(monitor)) {
+      throw new IllegalArgumentException(
+          "Cannot fold monitor " + monitor + " into the state of " + stateOrNull.monitor());
+    }
+    return stateOrNull;
+  }
+
+  private static Declared inForce(MonitorState state) {
+    return new Declared(
+        state.team(), state.schedule(), state.grace(), state.maxRuntime(), state.rules());
+  }
+
+  /** A fixed textual form of a declaration, only used to break ties between equal event times. */
+  private static String canonical(Declared declared) {
+    return String.join(
+        "|",
+        Objects.toString(declared.team(), ""),
+        canonical(declared.schedule()),
+        Objects.toString(declared.grace(), ""),
+        Objects.toString(declared.maxRuntime(), ""),
+        declared.rules().canonical());
+  }
+
+  private static String canonical(Schedule schedule) {
+    if (schedule instanceof Schedule.Every every) {
+      return "every " + every.every();
+    }
+    if (schedule instanceof Schedule.Cron cron) {
+      return "cron " + cron.expression() + " " + cron.zone().getId();
+    }
+    return "";
+  }
+
+  private static <T> T max(Comparator<T> order, T left, T right) {
+    return order.compare(left, right) >= 0 ? left : right;
+  }
+}

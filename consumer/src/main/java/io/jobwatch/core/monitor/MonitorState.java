@@ -1,0 +1,187 @@
+package io.jobwatch.core.monitor;
+
+import io.jobwatch.core.monitor.MonitorChange.Schedule;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The folded state of one monitor: the declaration in force, pause and retirement, and what its
+ * runs reported. Immutable and safe to share between threads; built by {@link MonitorFold} through
+ * the withers below, which are the only callers of the canonical constructor besides {@link
+ * #unknown} and the store that reads it back.
+ *
+ * <p>A monitor may report runs before it is declared: {@code team}, {@code schedule}, {@code
+ * grace}, {@code maxRuntime} and {@code declaredAt} are then null, {@code rules} the defaults, and
+ * the runs are kept.
+ *
+ * <p>Two components are derived and kept consistent by {@link MonitorFold}: {@code retired} is true
+ * when {@code retiredAt} is set and no declaration in force is later than it; {@code lastSeenAt} is
+ * the latest start or finish of any run. {@code recentRuns} holds the latest finished runs with an
+ * outcome, newest first, at most {@link FinishedRun#KEPT}.
+ */
+public record MonitorState(
+    String monitor,
+    String team,
+    Schedule schedule,
+    Duration grace,
+    Duration maxRuntime,
+    Instant declaredAt,
+    boolean paused,
+    Instant pausedChangedAt,
+    boolean retired,
+    Instant retiredAt,
+    Instant lastStartAt,
+    Instant lastSuccessAt,
+    Instant lastFailureAt,
+    Instant lastFinishAt,
+    Duration lastRunDuration,
+    Instant lastSeenAt,
+    MonitorRules rules,
+    List<FinishedRun> recentRuns) {
+
+  public MonitorState {
+    Objects.requireNonNull(monitor, "monitor");
+    rules = rules == null ? MonitorRules.DEFAULT : rules;
+    recentRuns = recentRuns == null ? List.of() : List.copyOf(recentRuns);
+  }
+
+  /** A monitor nothing is known about yet. */
+  public static MonitorState unknown(String monitor) {
+    return new MonitorState(
+        monitor,
+        null,
+        null,
+        null,
+        null,
+        null,
+        false,
+        null,
+        false,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        MonitorRules.DEFAULT,
+        List.of());
+  }
+
+  /** This state under another declaration (made at {@code declaredAt}). */
+  MonitorState withDeclaration(
+      MonitorChange.Declared declared, Instant declaredAt, boolean retiredNow) {
+    return new MonitorState(
+        monitor,
+        declared.team(),
+        declared.schedule(),
+        declared.grace(),
+        declared.maxRuntime(),
+        declaredAt,
+        paused,
+        pausedChangedAt,
+        retiredNow,
+        retiredAt,
+        lastStartAt,
+        lastSuccessAt,
+        lastFailureAt,
+        lastFinishAt,
+        lastRunDuration,
+        lastSeenAt,
+        declared.rules(),
+        recentRuns);
+  }
+
+  /** This state paused or resumed at {@code changedAt}. */
+  MonitorState withPause(boolean pausedNow, Instant changedAt) {
+    return new MonitorState(
+        monitor,
+        team,
+        schedule,
+        grace,
+        maxRuntime,
+        declaredAt,
+        pausedNow,
+        changedAt,
+        retired,
+        retiredAt,
+        lastStartAt,
+        lastSuccessAt,
+        lastFailureAt,
+        lastFinishAt,
+        lastRunDuration,
+        lastSeenAt,
+        rules,
+        recentRuns);
+  }
+
+  /** This state with another retirement. */
+  MonitorState withRetirement(boolean retiredNow, Instant retiredAtNow) {
+    return new MonitorState(
+        monitor,
+        team,
+        schedule,
+        grace,
+        maxRuntime,
+        declaredAt,
+        paused,
+        pausedChangedAt,
+        retiredNow,
+        retiredAtNow,
+        lastStartAt,
+        lastSuccessAt,
+        lastFailureAt,
+        lastFinishAt,
+        lastRunDuration,
+        lastSeenAt,
+        rules,
+        recentRuns);
+  }
+
+  /** This state with other run facts; {@code lastSeenAt} is derived from start and finish. */
+  MonitorState withRuns(
+      Instant start,
+      Instant success,
+      Instant failure,
+      Instant finish,
+      Duration runDuration,
+      List<FinishedRun> runs) {
+    Instant seen = start == null || finish != null && finish.isAfter(start) ? finish : start;
+    return new MonitorState(
+        monitor,
+        team,
+        schedule,
+        grace,
+        maxRuntime,
+        declaredAt,
+        paused,
+        pausedChangedAt,
+        retired,
+        retiredAt,
+        start,
+        success,
+        failure,
+        finish,
+        runDuration,
+        seen,
+        rules,
+        runs);
+  }
+
+  /** Whether a {@code monitor.declared} event has been folded in. */
+  public boolean isDeclared() {
+    return schedule != null;
+  }
+
+  /** Whether a run started after the last finish of any run. */
+  public boolean isRunning() {
+    return lastStartAt != null && (lastFinishAt == null || lastStartAt.isAfter(lastFinishAt));
+  }
+
+  /** Whether the latest finished run failed, that is no success at or after the last failure. */
+  public boolean lastRunFailed() {
+    return lastFailureAt != null && (lastSuccessAt == null || lastFailureAt.isAfter(lastSuccessAt));
+  }
+}

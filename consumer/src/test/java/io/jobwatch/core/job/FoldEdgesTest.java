@@ -1,0 +1,324 @@
+package io.jobwatch.core.job;
+
+import static io.jobwatch.core.Events.BASE;
+import static io.jobwatch.core.Events.JOB;
+import static io.jobwatch.core.Events.RUNNER;
+import static io.jobwatch.core.Events.cancelled;
+import static io.jobwatch.core.Events.crashed;
+import static io.jobwatch.core.Events.finished;
+import static io.jobwatch.core.Events.requeued;
+import static io.jobwatch.core.Events.started;
+import static io.jobwatch.core.Events.submitted;
+import static io.jobwatch.core.Events.t;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.jobwatch.core.Events;
+import io.jobwatch.core.JobEvent;
+import io.jobwatch.core.stage.StageKey;
+import io.jobwatch.core.stage.StageObservation;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Issue 9: the fold rules that must hold on unclean streams (points 1, 3, 4 and 7). */
+@DisplayName("Fold edges (issue 9)")
+class FoldEdgesTest {
+
+  private static final StageKey START = Events.stage("start");
+
+  private static JobFold.Result fold(JobEvent... events) {
+    return JobFold.fold(List.of(events));
+  }
+
+  private static Instant at(String clock) {
+    return Instant.parse("2026-11-22T" + clock + "Z");
+  }
+
+  private static JobEvent event(String id, Instant time, JobChange change) {
+    return new JobEvent(id, time, JOB, null, change);
+  }
+
+  @Nested
+  @DisplayName("1. Attempts order before timestamps")
+  class AttemptsFirst {
+
+    @Test
+    @DisplayName(
+        "A runner's job.started of attempt 2 timed 50 ms before the scheduler's job.requeued still"
+            + " runs attempt 2, and its later status and exit apply")
+    void skewedStartOfTheNextAttemptApplies() {
+      JobFold.Result result =
+          fold(
+              new JobEvent(
+                  "s",
+                  at("09:59:00"),
+                  JOB,
+                  Events.SERVICE,
+                  new JobChange.Submitted(null, null, null, null, Map.of())),
+              event("r1", at("09:59:10"), new JobChange.Started(RUNNER, 1, "node-1", null)),
+              event("f1", at("10:00:00"), new JobChange.Finished(1, 137)),
+              event("rq", at("10:00:05.000"), new JobChange.Requeued(2, "node lost")),
+              event("r2", at("10:00:04.950"), new JobChange.Started(RUNNER, 2, "node-2", null)),
+              event("st", at("10:00:06"), new JobChange.Status(2, "disk full", null, null, null)),
+              event("f2", at("10:00:09"), new JobChange.Finished(2, 0)));
+      JobRow row = result.row();
+
+      assertThat(row.state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(row.attempt()).isEqualTo(2);
+      assertThat(row.startedAt()).isEqualTo(at("10:00:04.950"));
+      assertThat(row.finishedAt()).isEqualTo(at("10:00:09"));
+      assertThat(row.exitCode()).isZero();
+      assertThat(row.host()).isEqualTo("node-2");
+      assertThat(row.runtime().error()).isEqualTo("disk full");
+      assertThat(row.updatedAt()).isEqualTo(at("10:00:09"));
+      assertThat(result.ignoredEventIds()).isEmpty();
+      assertThat(result.crashes()).isEqualTo(Map.of(1, Blame.UNKNOWN));
+    }
+
+    @Test
+    @DisplayName(
+        "Events of attempt 1 timed after the requeue still belong to attempt 1: they end it, and"
+            + " leave the row of attempt 2 untouched")
+    void lateEventsOfTheOlderAttemptStayInTheirAttempt() {
+      JobFold.Result result =
+          fold(
+              submitted("s", 0),
+              started("r1", 1, 1),
+              requeued("rq", 5, 2),
+              finished("late-finish", 7, 1, 137),
+              started("r2", 10, 2));
+
+      assertThat(result.row().state()).isEqualTo(JobState.RUNNING);
+      assertThat(result.row().attempt()).isEqualTo(2);
+      assertThat(result.row().exitCode()).isNull();
+      assertThat(result.row().blame()).isNull();
+      assertThat(result.ignoredEventIds()).isEmpty();
+      assertThat(result.crashes()).isEqualTo(Map.of(1, Blame.UNKNOWN));
+    }
+
+    @Test
+    @DisplayName(
+        "A job.cancelled (no attempt) belongs to the attempt in force at its time: before the"
+            + " requeue it cannot touch attempt 2")
+    void cancelBeforeTheRequeueBelongsToTheOldAttempt() {
+      JobFold.Result early =
+          fold(
+              submitted("s", 0),
+              started("r1", 1, 1),
+              cancelled("c", 3),
+              requeued("rq", 5, 2),
+              started("r2", 6, 2));
+      JobFold.Result late =
+          fold(
+              submitted("s", 0),
+              started("r1", 1, 1),
+              requeued("rq", 5, 2),
+              started("r2", 6, 2),
+              cancelled("c", 8));
+
+      assertThat(early.row().state()).isEqualTo(JobState.RUNNING);
+      assertThat(early.row().attempt()).isEqualTo(2);
+      assertThat(early.ignoredEventIds()).isEmpty();
+      assertThat(late.row().state()).isEqualTo(JobState.CANCELLED);
+      assertThat(late.row().attempt()).isEqualTo(2);
+      assertThat(late.row().finishedAt()).isEqualTo(t(8));
+    }
+
+    @Test
+    @DisplayName(
+        "The attempt in force counts any event naming an attempt: a cancel after a skewed"
+            + " started{2} but before its requeue cancels attempt 2")
+    void attemptInForceFollowsTheEarliestEventOfTheAttempt() {
+      JobFold.Result result =
+          fold(
+              submitted("s", 0),
+              finished("f1", 2, 1, 1),
+              started("r2", 4, 2),
+              cancelled("c", 5),
+              requeued("rq", 6, 2));
+
+      assertThat(result.row().attempt()).isEqualTo(2);
+      assertThat(result.row().state()).isEqualTo(JobState.CANCELLED);
+      assertThat(result.row().startedAt()).isEqualTo(t(4));
+      assertThat(result.ignoredEventIds()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("Events of an attempt nobody requeued to stay ignored until the requeue arrives")
+    void attemptWithoutRequeueIsIgnored() {
+      JobFold.Result result = fold(submitted("s", 0), finished("f1", 2, 1, 1), started("r2", 4, 2));
+
+      assertThat(result.row().state()).isEqualTo(JobState.FAILED);
+      assertThat(result.row().attempt()).isEqualTo(1);
+      assertThat(result.ignoredEventIds()).containsExactly("r2");
+    }
+  }
+
+  @Nested
+  @DisplayName("3. Exit codes as a table")
+  class ExitCodeTable {
+
+    @ParameterizedTest(name = "exit {0} -> {1} {2} {3}")
+    @CsvSource(
+        nullValues = "-",
+        value = {
+          "0,    SUCCEEDED, -,        -",
+          "1,    FAILED,    -,        -",
+          "2,    FAILED,    -,        -",
+          "125,  FAILED,    -,        -",
+          "126,  CRASHED,   PLATFORM, not_started",
+          "127,  CRASHED,   PLATFORM, not_started",
+          "128,  FAILED,    -,        -",
+          "129,  CRASHED,   UNKNOWN,  signal_1",
+          "137,  CRASHED,   UNKNOWN,  signal_9",
+          "143,  CRASHED,   UNKNOWN,  signal_15",
+          "192,  CRASHED,   UNKNOWN,  signal_64",
+          "193,  FAILED,    -,        -",
+          "255,  FAILED,    -,        -",
+          "256,  FAILED,    -,        -",
+          "-1,   FAILED,    -,        -",
+        })
+    @DisplayName("Each exit code ends the attempt as the documented table says")
+    void exitCodeTable(int exitCode, JobState state, Blame blame, String cause) {
+      JobRow row = fold(submitted("s", 0), started("r", 1, 1), finished("f", 5, 1, exitCode)).row();
+
+      assertThat(row.state()).isEqualTo(state);
+      assertThat(row.blame()).isEqualTo(blame);
+      assertThat(row.cause()).isEqualTo(cause);
+      assertThat(row.exitCode()).isEqualTo(exitCode);
+    }
+
+    @ParameterizedTest(name = "exit code {0}")
+    @CsvSource({"126", "127"})
+    @DisplayName(
+        "A job that reported job.started and then exits 126/127 gives one start error and no"
+            + " start success")
+    void startedThenNotStartedIsOnlyAnError(int exitCode) {
+      JobFold.Result result =
+          fold(submitted("s", 0), started("r", 1, 1), finished("f", 5, 1, exitCode));
+
+      assertThat(result.stageEvidence())
+          .extracting(StageObservation::eventId, StageObservation::key, StageObservation::ok)
+          .containsExactly(tuple("f", START, false));
+    }
+
+    @Test
+    @DisplayName(
+        "The start success of an earlier attempt stays when a later attempt exits 127; the later"
+            + " attempt's start is an error only")
+    void onlyTheFailingAttemptLosesItsStartSuccess() {
+      JobFold.Result result =
+          fold(
+              submitted("s", 0),
+              started("r1", 1, 1),
+              finished("f1", 2, 1, 1),
+              requeued("rq", 3, 2),
+              started("r2", 4, 2),
+              finished("f2", 5, 2, 127));
+
+      assertThat(result.stageEvidence())
+          .extracting(StageObservation::eventId, StageObservation::ok)
+          .containsExactly(tuple("r1", true), tuple("f2", false));
+    }
+  }
+
+  @Nested
+  @DisplayName("4. Crash numbers agree with the jobs")
+  class Crashes {
+
+    @Test
+    @DisplayName(
+        "A job.crashed timed after exit 137 of the same attempt explains the signal: blame and"
+            + " cause move from unknown/signal_9 to the report's")
+    void crashReportAfterSignalExitRefinesTheCrash() {
+      JobFold.Result result =
+          fold(
+              submitted("s", 0),
+              started("r", 1, 1),
+              finished("f", 10, 1, 137),
+              crashed("c", 15, 1, Blame.THIRD_PARTY, "network", "mirror down", false));
+      JobRow row = result.row();
+
+      assertThat(row.state()).isEqualTo(JobState.CRASHED);
+      assertThat(row.blame()).isEqualTo(Blame.THIRD_PARTY);
+      assertThat(row.cause()).isEqualTo("network");
+      assertThat(row.details()).isEqualTo("mirror down");
+      assertThat(row.exitCode()).isEqualTo(137);
+      assertThat(row.finishedAt()).isEqualTo(t(10));
+      assertThat(result.ignoredEventIds()).isEmpty();
+      assertThat(result.crashes()).isEqualTo(Map.of(1, Blame.THIRD_PARTY));
+    }
+
+    @Test
+    @DisplayName("A job.crashed timed before exit 137 wins; the exit changes nothing")
+    void crashReportBeforeSignalExitWins() {
+      JobFold.Result result =
+          fold(
+              submitted("s", 0),
+              started("r", 1, 1),
+              finished("f", 10, 1, 137),
+              crashed("c", 5, 1, Blame.THIRD_PARTY, "network", null, false));
+
+      assertThat(result.row().blame()).isEqualTo(Blame.THIRD_PARTY);
+      assertThat(result.crashes()).isEqualTo(Map.of(1, Blame.THIRD_PARTY));
+      assertThat(result.ignoredEventIds()).containsExactly("f");
+    }
+
+    @Test
+    @DisplayName("A job.crashed after exit 127 (a known platform crash) does not re-blame it")
+    void crashReportAfterNotStartedIsIgnored() {
+      JobFold.Result result =
+          fold(
+              submitted("s", 0),
+              finished("f", 10, 1, 127),
+              crashed("c", 15, 1, Blame.TASK, "oom", null, false));
+
+      assertThat(result.row().blame()).isEqualTo(Blame.PLATFORM);
+      assertThat(result.ignoredEventIds()).containsExactly("c");
+    }
+
+    @Test
+    @DisplayName("A failed attempt (exit 1) is not turned into a crash by a later job.crashed")
+    void crashReportAfterFailureIsIgnored() {
+      JobFold.Result result =
+          fold(
+              submitted("s", 0),
+              finished("f", 10, 1, 1),
+              crashed("c", 15, 1, Blame.TASK, "oom", null, false));
+
+      assertThat(result.row().state()).isEqualTo(JobState.FAILED);
+      assertThat(result.crashes()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("Each crashed attempt is reported with the blame its attempt ended with")
+    void everyCrashedAttemptKeepsItsBlame() {
+      JobFold.Result result =
+          fold(
+              submitted("s", 0),
+              finished("f1", 2, 1, 137),
+              requeued("rq2", 3, 2),
+              crashed("c2", 4, 2, null, null, null, false),
+              requeued("rq3", 5, 3),
+              finished("f3", 6, 3, 127));
+
+      assertThat(result.crashes())
+          .containsOnly(
+              Map.entry(1, Blame.UNKNOWN),
+              Map.entry(2, Blame.UNKNOWN),
+              Map.entry(3, Blame.PLATFORM));
+    }
+  }
+
+  @Test
+  @DisplayName("Millisecond helper: the base instant is 10:00:00")
+  void baseIsTen() {
+    assertThat(BASE).isEqualTo(at("10:00:00"));
+  }
+}

@@ -1,0 +1,261 @@
+package io.jobwatch.core.job;
+
+import io.jobwatch.core.JobEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A deliberately simple job fold written from the rule tables in docs/operators.md ("Fold rules in
+ * detail"), not from JobFold: sort the events, then run a plain state machine whose transitions are
+ * a table. Property tests compare it with the real fold, so the real fold is not its own oracle.
+ * Keeps only what the tables talk about. Not for production; not thread-safe.
+ */
+public final class ReferenceJobFold {
+
+  /** What the rule tables decide about a job. */
+  public record Outcome(
+      JobState state,
+      int attempt,
+      Integer exitCode,
+      Blame blame,
+      String cause,
+      Instant startedAt,
+      Instant finishedAt,
+      String runtimeError,
+      Set<String> ignored,
+      Map<Integer, Blame> crashes,
+      Set<String> evidence) {}
+
+  private static final List<String> TYPE_ORDER =
+      List.of(
+          "job.submitted",
+          "job.queued",
+          "job.waiting",
+          "job.started",
+          "job.status",
+          "job.finished",
+          "job.crashed",
+          "job.cancelled",
+          "job.requeued");
+
+  private static final Set<JobState> PENDING =
+      EnumSet.of(JobState.SUBMITTED, JobState.QUEUED, JobState.WAITING);
+
+  /**
+   * Table "which event applies in which state" (absent state = nothing seen yet; requeue and
+   * submitted are rules of their own).
+   */
+  private static boolean applies(String type, JobState state) {
+    boolean none = state == null;
+    boolean pending = none || PENDING.contains(state);
+    boolean open = none || !state.isTerminal();
+    switch (type) {
+      case "job.queued":
+      case "job.waiting":
+        return pending;
+      case "job.started":
+        return pending;
+      case "job.status":
+        return state == JobState.RUNNING;
+      case "job.finished":
+      case "job.crashed":
+      case "job.cancelled":
+        return open;
+      default:
+        throw new IllegalArgumentException(type);
+    }
+  }
+
+  private ReferenceJobFold() {}
+
+  public static Outcome fold(List<JobEvent> events) {
+    Map<String, JobEvent> unique = new LinkedHashMap<>();
+    events.forEach(event -> unique.putIfAbsent(event.id(), event));
+    List<JobEvent> sorted = new ArrayList<>(unique.values());
+    sorted.sort(
+        Comparator.<JobEvent>comparingInt(event -> attemptOf(event, unique.values()))
+            .thenComparingInt(event -> event.change() instanceof JobChange.Requeued ? 0 : 1)
+            .thenComparing(JobEvent::time)
+            .thenComparingInt(event -> TYPE_ORDER.indexOf(event.type()))
+            .thenComparing(JobEvent::id));
+
+    JobState state = null;
+    int attempt = 1;
+    boolean submitted = false;
+    Integer exitCode = null;
+    Blame blame = null;
+    String cause = null;
+    Instant startedAt = null;
+    Instant finishedAt = null;
+    String runtimeError = null;
+    int moreErrors = 0;
+    boolean signalUnexplained = false;
+    String startEvent = null;
+    String runner = null;
+    Set<String> ignored = new TreeSet<>();
+    Map<Integer, Blame> crashes = new TreeMap<>();
+    Set<String> evidence = new TreeSet<>();
+
+    for (JobEvent event : sorted) {
+      JobChange change = event.change();
+      String type = event.type();
+      boolean applied;
+      if (change instanceof JobChange.Submitted submission) {
+        applied = !submitted;
+        if (applied && runner == null) {
+          runner = submission.runner();
+        }
+        submitted = true;
+        if (applied && state == null) {
+          state = JobState.SUBMITTED;
+        }
+      } else if (change instanceof JobChange.Requeued requeued) {
+        applied = requeued.attempt() > attempt;
+        if (applied) {
+          attempt = requeued.attempt();
+          state = JobState.QUEUED;
+          exitCode = null;
+          blame = null;
+          cause = null;
+          startedAt = null;
+          finishedAt = null;
+          runtimeError = null;
+          moreErrors = 0;
+          signalUnexplained = false;
+          startEvent = null;
+        }
+      } else if (change.attemptOrNull() != null && change.attemptOrNull() != attempt) {
+        applied = false;
+      } else if (change instanceof JobChange.Crashed crashed
+          && state == JobState.CRASHED
+          && signalUnexplained) {
+        // Row "job.crashed after a signal exit of the same attempt": it explains the kill.
+        applied = true;
+        signalUnexplained = false;
+        blame = crashed.blame();
+        cause = crashed.cause();
+        crashes.put(attempt, blame);
+      } else if (!applies(type, state)) {
+        applied = false;
+      } else {
+        applied = true;
+        if (change instanceof JobChange.Queued queued) {
+          state = JobState.QUEUED;
+          if (queued.runner() != null) {
+            runner = queued.runner();
+            evidence.add(event.id() + " submit ok " + runner);
+          }
+        } else if (change instanceof JobChange.Waiting) {
+          state = JobState.WAITING;
+        } else if (change instanceof JobChange.Started started) {
+          state = JobState.RUNNING;
+          startedAt = event.time();
+          runner = started.runner() != null ? started.runner() : runner;
+          if (runner != null) {
+            startEvent = event.id() + " start ok " + runner;
+            evidence.add(startEvent);
+          }
+        } else if (change instanceof JobChange.Status status) {
+          if (status.error() != null) {
+            if (runtimeError == null) {
+              runtimeError = status.error();
+            } else {
+              moreErrors++;
+            }
+          }
+        } else if (change instanceof JobChange.Finished finished) {
+          finishedAt = event.time();
+          exitCode = finished.exitCode();
+          int code = finished.exitCode();
+          // The exit-code table.
+          if (code == 0) {
+            state = JobState.SUCCEEDED;
+          } else if (code == 126 || code == 127) {
+            state = JobState.CRASHED;
+            blame = Blame.PLATFORM;
+            cause = "not_started";
+            crashes.put(attempt, blame);
+            if (startEvent != null) {
+              evidence.remove(startEvent);
+            }
+            if (runner != null) {
+              evidence.add(event.id() + " start error " + runner);
+            }
+          } else if (code >= 129 && code <= 192) {
+            state = JobState.CRASHED;
+            blame = Blame.UNKNOWN;
+            cause = "signal_" + (code - 128);
+            crashes.put(attempt, blame);
+            signalUnexplained = true;
+          } else {
+            state = JobState.FAILED;
+          }
+        } else if (change instanceof JobChange.Crashed crashed) {
+          state = JobState.CRASHED;
+          finishedAt = event.time();
+          blame = crashed.blame();
+          cause = crashed.cause();
+          crashes.put(attempt, blame);
+        } else if (change instanceof JobChange.Cancelled) {
+          state = JobState.CANCELLED;
+          finishedAt = event.time();
+        }
+      }
+      if (!applied) {
+        ignored.add(event.id());
+      }
+    }
+    String error =
+        runtimeError == null
+            ? null
+            : moreErrors == 0
+                ? runtimeError
+                : runtimeError
+                    + " ("
+                    + moreErrors
+                    + " additional error"
+                    + (moreErrors == 1 ? "" : "s")
+                    + ")";
+    return new Outcome(
+        state == null ? JobState.SUBMITTED : state,
+        attempt,
+        exitCode,
+        blame,
+        cause,
+        startedAt,
+        finishedAt,
+        error,
+        ignored,
+        crashes,
+        evidence);
+  }
+
+  /**
+   * Table "which attempt an event belongs to": its own; attempt 1 for job.submitted; else the
+   * highest attempt any event of the job names at or before its time, else 1.
+   */
+  private static int attemptOf(JobEvent event, java.util.Collection<JobEvent> all) {
+    if (event.change().attemptOrNull() != null) {
+      return event.change().attemptOrNull();
+    }
+    if (event.change() instanceof JobChange.Submitted) {
+      return 1;
+    }
+    int inForce = 1;
+    for (JobEvent other : all) {
+      Integer named = other.change().attemptOrNull();
+      if (named != null && !other.time().isAfter(event.time())) {
+        inForce = Math.max(inForce, named);
+      }
+    }
+    return inForce;
+  }
+}

@@ -1,0 +1,283 @@
+package io.jobwatch.core.monitor;
+
+import static io.jobwatch.core.monitor.MonitorFixtures.berlin;
+import static io.jobwatch.core.monitor.MonitorFixtures.cron;
+import static io.jobwatch.core.monitor.MonitorFixtures.declared;
+import static io.jobwatch.core.monitor.MonitorFixtures.event;
+import static io.jobwatch.core.monitor.MonitorFixtures.every;
+import static io.jobwatch.core.monitor.MonitorFixtures.failed;
+import static io.jobwatch.core.monitor.MonitorFixtures.fold;
+import static io.jobwatch.core.monitor.MonitorFixtures.running;
+import static io.jobwatch.core.monitor.MonitorFixtures.succeeded;
+import static io.jobwatch.core.monitor.MonitorFixtures.utc;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobwatch.core.MonitorEvent;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class MonitorEvaluatorTest {
+
+  /**
+   * The acceptance scenario: daily at 03:00 Berlin, 30 minutes grace, succeeded yesterday 03:05.
+   */
+  @Nested
+  @DisplayName(
+      "A daily 03:00 Berlin cron monitor with 30 minutes grace, last success yesterday 03:05")
+  class DailyBerlin {
+    final MonitorEvent declaration =
+        declared(berlin("2026-06-01T12:00"), cron("0 3 * * *"), Duration.ofMinutes(30), null);
+    final MonitorRun yesterday = succeeded(berlin("2026-06-09T03:00"), berlin("2026-06-09T03:05"));
+
+    @Test
+    @DisplayName("is up before today's run is due")
+    void upBeforeDue() {
+      MonitorEvaluation evaluation =
+          MonitorEvaluator.evaluate(fold(declaration, yesterday), berlin("2026-06-10T02:59"));
+
+      assertThat(evaluation.status()).isEqualTo(MonitorStatus.UP);
+      assertThat(evaluation.expectedAt()).isEqualTo(berlin("2026-06-10T03:00"));
+    }
+
+    @Test
+    @DisplayName("is late at 03:10 without a run")
+    void lateWithinGrace() {
+      MonitorEvaluation evaluation =
+          MonitorEvaluator.evaluate(fold(declaration, yesterday), berlin("2026-06-10T03:10"));
+
+      assertThat(evaluation.status()).isEqualTo(MonitorStatus.LATE);
+      assertThat(evaluation.expectedAt()).isEqualTo(berlin("2026-06-10T03:00"));
+      assertThat(evaluation.deadline()).isEqualTo(berlin("2026-06-10T03:30"));
+    }
+
+    @Test
+    @DisplayName("is still late at exactly the 03:30 deadline")
+    void lateAtDeadline() {
+      assertThat(
+              MonitorEvaluator.evaluate(fold(declaration, yesterday), berlin("2026-06-10T03:30"))
+                  .status())
+          .isEqualTo(MonitorStatus.LATE);
+    }
+
+    @Test
+    @DisplayName("is down at 03:31 with deadline 03:30, reporting when it was last seen")
+    void downPastDeadline() {
+      MonitorEvaluation evaluation =
+          MonitorEvaluator.evaluate(fold(declaration, yesterday), berlin("2026-06-10T03:31"));
+
+      assertThat(evaluation)
+          .isEqualTo(
+              new MonitorEvaluation(
+                  MonitorStatus.DOWN,
+                  berlin("2026-06-10T03:00"),
+                  berlin("2026-06-10T03:30"),
+                  berlin("2026-06-09T03:05")));
+    }
+
+    @Test
+    @DisplayName("is up again after a successful run finishing at 03:40, expecting tomorrow 03:00")
+    void upAfterLateSuccess() {
+      MonitorRun today = succeeded(berlin("2026-06-10T03:35"), berlin("2026-06-10T03:40"));
+
+      MonitorEvaluation evaluation =
+          MonitorEvaluator.evaluate(
+              fold(declaration, yesterday, today), berlin("2026-06-10T03:41"));
+
+      assertThat(evaluation.status()).isEqualTo(MonitorStatus.UP);
+      assertThat(evaluation.expectedAt()).isEqualTo(berlin("2026-06-11T03:00"));
+      assertThat(evaluation.deadline()).isEqualTo(berlin("2026-06-11T03:30"));
+      assertThat(evaluation.lastSeenAt()).isEqualTo(berlin("2026-06-10T03:40"));
+    }
+
+    @Test
+    @DisplayName("is down at once when today's run fails, even within grace")
+    void downAfterFailure() {
+      MonitorRun today = failed(berlin("2026-06-10T03:00"), berlin("2026-06-10T03:02"));
+
+      MonitorEvaluation evaluation =
+          MonitorEvaluator.evaluate(
+              fold(declaration, yesterday, today), berlin("2026-06-10T03:03"));
+
+      assertThat(evaluation.status()).isEqualTo(MonitorStatus.DOWN);
+      assertThat(evaluation.lastSeenAt()).isEqualTo(berlin("2026-06-10T03:02"));
+    }
+
+    @Test
+    @DisplayName("is up again when a success follows the failure")
+    void upAfterRetrySucceeds() {
+      MonitorRun failure = failed(berlin("2026-06-10T03:00"), berlin("2026-06-10T03:02"));
+      MonitorRun retry = succeeded(berlin("2026-06-10T03:10"), berlin("2026-06-10T03:12"));
+
+      assertThat(
+              MonitorEvaluator.evaluate(
+                      fold(declaration, yesterday, retry, failure), berlin("2026-06-10T03:13"))
+                  .status())
+          .isEqualTo(MonitorStatus.UP);
+    }
+
+    @Test
+    @DisplayName("is never late or down while paused, at any time over three days")
+    void pausedNeverAlerts() {
+      MonitorEvent pause = event(berlin("2026-06-09T12:00"), new MonitorChange.Paused());
+      MonitorState state = fold(declaration, yesterday, pause);
+
+      assertStatusEverywhere(state, MonitorStatus.PAUSED);
+    }
+
+    @Test
+    @DisplayName("is never late or down once retired, at any time over three days")
+    void retiredNeverAlerts() {
+      MonitorEvent retire = event(berlin("2026-06-09T12:00"), new MonitorChange.Retired());
+      MonitorState state =
+          fold(declaration, yesterday, failed(null, berlin("2026-06-09T13:00")), retire);
+
+      assertStatusEverywhere(state, MonitorStatus.RETIRED);
+    }
+
+    @Test
+    @DisplayName("when resumed after a long pause, gets a full period before it is late again")
+    void resumeRestartsTheClock() {
+      MonitorEvent pause = event(berlin("2026-06-09T12:00"), new MonitorChange.Paused());
+      MonitorEvent resume = event(berlin("2026-06-20T09:00"), new MonitorChange.Resumed());
+
+      MonitorEvaluation evaluation =
+          MonitorEvaluator.evaluate(
+              fold(declaration, yesterday, pause, resume), berlin("2026-06-20T09:01"));
+
+      assertThat(evaluation.status()).isEqualTo(MonitorStatus.UP);
+      assertThat(evaluation.expectedAt()).isEqualTo(berlin("2026-06-21T03:00"));
+    }
+
+    private void assertStatusEverywhere(MonitorState state, MonitorStatus expected) {
+      for (Instant now = berlin("2026-06-09T00:00");
+          now.isBefore(berlin("2026-06-12T00:00"));
+          now = now.plus(Duration.ofMinutes(7))) {
+        MonitorEvaluation evaluation = MonitorEvaluator.evaluate(state, now);
+        assertThat(evaluation.status()).as("status at %s", now).isEqualTo(expected);
+        assertThat(evaluation.deadline()).as("deadline at %s", now).isNull();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "A daily 02:30 Berlin cron is expected at 03:30 summer time on the spring-forward day")
+  void springForwardGapMovesTheFireTimeForward() {
+    MonitorState state =
+        fold(
+            declared(berlin("2026-03-01T12:00"), cron("30 2 * * *"), Duration.ofMinutes(15), null),
+            succeeded(berlin("2026-03-28T02:30"), berlin("2026-03-28T02:31")));
+
+    MonitorEvaluation atThree = MonitorEvaluator.evaluate(state, utc("2026-03-29T01:00:00Z"));
+    MonitorEvaluation atFour = MonitorEvaluator.evaluate(state, utc("2026-03-29T02:00:00Z"));
+
+    assertThat(atThree.expectedAt()).isEqualTo(utc("2026-03-29T01:30:00Z")); // 03:30 CEST
+    assertThat(atThree.status()).isEqualTo(MonitorStatus.UP);
+    assertThat(atFour.deadline()).isEqualTo(utc("2026-03-29T01:45:00Z"));
+    assertThat(atFour.status()).isEqualTo(MonitorStatus.DOWN);
+  }
+
+  @Test
+  @DisplayName(
+      "A daily 02:30 Berlin cron that ran on the spring-forward day next expects 02:30 the day after")
+  void springForwardDayRunCounts() {
+    MonitorState state =
+        fold(
+            declared(berlin("2026-03-01T12:00"), cron("30 2 * * *"), Duration.ofMinutes(15), null),
+            succeeded(utc("2026-03-29T01:00:00Z"), utc("2026-03-29T01:05:00Z")));
+
+    MonitorEvaluation evaluation = MonitorEvaluator.evaluate(state, utc("2026-03-29T12:00:00Z"));
+
+    assertThat(evaluation.status()).isEqualTo(MonitorStatus.UP);
+    assertThat(evaluation.expectedAt()).isEqualTo(utc("2026-03-30T00:30:00Z")); // 02:30 CEST
+  }
+
+  @Test
+  @DisplayName("An every PT1H monitor is new, then late, then down if it never runs")
+  void everyHourNeverRun() {
+    MonitorState state =
+        fold(declared(utc("2026-06-10T10:00:00Z"), every("PT1H"), Duration.ofMinutes(10), null));
+
+    assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T10:30:00Z")).status())
+        .isEqualTo(MonitorStatus.NEW);
+    assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T11:05:00Z")).status())
+        .isEqualTo(MonitorStatus.LATE);
+    MonitorEvaluation down = MonitorEvaluator.evaluate(state, utc("2026-06-10T11:11:00Z"));
+    assertThat(down.status()).isEqualTo(MonitorStatus.DOWN);
+    assertThat(down.deadline()).isEqualTo(utc("2026-06-10T11:10:00Z"));
+    assertThat(down.lastSeenAt()).isNull();
+  }
+
+  @Test
+  @DisplayName("An every PT1H monitor expects its next success one hour after the last one")
+  void everyHourAfterSuccess() {
+    MonitorState state =
+        fold(
+            declared(utc("2026-06-10T10:00:00Z"), every("PT1H"), Duration.ofMinutes(10), null),
+            succeeded(utc("2026-06-10T11:15:00Z"), utc("2026-06-10T11:20:00Z")));
+
+    MonitorEvaluation evaluation = MonitorEvaluator.evaluate(state, utc("2026-06-10T12:00:00Z"));
+
+    assertThat(evaluation.status()).isEqualTo(MonitorStatus.UP);
+    assertThat(evaluation.expectedAt()).isEqualTo(utc("2026-06-10T12:20:00Z"));
+    assertThat(evaluation.deadline()).isEqualTo(utc("2026-06-10T12:30:00Z"));
+  }
+
+  @Test
+  @DisplayName("A run still going after max runtime is overrun, and not before")
+  void overrun() {
+    MonitorState state =
+        fold(
+            declared(
+                utc("2026-06-10T09:00:00Z"),
+                every("PT1H"),
+                Duration.ofMinutes(30),
+                Duration.ofMinutes(15)),
+            succeeded(utc("2026-06-10T09:00:00Z"), utc("2026-06-10T09:05:00Z")),
+            running(utc("2026-06-10T09:50:00Z")));
+
+    assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T10:05:00Z")).status())
+        .isEqualTo(MonitorStatus.UP);
+    assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T10:06:00Z")).status())
+        .isEqualTo(MonitorStatus.OVERRUN);
+    assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T11:00:00Z")).status())
+        .as("overrun is checked before the deadline")
+        .isEqualTo(MonitorStatus.OVERRUN);
+  }
+
+  @Test
+  @DisplayName("A long run is not overrun when no max runtime is declared")
+  void noMaxRuntimeNoOverrun() {
+    MonitorState state =
+        fold(
+            declared(utc("2026-06-10T09:00:00Z"), every("PT1H"), Duration.ofMinutes(30), null),
+            running(utc("2026-06-10T09:10:00Z")));
+
+    assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T09:59:00Z")).status())
+        .isEqualTo(MonitorStatus.UP);
+  }
+
+  @Test
+  @DisplayName("A monitor that only reported runs and was never declared is not evaluated")
+  void undeclaredIsNotEvaluated() {
+    MonitorState state = fold(succeeded(utc("2026-06-10T09:00:00Z"), utc("2026-06-10T09:05:00Z")));
+
+    assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T10:00:00Z"))).isNull();
+  }
+
+  @Test
+  @DisplayName("A monitor re-declared after its retirement is evaluated again")
+  void redeclaredAfterRetirement() {
+    MonitorState state =
+        fold(
+            declared(utc("2026-06-01T00:00:00Z"), every("P1D"), Duration.ofHours(1), null),
+            event(utc("2026-06-05T00:00:00Z"), new MonitorChange.Retired()),
+            declared(utc("2026-06-10T00:00:00Z"), every("P1D"), Duration.ofHours(1), null));
+
+    assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T01:00:00Z")).status())
+        .isEqualTo(MonitorStatus.NEW);
+  }
+}

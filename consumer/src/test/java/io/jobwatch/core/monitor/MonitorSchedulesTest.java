@@ -1,0 +1,69 @@
+package io.jobwatch.core.monitor;
+
+import static io.jobwatch.core.monitor.MonitorFixtures.berlin;
+import static io.jobwatch.core.monitor.MonitorFixtures.cron;
+import static io.jobwatch.core.monitor.MonitorFixtures.every;
+import static io.jobwatch.core.monitor.MonitorFixtures.utc;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class MonitorSchedulesTest {
+
+  @Test
+  @DisplayName("An every schedule fires its duration after the base")
+  void everyAddsTheDuration() {
+    assertThat(MonitorSchedules.nextAfter(every("PT1H"), utc("2026-06-10T10:07:00Z")))
+        .isEqualTo(utc("2026-06-10T11:07:00Z"));
+  }
+
+  @Test
+  @DisplayName("A cron fire time is strictly after the base, even when the base is a fire time")
+  void cronIsStrictlyAfter() {
+    assertThat(MonitorSchedules.nextAfter(cron("0 3 * * *"), berlin("2026-06-10T03:00")))
+        .isEqualTo(berlin("2026-06-11T03:00"));
+    assertThat(
+            MonitorSchedules.nextAfter(
+                cron("0 3 * * *"), berlin("2026-06-10T03:00").plusMillis(500)))
+        .isEqualTo(berlin("2026-06-11T03:00"));
+    assertThat(MonitorSchedules.nextAfter(cron("0 3 * * *"), berlin("2026-06-10T02:59")))
+        .isEqualTo(berlin("2026-06-10T03:00"));
+  }
+
+  @Test
+  @DisplayName("A cron runs on its zone's wall clock across DST: 03:00 is 01:00 UTC in summer")
+  void cronFollowsTheZone() {
+    assertThat(MonitorSchedules.nextAfter(cron("0 3 * * *"), utc("2026-01-10T12:00:00Z")))
+        .isEqualTo(utc("2026-01-11T02:00:00Z"));
+    assertThat(MonitorSchedules.nextAfter(cron("0 3 * * *"), utc("2026-07-10T12:00:00Z")))
+        .isEqualTo(utc("2026-07-11T01:00:00Z"));
+  }
+
+  @Test
+  @DisplayName("A 02:30 cron on the spring-forward day fires at 03:30 summer time, not a day later")
+  void springForwardGap() {
+    assertThat(MonitorSchedules.nextAfter(cron("30 2 * * *"), berlin("2026-03-28T02:31")))
+        .isEqualTo(utc("2026-03-29T01:30:00Z"));
+  }
+
+  @Test
+  @DisplayName("A 02:30 cron on the fall-back day fires once, at the first 02:30")
+  void fallBackOverlap() {
+    assertThat(MonitorSchedules.nextAfter(cron("30 2 * * *"), berlin("2026-10-24T02:31")))
+        .isEqualTo(utc("2026-10-25T00:30:00Z"));
+    assertThat(MonitorSchedules.nextAfter(cron("30 2 * * *"), utc("2026-10-25T00:35:00Z")))
+        .isEqualTo(utc("2026-10-26T01:30:00Z"));
+  }
+
+  @Test
+  @DisplayName("Invalid schedules are refused with the offending expression in the message")
+  void invalidSchedulesAreRefused() {
+    assertThatThrownBy(() -> MonitorSchedules.validate(cron("0 3 * *")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0 3 * *");
+    assertThatThrownBy(() -> MonitorSchedules.validate(every("PT0S")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
