@@ -3,6 +3,11 @@
 #   docker build -t jobwatch:dev .
 # The build stage runs the project's own Maven wrapper so the image is built exactly as CI builds it;
 # tests are skipped here because CI runs them (`./mvnw -B verify`) before an image is published.
+# Only the production module (consumer) and what its build needs (embedded, a test-scope dependency)
+# are built; the image ships consumer/target/jobwatch.jar and its lib/ (no broker, Scala, PostgreSQL
+# binaries, demo or bench: the consumer's enforcer rule keeps them out).
+# -Djobwatch.cds.skip: the class data sharing archive for `jobwatch run` is bound to the path it was
+# dumped at (/src/...), so the image would not use it (docs/performance.md, jobwatch run from cron).
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
@@ -11,8 +16,24 @@ COPY . .
 # The cache mount keeps ~/.m2 (dependencies and the wrapper's Maven) between builds without
 # baking it into a layer.
 RUN --mount=type=cache,target=/root/.m2 \
-    ./mvnw -B -DskipTests package
+    ./mvnw -B -DskipTests -Djobwatch.cds.skip -pl consumer -am package
 
+# The demo publisher of deploy/compose.yaml (build target "demo"): jobwatch-demo.jar, which adds
+# publish-demo and demo to every jobwatch command. `docker build .` (the last stage, below) never
+# builds these two stages, so the production image stays free of the demo and the embedded servers.
+FROM build AS demo-build
+RUN --mount=type=cache,target=/root/.m2 \
+    ./mvnw -B -DskipTests -Djobwatch.cds.skip -pl demo -am package
+
+FROM eclipse-temurin:17-jre AS demo
+WORKDIR /app
+COPY --from=demo-build /src/demo/target/lib/ /app/lib/
+COPY --from=demo-build /src/demo/target/jobwatch-demo.jar /app/jobwatch-demo.jar
+USER 10001:10001
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75.0", "-jar", "/app/jobwatch-demo.jar"]
+CMD ["publish-demo"]
+
+# The production image: consumer/target/jobwatch.jar and its lib/ only.
 FROM eclipse-temurin:17-jre
 # A fixed numeric UID/GID lets Kubernetes verify runAsNonRoot without a passwd lookup.
 RUN groupadd --system --gid 10001 jobwatch \

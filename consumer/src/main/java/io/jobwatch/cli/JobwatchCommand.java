@@ -1,6 +1,5 @@
 package io.jobwatch.cli;
 
-import io.jobwatch.bench.BenchCommand;
 import io.jobwatch.config.Settings;
 import java.util.Map;
 import picocli.CommandLine;
@@ -9,7 +8,8 @@ import picocli.CommandLine.Command;
 /**
  * The top-level {@code jobwatch} command; each capability is a subcommand. It holds the environment
  * the subcommands read their {@link Settings} from, so tests can pass a map instead of the process
- * environment. Not thread-safe: one instance per command line.
+ * environment. The demo and bench jars add their commands to {@link #commandLine()} in their own
+ * Main. Not thread-safe: one instance per command line.
  */
 @Command(
     name = "jobwatch",
@@ -31,9 +31,6 @@ import picocli.CommandLine.Command;
       EmitCommand.class,
       RunCommand.class,
       SpoolCommand.class,
-      DemoCommand.class,
-      PublishDemoCommand.class,
-      BenchCommand.class,
       RetentionCommand.class,
       CommandLine.HelpCommand.class
     },
@@ -52,9 +49,6 @@ import picocli.CommandLine.Command;
       "  jobwatch emit job.started --job-id X --runner slurm --attempt 1",
       "  jobwatch run --monitor nightly-backup -- /usr/local/bin/backup.sh",
       "  jobwatch spool flush           send what was spooled",
-      "  jobwatch demo                  try it all on embedded servers",
-      "  jobwatch publish-demo --bootstrap kafka:9092",
-      "  jobwatch bench --events 100000 measure throughput and delay against the alternatives",
       "",
       "Configuration: JOBWATCH_KAFKA_BOOTSTRAP, JOBWATCH_DB_URL, JOBWATCH_DB_USER,",
       "JOBWATCH_DB_PASSWORD, JOBWATCH_LIFECYCLE_TOPIC, JOBWATCH_ERRORS_TOPIC,",

@@ -399,8 +399,6 @@ class CliIT {
               "emit",
               "run",
               "spool",
-              "demo",
-              "publish-demo",
               "consume",
               "migrate")) {
         assertThat(help).containsPattern("(?m)^  " + command + " ");

