@@ -1,6 +1,7 @@
 package io.jobwatch.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.PathType;
@@ -110,16 +111,29 @@ final class EventSchema {
    * library's location is the object, so the member is appended.
    */
   private static String describe(ValidationMessage message, String under) {
-    String field =
+    JsonNodePath location =
         MEMBER_KEYWORDS.contains(message.getType()) && message.getProperty() != null
-            ? message.getInstanceLocation().append(message.getProperty()).toString()
-            : message.getInstanceLocation().toString();
+            ? message.getInstanceLocation().append(message.getProperty())
+            : message.getInstanceLocation();
+    String field = path(location);
     if (!under.isEmpty() && field.startsWith("$")) {
       field = under + field.substring(1);
     }
     String text = message.getMessage();
-    String prefix = message.getInstanceLocation() + ": ";
+    String prefix = path(message.getInstanceLocation()) + ": ";
     String detail = text.startsWith(prefix) ? text.substring(prefix.length()) : text;
     return field + ": " + detail;
+  }
+
+  /**
+   * The validator's rendering of a path, or ours where it has none: it throws for an empty member
+   * name ({@code {"": 1}}), which would otherwise escape the decoder as an exception.
+   */
+  private static String path(JsonNodePath location) {
+    try {
+      return location.toString();
+    } catch (IllegalArgumentException emptyName) {
+      return JsonPaths.of(location);
+    }
   }
 }

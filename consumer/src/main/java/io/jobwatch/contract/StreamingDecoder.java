@@ -1,0 +1,465 @@
+package io.jobwatch.contract;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.SegmentedStringWriter;
+import com.fasterxml.jackson.core.util.BufferRecyclers;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import io.jobwatch.core.Blame;
+import io.jobwatch.core.Event;
+import io.jobwatch.core.JobChange;
+import io.jobwatch.core.JobEvent;
+import io.jobwatch.core.JobState;
+import io.jobwatch.core.MonitorChange;
+import io.jobwatch.core.MonitorEvent;
+import io.jobwatch.core.Severity;
+import io.jobwatch.core.StageEvent;
+import io.jobwatch.core.StageKey;
+import io.jobwatch.core.StageReport;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The default path of {@link EventDecoder}: reads a record with Jackson's streaming parser straight
+ * into the event records, enforcing the contract of {@code schemas/v1} in code ({@link Contract}).
+ * Its verdicts and the field its reasons name are those of the schema validator ({@link
+ * SchemaDecoder}); {@code StreamingDecoderProperties} and {@code ContractExamplesTest} hold them to
+ * that. Stateless after construction; safe to share between threads.
+ */
+final class StreamingDecoder {
+  private final DecoderLimits limits;
+  private final JsonFactory factory;
+
+  /** Reads a binary record's envelope, which nests its data one level deeper than the value. */
+  private final JsonFactory envelopeFactory;
+
+  StreamingDecoder(DecoderLimits limits) {
+    this.limits = limits;
+    this.factory = factory(limits.maxNestingDepth());
+    this.envelopeFactory = factory(limits.maxNestingDepth() + 1);
+  }
+
+  private static JsonFactory factory(int maxNestingDepth) {
+    return JsonFactory.builder()
+        .streamReadConstraints(
+            StreamReadConstraints.builder().maxNestingDepth(maxNestingDepth).build())
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .build();
+  }
+
+  /** Decodes one record value in structured mode; never throws for any input. */
+  Decoded decode(byte[] value) {
+    if (value == null || value.length == 0) {
+      return new Decoded.Rejected("empty record: a CloudEvents JSON object is expected");
+    }
+    try {
+      String json = SchemaDecoder.utf8(limits, value, "record");
+      if (json.contains(SchemaDecoder.NUL_ESCAPE)) {
+        return new Decoded.Rejected(
+            "record contains \\u0000, which PostgreSQL cannot store in text or jsonb");
+      }
+      try (JsonParser parser = factory.createParser(value)) {
+        return read(parser, json, false);
+      }
+    } catch (Rejection e) {
+      return new Decoded.Rejected(e.getMessage());
+    } catch (IOException e) {
+      return new Decoded.Rejected(notJson(e));
+    }
+  }
+
+  /**
+   * Decodes a binary-mode record: the headers become the envelope they stand for, the value its
+   * {@code data}, and that envelope is read like a structured record. A reason about an attribute
+   * names its header. Never throws for any input.
+   */
+  Decoded decodeBinary(List<BinaryMode.Header> headers, byte[] value) {
+    try {
+      ObjectNode attributes = BinaryMode.envelope(headers);
+      if (value == null || value.length == 0) {
+        return new Decoded.Rejected(
+            "empty record value: in binary content mode the value is the data JSON object");
+      }
+      SchemaDecoder.utf8(limits, value, "record value");
+      String json = envelopeJson(attributes, value);
+      if (json.contains(SchemaDecoder.NUL_ESCAPE)) {
+        return new Decoded.Rejected(
+            "record contains \\u0000, which PostgreSQL cannot store in text or jsonb");
+      }
+      try (JsonParser parser = envelopeFactory.createParser(json)) {
+        return read(parser, json, true);
+      }
+    } catch (Rejection e) {
+      return new Decoded.Rejected(e.getMessage());
+    } catch (IOException e) {
+      return new Decoded.Rejected(notJson(e));
+    }
+  }
+
+  /**
+   * The structured envelope of a binary record as JSON text: the attributes in header order, then
+   * {@code data}, the value copied token by token (as the schema path writes it).
+   */
+  private String envelopeJson(ObjectNode attributes, byte[] value) throws IOException {
+    SegmentedStringWriter text = new SegmentedStringWriter(BufferRecyclers.getBufferRecycler());
+    try (JsonGenerator out = factory.createGenerator(text);
+        JsonParser parser = factory.createParser(value)) {
+      out.writeStartObject();
+      for (Map.Entry<String, JsonNode> attribute : attributes.properties()) {
+        out.writeStringField(attribute.getKey(), attribute.getValue().textValue());
+      }
+      out.writeFieldName("data");
+      try {
+        if (parser.nextToken() == null) {
+          throw new Rejection("not JSON: the record holds only whitespace");
+        }
+        out.copyCurrentStructure(parser);
+        expectEnd(parser);
+      } catch (StreamConstraintsException e) {
+        throw new Rejection("JSON exceeds a parser limit: " + e.getOriginalMessage());
+      } catch (JsonProcessingException e) {
+        throw new Rejection("not JSON: " + e.getOriginalMessage() + at(e));
+      }
+      out.writeEndObject();
+    }
+    return text.getAndClear();
+  }
+
+  private static String notJson(IOException e) {
+    if (e instanceof StreamConstraintsException limit) {
+      return "JSON exceeds a parser limit: " + limit.getOriginalMessage();
+    }
+    if (e instanceof JsonProcessingException json) {
+      return "not JSON: " + json.getOriginalMessage() + at(json);
+    }
+    return "not JSON: " + e.getMessage();
+  }
+
+  private static String at(JsonProcessingException e) {
+    return e.getLocation() == null
+        ? ""
+        : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+  }
+
+  /** Fails unless the parser is at the end of its input. */
+  private static void expectEnd(JsonParser parser) {
+    try {
+      if (parser.nextToken() != null) {
+        throw new Rejection(
+            "trailing data after the JSON value at line "
+                + parser.currentLocation().getLineNr()
+                + ", column "
+                + parser.currentLocation().getColumnNr());
+      }
+    } catch (IOException e) {
+      throw new Rejection(
+          "trailing data after the JSON value"
+              + (e instanceof JsonProcessingException json ? at(json) : ""));
+    }
+  }
+
+  /**
+   * Reads one event. The whole input is read even after a violation, so unparsable or trailing
+   * bytes are named before any rule of the contract, as in the schema path.
+   */
+  private Decoded read(JsonParser parser, String json, boolean binary) throws IOException {
+    JsonToken first = parser.nextToken();
+    if (first == null) {
+      throw new Rejection("not JSON: the record holds only whitespace");
+    }
+    Reading reading = new Reading();
+    if (first != JsonToken.START_OBJECT) {
+      reading.envelope("$", Contract.found(parser) + " found, object expected");
+      parser.skipChildren();
+    } else {
+      readEnvelope(parser, reading);
+    }
+    expectEnd(parser);
+    String violation = reading.violation();
+    if (violation != null) {
+      return new Decoded.Rejected(binary ? BinaryMode.nameHeaders(violation) : violation);
+    }
+    return new Decoded.Accepted(reading.event(), reading.source, json);
+  }
+
+  private void readEnvelope(JsonParser parser, Reading reading) throws IOException {
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      parser.nextToken();
+      String nameProblem = Contract.attributeNameProblem(name);
+      if (nameProblem != null) {
+        reading.envelope("$", "property '" + name + "' name is not valid: " + nameProblem);
+      }
+      switch (name) {
+        case "specversion" -> {
+          reading.seen |= Contract.SPECVERSION;
+          if (parser.currentToken() != JsonToken.VALUE_STRING || !"1.0".equals(parser.getText())) {
+            reading.envelope("$.specversion", "must be the constant value '1.0'");
+          }
+          parser.skipChildren();
+        }
+        case "id" -> {
+          reading.seen |= Contract.ID;
+          reading.id = reading.envelopeString(parser, "$.id", Contract.EVENT_ID);
+        }
+        case "source" -> {
+          reading.seen |= Contract.SOURCE;
+          reading.source = reading.envelopeString(parser, "$.source", Contract.SOURCE_REFERENCE);
+        }
+        case "type" -> {
+          reading.seen |= Contract.TYPE;
+          reading.type = reading.envelopeString(parser, "$.type", Contract.EVENT_TYPE);
+        }
+        case "time" -> {
+          reading.seen |= Contract.TIME;
+          reading.time = reading.envelopeString(parser, "$.time", Contract.EVENT_TIME);
+        }
+        case "datacontenttype" ->
+            reading.envelopeString(parser, "$.datacontenttype", Contract.DATA_CONTENT_TYPE);
+        case "dataschema" -> reading.envelopeString(parser, "$.dataschema", Contract.DATA_SCHEMA);
+        case "subject" -> reading.envelopeString(parser, "$.subject", Contract.SUBJECT);
+        case "data" -> {
+          reading.seen |= Contract.DATA;
+          if (parser.currentToken() != JsonToken.START_OBJECT) {
+            reading.envelope("$.data", Contract.found(parser) + " found, object expected");
+            parser.skipChildren();
+          } else if (reading.type != null) {
+            readData(parser, reading, Contract.dataOf(reading.type));
+          } else {
+            // The type comes later: keep the data's tokens and read them once it is known.
+            reading.pendingData = TokenBuffer.asCopyOfValue(parser);
+          }
+        }
+        default -> {
+          if (!Contract.isExtensionValue(parser)) {
+            reading.envelope(
+                JsonPaths.member("$", name),
+                Contract.found(parser) + " found, [string, integer, boolean, null] expected");
+          }
+          parser.skipChildren();
+        }
+      }
+    }
+    String missing = Contract.missingAttribute(reading.seen);
+    if (missing != null) {
+      reading.envelope("$." + missing, "required property '" + missing + "' not found");
+    }
+    if (reading.envelopeViolation == null && reading.type != null) {
+      Contract.DataRules rules = Contract.dataOf(reading.type);
+      if (rules == null) {
+        reading.envelope("$.type", Contract.UNKNOWN_TYPE);
+      } else if (reading.pendingData != null) {
+        try (JsonParser data = reading.pendingData.asParser()) {
+          data.nextToken();
+          readData(data, reading, rules);
+        }
+      }
+    }
+  }
+
+  /** Reads the data object the parser is at under the rules of its type (null: unknown type). */
+  private void readData(JsonParser parser, Reading reading, Contract.DataRules rules)
+      throws IOException {
+    if (rules == null) {
+      parser.skipChildren();
+      return;
+    }
+    Map<String, Object> values = new HashMap<>();
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      parser.nextToken();
+      Contract.Rule rule = rules.members().get(name);
+      String path = JsonPaths.member("$.data", name);
+      if (rule == null) {
+        reading.data(
+            path,
+            "property '"
+                + name
+                + "' is not defined in the schema and the schema does not allow additional"
+                + " properties");
+        parser.skipChildren();
+        continue;
+      }
+      values.put(name, rule.read(parser, path, reading));
+    }
+    for (String required : rules.required()) {
+      if (!values.containsKey(required)) {
+        reading.data(
+            JsonPaths.member("$.data", required), "required property '" + required + "' not found");
+      }
+    }
+    reading.values = values;
+  }
+
+  /**
+   * The state of reading one record: what the envelope said, the first violation of the envelope
+   * and of the data (the envelope's is reported first, as the schema path validates the envelope
+   * before the data), and the data's values.
+   */
+  static final class Reading {
+    int seen;
+    String id;
+    String source;
+    String type;
+    String time;
+    TokenBuffer pendingData;
+    Map<String, Object> values;
+    String envelopeViolation;
+    String dataViolation;
+
+    void envelope(String field, String problem) {
+      if (envelopeViolation == null) {
+        envelopeViolation = field + ": " + problem;
+      }
+    }
+
+    void data(String field, String problem) {
+      if (dataViolation == null) {
+        dataViolation = field + ": " + problem;
+      }
+    }
+
+    String violation() {
+      return envelopeViolation != null ? envelopeViolation : dataViolation;
+    }
+
+    /** Reads an envelope attribute's string value; null when it breaks its rule. */
+    String envelopeString(JsonParser parser, String field, Contract.Text rule) throws IOException {
+      if (parser.currentToken() != JsonToken.VALUE_STRING) {
+        envelope(field, Contract.found(parser) + " found, string expected");
+        parser.skipChildren();
+        return null;
+      }
+      String text = parser.getText();
+      String problem = rule.problem(text);
+      if (problem != null) {
+        envelope(field, problem);
+        return null;
+      }
+      return text;
+    }
+
+    /** The event of a record without violations; a {@link Rejection} for what the schema can't. */
+    Event event() {
+      Instant at = SchemaDecoder.time(time);
+      Map<String, Object> data = values;
+      if (type.startsWith("job.")) {
+        return new JobEvent(id, at, text(data, "job_id"), text(data, "service"), job(type, data));
+      }
+      if (type.startsWith("monitor.")) {
+        return new MonitorEvent(id, at, text(data, "monitor"), monitor(type, data));
+      }
+      StageKey key = new StageKey(text(data, "service"), text(data, "runner"), text(data, "stage"));
+      StageReport report =
+          type.equals("stage.ok")
+              ? new StageReport.Ok()
+              : new StageReport.Error(
+                  text(data, "error_class"),
+                  text(data, "message"),
+                  text(data, "job_id"),
+                  data.get("severity") == null
+                      ? null
+                      : Severity.fromWireName(text(data, "severity")));
+      return new StageEvent(id, at, key, report);
+    }
+  }
+
+  private static String text(Map<String, Object> data, String name) {
+    return (String) data.get(name);
+  }
+
+  private static Integer integer(Map<String, Object> data, String name) {
+    return (Integer) data.get(name);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static JobChange job(String type, Map<String, Object> data) {
+    return switch (type) {
+      case "job.submitted" -> {
+        Object dependsOn = data.get("depends_on");
+        Object labels = data.get("labels");
+        yield new JobChange.Submitted(
+            text(data, "runner"),
+            text(data, "monitor"),
+            dependsOn == null ? new ArrayList<>() : (List<JobChange.Dependency>) dependsOn,
+            text(data, "trigger"),
+            labels == null ? new LinkedHashMap<>() : (Map<String, String>) labels);
+      }
+      case "job.queued" -> new JobChange.Queued(text(data, "runner"), integer(data, "attempt"));
+      case "job.waiting" -> new JobChange.Waiting(text(data, "reason"));
+      case "job.started" ->
+          new JobChange.Started(
+              text(data, "runner"),
+              integer(data, "attempt"),
+              text(data, "host"),
+              text(data, "monitor"));
+      case "job.status" ->
+          new JobChange.Status(
+              integer(data, "attempt"),
+              text(data, "error"),
+              text(data, "warning"),
+              text(data, "activity"),
+              (JobChange.Progress) data.get("progress"));
+      case "job.finished" ->
+          new JobChange.Finished(integer(data, "attempt"), integer(data, "exit_code"));
+      case "job.crashed" ->
+          new JobChange.Crashed(
+              integer(data, "attempt"),
+              Blame.fromWireName(text(data, "blame")),
+              text(data, "cause"),
+              text(data, "details"),
+              Boolean.TRUE.equals(data.get("fatal")));
+      case "job.cancelled" -> new JobChange.Cancelled(text(data, "reason"));
+      case "job.requeued" -> new JobChange.Requeued(integer(data, "attempt"), text(data, "reason"));
+      default -> throw new IllegalStateException("the contract accepted an unmapped type " + type);
+    };
+  }
+
+  private static MonitorChange monitor(String type, Map<String, Object> data) {
+    return switch (type) {
+      case "monitor.declared" -> {
+        Contract.Schedule schedule = (Contract.Schedule) data.get("schedule");
+        Contract.RunsPerPeriod perPeriod = (Contract.RunsPerPeriod) data.get("max_runs_per_period");
+        yield MonitorChangeMapper.declared(
+            new MonitorChangeMapper.DeclaredFields(
+                text(data, "team"),
+                schedule.every(),
+                schedule.cron(),
+                schedule.timezone(),
+                text(data, "grace"),
+                text(data, "max_runtime"),
+                text(data, "min_runtime"),
+                text(data, "start_grace"),
+                integer(data, "failure_threshold"),
+                integer(data, "recovery_threshold"),
+                perPeriod == null ? null : perPeriod.runs(),
+                perPeriod == null ? null : perPeriod.period()));
+      }
+      case "monitor.paused" -> new MonitorChange.Paused();
+      case "monitor.resumed" -> new MonitorChange.Resumed();
+      case "monitor.retired" -> new MonitorChange.Retired();
+      default -> throw new IllegalStateException("the contract accepted an unmapped type " + type);
+    };
+  }
+
+  static List<JobState> states(List<String> names) {
+    List<JobState> states = new ArrayList<>();
+    for (String name : names) {
+      states.add(JobState.fromWireName(name));
+    }
+    return states;
+  }
+}
