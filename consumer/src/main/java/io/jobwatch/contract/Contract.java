@@ -359,8 +359,20 @@ final class Contract {
         throws IOException;
   }
 
+  /** A member's rule and its place among the schema's {@code properties}. */
+  record Member(Rule rule, int index) {}
+
   /** The members a type's data may have and those it must have. */
-  record DataRules(Map<String, Rule> members, List<String> required) {}
+  record DataRules(Map<String, Member> members, List<String> required) {}
+
+  /**
+   * The keywords of a data object in the order the validator reports them: its members first, then
+   * {@code required}, then {@code additionalProperties} (the order of every data schema).
+   */
+  static final int PROPERTIES = 0;
+
+  static final int REQUIRED = 1;
+  static final int ADDITIONAL = 2;
 
   static Rule string(Text rule) {
     return (parser, path, reading) -> {
@@ -465,6 +477,16 @@ final class Contract {
   private static final Rule BOUNDED_DURATION = string(BOUNDED_DURATION_VALUE);
   private static final Rule JOB_STATE = oneOfValues(JOB_STATES, false);
 
+  /** Reads member number {@code index} (in the schema's order) of the current object. */
+  private static Object member(
+      JsonParser parser, int index, Rule rule, String field, StreamingDecoder.Reading reading)
+      throws IOException {
+    reading.enter(PROPERTIES, index);
+    Object value = rule.read(parser, field, reading);
+    reading.leave();
+    return value;
+  }
+
   private static String notObject(JsonParser parser) {
     return found(parser) + " found, object expected";
   }
@@ -490,10 +512,13 @@ final class Contract {
         List<JobChange.Dependency> dependencies = new ArrayList<>();
         int index = 0;
         while (parser.nextToken() != JsonToken.END_ARRAY) {
+          // depends_on: maxItems, then items; an item: its members, required, additionalProperties
+          reading.enter(1, index);
           String item = JsonPaths.item(path, index++);
           if (parser.currentToken() != JsonToken.START_OBJECT) {
             reading.data(item, notObject(parser));
             parser.skipChildren();
+            reading.leave();
             continue;
           }
           boolean hasJob = false;
@@ -505,19 +530,24 @@ final class Contract {
             switch (name) {
               case "job_id" -> {
                 hasJob = true;
-                jobId = JOB_ID.read(parser, JsonPaths.member(item, name), reading);
+                jobId = member(parser, 0, JOB_ID, JsonPaths.member(item, name), reading);
               }
-              case "accept" -> accept = readAccept(parser, JsonPaths.member(item, name), reading);
+              case "accept" -> {
+                reading.enter(PROPERTIES, 1);
+                accept = readAccept(parser, JsonPaths.member(item, name), reading);
+                reading.leave();
+              }
               default -> {
-                reading.data(JsonPaths.member(item, name), additional(name));
+                reading.data(ADDITIONAL, 0, JsonPaths.member(item, name), additional(name));
                 parser.skipChildren();
               }
             }
           }
           if (!hasJob) {
-            reading.data(JsonPaths.member(item, "job_id"), required("job_id"));
+            reading.data(REQUIRED, 0, JsonPaths.member(item, "job_id"), required("job_id"));
           }
-          if (jobId instanceof String job && reading.violation() == null) {
+          reading.leave();
+          if (jobId instanceof String job && !reading.hasViolation()) {
             @SuppressWarnings("unchecked")
             List<JobState> states =
                 accept == null ? List.of() : StreamingDecoder.states((List<String>) accept);
@@ -546,17 +576,22 @@ final class Contract {
       if (!token.isStructStart()) {
         repeated |= !scalars.add(token.name() + ":" + parser.getText());
       }
+      // accept: minItems, maxItems, uniqueItems, then items
+      reading.enter(3, index);
       Object state = JOB_STATE.read(parser, JsonPaths.item(path, index++), reading);
+      reading.leave();
       if (state != null) {
         states.add((String) state);
       }
     }
     if (index < 1) {
-      reading.data(path, "must have at least 1 items but found " + index);
-    } else if (index > 8) {
-      reading.data(path, "must have at most 8 items but found " + index);
-    } else if (repeated) {
-      reading.data(path, "must have only unique items in the array");
+      reading.data(0, 0, path, "must have at least 1 items but found " + index);
+    }
+    if (index > 8) {
+      reading.data(1, 0, path, "must have at most 8 items but found " + index);
+    }
+    if (repeated) {
+      reading.data(2, 0, path, "must have only unique items in the array");
     }
     return states;
   }
@@ -596,7 +631,7 @@ final class Contract {
           out.writeEndObject();
         }
         if (!hasMessageId) {
-          reading.data(JsonPaths.member(path, "message_id"), required("message_id"));
+          reading.data(REQUIRED, 0, JsonPaths.member(path, "message_id"), required("message_id"));
         }
         return text.toString();
       };
@@ -624,15 +659,18 @@ final class Contract {
                       ? null
                       : "does not match the regex pattern ^[A-Za-z0-9_.:/-]+$";
           if (nameProblem != null) {
-            reading.data(path, "property '" + name + "' name is not valid: " + nameProblem);
+            // labels: maxProperties, propertyNames, then additionalProperties
+            reading.data(1, 0, path, "property '" + name + "' name is not valid: " + nameProblem);
           }
+          reading.enter(2, 0);
           Object value = LABEL_VALUE.read(parser, JsonPaths.member(path, name), reading);
+          reading.leave();
           if (value != null) {
             labels.put(name, (String) value);
           }
         }
         if (count > 50) {
-          reading.data(path, "must have at most 50 properties");
+          reading.data(0, 0, path, "must have at most 50 properties");
         }
         return labels;
       };
@@ -655,17 +693,18 @@ final class Contract {
           count++;
           String field = JsonPaths.member(path, name);
           switch (name) {
-            case "complete" -> complete = (Long) COUNT.read(parser, field, reading);
-            case "waiting" -> waiting = (Long) COUNT.read(parser, field, reading);
-            case "failed" -> failed = (Long) COUNT.read(parser, field, reading);
+            case "complete" -> complete = (Long) member(parser, 0, COUNT, field, reading);
+            case "waiting" -> waiting = (Long) member(parser, 1, COUNT, field, reading);
+            case "failed" -> failed = (Long) member(parser, 2, COUNT, field, reading);
             default -> {
-              reading.data(field, additional(name));
+              // progress: its members, minProperties, then additionalProperties
+              reading.data(2, 0, field, additional(name));
               parser.skipChildren();
             }
           }
         }
         if (count < 1) {
-          reading.data(path, "must have at least 1 properties");
+          reading.data(1, 0, path, "must have at least 1 properties");
         }
         return new JobChange.Progress(complete, waiting, failed);
       };
@@ -696,37 +735,44 @@ final class Contract {
           switch (name) {
             case "every" -> {
               hasEvery = true;
-              every = BOUNDED_DURATION.read(parser, field, reading);
+              every = member(parser, 0, BOUNDED_DURATION, field, reading);
             }
             case "cron" -> {
               hasCron = true;
-              cron = CRON.read(parser, field, reading);
+              cron = member(parser, 1, CRON, field, reading);
             }
             case "timezone" -> {
               hasZone = true;
-              zone = TIMEZONE.read(parser, field, reading);
+              zone = member(parser, 2, TIMEZONE, field, reading);
             }
             default -> {
-              reading.data(field, additional(name));
+              // schedule: its members, additionalProperties, oneOf, then dependentRequired
+              reading.data(1, 0, field, additional(name));
               parser.skipChildren();
             }
           }
         }
         if (!hasEvery && !hasCron) {
-          reading.data(path, "must be valid to one and only one schema, but 0 are valid");
+          reading.data(2, 0, path, "must be valid to one and only one schema, but 0 are valid");
         } else if (hasEvery && hasCron) {
           reading.data(
+              2,
+              0,
               path,
               "must be valid to one and only one schema, but 2 are valid with indexes '0, 1'");
         }
         if (hasCron && !hasZone) {
           reading.data(
+              3,
+              0,
               path,
               "has a missing property 'timezone' which is dependent required because 'cron' is"
                   + " present");
         }
         if (hasZone && !hasCron) {
           reading.data(
+              3,
+              0,
               path,
               "has a missing property 'cron' which is dependent required because 'timezone' is"
                   + " present");
@@ -757,23 +803,24 @@ final class Contract {
           switch (name) {
             case "runs" -> {
               hasRuns = true;
-              runs = RUNS.read(parser, field, reading);
+              runs = member(parser, 0, RUNS, field, reading);
             }
             case "period" -> {
               hasPeriod = true;
-              period = BOUNDED_DURATION.read(parser, field, reading);
+              period = member(parser, 1, BOUNDED_DURATION, field, reading);
             }
             default -> {
-              reading.data(field, additional(name));
+              // max_runs_per_period: its members, additionalProperties, then required
+              reading.data(1, 0, field, additional(name));
               parser.skipChildren();
             }
           }
         }
         if (!hasRuns) {
-          reading.data(JsonPaths.member(path, "runs"), required("runs"));
+          reading.data(2, 0, JsonPaths.member(path, "runs"), required("runs"));
         }
         if (!hasPeriod) {
-          reading.data(JsonPaths.member(path, "period"), required("period"));
+          reading.data(2, 0, JsonPaths.member(path, "period"), required("period"));
         }
         return new RunsPerPeriod((Integer) runs, (String) period);
       };
@@ -783,9 +830,9 @@ final class Contract {
   private static final Map<String, DataRules> DATA_RULES = new java.util.HashMap<>();
 
   private static void type(String type, List<String> required, Object... membersAndRules) {
-    Map<String, Rule> members = new java.util.HashMap<>();
+    Map<String, Member> members = new java.util.HashMap<>();
     for (int i = 0; i < membersAndRules.length; i += 2) {
-      members.put((String) membersAndRules[i], (Rule) membersAndRules[i + 1]);
+      members.put((String) membersAndRules[i], new Member((Rule) membersAndRules[i + 1], i / 2));
     }
     DATA_RULES.put(type, new DataRules(Map.copyOf(members), List.copyOf(required)));
   }

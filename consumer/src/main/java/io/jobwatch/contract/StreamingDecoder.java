@@ -182,7 +182,7 @@ final class StreamingDecoder {
     }
     Reading reading = new Reading();
     if (first != JsonToken.START_OBJECT) {
-      reading.envelope("$", Contract.found(parser) + " found, object expected");
+      reading.envelope(0, 0, "$", Contract.found(parser) + " found, object expected");
       parser.skipChildren();
     } else {
       readEnvelope(parser, reading);
@@ -201,40 +201,42 @@ final class StreamingDecoder {
       parser.nextToken();
       String nameProblem = Contract.attributeNameProblem(name);
       if (nameProblem != null) {
-        reading.envelope("$", "property '" + name + "' name is not valid: " + nameProblem);
+        reading.envelope(
+            PROPERTY_NAMES, 0, "$", "property '" + name + "' name is not valid: " + nameProblem);
       }
       switch (name) {
         case "specversion" -> {
           reading.seen |= Contract.SPECVERSION;
           if (parser.currentToken() != JsonToken.VALUE_STRING || !"1.0".equals(parser.getText())) {
-            reading.envelope("$.specversion", "must be the constant value '1.0'");
+            reading.envelope(0, 0, "$.specversion", "must be the constant value '1.0'");
           }
           parser.skipChildren();
         }
         case "id" -> {
           reading.seen |= Contract.ID;
-          reading.id = reading.envelopeString(parser, "$.id", Contract.EVENT_ID);
+          reading.id = reading.envelopeString(parser, 1, "$.id", Contract.EVENT_ID);
         }
         case "source" -> {
           reading.seen |= Contract.SOURCE;
-          reading.source = reading.envelopeString(parser, "$.source", Contract.SOURCE_REFERENCE);
+          reading.source = reading.envelopeString(parser, 2, "$.source", Contract.SOURCE_REFERENCE);
         }
         case "type" -> {
           reading.seen |= Contract.TYPE;
-          reading.type = reading.envelopeString(parser, "$.type", Contract.EVENT_TYPE);
+          reading.type = reading.envelopeString(parser, 3, "$.type", Contract.EVENT_TYPE);
         }
         case "time" -> {
           reading.seen |= Contract.TIME;
-          reading.time = reading.envelopeString(parser, "$.time", Contract.EVENT_TIME);
+          reading.time = reading.envelopeString(parser, 4, "$.time", Contract.EVENT_TIME);
         }
         case "datacontenttype" ->
-            reading.envelopeString(parser, "$.datacontenttype", Contract.DATA_CONTENT_TYPE);
-        case "dataschema" -> reading.envelopeString(parser, "$.dataschema", Contract.DATA_SCHEMA);
-        case "subject" -> reading.envelopeString(parser, "$.subject", Contract.SUBJECT);
+            reading.envelopeString(parser, 5, "$.datacontenttype", Contract.DATA_CONTENT_TYPE);
+        case "dataschema" ->
+            reading.envelopeString(parser, 6, "$.dataschema", Contract.DATA_SCHEMA);
+        case "subject" -> reading.envelopeString(parser, 7, "$.subject", Contract.SUBJECT);
         case "data" -> {
           reading.seen |= Contract.DATA;
           if (parser.currentToken() != JsonToken.START_OBJECT) {
-            reading.envelope("$.data", Contract.found(parser) + " found, object expected");
+            reading.envelope(0, 8, "$.data", Contract.found(parser) + " found, object expected");
             parser.skipChildren();
           } else if (reading.type != null) {
             readData(parser, reading, Contract.dataOf(reading.type));
@@ -246,6 +248,8 @@ final class StreamingDecoder {
         default -> {
           if (!Contract.isExtensionValue(parser)) {
             reading.envelope(
+                ADDITIONAL_ATTRIBUTES,
+                0,
                 JsonPaths.member("$", name),
                 Contract.found(parser) + " found, [string, integer, boolean, null] expected");
           }
@@ -255,12 +259,13 @@ final class StreamingDecoder {
     }
     String missing = Contract.missingAttribute(reading.seen);
     if (missing != null) {
-      reading.envelope("$." + missing, "required property '" + missing + "' not found");
+      reading.envelope(
+          REQUIRED_ATTRIBUTES, 0, "$." + missing, "required property '" + missing + "' not found");
     }
-    if (reading.envelopeViolation == null && reading.type != null) {
+    if (!reading.hasEnvelopeViolation() && reading.type != null) {
       Contract.DataRules rules = Contract.dataOf(reading.type);
       if (rules == null) {
-        reading.envelope("$.type", Contract.UNKNOWN_TYPE);
+        reading.envelope(0, 3, "$.type", Contract.UNKNOWN_TYPE);
       } else if (reading.pendingData != null) {
         try (JsonParser data = reading.pendingData.asParser()) {
           data.nextToken();
@@ -281,10 +286,12 @@ final class StreamingDecoder {
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String name = parser.currentName();
       parser.nextToken();
-      Contract.Rule rule = rules.members().get(name);
+      Contract.Member member = rules.members().get(name);
       String path = JsonPaths.member("$.data", name);
-      if (rule == null) {
+      if (member == null) {
         reading.data(
+            Contract.ADDITIONAL,
+            0,
             path,
             "property '"
                 + name
@@ -293,23 +300,40 @@ final class StreamingDecoder {
         parser.skipChildren();
         continue;
       }
-      values.put(name, rule.read(parser, path, reading));
+      reading.enter(Contract.PROPERTIES, member.index());
+      values.put(name, member.rule().read(parser, path, reading));
+      reading.leave();
     }
     for (String required : rules.required()) {
       if (!values.containsKey(required)) {
         reading.data(
-            JsonPaths.member("$.data", required), "required property '" + required + "' not found");
+            Contract.REQUIRED,
+            0,
+            JsonPaths.member("$.data", required),
+            "required property '" + required + "' not found");
       }
     }
     reading.values = values;
   }
 
+  /** The envelope's keywords in the order the validator reports them (properties first). */
+  private static final int REQUIRED_ATTRIBUTES = 1;
+
+  private static final int PROPERTY_NAMES = 2;
+  private static final int ADDITIONAL_ATTRIBUTES = 3;
+
   /**
-   * The state of reading one record: what the envelope said, the first violation of the envelope
-   * and of the data (the envelope's is reported first, as the schema path validates the envelope
-   * before the data), and the data's values.
+   * The state of reading one record: what the envelope said, its data's values, and the violations
+   * of the envelope and of the data (only the envelope's are reported when it has any: the schema
+   * path validates the envelope before the data). The reason lists them in the order the schema
+   * validator reports them: an object's members (in the schema's order) before its other keywords
+   * (in the schema's order), depth first. Each violation gets a key of (keyword, member or item)
+   * pairs along its path; equal keys keep the order they were seen in.
    */
   static final class Reading {
+    /** As many violations as the schema path names in a reason. */
+    private static final int MAX_REPORTED = 3;
+
     int seen;
     String id;
     String source;
@@ -317,36 +341,85 @@ final class StreamingDecoder {
     String time;
     TokenBuffer pendingData;
     Map<String, Object> values;
-    String envelopeViolation;
-    String dataViolation;
+    private final StringBuilder rank = new StringBuilder();
+    private List<Violation> envelopeViolations;
+    private List<Violation> dataViolations;
 
-    void envelope(String field, String problem) {
-      if (envelopeViolation == null) {
-        envelopeViolation = field + ": " + problem;
-      }
+    private record Violation(String key, String text) {}
+
+    /**
+     * Reading a part of the current object or array: keyword {@code phase}, member {@code index}.
+     */
+    void enter(int phase, int index) {
+      rank.append((char) phase).append((char) Math.min(index, Character.MAX_VALUE));
     }
 
+    void leave() {
+      rank.setLength(rank.length() - 2);
+    }
+
+    private Violation violation(int phase, int index, String field, String problem) {
+      String key = rank.toString() + (char) phase + (char) Math.min(index, Character.MAX_VALUE);
+      return new Violation(key, field + ": " + problem);
+    }
+
+    void envelope(int phase, int index, String field, String problem) {
+      if (envelopeViolations == null) {
+        envelopeViolations = new ArrayList<>(2);
+      }
+      envelopeViolations.add(violation(phase, index, field, problem));
+    }
+
+    /** A violation of the current value itself (its type, bounds, pattern or values). */
     void data(String field, String problem) {
-      if (dataViolation == null) {
-        dataViolation = field + ": " + problem;
-      }
+      data(0, 0, field, problem);
     }
 
+    /** A violation of keyword {@code phase} of the current object or array. */
+    void data(int phase, int index, String field, String problem) {
+      if (dataViolations == null) {
+        dataViolations = new ArrayList<>(2);
+      }
+      dataViolations.add(violation(phase, index, field, problem));
+    }
+
+    boolean hasViolation() {
+      return envelopeViolations != null || dataViolations != null;
+    }
+
+    boolean hasEnvelopeViolation() {
+      return envelopeViolations != null;
+    }
+
+    /** The reason, as the schema path writes it; null when nothing was violated. */
     String violation() {
-      return envelopeViolation != null ? envelopeViolation : dataViolation;
+      List<Violation> violations = envelopeViolations != null ? envelopeViolations : dataViolations;
+      if (violations == null) {
+        return null;
+      }
+      violations.sort(java.util.Comparator.comparing(Violation::key));
+      String reason =
+          violations.stream()
+              .limit(MAX_REPORTED)
+              .map(Violation::text)
+              .distinct()
+              .collect(java.util.stream.Collectors.joining("; "));
+      int more = violations.size() - MAX_REPORTED;
+      return more > 0 ? reason + " (and " + more + " more)" : reason;
     }
 
     /** Reads an envelope attribute's string value; null when it breaks its rule. */
-    String envelopeString(JsonParser parser, String field, Contract.Text rule) throws IOException {
+    String envelopeString(JsonParser parser, int index, String field, Contract.Text rule)
+        throws IOException {
       if (parser.currentToken() != JsonToken.VALUE_STRING) {
-        envelope(field, Contract.found(parser) + " found, string expected");
+        envelope(0, index, field, Contract.found(parser) + " found, string expected");
         parser.skipChildren();
         return null;
       }
       String text = parser.getText();
       String problem = rule.problem(text);
       if (problem != null) {
-        envelope(field, problem);
+        envelope(0, index, field, problem);
         return null;
       }
       return text;
