@@ -42,7 +42,7 @@ final class EventSchema {
                 builder.schemaMappers(mappers -> mappers.mapPrefix(ID_PREFIX, CLASSPATH_PREFIX)));
     SchemaValidatorsConfig config =
         SchemaValidatorsConfig.builder()
-            .pathType(PathType.JSON_PATH)
+            .pathType(PathType.JSON_POINTER)
             .formatAssertionsEnabled(true)
             .errorMessageKeyword("errorMessage")
             .build();
@@ -107,33 +107,23 @@ final class EventSchema {
   }
 
   /**
-   * Puts the failing field's full path first. For keywords that report on a member of an object the
-   * library's location is the object, so the member is appended.
+   * Puts the failing field's full path first, written as JSONPath ({@code $.data.exit_code}). For
+   * keywords that report on a member of an object the library's location is the object, so the
+   * member is appended. The library validates with JSON Pointer locations: its JSONPath rendering
+   * throws for an empty member name ({@code {"": 1}}), even inside its own validators.
    */
   private static String describe(ValidationMessage message, String under) {
     JsonNodePath location =
         MEMBER_KEYWORDS.contains(message.getType()) && message.getProperty() != null
             ? message.getInstanceLocation().append(message.getProperty())
             : message.getInstanceLocation();
-    String field = path(location);
+    String field = JsonPaths.of(location);
     if (!under.isEmpty() && field.startsWith("$")) {
       field = under + field.substring(1);
     }
     String text = message.getMessage();
-    String prefix = path(message.getInstanceLocation()) + ": ";
+    String prefix = message.getInstanceLocation() + ": ";
     String detail = text.startsWith(prefix) ? text.substring(prefix.length()) : text;
     return field + ": " + detail;
-  }
-
-  /**
-   * The validator's rendering of a path, or ours where it has none: it throws for an empty member
-   * name ({@code {"": 1}}), which would otherwise escape the decoder as an exception.
-   */
-  private static String path(JsonNodePath location) {
-    try {
-      return location.toString();
-    } catch (IllegalArgumentException emptyName) {
-      return JsonPaths.of(location);
-    }
   }
 }
