@@ -198,15 +198,81 @@ final class Contract {
 
   static final Text DATA_CONTENT_TYPE = regex("^application/json(\\s*;.*)?$");
 
-  private static final Text TIME_PATTERN =
-      regex(
-          "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})$");
+  private static final String TIME_PATTERN =
+      "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})$";
 
   static final Text EVENT_TIME =
       text ->
-          isDateTime(text)
-              ? TIME_PATTERN.problem(text)
-              : "does not match the date-time pattern must be a valid RFC 3339 date-time";
+          !isDateTime(text)
+              ? "does not match the date-time pattern must be a valid RFC 3339 date-time"
+              : isTimePattern(text) ? null : "does not match the regex pattern " + TIME_PATTERN;
+
+  /** {@link #TIME_PATTERN} written out: it is checked on every record. */
+  private static boolean isTimePattern(String text) {
+    int end = contentEnd(text);
+    if (end < 20
+        || !digits(text, 0, 4)
+        || text.charAt(4) != '-'
+        || !digits(text, 5, 7)
+        || text.charAt(7) != '-'
+        || !digits(text, 8, 10)
+        || (text.charAt(10) != 'T' && text.charAt(10) != 't')
+        || !digits(text, 11, 13)
+        || text.charAt(13) != ':'
+        || !digits(text, 14, 16)
+        || text.charAt(16) != ':'
+        || !digits(text, 17, 19)) {
+      return false;
+    }
+    int at = 19;
+    if (text.charAt(at) == '.') {
+      int fraction = at + 1;
+      while (fraction < end && isDigit(text.charAt(fraction))) {
+        fraction++;
+      }
+      if (fraction - at - 1 < 1 || fraction - at - 1 > 9) {
+        return false;
+      }
+      at = fraction;
+    }
+    if (at >= end) {
+      return false;
+    }
+    char zone = text.charAt(at);
+    if (zone == 'Z' || zone == 'z') {
+      return at + 1 == end;
+    }
+    return (zone == '+' || zone == '-')
+        && at + 6 == end
+        && digits(text, at + 1, at + 3)
+        && text.charAt(at + 3) == ':'
+        && digits(text, at + 4, at + 6);
+  }
+
+  private static boolean digits(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (!isDigit(text.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  /**
+   * The instant of a valid {@code time}, as {@link SchemaDecoder#time} reads it: RFC 3339 parsed
+   * directly, and java.time for what that cannot give (a leap second).
+   */
+  static java.time.Instant instant(String text) {
+    try {
+      return ITU.parseDateTime(text).toInstant();
+    } catch (RuntimeException leapSecond) {
+      return SchemaDecoder.time(text);
+    }
+  }
 
   /** {@code format: date-time} as the validator checks it (RFC 3339, known leap seconds). */
   private static boolean isDateTime(String text) {
@@ -359,8 +425,8 @@ final class Contract {
         throws IOException;
   }
 
-  /** A member's rule and its place among the schema's {@code properties}. */
-  record Member(Rule rule, int index) {}
+  /** A member's rule, its place among the schema's {@code properties} and its path in data. */
+  record Member(Rule rule, int index, String path) {}
 
   /** The members a type's data may have and those it must have. */
   record DataRules(Map<String, Member> members, List<String> required) {}
@@ -832,7 +898,9 @@ final class Contract {
   private static void type(String type, List<String> required, Object... membersAndRules) {
     Map<String, Member> members = new java.util.HashMap<>();
     for (int i = 0; i < membersAndRules.length; i += 2) {
-      members.put((String) membersAndRules[i], new Member((Rule) membersAndRules[i + 1], i / 2));
+      String name = (String) membersAndRules[i];
+      members.put(
+          name, new Member((Rule) membersAndRules[i + 1], i / 2, JsonPaths.member("$.data", name)));
     }
     DATA_RULES.put(type, new DataRules(Map.copyOf(members), List.copyOf(required)));
   }

@@ -25,6 +25,7 @@ import io.jobwatch.core.StageEvent;
 import io.jobwatch.core.StageKey;
 import io.jobwatch.core.StageReport;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,7 +67,7 @@ final class StreamingDecoder {
       return new Decoded.Rejected("empty record: a CloudEvents JSON object is expected");
     }
     try {
-      String json = SchemaDecoder.utf8(limits, value, "record");
+      String json = utf8(value);
       if (json.contains(SchemaDecoder.NUL_ESCAPE)) {
         return new Decoded.Rejected(
             "record contains \\u0000, which PostgreSQL cannot store in text or jsonb");
@@ -136,6 +137,20 @@ final class StreamingDecoder {
       out.writeEndObject();
     }
     return text.getAndClear();
+  }
+
+  /**
+   * The record as text, as {@link SchemaDecoder#utf8} gives it: the lenient decoding is the strict
+   * one unless it had to replace malformed bytes, which only the strict one names.
+   */
+  private String utf8(byte[] value) {
+    if (value.length <= limits.maxRecordBytes()) {
+      String text = new String(value, StandardCharsets.UTF_8);
+      if (text.indexOf('\uFFFD') < 0) {
+        return text;
+      }
+    }
+    return SchemaDecoder.utf8(limits, value, "record");
   }
 
   private static String notJson(IOException e) {
@@ -287,12 +302,11 @@ final class StreamingDecoder {
       String name = parser.currentName();
       parser.nextToken();
       Contract.Member member = rules.members().get(name);
-      String path = JsonPaths.member("$.data", name);
       if (member == null) {
         reading.data(
             Contract.ADDITIONAL,
             0,
-            path,
+            JsonPaths.member("$.data", name),
             "property '"
                 + name
                 + "' is not defined in the schema and the schema does not allow additional"
@@ -301,7 +315,7 @@ final class StreamingDecoder {
         continue;
       }
       reading.enter(Contract.PROPERTIES, member.index());
-      values.put(name, member.rule().read(parser, path, reading));
+      values.put(name, member.rule().read(parser, member.path(), reading));
       reading.leave();
     }
     for (String required : rules.required()) {
@@ -427,7 +441,7 @@ final class StreamingDecoder {
 
     /** The event of a record without violations; a {@link Rejection} for what the schema can't. */
     Event event() {
-      Instant at = SchemaDecoder.time(time);
+      Instant at = Contract.instant(time);
       Map<String, Object> data = values;
       if (type.startsWith("job.")) {
         return new JobEvent(id, at, text(data, "job_id"), text(data, "service"), job(type, data));

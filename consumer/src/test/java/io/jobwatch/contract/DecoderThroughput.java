@@ -1,32 +1,64 @@
 package io.jobwatch.contract;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.jobwatch.bench.Workload;
+import io.jobwatch.bench.WorkloadRecord;
+import io.jobwatch.bench.WorkloadSpec;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Rough single-thread decode throughput for the job.status example; run by hand, not by the build:
- * {@code java -cp target/classes:target/test-classes:$(cat cp.txt)
- * io.jobwatch.contract.DecoderThroughput}
+ * Single-thread decode throughput of both validation paths on the benchmark's workload records (all
+ * types, with its poison records); run by hand, not by the build:
+ *
+ * <pre>
+ * ./mvnw -B -o -q test-compile -pl consumer
+ * ./mvnw -B -o -q dependency:build-classpath -Dmdep.outputFile=cp.txt -pl consumer
+ * java -cp consumer/target/classes:consumer/target/test-classes:$(cat cp.txt) \
+ *     io.jobwatch.contract.DecoderThroughput [records] [rounds]
+ * </pre>
+ *
+ * Warm-up rounds are reported apart. Each round decodes every record once; the rate is per CPU
+ * second of the decoding thread (and per wall second), so other processes on a shared machine
+ * disturb it less.
  */
 final class DecoderThroughput {
   private DecoderThroughput() {}
 
-  public static void main(String[] args) throws Exception {
-    byte[] value =
-        Files.readAllBytes(Path.of("..", "schemas", "examples", "valid", "job.status.json"));
-    EventDecoder decoder = new EventDecoder();
-    int accepted = 0;
-    for (int round = 0; round < 5; round++) {
-      int count = 100_000;
-      long start = System.nanoTime();
-      for (int i = 0; i < count; i++) {
-        if (decoder.decode(value) instanceof Decoded.Accepted) {
-          accepted++;
+  public static void main(String[] args) {
+    int count = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    List<byte[]> values = new ArrayList<>();
+    new Workload(WorkloadSpec.of(count, 7)).generate(record -> values.add(value(record)));
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    for (EventDecoder.Validation validation : EventDecoder.Validation.values()) {
+      EventDecoder decoder = new EventDecoder(DecoderLimits.defaults(), validation);
+      for (int round = 0; round < 2 * rounds; round++) {
+        long cpu = threads.getCurrentThreadCpuTime();
+        long wall = System.nanoTime();
+        int accepted = 0;
+        for (byte[] value : values) {
+          if (decoder.decode(value) instanceof Decoded.Accepted) {
+            accepted++;
+          }
         }
+        double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpu) / 1e9;
+        double wallSeconds = (System.nanoTime() - wall) / 1e9;
+        System.out.printf(
+            "%-9s %-7s round %d: %,9.0f records/CPU-s %,9.0f records/s (%d of %d accepted)%n",
+            validation,
+            round < rounds ? "warm-up" : "measure",
+            round,
+            values.size() / cpuSeconds,
+            values.size() / wallSeconds,
+            accepted,
+            values.size());
       }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf("round %d: %.0f events/s%n", round, count / seconds);
     }
-    System.out.println("accepted " + accepted);
+  }
+
+  private static byte[] value(WorkloadRecord record) {
+    return record.value();
   }
 }
