@@ -16,7 +16,7 @@ import java.util.List;
  * ./mvnw -B -o -q test-compile -pl consumer
  * ./mvnw -B -o -q dependency:build-classpath -Dmdep.outputFile=cp.txt -pl consumer
  * java -cp consumer/target/classes:consumer/target/test-classes:$(cat cp.txt) \
- *     io.jobwatch.contract.DecoderThroughput [records] [rounds]
+ *     io.jobwatch.contract.DecoderThroughput [records] [rounds] [schema-first]
  * </pre>
  *
  * Warm-up rounds are reported apart. Each round decodes every record once; the rate is per CPU
@@ -32,7 +32,12 @@ final class DecoderThroughput {
     List<byte[]> values = new ArrayList<>();
     new Workload(WorkloadSpec.of(count, 7)).generate(record -> values.add(value(record)));
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    for (EventDecoder.Validation validation : EventDecoder.Validation.values()) {
+    List<EventDecoder.Validation> order =
+        new ArrayList<>(List.of(EventDecoder.Validation.values()));
+    if (args.length > 2 && args[2].equals("schema-first")) {
+      java.util.Collections.reverse(order);
+    }
+    for (EventDecoder.Validation validation : order) {
       EventDecoder decoder = new EventDecoder(DecoderLimits.defaults(), validation);
       for (int round = 0; round < 2 * rounds; round++) {
         long cpu = threads.getCurrentThreadCpuTime();
