@@ -263,15 +263,21 @@ final class Contract {
   }
 
   /**
-   * The instant of a valid {@code time}, as {@link SchemaDecoder#time} reads it: RFC 3339 parsed
-   * directly, and java.time for what that cannot give (a leap second).
+   * The instant of a valid {@code time}, exactly as {@link SchemaDecoder#time} reads it (which also
+   * rejects what java.time cannot read: a trailing line break the pattern lets through, an offset
+   * beyond 18 hours). The common form, UTC with upper-case {@code T} and {@code Z}, is read
+   * directly; a leap second or any other form goes through java.time.
    */
   static java.time.Instant instant(String text) {
-    try {
-      return ITU.parseDateTime(text).toInstant();
-    } catch (RuntimeException leapSecond) {
-      return SchemaDecoder.time(text);
+    int length = text.length();
+    if (length > 0 && text.charAt(length - 1) == 'Z' && text.indexOf('t') < 0) {
+      try {
+        return ITU.parseDateTime(text).toInstant();
+      } catch (RuntimeException leapSecond) {
+        // java.time below
+      }
     }
+    return SchemaDecoder.time(text);
   }
 
   /** {@code format: date-time} as the validator checks it (RFC 3339, known leap seconds). */
