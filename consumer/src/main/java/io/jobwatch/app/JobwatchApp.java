@@ -84,7 +84,9 @@ public final class JobwatchApp implements AutoCloseable {
         .jdbi()
         .useHandle(handle -> DependencySettingsTable.write(handle, settings.stuckAfter()));
     EventDecoder decoder =
-        new EventDecoder(new DecoderLimits(settings.maxRecordBytes(), settings.maxNestingDepth()));
+        new EventDecoder(
+            new DecoderLimits(settings.maxRecordBytes(), settings.maxNestingDepth()),
+            settings.validation());
     pipelineMetrics =
         new PipelineMetrics(clock, List.of(settings.lifecycleTopic(), settings.errorsTopic()));
     pipelineMetrics.bindTo(registry);

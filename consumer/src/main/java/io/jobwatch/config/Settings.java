@@ -1,6 +1,7 @@
 package io.jobwatch.config;
 
 import io.jobwatch.JobwatchException;
+import io.jobwatch.contract.EventDecoder;
 import io.jobwatch.core.stage.ErrorClassifier;
 import io.jobwatch.core.stage.StagePolicy;
 import io.jobwatch.store.DbConfig;
@@ -41,7 +42,9 @@ public record Settings(
     // Issue 11 (retention): how long stored rows are kept, and how often the pass runs.
     RetentionPolicy retention,
     // Issue 13 (operability): the HTTP listen address; blank means every interface.
-    String httpBind) {
+    String httpBind,
+    // Issue 12 point 2 (decoder): streaming validation, or the JSON Schema validator.
+    EventDecoder.Validation validation) {
 
   private static final String KAFKA_PREFIX = "JOBWATCH_KAFKA_";
 
@@ -107,7 +110,9 @@ public record Settings(
             RetentionPolicy.DEFAULT_STEP,
             RetentionPolicy.DEFAULT_DAYS_AHEAD),
         // Issue 13 (operability).
-        env.getOrDefault("JOBWATCH_HTTP_BIND", "").strip());
+        env.getOrDefault("JOBWATCH_HTTP_BIND", "").strip(),
+        // Issue 12 point 2 (decoder).
+        EventDecoder.Validation.fromSetting(env.get("JOBWATCH_VALIDATION")));
   }
 
   // Issue 13 (operability): logback.xml reads JOBWATCH_LOG_FORMAT and JOBWATCH_LOG_LEVEL itself;
@@ -163,7 +168,8 @@ public record Settings(
         maxDeadLetterBytes,
         labelTtl,
         retention,
-        httpBind);
+        httpBind,
+        validation);
   }
 
   /** A copy reading other topics. */
@@ -189,7 +195,8 @@ public record Settings(
         maxDeadLetterBytes,
         labelTtl,
         retention,
-        httpBind);
+        httpBind,
+        validation);
   }
 
   @Override

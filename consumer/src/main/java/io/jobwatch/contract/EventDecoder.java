@@ -1,91 +1,91 @@
 package io.jobwatch.contract;
 
-import static io.jobwatch.contract.Fields.text;
-
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jobwatch.JobwatchException;
 import io.jobwatch.core.Event;
-import io.jobwatch.core.JobEvent;
-import io.jobwatch.core.MonitorEvent;
-import io.jobwatch.core.Severity;
-import io.jobwatch.core.StageEvent;
-import io.jobwatch.core.stage.StageKey;
-import io.jobwatch.core.stage.StageReport;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Turns a Kafka record value into an {@link Event}, or a rejection whose reason names the failing
- * field. The JSON Schema in {@code schemas/v1} decides validity; this class only adds the limits
- * that protect the parser and the checks JSON Schema cannot express. Build it once; it is safe to
- * share between threads.
+ * field. The JSON Schema files in {@code schemas/v1} are the contract. By default ({@link
+ * Validation#STREAMING}) a record is read with Jackson's streaming parser straight into the event
+ * records, the contract enforced in code; {@link Validation#SCHEMA} parses a tree and validates it
+ * with the schema files, the path the streaming one is proven equal to. Build it once; it is safe
+ * to share between threads.
  */
 public final class EventDecoder {
-  private final DecoderLimits limits;
-  private final ObjectMapper mapper;
+  /** How records are validated ({@code JOBWATCH_VALIDATION}). */
+  public enum Validation {
+    /** Streaming parser, contract in code: the default. */
+    STREAMING,
+    /** Tree and JSON Schema validator over the files in {@code schemas/v1}. */
+    SCHEMA;
 
-  /** JSON writes NUL only as this escape (the {@code u} is lower-case in JSON). */
-  private static final String NUL_ESCAPE = "\\u0000";
+    /** The setting's value: {@code streaming} or {@code schema}; blank means streaming. */
+    public static Validation fromSetting(String value) {
+      if (value == null || value.isBlank()) {
+        return STREAMING;
+      }
+      return switch (value.strip().toLowerCase(Locale.ROOT)) {
+        case "streaming" -> STREAMING;
+        case "schema" -> SCHEMA;
+        default ->
+            throw new JobwatchException(
+                "JOBWATCH_VALIDATION must be streaming or schema, not '" + value + "'");
+      };
+    }
+  }
 
-  private final EventSchema schema = new EventSchema();
+  private final Validation validation;
+  private final StreamingDecoder streaming;
+  private final SchemaDecoder schema;
+  private final ObjectMapper storedReader;
 
   public EventDecoder() {
     this(DecoderLimits.defaults());
   }
 
   public EventDecoder(DecoderLimits limits) {
-    this.limits = limits;
-    JsonFactory factory =
-        JsonFactory.builder()
-            .streamReadConstraints(
-                StreamReadConstraints.builder().maxNestingDepth(limits.maxNestingDepth()).build())
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
-    this.mapper = new ObjectMapper(factory);
+    this(limits, Validation.STREAMING);
+  }
+
+  public EventDecoder(DecoderLimits limits, Validation validation) {
+    this.validation = validation;
+    this.streaming = validation == Validation.STREAMING ? new StreamingDecoder(limits) : null;
+    this.schema = validation == Validation.SCHEMA ? new SchemaDecoder(limits) : null;
+    this.storedReader =
+        new ObjectMapper(
+            JsonFactory.builder()
+                .streamReadConstraints(
+                    StreamReadConstraints.builder()
+                        .maxNestingDepth(limits.maxNestingDepth())
+                        .build())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build());
+  }
+
+  /** The validation this decoder uses. */
+  public Validation validation() {
+    return validation;
   }
 
   /** Decodes one record value in structured mode; never throws for any input. */
   public Decoded decode(byte[] value) {
-    if (value == null || value.length == 0) {
-      return new Decoded.Rejected("empty record: a CloudEvents JSON object is expected");
-    }
     try {
-      String json = utf8(value, "record");
-      if (json.contains(NUL_ESCAPE)) {
-        return new Decoded.Rejected(
-            "record contains \\u0000, which PostgreSQL cannot store in text or jsonb");
-      }
-      JsonNode event = parse(json);
-      Optional<String> violation = schema.violationsByType(event);
-      return violation.isPresent()
-          ? new Decoded.Rejected(violation.get())
-          : new Decoded.Accepted(toEvent(event), text(event, "source"), json);
-    } catch (Rejection e) {
-      return new Decoded.Rejected(e.getMessage());
+      return streaming != null ? streaming.decode(value) : schema.decode(value);
+    } catch (RuntimeException e) {
+      return unexpected(e);
     }
   }
 
   /**
    * Decodes a record in either CloudEvents content mode, chosen by its headers ({@link
    * BinaryMode#isBinary}). A binary record is mapped to its structured envelope, validated by the
-   * same schema and kept as that envelope; a reason about an attribute names its header. Never
+   * same rules and kept as that envelope; a reason about an attribute names its header. Never
    * throws for any input.
    */
   public Decoded decode(List<BinaryMode.Header> headers, byte[] value) {
@@ -93,142 +93,30 @@ public final class EventDecoder {
       return decode(value);
     }
     try {
-      ObjectNode envelope = BinaryMode.envelope(headers);
-      if (value == null || value.length == 0) {
-        return new Decoded.Rejected(
-            "empty record value: in binary content mode the value is the data JSON object");
-      }
-      envelope.set("data", parse(utf8(value, "record value")));
-      String json = mapper.writeValueAsString(envelope);
-      if (json.contains(NUL_ESCAPE)) {
-        return new Decoded.Rejected(
-            "record contains \\u0000, which PostgreSQL cannot store in text or jsonb");
-      }
-      Optional<String> violation = schema.violationsByType(envelope);
-      return violation.isPresent()
-          ? new Decoded.Rejected(BinaryMode.nameHeaders(violation.get()))
-          : new Decoded.Accepted(toEvent(envelope), text(envelope, "source"), json);
-    } catch (Rejection e) {
-      return new Decoded.Rejected(e.getMessage());
-    } catch (JsonProcessingException e) {
-      return new Decoded.Rejected("the binary record could not be written as JSON: " + e);
+      return streaming != null
+          ? streaming.decodeBinary(headers, value)
+          : schema.decode(headers, value);
+    } catch (RuntimeException e) {
+      return unexpected(e);
     }
   }
 
-  /** The bytes as UTF-8 text within the size limit, or a {@link Rejection}. */
-  private String utf8(byte[] value, String what) {
-    if (value.length > limits.maxRecordBytes()) {
-      throw new Rejection(
-          what + " of " + value.length + " bytes exceeds " + limits.maxRecordBytes());
-    }
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(value))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new Rejection(what + " is not valid UTF-8: " + e.getMessage());
-    }
+  /** A bug in a decoder still ends as a dead letter, never as an exception in the record path. */
+  private static Decoded unexpected(RuntimeException e) {
+    return new Decoded.Rejected("the record could not be decoded: " + e);
   }
 
   /**
    * Reads an event back from the envelope stored when it was accepted, without validating it again
-   * (it passed the schema on its way in).
+   * (it passed the contract on its way in).
    *
    * @throws JobwatchException when the stored text is not an event any more
    */
   public Event decodeStored(String json) {
     try {
-      return toEvent(parse(json));
-    } catch (RuntimeException e) {
+      return SchemaDecoder.toEvent(storedReader.readTree(json));
+    } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new JobwatchException("a stored event could not be read back: " + e.getMessage(), e);
-    }
-  }
-
-  /** Parses exactly one JSON value within the nesting limit, or throws a {@link Rejection}. */
-  private JsonNode parse(String json) {
-    try (JsonParser parser = mapper.createParser(json)) {
-      JsonNode tree = mapper.readTree(parser);
-      if (tree == null) {
-        throw new Rejection("not JSON: the record holds only whitespace");
-      }
-      try {
-        if (parser.nextToken() != null) {
-          throw new Rejection("trailing data after the JSON value" + at(parser));
-        }
-      } catch (JsonProcessingException e) {
-        throw new Rejection("trailing data after the JSON value" + at(e));
-      }
-      return tree;
-    } catch (StreamConstraintsException e) {
-      throw new Rejection("JSON exceeds a parser limit: " + e.getOriginalMessage());
-    } catch (JsonProcessingException e) {
-      throw new Rejection("not JSON: " + e.getOriginalMessage() + at(e));
-    } catch (IOException e) {
-      throw new Rejection("not JSON: " + e.getMessage());
-    }
-  }
-
-  private static String at(JsonProcessingException e) {
-    return e.getLocation() == null
-        ? ""
-        : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-  }
-
-  private static String at(JsonParser parser) {
-    return " at line "
-        + parser.currentLocation().getLineNr()
-        + ", column "
-        + parser.currentLocation().getColumnNr();
-  }
-
-  private static Event toEvent(JsonNode event) {
-    String id = event.get("id").asText();
-    Instant time = time(event.get("time").asText());
-    String type = event.get("type").asText();
-    JsonNode data = event.get("data");
-    if (type.startsWith("job.")) {
-      return new JobEvent(
-          id,
-          time,
-          data.get("job_id").asText(),
-          text(data, "service"),
-          JobChangeMapper.map(type, data));
-    }
-    if (type.startsWith("monitor.")) {
-      return new MonitorEvent(
-          id, time, data.get("monitor").asText(), MonitorChangeMapper.map(type, data));
-    }
-    StageKey key =
-        new StageKey(
-            data.get("service").asText(), data.get("runner").asText(), data.get("stage").asText());
-    return new StageEvent(id, time, key, stageReport(type, data));
-  }
-
-  private static StageReport stageReport(String type, JsonNode data) {
-    if (type.equals("stage.ok")) {
-      return new StageReport.Ok();
-    }
-    String severity = text(data, "severity");
-    return new StageReport.Error(
-        text(data, "error_class"),
-        text(data, "message"),
-        text(data, "job_id"),
-        severity == null ? null : Severity.fromWireName(severity));
-  }
-
-  /** RFC 3339 allows lower-case 't' and 'z'; java.time wants them upper-case. */
-  private static Instant time(String text) {
-    try {
-      // The common form (UTC, upper-case Z) parses much faster as an Instant.
-      if (text.endsWith("Z") && text.indexOf('t') < 0) {
-        return Instant.parse(text);
-      }
-      return OffsetDateTime.parse(text.toUpperCase(Locale.ROOT)).toInstant();
-    } catch (DateTimeException e) {
-      throw Rejection.field("$.time", "not a valid RFC 3339 date-time '" + text + "'");
     }
   }
 }

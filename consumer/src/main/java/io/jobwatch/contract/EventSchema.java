@@ -1,6 +1,7 @@
 package io.jobwatch.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.PathType;
@@ -41,7 +42,7 @@ final class EventSchema {
                 builder.schemaMappers(mappers -> mappers.mapPrefix(ID_PREFIX, CLASSPATH_PREFIX)));
     SchemaValidatorsConfig config =
         SchemaValidatorsConfig.builder()
-            .pathType(PathType.JSON_PATH)
+            .pathType(PathType.JSON_POINTER)
             .formatAssertionsEnabled(true)
             .errorMessageKeyword("errorMessage")
             .build();
@@ -106,14 +107,17 @@ final class EventSchema {
   }
 
   /**
-   * Puts the failing field's full path first. For keywords that report on a member of an object the
-   * library's location is the object, so the member is appended.
+   * Puts the failing field's full path first, written as JSONPath ({@code $.data.exit_code}). For
+   * keywords that report on a member of an object the library's location is the object, so the
+   * member is appended. The library validates with JSON Pointer locations: its JSONPath rendering
+   * throws for an empty member name ({@code {"": 1}}), even inside its own validators.
    */
   private static String describe(ValidationMessage message, String under) {
-    String field =
+    JsonNodePath location =
         MEMBER_KEYWORDS.contains(message.getType()) && message.getProperty() != null
-            ? message.getInstanceLocation().append(message.getProperty()).toString()
-            : message.getInstanceLocation().toString();
+            ? message.getInstanceLocation().append(message.getProperty())
+            : message.getInstanceLocation();
+    String field = JsonPaths.of(location);
     if (!under.isEmpty() && field.startsWith("$")) {
       field = under + field.substring(1);
     }

@@ -48,41 +48,73 @@ final class MonitorChangeMapper {
   }
 
   private static MonitorChange.Declared declared(JsonNode data) {
-    String maxRuntime = text(data, "max_runtime");
-    return new MonitorChange.Declared(
-        text(data, "team"),
-        schedule(data.get("schedule")),
-        bounded("$.data.grace", text(data, "grace")),
-        maxRuntime == null ? null : positive("$.data.max_runtime", maxRuntime),
-        rules(data));
+    JsonNode schedule = data.get("schedule");
+    JsonNode perPeriod = data.get("max_runs_per_period");
+    boolean limited = perPeriod != null && !perPeriod.isNull();
+    return declared(
+        new DeclaredFields(
+            text(data, "team"),
+            text(schedule, "every"),
+            text(schedule, "cron"),
+            text(schedule, "timezone"),
+            text(data, "grace"),
+            text(data, "max_runtime"),
+            text(data, "min_runtime"),
+            text(data, "start_grace"),
+            Fields.integer(data, "failure_threshold"),
+            Fields.integer(data, "recovery_threshold"),
+            limited ? perPeriod.get("runs").intValue() : null,
+            limited ? perPeriod.get("period").asText() : null));
+  }
+
+  /**
+   * The members of a schema-valid {@code monitor.declared} data object, as read by either decoder;
+   * a missing optional member is null.
+   */
+  record DeclaredFields(
+      String team,
+      String every,
+      String cron,
+      String timezone,
+      String grace,
+      String maxRuntime,
+      String minRuntime,
+      String startGrace,
+      Integer failureThreshold,
+      Integer recoveryThreshold,
+      Integer runs,
+      String period) {}
+
+  /**
+   * Checks what JSON Schema cannot and builds the declaration. The checks run in the order of the
+   * members below, so both decoders name the same field when several are wrong.
+   */
+  static MonitorChange.Declared declared(DeclaredFields data) {
+    MonitorChange.Schedule schedule =
+        data.every() != null
+            ? new MonitorChange.Schedule.Every(positive("$.data.schedule.every", data.every()))
+            : new MonitorChange.Schedule.Cron(cron(data.cron()), zone(data.timezone()));
+    Duration grace = bounded("$.data.grace", data.grace());
+    Duration maxRuntime =
+        data.maxRuntime() == null ? null : positive("$.data.max_runtime", data.maxRuntime());
+    return new MonitorChange.Declared(data.team(), schedule, grace, maxRuntime, rules(data));
   }
 
   /** The run rules of issue 14.3; the schema bounds the thresholds and the number of runs. */
-  private static MonitorRules rules(JsonNode data) {
-    String minRuntime = text(data, "min_runtime");
-    String startGrace = text(data, "start_grace");
-    Integer failures = Fields.integer(data, "failure_threshold");
-    Integer recoveries = Fields.integer(data, "recovery_threshold");
-    JsonNode perPeriod = data.get("max_runs_per_period");
-    boolean limited = perPeriod != null && !perPeriod.isNull();
+  private static MonitorRules rules(DeclaredFields data) {
+    Duration minRuntime =
+        data.minRuntime() == null ? null : positive("$.data.min_runtime", data.minRuntime());
+    Duration startGrace =
+        data.startGrace() == null ? null : bounded("$.data.start_grace", data.startGrace());
+    Duration period =
+        data.runs() == null ? null : positive("$.data.max_runs_per_period.period", data.period());
     return new MonitorRules(
-        minRuntime == null ? null : positive("$.data.min_runtime", minRuntime),
-        startGrace == null ? null : bounded("$.data.start_grace", startGrace),
-        failures == null ? 1 : failures,
-        recoveries == null ? 1 : recoveries,
-        limited ? perPeriod.get("runs").intValue() : null,
-        limited
-            ? positive("$.data.max_runs_per_period.period", perPeriod.get("period").asText())
-            : null);
-  }
-
-  private static MonitorChange.Schedule schedule(JsonNode schedule) {
-    if (schedule.has("every")) {
-      return new MonitorChange.Schedule.Every(
-          positive("$.data.schedule.every", schedule.get("every").asText()));
-    }
-    return new MonitorChange.Schedule.Cron(
-        cron(schedule.get("cron").asText()), zone(schedule.get("timezone").asText()));
+        minRuntime,
+        startGrace,
+        data.failureThreshold() == null ? 1 : data.failureThreshold(),
+        data.recoveryThreshold() == null ? 1 : data.recoveryThreshold(),
+        data.runs(),
+        period);
   }
 
   private static String cron(String expression) {

@@ -1,0 +1,216 @@
+package io.jobwatch.contract;
+
+import static io.jobwatch.contract.Fields.text;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jobwatch.core.Event;
+import io.jobwatch.core.JobEvent;
+import io.jobwatch.core.MonitorEvent;
+import io.jobwatch.core.Severity;
+import io.jobwatch.core.StageEvent;
+import io.jobwatch.core.stage.StageKey;
+import io.jobwatch.core.stage.StageReport;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The schema path of {@link EventDecoder} ({@code JOBWATCH_VALIDATION=schema}): parses each record
+ * into a tree, validates it with the JSON Schema files in {@code schemas/v1} and maps the tree to
+ * an {@link Event}. It is the oracle the streaming decoder is tested against. This class only adds
+ * the limits that protect the parser and the checks JSON Schema cannot express. Build it once; it
+ * is safe to share between threads.
+ */
+final class SchemaDecoder {
+  private final DecoderLimits limits;
+  private final ObjectMapper mapper;
+
+  /** JSON writes NUL only as this escape (the {@code u} is lower-case in JSON). */
+  static final String NUL_ESCAPE = "\\u0000";
+
+  private final EventSchema schema = new EventSchema();
+
+  SchemaDecoder(DecoderLimits limits) {
+    this.limits = limits;
+    JsonFactory factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(limits.maxNestingDepth()).build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    this.mapper = new ObjectMapper(factory);
+  }
+
+  /** Decodes one record value in structured mode; never throws for any input. */
+  Decoded decode(byte[] value) {
+    if (value == null || value.length == 0) {
+      return new Decoded.Rejected("empty record: a CloudEvents JSON object is expected");
+    }
+    try {
+      String json = utf8(limits, value, "record");
+      if (json.contains(NUL_ESCAPE)) {
+        return new Decoded.Rejected(
+            "record contains \\u0000, which PostgreSQL cannot store in text or jsonb");
+      }
+      JsonNode event = parse(json);
+      Optional<String> violation = schema.violationsByType(event);
+      return violation.isPresent()
+          ? new Decoded.Rejected(violation.get())
+          : new Decoded.Accepted(toEvent(event), text(event, "source"), json);
+    } catch (Rejection e) {
+      return new Decoded.Rejected(e.getMessage());
+    }
+  }
+
+  /**
+   * Decodes a record in either CloudEvents content mode, chosen by its headers ({@link
+   * BinaryMode#isBinary}). A binary record is mapped to its structured envelope, validated by the
+   * same schema and kept as that envelope; a reason about an attribute names its header. Never
+   * throws for any input.
+   */
+  Decoded decode(List<BinaryMode.Header> headers, byte[] value) {
+    if (!BinaryMode.isBinary(headers)) {
+      return decode(value);
+    }
+    try {
+      ObjectNode envelope = BinaryMode.envelope(headers);
+      if (value == null || value.length == 0) {
+        return new Decoded.Rejected(
+            "empty record value: in binary content mode the value is the data JSON object");
+      }
+      envelope.set("data", parse(utf8(limits, value, "record value")));
+      String json = mapper.writeValueAsString(envelope);
+      if (json.contains(NUL_ESCAPE)) {
+        return new Decoded.Rejected(
+            "record contains \\u0000, which PostgreSQL cannot store in text or jsonb");
+      }
+      Optional<String> violation = schema.violationsByType(envelope);
+      return violation.isPresent()
+          ? new Decoded.Rejected(BinaryMode.nameHeaders(violation.get()))
+          : new Decoded.Accepted(toEvent(envelope), text(envelope, "source"), json);
+    } catch (Rejection e) {
+      return new Decoded.Rejected(e.getMessage());
+    } catch (JsonProcessingException e) {
+      return new Decoded.Rejected("the binary record could not be written as JSON: " + e);
+    }
+  }
+
+  /** The bytes as UTF-8 text within the size limit, or a {@link Rejection}. */
+  static String utf8(DecoderLimits limits, byte[] value, String what) {
+    if (value.length > limits.maxRecordBytes()) {
+      throw new Rejection(
+          what + " of " + value.length + " bytes exceeds " + limits.maxRecordBytes());
+    }
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(value))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new Rejection(what + " is not valid UTF-8: " + e.getMessage());
+    }
+  }
+
+  /** Parses exactly one JSON value within the nesting limit, or throws a {@link Rejection}. */
+  private JsonNode parse(String json) {
+    try (JsonParser parser = mapper.createParser(json)) {
+      JsonNode tree = mapper.readTree(parser);
+      if (tree == null) {
+        throw new Rejection("not JSON: the record holds only whitespace");
+      }
+      try {
+        if (parser.nextToken() != null) {
+          throw new Rejection("trailing data after the JSON value" + at(parser));
+        }
+      } catch (JsonProcessingException e) {
+        throw new Rejection("trailing data after the JSON value" + at(e));
+      }
+      return tree;
+    } catch (StreamConstraintsException e) {
+      throw new Rejection("JSON exceeds a parser limit: " + e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      throw new Rejection("not JSON: " + e.getOriginalMessage() + at(e));
+    } catch (IOException e) {
+      throw new Rejection("not JSON: " + e.getMessage());
+    }
+  }
+
+  private static String at(JsonProcessingException e) {
+    return e.getLocation() == null
+        ? ""
+        : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+  }
+
+  private static String at(JsonParser parser) {
+    return " at line "
+        + parser.currentLocation().getLineNr()
+        + ", column "
+        + parser.currentLocation().getColumnNr();
+  }
+
+  static Event toEvent(JsonNode event) {
+    String id = event.get("id").asText();
+    Instant time = time(event.get("time").asText());
+    String type = event.get("type").asText();
+    JsonNode data = event.get("data");
+    if (type.startsWith("job.")) {
+      return new JobEvent(
+          id,
+          time,
+          data.get("job_id").asText(),
+          text(data, "service"),
+          JobChangeMapper.map(type, data));
+    }
+    if (type.startsWith("monitor.")) {
+      return new MonitorEvent(
+          id, time, data.get("monitor").asText(), MonitorChangeMapper.map(type, data));
+    }
+    StageKey key =
+        new StageKey(
+            data.get("service").asText(), data.get("runner").asText(), data.get("stage").asText());
+    return new StageEvent(id, time, key, stageReport(type, data));
+  }
+
+  private static StageReport stageReport(String type, JsonNode data) {
+    if (type.equals("stage.ok")) {
+      return new StageReport.Ok();
+    }
+    String severity = text(data, "severity");
+    return new StageReport.Error(
+        text(data, "error_class"),
+        text(data, "message"),
+        text(data, "job_id"),
+        severity == null ? null : Severity.fromWireName(severity));
+  }
+
+  /** RFC 3339 allows lower-case 't' and 'z'; java.time wants them upper-case. */
+  static Instant time(String text) {
+    try {
+      // The common form (UTC, upper-case Z) parses much faster as an Instant.
+      if (text.endsWith("Z") && text.indexOf('t') < 0) {
+        return Instant.parse(text);
+      }
+      return OffsetDateTime.parse(text.toUpperCase(Locale.ROOT)).toInstant();
+    } catch (DateTimeException e) {
+      throw Rejection.field("$.time", "not a valid RFC 3339 date-time '" + text + "'");
+    }
+  }
+}
