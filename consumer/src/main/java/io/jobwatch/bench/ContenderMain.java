@@ -54,6 +54,9 @@ public final class ContenderMain {
             Delays.process().warmup().counts(),
             Delays.process().warmupMax(),
             contender.extras());
+    if (!config.paced()) {
+      JvmProbe.writeClassHistogram(Path.of(config.workDir()).resolve("heap-histogram.txt"), 40);
+    }
     contender.close();
     System.out.println(RESULT + MAPPER.writeValueAsString(result));
     System.out.flush();
