@@ -69,7 +69,7 @@ public final class Benchmark {
       return row;
     }
     LOG.info("running {}", name);
-    String dbUrl = infra.newDatabase(kind.wireName());
+    String dbUrl = infra.newDatabase(kind.wireName().replace('-', '_'));
     long expected = expectedRecords(kind, stats);
     long limit = kind == ContenderKind.NAIVE ? options.naiveSeconds() : MAX_RUN_SECONDS;
     List<ChildLauncher> children = new ArrayList<>();
@@ -203,7 +203,7 @@ public final class Benchmark {
     ContenderKind kind = ContenderKind.of(row.contender);
     LOG.info("paced run of {} at {} events/s ({} rate)", row.name, Math.round(rate), label);
     List<String> topics = infra.newTopics(options.partitions());
-    String dbUrl = infra.newDatabase(kind.wireName());
+    String dbUrl = infra.newDatabase(kind.wireName().replace('-', '_'));
     Path dir = runDir.resolve("paced-" + label + "-" + row.contender);
     long limit = options.latencySeconds() * 4L + 120;
     WorkloadSpec spec = WorkloadSpec.of(events, options.seed() + 1);
