@@ -40,9 +40,11 @@ final class JobwatchContender implements Contender {
                 0)
             .withTopics(config.lifecycleTopic(), config.errorsTopic());
     app = JobwatchApp.start(settings, Clock.systemUTC());
-    // Every applied event's delay as jobwatch.event.delay records it, but the raw value in ms
-    // rather than the histogram's bucket bound.
-    app.pipelineMetrics().tapDelays(Delays.process()::record);
+    if (config.paced()) {
+      // Every applied event's delay as jobwatch.event.delay records it, but the raw value in ms
+      // rather than the histogram's bucket bound (paced runs only: throughput runs pay nothing).
+      app.pipelineMetrics().tapDelays(Delays.process()::record);
+    }
     batchesAtInstall = batches().count();
     app.database()
         .jdbi()
