@@ -185,10 +185,12 @@ final class DebeziumContender implements Contender {
     try {
       Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets =
           admin.listConsumerGroupOffsets(group()).partitionsToOffsetAndMetadata().get();
+      // Only this run's topics: the group keeps the offsets of earlier (paced) runs' topics.
+      List<String> topics = List.of(config.lifecycleTopic(), config.errorsTopic());
       lastHandled =
-          offsets.values().stream()
-              .filter(o -> o != null)
-              .mapToLong(OffsetAndMetadata::offset)
+          offsets.entrySet().stream()
+              .filter(e -> e.getValue() != null && topics.contains(e.getKey().topic()))
+              .mapToLong(e -> e.getValue().offset())
               .sum();
     } catch (ExecutionException e) {
       LOG.debug("no offsets yet: {}", e.toString());
