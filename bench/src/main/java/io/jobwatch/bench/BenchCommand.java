@@ -40,7 +40,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--contenders",
       split = ",",
-      defaultValue = "jobwatch,discard,copy,naive,debezium",
+      defaultValue = "jobwatch,discard,copy,naive,debezium,debezium-events",
       description = "which contenders to run")
   List<String> contenders;
 
@@ -60,8 +60,10 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--latency-seconds",
-      defaultValue = "30",
-      description = "length of each paced delay run; 0 skips them")
+      defaultValue = "60",
+      description =
+          "length of each paced delay run (the first 10 s are warm-up, reported apart); 0 skips"
+              + " them")
   int latencySeconds;
 
   @Option(
@@ -116,6 +118,7 @@ public final class BenchCommand implements Callable<Integer> {
       rows = new Benchmark(options, infra, runDir).run(report);
     }
     report.put("results", rows);
+    report.put("targets", Report.targetsJson(rows));
     Report.print(rows, System.out);
     Path json = out.resolve(stamp + ".json");
     Report.write(json, report);

@@ -63,13 +63,14 @@ public final class Benchmark {
         kind.wireName()
             + (kind == ContenderKind.JOBWATCH ? " x" + instances + " (poll " + maxPoll + ")" : "");
     RunResult row = new RunResult(name, kind, instances, maxPoll);
-    if (kind == ContenderKind.DEBEZIUM && !DebeziumContender.available()) {
+    if ((kind == ContenderKind.DEBEZIUM || kind == ContenderKind.DEBEZIUM_EVENTS)
+        && !DebeziumContender.available()) {
       row.status = "skipped (build with -Pdebezium)";
       return row;
     }
     LOG.info("running {}", name);
-    String dbUrl = infra.newDatabase(kind.wireName());
-    long expected = kind == ContenderKind.DEBEZIUM ? stats.lifecycleRecords() : stats.records();
+    String dbUrl = infra.newDatabase(kind.wireName().replace('-', '_'));
+    long expected = expectedRecords(kind, stats);
     long limit = kind == ContenderKind.NAIVE ? options.naiveSeconds() : MAX_RUN_SECONDS;
     List<ChildLauncher> children = new ArrayList<>();
     for (int i = 0; i < instances; i++) {
@@ -112,6 +113,15 @@ public final class Benchmark {
       row.jobsFound = infra.count(dbUrl, count);
       row.jobsMatch = row.jobsExpected.equals(row.jobsFound);
     }
+    if (kind == ContenderKind.DEBEZIUM_EVENTS && row.status.equals("ok")) {
+      // Every record must be stored: the duplicates twice, poison too.
+      long rows = infra.count(dbUrl, "SELECT count(*) FROM " + DebeziumContender.EVENTS_TABLE);
+      row.extras.put("rowsStored", rows);
+      row.extras.put("rowsExpected", stats.records());
+      if (rows != stats.records()) {
+        row.status = "wrong: " + rows + " rows stored of " + stats.records() + " records";
+      }
+    }
     LOG.info(
         "{}: {} events/s, jobs {}/{}",
         name,
@@ -119,6 +129,11 @@ public final class Benchmark {
         row.jobsFound,
         row.jobsExpected);
     return row;
+  }
+
+  /** Records a contender must have handled: Debezium's latest-row contender reads one topic. */
+  static long expectedRecords(ContenderKind kind, WorkloadStats stats) {
+    return kind == ContenderKind.DEBEZIUM ? stats.lifecycleRecords() : stats.records();
   }
 
   static String countQuery(ContenderKind kind) {
@@ -155,7 +170,10 @@ public final class Benchmark {
     }
   }
 
-  /** Paced runs at jobwatch's full and half rate: delay from event time to commit. */
+  /**
+   * Paced runs at jobwatch's full and half rate: delay from event time to commit, per event, the
+   * first {@link Delays#WARMUP_MILLIS} ms after the first record reported apart.
+   */
   private void delays(List<RunResult> results) {
     RunResult jobwatch =
         results.stream()
@@ -185,12 +203,12 @@ public final class Benchmark {
     ContenderKind kind = ContenderKind.of(row.contender);
     LOG.info("paced run of {} at {} events/s ({} rate)", row.name, Math.round(rate), label);
     List<String> topics = infra.newTopics(options.partitions());
-    String dbUrl = infra.newDatabase(kind.wireName());
+    String dbUrl = infra.newDatabase(kind.wireName().replace('-', '_'));
     Path dir = runDir.resolve("paced-" + label + "-" + row.contender);
     long limit = options.latencySeconds() * 4L + 120;
     WorkloadSpec spec = WorkloadSpec.of(events, options.seed() + 1);
     WorkloadStats stats = new Workload(spec).generate(record -> {});
-    long expected = kind == ContenderKind.DEBEZIUM ? stats.lifecycleRecords() : stats.records();
+    long expected = expectedRecords(kind, stats);
     ChildConfig config =
         new ChildConfig(
             kind.wireName(),
@@ -213,11 +231,20 @@ public final class Benchmark {
         publisher.publishPaced(spec, rate);
       }
       ChildResult result = child.awaitResult(limit + 300);
-      LatencyHistogram histogram = new LatencyHistogram();
-      histogram.merge(result.latency());
+      LatencyHistogram steady = new LatencyHistogram();
+      steady.merge(result.latency());
+      LatencyHistogram warmup = new LatencyHistogram();
+      warmup.merge(result.warmupLatency());
       row.delayMillis.put(label + "RatePerSecond", Math.round(rate));
-      row.delayMillis.put(label + "P50", histogram.percentile(0.50));
-      row.delayMillis.put(label + "P99", histogram.percentile(0.99));
+      row.delayMillis.put(label + "Events", steady.total());
+      row.delayMillis.put(label + "P50", steady.percentile(0.50));
+      row.delayMillis.put(label + "P99", steady.percentile(0.99));
+      row.delayMillis.put(label + "P999", steady.percentile(0.999));
+      row.delayMillis.put(label + "Max", result.maxDelayMillis());
+      row.delayMillis.put(label + "WarmupEvents", warmup.total());
+      row.delayMillis.put(label + "WarmupP50", warmup.percentile(0.50));
+      row.delayMillis.put(label + "WarmupP99", warmup.percentile(0.99));
+      row.delayMillis.put(label + "WarmupMax", result.warmupMaxDelayMillis());
       if (!result.complete()) {
         row.delayMillis.put(label + "Unfinished", result.handled());
       }

@@ -12,7 +12,11 @@ import java.util.Map;
  * @param cpuSeconds process CPU time between the first record and the end
  * @param peakHeapBytes sum of the heap pools' peak usage
  * @param peakLiveHeapBytes largest heap occupancy right after a GC
- * @param latency delay from event time to commit, bucket upper bound (ms) to count
+ * @param latency delay from event time to commit after the warm-up, bucket upper bound (ms) to
+ *     count (see {@link Delays})
+ * @param maxDelayMillis the largest delay after the warm-up, exact; -1 when none
+ * @param warmupLatency delays committed during the warm-up, as {@code latency}
+ * @param warmupMaxDelayMillis the largest warm-up delay, exact; -1 when none
  * @param extras contender-specific figures (statements per batch, batches, ...)
  */
 public record ChildResult(
@@ -25,4 +29,7 @@ public record ChildResult(
     long peakHeapBytes,
     long peakLiveHeapBytes,
     Map<Long, Long> latency,
+    long maxDelayMillis,
+    Map<Long, Long> warmupLatency,
+    long warmupMaxDelayMillis,
     Map<String, Object> extras) {}

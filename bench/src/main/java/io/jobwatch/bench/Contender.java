@@ -17,9 +17,6 @@ interface Contender extends AutoCloseable {
   /** Records durably handled so far (committed, or consumed for the discard ceiling). */
   long handled();
 
-  /** Delays from event time to commit, recorded so far. */
-  LatencyHistogram latency();
-
   /** Contender-specific figures for the report. */
   default Map<String, Object> extras() {
     return Map.of();

@@ -8,7 +8,10 @@ public enum ContenderKind {
   DISCARD("ceiling: a plain KafkaConsumer that reads everything and discards it"),
   COPY("ceiling: events as rows into a keyed table by PostgreSQL COPY, one transaction per poll"),
   NAIVE("naive: one transaction and one UPSERT per event, offsets auto-committed to Kafka"),
-  DEBEZIUM("Kafka Connect standalone + Debezium JDBC sink: upsert of each job's latest event");
+  DEBEZIUM("Kafka Connect standalone + Debezium JDBC sink: upsert of each job's latest event"),
+  DEBEZIUM_EVENTS(
+      "Kafka Connect standalone + Debezium JDBC sink: every record of both topics stored raw"
+          + " (land raw events, fold them in SQL views)");
 
   private final String description;
 
@@ -21,10 +24,10 @@ public enum ContenderKind {
   }
 
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   public static ContenderKind of(String name) {
-    return valueOf(name.strip().toUpperCase(Locale.ROOT));
+    return valueOf(name.strip().toUpperCase(Locale.ROOT).replace('-', '_'));
   }
 }

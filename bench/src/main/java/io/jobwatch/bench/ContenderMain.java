@@ -18,10 +18,12 @@ public final class ContenderMain {
 
   public static void main(String[] args) throws IOException, InterruptedException {
     ChildConfig config = MAPPER.readValue(Path.of(args[0]).toFile(), ChildConfig.class);
-    RecordClock.trackCommits(config.paced());
+    ContenderKind kind = ContenderKind.of(config.contender());
+    // jobwatch hands over its own per-event delays; the others are timed at their Kafka commit.
+    RecordClock.trackCommits(config.paced() && kind != ContenderKind.JOBWATCH);
     JvmProbe probe = JvmProbe.start();
     long deadline = System.currentTimeMillis() + config.maxSeconds() * 1000;
-    Contender contender = create(ContenderKind.of(config.contender()));
+    Contender contender = create(kind);
     contender.start(config);
     while (!contender.ready() && System.currentTimeMillis() < deadline) {
       Thread.sleep(20);
@@ -47,8 +49,14 @@ public final class ContenderMain {
             (cpu - cpuAtFirst) / 1e9,
             probe.peakHeapUsed(),
             probe.peakLiveHeap(),
-            contender.latency().counts(),
+            Delays.process().steady().counts(),
+            Delays.process().steadyMax(),
+            Delays.process().warmup().counts(),
+            Delays.process().warmupMax(),
             contender.extras());
+    if (!config.paced()) {
+      JvmProbe.writeClassHistogram(Path.of(config.workDir()).resolve("heap-histogram.txt"), 40);
+    }
     contender.close();
     System.out.println(RESULT + MAPPER.writeValueAsString(result));
     System.out.flush();
@@ -67,7 +75,9 @@ public final class ContenderMain {
       case NAIVE:
         return new NaiveContender();
       case DEBEZIUM:
-        return new DebeziumContender();
+        return new DebeziumContender(false);
+      case DEBEZIUM_EVENTS:
+        return new DebeziumContender(true);
     }
     throw new IllegalArgumentException("unknown contender " + kind);
   }

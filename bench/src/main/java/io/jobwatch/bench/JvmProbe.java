@@ -1,13 +1,22 @@
 package io.jobwatch.bench;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.JMException;
 import javax.management.NotificationEmitter;
+import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
+import org.slf4j.LoggerFactory;
 
 /**
  * This JVM's process CPU time and heap: the peak heap in use (sum of the heap pools' peaks) and the
@@ -69,6 +78,29 @@ public final class JvmProbe {
       }
     }
     return sum;
+  }
+
+  /**
+   * Writes the top {@code lines} classes of the live heap (a full collection first, as {@code jcmd
+   * GC.class_histogram}) to {@code file}: where the heap goes at the end of a run. Best effort.
+   */
+  public static void writeClassHistogram(Path file, int lines) {
+    try {
+      Object text =
+          ManagementFactory.getPlatformMBeanServer()
+              .invoke(
+                  new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                  "gcClassHistogram",
+                  new Object[] {new String[0]},
+                  new String[] {String[].class.getName()});
+      String[] all = String.valueOf(text).split("\n");
+      List<String> top =
+          new ArrayList<>(Arrays.asList(all).subList(0, Math.min(lines, all.length)));
+      top.add(all[all.length - 1]);
+      Files.write(file, top);
+    } catch (JMException | IOException | RuntimeException e) {
+      LoggerFactory.getLogger(JvmProbe.class).warn("no class histogram: {}", e.toString());
+    }
   }
 
   /** The largest heap occupancy seen right after a collection, in bytes (0 before any GC). */

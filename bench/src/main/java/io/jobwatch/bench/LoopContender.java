@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  */
 abstract class LoopContender implements Contender {
   private static final Logger LOG = LoggerFactory.getLogger(LoopContender.class);
-  protected final LatencyHistogram latency = new LatencyHistogram();
+  protected final Delays latency = Delays.process();
   protected final AtomicLong handled = new AtomicLong();
   private volatile boolean ready;
   private volatile boolean stopping;
@@ -64,11 +64,6 @@ abstract class LoopContender implements Contender {
       throw new IllegalStateException("contender failed", failure);
     }
     return handled.get();
-  }
-
-  @Override
-  public LatencyHistogram latency() {
-    return latency;
   }
 
   @Override

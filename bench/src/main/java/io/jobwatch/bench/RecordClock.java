@@ -12,15 +12,15 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * A consumer interceptor that notes when a contender's consumer first receives records (and the
  * process CPU time then), and, when {@link #trackCommits} is on, the delay from each record's
- * timestamp to the offset commit that covers it. Installed through {@code interceptor.classes}, so
- * it measures contenders whose consumer loop we do not own. One per process; thread-safe.
+ * timestamp to the offset commit that covers it ({@link Delays}). Installed through {@code
+ * interceptor.classes}, so it measures contenders whose consumer loop we do not own. One per
+ * process; thread-safe.
  */
 public final class RecordClock<K, V> implements ConsumerInterceptor<K, V> {
   private static volatile long firstRecordMillis = -1;
   private static volatile long cpuAtFirstRecord = -1;
   private static volatile boolean trackCommits;
   private static final Map<TopicPartition, ArrayDeque<long[]>> PENDING = new HashMap<>();
-  private static final LatencyHistogram COMMIT_DELAY = new LatencyHistogram();
 
   /** Record timestamps until their offsets are committed (paced runs only: it costs memory). */
   public static void trackCommits(boolean enabled) {
@@ -33,10 +33,6 @@ public final class RecordClock<K, V> implements ConsumerInterceptor<K, V> {
 
   public static long cpuAtFirstRecord() {
     return cpuAtFirstRecord;
-  }
-
-  public static LatencyHistogram commitDelay() {
-    return COMMIT_DELAY;
   }
 
   /** Notes the first record; for contenders that run their own loop. */
@@ -82,7 +78,7 @@ public final class RecordClock<K, V> implements ConsumerInterceptor<K, V> {
             while (pending != null
                 && !pending.isEmpty()
                 && pending.peek()[0] < committed.offset()) {
-              COMMIT_DELAY.record(now - pending.poll()[1]);
+              Delays.process().record(now - pending.poll()[1]);
             }
           });
     }

@@ -6,16 +6,29 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Prints the result table and ratios, and writes the JSON report. Stateless; thread-safe. */
+/**
+ * Prints the result table, ratios and issue 12's targets, and writes the JSON report. Stateless;
+ * thread-safe.
+ */
 final class Report {
+  static final double COPY_RATIO_TARGET = 0.8;
+  static final double DEBEZIUM_EVENTS_RATIO_TARGET = 1.0;
+  static final long HALF_RATE_P99_TARGET_MS = 500;
+  static final double HEAP_PEAK_TARGET_MIB = 256;
+
   private Report() {}
+
+  /** One line of the targets table. */
+  record Target(String name, String measured, String verdict) {}
 
   static void print(List<RunResult> rows, PrintStream out) {
     out.printf(
-        "%-26s %-9s %10s %9s %8s %9s %9s %11s %11s %10s %s%n",
+        "%-26s %-9s %10s %9s %8s %9s %9s %17s %17s %10s %s%n",
         "contender",
         "records",
         "events/s",
@@ -23,13 +36,13 @@ final class Report {
         "cpu s",
         "heap MiB",
         "live MiB",
-        "full p50/99",
-        "half p50/99",
+        "full p50/p99/max",
+        "half p50/p99/max",
         "jobs",
         "status");
     for (RunResult row : rows) {
       out.printf(
-          "%-26s %-9d %10.0f %9.1f %8.1f %9.0f %9.0f %11s %11s %10s %s%n",
+          "%-26s %-9d %10.0f %9.1f %8.1f %9.0f %9.0f %17s %17s %10s %s%n",
           row.name,
           row.records,
           row.eventsPerSecond,
@@ -37,36 +50,143 @@ final class Report {
           row.cpuSeconds,
           row.peakHeapMiB,
           row.peakLiveHeapMiB,
-          delays(row, "full"),
-          delays(row, "half"),
+          delays(row, "full", ""),
+          delays(row, "half", ""),
           row.jobsFound == null ? "-" : row.jobsFound + (row.jobsMatch ? " ok" : " WRONG"),
           row.status);
     }
+    out.println(
+        "delays in ms, event time to commit, per event, after the first "
+            + Delays.WARMUP_MILLIS / 1000
+            + " s of each paced run; the warm-up apart:");
+    for (RunResult row : rows) {
+      if (row.delayMillis.containsKey("fullWarmupP50")) {
+        out.printf(
+            "  %-26s warm-up full %s (%s events), half %s (%s events)%n",
+            row.name,
+            delays(row, "full", "Warmup"),
+            row.delayMillis.get("fullWarmupEvents"),
+            delays(row, "half", "Warmup"),
+            row.delayMillis.get("halfWarmupEvents"));
+      }
+    }
     RunResult jobwatch = find(rows, "jobwatch");
     if (jobwatch != null) {
-      for (String other : List.of("debezium", "copy", "naive", "discard")) {
+      for (String other : List.of("debezium-events", "debezium", "copy", "naive", "discard")) {
         RunResult row = find(rows, other);
         if (row != null) {
           out.printf(
-              "jobwatch x1 / %-8s = %.2f%n", other, jobwatch.eventsPerSecond / row.eventsPerSecond);
+              "jobwatch x1 / %-15s = %.2f%n",
+              other, jobwatch.eventsPerSecond / row.eventsPerSecond);
         }
       }
     }
     for (RunResult row : rows) {
       if (row.extras.containsKey("roundTripsPerBatch")) {
         out.printf(
-            "%s: %s SQL round trips per batch (%s statements + commit), mean batch %s records%n",
+            "%s: %s SQL round trips per batch (%s statements + commit), mean batch %s records;"
+                + " decode %s s (decoding thread), write %s s + commit %s s, waited for"
+                + " decoding %s s%n",
             row.name,
             row.extras.get("roundTripsPerBatch"),
             row.extras.get("statementsPerBatch"),
-            row.extras.get("meanBatchRecords"));
+            row.extras.get("meanBatchRecords"),
+            row.extras.get("decodeSeconds"),
+            row.extras.get("writeSeconds"),
+            row.extras.get("commitSeconds"),
+            row.extras.get("decodeWaitSeconds"));
       }
+    }
+    out.println();
+    out.println("Targets (issue 12):");
+    for (Target target : targets(rows)) {
+      out.printf("  %-44s %-58s %s%n", target.name(), target.measured(), target.verdict());
     }
   }
 
-  private static String delays(RunResult row, String label) {
-    Long p50 = row.delayMillis.get(label + "P50");
-    return p50 == null ? "-" : p50 + "/" + row.delayMillis.get(label + "P99");
+  /** Issue 12's targets, judged on jobwatch x1 (the first batch size) of this run. */
+  static List<Target> targets(List<RunResult> rows) {
+    List<Target> targets = new ArrayList<>();
+    RunResult jobwatch = find(rows, "jobwatch");
+    targets.add(
+        ratio(
+            "jobwatch >= " + COPY_RATIO_TARGET + "x the COPY ceiling",
+            jobwatch,
+            find(rows, "copy"),
+            COPY_RATIO_TARGET));
+    targets.add(
+        ratio(
+            "jobwatch >= " + DEBEZIUM_EVENTS_RATIO_TARGET + "x Debezium store-every-event",
+            jobwatch,
+            find(rows, "debezium-events"),
+            DEBEZIUM_EVENTS_RATIO_TARGET));
+    String p99Name = "p99 event-to-commit < " + HALF_RATE_P99_TARGET_MS + " ms at half rate";
+    Long p99 = jobwatch == null ? null : jobwatch.delayMillis.get("halfP99");
+    if (p99 == null || p99 < 0) {
+      targets.add(new Target(p99Name, "not measured", "not measured"));
+    } else {
+      targets.add(
+          new Target(
+              p99Name,
+              String.format(
+                  "p99 %d ms, p50 %d, max %d (%d events after warm-up at %d/s)",
+                  p99,
+                  jobwatch.delayMillis.get("halfP50"),
+                  jobwatch.delayMillis.get("halfMax"),
+                  jobwatch.delayMillis.get("halfEvents"),
+                  jobwatch.delayMillis.get("halfRatePerSecond")),
+              p99 < HALF_RATE_P99_TARGET_MS ? "met" : "missed"));
+    }
+    String heapName = "heap peak < " + (long) HEAP_PEAK_TARGET_MIB + " MiB";
+    if (jobwatch == null) {
+      targets.add(new Target(heapName, "not measured", "not measured"));
+    } else {
+      targets.add(
+          new Target(
+              heapName,
+              String.format(
+                  "peak used %.0f MiB (live after GC %.0f MiB)",
+                  jobwatch.peakHeapMiB, jobwatch.peakLiveHeapMiB),
+              jobwatch.peakHeapMiB < HEAP_PEAK_TARGET_MIB ? "met" : "missed"));
+    }
+    return targets;
+  }
+
+  private static Target ratio(String name, RunResult jobwatch, RunResult other, double target) {
+    if (jobwatch == null || other == null) {
+      return new Target(name, "not measured", "not measured");
+    }
+    double ratio = jobwatch.eventsPerSecond / other.eventsPerSecond;
+    return new Target(
+        name,
+        String.format(
+            "%.2fx (%.0f vs %.0f events/s)",
+            ratio, jobwatch.eventsPerSecond, other.eventsPerSecond),
+        ratio >= target ? "met" : "missed");
+  }
+
+  /** The targets as JSON-friendly maps, for the report file. */
+  static List<Map<String, String>> targetsJson(List<RunResult> rows) {
+    List<Map<String, String>> json = new ArrayList<>();
+    for (Target target : targets(rows)) {
+      Map<String, String> entry = new LinkedHashMap<>();
+      entry.put("target", target.name());
+      entry.put("measured", target.measured());
+      entry.put("verdict", target.verdict());
+      json.add(entry);
+    }
+    return json;
+  }
+
+  private static String delays(RunResult row, String label, String part) {
+    Long p50 = row.delayMillis.get(label + part + "P50");
+    return p50 == null
+        ? "-"
+        : p50
+            + "/"
+            + row.delayMillis.get(label + part + "P99")
+            + "/"
+            + row.delayMillis.get(label + part + "Max");
   }
 
   private static RunResult find(List<RunResult> rows, String contender) {

@@ -60,19 +60,32 @@ class BenchSmokeIT {
             "discard",
             "copy",
             "naive",
-            "debezium");
+            "debezium",
+            "debezium-events");
     for (RunResult row : rows) {
-      if (row.contender.equals("debezium") && !DebeziumContender.available()) {
+      if (row.contender.startsWith("debezium") && !DebeziumContender.available()) {
         assertThat(row.status).isEqualTo("skipped (build with -Pdebezium)");
         continue;
       }
       assertThat(row.status).as(row.name).isEqualTo("ok");
       long expected = row.contender.equals("debezium") ? stats.lifecycleRecords() : stats.records();
       assertThat(row.records).as(row.name).isEqualTo(expected);
+      if (row.contender.equals("debezium-events")) {
+        // Every record stored, duplicates and poison included.
+        assertThat(row.extras.get("rowsStored")).as(row.name).isEqualTo(stats.records());
+      }
       if (Benchmark.countQuery(ContenderKind.of(row.contender)) != null) {
         assertThat(row.jobsFound).as(row.name).isEqualTo(stats.jobs());
       }
     }
-    assertThat(rows.get(0).extras).containsKeys("statementsPerBatch", "roundTripsPerBatch");
+    assertThat(rows.get(0).extras)
+        .containsKeys(
+            "statementsPerBatch",
+            "roundTripsPerBatch",
+            "decodeSeconds",
+            "writeSeconds",
+            "decodeWaitSeconds");
+    assertThat((Double) rows.get(0).extras.get("decodeSeconds")).isPositive();
+    assertThat((Double) rows.get(0).extras.get("writeSeconds")).isPositive();
   }
 }

@@ -14,6 +14,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -25,10 +27,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The poll loop of jobwatch: polls both topics and writes each poll as one database transaction
- * with the next offsets ({@link BatchTransaction}); a batch that fails while the database answers
- * goes to {@link PoisonIsolation}, a database that does not answer to {@link OutageState} with
- * {@link OffsetResync} on its return; {@link KafkaCommits}, {@link LagReporter} and {@link
- * Readiness} keep the outside informed.
+ * with the next offsets ({@link BatchTransaction}). A poll's records are decoded on a decoding
+ * thread while the batch of the poll before is written ({@link DecodeAhead}, issue 12.3); records
+ * polled ahead of a partition that is revoked, lost, fenced or paused by an outage are dropped
+ * before they are written, and the partition is sought to its stored offset (or given up), so a
+ * transaction still advances each partition over a contiguous run of offsets from the one the
+ * database holds. A batch that fails while the database answers goes to {@link PoisonIsolation}, a
+ * database that does not answer to {@link OutageState} with {@link OffsetResync} on its return;
+ * {@link KafkaCommits}, {@link LagReporter} and {@link Readiness} keep the outside informed.
  *
  * <p>Runs on one thread ({@link #run}); {@link #stop} and {@link #isReady} may be called from any
  * thread.
@@ -54,6 +60,9 @@ public final class ConsumerLoop implements Runnable {
   private final PoisonIsolation isolation;
   private volatile boolean stopping;
   private volatile Consumer<byte[], byte[]> consumer;
+  private ExecutorService decoding;
+  // The last poll's records, decoding while the batch before them is written; null when none.
+  private DecodeAhead ahead;
 
   public ConsumerLoop(
       Settings settings,
@@ -99,6 +108,13 @@ public final class ConsumerLoop implements Runnable {
 
   @Override
   public void run() {
+    decoding =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread thread = new Thread(task, "jobwatch-decode");
+              thread.setDaemon(true);
+              return thread;
+            });
     try {
       KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(ConsumerProperties.of(settings));
       listener.consumerStarted(kafka);
@@ -106,10 +122,19 @@ public final class ConsumerLoop implements Runnable {
         consumer = kafka;
         kafka.subscribe(
             List.of(settings.lifecycleTopic(), settings.errorsTopic()),
-            new Rebalance(() -> consumer, offsets, commits, history, listener, this::assigned));
+            new Rebalance(
+                () -> consumer,
+                offsets,
+                commits,
+                history,
+                listener,
+                this::assigned,
+                this::dropAhead));
         while (!stopping) {
           pollOnce(kafka);
         }
+        // Finish the batch in flight: its records were polled, so write them before leaving.
+        writeAhead(kafka);
         commits.commit(kafka, true);
       } finally {
         listener.consumerClosing(kafka);
@@ -120,6 +145,8 @@ public final class ConsumerLoop implements Runnable {
         throw e;
       }
     } finally {
+      ahead = null;
+      decoding.shutdownNow();
       readiness.set(false);
       consumer = null;
       finished.countDown();
@@ -133,11 +160,13 @@ public final class ConsumerLoop implements Runnable {
     }
     if (readiness.isReady()) {
       // Issue 10.3: partitions with nothing left to read are caught up; monitors judge by it.
-      progress.refresh(kafka, offsets.unsynced());
+      // Records polled but not yet written are something left to read.
+      progress.refresh(kafka, offsets.unsynced(), ahead == null ? Set.of() : ahead.inFlight());
     }
     ConsumerRecords<byte[], byte[]> records;
     try {
-      records = kafka.poll(POLL);
+      // With a batch waiting to be written, only take what the client already holds.
+      records = kafka.poll(ahead == null ? POLL : Duration.ZERO);
     } catch (WakeupException e) {
       if (stopping) {
         return;
@@ -146,14 +175,45 @@ public final class ConsumerLoop implements Runnable {
     }
     listener.polled(records.count());
     lag.report(kafka);
-    progress.polled(kafka, records);
-    if (records.isEmpty()) {
-      if (!outage.inOutage() && !offsets.hasUnsynced()) {
-        readiness.idle();
-      }
+    ProgressTracker.Snapshot polled = progress.polled(kafka, records);
+    DecodeAhead previous = ahead;
+    ahead =
+        records.isEmpty() ? null : DecodeAhead.start(records, polled, decoder, decoding, listener);
+    if (previous != null) {
+      // Decoding the records just polled overlaps this write; a failure of this write drops
+      // what they hold of the partitions it pauses (see fenced and enterOutage).
+      write(kafka, previous);
+    } else if (records.isEmpty() && !outage.inOutage() && !offsets.hasUnsynced()) {
+      readiness.idle();
+    }
+  }
+
+  /** Writes the batch decoding ahead, if any (when stopping). */
+  private void writeAhead(Consumer<byte[], byte[]> kafka) {
+    DecodeAhead last = ahead;
+    ahead = null;
+    if (last != null) {
+      write(kafka, last);
+    }
+  }
+
+  private void write(Consumer<byte[], byte[]> kafka, DecodeAhead decoded) {
+    PolledBatch batch = decoded.await(listener);
+    if (batch == null) {
       return;
     }
-    apply(kafka, PolledBatch.decode(records, decoder));
+    // The batch is reported against its own poll, for the partitions that are still consumed.
+    Set<TopicPartition> consuming = new HashSet<>(kafka.assignment());
+    consuming.removeAll(kafka.paused());
+    progress.writing(batch.progress().consumingOnly(consuming));
+    apply(kafka, batch);
+  }
+
+  /** Records polled ahead of these partitions must not be written (they are sought or gone). */
+  private void dropAhead(Collection<TopicPartition> partitions) {
+    if (ahead != null) {
+      ahead.drop(partitions);
+    }
   }
 
   private void apply(Consumer<byte[], byte[]> kafka, PolledBatch batch) {
@@ -198,6 +258,7 @@ public final class ConsumerLoop implements Runnable {
     LOG.warn("batch rolled back: {}; re-reading stored offsets", e.getMessage());
     Set<TopicPartition> partitions = PolledBatch.partitionsOf(items);
     offsets.markUnsynced(partitions);
+    dropAhead(partitions);
     pause(kafka, partitions);
   }
 
@@ -210,6 +271,7 @@ public final class ConsumerLoop implements Runnable {
     }
     readiness.set(false);
     offsets.markUnsynced(kafka.assignment());
+    dropAhead(kafka.assignment());
     pause(kafka, kafka.assignment());
   }
 

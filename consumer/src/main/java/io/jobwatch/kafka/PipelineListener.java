@@ -28,6 +28,15 @@ public interface PipelineListener {
   /** A poll returned without error (with any number of records, zero included). */
   default void polled(int records) {}
 
+  /** A poll's records were decoded, on the decoding thread, in {@code time}. */
+  default void decoded(int records, Duration time) {}
+
+  /**
+   * The consumer thread waited {@code time} for the next batch's decoding after writing the one
+   * before (zero when decoding was entirely hidden behind the write).
+   */
+  default void decodeAwaited(Duration time) {}
+
   PipelineListener NONE =
       new PipelineListener() {
         @Override

@@ -41,10 +41,38 @@ public final class ProgressTracker {
   private final String groupId;
   private final Clock clock;
   private final String reporter = ManagementFactory.getRuntimeMXBean().getName();
-  private final Map<TopicPartition, Long> lastPolled = new HashMap<>();
-  private final Map<TopicPartition, Long> lagAfterPoll = new HashMap<>();
-  private final Set<TopicPartition> consuming = new HashSet<>();
+  private Snapshot writing = Snapshot.EMPTY;
   private Instant nextRefresh = Instant.MIN;
+
+  /**
+   * What one poll left behind: the partitions being consumed then (owned, not paused), the last
+   * offset polled from each and what each had left. A batch is reported against the snapshot of the
+   * poll it came from, even when the next poll has already returned (decoding overlaps the write,
+   * see {@link ConsumerLoop}). Owned by the consumer thread.
+   */
+  static final class Snapshot {
+    static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), Set.of());
+
+    private final Map<TopicPartition, Long> lastPolled;
+    private final Map<TopicPartition, Long> lagAfterPoll;
+    private final Set<TopicPartition> consuming;
+
+    private Snapshot(
+        Map<TopicPartition, Long> lastPolled,
+        Map<TopicPartition, Long> lagAfterPoll,
+        Set<TopicPartition> consuming) {
+      this.lastPolled = lastPolled;
+      this.lagAfterPoll = lagAfterPoll;
+      this.consuming = consuming;
+    }
+
+    /** This snapshot limited to the partitions still consumed now (owned and not paused). */
+    Snapshot consumingOnly(Set<TopicPartition> now) {
+      Set<TopicPartition> still = new HashSet<>(consuming);
+      still.retainAll(now);
+      return new Snapshot(lastPolled, lagAfterPoll, still);
+    }
+  }
 
   public ProgressTracker(Database database, String groupId, Clock clock) {
     this.database = database;
@@ -53,14 +81,13 @@ public final class ProgressTracker {
   }
 
   /**
-   * After each poll: remembers the partitions being consumed (owned, not paused), the last offset
-   * polled from each and what each has left.
+   * After each poll: the partitions being consumed (owned, not paused), the last offset polled from
+   * each and what each has left.
    */
-  public void polled(Consumer<?, ?> kafka, ConsumerRecords<?, ?> records) {
-    lastPolled.clear();
-    lagAfterPoll.clear();
-    consuming.clear();
-    consuming.addAll(kafka.assignment());
+  Snapshot polled(Consumer<?, ?> kafka, ConsumerRecords<?, ?> records) {
+    Map<TopicPartition, Long> lastPolled = new HashMap<>();
+    Map<TopicPartition, Long> lagAfterPoll = new HashMap<>();
+    Set<TopicPartition> consuming = new HashSet<>(kafka.assignment());
     consuming.removeAll(kafka.paused());
     for (ConsumerRecord<?, ?> record : records) {
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
@@ -72,16 +99,25 @@ public final class ProgressTracker {
         lagAfterPoll.put(partition, lag.getAsLong());
       }
     }
+    return new Snapshot(lastPolled, lagAfterPoll, consuming);
+  }
+
+  /** The batches written next come from the poll of {@code snapshot}. */
+  void writing(Snapshot snapshot) {
+    this.writing = snapshot;
   }
 
   /**
    * Inside a batch's transaction: reports each partition of {@code items} (a contiguous run of each
-   * partition's polled records). A record's progress is its event time, bounded by its Kafka
-   * timestamp (a publisher's clock ahead of the broker's cannot run the watermark ahead); the
-   * watermark is the latest of them. The partition is caught up when the batch ends with the last
-   * record of the poll and the poll left nothing behind it.
+   * partition's polled records of the poll given to {@link #writing}). A record's progress is its
+   * event time, bounded by its Kafka timestamp (a publisher's clock ahead of the broker's cannot
+   * run the watermark ahead); the watermark is the latest of them. The partition is caught up when
+   * the batch ends with the last record of the poll and the poll left nothing behind it.
    */
   public void committing(Handle handle, List<Item> items) {
+    Map<TopicPartition, Long> lastPolled = writing.lastPolled;
+    Map<TopicPartition, Long> lagAfterPoll = writing.lagAfterPoll;
+    Set<TopicPartition> consuming = writing.consuming;
     Map<TopicPartition, Instant> watermarks = new LinkedHashMap<>();
     Map<TopicPartition, Long> lastOffsets = new LinkedHashMap<>();
     for (Item item : items) {
@@ -135,6 +171,14 @@ public final class ProgressTracker {
    * answer. Never throws: progress is advisory, consuming goes on without it.
    */
   public void refresh(Consumer<?, ?> kafka, Set<TopicPartition> unsynced) {
+    refresh(kafka, unsynced, Set.of());
+  }
+
+  /**
+   * As {@link #refresh(Consumer, Set)}, leaving out {@code inFlight} too: partitions with records
+   * polled but not yet committed are not caught up, whatever the consumer's position says.
+   */
+  void refresh(Consumer<?, ?> kafka, Set<TopicPartition> unsynced, Set<TopicPartition> inFlight) {
     Instant now = clock.instant();
     if (now.isBefore(nextRefresh)) {
       return;
@@ -142,6 +186,7 @@ public final class ProgressTracker {
     nextRefresh = now.plus(REFRESH);
     Set<TopicPartition> partitions = new HashSet<>(kafka.assignment());
     partitions.removeAll(unsynced);
+    partitions.removeAll(inFlight);
     partitions.removeAll(kafka.paused());
     if (partitions.isEmpty()) {
       return;

@@ -23,10 +23,13 @@ final class Rebalance implements ConsumerRebalanceListener {
   private final HistoryCache history;
   private final PipelineListener listener;
   private final Consumer<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> assigned;
+  private final Consumer<Collection<TopicPartition>> dropPolled;
 
   /**
    * @param assigned what to do once new partitions are paused and marked unsynchronised (the loop
    *     tries to resynchronise them at once)
+   * @param dropPolled told of partitions whose records polled but not yet written must not be
+   *     written (revoked, lost, or assigned anew and sought to the stored offset)
    */
   Rebalance(
       Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumer,
@@ -34,19 +37,23 @@ final class Rebalance implements ConsumerRebalanceListener {
       KafkaCommits commits,
       HistoryCache history,
       PipelineListener listener,
-      Consumer<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> assigned) {
+      Consumer<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> assigned,
+      Consumer<Collection<TopicPartition>> dropPolled) {
     this.consumer = consumer;
     this.offsets = offsets;
     this.commits = commits;
     this.history = history;
     this.listener = listener;
     this.assigned = assigned;
+    this.dropPolled = dropPolled;
   }
 
   @Override
   public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-    // Batches are applied between polls, so nothing is in flight here: the database already
-    // holds every applied offset. Kafka's copy is refreshed for lag tools.
+    // Batches are applied between polls, so no write is in flight here: the database already
+    // holds every applied offset. Records polled ahead of these partitions (being decoded while
+    // the batch before them was written) are dropped unwritten: the next owner reads them from
+    // the stored offset. Kafka's copy is refreshed for lag tools.
     var kafka = consumer.get();
     if (kafka != null) {
       commits.commit(kafka, true);
@@ -67,6 +74,7 @@ final class Rebalance implements ConsumerRebalanceListener {
     LOG.info("assigned {}", partitions);
     history.clear();
     offsets.markUnsynced(partitions);
+    dropPolled.accept(partitions);
     var kafka = consumer.get();
     if (kafka != null) {
       kafka.pause(partitions);
@@ -75,6 +83,7 @@ final class Rebalance implements ConsumerRebalanceListener {
   }
 
   private void forget(Collection<TopicPartition> partitions) {
+    dropPolled.accept(partitions);
     history.clear();
     offsets.forget(partitions);
     listener.released(partitions);

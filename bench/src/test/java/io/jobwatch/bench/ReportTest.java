@@ -1,0 +1,63 @@
+package io.jobwatch.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ReportTest {
+  private static RunResult row(ContenderKind kind, double eventsPerSecond) {
+    RunResult row = new RunResult(kind.wireName(), kind, 1, 2000);
+    row.eventsPerSecond = eventsPerSecond;
+    return row;
+  }
+
+  @Test
+  @DisplayName("Targets compare jobwatch with COPY and Debezium store-every-event, p99 and heap")
+  void targetsAreJudgedOnTheMeasuredRows() {
+    RunResult jobwatch = row(ContenderKind.JOBWATCH, 24_000);
+    jobwatch.peakHeapMiB = 300;
+    jobwatch.peakLiveHeapMiB = 90;
+    jobwatch.delayMillis.put("halfP99", 420L);
+    jobwatch.delayMillis.put("halfP50", 60L);
+    jobwatch.delayMillis.put("halfMax", 900L);
+    jobwatch.delayMillis.put("halfEvents", 500_000L);
+    jobwatch.delayMillis.put("halfRatePerSecond", 12_000L);
+    List<Report.Target> targets =
+        Report.targets(
+            List.of(
+                jobwatch,
+                row(ContenderKind.COPY, 32_000),
+                row(ContenderKind.DEBEZIUM, 60_000),
+                row(ContenderKind.DEBEZIUM_EVENTS, 20_000)));
+
+    assertThat(targets)
+        .extracting(Report.Target::verdict)
+        .containsExactly("missed", "met", "met", "missed");
+    assertThat(targets.get(0).measured()).startsWith("0.75x");
+    assertThat(targets.get(1).measured()).startsWith("1.20x");
+    assertThat(targets.get(2).measured()).startsWith("p99 420 ms");
+    assertThat(targets.get(3).measured()).startsWith("peak used 300 MiB");
+  }
+
+  @Test
+  @DisplayName("A contender that did not run leaves its target not measured, never met")
+  void missingContenderIsNotMeasured() {
+    RunResult debezium = row(ContenderKind.DEBEZIUM_EVENTS, 20_000);
+    debezium.status = "skipped (build with -Pdebezium)";
+    List<Report.Target> targets =
+        Report.targets(List.of(row(ContenderKind.JOBWATCH, 24_000), debezium));
+
+    assertThat(targets)
+        .extracting(Report.Target::verdict)
+        .containsExactly("not measured", "not measured", "not measured", "met");
+  }
+
+  @Test
+  @DisplayName("Contender names on the command line use a dash")
+  void wireNamesRoundTrip() {
+    assertThat(ContenderKind.DEBEZIUM_EVENTS.wireName()).isEqualTo("debezium-events");
+    assertThat(ContenderKind.of("debezium-events")).isEqualTo(ContenderKind.DEBEZIUM_EVENTS);
+  }
+}
