@@ -95,6 +95,11 @@ public final class Benchmark {
               : null;
       children.add(ChildLauncher.launch(config, dir, options.childHeap(), jfr));
     }
+    // Issue 11.5: the longest lock wait of jobwatch's sessions while the run lasts.
+    LockWaitSampler locks =
+        kind == ContenderKind.JOBWATCH
+            ? LockWaitSampler.start(dbUrl, infra.user(), infra.password())
+            : null;
     try {
       List<ChildResult> parts = new ArrayList<>();
       for (ChildLauncher child : children) {
@@ -105,6 +110,10 @@ public final class Benchmark {
       row.status = "failed: " + e.getMessage();
       LOG.error("{} failed", name, e);
       return row;
+    } finally {
+      if (locks != null) {
+        row.extras.putAll(locks.stop());
+      }
     }
     String count = countQuery(kind);
     if (count != null && row.status.equals("ok")) {

@@ -107,6 +107,7 @@ final class JobwatchContender implements Contender {
     // Every batch is one transaction: its statements plus the COMMIT round trip.
     extras.put("statementsPerBatch", counted == 0 ? 0 : statements.get() / counted);
     extras.put("roundTripsPerBatch", counted == 0 ? 0 : statements.get() / counted + 1);
+    extras.putAll(ThreadCpu.snapshot());
     return extras;
   }
 
