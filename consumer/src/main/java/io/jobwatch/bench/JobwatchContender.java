@@ -108,6 +108,9 @@ final class JobwatchContender implements Contender {
     extras.put("statementsPerBatch", counted == 0 ? 0 : statements.get() / counted);
     extras.put("roundTripsPerBatch", counted == 0 ? 0 : statements.get() / counted + 1);
     extras.putAll(ThreadCpu.snapshot());
+    extras.put(
+        "batchWriteMeanMillis",
+        app.registry().get("jobwatch.batch.write").timer().mean(TimeUnit.MILLISECONDS));
     return extras;
   }
 
