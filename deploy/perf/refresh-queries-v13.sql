@@ -4,6 +4,7 @@
 -- After V14 the refresh is timed by: java -cp consumer/target/jobwatch.jar io.jobwatch.bench.RefreshTiming
 \timing on
 \pset pager off
+\o /dev/null
 SELECT coalesce(service, 'unknown') AS service, state, count(*) AS jobs,
        max(updated_at) AS last_update FROM jobs GROUP BY 1, 2;
 SELECT coalesce(j.service, 'unknown'), '', count(DISTINCT w.job_id)
@@ -14,3 +15,4 @@ SELECT topic, '', count(*) FROM dead_letters WHERE replayed_at IS NULL GROUP BY 
 SELECT service, blame, crashes FROM job_crashes;
 SELECT * FROM stage_health ORDER BY service, runner, stage;
 SELECT * FROM monitors ORDER BY monitor;
+\o

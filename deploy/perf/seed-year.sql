@@ -54,7 +54,8 @@ SELECT count(*) FILTER (WHERE jobwatch_event_partition(day::date)) AS partitions
   FROM generate_series((now() AT TIME ZONE 'UTC') - interval '31 days',
                        now() AT TIME ZONE 'UTC', interval '1 day') AS day;
 
--- Remember, then drop, the indexes and keys of the big tables; rebuilt after the load.
+-- Remember, then drop, the indexes and keys of the big tables; rebuilt after the load. (An index
+-- of the partitioned job_events is defined ON ONLY the parent: rebuilt on every partition.)
 CREATE TEMP TABLE seed_rebuild AS
 SELECT 1 AS phase, format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname,
                           pg_get_constraintdef(c.oid)) AS statement,
@@ -64,7 +65,8 @@ SELECT 1 AS phase, format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::reg
                       'dead_letters'::regclass)
    AND c.contype IN ('p', 'u')
 UNION ALL
-SELECT 2, pg_get_indexdef(i.indexrelid), format('DROP INDEX %s', i.indexrelid::regclass)
+SELECT 2, replace(pg_get_indexdef(i.indexrelid), ' ON ONLY ', ' ON '),
+       format('DROP INDEX %s', i.indexrelid::regclass)
   FROM pg_index i
  WHERE i.indrelid IN ('jobs'::regclass, 'job_events'::regclass, 'job_dependencies'::regclass,
                       'dead_letters'::regclass)
