@@ -83,7 +83,8 @@ public final class Benchmark {
               dbUrl,
               infra.user(),
               infra.password(),
-              "bench-" + kind.wireName() + "-" + dbUrl.hashCode(),
+              // The topics too: a seeded database (JOBWATCH_BENCH_DATABASE) outlives one run.
+              "bench-" + kind.wireName() + "-" + dbUrl.hashCode() + "-" + topics.get(0),
               expected,
               maxPoll,
               false,
