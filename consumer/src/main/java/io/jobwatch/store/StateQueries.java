@@ -5,8 +5,8 @@ import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Read-only aggregate queries behind the database-derived metrics and the status displays.
- * Stateless and thread-safe.
+ * Aggregate queries behind the database-derived metrics, reading open or changed state only, and
+ * the fold of job count changes the exporter runs before them. Stateless and thread-safe.
  */
 public final class StateQueries {
   private StateQueries() {}
