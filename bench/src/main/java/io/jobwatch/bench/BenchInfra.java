@@ -36,6 +36,8 @@ final class BenchInfra implements AutoCloseable {
   private final String user;
   private final String password;
   private final Admin admin;
+  // Issue 11.4: an existing (seeded) database the jobwatch runs write into instead of a fresh one.
+  private final String existingDatabase;
 
   BenchInfra(Map<String, String> env, Path workDir) {
     try {
@@ -64,6 +66,7 @@ final class BenchInfra implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the benchmark's work directories", e);
     }
+    existingDatabase = env.get("JOBWATCH_BENCH_DATABASE");
     Properties properties = new Properties();
     properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     admin = Admin.create(properties);
@@ -107,8 +110,15 @@ final class BenchInfra implements AutoCloseable {
     return List.of(lifecycle, errors);
   }
 
-  /** Creates an empty database and returns its JDBC URL. */
+  /**
+   * Creates an empty database and returns its JDBC URL; for jobwatch, {@code
+   * JOBWATCH_BENCH_DATABASE} names an existing one to use instead (a database filled by
+   * deploy/perf/seed-year.sh; run one instance count and a new --seed per run).
+   */
   String newDatabase(String prefix) {
+    if (existingDatabase != null && !existingDatabase.isBlank() && prefix.equals("jobwatch")) {
+      return withDatabase(adminUrl, existingDatabase);
+    }
     String name = "bench_" + prefix + "_" + runId + "_" + counter.incrementAndGet();
     try (Connection connection = DriverManager.getConnection(adminUrl, user, password);
         Statement statement = connection.createStatement()) {

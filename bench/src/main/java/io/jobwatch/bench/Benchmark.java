@@ -84,7 +84,8 @@ public final class Benchmark {
               dbUrl,
               infra.user(),
               infra.password(),
-              "bench-" + kind.wireName() + "-" + dbUrl.hashCode(),
+              // The topics too: a seeded database (JOBWATCH_BENCH_DATABASE) outlives one run.
+              "bench-" + kind.wireName() + "-" + dbUrl.hashCode() + "-" + topics.get(0),
               expected,
               maxPoll,
               false,
@@ -96,6 +97,11 @@ public final class Benchmark {
               : null;
       children.add(ChildLauncher.launch(config, dir, options.childHeap(), jfr));
     }
+    // Issue 11.5: the longest lock wait of jobwatch's sessions while the run lasts.
+    LockWaitSampler locks =
+        kind == ContenderKind.JOBWATCH
+            ? LockWaitSampler.start(dbUrl, infra.user(), infra.password())
+            : null;
     try {
       List<ChildResult> parts = new ArrayList<>();
       for (ChildLauncher child : children) {
@@ -106,6 +112,10 @@ public final class Benchmark {
       row.status = "failed: " + e.getMessage();
       LOG.error("{} failed", name, e);
       return row;
+    } finally {
+      if (locks != null) {
+        row.extras.putAll(locks.stop());
+      }
     }
     String count = countQuery(kind);
     if (count != null && row.status.equals("ok")) {

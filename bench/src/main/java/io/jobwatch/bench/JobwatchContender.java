@@ -101,6 +101,10 @@ final class JobwatchContender implements Contender {
     extras.put("writeSeconds", seconds("jobwatch.batch.write"));
     extras.put("commitSeconds", seconds("jobwatch.batch.commit"));
     extras.put("decodeWaitSeconds", seconds("jobwatch.batch.decode.wait"));
+    extras.putAll(ThreadCpu.snapshot());
+    extras.put(
+        "batchWriteMeanMillis",
+        app.registry().get("jobwatch.batch.write").timer().mean(TimeUnit.MILLISECONDS));
     return extras;
   }
 

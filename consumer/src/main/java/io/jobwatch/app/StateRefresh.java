@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * database cannot be read the metrics keep their last values (a blip must change no alert) and the
  * failure is counted. {@link #refresh} is synchronized: the scheduler and tests may call it.
  */
-final class StateRefresh implements AutoCloseable {
+public final class StateRefresh implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StateRefresh.class);
 
   private final Database database;
@@ -58,9 +58,15 @@ final class StateRefresh implements AutoCloseable {
     }
   }
 
-  private static DatabaseState read(org.jdbi.v3.core.Handle handle, Instant now) {
+  /**
+   * One refresh's reads (and its writes: folded job counts, changed monitor evaluations), as the
+   * lease holder runs them in one transaction; public for the benchmark's refresh timing.
+   */
+  public static DatabaseState read(org.jdbi.v3.core.Handle handle, Instant now) {
     // Issue 10.3: monitors are judged at the stream's watermark while the pipeline is behind.
     Instant judgedAt = ProgressTable.judgementInstant(handle, now);
+    // Issue 11.4: the lease holder keeps job_counts current, so no refresh counts all jobs.
+    StateQueries.foldJobCountChanges(handle);
     return new DatabaseState(
         StageHealthTable.all(handle),
         StateQueries.jobsByServiceAndStateWithActivity(handle),

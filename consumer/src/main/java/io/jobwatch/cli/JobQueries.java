@@ -3,6 +3,8 @@ package io.jobwatch.cli;
 import static io.jobwatch.cli.Rows.instant;
 import static io.jobwatch.cli.Rows.integer;
 
+import io.jobwatch.store.EventsTable;
+import io.jobwatch.store.JobsTable;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,29 +14,11 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
-/** Reads one job, what it waits on and its history, and the most recent jobs. Stateless. */
+/**
+ * One job, what it waits on and its history, and the most recent jobs, as the CLI shows them; the
+ * SQL is {@link JobsTable}'s and {@link EventsTable}'s. Stateless.
+ */
 final class JobQueries {
-  private static final String JOB =
-      """
-      SELECT job_id, service, runner, monitor, state, attempt, exit_code, blame, cause, details,
-             fatal, runtime_error, runtime_error_count, runtime_warning, runtime_activity, reusable,
-             host, waiting_reason, submitted_at, started_at, finished_at, updated_at
-        FROM jobs
-      """;
-
-  private static final String WAITS =
-      """
-      SELECT depends_on, accept, dependency_state, dependency_finished_at, status
-        FROM job_waits WHERE job_id = :job ORDER BY depends_on
-      """;
-
-  private static final String HISTORY =
-      """
-      SELECT event_time, type, outcome, (envelope -> 'data' ->> 'attempt')::integer AS attempt,
-             event_id, source
-        FROM job_events WHERE job_id = :job ORDER BY event_time, received_at, event_id
-      """;
-
   private JobQueries() {}
 
   /** The {@code jobs} row of one job. */
@@ -78,51 +62,39 @@ final class JobQueries {
   record JobReport(Job job, List<Wait> waitsOn, List<HistoryEntry> history) {}
 
   static Optional<JobReport> report(Handle handle, String jobId) {
-    return handle
-        .createQuery(JOB + " WHERE job_id = :job")
-        .bind("job", jobId)
-        .map((rs, ctx) -> job(rs))
-        .findOne()
+    return JobsTable.find(handle, jobId, (rs, ctx) -> job(rs))
         .map(job -> new JobReport(job, waits(handle, jobId), history(handle, jobId)));
   }
 
   static List<Job> recent(Handle handle, int limit) {
-    return handle
-        .createQuery(JOB + " ORDER BY updated_at DESC, job_id LIMIT :limit")
-        .bind("limit", limit)
-        .map((rs, ctx) -> job(rs))
-        .list();
+    return JobsTable.recent(handle, limit, (rs, ctx) -> job(rs));
   }
 
   private static List<Wait> waits(Handle handle, String jobId) {
-    return handle
-        .createQuery(WAITS)
-        .bind("job", jobId)
-        .map(
-            (rs, ctx) ->
-                new Wait(
-                    rs.getString("depends_on"),
-                    texts(rs.getArray("accept")),
-                    rs.getString("dependency_state"),
-                    instant(rs, "dependency_finished_at"),
-                    rs.getString("status")))
-        .list();
+    return JobsTable.waitsOf(
+        handle,
+        jobId,
+        (rs, ctx) ->
+            new Wait(
+                rs.getString("depends_on"),
+                texts(rs.getArray("accept")),
+                rs.getString("dependency_state"),
+                instant(rs, "dependency_finished_at"),
+                rs.getString("status")));
   }
 
   private static List<HistoryEntry> history(Handle handle, String jobId) {
-    return handle
-        .createQuery(HISTORY)
-        .bind("job", jobId)
-        .map(
-            (rs, ctx) ->
-                new HistoryEntry(
-                    instant(rs, "event_time"),
-                    rs.getString("type"),
-                    rs.getString("outcome"),
-                    integer(rs, "attempt"),
-                    rs.getString("event_id"),
-                    rs.getString("source")))
-        .list();
+    return EventsTable.historyOf(
+        handle,
+        jobId,
+        (rs, ctx) ->
+            new HistoryEntry(
+                instant(rs, "event_time"),
+                rs.getString("type"),
+                rs.getString("outcome"),
+                integer(rs, "attempt"),
+                rs.getString("event_id"),
+                rs.getString("source")));
   }
 
   private static Job job(ResultSet rs) throws SQLException {

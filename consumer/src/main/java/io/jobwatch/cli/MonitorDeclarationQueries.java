@@ -2,26 +2,22 @@ package io.jobwatch.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.jobwatch.JobwatchException;
+import io.jobwatch.store.MonitorsTable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
-/** Reads the declarations in force from the {@code monitor_declarations} view. Stateless. */
+/**
+ * The declarations in force, as {@code monitors apply} compares them; SQL in {@link MonitorsTable}.
+ */
 final class MonitorDeclarationQueries {
-  private static final String ALL =
-      """
-      SELECT monitor, declaration::text AS declaration, retired
-        FROM monitor_declarations ORDER BY monitor
-      """;
-
   private MonitorDeclarationQueries() {}
 
   /** Every declared monitor by name, as {@link MonitorPlan} compares it. */
   static Map<String, MonitorPlan.Current> all(Handle handle) {
     Map<String, MonitorPlan.Current> current = new LinkedHashMap<>();
-    handle
-        .createQuery(ALL)
-        .map(
+    MonitorsTable.declarationsInForce(
+            handle,
             (rs, ctx) -> {
               try {
                 return Map.entry(

@@ -151,8 +151,6 @@ public final class BatchWriter {
         monitorEvents.add(monitorEvent);
       }
     }
-    List<StageHealth> stages = foldStages(handle, observations, jobs.withdrawn);
-    int monitors = monitorStep.apply(handle, monitorEvents, jobs.rows, now);
 
     List<StoredEvent> stored = new ArrayList<>(fresh.size());
     for (Item.Valid valid : fresh) {
@@ -167,12 +165,17 @@ public final class BatchWriter {
 
     JobsTable.upsert(handle, jobs.rows);
     JobsTable.insertDependencies(handle, jobs.newlySubmitted);
-    JobsTable.recordCrashes(handle, jobs.crashedJobs, jobs.crashes);
-    StageHealthTable.update(handle, stages);
     EventsTable.insert(handle, stored);
     EventsTable.markApplied(handle, jobs.revived);
     EventsTable.markIgnored(handle, jobs.superseded);
     DeadLettersTable.insert(handle, deadLetters);
+    // Issue 11.5: rows every consumer writes (monitors, crash totals, stages: the hottest) are
+    // locked last, always in this order and each set in key order, so another instance waits for
+    // them only until this commit and never in a cycle.
+    int monitors = monitorStep.apply(handle, monitorEvents, jobs.rows, now);
+    JobsTable.recordCrashes(handle, jobs.crashedJobs, jobs.crashes);
+    List<StageHealth> stages = foldStages(handle, observations, jobs.withdrawn);
+    StageHealthTable.update(handle, stages);
     if (!OffsetsTable.advance(handle, groupId, advances)) {
       throw new FencedException(
           "another consumer of group " + groupId + " advanced " + advances + " first");

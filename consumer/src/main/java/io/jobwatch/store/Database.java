@@ -53,6 +53,10 @@ public final class Database implements AutoCloseable {
     hikari.setAutoCommit(true);
     hikari.addDataSourceProperty("ApplicationName", "jobwatch");
     hikari.addDataSourceProperty("tcpKeepAlive", "true");
+    // Issue 11.4: every query here is short and index-driven, but over 40 day partitions of
+    // job_events PostgreSQL estimates them expensive and JIT-compiles them: on 10M jobs / 50M
+    // events that took 17-22 s of a batch's 1.5 s history lookup (docs/performance.md).
+    hikari.addDataSourceProperty("options", "-c jit=off");
     return new Database(new HikariDataSource(hikari), config);
   }
 

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 /** SQL of the {@code job_events} table. Stateless and thread-safe. */
 public final class EventsTable {
@@ -24,6 +25,22 @@ public final class EventsTable {
           + " kafka_partition, kafka_offset, envelope)";
 
   private EventsTable() {}
+
+  // Issue 13.2 (helper scale): the history `jobwatch job ID` shows.
+  private static final String HISTORY_OF_JOB =
+      """
+      SELECT event_time, type, outcome, (envelope -> 'data' ->> 'attempt')::integer AS attempt,
+             event_id, source
+        FROM job_events WHERE job_id = :job ORDER BY event_time, received_at, event_id
+      """;
+
+  /**
+   * The stored events of one job in fold order: columns event_time, type, outcome, attempt,
+   * event_id, source.
+   */
+  public static <T> List<T> historyOf(Handle handle, String jobId, RowMapper<T> mapper) {
+    return handle.createQuery(HISTORY_OF_JOB).bind("job", jobId).map(mapper).list();
+  }
 
   /** The stored history of some jobs, and which of some event ids are already stored. */
   public record Lookup(List<HistoryRow> history, Set<String> knownEventIds) {}

@@ -5,8 +5,10 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 /** SQL of the {@code jobs} table. Stateless and thread-safe. */
 public final class JobsTable {
@@ -98,6 +100,47 @@ public final class JobsTable {
   public record Crash(String jobId, int attempt, String service, String blame) {}
 
   private JobsTable() {}
+
+  // Issue 13.2: what `jobwatch job ID` (and the demo's recent jobs) read.
+  private static final String JOB_COLUMNS =
+      """
+      SELECT job_id, service, runner, monitor, state, attempt, exit_code, blame, cause, details,
+             fatal, runtime_error, runtime_error_count, runtime_warning, runtime_activity, reusable,
+             host, waiting_reason, submitted_at, started_at, finished_at, updated_at
+        FROM jobs
+      """;
+
+  private static final String WAITS_OF_JOB =
+      """
+      SELECT depends_on, accept, dependency_state, dependency_finished_at, status
+        FROM job_waits WHERE job_id = :job ORDER BY depends_on
+      """;
+
+  /** The row of one job by its key: the columns `jobwatch job` shows (see the SQL above). */
+  public static <T> Optional<T> find(Handle handle, String jobId, RowMapper<T> mapper) {
+    return handle
+        .createQuery(JOB_COLUMNS + " WHERE job_id = :job")
+        .bind("job", jobId)
+        .map(mapper)
+        .findOne();
+  }
+
+  /** The {@code limit} most recently updated jobs, newest first (same columns as {@link #find}). */
+  public static <T> List<T> recent(Handle handle, int limit, RowMapper<T> mapper) {
+    return handle
+        .createQuery(JOB_COLUMNS + " ORDER BY updated_at DESC, job_id LIMIT :limit")
+        .bind("limit", limit)
+        .map(mapper)
+        .list();
+  }
+
+  /**
+   * What one job waits on, from the {@code job_waits} view: columns depends_on, accept,
+   * dependency_state, dependency_finished_at, status.
+   */
+  public static <T> List<T> waitsOf(Handle handle, String jobId, RowMapper<T> mapper) {
+    return handle.createQuery(WAITS_OF_JOB).bind("job", jobId).map(mapper).list();
+  }
 
   /** Writes the rows in one statement; a job's row is always its complete fold. */
   public static void upsert(Handle handle, List<JobRow> rows) {

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
  * SQL of the {@code monitors} table. Monitor events and monitored runs reach it from every
@@ -126,6 +127,36 @@ public final class MonitorsTable {
         .map((rs, ctx) -> read(rs))
         .forEach(state -> states.put(state.monitor(), state));
     return states;
+  }
+
+  // Issue 13.2: what `jobwatch monitors` and `monitors apply` read, through the operator views.
+  private static final String STATUS_ALL =
+      """
+      SELECT monitor, team, status, last_success_at, deadline, expected_at, last_seen_at,
+             last_failure_at
+        FROM monitor_status ORDER BY monitor
+      """;
+
+  private static final String DECLARATIONS_ALL =
+      """
+      SELECT monitor, declaration::text AS declaration, retired
+        FROM monitor_declarations ORDER BY monitor
+      """;
+
+  /**
+   * Every declared monitor from {@code monitor_status}: columns monitor, team, status,
+   * last_success_at, deadline, expected_at, last_seen_at, last_failure_at.
+   */
+  public static <T> List<T> statusAll(Handle handle, RowMapper<T> mapper) {
+    return handle.createQuery(STATUS_ALL).map(mapper).list();
+  }
+
+  /**
+   * The declaration in force of every monitor from {@code monitor_declarations}: columns monitor,
+   * declaration (JSON text), retired.
+   */
+  public static <T> List<T> declarationsInForce(Handle handle, RowMapper<T> mapper) {
+    return handle.createQuery(DECLARATIONS_ALL).map(mapper).list();
   }
 
   /** A monitor's state with the evaluation last stored for it (null if none). */

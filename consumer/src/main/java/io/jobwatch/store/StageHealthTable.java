@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
  * SQL of the {@code stage_health} table. Several consumers may touch the same stage (lifecycle
@@ -124,6 +125,64 @@ public final class StageHealthTable {
         .createQuery("SELECT * FROM stage_health ORDER BY service, runner, stage")
         .map((rs, ctx) -> read(rs))
         .list();
+  }
+
+  // Issue 13.2: what `jobwatch status` reads, through the operator views (service_health,
+  // runner_health) as an operator's psql would, each with the last error of its worst stage. Order
+  // by the enum column, not its text, so that severity sorts ok < warning < error < fatal.
+  private static final String LAST_ERROR =
+      "s.last_error_class, s.last_error_message, s.last_error_at";
+
+  private static final String SERVICES_WORST_FIRST =
+      "SELECT h.service, h.severity::text AS severity, h.worst_runner, h.worst_stage, h.since, "
+          + LAST_ERROR
+          + """
+            FROM service_health h
+            JOIN stage_health s
+              ON s.service = h.service AND s.runner = h.worst_runner AND s.stage = h.worst_stage
+           ORDER BY h.severity DESC, h.since, h.service
+          """;
+
+  private static final String RUNNERS_WORST_FIRST =
+      "SELECT h.service, h.runner, h.severity::text AS severity, h.worst_stage, h.since, "
+          + LAST_ERROR
+          + """
+            FROM runner_health h
+            JOIN stage_health s
+              ON s.service = h.service AND s.runner = h.runner AND s.stage = h.worst_stage
+           ORDER BY h.severity DESC, h.since, h.service, h.runner
+          """;
+
+  private static final String STAGES_WORST_FIRST =
+      """
+      SELECT service, runner, stage, severity::text AS severity, since, last_error_class,
+             last_error_message, last_error_at, last_ok_at, consecutive_errors, error_count
+        FROM stage_health
+       ORDER BY stage_health.severity DESC, since, service, runner, stage
+      """;
+
+  /**
+   * Services worst first ({@code service_health}): columns service, severity, worst_runner,
+   * worst_stage, since, last_error_class, last_error_message, last_error_at.
+   */
+  public static <T> List<T> servicesWorstFirst(Handle handle, RowMapper<T> mapper) {
+    return handle.createQuery(SERVICES_WORST_FIRST).map(mapper).list();
+  }
+
+  /**
+   * Runners worst first ({@code runner_health}): columns service, runner, severity, worst_stage,
+   * since, last_error_class, last_error_message, last_error_at.
+   */
+  public static <T> List<T> runnersWorstFirst(Handle handle, RowMapper<T> mapper) {
+    return handle.createQuery(RUNNERS_WORST_FIRST).map(mapper).list();
+  }
+
+  /**
+   * Stages worst first: columns service, runner, stage, severity, since, last_error_class,
+   * last_error_message, last_error_at, last_ok_at, consecutive_errors, error_count.
+   */
+  public static <T> List<T> stagesWorstFirst(Handle handle, RowMapper<T> mapper) {
+    return handle.createQuery(STAGES_WORST_FIRST).map(mapper).list();
   }
 
   private static StageHealth read(ResultSet rs) throws SQLException {

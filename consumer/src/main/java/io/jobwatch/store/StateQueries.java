@@ -5,8 +5,8 @@ import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Read-only aggregate queries behind the database-derived metrics and the status displays.
- * Stateless and thread-safe.
+ * Aggregate queries behind the database-derived metrics, reading open or changed state only, and
+ * the fold of job count changes the exporter runs before them. Stateless and thread-safe.
  */
 public final class StateQueries {
   private StateQueries() {}
@@ -14,20 +14,103 @@ public final class StateQueries {
   /** A count under a pair of labels, such as jobs by (service, state). */
   public record Count(String first, String second, long count) {}
 
-  public static List<Count> jobsByServiceAndState(Handle handle) {
-    return counts(
-        handle, "SELECT coalesce(service, 'unknown'), state, count(*) FROM jobs GROUP BY 1, 2");
-  }
+  // Issue 11.4: open pending jobs and the ones they can never get past, from jobs_open and
+  // job_dependencies' keys. Same rules as the job_waits view (V5), which reads every edge.
+  private static final String PENDING_AND_DOOMED =
+      """
+      WITH RECURSIVE pending AS MATERIALIZED (
+          SELECT job_id, service, state, waiting_reason,
+                 coalesce(submitted_at, updated_at) AS submitted
+            FROM jobs WHERE state IN ('submitted', 'queued', 'waiting')),
+      doomed(job_id) AS (
+          SELECT d.job_id
+            FROM pending p
+            JOIN job_dependencies d ON d.job_id = p.job_id
+            LEFT JOIN jobs t ON t.job_id = d.depends_on
+           WHERE d.depends_on = d.job_id
+              OR (t.state IN ('succeeded', 'failed', 'crashed', 'cancelled')
+                  AND NOT t.state = ANY (d.accept))
+          UNION
+          SELECT d.job_id
+            FROM doomed x
+            JOIN job_dependencies d ON d.depends_on = x.job_id
+            JOIN pending p ON p.job_id = d.job_id)
+      """;
+
+  private static final String UNSATISFIABLE =
+      PENDING_AND_DOOMED
+          + """
+          SELECT coalesce(p.service, 'unknown'), '', count(*)
+            FROM pending p WHERE p.job_id IN (SELECT job_id FROM doomed) GROUP BY 1
+          """;
+
+  // The stuck_jobs view (V5) over the pending jobs only: waiting on dependencies, not doomed, and
+  // either a dependency never seen after stuck_after or every dependency satisfied, the last one
+  // ended stuck_after ago or more.
+  private static final String STUCK =
+      PENDING_AND_DOOMED
+          + """
+          SELECT coalesce(service, 'unknown'), '', count(*)
+            FROM (SELECT p.job_id, p.service
+                    FROM pending p
+                    JOIN job_dependencies d ON d.job_id = p.job_id
+                    LEFT JOIN jobs t ON t.job_id = d.depends_on
+                   CROSS JOIN dependency_settings s
+                   WHERE (p.state = 'submitted'
+                          OR (p.state = 'waiting'
+                              AND coalesce(p.waiting_reason, 'dependencies') = 'dependencies'))
+                     AND p.job_id NOT IN (SELECT job_id FROM doomed)
+                   GROUP BY p.job_id, p.service, s.stuck_after
+                  HAVING bool_or(coalesce(d.depends_on <> d.job_id AND t.job_id IS NULL
+                                          AND p.submitted < now() - s.stuck_after, false))
+                      OR (bool_and(coalesce(d.depends_on <> d.job_id
+                                            AND t.state = ANY (d.accept), false))
+                          AND max(t.finished_at) < now() - s.stuck_after)) AS stuck
+           GROUP BY 1
+          """;
+
+  /** Folds the appended changes of job counts into {@code job_counts} (V14). */
+  private static final String FOLD_JOB_COUNT_CHANGES =
+      """
+      WITH moved AS (DELETE FROM job_count_changes RETURNING service, state, jobs, last_update)
+      INSERT INTO job_counts AS c (service, state, jobs, last_update)
+      SELECT service, state, sum(jobs), max(last_update) FROM moved GROUP BY service, state
+      ON CONFLICT (service, state) DO UPDATE
+         SET jobs = c.jobs + excluded.jobs,
+             last_update = greatest(c.last_update, excluded.last_update)
+      """;
+
+  private static final String JOB_COUNTS =
+      """
+      SELECT service, state, sum(jobs) AS jobs, max(last_update) AS last_update
+        FROM (SELECT service, state, jobs, last_update FROM job_counts
+              UNION ALL
+              SELECT service, state, jobs, last_update FROM job_count_changes) AS c
+       GROUP BY service, state
+      HAVING sum(jobs) > 0
+       ORDER BY service, state
+      """;
 
   /** A count under a pair of labels with the latest activity among the rows counted. */
   public record ActiveCount(String first, String second, long count, Instant lastActivity) {}
 
-  /** Jobs by (service, state) with the latest {@code updated_at} of each group. */
+  /**
+   * Moves the job count changes the writers appended into {@code job_counts}; returns how many
+   * change rows it folded. The exporter-lease holder calls it at each refresh; a concurrent call
+   * waits for the rows the other one deletes and does not count them twice.
+   */
+  public static int foldJobCountChanges(Handle handle) {
+    return handle.createUpdate(FOLD_JOB_COUNT_CHANGES).execute();
+  }
+
+  /**
+   * Jobs by (service, state) with the latest {@code updated_at} of each group, from {@code
+   * job_counts} and the changes not yet folded: as many rows as groups, whatever the number of
+   * jobs.
+   */
   public static List<ActiveCount> jobsByServiceAndStateWithActivity(Handle handle) {
     return handle
-        .createQuery(
-            "SELECT coalesce(service, 'unknown') AS service, state, count(*) AS jobs,"
-                + " max(updated_at) AS last_update FROM jobs GROUP BY 1, 2")
+        .createQuery(JOB_COUNTS)
         .map(
             (rs, ctx) ->
                 new ActiveCount(
@@ -38,29 +121,33 @@ public final class StateQueries {
         .list();
   }
 
+  private static final String CRASHES = "SELECT service, blame, crashes FROM job_crashes";
+
+  // Index-only on dead_letters_unreplayed (V14): as many rows as letters waiting for a replay.
+  private static final String DEAD_LETTERS =
+      "SELECT topic, '', count(*) FROM dead_letters WHERE replayed_at IS NULL GROUP BY topic";
+
   public static List<Count> crashesByServiceAndBlame(Handle handle) {
-    return counts(handle, "SELECT service, blame, crashes FROM job_crashes");
+    return counts(handle, CRASHES);
   }
 
+  /** Open jobs that can never start, by service (the count of {@code job_waits}' doomed jobs). */
   public static List<Count> unsatisfiableByService(Handle handle) {
-    return counts(
-        handle,
-        """
-        SELECT coalesce(j.service, 'unknown'), '', count(DISTINCT w.job_id)
-          FROM job_waits w JOIN jobs j ON j.job_id = w.job_id
-         WHERE w.job_unsatisfiable GROUP BY 1
-        """);
+    return counts(handle, UNSATISFIABLE);
   }
 
+  /** Jobs of the {@code stuck_jobs} view, by service. */
   public static List<Count> stuckByService(Handle handle) {
-    return counts(
-        handle, "SELECT coalesce(service, 'unknown'), '', count(*) FROM stuck_jobs GROUP BY 1");
+    return counts(handle, STUCK);
+  }
+
+  /** The SQL of each query of the exporter's refresh, for plan checks (EXPLAIN) in tests. */
+  public static List<String> refreshQueries() {
+    return List.of(JOB_COUNTS, UNSATISFIABLE, STUCK, DEAD_LETTERS, CRASHES, FOLD_JOB_COUNT_CHANGES);
   }
 
   public static List<Count> deadLettersByTopic(Handle handle) {
-    return counts(
-        handle,
-        "SELECT topic, '', count(*) FROM dead_letters WHERE replayed_at IS NULL GROUP BY topic");
+    return counts(handle, DEAD_LETTERS);
   }
 
   private static List<Count> counts(Handle handle, String sql) {
