@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Test;
  * Issue 11.3 acceptance: a heartbeat-heavy job's batch cost stays flat. Heartbeats are consumed
  * from Kafka by a running app; between rounds a probe batch goes through the real {@link
  * BatchWriter} on the same database, with the fold-state cache off so every batch reads what it
- * needs from PostgreSQL, and its statements (Jdbi's {@link SqlLogger}) and the rows it read
- * ({@code pg_stat_xact_user_tables}, this transaction only) are counted. Not on wall time.
+ * needs from PostgreSQL, and its statements (Jdbi's {@link SqlLogger}) and the rows it read ({@code
+ * pg_stat_xact_user_tables}, this transaction only) are counted. Not on wall time.
  */
 @WithInfra
 class HeartbeatCostIT {
@@ -52,8 +52,7 @@ class HeartbeatCostIT {
       "SELECT coalesce(sum(coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)), 0)"
           + " FROM pg_stat_xact_user_tables";
 
-  private static final String EVENT_ROWS_READ =
-      ROWS_READ + " WHERE relname LIKE 'job\\_events%'";
+  private static final String EVENT_ROWS_READ = ROWS_READ + " WHERE relname LIKE 'job\\_events%'";
 
   private int beats;
 
@@ -79,7 +78,7 @@ class HeartbeatCostIT {
             beats++;
           }
           harness.flush();
-          long expected = 2L + beats + PROBE * costs.size();
+          long expected = 2L + beats;
           Harness.await(
               expected + " events of " + JOB,
               Duration.ofSeconds(180),
@@ -100,12 +99,11 @@ class HeartbeatCostIT {
         assertThat(later.rowsRead()).isLessThanOrEqualTo(first.rowsRead() + 2);
       }
       long total = 2L + beats;
-      assertThat(
-              harness.count(
-                  "SELECT folded FROM job_fold_state WHERE job_id = '" + JOB + "'"))
+      assertThat(harness.count("SELECT folded FROM job_fold_state WHERE job_id = '" + JOB + "'"))
           .as("events folded into the stored state")
           .isEqualTo(total);
-      assertThat(harness.count("SELECT count(*) FROM job_fold_snapshots WHERE job_id = '" + JOB + "'"))
+      assertThat(
+              harness.count("SELECT count(*) FROM job_fold_snapshots WHERE job_id = '" + JOB + "'"))
           .isEqualTo(total / BatchPlanner.SNAPSHOT_EVERY);
 
       // A heartbeat timed just before the latest one: refolded from the latest snapshot.
@@ -116,20 +114,19 @@ class HeartbeatCostIT {
           .as("events read after the snapshot")
           .isPositive()
           .isLessThanOrEqualTo(2L * BatchPlanner.SNAPSHOT_EVERY);
-      assertThat(
-              harness.count("SELECT folded FROM job_fold_state WHERE job_id = '" + JOB + "'"))
+      assertThat(harness.count("SELECT folded FROM job_fold_state WHERE job_id = '" + JOB + "'"))
           .isEqualTo(total + 1);
-      assertThat(
-              harness
-                  .jdbi()
-                  .withHandle(
-                      handle ->
-                          handle
-                              .createQuery(
-                                  "SELECT runtime_activity FROM jobs WHERE job_id = :job")
-                              .bind("job", JOB)
-                              .mapTo(String.class)
-                              .one()))
+      String activity =
+          harness
+              .jdbi()
+              .withHandle(
+                  handle ->
+                      handle
+                          .createQuery("SELECT runtime_activity FROM jobs WHERE job_id = :job")
+                          .bind("job", JOB)
+                          .mapTo(String.class)
+                          .one());
+      assertThat(activity)
           .as("the latest activity by time, not the late one")
           .isEqualTo(lastActivity);
     }
@@ -156,8 +153,7 @@ class HeartbeatCostIT {
     return items;
   }
 
-  private static final EventDecoder DECODER =
-      new EventDecoder(new DecoderLimits(1 << 20, 32));
+  private static final EventDecoder DECODER = new EventDecoder(new DecoderLimits(1 << 20, 32));
 
   private static Item item(Instant time, Map<String, Object> data) {
     String envelope =
