@@ -31,6 +31,7 @@ public record Settings(
     Duration stuckAfter,
     Duration stateRefresh,
     int maxLabelValues,
+    // issue 11.3 (helper "incremental"): JOBWATCH_HISTORY_CACHE_MB in bytes, was historyCacheJobs
     long historyCacheBytes,
     boolean asyncCommit,
     // issue 9 point 2 (clock skew) and issue 10 point 6 (dead-letter size cap), helper "edges"

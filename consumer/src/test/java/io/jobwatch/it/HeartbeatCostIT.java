@@ -72,7 +72,8 @@ class HeartbeatCostIT {
           "job.started", T0.plusMillis(5), data("job_id", JOB, "runner", "slurm", "attempt", 1));
       List<Cost> costs = new ArrayList<>();
       for (int round : List.of(1_000, 5_000, 20_000)) {
-        try (JobwatchApp app = harness.startApp()) {
+        JobwatchApp app = harness.startApp();
+        try {
           while (beats < round) {
             harness.lifecycleEvent("job.status", beatTime(beats), beat(beats));
             beats++;
@@ -83,6 +84,8 @@ class HeartbeatCostIT {
               expected + " events of " + JOB,
               Duration.ofSeconds(180),
               () -> storedEvents(harness) == expected);
+        } finally {
+          app.close();
         }
         costs.add(probe(harness, inOrderBatch()));
       }
