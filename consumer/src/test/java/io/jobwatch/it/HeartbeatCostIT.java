@@ -132,6 +132,11 @@ class HeartbeatCostIT {
       assertThat(activity)
           .as("the latest activity by time, not the late one")
           .isEqualTo(lastActivity);
+
+      // Pruning a job's row (retention) removes its fold state and snapshots with it.
+      harness.jdbi().useHandle(handle -> handle.execute("DELETE FROM jobs WHERE job_id = ?", JOB));
+      assertThat(harness.count("SELECT count(*) FROM job_fold_state")).isZero();
+      assertThat(harness.count("SELECT count(*) FROM job_fold_snapshots")).isZero();
     }
   }
 
