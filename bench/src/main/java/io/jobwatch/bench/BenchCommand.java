@@ -78,8 +78,22 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--profile", description = "record a JFR profile of the jobwatch x1 child")
   boolean profile;
 
+  @Option(
+      names = "--heartbeats",
+      description =
+          "issue 11.3 instead: 100,000 heartbeats of one job against 100,000 events over 10,000"
+              + " jobs, twice each (HeartbeatBench)")
+  boolean heartbeats;
+
   @Override
   public Integer call() throws IOException {
+    if (heartbeats) {
+      Path dir = Files.createDirectories(out.resolve("heartbeats-infra"));
+      try (BenchInfra infra = new BenchInfra(System.getenv(), dir)) {
+        new HeartbeatBench(infra, 100_000, 10_000, 2, System.out).run();
+      }
+      return 0;
+    }
     BenchOptions options =
         new BenchOptions(
             events,

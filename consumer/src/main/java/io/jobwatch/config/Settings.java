@@ -32,7 +32,8 @@ public record Settings(
     Duration stuckAfter,
     Duration stateRefresh,
     int maxLabelValues,
-    int historyCacheJobs,
+    // issue 11.3 (helper "incremental"): JOBWATCH_HISTORY_CACHE_MB in bytes, was historyCacheJobs
+    long historyCacheBytes,
     boolean asyncCommit,
     // issue 9 point 2 (clock skew) and issue 10 point 6 (dead-letter size cap), helper "edges"
     Duration maxClockSkew,
@@ -93,7 +94,7 @@ public record Settings(
         Duration.parse(env.getOrDefault("JOBWATCH_STUCK_AFTER", "PT10M")),
         Duration.parse(env.getOrDefault("JOBWATCH_STATE_REFRESH", "PT5S")),
         integer(env, "JOBWATCH_MAX_LABEL_VALUES", 500),
-        integer(env, "JOBWATCH_HISTORY_CACHE_JOBS", 20_000),
+        (1L << 20) * integer(env, "JOBWATCH_HISTORY_CACHE_MB", 64),
         !"false".equalsIgnoreCase(env.getOrDefault("JOBWATCH_DB_ASYNC_COMMIT", "true")),
         // issue 9 point 2 and issue 10 point 6, helper "edges"
         Duration.parse(env.getOrDefault("JOBWATCH_MAX_CLOCK_SKEW", "PT5M")),
@@ -162,7 +163,7 @@ public record Settings(
         stuckAfter,
         stateRefresh,
         maxLabelValues,
-        historyCacheJobs,
+        historyCacheBytes,
         asyncCommit,
         maxClockSkew,
         maxDeadLetterBytes,
@@ -189,7 +190,7 @@ public record Settings(
         stuckAfter,
         stateRefresh,
         maxLabelValues,
-        historyCacheJobs,
+        historyCacheBytes,
         asyncCommit,
         maxClockSkew,
         maxDeadLetterBytes,

@@ -76,7 +76,7 @@ public final class ConsumerLoop implements Runnable {
     this.decoder = decoder;
     this.listener = listener;
     this.clock = clock;
-    this.history = new HistoryCache(settings.historyCacheJobs());
+    this.history = new HistoryCache(settings.historyCacheBytes());
     this.progress = new ProgressTracker(database, settings.groupId(), clock);
     this.offsets = new OffsetResync(settings, database);
     this.readiness = new Readiness(database, listener, clock);

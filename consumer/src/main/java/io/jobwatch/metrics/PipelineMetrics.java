@@ -1,5 +1,6 @@
 package io.jobwatch.metrics;
 
+import io.jobwatch.core.job.BatchPlanner;
 import io.jobwatch.kafka.PipelineListener;
 import io.jobwatch.pipeline.BatchResult;
 import io.jobwatch.pipeline.Outcome;
@@ -64,6 +65,9 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
   @Override
   public void bindTo(MeterRegistry meters) {
     this.registry = meters;
+    for (BatchPlanner.Refold from : BatchPlanner.Refold.values()) {
+      refolds(from);
+    }
     Gauge.builder("jobwatch.ready", ready, AtomicInteger::get)
         .description("1 while consuming with the database reachable, else 0")
         .register(meters);
@@ -169,6 +173,14 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
     }
   }
 
+  /** Issue 11.3: jobs refolded because an event arrived out of fold order, by where it started. */
+  private Counter refolds(BatchPlanner.Refold from) {
+    return Counter.builder("jobwatch.job.refolds")
+        .description("Jobs refolded for an out-of-order event, from a snapshot or from the start")
+        .tags(Tags.of("from", from.tag()))
+        .register(registry);
+  }
+
   private Counter events(String topic, Outcome outcome) {
     return events.computeIfAbsent(
         topic + "\u0000" + outcome.wireName(),
@@ -185,6 +197,7 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
     result
         .outcomes()
         .forEach((topic, byOutcome) -> byOutcome.forEach((o, n) -> events(topic, o).increment(n)));
+    result.refolds().forEach((from, jobs) -> refolds(from).increment(jobs));
     lastCommitMillis.set(clock.millis());
     batchSize.record(records);
     writeTime.record(write);

@@ -1,5 +1,7 @@
 package io.jobwatch.pipeline;
 
+import io.jobwatch.core.job.BatchPlanner;
+import io.jobwatch.core.job.JobFoldState;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -27,15 +29,30 @@ public final class BatchResult {
     appliedEventTimes.add(eventTime);
   }
 
-  private Map<String, HistoryCache.Entry> histories = Map.of();
+  private Map<String, JobFoldState> histories = Map.of();
+  private Map<BatchPlanner.Refold, Integer> refolds = Map.of();
 
-  void histories(Map<String, HistoryCache.Entry> written) {
-    this.histories = written;
+  void states(List<JobFoldState> written) {
+    Map<String, JobFoldState> byJob = new HashMap<>();
+    written.forEach(state -> byJob.put(state.jobId(), state));
+    this.histories = byJob;
   }
 
-  /** The job histories as this batch stored them, for the cache once it committed. */
-  public Map<String, HistoryCache.Entry> histories() {
+  /** The job fold states as this batch stored them, for the cache once it committed. */
+  public Map<String, JobFoldState> histories() {
     return histories;
+  }
+
+  void refolds(Map<BatchPlanner.Refold, Integer> counted) {
+    this.refolds = Map.copyOf(counted);
+  }
+
+  /**
+   * Jobs this batch refolded, by where the refold started (issue 11.3: an event in fold order is
+   * folded onto the stored state; only an out-of-order one refolds).
+   */
+  public Map<BatchPlanner.Refold, Integer> refolds() {
+    return refolds;
   }
 
   void written(int jobs, int stages, int monitors) {

@@ -5,19 +5,24 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 /** SQL of the {@code job_events} table. Stateless and thread-safe. */
 public final class EventsTable {
-  private static final String HISTORY_AND_KNOWN_IDS =
+  private static final String KNOWN_IDS =
+      "SELECT event_id FROM job_events WHERE event_id = ANY(:event_ids::text[])";
+
+  /** Each job's events at or after its bound (a null bound: all of them). */
+  private static final String HISTORY_SINCE =
       """
-      SELECT event_id, job_id, envelope::text AS envelope, outcome, event_time, true AS history
-        FROM job_events WHERE job_id = ANY(:job_ids::text[])
-      UNION ALL
-      SELECT event_id, job_id, NULL, NULL, NULL, false
-        FROM job_events WHERE event_id = ANY(:event_ids::text[])
+      SELECT e.event_id, e.job_id, e.envelope::text AS envelope, e.outcome, e.event_time
+        FROM unnest(:job_ids::text[], :since::timestamptz[]) AS j(job_id, since)
+        JOIN job_events e
+          ON e.job_id = j.job_id
+         AND e.event_time >= coalesce(j.since - interval '1 millisecond', '-infinity'::timestamptz)
       """;
 
   private static final String COPY_TARGET =
@@ -41,9 +46,6 @@ public final class EventsTable {
   public static <T> List<T> historyOf(Handle handle, String jobId, RowMapper<T> mapper) {
     return handle.createQuery(HISTORY_OF_JOB).bind("job", jobId).map(mapper).list();
   }
-
-  /** The stored history of some jobs, and which of some event ids are already stored. */
-  public record Lookup(List<HistoryRow> history, Set<String> knownEventIds) {}
 
   /**
    * One stored event of a job, as the envelope JSON it arrived in, with its stored outcome and the
@@ -84,38 +86,49 @@ public final class EventsTable {
     }
   }
 
-  /**
-   * One round trip: the history of {@code jobIds} and the already-stored ones of {@code eventIds}.
-   */
-  public static Lookup lookup(Handle handle, Set<String> jobIds, Set<String> eventIds) {
-    List<HistoryRow> history = new ArrayList<>();
+  /** Those of {@code eventIds} that are stored already. */
+  public static Set<String> knownIds(Handle handle, Set<String> eventIds) {
     Set<String> known = new HashSet<>();
+    if (eventIds.isEmpty()) {
+      return known;
+    }
     handle
-        .createQuery(HISTORY_AND_KNOWN_IDS)
-        .bind("job_ids", jobIds.toArray(String[]::new))
+        .createQuery(KNOWN_IDS)
         .bind("event_ids", eventIds.toArray(String[]::new))
+        .mapTo(String.class)
+        .forEach(known::add);
+    return known;
+  }
+
+  /**
+   * One round trip: the stored events of each job of {@code since} at or after its time (all of
+   * them for a null time), by the index on (job_id, event_time).
+   */
+  public static List<HistoryRow> history(Handle handle, Map<String, Instant> since) {
+    List<HistoryRow> history = new ArrayList<>();
+    if (since.isEmpty()) {
+      return history;
+    }
+    List<Map.Entry<String, Instant>> jobs = new ArrayList<>(since.entrySet());
+    handle
+        .createQuery(HISTORY_SINCE)
+        .bind("job_ids", Columns.text(jobs, Map.Entry::getKey))
+        .bind("since", Columns.instant(jobs, Map.Entry::getValue))
         .map(
-            (rs, ctx) -> {
-              if (rs.getBoolean("history")) {
-                history.add(
-                    new HistoryRow(
-                        rs.getString("event_id"),
-                        rs.getString("job_id"),
-                        rs.getString("envelope"),
-                        rs.getString("outcome"),
-                        rs.getObject("event_time", OffsetDateTime.class).toInstant()));
-              } else {
-                known.add(rs.getString("event_id"));
-              }
-              return Boolean.TRUE;
-            })
-        .list();
-    return new Lookup(history, known);
+            (rs, ctx) ->
+                new HistoryRow(
+                    rs.getString("event_id"),
+                    rs.getString("job_id"),
+                    rs.getString("envelope"),
+                    rs.getString("outcome"),
+                    rs.getObject("event_time", OffsetDateTime.class).toInstant()))
+        .forEach(history::add);
+    return history;
   }
 
   /**
    * Stores new events with one COPY. The caller has checked that their ids are not stored yet
-   * ({@link #lookup}); a concurrent insert of the same id fails the batch, which is then retried
+   * ({@link #knownIds}); a concurrent insert of the same id fails the batch, which is then retried
    * and finds the id stored.
    */
   public static long insert(Handle handle, List<StoredEvent> events) {

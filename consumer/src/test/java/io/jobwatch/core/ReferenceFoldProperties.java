@@ -2,11 +2,13 @@ package io.jobwatch.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jobwatch.core.job.BatchPlanner;
 import io.jobwatch.core.job.Blame;
 import io.jobwatch.core.job.JobChange;
 import io.jobwatch.core.job.JobFold;
 import io.jobwatch.core.job.JobRow;
 import io.jobwatch.core.job.JobState;
+import io.jobwatch.core.job.PlannerModel;
 import io.jobwatch.core.job.ReferenceJobFold;
 import io.jobwatch.core.stage.ErrorClassifier;
 import io.jobwatch.core.stage.ReferenceStageFold;
@@ -67,6 +69,85 @@ class ReferenceFoldProperties {
     assertThat(real.ignoredEventIds()).as("ignored").isEqualTo(expected.ignored());
     assertThat(real.crashes()).as("crashes").isEqualTo(expected.crashes());
     assertThat(evidence(real.stageEvidence())).as("evidence").isEqualTo(expected.evidence());
+  }
+
+  @Property(tries = 500)
+  @Label(
+      "Issue 11.3: folding incrementally from stored fold states and snapshots, over any arrival"
+          + " order, batching and duplication, stores the reference rows, outcomes, crash rows and"
+          + " evidence")
+  void incrementalFoldingAgreesWithReference(
+      @ForAll("jobGroups") List<List<JobEvent>> jobs,
+      @ForAll @IntRange(min = 1, max = 4) int snapshotEvery,
+      @ForAll("forgetting") int forgetAfterBatch,
+      @ForAll Random random) {
+    List<JobEvent> all = new ArrayList<>();
+    jobs.forEach(all::addAll);
+    Collections.shuffle(all, random);
+    PlannerModel model = new PlannerModel(snapshotEvery);
+    int from = 0;
+    int batches = 0;
+    while (from < all.size()) {
+      int to = Math.min(all.size(), from + 1 + random.nextInt(4));
+      List<JobEvent> batch = new ArrayList<>(all.subList(from, to));
+      if (random.nextInt(4) == 0) {
+        batch.add(all.get(random.nextInt(to))); // a redelivery, of this batch or an earlier one
+      }
+      model.deliver(batch);
+      from = to;
+      if (++batches == forgetAfterBatch) {
+        model.forgetStates(); // a database migrated from before fold states
+      }
+    }
+
+    Statistics.label("refolds from a snapshot")
+        .collect(model.refolds(BatchPlanner.Refold.SNAPSHOT) > 0);
+    Statistics.label("refolds from the start")
+        .collect(model.refolds(BatchPlanner.Refold.START) > 0);
+    Set<String> expectedEvidence = new TreeSet<>();
+    for (List<JobEvent> job : jobs) {
+      String jobId = job.get(0).jobId();
+      ReferenceJobFold.Outcome expected = ReferenceJobFold.fold(job);
+      JobRow row = model.row(jobId);
+      assertThat(row.state()).as("state").isEqualTo(expected.state());
+      assertThat(row.attempt()).as("attempt").isEqualTo(expected.attempt());
+      assertThat(row.exitCode()).as("exit code").isEqualTo(expected.exitCode());
+      assertThat(row.blame()).as("blame").isEqualTo(expected.blame());
+      assertThat(row.cause()).as("cause").isEqualTo(expected.cause());
+      assertThat(row.startedAt()).as("started_at").isEqualTo(expected.startedAt());
+      assertThat(row.finishedAt()).as("finished_at").isEqualTo(expected.finishedAt());
+      assertThat(row.runtime().errorSummary())
+          .as("runtime error")
+          .isEqualTo(expected.runtimeError());
+      assertThat(model.ignored(jobId)).as("stored as ignored").isEqualTo(expected.ignored());
+      assertThat(model.crashRows(jobId)).as("crash rows").isEqualTo(expected.crashes());
+      if (model.state(jobId) != null) { // null only when forgotten after the last batch
+        assertThat(model.state(jobId).position().folded())
+            .as("events folded")
+            .isEqualTo(job.size());
+      }
+      expectedEvidence.addAll(expected.evidence());
+    }
+    assertThat(model.evidence().values())
+        .as("evidence added once, withdrawn once")
+        .allMatch(count -> count == 0 || count == 1);
+    List<StageObservation> standing = new ArrayList<>();
+    model
+        .evidence()
+        .forEach(
+            (observation, count) -> {
+              if (count == 1) {
+                standing.add(observation);
+              }
+            });
+    assertThat(evidence(standing)).as("standing evidence").isEqualTo(expectedEvidence);
+  }
+
+  /** After which batch the model forgets its fold states; mostly never. */
+  @Provide
+  Arbitrary<Integer> forgetting() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(3, Arbitraries.just(-1)), Tuple.of(1, Arbitraries.integers().between(1, 6)));
   }
 
   @Property(tries = 500)

@@ -252,7 +252,7 @@ class RecordEdgesIT {
           + " after a refold from the database, monitors), keep their time in the envelope and are"
           + " counted; late events keep their own time")
   void clockSkewIsBounded(Infra infra) {
-    try (Harness harness = new Harness(infra, 1, Map.of("JOBWATCH_HISTORY_CACHE_JOBS", "0"));
+    try (Harness harness = new Harness(infra, 1, Map.of("JOBWATCH_HISTORY_CACHE_MB", "0"));
         JobwatchApp app = harness.startApp()) {
       Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
       Instant anHourAhead = now.plus(Duration.ofHours(1));

@@ -1,7 +1,6 @@
 package io.jobwatch.core.job;
 
 import io.jobwatch.core.JobEvent;
-import io.jobwatch.core.stage.StageKey;
 import io.jobwatch.core.stage.StageObservation;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,12 +20,6 @@ import java.util.Set;
  * and thread-safe.
  */
 public final class JobFold {
-
-  /** Within an attempt: event time, then lifecycle order, then id, so ties are stable. */
-  private static final Comparator<JobEvent> WITHIN_ATTEMPT =
-      Comparator.comparing(JobEvent::time)
-          .thenComparingInt(event -> lifecycleRank(event.change()))
-          .thenComparing(JobEvent::id);
 
   private JobFold() {}
 
@@ -51,20 +44,24 @@ public final class JobFold {
     if (events.isEmpty()) {
       throw new IllegalArgumentException("a job fold needs at least one event");
     }
+    return foldAll(events.get(0).jobId(), events).result();
+  }
+
+  /**
+   * A fold of the given events (duplicates by id skipped) from nothing, in fold order, left open so
+   * that its state can be stored.
+   */
+  public static Folding foldAll(String jobId, Collection<JobEvent> events) {
     Map<String, JobEvent> unique = new LinkedHashMap<>();
     for (JobEvent event : events) {
       unique.putIfAbsent(event.id(), event);
     }
-    List<JobEvent> ordered = foldOrder(unique.values());
-    Accumulator job = new Accumulator(ordered.get(0).jobId());
-    for (JobEvent event : ordered) {
-      if (!event.jobId().equals(job.jobId)) {
-        throw new IllegalArgumentException(
-            "event " + event.id() + " is for job " + event.jobId() + ", not " + job.jobId);
-      }
-      job.apply(event);
+    AttemptTimeline timeline = AttemptTimeline.of(unique.values());
+    Folding job = Folding.start(jobId);
+    for (JobEvent event : foldOrder(unique.values(), timeline)) {
+      job.apply(event, FoldKey.of(event, timeline.attemptOf(event)));
     }
-    return job.result();
+    return job;
   }
 
   /**
@@ -77,44 +74,21 @@ public final class JobFold {
    * job.submitted} always belongs to attempt 1.
    */
   static List<JobEvent> foldOrder(Collection<JobEvent> events) {
-    List<JobEvent> numbered = new ArrayList<>();
+    return foldOrder(events, AttemptTimeline.of(events));
+  }
+
+  /** The events in fold order, their attempts taken from {@code timeline}. */
+  public static List<JobEvent> foldOrder(Collection<JobEvent> events, AttemptTimeline timeline) {
+    Map<JobEvent, FoldKey> keys = new IdentityHashMap<>();
     for (JobEvent event : events) {
-      if (event.change().attemptOrNull() != null) {
-        numbered.add(event);
-      }
-    }
-    numbered.sort(Comparator.comparing(JobEvent::time));
-    Map<JobEvent, Integer> attempts = new IdentityHashMap<>();
-    for (JobEvent event : events) {
-      attempts.put(event, effectiveAttempt(event, numbered));
+      keys.put(event, FoldKey.of(event, timeline.attemptOf(event)));
     }
     List<JobEvent> ordered = new ArrayList<>(events);
-    ordered.sort(
-        Comparator.<JobEvent>comparingInt(attempts::get)
-            .thenComparing(event -> !(event.change() instanceof JobChange.Requeued))
-            .thenComparing(WITHIN_ATTEMPT));
+    ordered.sort(Comparator.comparing(keys::get));
     return ordered;
   }
 
-  private static int effectiveAttempt(JobEvent event, List<JobEvent> numberedByTime) {
-    Integer named = event.change().attemptOrNull();
-    if (named != null) {
-      return named;
-    }
-    if (event.change() instanceof JobChange.Submitted) {
-      return 1;
-    }
-    int inForce = 1;
-    for (JobEvent numbered : numberedByTime) {
-      if (numbered.time().isAfter(event.time())) {
-        break;
-      }
-      inForce = Math.max(inForce, numbered.change().attemptOrNull());
-    }
-    return inForce;
-  }
-
-  private static int lifecycleRank(JobChange change) {
+  static int lifecycleRank(JobChange change) {
     if (change instanceof JobChange.Submitted) {
       return 0;
     } else if (change instanceof JobChange.Queued) {
@@ -137,12 +111,20 @@ public final class JobFold {
     throw new IllegalStateException("unknown job change " + change.getClass().getName());
   }
 
-  /** Mutable working state of one fold; never escapes {@link #fold}. */
-  private static final class Accumulator {
+  /**
+   * One job's fold in progress: started from nothing or resumed from a stored {@link JobFoldState},
+   * fed events in fold order. Not thread-safe.
+   */
+  public static final class Folding {
     private final String jobId;
     private final Set<String> ignored = new HashSet<>();
-    private final List<PendingEvidence> evidence = new ArrayList<>();
+    private final List<JobFoldState.Evidence> evidence = new ArrayList<>();
     private final Map<Integer, Blame> crashes = new java.util.TreeMap<>();
+    private final Map<Integer, Instant> attemptStarts = new java.util.TreeMap<>();
+    private long folded;
+    private FoldKey last;
+    private AttemptTimeline timeline = AttemptTimeline.EMPTY;
+    private Instant lastDerivedTime;
     private String service;
     private String runner;
     private String monitor;
@@ -166,16 +148,118 @@ public final class JobFold {
     private Instant latestSeen;
 
     /** The {@code start} success of the current attempt, withdrawn if it exits 126 or 127. */
-    private PendingEvidence startEvidence;
+    private JobFoldState.Evidence startEvidence;
 
     /** The current attempt crashed by a signal only, so a crash report may still explain it. */
     private boolean crashUnexplained;
 
-    private Accumulator(String jobId) {
+    private Folding(String jobId) {
       this.jobId = jobId;
     }
 
-    private void apply(JobEvent event) {
+    /** A fold of job {@code jobId} that has folded nothing yet. */
+    public static Folding start(String jobId) {
+      return new Folding(jobId);
+    }
+
+    /** A fold that goes on from {@code stored}. */
+    public static Folding resume(JobFoldState stored) {
+      Folding job = new Folding(stored.jobId());
+      JobFoldState.Position position = stored.position();
+      job.folded = position.folded();
+      job.last = position.last();
+      job.timeline = position.timeline();
+      job.lastDerivedTime = position.lastDerivedTime();
+      job.attemptStarts.putAll(position.attemptStarts());
+      JobFoldState.Memory memory = stored.memory();
+      job.service = memory.service();
+      job.runner = memory.runner();
+      job.monitor = memory.monitor();
+      job.state = memory.state();
+      job.attempt = memory.attempt();
+      job.exitCode = memory.exitCode();
+      job.blame = memory.blame();
+      job.cause = memory.cause();
+      job.details = memory.details();
+      job.fatal = memory.fatal();
+      job.runtime = memory.runtime();
+      job.host = memory.host();
+      job.waitingReason = memory.waitingReason();
+      job.triggerJson = memory.triggerJson();
+      job.labels = memory.labels();
+      job.dependsOn = memory.dependsOn();
+      job.submittedAt = memory.submittedAt();
+      job.startedAt = memory.startedAt();
+      job.finishedAt = memory.finishedAt();
+      job.latestApplied = memory.latestApplied();
+      job.latestSeen = memory.latestSeen();
+      job.evidence.addAll(memory.evidence());
+      job.startEvidence = memory.startEvidence();
+      job.crashUnexplained = memory.crashUnexplained();
+      job.crashes.putAll(memory.crashes());
+      return job;
+    }
+
+    /** Where this fold stands, to be stored. */
+    public JobFoldState state() {
+      return new JobFoldState(
+          jobId,
+          new JobFoldState.Position(folded, last, timeline, lastDerivedTime, attemptStarts),
+          new JobFoldState.Memory(
+              service,
+              runner,
+              monitor,
+              state,
+              attempt,
+              exitCode,
+              blame,
+              cause,
+              details,
+              fatal,
+              runtime,
+              host,
+              waitingReason,
+              triggerJson,
+              labels,
+              dependsOn,
+              submittedAt,
+              startedAt,
+              finishedAt,
+              latestApplied,
+              latestSeen,
+              evidence,
+              startEvidence,
+              crashUnexplained,
+              crashes));
+    }
+
+    /** How many events this fold has folded, those of the state it resumed included. */
+    public long folded() {
+      return folded;
+    }
+
+    /**
+     * Folds the next event; {@code key} is its place in fold order, after every event folded so
+     * far. Returns whether it applied (false: it is ignored).
+     */
+    public boolean apply(JobEvent event, FoldKey key) {
+      if (!event.jobId().equals(jobId)) {
+        throw new IllegalArgumentException(
+            "event " + event.id() + " is for job " + event.jobId() + ", not " + jobId);
+      }
+      if (last != null && !key.isAfter(last)) {
+        throw new IllegalArgumentException(
+            "event " + event.id() + " does not follow " + last.id() + " in fold order");
+      }
+      folded++;
+      last = key;
+      timeline = timeline.with(List.of(event));
+      attemptStarts.merge(key.attempt(), event.time(), (a, b) -> a.isBefore(b) ? a : b);
+      if (event.change().attemptOrNull() == null
+          && !(event.change() instanceof JobChange.Submitted)
+          && (lastDerivedTime == null || event.time().isAfter(lastDerivedTime))) {
+        lastDerivedTime = event.time();
+      }
       if (service == null && event.service() != null) {
         service = event.service();
       }
@@ -189,6 +273,7 @@ public final class JobFold {
       if (latestSeen == null || event.time().isAfter(latestSeen)) {
         latestSeen = event.time();
       }
+      return applied;
     }
 
     private boolean applyChange(JobEvent event) {
@@ -255,7 +340,7 @@ public final class JobFold {
       waitingReason = null;
       if (queued.runner() != null) {
         runner = queued.runner();
-        evidence.add(PendingEvidence.ok(event, runner, "submit"));
+        evidence.add(evidenceOk(event, runner, "submit"));
       }
       return true;
     }
@@ -279,7 +364,7 @@ public final class JobFold {
       runner = started.runner() != null ? started.runner() : runner;
       host = started.host();
       monitor = monitor == null ? started.monitor() : monitor;
-      startEvidence = PendingEvidence.ok(event, runner, "start");
+      startEvidence = evidenceOk(event, runner, "start");
       evidence.add(startEvidence);
       return true;
     }
@@ -306,7 +391,7 @@ public final class JobFold {
         evidence.remove(startEvidence);
         startEvidence = null;
         evidence.add(
-            PendingEvidence.error(
+            evidenceError(
                 event,
                 runner,
                 "start",
@@ -376,7 +461,11 @@ public final class JobFold {
       return true;
     }
 
-    private Result result() {
+    /**
+     * The job as folded so far; {@code ignoredEventIds} are the events this fold ignored since it
+     * started or resumed.
+     */
+    public Result result() {
       JobRow row =
           new JobRow(
               jobId,
@@ -402,8 +491,8 @@ public final class JobFold {
               latestApplied != null ? latestApplied : latestSeen);
       List<StageObservation> observations = new ArrayList<>();
       if (service != null) {
-        for (PendingEvidence pending : evidence) {
-          if (pending.runner != null && !ignored.contains(pending.eventId)) {
+        for (JobFoldState.Evidence pending : evidence) {
+          if (pending.runner() != null && !ignored.contains(pending.eventId())) {
             observations.add(pending.observe(service, jobId));
           }
         }
@@ -412,30 +501,13 @@ public final class JobFold {
     }
   }
 
-  /** Stage evidence whose service may only be known once every event is folded. */
-  private record PendingEvidence(
-      String eventId,
-      Instant time,
-      String runner,
-      String stage,
-      boolean ok,
-      String errorClass,
-      String message) {
-    static PendingEvidence ok(JobEvent event, String runner, String stage) {
-      return new PendingEvidence(event.id(), event.time(), runner, stage, true, null, null);
-    }
+  private static JobFoldState.Evidence evidenceOk(JobEvent event, String runner, String stage) {
+    return new JobFoldState.Evidence(event.id(), event.time(), runner, stage, true, null, null);
+  }
 
-    static PendingEvidence error(
-        JobEvent event, String runner, String stage, String errorClass, String message) {
-      return new PendingEvidence(
-          event.id(), event.time(), runner, stage, false, errorClass, message);
-    }
-
-    StageObservation observe(String service, String jobId) {
-      StageKey key = new StageKey(service, runner, stage);
-      return ok
-          ? StageObservation.ok(eventId, time, key)
-          : StageObservation.error(eventId, time, key, errorClass, message, jobId, null);
-    }
+  private static JobFoldState.Evidence evidenceError(
+      JobEvent event, String runner, String stage, String errorClass, String message) {
+    return new JobFoldState.Evidence(
+        event.id(), event.time(), runner, stage, false, errorClass, message);
   }
 }

@@ -1,0 +1,58 @@
+package io.jobwatch.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobwatch.core.JobEvent;
+import io.jobwatch.core.job.Blame;
+import io.jobwatch.core.job.JobChange;
+import io.jobwatch.core.job.JobFold;
+import io.jobwatch.core.job.JobFoldState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Fold states survive their jsonb column unchanged. */
+class FoldStateJsonTest {
+  private static final Instant T = Instant.parse("2026-11-22T10:00:00.123456789Z");
+
+  private static JobEvent event(String id, int seconds, JobChange change) {
+    return new JobEvent(id, T.plusSeconds(seconds), "job", seconds == 0 ? "svc" : null, change);
+  }
+
+  @Test
+  @DisplayName("A fold state with attempts, crashes, evidence, labels and runtime reads back equal")
+  void roundTrip() {
+    List<JobEvent> events =
+        List.of(
+            event(
+                "s",
+                0,
+                new JobChange.Submitted(
+                    "slurm",
+                    "nightly",
+                    List.of(new JobChange.Dependency("other", null)),
+                    "{\"cron\":\"0 1 * * *\"}",
+                    Map.of("team", "data"))),
+            event("q", 1, new JobChange.Queued("slurm", null)),
+            event("r1", 2, new JobChange.Started("slurm", 1, "node-1", null)),
+            event(
+                "st",
+                3,
+                new JobChange.Status(
+                    1, "disk full", "slow", "copying", new JobChange.Progress(3L, null, 1L))),
+            event("f1", 4, new JobChange.Finished(1, 137)),
+            event("c1", 5, new JobChange.Crashed(1, Blame.PLATFORM, "oom", "killed", false)),
+            event("rq", 6, new JobChange.Requeued(2, "retry")),
+            event("w", 7, new JobChange.Waiting("locks")),
+            event("r2", 8, new JobChange.Started("slurm", 2, "node-2", null)));
+    JobFoldState state = JobFold.foldAll("job", events).state();
+
+    String json = Json.write(state);
+
+    assertThat(Json.read(json, JobFoldState.class)).isEqualTo(state);
+    assertThat(state.memory().crashes()).containsKey(1);
+    assertThat(state.position().timeline().steps()).hasSize(1);
+  }
+}
