@@ -147,6 +147,14 @@ public final class DeadLettersTable {
     }
   }
 
+  /** Dead letters not replayed yet (what an operator still has to look at). */
+  public static long countUnreplayed(Handle handle) {
+    return handle
+        .createQuery("SELECT count(*) FROM dead_letters WHERE replayed_at IS NULL")
+        .mapTo(Long.class)
+        .one();
+  }
+
   public static List<Letter> select(Handle handle, Selection selection) {
     return handle
         .createQuery(SELECT_MATCHING)

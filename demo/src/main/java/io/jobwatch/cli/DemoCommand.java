@@ -2,6 +2,7 @@ package io.jobwatch.cli;
 
 import io.jobwatch.demo.DemoPublishers;
 import io.jobwatch.demo.DemoStack;
+import io.jobwatch.store.DeadLettersTable;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,13 +108,7 @@ public final class DemoCommand implements Callable<Integer> {
     HealthQueries.Status status = jdbi.withHandle(handle -> HealthQueries.status(handle, now));
     List<JobQueries.Job> jobs = jdbi.withHandle(handle -> JobQueries.recent(handle, 12));
     List<MonitorQueries.Monitor> monitors = jdbi.withHandle(MonitorQueries::all);
-    long deadLetters =
-        jdbi.withHandle(
-            handle ->
-                handle
-                    .createQuery("SELECT count(*) FROM dead_letters WHERE replayed_at IS NULL")
-                    .mapTo(Long.class)
-                    .one());
+    long deadLetters = jdbi.withHandle(DeadLettersTable::countUnreplayed);
     out.println();
     out.println(
         "=== jobwatch demo "
