@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 /** {@code jobwatch bench}: measures jobwatch against its alternatives on one workload. */
 @Command(
     name = "bench",
+    mixinStandardHelpOptions = true,
     description = {
       "Publish a generated workload once, run every contender on the same records (each in its own"
           + " JVM, fresh database and consumer group), print a table and write"
