@@ -10,8 +10,8 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * SQL of {@code job_fold_state} (each job's fold state after its last event) and {@code
- * job_fold_snapshots} (its state every so many events), both jsonb. One statement per call, for all
- * the given jobs. Stateless and thread-safe.
+ * job_fold_snapshots} (its state every so many events), both JSON text (V15). One statement per
+ * call, for all the given jobs. Stateless and thread-safe.
  */
 public final class FoldStateTable {
   private static final String LOAD =
@@ -24,7 +24,7 @@ public final class FoldStateTable {
       """
       INSERT INTO job_fold_state (job_id, folded, state)
       SELECT job_id, folded, state
-        FROM unnest(:job_id::text[], :folded::bigint[], :state::jsonb[]) AS s(job_id, folded, state)
+        FROM unnest(:job_id::text[], :folded::bigint[], :state::text[]) AS s(job_id, folded, state)
       ON CONFLICT (job_id) DO UPDATE
         SET folded = excluded.folded, state = excluded.state, updated_at = now()
       """;
@@ -40,7 +40,7 @@ public final class FoldStateTable {
       """
       INSERT INTO job_fold_snapshots (job_id, folded, state)
       SELECT job_id, folded, state
-        FROM unnest(:job_id::text[], :folded::bigint[], :state::jsonb[]) AS s(job_id, folded, state)
+        FROM unnest(:job_id::text[], :folded::bigint[], :state::text[]) AS s(job_id, folded, state)
       ON CONFLICT (job_id, folded) DO UPDATE SET state = excluded.state
       """;
 
