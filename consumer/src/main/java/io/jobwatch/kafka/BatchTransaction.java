@@ -78,7 +78,7 @@ final class BatchTransaction {
                 });
     Duration total = Duration.ofNanos(System.nanoTime() - started);
     offsets.advanced(nextOffsets);
-    history.putAll(result.histories());
+    history.putAll(result.histories(), result.firstStored());
     listener.committed(
         result, items.size(), Duration.ofNanos(writeNanos[0]), total.minusNanos(writeNanos[0]));
   }

@@ -30,6 +30,7 @@ public final class BatchResult {
   }
 
   private Map<String, JobFoldState> histories = Map.of();
+  private Map<String, Instant> firstStored = Map.of();
   private Map<BatchPlanner.Refold, Integer> refolds = Map.of();
 
   void states(List<JobFoldState> written) {
@@ -41,6 +42,15 @@ public final class BatchResult {
   /** The job fold states as this batch stored them, for the cache once it committed. */
   public Map<String, JobFoldState> histories() {
     return histories;
+  }
+
+  void firstStored(Map<String, Instant> known) {
+    this.firstStored = known;
+  }
+
+  /** When the fold state of each job of {@link #histories} was first stored, where known. */
+  public Map<String, Instant> firstStored() {
+    return firstStored;
   }
 
   void refolds(Map<BatchPlanner.Refold, Integer> counted) {

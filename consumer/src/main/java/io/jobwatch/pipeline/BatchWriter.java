@@ -20,7 +20,7 @@ import io.jobwatch.store.OffsetsTable;
 import io.jobwatch.store.PartitionAdvance;
 import io.jobwatch.store.StageHealthTable;
 import io.jobwatch.store.StoredEvent;
-import io.jobwatch.store.TombstonesTable;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +44,13 @@ public final class BatchWriter {
   private final MonitorStep monitorStep;
   private final int maxDeadLetterBytes;
   private final BatchPlanner planner = new BatchPlanner();
+
+  /**
+   * How far before a job's recorded first storing its stored events are still looked for: covers a
+   * clock difference between this consumer (which stamps a new job in its cache) and the database
+   * (which stamps {@code received_at}), and partition days.
+   */
+  static final Duration CLOCK_MARGIN = Duration.ofDays(1);
 
   public BatchWriter(
       StagePolicy stagePolicy, HistoryDecoder historyDecoder, MonitorStep monitorStep) {
@@ -106,9 +113,25 @@ public final class BatchWriter {
       }
     }
     List<Event> arrived = valid.stream().map(Item.Valid::event).toList();
-    Set<String> ids = new HashSet<>();
-    arrived.forEach(event -> ids.add(event.id()));
-    Set<Integer> firstNew = BatchPlanner.firstNew(arrived, EventsTable.knownIds(handle, ids));
+    Map<String, List<JobEvent>> arrivedByJob = BatchPlanner.byJob(arrived);
+    Map<String, JobFoldState> cached = new HashMap<>();
+    Set<String> uncached = new HashSet<>();
+    for (String jobId : arrivedByJob.keySet()) {
+      JobFoldState state = cache.get(jobId);
+      if (state != null) {
+        cached.put(jobId, state);
+      } else {
+        uncached.add(jobId);
+      }
+    }
+    Map<String, FoldStateTable.StoredJob> storedJobs =
+        FoldStateTable.lookup(handle, arrivedByJob.keySet(), uncached);
+    Map<String, Instant> firstStored = new HashMap<>();
+    arrivedByJob
+        .keySet()
+        .forEach(jobId -> firstStored.put(jobId, firstStored(jobId, cached, storedJobs, cache)));
+    Set<Integer> firstNew =
+        BatchPlanner.firstNew(arrived, knownIds(handle, arrived, storedJobs, firstStored));
     List<Item.Valid> fresh = new ArrayList<>();
     for (int i = 0; i < valid.size(); i++) {
       if (firstNew.contains(i)) {
@@ -118,7 +141,7 @@ public final class BatchWriter {
       }
     }
 
-    BatchPlanner.Plan jobs = planJobs(handle, fresh, cache);
+    BatchPlanner.Plan jobs = planJobs(handle, fresh, cached, storedJobs, firstStored);
     List<StageObservation> observations = new ArrayList<>(jobs.evidence());
     List<MonitorEvent> monitorEvents = new ArrayList<>();
     for (Item.Valid item : fresh) {
@@ -141,7 +164,18 @@ public final class BatchWriter {
 
     JobsTable.upsert(handle, jobs.rows());
     JobsTable.insertDependencies(handle, jobs.newlySubmitted());
-    FoldStateTable.store(handle, jobs.states());
+    Set<String> unknownJobs = new HashSet<>();
+    Map<String, Instant> firstStoredAfter = new HashMap<>();
+    for (JobFoldState state : jobs.states()) {
+      String jobId = state.jobId();
+      if (storedJobs.get(jobId).unknown() && !cached.containsKey(jobId)) {
+        unknownJobs.add(jobId);
+        firstStoredAfter.put(jobId, now);
+      } else if (firstStored.get(jobId) != null) {
+        firstStoredAfter.put(jobId, firstStored.get(jobId));
+      }
+    }
+    FoldStateTable.store(handle, jobs.states(), unknownJobs);
     FoldStateTable.storeSnapshots(handle, jobs.dropSnapshotsAfter(), jobs.snapshots());
     EventsTable.insert(handle, stored);
     EventsTable.markApplied(handle, jobs.revived());
@@ -161,28 +195,89 @@ public final class BatchWriter {
     result.written(jobs.rows().size(), stages.size(), monitors);
     result.refolds(jobs.refolds());
     result.states(jobs.states());
+    result.firstStored(firstStoredAfter);
     return result;
   }
 
   /**
-   * Reads what the planner asks for (fold states not in the cache, tombstones, snapshots and stored
-   * events for refolds), each with one statement for all jobs, and plans the jobs.
+   * When the job's fold state was first stored (every stored event of the job was received then or
+   * later), from the cache or the database; null if unknown or nothing is stored.
    */
-  private BatchPlanner.Plan planJobs(Handle handle, List<Item.Valid> fresh, HistoryCache cache) {
-    Map<String, List<JobEvent>> freshByJob =
-        BatchPlanner.byJob(fresh.stream().map(Item.Valid::event).toList());
-    Set<String> pruned = TombstonesTable.prunedAmong(handle, freshByJob.keySet());
-    Map<String, JobFoldState> states = new HashMap<>();
-    Set<String> uncached = new HashSet<>();
-    for (String jobId : freshByJob.keySet()) {
-      JobFoldState cached = pruned.contains(jobId) ? null : cache.get(jobId);
-      if (cached != null) {
-        states.put(jobId, cached);
-      } else if (!pruned.contains(jobId)) {
-        uncached.add(jobId);
+  private static Instant firstStored(
+      String jobId,
+      Map<String, JobFoldState> cached,
+      Map<String, FoldStateTable.StoredJob> storedJobs,
+      HistoryCache cache) {
+    if (cached.containsKey(jobId)) {
+      return cache.firstStored(jobId);
+    }
+    FoldStateTable.StoredJob stored = storedJobs.get(jobId);
+    return stored.hasState() ? stored.firstStored() : null;
+  }
+
+  /**
+   * Which of the batch's event ids are stored already (issue 11.4: without probing every day
+   * partition for each). An event of a job nothing is stored of cannot be; one of a job whose
+   * state's first storing is known can only be among events received since then (less a margin for
+   * the clocks of this consumer, which stamps a new job's first storing in the cache, and of the
+   * database); any other event (stage and monitor events, jobs stored before V16, pruned jobs) is
+   * looked for everywhere.
+   */
+  private static Set<String> knownIds(
+      Handle handle,
+      List<Event> arrived,
+      Map<String, FoldStateTable.StoredJob> storedJobs,
+      Map<String, Instant> firstStored) {
+    Set<String> bounded = new HashSet<>();
+    Set<String> unbounded = new HashSet<>();
+    Instant since = null;
+    for (Event event : arrived) {
+      if (!(event instanceof JobEvent jobEvent)) {
+        unbounded.add(event.id());
+        continue;
+      }
+      String jobId = jobEvent.jobId();
+      FoldStateTable.StoredJob stored = storedJobs.get(jobId);
+      Instant first = firstStored.get(jobId);
+      if (stored.unknown() && first == null) {
+        continue;
+      }
+      if (first == null || stored.pruned()) {
+        unbounded.add(event.id());
+      } else {
+        bounded.add(event.id());
+        since = since == null || first.isBefore(since) ? first : since;
       }
     }
-    states.putAll(FoldStateTable.load(handle, uncached));
+    bounded.removeAll(unbounded);
+    return EventsTable.knownIds(
+        handle, bounded, since == null ? null : since.minus(CLOCK_MARGIN), unbounded);
+  }
+
+  /**
+   * Reads what the planner asks for (snapshots and stored events for refolds), each with one
+   * statement for all jobs, and plans the jobs.
+   */
+  private BatchPlanner.Plan planJobs(
+      Handle handle,
+      List<Item.Valid> fresh,
+      Map<String, JobFoldState> cached,
+      Map<String, FoldStateTable.StoredJob> storedJobs,
+      Map<String, Instant> firstStored) {
+    Map<String, List<JobEvent>> freshByJob =
+        BatchPlanner.byJob(fresh.stream().map(Item.Valid::event).toList());
+    Set<String> pruned = new HashSet<>();
+    Map<String, JobFoldState> states = new HashMap<>();
+    for (String jobId : freshByJob.keySet()) {
+      FoldStateTable.StoredJob stored = storedJobs.get(jobId);
+      if (stored.pruned()) {
+        pruned.add(jobId);
+      } else if (cached.containsKey(jobId)) {
+        states.put(jobId, cached.get(jobId));
+      } else if (stored.state() != null) {
+        states.put(jobId, stored.state());
+      }
+    }
 
     Map<String, BatchPlanner.Tail> tails = new HashMap<>();
     Set<String> needSnapshots = new HashSet<>();
@@ -206,8 +301,27 @@ public final class BatchWriter {
               states.get(jobId), freshByJob.get(jobId), snapshots.getOrDefault(jobId, List.of())));
     }
     Map<String, Instant> since = new HashMap<>();
-    tails.forEach((jobId, tail) -> since.put(jobId, tail.since()));
-    Map<String, List<BatchPlanner.Stored>> stored = decode(EventsTable.history(handle, since));
+    boolean allBounded = true;
+    Instant storedSince = null;
+    for (Map.Entry<String, BatchPlanner.Tail> tail : tails.entrySet()) {
+      String jobId = tail.getKey();
+      if (storedJobs.get(jobId).unknown() && !cached.containsKey(jobId)) {
+        continue; // a new job: nothing of it is stored
+      }
+      since.put(jobId, tail.getValue().since());
+      Instant first = firstStored.get(jobId);
+      if (first == null) {
+        allBounded = false;
+      } else if (storedSince == null || first.isBefore(storedSince)) {
+        storedSince = first;
+      }
+    }
+    Map<String, List<BatchPlanner.Stored>> stored =
+        decode(
+            EventsTable.history(
+                handle,
+                since,
+                allBounded && storedSince != null ? storedSince.minus(CLOCK_MARGIN) : null));
 
     List<BatchPlanner.JobInput> inputs = new ArrayList<>(freshByJob.size());
     freshByJob.forEach(

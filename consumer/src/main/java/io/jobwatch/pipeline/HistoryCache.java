@@ -2,6 +2,8 @@ package io.jobwatch.pipeline;
 
 import io.jobwatch.core.job.JobFoldState;
 import io.jobwatch.core.job.RuntimeStatus;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +29,7 @@ public final class HistoryCache {
   private final long maxBytes;
   private final Map<String, JobFoldState> entries = new LinkedHashMap<>(1 << 10, 0.75f, true);
   private final Map<String, Long> sizes = new LinkedHashMap<>();
+  private final Map<String, Instant> firstStored = new HashMap<>();
   private long bytes;
 
   public HistoryCache(long maxBytes) {
@@ -84,8 +87,21 @@ public final class HistoryCache {
     return entries.get(jobId);
   }
 
-  /** Adds the fold states a committed batch wrote. */
+  /** When the cached job's fold state was first stored; null if unknown or not cached. */
+  Instant firstStored(String jobId) {
+    return firstStored.get(jobId);
+  }
+
+  /** Adds the fold states a committed batch wrote, when each was first stored unknown. */
   public void putAll(Map<String, JobFoldState> committed) {
+    putAll(committed, Map.of());
+  }
+
+  /**
+   * Adds the fold states a committed batch wrote, with when each job's state was first stored
+   * (absent: unknown).
+   */
+  public void putAll(Map<String, JobFoldState> committed, Map<String, Instant> firstStoredAt) {
     if (maxBytes <= 0) {
       return;
     }
@@ -95,18 +111,26 @@ public final class HistoryCache {
           Long previous = sizes.put(jobId, size);
           bytes += size - (previous == null ? 0 : previous);
           entries.put(jobId, state);
+          Instant first = firstStoredAt.get(jobId);
+          if (first != null) {
+            firstStored.put(jobId, first);
+          } else {
+            firstStored.remove(jobId);
+          }
         });
     Iterator<Map.Entry<String, JobFoldState>> eldest = entries.entrySet().iterator();
     while (bytes > maxBytes && eldest.hasNext()) {
       String jobId = eldest.next().getKey();
       eldest.remove();
       bytes -= sizes.remove(jobId);
+      firstStored.remove(jobId);
     }
   }
 
   public void clear() {
     entries.clear();
     sizes.clear();
+    firstStored.clear();
     bytes = 0;
   }
 

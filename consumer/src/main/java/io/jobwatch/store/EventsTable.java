@@ -12,8 +12,15 @@ import org.jdbi.v3.core.mapper.RowMapper;
 
 /** SQL of the {@code job_events} table. Stateless and thread-safe. */
 public final class EventsTable {
+  // Ids whose original can only have been received from a known time on (:since: the day
+  // partitions before it are pruned), and ids that can be in any partition.
   private static final String KNOWN_IDS =
-      "SELECT event_id FROM job_events WHERE event_id = ANY(:event_ids::text[])";
+      """
+      SELECT event_id FROM job_events
+       WHERE event_id = ANY(:bounded::text[]) AND received_at >= :since::timestamptz
+      UNION ALL
+      SELECT event_id FROM job_events WHERE event_id = ANY(:unbounded::text[])
+      """;
 
   /** Each job's events at or after its bound (a null bound: all of them). */
   private static final String HISTORY_SINCE =
@@ -23,6 +30,7 @@ public final class EventsTable {
         JOIN job_events e
           ON e.job_id = j.job_id
          AND e.event_time >= coalesce(j.since - interval '1 millisecond', '-infinity'::timestamptz)
+       WHERE e.received_at >= :stored_since::timestamptz
       """;
 
   private static final String COPY_TARGET =
@@ -86,15 +94,21 @@ public final class EventsTable {
     }
   }
 
-  /** Those of {@code eventIds} that are stored already. */
-  public static Set<String> knownIds(Handle handle, Set<String> eventIds) {
+  /**
+   * Those of {@code bounded} and {@code unbounded} that are stored already, in one statement: an id
+   * of {@code bounded} is looked for only among events received at or after {@code since}.
+   */
+  public static Set<String> knownIds(
+      Handle handle, Set<String> bounded, Instant since, Set<String> unbounded) {
     Set<String> known = new HashSet<>();
-    if (eventIds.isEmpty()) {
+    if (bounded.isEmpty() && unbounded.isEmpty()) {
       return known;
     }
     handle
         .createQuery(KNOWN_IDS)
-        .bind("event_ids", eventIds.toArray(String[]::new))
+        .bind("bounded", bounded.toArray(String[]::new))
+        .bind("since", bounded.isEmpty() ? "infinity" : since.toString())
+        .bind("unbounded", unbounded.toArray(String[]::new))
         .mapTo(String.class)
         .forEach(known::add);
     return known;
@@ -102,9 +116,11 @@ public final class EventsTable {
 
   /**
    * One round trip: the stored events of each job of {@code since} at or after its time (all of
-   * them for a null time), by the index on (job_id, event_time).
+   * them for a null time), by the index on (job_id, event_time), among the events received at or
+   * after {@code storedSince} (null: all).
    */
-  public static List<HistoryRow> history(Handle handle, Map<String, Instant> since) {
+  public static List<HistoryRow> history(
+      Handle handle, Map<String, Instant> since, Instant storedSince) {
     List<HistoryRow> history = new ArrayList<>();
     if (since.isEmpty()) {
       return history;
@@ -114,6 +130,7 @@ public final class EventsTable {
         .createQuery(HISTORY_SINCE)
         .bind("job_ids", Columns.text(jobs, Map.Entry::getKey))
         .bind("since", Columns.instant(jobs, Map.Entry::getValue))
+        .bind("stored_since", storedSince == null ? "-infinity" : storedSince.toString())
         .map(
             (rs, ctx) ->
                 new HistoryRow(

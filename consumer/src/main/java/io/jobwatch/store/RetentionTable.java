@@ -271,7 +271,7 @@ public final class RetentionTable {
         .createQuery(
             """
             WITH oldest(name, at) AS (VALUES
-                ('job_events', (SELECT min(received_at) FROM job_events)),
+                ('job_events', (SELECT min(received_at) FROM job_events WHERE outcome IS NOT NULL)),
                 ('jobs', (SELECT min(finished_at) FROM jobs
                            WHERE state IN ('succeeded', 'failed', 'crashed', 'cancelled'))),
                 ('job_dependencies', NULL::timestamptz),
