@@ -67,11 +67,12 @@ public final class StateRefresh implements AutoCloseable {
     Instant judgedAt = ProgressTable.judgementInstant(handle, now);
     // Issue 11.4: the lease holder keeps job_counts current, so no refresh counts all jobs.
     StateQueries.foldJobCountChanges(handle);
+    StateQueries.Waits waits = StateQueries.waitsByService(handle);
     return new DatabaseState(
         StageHealthTable.all(handle),
         StateQueries.jobsByServiceAndStateWithActivity(handle),
-        StateQueries.unsatisfiableByService(handle),
-        StateQueries.stuckByService(handle),
+        waits.unsatisfiable(),
+        waits.stuck(),
         StateQueries.deadLettersByTopic(handle),
         StateQueries.crashesByServiceAndBlame(handle),
         MonitorRefresh.refresh(handle, judgedAt),

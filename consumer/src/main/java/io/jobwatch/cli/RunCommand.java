@@ -67,8 +67,9 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Instant startedAt = Instant.now();
-    Started started = start();
+    EarlyRun.Taken early = EarlyRun.take(command);
+    Instant startedAt = early != null ? early.at() : Instant.now();
+    Started started = early != null ? early.started() : Started.of(command);
     JobwatchCommand root = JobwatchCommand.root(spec);
     Settings settings = root.settings();
     PrintWriter err = spec.commandLine().getErr();
@@ -91,7 +92,20 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** The started process, or the exit code a shell gives for a command it cannot start. */
-  private record Started(Process process, int failedCode, String failure) {
+  record Started(Process process, int failedCode, String failure) {
+    /** Starts {@code command} with this process's standard streams. */
+    static Started of(List<String> command) {
+      try {
+        return new Started(new ProcessBuilder(command).inheritIO().start(), 0, null);
+      } catch (IOException e) {
+        boolean denied = String.valueOf(e.getMessage()).contains("error=13");
+        return new Started(
+            null,
+            denied ? 126 : 127,
+            "jobwatch run: cannot run " + command.get(0) + ": " + e.getMessage());
+      }
+    }
+
     int await(PrintWriter err) {
       if (process == null) {
         err.println(failure);
@@ -104,19 +118,6 @@ public final class RunCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
         return 130;
       }
-    }
-  }
-
-  /** Starts the command before anything else, so it never waits for the broker. */
-  private Started start() {
-    try {
-      return new Started(new ProcessBuilder(command).inheritIO().start(), 0, null);
-    } catch (IOException e) {
-      boolean denied = String.valueOf(e.getMessage()).contains("error=13");
-      return new Started(
-          null,
-          denied ? 126 : 127,
-          "jobwatch run: cannot run " + command.get(0) + ": " + e.getMessage());
     }
   }
 

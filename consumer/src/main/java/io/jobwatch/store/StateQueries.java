@@ -1,7 +1,9 @@
 package io.jobwatch.store;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -37,36 +39,33 @@ public final class StateQueries {
             JOIN pending p ON p.job_id = d.job_id)
       """;
 
-  private static final String UNSATISFIABLE =
+  // Both counts from one evaluation of the pending jobs and the doomed ones (issue 11.4): open
+  // jobs that can never start (the doomed part of job_waits), and the stuck_jobs view (V5) over the
+  // pending jobs only: waiting on dependencies, not doomed, and either a dependency never seen
+  // after stuck_after or every dependency satisfied, the last one ended stuck_after ago or more.
+  private static final String WAITS =
       PENDING_AND_DOOMED
           + """
-          SELECT coalesce(p.service, 'unknown'), '', count(*)
-            FROM pending p WHERE p.job_id IN (SELECT job_id FROM doomed) GROUP BY 1
-          """;
-
-  // The stuck_jobs view (V5) over the pending jobs only: waiting on dependencies, not doomed, and
-  // either a dependency never seen after stuck_after or every dependency satisfied, the last one
-  // ended stuck_after ago or more.
-  private static final String STUCK =
-      PENDING_AND_DOOMED
-          + """
-          SELECT coalesce(service, 'unknown'), '', count(*)
-            FROM (SELECT p.job_id, p.service
-                    FROM pending p
-                    JOIN job_dependencies d ON d.job_id = p.job_id
-                    LEFT JOIN jobs t ON t.job_id = d.depends_on
-                   CROSS JOIN dependency_settings s
-                   WHERE (p.state = 'submitted'
-                          OR (p.state = 'waiting'
-                              AND coalesce(p.waiting_reason, 'dependencies') = 'dependencies'))
-                     AND p.job_id NOT IN (SELECT job_id FROM doomed)
-                   GROUP BY p.job_id, p.service, s.stuck_after
-                  HAVING bool_or(coalesce(d.depends_on <> d.job_id AND t.job_id IS NULL
-                                          AND p.submitted < now() - s.stuck_after, false))
-                      OR (bool_and(coalesce(d.depends_on <> d.job_id
-                                            AND t.state = ANY (d.accept), false))
-                          AND max(t.finished_at) < now() - s.stuck_after)) AS stuck
-           GROUP BY 1
+          , stuck AS (
+              SELECT p.job_id, p.service
+                FROM pending p
+                JOIN job_dependencies d ON d.job_id = p.job_id
+                LEFT JOIN jobs t ON t.job_id = d.depends_on
+               CROSS JOIN dependency_settings s
+               WHERE (p.state = 'submitted'
+                      OR (p.state = 'waiting'
+                          AND coalesce(p.waiting_reason, 'dependencies') = 'dependencies'))
+                 AND p.job_id NOT IN (SELECT job_id FROM doomed)
+               GROUP BY p.job_id, p.service, s.stuck_after
+              HAVING bool_or(coalesce(d.depends_on <> d.job_id AND t.job_id IS NULL
+                                      AND p.submitted < now() - s.stuck_after, false))
+                  OR (bool_and(coalesce(d.depends_on <> d.job_id
+                                        AND t.state = ANY (d.accept), false))
+                      AND max(t.finished_at) < now() - s.stuck_after))
+          SELECT 'unsatisfiable', coalesce(p.service, 'unknown'), count(*)
+            FROM pending p WHERE p.job_id IN (SELECT job_id FROM doomed) GROUP BY 2
+          UNION ALL
+          SELECT 'stuck', coalesce(service, 'unknown'), count(*) FROM stuck GROUP BY 2
           """;
 
   /** Folds the appended changes of job counts into {@code job_counts} (V14). */
@@ -131,19 +130,26 @@ public final class StateQueries {
     return counts(handle, CRASHES);
   }
 
-  /** Open jobs that can never start, by service (the count of {@code job_waits}' doomed jobs). */
-  public static List<Count> unsatisfiableByService(Handle handle) {
-    return counts(handle, UNSATISFIABLE);
-  }
+  /**
+   * Open jobs that can never start (the count of {@code job_waits}' doomed jobs) and jobs of the
+   * {@code stuck_jobs} view, each by service.
+   */
+  public record Waits(List<Count> unsatisfiable, List<Count> stuck) {}
 
-  /** Jobs of the {@code stuck_jobs} view, by service. */
-  public static List<Count> stuckByService(Handle handle) {
-    return counts(handle, STUCK);
+  /** {@link Waits} from one statement. */
+  public static Waits waitsByService(Handle handle) {
+    List<Count> unsatisfiable = new ArrayList<>();
+    List<Count> stuck = new ArrayList<>();
+    handle
+        .createQuery(WAITS)
+        .map((rs, ctx) -> Map.entry(rs.getString(1), new Count(rs.getString(2), "", rs.getLong(3))))
+        .forEach(row -> (row.getKey().equals("stuck") ? stuck : unsatisfiable).add(row.getValue()));
+    return new Waits(unsatisfiable, stuck);
   }
 
   /** The SQL of each query of the exporter's refresh, for plan checks (EXPLAIN) in tests. */
   public static List<String> refreshQueries() {
-    return List.of(JOB_COUNTS, UNSATISFIABLE, STUCK, DEAD_LETTERS, CRASHES, FOLD_JOB_COUNT_CHANGES);
+    return List.of(JOB_COUNTS, WAITS, DEAD_LETTERS, CRASHES, FOLD_JOB_COUNT_CHANGES);
   }
 
   public static List<Count> deadLettersByTopic(Handle handle) {

@@ -1,0 +1,93 @@
+package io.jobwatch.cli;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Issue 12.5: starts the command of {@code jobwatch run [options] -- CMD...} from {@code main},
+ * before the command line parser, logging, Jackson or Kafka are loaded, so a cron job starts within
+ * the JVM's own start-up. Only a plain command line is started early: {@code run} first, then
+ * nothing but the options {@code run} knows with ordinary values, {@code --monitor} among them,
+ * then {@code --} and the command. Anything else (help, a mistyped option, a missing monitor) goes
+ * the ordinary way, where the parser reports it before anything runs. Used by one thread (main
+ * starts, the run command takes).
+ */
+public final class EarlyRun {
+  private static final Set<String> VALUED_OPTIONS =
+      Set.of("--monitor", "--service", "--runner", "--mode");
+  private static final Set<String> MODES = Set.of("structured", "binary");
+
+  private static RunCommand.Started started;
+  private static List<String> startedCommand;
+  private static Instant startedAt;
+
+  private EarlyRun() {}
+
+  /** Starts the command now if {@code args} are a plain {@code run} command line. */
+  public static void startIfPlain(String[] args) {
+    List<String> command = plainCommand(args);
+    if (command != null) {
+      startedAt = Instant.now();
+      startedCommand = command;
+      started = RunCommand.Started.of(command);
+    }
+  }
+
+  /**
+   * The command after {@code --} if {@code args} are a plain {@code run} command line (see the
+   * class comment); null otherwise.
+   */
+  static List<String> plainCommand(String[] args) {
+    if (args.length < 3 || !args[0].equals("run")) {
+      return null;
+    }
+    boolean monitor = false;
+    int i = 1;
+    while (i < args.length && !args[i].equals("--")) {
+      String option = args[i];
+      String value;
+      int equals = option.indexOf('=');
+      if (equals > 0) {
+        value = option.substring(equals + 1);
+        option = option.substring(0, equals);
+        i++;
+      } else {
+        if (i + 1 >= args.length) {
+          return null;
+        }
+        value = args[i + 1];
+        i += 2;
+      }
+      if (!VALUED_OPTIONS.contains(option) || value.isBlank() || value.startsWith("-")) {
+        return null;
+      }
+      if (option.equals("--mode") && !MODES.contains(value)) {
+        return null;
+      }
+      monitor |= option.equals("--monitor");
+    }
+    if (!monitor || i + 1 >= args.length) {
+      return null;
+    }
+    return List.copyOf(Arrays.asList(args).subList(i + 1, args.length));
+  }
+
+  /**
+   * The process started early for {@code command} with when it started, or null if none was (or for
+   * another command line); hands it over once.
+   */
+  static synchronized Taken take(List<String> command) {
+    if (started == null || !startedCommand.equals(command)) {
+      return null;
+    }
+    Taken taken = new Taken(started, startedAt);
+    started = null;
+    startedCommand = null;
+    return taken;
+  }
+
+  /** A process started early and when. */
+  record Taken(RunCommand.Started started, Instant at) {}
+}
