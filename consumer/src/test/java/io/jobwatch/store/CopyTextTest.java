@@ -1,0 +1,77 @@
+package io.jobwatch.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The COPY text CopyText writes, against the format's rules written out the simple way. */
+class CopyTextTest {
+  /** PostgreSQL's COPY text format, per its documentation: escape \ newline CR tab; UTF-8. */
+  private static String reference(Object... values) {
+    StringBuilder row = new StringBuilder();
+    for (int i = 0; i < values.length; i++) {
+      if (i > 0) {
+        row.append('\t');
+      }
+      if (values[i] == null) {
+        row.append("\\N");
+      } else {
+        row.append(
+            values[i]
+                .toString()
+                .replace("\\", "\\\\")
+                .replace("\n", "\\n")
+                .replace("\r", "\\r")
+                .replace("\t", "\\t"));
+      }
+    }
+    return row.append('\n').toString();
+  }
+
+  @Test
+  void writesRowsAsTheFormatSays() {
+    Object[] row = {
+      "plain",
+      null,
+      "tab\there",
+      "a\\b",
+      "line\nbreak\r",
+      42L,
+      Instant.parse("2026-11-29T18:00:00Z"),
+      "{\"message\":\"Überlauf ✓ \\u0000 𝄞\"}",
+      ""
+    };
+    CopyText text = new CopyText();
+    for (Object value : row) {
+      text.value(value);
+    }
+    text.endRow();
+    assertThat(new String(text.bytes(), StandardCharsets.UTF_8)).isEqualTo(reference(row));
+  }
+
+  @Test
+  void randomTextRoundTripsThroughTheEscapes() {
+    Random random = new Random(7);
+    int[] alphabet = "ab\\\t\n\r{}\"é✓𝄞 ".codePoints().toArray();
+    for (int run = 0; run < 2_000; run++) {
+      Object[] row = new Object[1 + random.nextInt(4)];
+      for (int i = 0; i < row.length; i++) {
+        StringBuilder value = new StringBuilder();
+        int length = random.nextInt(40);
+        while (value.length() < length) {
+          value.appendCodePoint(alphabet[random.nextInt(alphabet.length)]);
+        }
+        row[i] = random.nextInt(10) == 0 ? null : value.toString();
+      }
+      CopyText text = new CopyText();
+      for (Object value : row) {
+        text.value(value);
+      }
+      text.endRow();
+      assertThat(new String(text.bytes(), StandardCharsets.UTF_8)).isEqualTo(reference(row));
+    }
+  }
+}
