@@ -22,6 +22,7 @@ public final class Database implements AutoCloseable {
     this.dataSource = dataSource;
     this.config = config;
     this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
+    jdbi.registerArgument(new BinaryArrays());
   }
 
   /** Opens a pool; it does not fail when the database is away (the consumer waits for it). */
