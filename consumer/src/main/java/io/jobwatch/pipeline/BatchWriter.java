@@ -181,6 +181,12 @@ public final class BatchWriter {
     EventsTable.markApplied(handle, jobs.revived());
     EventsTable.markIgnored(handle, jobs.superseded());
     DeadLettersTable.insert(handle, deadLetters);
+    // The partitions' offsets are this consumer's own rows: moved (or found fenced) before any
+    // shared row is locked.
+    if (!OffsetsTable.advance(handle, groupId, advances)) {
+      throw new FencedException(
+          "another consumer of group " + groupId + " advanced " + advances + " first");
+    }
     // Issue 11.5: rows every consumer writes (monitors, crash totals, stages: the hottest) are
     // locked last, always in this order and each set in key order, so another instance waits for
     // them only until this commit and never in a cycle.
@@ -188,10 +194,6 @@ public final class BatchWriter {
     JobsTable.recordCrashes(handle, jobs.crashedJobs(), crashRows(jobs.crashes()));
     List<StageHealth> stages = foldStages(handle, observations, jobs.withdrawn());
     StageHealthTable.update(handle, stages);
-    if (!OffsetsTable.advance(handle, groupId, advances)) {
-      throw new FencedException(
-          "another consumer of group " + groupId + " advanced " + advances + " first");
-    }
     result.written(jobs.rows().size(), stages.size(), monitors);
     result.refolds(jobs.refolds());
     result.states(jobs.states());
