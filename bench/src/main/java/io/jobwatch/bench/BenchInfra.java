@@ -115,8 +115,13 @@ final class BenchInfra implements AutoCloseable {
    * JOBWATCH_BENCH_DATABASE} names an existing one to use instead (a database filled by
    * deploy/perf/seed-year.sh; run one instance count and a new --seed per run).
    */
+  /** Whether jobwatch runs write into the existing database of {@code JOBWATCH_BENCH_DATABASE}. */
+  boolean usesExistingDatabase() {
+    return existingDatabase != null && !existingDatabase.isBlank();
+  }
+
   String newDatabase(String prefix) {
-    if (existingDatabase != null && !existingDatabase.isBlank() && prefix.equals("jobwatch")) {
+    if (usesExistingDatabase() && prefix.equals("jobwatch")) {
       return withDatabase(adminUrl, existingDatabase);
     }
     String name = "bench_" + prefix + "_" + runId + "_" + counter.incrementAndGet();

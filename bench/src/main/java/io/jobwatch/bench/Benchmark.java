@@ -18,6 +18,7 @@ public final class Benchmark {
   private final BenchOptions options;
   private final BenchInfra infra;
   private final Path runDir;
+  private int jobwatchRuns;
 
   Benchmark(BenchOptions options, BenchInfra infra, Path runDir) {
     this.options = options;
@@ -66,6 +67,11 @@ public final class Benchmark {
     if ((kind == ContenderKind.DEBEZIUM || kind == ContenderKind.DEBEZIUM_EVENTS)
         && !DebeziumContender.available()) {
       row.status = "skipped (build with -Pdebezium)";
+      return row;
+    }
+    if (kind == ContenderKind.JOBWATCH && infra.usesExistingDatabase() && jobwatchRuns++ > 0) {
+      // The first run stored these records there already: another would only find duplicates.
+      row.status = "skipped (JOBWATCH_BENCH_DATABASE: one jobwatch run per bench)";
       return row;
     }
     LOG.info("running {}", name);

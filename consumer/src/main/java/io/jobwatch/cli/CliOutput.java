@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.jobwatch.JobwatchException;
 import io.jobwatch.config.Settings;
+import io.jobwatch.store.Database;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,18 +20,21 @@ import org.jdbi.v3.postgres.PostgresPlugin;
  * stable interface for scripts), readable times for people, and the database handle. Thread-safe.
  */
 final class CliOutput {
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .registerModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .enable(SerializationFeature.INDENT_OUTPUT);
+  /** Built on first use: a command printing a table never loads Jackson's serializers. */
+  private static final class Json {
+    static final ObjectMapper MAPPER =
+        new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+  }
 
   private CliOutput() {}
 
   static void printJson(PrintWriter out, Object value) {
     try {
-      out.println(JSON.writeValueAsString(value));
+      out.println(Json.MAPPER.writeValueAsString(value));
       out.flush();
     } catch (JsonProcessingException e) {
       throw new JobwatchException("could not write " + value.getClass().getSimpleName(), e);
@@ -64,7 +68,10 @@ final class CliOutput {
 
   /** A Jdbi for the configured database; without a pool, since a command makes a few queries. */
   static Jdbi jdbi(Settings settings) {
-    return Jdbi.create(settings.db().jdbcUrl(), settings.db().user(), settings.db().password())
-        .installPlugin(new PostgresPlugin());
+    Jdbi jdbi =
+        Jdbi.create(settings.db().jdbcUrl(), settings.db().user(), settings.db().password())
+            .installPlugin(new PostgresPlugin());
+    Database.useBinaryArrays(jdbi);
+    return jdbi;
   }
 }

@@ -3,7 +3,9 @@ package io.jobwatch.cli;
 import io.jobwatch.app.JobwatchApp;
 import io.jobwatch.config.Settings;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 
 /**
@@ -16,11 +18,24 @@ import picocli.CommandLine.Command;
 public final class ConsumeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
-    JobwatchApp app =
-        JobwatchApp.start(Settings.fromEnvironment(System.getenv()), Clock.systemUTC());
+    Map<String, String> environment = System.getenv();
+    String replaced = replacedSettingWarning(environment);
+    if (replaced != null) {
+      LoggerFactory.getLogger(ConsumeCommand.class).warn(replaced);
+    }
+    JobwatchApp app = JobwatchApp.start(Settings.fromEnvironment(environment), Clock.systemUTC());
     StopSignals.onStop(app::close);
     app.awaitTermination();
     app.close();
     return 0;
+  }
+
+  /** A warning for a setting an earlier version read and this one ignores; null if none is set. */
+  static String replacedSettingWarning(Map<String, String> environment) {
+    if (!environment.containsKey("JOBWATCH_HISTORY_CACHE_JOBS")) {
+      return null;
+    }
+    return "JOBWATCH_HISTORY_CACHE_JOBS is no longer read: the fold-state cache is sized in memory"
+        + " by JOBWATCH_HISTORY_CACHE_MB (default 64)";
   }
 }

@@ -131,7 +131,7 @@ public final class BatchWriter {
         .keySet()
         .forEach(jobId -> firstStored.put(jobId, firstStored(jobId, cached, storedJobs, cache)));
     Set<Integer> firstNew =
-        BatchPlanner.firstNew(arrived, knownIds(handle, arrived, storedJobs, firstStored));
+        BatchPlanner.firstNew(arrived, knownIds(handle, arrived, cached, storedJobs, firstStored));
     List<Item.Valid> fresh = new ArrayList<>();
     for (int i = 0; i < valid.size(); i++) {
       if (firstNew.contains(i)) {
@@ -164,18 +164,13 @@ public final class BatchWriter {
 
     JobsTable.upsert(handle, jobs.rows());
     JobsTable.insertDependencies(handle, jobs.newlySubmitted());
-    Set<String> unknownJobs = new HashSet<>();
-    Map<String, Instant> firstStoredAfter = new HashMap<>();
+    Set<String> newJobs = new HashSet<>();
     for (JobFoldState state : jobs.states()) {
-      String jobId = state.jobId();
-      if (storedJobs.get(jobId).unknown() && !cached.containsKey(jobId)) {
-        unknownJobs.add(jobId);
-        firstStoredAfter.put(jobId, now);
-      } else if (firstStored.get(jobId) != null) {
-        firstStoredAfter.put(jobId, firstStored.get(jobId));
+      if (isNew(state.jobId(), cached, storedJobs)) {
+        newJobs.add(state.jobId());
       }
     }
-    FoldStateTable.store(handle, jobs.states(), unknownJobs);
+    Map<String, Instant> firstStoredAfter = FoldStateTable.store(handle, jobs.states(), newJobs);
     FoldStateTable.storeSnapshots(handle, jobs.dropSnapshotsAfter(), jobs.snapshots());
     EventsTable.insert(handle, stored);
     EventsTable.markApplied(handle, jobs.revived());
@@ -218,6 +213,17 @@ public final class BatchWriter {
   }
 
   /**
+   * Nothing of the job is stored: no fold state (cached or stored), no row, no tombstone. Its
+   * events cannot be among the stored ones and it has no history to read.
+   */
+  private static boolean isNew(
+      String jobId,
+      Map<String, JobFoldState> cached,
+      Map<String, FoldStateTable.StoredJob> storedJobs) {
+    return !cached.containsKey(jobId) && storedJobs.get(jobId).unknown();
+  }
+
+  /**
    * Which of the batch's event ids are stored already (issue 11.4: without probing every day
    * partition for each). An event of a job nothing is stored of cannot be; one of a job whose
    * state's first storing is known can only be among events received since then (less a margin for
@@ -228,6 +234,7 @@ public final class BatchWriter {
   private static Set<String> knownIds(
       Handle handle,
       List<Event> arrived,
+      Map<String, JobFoldState> cached,
       Map<String, FoldStateTable.StoredJob> storedJobs,
       Map<String, Instant> firstStored) {
     Set<String> bounded = new HashSet<>();
@@ -241,7 +248,7 @@ public final class BatchWriter {
       String jobId = jobEvent.jobId();
       FoldStateTable.StoredJob stored = storedJobs.get(jobId);
       Instant first = firstStored.get(jobId);
-      if (stored.unknown() && first == null) {
+      if (isNew(jobId, cached, storedJobs)) {
         continue;
       }
       if (first == null || stored.pruned()) {
@@ -307,8 +314,8 @@ public final class BatchWriter {
     Instant storedSince = null;
     for (Map.Entry<String, BatchPlanner.Tail> tail : tails.entrySet()) {
       String jobId = tail.getKey();
-      if (storedJobs.get(jobId).unknown() && !cached.containsKey(jobId)) {
-        continue; // a new job: nothing of it is stored
+      if (isNew(jobId, cached, storedJobs)) {
+        continue; // nothing of it is stored
       }
       since.put(jobId, tail.getValue().since());
       Instant first = firstStored.get(jobId);

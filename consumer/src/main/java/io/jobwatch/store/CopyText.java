@@ -54,24 +54,17 @@ final class CopyText {
   /** Writes one byte, escaped as COPY text needs; the caller ensured room for two. */
   private void escaped(byte b) {
     switch (b) {
-      case '\\' -> {
-        bytes[size++] = '\\';
-        bytes[size++] = '\\';
-      }
-      case '\n' -> {
-        bytes[size++] = '\\';
-        bytes[size++] = 'n';
-      }
-      case '\r' -> {
-        bytes[size++] = '\\';
-        bytes[size++] = 'r';
-      }
-      case '\t' -> {
-        bytes[size++] = '\\';
-        bytes[size++] = 't';
-      }
+      case '\\' -> escape((byte) '\\');
+      case '\n' -> escape((byte) 'n');
+      case '\r' -> escape((byte) 'r');
+      case '\t' -> escape((byte) 't');
       default -> bytes[size++] = b;
     }
+  }
+
+  private void escape(byte letter) {
+    bytes[size++] = '\\';
+    bytes[size++] = letter;
   }
 
   private void put(byte b) {

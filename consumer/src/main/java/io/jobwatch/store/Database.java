@@ -22,6 +22,14 @@ public final class Database implements AutoCloseable {
     this.dataSource = dataSource;
     this.config = config;
     this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
+    useBinaryArrays(jdbi);
+  }
+
+  /**
+   * Makes {@code jdbi} send the column arrays of bulk statements in binary ({@link BinaryArrays}),
+   * as every jobwatch Jdbi does.
+   */
+  public static void useBinaryArrays(Jdbi jdbi) {
     jdbi.registerArgument(new BinaryArrays());
   }
 

@@ -145,8 +145,8 @@ public final class EventsTable {
 
   /**
    * Stores new events with one COPY. The caller has checked that their ids are not stored yet
-   * ({@link #knownIds}); a concurrent insert of the same id fails the batch, which is then retried
-   * and finds the id stored.
+   * ({@link #knownIds}, among the partitions a copy can be in; an event of a job nothing is stored
+   * of needs no check).
    */
   public static long insert(Handle handle, List<StoredEvent> events) {
     if (events.isEmpty()) {

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
@@ -128,21 +129,31 @@ public final class FoldStateTable {
 
   /**
    * Stores the fold states (one per job), replacing the stored ones; those of {@code freshJobs}
-   * (jobs nothing was stored of before this transaction) record now as their first storing.
+   * (jobs nothing was stored of before this transaction) record now as their first storing. Returns
+   * when each job's state was first stored, as the database holds it (null: unknown).
    */
-  public static void store(Handle handle, List<JobFoldState> states, Set<String> freshJobs) {
+  public static Map<String, Instant> store(
+      Handle handle, List<JobFoldState> states, Set<String> freshJobs) {
+    Map<String, Instant> firstStored = new HashMap<>();
     if (states.isEmpty()) {
-      return;
+      return firstStored;
     }
-    int written =
-        handle
-            .createUpdate(STORE)
-            .bind("job_id", Columns.text(states, JobFoldState::jobId))
-            .bind("folded", Columns.bigint(states, state -> state.position().folded()))
-            .bind("state", Columns.text(states, Json::write))
-            .bind("fresh", Columns.bool(states, state -> freshJobs.contains(state.jobId())))
-            .execute();
-    Checks.expectRows("upsert job_fold_state", states.size(), written);
+    handle
+        .createQuery(STORE + " RETURNING job_id, created_at")
+        .bind("job_id", Columns.text(states, JobFoldState::jobId))
+        .bind("folded", Columns.bigint(states, state -> state.position().folded()))
+        .bind("state", Columns.text(states, Json::write))
+        .bind("fresh", Columns.bool(states, state -> freshJobs.contains(state.jobId())))
+        .map(
+            (rs, ctx) -> {
+              OffsetDateTime created = rs.getObject("created_at", OffsetDateTime.class);
+              return Map.entry(
+                  rs.getString("job_id"),
+                  Optional.ofNullable(created).map(OffsetDateTime::toInstant));
+            })
+        .forEach(row -> firstStored.put(row.getKey(), row.getValue().orElse(null)));
+    Checks.expectRows("upsert job_fold_state", states.size(), firstStored.size());
+    return firstStored;
   }
 
   /**

@@ -208,7 +208,9 @@ public final class RetentionTable {
 
   /**
    * Removes up to {@code step} tombstones older than {@code cutoff}, except those of jobs whose row
-   * is still there (sealed because their history went: they must stay sealed while the row lives).
+   * is still there (sealed because their history went: they must stay sealed while the row lives)
+   * and those of jobs with events still stored (without its tombstone such a job would look new to
+   * the batch, which then neither looks up its event ids nor reads its history).
    */
   public static int pruneTombstones(Handle handle, Instant cutoff, int step) {
     return handle
@@ -218,6 +220,7 @@ public final class RetentionTable {
               SELECT t.job_id FROM job_tombstones t
                WHERE t.pruned_at < :cutoff::timestamptz
                  AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.job_id = t.job_id)
+                 AND NOT EXISTS (SELECT 1 FROM job_events e WHERE e.job_id = t.job_id)
                ORDER BY t.pruned_at LIMIT :step FOR UPDATE SKIP LOCKED)
             """)
         .bind("cutoff", cutoff.toString())
@@ -229,7 +232,8 @@ public final class RetentionTable {
     return handle
         .createQuery(
             "SELECT count(*) FROM job_tombstones t WHERE t.pruned_at < :cutoff::timestamptz"
-                + " AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.job_id = t.job_id)")
+                + " AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.job_id = t.job_id)"
+                + " AND NOT EXISTS (SELECT 1 FROM job_events e WHERE e.job_id = t.job_id)")
         .bind("cutoff", cutoff.toString())
         .mapTo(Long.class)
         .one();

@@ -14,6 +14,7 @@ import io.jobwatch.pipeline.Item;
 import io.jobwatch.pipeline.MonitorsWriter;
 import io.jobwatch.pipeline.Outcome;
 import io.jobwatch.pipeline.RecordMeta;
+import io.jobwatch.store.RetentionTable;
 import io.jobwatch.testing.Infra;
 import io.jobwatch.testing.WithInfra;
 import java.time.Instant;
@@ -146,6 +147,16 @@ class EventLookupBoundsIT {
       assertThat(old.scans(TEN_DAYS_AGO)).isPositive();
       assertThat(old.scans(TWENTY_DAYS_AGO)).isZero();
 
+      // An out-of-order event of old: its history is read from ten days back, nothing further.
+      Item oldQueued = lifecycle("job.queued", 0, data("job_id", "old"));
+      Written refold = write(harness, List.of(oldQueued), HistoryCache.disabled());
+      assertThat(refold.result().count(Outcome.APPLIED) + refold.result().count(Outcome.IGNORED))
+          .isEqualTo(1);
+      assertThat(refold.result().refolds()).isEqualTo(Map.of(BatchPlanner.Refold.START, 1));
+      assertThat(refold.scans(TEN_DAYS_AGO)).isPositive();
+      assertThat(refold.scans(TWENTY_DAYS_AGO)).isZero();
+      assertThat(harness.job("old").get("state")).isEqualTo("running");
+
       // Unknown first storing, a stage event: looked for everywhere, found twenty days back.
       Written legacy =
           write(harness, List.of(legacySubmitted, stageError), HistoryCache.disabled());
@@ -167,7 +178,22 @@ class EventLookupBoundsIT {
                   "SELECT count(*) FROM job_fold_state WHERE job_id = 'orphan'"
                       + " AND created_at IS NULL"))
           .isEqualTo(1);
-      assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(8);
+      assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(9);
+
+      // A tombstone outlives its job's stored events: without it the job would look new.
+      harness
+          .jdbi()
+          .useHandle(
+              handle -> {
+                handle.execute(
+                    "INSERT INTO job_tombstones (job_id, state, attempt, finished_at, pruned_at)"
+                        + " VALUES ('legacy', 'succeeded', 1, now() - interval '900 days',"
+                        + " now() - interval '800 days')");
+                handle.execute("DELETE FROM jobs WHERE job_id = 'legacy'");
+                assertThat(RetentionTable.pruneTombstones(handle, Instant.now(), 100)).isZero();
+                handle.execute("DELETE FROM job_events WHERE job_id = 'legacy'");
+                assertThat(RetentionTable.pruneTombstones(handle, Instant.now(), 100)).isOne();
+              });
     }
   }
 
