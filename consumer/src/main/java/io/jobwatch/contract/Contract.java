@@ -781,6 +781,52 @@ final class Contract {
         return new JobChange.Progress(complete, waiting, failed);
       };
 
+  /** The members of a nested object as read, by their position in the schema; null if absent. */
+  private record Members(Object[] values, boolean[] seen) {
+    boolean present(int index) {
+      return seen[index];
+    }
+
+    Object value(int index) {
+      return values[index];
+    }
+  }
+
+  /**
+   * Reads a nested object whose schema names exactly {@code names} (read by {@code rules}, in that
+   * order) and allows no other member: each other member is reported at the schema's
+   * additionalProperties (position 1). Returns null, reported, when the value is not an object.
+   */
+  private static Members closedObject(
+      JsonParser parser,
+      String path,
+      StreamingDecoder.Reading reading,
+      List<String> names,
+      List<Rule> rules)
+      throws IOException {
+    if (parser.currentToken() != JsonToken.START_OBJECT) {
+      reading.data(path, notObject(parser));
+      parser.skipChildren();
+      return null;
+    }
+    Object[] values = new Object[names.size()];
+    boolean[] seen = new boolean[names.size()];
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      parser.nextToken();
+      String field = JsonPaths.member(path, name);
+      int index = names.indexOf(name);
+      if (index >= 0) {
+        seen[index] = true;
+        values[index] = member(parser, index, rules.get(index), field, reading);
+      } else {
+        reading.data(1, 0, field, additional(name));
+        parser.skipChildren();
+      }
+    }
+    return new Members(values, seen);
+  }
+
   /** A monitor's schedule as read: exactly one of every, or cron with timezone. */
   record Schedule(String every, String cron, String timezone) {}
 
@@ -789,41 +835,19 @@ final class Contract {
 
   private static final Rule SCHEDULE =
       (parser, path, reading) -> {
-        if (parser.currentToken() != JsonToken.START_OBJECT) {
-          reading.data(path, notObject(parser));
-          parser.skipChildren();
+        Members members =
+            closedObject(
+                parser,
+                path,
+                reading,
+                List.of("every", "cron", "timezone"),
+                List.of(BOUNDED_DURATION, CRON, TIMEZONE));
+        if (members == null) {
           return null;
         }
-        boolean hasEvery = false;
-        boolean hasCron = false;
-        boolean hasZone = false;
-        Object every = null;
-        Object cron = null;
-        Object zone = null;
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-          String name = parser.currentName();
-          parser.nextToken();
-          String field = JsonPaths.member(path, name);
-          switch (name) {
-            case "every" -> {
-              hasEvery = true;
-              every = member(parser, 0, BOUNDED_DURATION, field, reading);
-            }
-            case "cron" -> {
-              hasCron = true;
-              cron = member(parser, 1, CRON, field, reading);
-            }
-            case "timezone" -> {
-              hasZone = true;
-              zone = member(parser, 2, TIMEZONE, field, reading);
-            }
-            default -> {
-              // schedule: its members, additionalProperties, oneOf, then dependentRequired
-              reading.data(1, 0, field, additional(name));
-              parser.skipChildren();
-            }
-          }
-        }
+        boolean hasEvery = members.present(0);
+        boolean hasCron = members.present(1);
+        boolean hasZone = members.present(2);
         if (!hasEvery && !hasCron) {
           reading.data(2, 0, path, "must be valid to one and only one schema, but 0 are valid");
         } else if (hasEvery && hasCron) {
@@ -849,7 +873,8 @@ final class Contract {
               "has a missing property 'cron' which is dependent required because 'timezone' is"
                   + " present");
         }
-        return new Schedule((String) every, (String) cron, (String) zone);
+        return new Schedule(
+            (String) members.value(0), (String) members.value(1), (String) members.value(2));
       };
 
   /** {@code max_runs_per_period} as read. */
@@ -859,42 +884,19 @@ final class Contract {
 
   private static final Rule MAX_RUNS_PER_PERIOD =
       (parser, path, reading) -> {
-        if (parser.currentToken() != JsonToken.START_OBJECT) {
-          reading.data(path, notObject(parser));
-          parser.skipChildren();
+        Members members =
+            closedObject(
+                parser, path, reading, List.of("runs", "period"), List.of(RUNS, BOUNDED_DURATION));
+        if (members == null) {
           return null;
         }
-        boolean hasRuns = false;
-        boolean hasPeriod = false;
-        Object runs = null;
-        Object period = null;
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-          String name = parser.currentName();
-          parser.nextToken();
-          String field = JsonPaths.member(path, name);
-          switch (name) {
-            case "runs" -> {
-              hasRuns = true;
-              runs = member(parser, 0, RUNS, field, reading);
-            }
-            case "period" -> {
-              hasPeriod = true;
-              period = member(parser, 1, BOUNDED_DURATION, field, reading);
-            }
-            default -> {
-              // max_runs_per_period: its members, additionalProperties, then required
-              reading.data(1, 0, field, additional(name));
-              parser.skipChildren();
-            }
-          }
-        }
-        if (!hasRuns) {
+        if (!members.present(0)) {
           reading.data(2, 0, JsonPaths.member(path, "runs"), required("runs"));
         }
-        if (!hasPeriod) {
+        if (!members.present(1)) {
           reading.data(2, 0, JsonPaths.member(path, "period"), required("period"));
         }
-        return new RunsPerPeriod((Integer) runs, (String) period);
+        return new RunsPerPeriod((Integer) members.value(0), (String) members.value(1));
       };
 
   // ---- the data of each type ------------------------------------------------------------------

@@ -92,11 +92,6 @@ public final class HistoryCache {
     return firstStored.get(jobId);
   }
 
-  /** Adds the fold states a committed batch wrote, when each was first stored unknown. */
-  public void putAll(Map<String, JobFoldState> committed) {
-    putAll(committed, Map.of());
-  }
-
   /**
    * Adds the fold states a committed batch wrote, with when each job's state was first stored
    * (absent: unknown).

@@ -49,11 +49,11 @@ class HistoryCacheTest {
   void boundedInBytes() {
     long each = HistoryCache.estimatedBytes(state("job-0", 1));
     HistoryCache cache = new HistoryCache(3 * each);
-    cache.putAll(Map.of("job-0", state("job-0", 1)));
-    cache.putAll(Map.of("job-1", state("job-1", 1)));
-    cache.putAll(Map.of("job-2", state("job-2", 1)));
+    cache.putAll(Map.of("job-0", state("job-0", 1)), Map.of());
+    cache.putAll(Map.of("job-1", state("job-1", 1)), Map.of());
+    cache.putAll(Map.of("job-2", state("job-2", 1)), Map.of());
     assertThat(cache.get("job-0")).isNotNull(); // now the most recently used
-    cache.putAll(Map.of("job-3", state("job-3", 1)));
+    cache.putAll(Map.of("job-3", state("job-3", 1)), Map.of());
 
     assertThat(cache.size()).isEqualTo(3);
     assertThat(cache.bytes()).isLessThanOrEqualTo(3 * each);
