@@ -10,6 +10,6 @@ public final class Main {
   public static void main(String[] args) {
     // Issue 12.5: a cron job's command starts before the parser and everything else loads.
     EarlyRun.startIfPlain(args);
-    System.exit(JobwatchCommand.commandLine().execute(args));
+    System.exit(JobwatchCommand.commandLineFor(args).execute(args));
   }
 }

@@ -1,6 +1,8 @@
 package io.jobwatch.cli;
 
 import io.jobwatch.config.Settings;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,20 +21,6 @@ import picocli.CommandLine.Command;
       "Folds job lifecycle and stage error events from Kafka into PostgreSQL and Prometheus metrics.",
       "Configuration comes from JOBWATCH_* environment variables (see README).",
       "Commands that read use the database; commands that write publish to Kafka."
-    },
-    subcommands = {
-      ConsumeCommand.class,
-      MigrateCommand.class,
-      HealthcheckCommand.class,
-      StatusCommand.class,
-      JobCommand.class,
-      MonitorsCommand.class,
-      DeadLettersCommand.class,
-      EmitCommand.class,
-      RunCommand.class,
-      SpoolCommand.class,
-      RetentionCommand.class,
-      CommandLine.HelpCommand.class
     },
     footer = {
       "",
@@ -55,6 +43,27 @@ import picocli.CommandLine.Command;
       "JOBWATCH_SPOOL_DIR, JOBWATCH_KAFKA_<PROPERTY> (TLS, SASL).",
     })
 public final class JobwatchCommand implements Runnable {
+  /**
+   * The subcommands, in the order {@code --help} lists them. They are added in code rather than in
+   * the annotation so that a command line naming one of them builds only that one's model (picocli
+   * reflects over every annotated class it is given; building all eleven costs a read command about
+   * 0.1 s of its start, see docs/performance.md, "jobwatch status").
+   */
+  private static final List<Class<?>> SUBCOMMANDS =
+      List.of(
+          ConsumeCommand.class,
+          MigrateCommand.class,
+          HealthcheckCommand.class,
+          StatusCommand.class,
+          JobCommand.class,
+          MonitorsCommand.class,
+          DeadLettersCommand.class,
+          EmitCommand.class,
+          RunCommand.class,
+          SpoolCommand.class,
+          RetentionCommand.class,
+          CommandLine.HelpCommand.class);
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private final Map<String, String> environment;
@@ -70,11 +79,50 @@ public final class JobwatchCommand implements Runnable {
 
   /** The command line with every subcommand, configured from {@code environment} (tests). */
   public static CommandLine commandLine(Map<String, String> environment) {
+    return commandLine(environment, SUBCOMMANDS);
+  }
+
+  /**
+   * The command line for {@code args}: when the first word names a subcommand, only that one is
+   * built (what it parses, prints and runs is the same as with all of them); otherwise, for help, a
+   * mistyped name or no command, every subcommand.
+   */
+  public static CommandLine commandLineFor(String[] args) {
+    return commandLine(System.getenv(), named(args.length == 0 ? null : args[0]));
+  }
+
+  private static CommandLine commandLine(
+      Map<String, String> environment, List<Class<?>> subcommands) {
     CommandLine commandLine =
         new CommandLine(new JobwatchCommand(environment)).setCaseInsensitiveEnumValuesAllowed(true);
-    // emit takes free-form --field value pairs; they become its positional words.
-    commandLine.getSubcommands().get("emit").setUnmatchedOptionsArePositionalParams(true);
+    for (Class<?> subcommand : subcommands) {
+      commandLine.addSubcommand(subcommand);
+    }
+    CommandLine emit = commandLine.getSubcommands().get("emit");
+    if (emit != null) {
+      // emit takes free-form --field value pairs; they become its positional words.
+      emit.setUnmatchedOptionsArePositionalParams(true);
+    }
     return commandLine;
+  }
+
+  /**
+   * The subcommand whose name or alias is {@code word}, alone; or all of them (also for {@code
+   * help}, which needs the others to describe them).
+   */
+  static List<Class<?>> named(String word) {
+    if (word != null) {
+      for (Class<?> subcommand : SUBCOMMANDS) {
+        if (subcommand == CommandLine.HelpCommand.class) {
+          continue;
+        }
+        Command command = subcommand.getAnnotation(Command.class);
+        if (word.equals(command.name()) || Arrays.asList(command.aliases()).contains(word)) {
+          return List.of(subcommand);
+        }
+      }
+    }
+    return SUBCOMMANDS;
   }
 
   /** The root command of the command line that {@code spec} belongs to. */

@@ -3,10 +3,12 @@ package io.jobwatch.cli;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** A plain-text table with left-aligned, padded columns. Not thread-safe. */
 final class Table {
   private static final int MAX_CELL = 60;
+  private static final Pattern WHITESPACE_RUN = Pattern.compile("\\s+");
 
   private final List<String> header;
   private final List<List<String>> rows = new ArrayList<>();
@@ -59,10 +61,31 @@ final class Table {
     if (value == null) {
       return "-";
     }
-    String text = value.toString().replaceAll("\\s+", " ").strip();
+    String text = value.toString();
+    if (needsCollapsing(text)) {
+      text = WHITESPACE_RUN.matcher(text).replaceAll(" ");
+    }
+    text = text.strip();
     if (text.isEmpty()) {
       return "-";
     }
     return text.length() > MAX_CELL ? text.substring(0, MAX_CELL - 1) + "…" : text;
+  }
+
+  /**
+   * True when {@code text} has a whitespace run other than single spaces (most cells have none).
+   */
+  private static boolean needsCollapsing(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == ' ') {
+        if (i + 1 < text.length() && Character.isWhitespace(text.charAt(i + 1))) {
+          return true;
+        }
+      } else if (Character.isWhitespace(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

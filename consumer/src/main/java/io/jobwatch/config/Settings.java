@@ -116,8 +116,8 @@ public record Settings(
         EventDecoder.Validation.fromSetting(env.get("JOBWATCH_VALIDATION")));
   }
 
-  // Issue 13 (operability): logback.xml reads JOBWATCH_LOG_FORMAT and JOBWATCH_LOG_LEVEL itself;
-  // a typo there would silently drop every log line, so an unknown value stops the process here.
+  // Issue 13 (operability): LoggingConfigurator reads JOBWATCH_LOG_FORMAT and JOBWATCH_LOG_LEVEL;
+  // it falls back to text and INFO, so a typo would go unnoticed: an unknown value stops here.
   private static final Set<String> LOG_FORMATS = Set.of("text", "json");
   private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
 

@@ -1,0 +1,91 @@
+package io.jobwatch.config;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.spi.ContextAwareBase;
+import java.util.Map;
+import org.slf4j.Logger;
+
+/**
+ * jobwatch's logging, set up in code (issue 13; found by Logback through {@code
+ * META-INF/services}). Everything goes to standard error (standard output is the CLI's), one event
+ * per line: {@code JOBWATCH_LOG_FORMAT} {@code text} (default) or {@code json} (Logback's {@link
+ * JsonEncoder}: timestamp in epoch ms, level, threadName, loggerName, mdc, kvpList,
+ * formattedMessage, throwable), {@code JOBWATCH_LOG_LEVEL} TRACE to ERROR (default INFO). The Kafka
+ * client's and the embedded servers' chatter stays at WARN whatever the level.
+ *
+ * <p>In code rather than in a {@code logback.xml} because reading XML costs every command about 0.1
+ * s of its start (the JDK's XML parser and Logback's Joran; docs/performance.md, "jobwatch
+ * status"). With {@code -Dlogback.configurationFile=...} this configurator steps aside and Logback
+ * reads that file, as it always did. {@link Settings#fromEnvironment} rejects unknown values before
+ * anything runs; here they fall back to the defaults.
+ */
+public final class LoggingConfigurator extends ContextAwareBase implements Configurator {
+  static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} [%thread] %-5level %logger{36} - %msg%n";
+
+  /** Loggers kept quieter than the root whatever JOBWATCH_LOG_LEVEL says. */
+  static final Map<String, Level> QUIET_LOGGERS =
+      Map.of(
+          "org.apache.kafka", Level.WARN,
+          "org.apache.kafka.controller", Level.ERROR,
+          "kafka", Level.WARN,
+          "state.change.logger", Level.WARN,
+          "org.apache.zookeeper", Level.WARN,
+          "io.zonky", Level.WARN,
+          "org.testcontainers", Level.WARN,
+          "com.github.dockerjava", Level.WARN);
+
+  public LoggingConfigurator() {}
+
+  @Override
+  public ExecutionStatus configure(LoggerContext context) {
+    if (System.getProperty("logback.configurationFile") != null) {
+      return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+    }
+    configure(context, System.getenv());
+    return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  /** Sets up {@code context} from {@code environment} (the process environment, or a test's). */
+  static void configure(LoggerContext context, Map<String, String> environment) {
+    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+    console.setContext(context);
+    console.setName("console");
+    console.setTarget("System.err");
+    console.setEncoder(encoder(context, environment.get("JOBWATCH_LOG_FORMAT")));
+    console.start();
+
+    ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.setLevel(Level.toLevel(environment.get("JOBWATCH_LOG_LEVEL"), Level.INFO));
+    root.addAppender(console);
+    QUIET_LOGGERS.forEach((name, level) -> context.getLogger(name).setLevel(level));
+  }
+
+  private static Encoder<ILoggingEvent> encoder(LoggerContext context, String format) {
+    if ("json".equals(format)) {
+      JsonEncoder json = new JsonEncoder();
+      json.setContext(context);
+      json.setWithSequenceNumber(false);
+      json.setWithNanoseconds(false);
+      json.setWithContext(false);
+      // The formatted message is what a reader searches for; the raw pattern and its arguments
+      // are left out.
+      json.setWithMessage(false);
+      json.setWithArguments(false);
+      json.setWithFormattedMessage(true);
+      json.start();
+      return json;
+    }
+    PatternLayoutEncoder text = new PatternLayoutEncoder();
+    text.setContext(context);
+    text.setPattern(TEXT_PATTERN);
+    text.start();
+    return text;
+  }
+}
