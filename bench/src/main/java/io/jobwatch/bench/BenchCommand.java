@@ -63,9 +63,17 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--latency-seconds",
       defaultValue = "60",
       description =
-          "length of each paced delay run (the first 10 s are warm-up, reported apart); 0 skips"
+          "length of the measured part of each paced delay run (after the warm-up); 0 skips"
               + " them")
   int latencySeconds;
+
+  @Option(
+      names = "--warmup-seconds",
+      defaultValue = "30",
+      description =
+          "each paced run first publishes this long at the same rate; those events' delays are"
+              + " the warm-up, reported apart")
+  int warmupSeconds;
 
   @Option(
       names = "--naive-seconds",
@@ -105,6 +113,7 @@ public final class BenchCommand implements Callable<Integer> {
             instances,
             maxPollRecords,
             latencySeconds,
+            warmupSeconds,
             naiveSeconds,
             childHeap,
             profile);

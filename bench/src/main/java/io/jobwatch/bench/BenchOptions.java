@@ -16,6 +16,7 @@ public record BenchOptions(
     List<Integer> instances,
     List<Integer> maxPollRecords,
     int latencySeconds,
+    int warmupSeconds,
     long naiveSeconds,
     String childHeap,
     boolean profile) {}

@@ -95,6 +95,7 @@ public final class Benchmark {
               expected,
               maxPoll,
               false,
+              0,
               limit,
               dir.toString());
       Path jfr =
@@ -188,7 +189,7 @@ public final class Benchmark {
 
   /**
    * Paced runs at jobwatch's full and half rate: delay from event time to commit, per event, the
-   * first {@link Delays#WARMUP_MILLIS} ms after the first record reported apart.
+   * events of the first {@code --warmup-seconds} (by event time) reported apart.
    */
   private void delays(List<RunResult> results) {
     RunResult jobwatch =
@@ -202,7 +203,9 @@ public final class Benchmark {
     double full = jobwatch.eventsPerSecond;
     for (String label : List.of("full", "half")) {
       double rate = label.equals("full") ? full : full / 2;
-      long events = Math.max(1000, Math.round(rate * options.latencySeconds()));
+      // The warm-up phase first, then the measured one, at the same rate without a pause.
+      long events =
+          Math.max(1000, Math.round(rate * (options.warmupSeconds() + options.latencySeconds())));
       for (RunResult row : results) {
         boolean firstOfKind =
             results.stream().filter(r -> r.contender.equals(row.contender)).findFirst().get()
@@ -221,7 +224,7 @@ public final class Benchmark {
     List<String> topics = infra.newTopics(options.partitions());
     String dbUrl = infra.newDatabase(kind.wireName().replace('-', '_'));
     Path dir = runDir.resolve("paced-" + label + "-" + row.contender);
-    long limit = options.latencySeconds() * 4L + 120;
+    long limit = (options.warmupSeconds() + options.latencySeconds()) * 4L + 120;
     WorkloadSpec spec = WorkloadSpec.of(events, options.seed() + 1);
     WorkloadStats stats = new Workload(spec).generate(record -> {});
     long expected = expectedRecords(kind, stats);
@@ -238,9 +241,15 @@ public final class Benchmark {
             expected,
             row.maxPollRecords,
             true,
+            options.warmupSeconds() * 1000L,
             limit,
             dir.toString());
-    ChildLauncher child = ChildLauncher.launch(config, dir, options.childHeap(), null);
+    // With --profile, jobwatch's half-rate run is recorded too: where its delay tail comes from.
+    Path jfr =
+        options.profile() && kind == ContenderKind.JOBWATCH && label.equals("half")
+            ? dir.resolve("jobwatch.jfr")
+            : null;
+    ChildLauncher child = ChildLauncher.launch(config, dir, options.childHeap(), jfr);
     try {
       child.awaitReady(180);
       try (Publisher publisher = new Publisher(infra.bootstrap(), topics.get(0), topics.get(1))) {

@@ -8,6 +8,7 @@ package io.jobwatch.bench;
  * @param expectedRecords records the contender must have durably handled when it is done
  * @param maxPollRecords the consumer's max.poll.records
  * @param paced true in latency runs: records carry event time = publish time
+ * @param warmupMillis paced runs: events published this long after the first are the warm-up
  * @param maxSeconds give up (and report a partial run) after this long
  */
 public record ChildConfig(
@@ -22,5 +23,6 @@ public record ChildConfig(
     long expectedRecords,
     int maxPollRecords,
     boolean paced,
+    long warmupMillis,
     long maxSeconds,
     String workDir) {}

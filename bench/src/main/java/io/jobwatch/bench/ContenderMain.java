@@ -21,6 +21,7 @@ public final class ContenderMain {
     ContenderKind kind = ContenderKind.of(config.contender());
     // jobwatch hands over its own per-event delays; the others are timed at their Kafka commit.
     RecordClock.trackCommits(config.paced() && kind != ContenderKind.JOBWATCH);
+    Delays.process().warmupMillis(config.warmupMillis());
     JvmProbe probe = JvmProbe.start();
     long deadline = System.currentTimeMillis() + config.maxSeconds() * 1000;
     Contender contender = create(kind);
@@ -54,7 +55,9 @@ public final class ContenderMain {
             Delays.process().warmup().counts(),
             Delays.process().warmupMax(),
             contender.extras());
-    if (!config.paced()) {
+    if (config.paced()) {
+      Delays.process().writeTimeline(Path.of(config.workDir()).resolve("delay-timeline.csv"));
+    } else {
       JvmProbe.writeClassHistogram(Path.of(config.workDir()).resolve("heap-histogram.txt"), 40);
     }
     contender.close();

@@ -56,9 +56,8 @@ final class Report {
           row.status);
     }
     out.println(
-        "delays in ms, event time to commit, per event, after the first "
-            + Delays.WARMUP_MILLIS / 1000
-            + " s of each paced run; the warm-up apart:");
+        "delays in ms, event time to commit, per event, of the events published after each paced"
+            + " run's warm-up phase; the warm-up's apart:");
     for (RunResult row : rows) {
       if (row.delayMillis.containsKey("fullWarmupP50")) {
         out.printf(

@@ -39,6 +39,7 @@ class BenchSmokeIT {
             List.of(1, 2),
             List.of(2000, 500),
             0,
+            0,
             600,
             "512m",
             false);

@@ -89,4 +89,51 @@ class MonitorLimitsTest {
     assertThat(MonitorLimits.isWithinBounds(Duration.ofDays(366).plusMillis(1))).isFalse();
     assertThat(MonitorLimits.isWithinBounds(Duration.ofSeconds(-1))).isFalse();
   }
+
+  /** The rule as documented, with Duration.between (exact, but slow for spans this long). */
+  private static Instant plusOrNeverReference(Instant at, Duration duration) {
+    if (at == null || at.isAfter(MonitorLimits.LATEST)) {
+      return null;
+    }
+    return duration.compareTo(Duration.between(at, MonitorLimits.LATEST)) > 0
+        ? null
+        : at.plus(duration);
+  }
+
+  @Test
+  @DisplayName("at + duration or never agrees with the Duration.between rule, nanoseconds included")
+  void plusOrNeverAgreesWithTheReference() {
+    java.util.Random random = new java.util.Random(3);
+    Instant[] ats = {
+      Instant.MIN,
+      Instant.EPOCH,
+      utc("2026-11-29T19:47:26Z"),
+      MonitorLimits.LATEST,
+      MonitorLimits.LATEST.minusNanos(1),
+      MonitorLimits.LATEST.plusNanos(1),
+      MonitorLimits.LATEST.minus(LONGEST),
+      MonitorLimits.LATEST.minus(LONGEST).minusNanos(1),
+      MonitorLimits.LATEST.minus(LONGEST).plusNanos(1)
+    };
+    Duration[] durations = {
+      Duration.ZERO, Duration.ofNanos(1), LONGEST, LONGEST.plusNanos(1), Duration.ofDays(9_999_999)
+    };
+    for (Instant at : ats) {
+      for (Duration duration : durations) {
+        assertThat(MonitorLimits.plusOrNever(at, duration))
+            .as("%s + %s", at, duration)
+            .isEqualTo(plusOrNeverReference(at, duration));
+      }
+    }
+    for (int i = 0; i < 10_000; i++) {
+      Instant at =
+          Instant.ofEpochSecond(
+              random.nextLong(-62_135_596_800L, MonitorLimits.LATEST.getEpochSecond() + 10),
+              random.nextInt(1_000_000_000));
+      Duration duration = Duration.ofSeconds(random.nextLong(0, 40_000_000L), random.nextInt());
+      assertThat(MonitorLimits.plusOrNever(at, duration))
+          .as("%s + %s", at, duration)
+          .isEqualTo(plusOrNeverReference(at, duration));
+    }
+  }
 }
