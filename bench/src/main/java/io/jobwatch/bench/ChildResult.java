@@ -10,7 +10,7 @@ import java.util.Map;
  * @param handled records durably handled by then
  * @param complete false when it gave up at {@code maxSeconds}
  * @param cpuSeconds process CPU time between the first record and the end
- * @param peakHeapBytes sum of the heap pools' peak usage
+ * @param peakHeapBytes largest heap occupancy at one moment (right before a GC, or at the end)
  * @param peakLiveHeapBytes largest heap occupancy right after a GC
  * @param latency delay from event time to commit after the warm-up, bucket upper bound (ms) to
  *     count (see {@link Delays})

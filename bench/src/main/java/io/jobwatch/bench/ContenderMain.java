@@ -3,6 +3,8 @@ package io.jobwatch.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Entry point of one contender process: {@code java -cp <jobwatch class path>
@@ -54,7 +56,7 @@ public final class ContenderMain {
             Delays.process().steadyMax(),
             Delays.process().warmup().counts(),
             Delays.process().warmupMax(),
-            contender.extras());
+            extras(contender, probe));
     if (config.paced()) {
       Delays.process().writeTimeline(Path.of(config.workDir()).resolve("delay-timeline.csv"));
     } else {
@@ -65,6 +67,13 @@ public final class ContenderMain {
     System.out.flush();
     // Connect and client threads are not daemons; the result is out, so end here.
     System.exit(0);
+  }
+
+  private static Map<String, Object> extras(Contender contender, JvmProbe probe) {
+    Map<String, Object> extras = new LinkedHashMap<>(contender.extras());
+    // Earlier runs' heap figure: the pools' peaks, each at its own moment.
+    extras.put("heapPoolPeaksMiB", Math.round(probe.heapPoolPeaks() / 1048576.0));
+    return extras;
   }
 
   private static Contender create(ContenderKind kind) {

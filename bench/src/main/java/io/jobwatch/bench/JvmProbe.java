@@ -19,12 +19,14 @@ import javax.management.openmbean.CompositeData;
 import org.slf4j.LoggerFactory;
 
 /**
- * This JVM's process CPU time and heap: the peak heap in use (sum of the heap pools' peaks) and the
- * peak live heap (the largest heap occupancy right after a collection, from GC notifications).
- * Thread-safe.
+ * This JVM's process CPU time and heap: the peak heap in use (the largest occupancy at one moment:
+ * right before a collection, from GC notifications, or now), the sum of the heap pools' own peaks
+ * (reached at different moments, so larger than any real occupancy; the figure of earlier runs),
+ * and the peak live heap (the largest occupancy right after a collection). Thread-safe.
  */
 public final class JvmProbe {
   private final AtomicLong peakAfterGc = new AtomicLong();
+  private final AtomicLong peakBeforeGc = new AtomicLong();
 
   private JvmProbe() {}
 
@@ -54,13 +56,18 @@ public final class JvmProbe {
 
   private void afterGc(GarbageCollectionNotificationInfo info) {
     long live = 0;
+    long inUse = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      MemoryUsage after = info.getGcInfo().getMemoryUsageAfterGc().get(pool.getName());
-      if (pool.getType() == MemoryType.HEAP && after != null) {
-        live += after.getUsed();
+      if (pool.getType() != MemoryType.HEAP) {
+        continue;
       }
+      MemoryUsage after = info.getGcInfo().getMemoryUsageAfterGc().get(pool.getName());
+      MemoryUsage before = info.getGcInfo().getMemoryUsageBeforeGc().get(pool.getName());
+      live += after == null ? 0 : after.getUsed();
+      inUse += before == null ? 0 : before.getUsed();
     }
     peakAfterGc.accumulateAndGet(live, Math::max);
+    peakBeforeGc.accumulateAndGet(inUse, Math::max);
   }
 
   /** CPU time of this whole process (all threads), in nanoseconds. */
@@ -69,8 +76,17 @@ public final class JvmProbe {
         .getProcessCpuTime();
   }
 
-  /** The sum of the heap pools' peak usage since {@link #start}, in bytes. */
+  /**
+   * The largest heap occupancy since {@link #start}, in bytes: between collections the heap in use
+   * only grows, so its peak is its size right before one of them, or now.
+   */
   public long peakHeapUsed() {
+    long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    return Math.max(peakBeforeGc.get(), now);
+  }
+
+  /** The sum of the heap pools' peak usage since {@link #start}, in bytes. */
+  public long heapPoolPeaks() {
     long sum = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {

@@ -144,8 +144,10 @@ final class Report {
           new Target(
               heapName,
               String.format(
-                  "peak used %.0f MiB (live after GC %.0f MiB)",
-                  jobwatch.peakHeapMiB, jobwatch.peakLiveHeapMiB),
+                  "peak used %.0f MiB (live after GC %.0f MiB, pool peaks %s MiB)",
+                  jobwatch.peakHeapMiB,
+                  jobwatch.peakLiveHeapMiB,
+                  jobwatch.extras.get("heapPoolPeaksMiB")),
               jobwatch.peakHeapMiB < HEAP_PEAK_TARGET_MIB ? "met" : "missed"));
     }
     return targets;
