@@ -74,4 +74,32 @@ class CopyTextTest {
       assertThat(new String(text.bytes(), StandardCharsets.UTF_8)).isEqualTo(reference(row));
     }
   }
+
+  @Test
+  void rowsAndValuesLongerThanAChunkAreWrittenWhole() {
+    Random random = new Random(11);
+    int[] alphabet = "abc\\\t\n{}\"é✓𝄞 ".codePoints().toArray();
+    StringBuilder expected = new StringBuilder();
+    CopyText text = new CopyText();
+    for (int rowIndex = 0; rowIndex < 300; rowIndex++) {
+      Object[] row = new Object[3];
+      for (int i = 0; i < row.length; i++) {
+        StringBuilder value = new StringBuilder();
+        // Mostly short values, now and then one of up to three chunks, escapes and all.
+        int length = random.nextInt(20) == 0 ? random.nextInt(3 * CopyText.CHUNK) : 700;
+        while (value.length() < length) {
+          value.appendCodePoint(alphabet[random.nextInt(alphabet.length)]);
+        }
+        row[i] = value.toString();
+      }
+      for (Object value : row) {
+        text.value(value);
+      }
+      text.endRow();
+      expected.append(reference(row));
+    }
+    byte[] written = text.bytes();
+    assertThat(written.length).isGreaterThan(4 * CopyText.CHUNK);
+    assertThat(new String(written, StandardCharsets.UTF_8)).isEqualTo(expected.toString());
+  }
 }
