@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * This contender process's delays from event time to commit, one value per event, kept apart for
  * the warm-up (events whose time, the publish time in a paced run, is within {@link #warmupMillis}
- * of the first record received: JIT compilation, connection pools, the group join and the backlog
- * they build) and the steady state after it, each with its exact maximum; and a per-second
+ * of the first record's publication: JIT compilation, connection pools, the group join and the
+ * backlog they build) and the steady state after it, each with its exact maximum; and a per-second
  * timeline. Classifying by event time rather than commit time keeps a warm-up backlog that drains
  * late out of neither: the steady state's events are those published after the warm-up phase,
  * whatever they waited behind. One per process (a contender runs alone in its JVM); thread-safe.
@@ -24,7 +24,8 @@ final class Delays {
   private final LatencyHistogram steady = new LatencyHistogram();
   private final AtomicLong warmupMax = new AtomicLong(-1);
   private final AtomicLong steadyMax = new AtomicLong(-1);
-  // Per second since the first record: events committed and their largest delay, to see when a
+  // Per second since the first record was published: events committed and their largest delay, to
+  // see when a
   // tail happened (delay-timeline.csv of a paced run).
   private static final int TIMELINE_SECONDS = 3600;
   private final AtomicLongArray perSecondEvents = new AtomicLongArray(TIMELINE_SECONDS);
@@ -36,17 +37,20 @@ final class Delays {
     return PROCESS;
   }
 
-  /** Events published this long after the first record are the warm-up (set before the run). */
+  /** Events published this long after the first one are the warm-up (set before the run). */
   void warmupMillis(long millis) {
     warmupMillis = millis;
   }
 
   /** Records one event's delay, committed now. */
   void record(long delayMillis) {
-    record(delayMillis, System.currentTimeMillis(), RecordClock.firstRecordMillis());
+    record(delayMillis, System.currentTimeMillis(), RecordClock.firstPublishedMillis());
   }
 
-  /** Records one event's delay, committed at {@code now}; {@code first}: first record, or -1. */
+  /**
+   * Records one event's delay, committed at {@code now}; {@code first}: when the first record was
+   * published (its timestamp), or -1 before any record.
+   */
   void record(long delayMillis, long now, long first) {
     long delay = Math.max(0, delayMillis);
     if (first >= 0 && now - first < TIMELINE_SECONDS * 1000L) {

@@ -3,6 +3,7 @@ package io.jobwatch.bench;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerInterceptor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -19,6 +20,7 @@ import org.apache.kafka.common.TopicPartition;
 public final class RecordClock<K, V> implements ConsumerInterceptor<K, V> {
   private static volatile long firstRecordMillis = -1;
   private static volatile long cpuAtFirstRecord = -1;
+  private static final AtomicLong EARLIEST_TIMESTAMP = new AtomicLong(Long.MAX_VALUE);
   private static volatile boolean trackCommits;
   private static final Map<TopicPartition, ArrayDeque<long[]>> PENDING = new HashMap<>();
 
@@ -29,6 +31,15 @@ public final class RecordClock<K, V> implements ConsumerInterceptor<K, V> {
 
   public static long firstRecordMillis() {
     return firstRecordMillis;
+  }
+
+  /**
+   * The earliest record timestamp received (in a paced run: when publishing began), or the first
+   * record's arrival when no timestamps were seen; -1 before any record.
+   */
+  public static long firstPublishedMillis() {
+    long earliest = EARLIEST_TIMESTAMP.get();
+    return earliest == Long.MAX_VALUE ? firstRecordMillis : earliest;
   }
 
   public static long cpuAtFirstRecord() {
@@ -51,6 +62,13 @@ public final class RecordClock<K, V> implements ConsumerInterceptor<K, V> {
   public ConsumerRecords<K, V> onConsume(ConsumerRecords<K, V> records) {
     if (!records.isEmpty()) {
       sawRecords();
+      long earliest = Long.MAX_VALUE;
+      for (ConsumerRecord<K, V> record : records) {
+        if (record.timestamp() >= 0) {
+          earliest = Math.min(earliest, record.timestamp());
+        }
+      }
+      EARLIEST_TIMESTAMP.accumulateAndGet(earliest, Math::min);
       if (trackCommits) {
         synchronized (PENDING) {
           for (ConsumerRecord<K, V> record : records) {

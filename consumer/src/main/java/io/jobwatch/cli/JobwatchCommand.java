@@ -93,11 +93,12 @@ public final class JobwatchCommand implements Runnable {
 
   private static CommandLine commandLine(
       Map<String, String> environment, List<Class<?>> subcommands) {
-    CommandLine commandLine =
-        new CommandLine(new JobwatchCommand(environment)).setCaseInsensitiveEnumValuesAllowed(true);
+    CommandLine commandLine = new CommandLine(new JobwatchCommand(environment));
     for (Class<?> subcommand : subcommands) {
       commandLine.addSubcommand(subcommand);
     }
+    // After the subcommands: picocli applies parser settings to the subcommands it already has.
+    commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     CommandLine emit = commandLine.getSubcommands().get("emit");
     if (emit != null) {
       // emit takes free-form --field value pairs; they become its positional words.

@@ -9,6 +9,11 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import java.io.File;
+import java.io.IOException;
+import java.net.URL;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 
@@ -21,12 +26,15 @@ import org.slf4j.Logger;
  * client's and the embedded servers' chatter stays at WARN whatever the level.
  *
  * <p>In code rather than in a {@code logback.xml} because reading XML costs every command about 0.1
- * s of its start (the JDK's XML parser and Logback's Joran; docs/performance.md, "jobwatch
- * status"). With {@code -Dlogback.configurationFile=...} this configurator steps aside and Logback
- * reads that file, as it always did. {@link Settings#fromEnvironment} rejects unknown values before
- * anything runs; here they fall back to the defaults.
+ * s of its start (the JDK's XML parser and Logback's Joran; docs/performance.md, "`jobwatch status`
+ * start"). With {@code -Dlogback.configurationFile=...} this configurator steps aside and Logback
+ * reads that file, as it always did (when it exists; otherwise this setup, with a line on standard
+ * error). As in Logback's variable lookup, a system property of a setting's name wins over the
+ * environment variable. {@link Settings#fromEnvironment} rejects unknown values before anything
+ * runs; here they fall back to the defaults.
  */
 public final class LoggingConfigurator extends ContextAwareBase implements Configurator {
+  private static final String CONFIGURATION_FILE = "logback.configurationFile";
   static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} [%thread] %-5level %logger{36} - %msg%n";
 
   /** Loggers kept quieter than the root whatever JOBWATCH_LOG_LEVEL says. */
@@ -45,11 +53,42 @@ public final class LoggingConfigurator extends ContextAwareBase implements Confi
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {
-    if (System.getProperty("logback.configurationFile") != null) {
-      return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+    String file = System.getProperty(CONFIGURATION_FILE);
+    if (file != null) {
+      if (resolves(file)) {
+        return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+      }
+      // Logback would fall back to its basic setup (DEBUG, on standard output, where the CLI's
+      // output goes); the built-in setup is what a missing file meant before, too.
+      System.err.println(
+          "jobwatch: " + CONFIGURATION_FILE + " '" + file + "' not found; built-in logging used");
     }
-    configure(context, System.getenv());
+    configure(context, settings());
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  /** As Logback finds the file: a URL, a class path resource, or a file. */
+  static boolean resolves(String location) {
+    try {
+      new URL(location).openStream().close();
+      return true;
+    } catch (IOException | RuntimeException e) {
+      // not a URL, or not one that opens: try the other two
+    }
+    ClassLoader loader = LoggingConfigurator.class.getClassLoader();
+    return loader.getResource(location) != null || new File(location).isFile();
+  }
+
+  /** The two settings; a system property of the same name wins, as in Logback's own lookup. */
+  private static Map<String, String> settings() {
+    Map<String, String> settings = new HashMap<>();
+    for (String name : List.of("JOBWATCH_LOG_FORMAT", "JOBWATCH_LOG_LEVEL")) {
+      String value = System.getProperty(name, System.getenv(name));
+      if (value != null) {
+        settings.put(name, value);
+      }
+    }
+    return settings;
   }
 
   /** Sets up {@code context} from {@code environment} (the process environment, or a test's). */

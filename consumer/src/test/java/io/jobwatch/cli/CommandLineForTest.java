@@ -32,6 +32,8 @@ class CommandLineForTest {
       assertThat(alone.getSubcommands()).as(name).containsOnlyKeys(name);
       CommandLine sub = alone.getSubcommands().get(name);
       assertThat(usage(sub)).as(name).isEqualTo(usage(entry.getValue()));
+      assertThat(sub.isCaseInsensitiveEnumValuesAllowed()).as(name).isTrue();
+      assertThat(entry.getValue().isCaseInsensitiveEnumValuesAllowed()).as(name).isTrue();
       assertThat(sub.isUnmatchedOptionsArePositionalParams())
           .as(name)
           .isEqualTo(entry.getValue().isUnmatchedOptionsArePositionalParams());

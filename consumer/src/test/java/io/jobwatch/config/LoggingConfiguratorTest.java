@@ -6,14 +6,18 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 
 /** Logging set up in code from JOBWATCH_LOG_FORMAT and JOBWATCH_LOG_LEVEL (README, settings). */
@@ -74,12 +78,12 @@ class LoggingConfiguratorTest {
     assertThat(json.has("arguments")).isFalse();
   }
 
-  @Test
-  void aConfigurationFileGivenOnTheCommandLineWins() {
-    String previous = System.setProperty("logback.configurationFile", "/nonexistent/logback.xml");
+  private static Configurator.ExecutionStatus withConfigurationFile(String location) {
+    String previous = System.setProperty("logback.configurationFile", location);
     try {
-      assertThat(new LoggingConfigurator().configure(new LoggerContext()))
-          .isEqualTo(ch.qos.logback.classic.spi.Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+      LoggerContext context = new LoggerContext();
+      context.setMDCAdapter(new LogbackMDCAdapter());
+      return new LoggingConfigurator().configure(context);
     } finally {
       if (previous == null) {
         System.clearProperty("logback.configurationFile");
@@ -87,8 +91,21 @@ class LoggingConfiguratorTest {
         System.setProperty("logback.configurationFile", previous);
       }
     }
-    assertThat(new LoggingConfigurator().configure(new LoggerContext()))
-        .isEqualTo(
-            ch.qos.logback.classic.spi.Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
+  }
+
+  @Test
+  void aConfigurationFileGivenOnTheCommandLineWinsWhenItExists(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("logback.xml"), "<configuration/>");
+    assertThat(withConfigurationFile(file.toString()))
+        .isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+    assertThat(withConfigurationFile(file.toUri().toString()))
+        .isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+    // Not there: the built-in setup, not Logback's DEBUG-on-standard-output fallback.
+    assertThat(withConfigurationFile(dir.resolve("missing.xml").toString()))
+        .isEqualTo(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
+    LoggerContext plain = new LoggerContext();
+    plain.setMDCAdapter(new LogbackMDCAdapter());
+    assertThat(new LoggingConfigurator().configure(plain))
+        .isEqualTo(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
   }
 }
