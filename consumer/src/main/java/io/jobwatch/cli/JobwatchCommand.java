@@ -47,7 +47,7 @@ public final class JobwatchCommand implements Runnable {
    * The subcommands, in the order {@code --help} lists them. They are added in code rather than in
    * the annotation so that a command line naming one of them builds only that one's model (picocli
    * reflects over every annotated class it is given; building all eleven costs a read command about
-   * 0.1 s of its start, see docs/performance.md, "jobwatch status").
+   * 0.1 s of its start, see docs/performance.md, "`jobwatch status` start").
    */
   private static final List<Class<?>> SUBCOMMANDS =
       List.of(
