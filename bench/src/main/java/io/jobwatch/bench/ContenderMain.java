@@ -23,6 +23,7 @@ public final class ContenderMain {
     ContenderKind kind = ContenderKind.of(config.contender());
     // jobwatch hands over its own per-event delays; the others are timed at their Kafka commit.
     RecordClock.trackCommits(config.paced() && kind != ContenderKind.JOBWATCH);
+    RecordClock.paced(config.paced());
     Delays.process().warmupMillis(config.warmupMillis());
     JvmProbe probe = JvmProbe.start();
     long deadline = System.currentTimeMillis() + config.maxSeconds() * 1000;

@@ -22,11 +22,19 @@ public final class RecordClock<K, V> implements ConsumerInterceptor<K, V> {
   private static volatile long cpuAtFirstRecord = -1;
   private static final AtomicLong EARLIEST_TIMESTAMP = new AtomicLong(Long.MAX_VALUE);
   private static volatile boolean trackCommits;
+  private static volatile boolean paced;
   private static final Map<TopicPartition, ArrayDeque<long[]>> PENDING = new HashMap<>();
 
   /** Record timestamps until their offsets are committed (paced runs only: it costs memory). */
   public static void trackCommits(boolean enabled) {
     trackCommits = enabled;
+  }
+
+  /**
+   * Note the earliest record timestamp (paced runs only: throughput runs pay nothing per record).
+   */
+  public static void paced(boolean enabled) {
+    paced = enabled;
   }
 
   public static long firstRecordMillis() {
@@ -62,13 +70,15 @@ public final class RecordClock<K, V> implements ConsumerInterceptor<K, V> {
   public ConsumerRecords<K, V> onConsume(ConsumerRecords<K, V> records) {
     if (!records.isEmpty()) {
       sawRecords();
-      long earliest = Long.MAX_VALUE;
-      for (ConsumerRecord<K, V> record : records) {
-        if (record.timestamp() >= 0) {
-          earliest = Math.min(earliest, record.timestamp());
+      if (paced) {
+        long earliest = Long.MAX_VALUE;
+        for (ConsumerRecord<K, V> record : records) {
+          if (record.timestamp() >= 0) {
+            earliest = Math.min(earliest, record.timestamp());
+          }
         }
+        EARLIEST_TIMESTAMP.accumulateAndGet(earliest, Math::min);
       }
-      EARLIEST_TIMESTAMP.accumulateAndGet(earliest, Math::min);
       if (trackCommits) {
         synchronized (PENDING) {
           for (ConsumerRecord<K, V> record : records) {

@@ -31,6 +31,26 @@ class CopyTextTest {
     return row.append('\n').toString();
   }
 
+  /** Appends {@code row} to {@code text} as one row. */
+  private static CopyText write(CopyText text, Object[] row) {
+    for (Object value : row) {
+      text.value(value);
+    }
+    return text.endRow();
+  }
+
+  private static String written(CopyText text) {
+    return new String(text.bytes(), StandardCharsets.UTF_8);
+  }
+
+  private static String randomText(Random random, int[] alphabet, int length) {
+    StringBuilder value = new StringBuilder();
+    while (value.length() < length) {
+      value.appendCodePoint(alphabet[random.nextInt(alphabet.length)]);
+    }
+    return value.toString();
+  }
+
   @Test
   void writesRowsAsTheFormatSays() {
     Object[] row = {
@@ -44,12 +64,7 @@ class CopyTextTest {
       "{\"message\":\"Überlauf ✓ \\u0000 𝄞\"}",
       ""
     };
-    CopyText text = new CopyText();
-    for (Object value : row) {
-      text.value(value);
-    }
-    text.endRow();
-    assertThat(new String(text.bytes(), StandardCharsets.UTF_8)).isEqualTo(reference(row));
+    assertThat(written(write(new CopyText(), row))).isEqualTo(reference(row));
   }
 
   @Test
@@ -59,19 +74,10 @@ class CopyTextTest {
     for (int run = 0; run < 2_000; run++) {
       Object[] row = new Object[1 + random.nextInt(4)];
       for (int i = 0; i < row.length; i++) {
-        StringBuilder value = new StringBuilder();
-        int length = random.nextInt(40);
-        while (value.length() < length) {
-          value.appendCodePoint(alphabet[random.nextInt(alphabet.length)]);
-        }
-        row[i] = random.nextInt(10) == 0 ? null : value.toString();
+        String value = randomText(random, alphabet, random.nextInt(40));
+        row[i] = random.nextInt(10) == 0 ? null : value;
       }
-      CopyText text = new CopyText();
-      for (Object value : row) {
-        text.value(value);
-      }
-      text.endRow();
-      assertThat(new String(text.bytes(), StandardCharsets.UTF_8)).isEqualTo(reference(row));
+      assertThat(written(write(new CopyText(), row))).isEqualTo(reference(row));
     }
   }
 
@@ -84,22 +90,14 @@ class CopyTextTest {
     for (int rowIndex = 0; rowIndex < 300; rowIndex++) {
       Object[] row = new Object[3];
       for (int i = 0; i < row.length; i++) {
-        StringBuilder value = new StringBuilder();
         // Mostly short values, now and then one of up to three chunks, escapes and all.
         int length = random.nextInt(20) == 0 ? random.nextInt(3 * CopyText.CHUNK) : 700;
-        while (value.length() < length) {
-          value.appendCodePoint(alphabet[random.nextInt(alphabet.length)]);
-        }
-        row[i] = value.toString();
+        row[i] = randomText(random, alphabet, length);
       }
-      for (Object value : row) {
-        text.value(value);
-      }
-      text.endRow();
+      write(text, row);
       expected.append(reference(row));
     }
-    byte[] written = text.bytes();
-    assertThat(written.length).isGreaterThan(4 * CopyText.CHUNK);
-    assertThat(new String(written, StandardCharsets.UTF_8)).isEqualTo(expected.toString());
+    assertThat(text.bytes().length).isGreaterThan(4 * CopyText.CHUNK);
+    assertThat(written(text)).isEqualTo(expected.toString());
   }
 }
