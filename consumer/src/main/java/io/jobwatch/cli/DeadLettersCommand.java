@@ -81,9 +81,9 @@ public final class DeadLettersCommand implements Runnable {
             letter.topic(),
             letter.partition(),
             letter.offset(),
-            CliOutput.relative(letter.receivedAt(), now),
+            CliTimes.relative(letter.receivedAt(), now),
             letter.replayedAt() != null
-                ? CliOutput.relative(letter.replayedAt(), now)
+                ? CliTimes.relative(letter.replayedAt(), now)
                 : letter.inDoubt() ? "in doubt" : null,
             letter.reason());
       }

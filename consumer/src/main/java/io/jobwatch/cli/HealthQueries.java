@@ -3,9 +3,10 @@ package io.jobwatch.cli;
 import static io.jobwatch.cli.Rows.instant;
 
 import io.jobwatch.store.StageHealthTable;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Service, runner and stage health as {@code jobwatch status} shows them, worst first, then
@@ -57,14 +58,14 @@ final class HealthQueries {
       List<RunnerHealth> runners,
       List<StageHealth> stages) {}
 
-  static Status status(Handle handle, Instant now) {
-    return new Status(now, services(handle), runners(handle), stages(handle));
+  static Status status(Connection connection, Instant now) throws SQLException {
+    return new Status(now, services(connection), runners(connection), stages(connection));
   }
 
-  static List<ServiceHealth> services(Handle handle) {
+  static List<ServiceHealth> services(Connection connection) throws SQLException {
     return StageHealthTable.servicesWorstFirst(
-        handle,
-        (rs, ctx) ->
+        connection,
+        rs ->
             new ServiceHealth(
                 rs.getString("service"),
                 rs.getString("severity"),
@@ -76,10 +77,10 @@ final class HealthQueries {
                 instant(rs, "last_error_at")));
   }
 
-  static List<RunnerHealth> runners(Handle handle) {
+  static List<RunnerHealth> runners(Connection connection) throws SQLException {
     return StageHealthTable.runnersWorstFirst(
-        handle,
-        (rs, ctx) ->
+        connection,
+        rs ->
             new RunnerHealth(
                 rs.getString("service"),
                 rs.getString("runner"),
@@ -91,10 +92,10 @@ final class HealthQueries {
                 instant(rs, "last_error_at")));
   }
 
-  static List<StageHealth> stages(Handle handle) {
+  static List<StageHealth> stages(Connection connection) throws SQLException {
     return StageHealthTable.stagesWorstFirst(
-        handle,
-        (rs, ctx) ->
+        connection,
+        rs ->
             new StageHealth(
                 rs.getString("service"),
                 rs.getString("runner"),

@@ -1,6 +1,6 @@
 package io.jobwatch.cli;
 
-import static io.jobwatch.cli.CliOutput.when;
+import static io.jobwatch.cli.CliTimes.when;
 
 import java.io.PrintWriter;
 import java.time.Instant;

@@ -88,7 +88,12 @@ public final class JobwatchCommand implements Runnable {
    * mistyped name or no command, every subcommand.
    */
   public static CommandLine commandLineFor(String[] args) {
-    return commandLine(System.getenv(), named(args.length == 0 ? null : args[0]));
+    return commandLineFor(args, System.getenv());
+  }
+
+  /** {@link #commandLineFor(String[])}, configured from {@code environment}. */
+  public static CommandLine commandLineFor(String[] args, Map<String, String> environment) {
+    return commandLine(environment, named(args.length == 0 ? null : args[0]));
   }
 
   private static CommandLine commandLine(

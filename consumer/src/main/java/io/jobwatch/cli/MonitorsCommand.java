@@ -55,9 +55,9 @@ public final class MonitorsCommand implements Callable<Integer> {
           monitor.monitor(),
           monitor.team(),
           monitor.status(),
-          CliOutput.when(monitor.lastSuccessAt(), now),
-          CliOutput.when(monitor.deadline(), now),
-          CliOutput.when(monitor.lastSeenAt(), now));
+          CliTimes.when(monitor.lastSuccessAt(), now),
+          CliTimes.when(monitor.deadline(), now),
+          CliTimes.when(monitor.lastSeenAt(), now));
     }
     if (table.isEmpty()) {
       out.println("no monitors declared");

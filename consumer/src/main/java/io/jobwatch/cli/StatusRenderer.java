@@ -1,6 +1,6 @@
 package io.jobwatch.cli;
 
-import static io.jobwatch.cli.CliOutput.when;
+import static io.jobwatch.cli.CliTimes.when;
 
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -41,7 +41,7 @@ final class StatusRenderer {
           when(stage.since(), now),
           stage.consecutiveErrors() + "/" + stage.errorCount(),
           lastError(stage.lastErrorClass(), stage.lastErrorMessage()),
-          stage.lastErrorAt() == null ? null : CliOutput.relative(stage.lastErrorAt(), now));
+          stage.lastErrorAt() == null ? null : CliTimes.relative(stage.lastErrorAt(), now));
     }
     stages.print(out);
   }
@@ -74,7 +74,7 @@ final class StatusRenderer {
           job.exitCode(),
           job.blame() == null ? null : job.blame() + "/" + job.cause(),
           job.runtimeError() != null ? "error: " + job.runtimeError() : job.runtimeWarning(),
-          CliOutput.relative(job.updatedAt(), now));
+          CliTimes.relative(job.updatedAt(), now));
     }
     table.print(out);
   }

@@ -49,6 +49,18 @@ public record Settings(
 
   private static final String KAFKA_PREFIX = "JOBWATCH_KAFKA_";
 
+  /**
+   * The database settings alone ({@code JOBWATCH_DB_*}), for commands that need nothing else and
+   * must start fast ({@code jobwatch status}).
+   */
+  public static DbConfig database(Map<String, String> env) {
+    return new DbConfig(
+        env.getOrDefault("JOBWATCH_DB_URL", "jdbc:postgresql://localhost:5432/jobwatch"),
+        env.getOrDefault("JOBWATCH_DB_USER", "jobwatch"),
+        env.getOrDefault("JOBWATCH_DB_PASSWORD", ""),
+        integer(env, "JOBWATCH_DB_POOL_SIZE", 4));
+  }
+
   /** Reads the settings from an environment map (normally {@code System.getenv()}). */
   public static Settings fromEnvironment(Map<String, String> env) {
     requireLogSettings(env);
@@ -80,11 +92,7 @@ public record Settings(
         env.getOrDefault("JOBWATCH_LIFECYCLE_TOPIC", "jobwatch.lifecycle"),
         env.getOrDefault("JOBWATCH_ERRORS_TOPIC", "jobwatch.errors"),
         env.getOrDefault("JOBWATCH_GROUP_ID", "jobwatch"),
-        new DbConfig(
-            env.getOrDefault("JOBWATCH_DB_URL", "jdbc:postgresql://localhost:5432/jobwatch"),
-            env.getOrDefault("JOBWATCH_DB_USER", "jobwatch"),
-            env.getOrDefault("JOBWATCH_DB_PASSWORD", ""),
-            integer(env, "JOBWATCH_DB_POOL_SIZE", 4)),
+        database(env),
         integer(env, "JOBWATCH_HTTP_PORT", 9464),
         overrides,
         integer(env, "JOBWATCH_MAX_POLL_RECORDS", 2000),

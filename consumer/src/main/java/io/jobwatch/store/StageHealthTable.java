@@ -3,6 +3,7 @@ package io.jobwatch.store;
 import io.jobwatch.core.Severity;
 import io.jobwatch.core.stage.StageHealth;
 import io.jobwatch.core.stage.StageKey;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -11,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
  * SQL of the {@code stage_health} table. Several consumers may touch the same stage (lifecycle
@@ -165,24 +165,27 @@ public final class StageHealthTable {
    * Services worst first ({@code service_health}): columns service, severity, worst_runner,
    * worst_stage, since, last_error_class, last_error_message, last_error_at.
    */
-  public static <T> List<T> servicesWorstFirst(Handle handle, RowMapper<T> mapper) {
-    return handle.createQuery(SERVICES_WORST_FIRST).map(mapper).list();
+  public static <T> List<T> servicesWorstFirst(Connection connection, JdbcRows.Reader<T> reader)
+      throws SQLException {
+    return JdbcRows.list(connection, SERVICES_WORST_FIRST, reader);
   }
 
   /**
    * Runners worst first ({@code runner_health}): columns service, runner, severity, worst_stage,
    * since, last_error_class, last_error_message, last_error_at.
    */
-  public static <T> List<T> runnersWorstFirst(Handle handle, RowMapper<T> mapper) {
-    return handle.createQuery(RUNNERS_WORST_FIRST).map(mapper).list();
+  public static <T> List<T> runnersWorstFirst(Connection connection, JdbcRows.Reader<T> reader)
+      throws SQLException {
+    return JdbcRows.list(connection, RUNNERS_WORST_FIRST, reader);
   }
 
   /**
    * Stages worst first: columns service, runner, stage, severity, since, last_error_class,
    * last_error_message, last_error_at, last_ok_at, consecutive_errors, error_count.
    */
-  public static <T> List<T> stagesWorstFirst(Handle handle, RowMapper<T> mapper) {
-    return handle.createQuery(STAGES_WORST_FIRST).map(mapper).list();
+  public static <T> List<T> stagesWorstFirst(Connection connection, JdbcRows.Reader<T> reader)
+      throws SQLException {
+    return JdbcRows.list(connection, STAGES_WORST_FIRST, reader);
   }
 
   private static StageHealth read(ResultSet rs) throws SQLException {

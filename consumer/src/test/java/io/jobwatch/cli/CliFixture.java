@@ -1,5 +1,6 @@
 package io.jobwatch.cli;
 
+import io.jobwatch.Main;
 import io.jobwatch.app.JobwatchApp;
 import io.jobwatch.config.Settings;
 import io.jobwatch.testing.Database;
@@ -78,10 +79,9 @@ final class CliFixture implements AutoCloseable {
   Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    var commandLine = JobwatchCommand.commandLine(environment());
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
-    int code = commandLine.execute(args);
+    PrintWriter outWriter = new PrintWriter(out, true);
+    int code = Main.execute(args, environment(), outWriter, new PrintWriter(err, true));
+    outWriter.flush();
     return new Result(code, out.toString(), err.toString());
   }
 

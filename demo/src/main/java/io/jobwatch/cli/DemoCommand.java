@@ -4,6 +4,7 @@ import io.jobwatch.demo.DemoPublishers;
 import io.jobwatch.demo.DemoStack;
 import io.jobwatch.store.DeadLettersTable;
 import java.io.PrintWriter;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -53,7 +54,7 @@ public final class DemoCommand implements Callable<Integer> {
   Duration interval = Duration.ofSeconds(5);
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, SQLException {
     PrintWriter out = spec.commandLine().getOut();
     out.println("starting embedded Kafka, PostgreSQL and jobwatch …");
     out.flush();
@@ -103,9 +104,10 @@ public final class DemoCommand implements Callable<Integer> {
     return end == Instant.MAX ? Long.MAX_VALUE : Duration.between(Instant.now(), end).toMillis();
   }
 
-  private static void display(PrintWriter out, Jdbi jdbi) {
+  private static void display(PrintWriter out, Jdbi jdbi) throws SQLException {
     Instant now = Instant.now();
-    HealthQueries.Status status = jdbi.withHandle(handle -> HealthQueries.status(handle, now));
+    HealthQueries.Status status =
+        jdbi.withHandle(handle -> HealthQueries.status(handle.getConnection(), now));
     List<JobQueries.Job> jobs = jdbi.withHandle(handle -> JobQueries.recent(handle, 12));
     List<MonitorQueries.Monitor> monitors = jdbi.withHandle(MonitorQueries::all);
     long deadLetters = jdbi.withHandle(DeadLettersTable::countUnreplayed);
