@@ -84,6 +84,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--child-heap", defaultValue = "1g", description = "-Xmx of contender JVMs")
   String childHeap;
 
+  @Option(
+      names = "--child-jvm-options",
+      defaultValue = "",
+      description = "further JVM options of the contender JVMs, space-separated (e.g. a GC)")
+  String childJvmOptions;
+
   @Option(names = "--profile", description = "record a JFR profile of the jobwatch x1 child")
   boolean profile;
 
@@ -116,6 +122,7 @@ public final class BenchCommand implements Callable<Integer> {
             warmupSeconds,
             naiveSeconds,
             childHeap,
+            childJvmOptions.isBlank() ? List.of() : List.of(childJvmOptions.strip().split("\\s+")),
             profile);
     String stamp =
         DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")

@@ -19,4 +19,5 @@ public record BenchOptions(
     int warmupSeconds,
     long naiveSeconds,
     String childHeap,
+    List<String> childJvmOptions,
     boolean profile) {}

@@ -102,7 +102,8 @@ public final class Benchmark {
           options.profile() && kind == ContenderKind.JOBWATCH && instances == 1 && i == 0
               ? dir.resolve("jobwatch.jfr")
               : null;
-      children.add(ChildLauncher.launch(config, dir, options.childHeap(), jfr));
+      children.add(
+          ChildLauncher.launch(config, dir, options.childHeap(), options.childJvmOptions(), jfr));
     }
     // Issue 11.5: the longest lock wait of jobwatch's sessions while the run lasts.
     LockWaitSampler locks =
@@ -249,7 +250,8 @@ public final class Benchmark {
         options.profile() && kind == ContenderKind.JOBWATCH && label.equals("half")
             ? dir.resolve("jobwatch.jfr")
             : null;
-    ChildLauncher child = ChildLauncher.launch(config, dir, options.childHeap(), jfr);
+    ChildLauncher child =
+        ChildLauncher.launch(config, dir, options.childHeap(), options.childJvmOptions(), jfr);
     try {
       child.awaitReady(180);
       try (Publisher publisher = new Publisher(infra.bootstrap(), topics.get(0), topics.get(1))) {

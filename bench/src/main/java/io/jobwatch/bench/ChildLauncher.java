@@ -32,7 +32,8 @@ final class ChildLauncher {
   }
 
   /** Writes the config next to the log and starts the child. */
-  static ChildLauncher launch(ChildConfig config, Path dir, String heap, Path jfr) {
+  static ChildLauncher launch(
+      ChildConfig config, Path dir, String heap, List<String> jvmOptions, Path jfr) {
     try {
       java.nio.file.Files.createDirectories(dir);
       Path configFile = dir.resolve("config.json");
@@ -40,6 +41,7 @@ final class ChildLauncher {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-Xmx" + heap);
+      command.addAll(jvmOptions);
       if (jfr != null) {
         command.add("-XX:StartFlightRecording=settings=profile,filename=" + jfr);
       }

@@ -42,6 +42,7 @@ class BenchSmokeIT {
             0,
             600,
             "512m",
+            List.of("-XX:+UseSerialGC"),
             false);
     Map<String, Object> report = new HashMap<>();
     List<RunResult> rows;

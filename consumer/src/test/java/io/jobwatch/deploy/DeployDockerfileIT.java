@@ -175,7 +175,7 @@ class DeployDockerfileIT {
 
   @Test
   @DisplayName(
-      "The final stage has a health check, exposes 9464 and runs `consume` with a container-sized heap")
+      "The final stage has a health check, exposes 9464 and runs `consume` with a container-sized heap and the parallel collector")
   void finalStageRuntimeInterface() throws IOException {
     Stage runtime = finalStage();
 
@@ -187,6 +187,8 @@ class DeployDockerfileIT {
     List<String> entrypoint = execForm(runtime.all("ENTRYPOINT").get(0).arguments());
     assertThat(entrypoint.get(0)).isEqualTo("java");
     assertThat(entrypoint).anySatisfy(flag -> assertThat(flag).startsWith("-XX:MaxRAMPercentage="));
+    // Chosen explicitly: in a container under 1792 MB the JVM would pick the serial collector.
+    assertThat(entrypoint).containsOnlyOnce("-XX:+UseParallelGC");
     assertThat(entrypoint).containsSubsequence("-jar", "/app/jobwatch.jar");
     assertThat(execForm(runtime.all("CMD").get(0).arguments())).containsExactly("consume");
   }
