@@ -15,10 +15,14 @@ public final class Main {
   public static void main(String[] args) {
     // Issue 12.5: a cron job's command starts before the parser and everything else loads.
     EarlyRun.startIfPlain(args);
-    // As picocli's own: flushed at every line, in the platform's encoding.
+    // Flushed at every line, as picocli's own writers are (in the default charset, which picocli
+    // also uses on Linux; it prefers sun.stdout.encoding, set on Windows consoles).
     PrintWriter out = new PrintWriter(System.out, true, Charset.defaultCharset());
     PrintWriter err = new PrintWriter(System.err, true, Charset.defaultCharset());
-    System.exit(execute(args, System.getenv(), out, err));
+    int code = execute(args, System.getenv(), out, err);
+    out.flush();
+    err.flush();
+    System.exit(code);
   }
 
   /**

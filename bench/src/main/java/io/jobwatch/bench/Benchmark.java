@@ -106,6 +106,7 @@ public final class Benchmark {
           ChildLauncher.launch(config, dir, options.childHeap(), options.childJvmOptions(), jfr));
     }
     // Issue 11.5: the longest lock wait of jobwatch's sessions while the run lasts.
+    long halfMillis = -1;
     LockWaitSampler locks =
         kind == ContenderKind.JOBWATCH
             ? LockWaitSampler.start(dbUrl, infra.user(), infra.password())
@@ -116,13 +117,14 @@ public final class Benchmark {
         parts.add(child.awaitResult(limit + 300));
       }
       fill(row, parts);
+      halfMillis = parts.stream().mapToLong(ChildResult::halfMillis).max().orElse(-1);
     } catch (IllegalStateException e) {
       row.status = "failed: " + e.getMessage();
       LOG.error("{} failed", name, e);
       return row;
     } finally {
       if (locks != null) {
-        row.extras.putAll(locks.stop());
+        row.extras.putAll(locks.stop(halfMillis));
       }
     }
     String count = countQuery(kind);
@@ -177,6 +179,7 @@ public final class Benchmark {
       row.records = Math.max(row.records, part.handled());
       complete &= part.complete();
       row.cpuSeconds += part.cpuSeconds();
+      row.secondHalfCpuSeconds += part.secondHalfCpuSeconds();
       row.peakHeapMiB = Math.max(row.peakHeapMiB, part.peakHeapBytes() / 1048576.0);
       row.peakLiveHeapMiB = Math.max(row.peakLiveHeapMiB, part.peakLiveHeapBytes() / 1048576.0);
       part.extras().forEach((key, value) -> row.extras.merge(key, value, (a, b) -> a + "+" + b));

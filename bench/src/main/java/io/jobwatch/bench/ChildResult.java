@@ -18,6 +18,9 @@ import java.util.Map;
  * @param warmupLatency delays committed during the warm-up, as {@code latency}
  * @param warmupMaxDelayMillis the largest warm-up delay, exact; -1 when none
  * @param extras contender-specific figures (statements per batch, batches, ...)
+ * @param halfMillis wall clock when half of the expected records were handled (by all instances
+ *     together); -1 if never
+ * @param secondHalfCpuSeconds process CPU time from then to the end
  */
 public record ChildResult(
     String contender,
@@ -32,4 +35,6 @@ public record ChildResult(
     long maxDelayMillis,
     Map<Long, Long> warmupLatency,
     long warmupMaxDelayMillis,
-    Map<String, Object> extras) {}
+    Map<String, Object> extras,
+    long halfMillis,
+    double secondHalfCpuSeconds) {}

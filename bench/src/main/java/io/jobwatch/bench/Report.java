@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -96,11 +97,54 @@ final class Report {
             row.extras.get("decodeWaitSeconds"));
       }
     }
+    for (RunResult row : rows) {
+      String scaling = scaling(row, single(rows, row));
+      if (scaling != null) {
+        out.println(scaling);
+      }
+    }
     out.println();
     out.println("Targets (issue 12):");
     for (Target target : targets(rows)) {
       out.printf("  %-44s %-58s %s%n", target.name(), target.measured(), target.verdict());
     }
+  }
+
+  /**
+   * Issue 11.5's line for a several-instance row against its one-instance row: CPU for the same
+   * records, over the whole run and over its second half (after the JIT's warm-up), and the longest
+   * lock waits; null unless both rows handled every record.
+   */
+  static String scaling(RunResult many, RunResult one) {
+    if (one == null
+        || !many.status.equals("ok")
+        || !one.status.equals("ok")
+        || one.cpuSeconds <= 0
+        || one.secondHalfCpuSeconds <= 0
+        || many.secondHalfCpuSeconds <= 0) {
+      return null;
+    }
+    return String.format(
+        Locale.ROOT,
+        "%s: CPU for the same records %.2fx that of x1 (second half: %.2fx); longest lock wait"
+            + " %s ms (second half: %s ms)",
+        many.name,
+        many.cpuSeconds / one.cpuSeconds,
+        many.secondHalfCpuSeconds / one.secondHalfCpuSeconds,
+        many.extras.getOrDefault("maxLockWaitMillis", "-"),
+        many.extras.getOrDefault("maxLockWaitMillisSecondHalf", "-"));
+  }
+
+  /** The one-instance row of {@code row}'s contender and batch size, if {@code row} has more. */
+  private static RunResult single(List<RunResult> rows, RunResult row) {
+    if (row.instances < 2) {
+      return null;
+    }
+    return rows.stream()
+        .filter(r -> r.contender.equals(row.contender) && r.maxPollRecords == row.maxPollRecords)
+        .filter(r -> r.instances == 1)
+        .findFirst()
+        .orElse(null);
   }
 
   /** Issue 12's targets, judged on jobwatch x1 (the first batch size) of this run. */

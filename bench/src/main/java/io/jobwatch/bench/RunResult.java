@@ -17,6 +17,10 @@ public final class RunResult {
   public double seconds;
   public double eventsPerSecond;
   public double cpuSeconds;
+
+  /** CPU of the second half of the records (issue 11.5: after the JIT's warm-up), all instances. */
+  public double secondHalfCpuSeconds;
+
   public double peakHeapMiB;
   public double peakLiveHeapMiB;
   public Long jobsExpected;

@@ -42,7 +42,8 @@ class BenchSmokeIT {
             0,
             600,
             "512m",
-            List.of("-XX:+UseSerialGC"),
+            // Two options: a child JVM would refuse to start if they reached it as one.
+            List.of("-XX:+UseSerialGC", "-Xss1m"),
             false);
     Map<String, Object> report = new HashMap<>();
     List<RunResult> rows;
@@ -89,5 +90,9 @@ class BenchSmokeIT {
             "decodeWaitSeconds");
     assertThat((Double) rows.get(0).extras.get("decodeSeconds")).isPositive();
     assertThat((Double) rows.get(0).extras.get("writeSeconds")).isPositive();
+    // Issue 11.5: the second half's CPU and lock waits are measured for x1 and x2.
+    assertThat(rows.get(1).extras).containsKeys("maxLockWaitMillis", "maxLockWaitMillisSecondHalf");
+    assertThat(rows.get(0).secondHalfCpuSeconds).isBetween(0.0, rows.get(0).cpuSeconds);
+    assertThat(rows.get(1).secondHalfCpuSeconds).isBetween(0.0, rows.get(1).cpuSeconds);
   }
 }

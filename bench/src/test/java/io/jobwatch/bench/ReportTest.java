@@ -55,6 +55,26 @@ class ReportTest {
   }
 
   @Test
+  @DisplayName("Two instances are compared with one on the same records, whole run and second half")
+  void scalingComparesCpuForTheSameRecords() {
+    RunResult one = row(ContenderKind.JOBWATCH, 15_000);
+    one.cpuSeconds = 40;
+    one.secondHalfCpuSeconds = 16;
+    RunResult two = new RunResult("jobwatch x2 (poll 2000)", ContenderKind.JOBWATCH, 2, 2000);
+    two.cpuSeconds = 60;
+    two.secondHalfCpuSeconds = 20;
+    two.extras.put("maxLockWaitMillis", 120L);
+    two.extras.put("maxLockWaitMillisSecondHalf", 40L);
+
+    assertThat(Report.scaling(two, one))
+        .isEqualTo(
+            "jobwatch x2 (poll 2000): CPU for the same records 1.50x that of x1 (second half:"
+                + " 1.25x); longest lock wait 120 ms (second half: 40 ms)");
+    two.status = "partial (stopped after 600 s)";
+    assertThat(Report.scaling(two, one)).isNull();
+  }
+
+  @Test
   @DisplayName("Contender names on the command line use a dash")
   void wireNamesRoundTrip() {
     assertThat(ContenderKind.DEBEZIUM_EVENTS.wireName()).isEqualTo("debezium-events");

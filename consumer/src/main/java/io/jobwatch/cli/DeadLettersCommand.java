@@ -69,7 +69,7 @@ public final class DeadLettersCommand implements Runnable {
                       DeadLettersTable.select(handle, DeadLettersTable.Selection.everything()));
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        CliOutput.printJson(out, letters.stream().map(Shown::of).toList());
+        CliJson.print(out, letters.stream().map(Shown::of).toList());
         return 0;
       }
       Instant now = Instant.now();
@@ -118,7 +118,7 @@ public final class DeadLettersCommand implements Runnable {
       Shown shown = Shown.of(letter.get());
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        CliOutput.printJson(out, shown);
+        CliJson.print(out, shown);
         return 0;
       }
       out.println("id        " + shown.id());

@@ -9,13 +9,17 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code jobwatch healthcheck}: exits 0 when the local /healthz answers 200 (container probe). */
 @Command(name = "healthcheck", description = "Exit 0 if this host's jobwatch /healthz answers 200.")
 public final class HealthcheckCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() {
-    Settings settings = Settings.fromEnvironment(System.getenv());
+    Settings settings = JobwatchCommand.root(spec).settings();
     String host = HttpEndpoint.probeHost(settings.httpBind());
     int port = settings.httpPort();
     try {

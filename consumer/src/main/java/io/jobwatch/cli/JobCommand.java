@@ -42,7 +42,7 @@ public final class JobCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      CliOutput.printJson(out, report.get());
+      CliJson.print(out, report.get());
     } else {
       print(out, report.get(), Instant.now());
     }

@@ -1,6 +1,10 @@
 package io.jobwatch.cli;
 
+import io.jobwatch.JobwatchException;
 import io.jobwatch.config.Settings;
+import io.jobwatch.store.DbConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -85,13 +89,8 @@ public final class JobwatchCommand implements Runnable {
   /**
    * The command line for {@code args}: when the first word names a subcommand, only that one is
    * built (what it parses, prints and runs is the same as with all of them); otherwise, for help, a
-   * mistyped name or no command, every subcommand.
+   * mistyped name or no command, every subcommand. Configured from {@code environment}.
    */
-  public static CommandLine commandLineFor(String[] args) {
-    return commandLineFor(args, System.getenv());
-  }
-
-  /** {@link #commandLineFor(String[])}, configured from {@code environment}. */
   public static CommandLine commandLineFor(String[] args, Map<String, String> environment) {
     return commandLine(environment, named(args.length == 0 ? null : args[0]));
   }
@@ -104,6 +103,12 @@ public final class JobwatchCommand implements Runnable {
     }
     // After the subcommands: picocli applies parser settings to the subcommands it already has.
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    commandLine.setExecutionExceptionHandler(
+        (error, failed, parsed) -> {
+          failed.getErr().print(redactedStackTrace(error, environment));
+          failed.getErr().flush();
+          return failed.getCommandSpec().exitCodeOnExecutionException();
+        });
     CommandLine emit = commandLine.getSubcommands().get("emit");
     if (emit != null) {
       // emit takes free-form --field value pairs; they become its positional words.
@@ -129,6 +134,23 @@ public final class JobwatchCommand implements Runnable {
       }
     }
     return SUBCOMMANDS;
+  }
+
+  /**
+   * {@code error}'s stack trace as picocli would print it, with the database URL's and password's
+   * secrets masked: pgjdbc quotes a URL it cannot parse, or a part of it, password and all.
+   */
+  static String redactedStackTrace(Throwable error, Map<String, String> environment) {
+    StringWriter trace = new StringWriter();
+    error.printStackTrace(new PrintWriter(trace));
+    try {
+      return Settings.database(environment).redactText(trace.toString());
+    } catch (JobwatchException malformedPoolSize) {
+      DbConfig secrets =
+          new DbConfig(
+              environment.get("JOBWATCH_DB_URL"), null, environment.get("JOBWATCH_DB_PASSWORD"), 0);
+      return secrets.redactText(trace.toString());
+    }
   }
 
   /** The root command of the command line that {@code spec} belongs to. */

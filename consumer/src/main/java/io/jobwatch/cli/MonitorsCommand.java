@@ -45,7 +45,7 @@ public final class MonitorsCommand implements Callable<Integer> {
         CliOutput.jdbi(settings).withHandle(MonitorQueries::all);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      CliOutput.printJson(out, monitors);
+      CliJson.print(out, monitors);
       return 0;
     }
     Instant now = Instant.now();

@@ -1,5 +1,6 @@
 package io.jobwatch.cli;
 
+import io.jobwatch.JobwatchException;
 import io.jobwatch.config.Settings;
 import io.jobwatch.store.DbConfig;
 import java.io.PrintWriter;
@@ -7,9 +8,13 @@ import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.postgresql.Driver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,6 +33,10 @@ import picocli.CommandLine.Spec;
     description = "Service, runner and stage health, worst first, with since-when and last error.",
     footer = {"", "Examples:", "  jobwatch status", "  jobwatch status --json | jq '.services[0]'"})
 public final class StatusCommand implements Callable<Integer> {
+  private static final String UNDEFINED_TABLE = "42P01";
+  // A strong reference: java.util.logging keeps its loggers weakly, and the level with them.
+  private static final Logger PGJDBC_LOG = Logger.getLogger("org.postgresql");
+
   @Spec CommandSpec spec;
 
   @Option(names = "--json", description = "Print JSON (stable snake_case field names).")
@@ -49,28 +58,41 @@ public final class StatusCommand implements Callable<Integer> {
    */
   public static Integer runIfPlain(
       String[] args, Map<String, String> environment, PrintWriter out, PrintWriter err) {
-    boolean plain = args.length == 1 || (args.length == 2 && args[1].equals("--json"));
-    if (!plain || !args[0].equals("status")) {
+    if (!isPlain(args)) {
       return null;
     }
-    return show(Settings.database(environment), args.length == 2, out, err);
+    DbConfig db;
+    try {
+      db = Settings.database(environment);
+    } catch (JobwatchException e) {
+      err.println("jobwatch status: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
+    return show(db, args.length == 2, out, err);
+  }
+
+  /** Whether {@code args} are {@code status} or {@code status --json}. */
+  static boolean isPlain(String[] args) {
+    return (args.length == 1 || (args.length == 2 && args[1].equals("--json")))
+        && args[0].equals("status");
   }
 
   /**
    * Reads and prints the health, as a table or JSON; a database that cannot be read is one line on
-   * {@code err} (its URL redacted) and exit code 1, not a stack trace.
+   * {@code err} (URL and password masked) and exit code 1, not a stack trace.
    */
   static int show(DbConfig db, boolean json, PrintWriter out, PrintWriter err) {
     HealthQueries.Status status;
-    try (Connection connection = connect(db)) {
-      status = HealthQueries.status(connection, Instant.now());
+    try {
+      status = read(db);
     } catch (SQLException e) {
-      err.println("jobwatch status: cannot read " + db.loggableUrl() + ": " + e.getMessage());
+      err.println("jobwatch status: cannot read " + db.loggableUrl() + ": " + describe(e, db));
       err.flush();
       return 1;
     }
     if (json) {
-      CliOutput.printJson(out, status);
+      CliJson.print(out, status);
     } else {
       // Rendered whole, then written at once: thousands of lines, each flushed, cost more.
       StringWriter text = new StringWriter();
@@ -81,12 +103,44 @@ public final class StatusCommand implements Callable<Integer> {
     return 0;
   }
 
+  private static HealthQueries.Status read(DbConfig db) throws SQLException {
+    try (Connection connection = connect(db)) {
+      return HealthQueries.status(connection, Instant.now());
+    }
+  }
+
+  /**
+   * {@code error} and its causes on one line, the first line of each message, masked by {@code db};
+   * with a hint when the schema is missing.
+   */
+  static String describe(SQLException error, DbConfig db) {
+    List<String> parts = new ArrayList<>();
+    for (Throwable link = error;
+        link != null && parts.size() < 4;
+        link = link.getCause() == link ? null : link.getCause()) {
+      String message = link.getMessage() == null ? "" : link.getMessage().strip();
+      String first = message.lines().findFirst().orElse("");
+      String part =
+          link == error
+              ? first
+              : link.getClass().getSimpleName() + (first.isEmpty() ? "" : ": " + first);
+      parts.add(db.redactText(part));
+    }
+    String text = String.join(": ", parts);
+    if (UNDEFINED_TABLE.equals(error.getSQLState())) {
+      text += " (has the schema been created? `jobwatch migrate` creates it)";
+    }
+    return text;
+  }
+
   /**
    * A plain JDBC connection, no pool: three queries, and Jdbi's start would cost more than they do.
    * The driver is asked directly: {@code DriverManager} would first look through every jar on the
    * class path for other drivers.
    */
   private static Connection connect(DbConfig db) throws SQLException {
+    // Its warnings would quote a URL it cannot parse; the error says what failed.
+    PGJDBC_LOG.setLevel(Level.OFF);
     Properties properties = new Properties();
     properties.setProperty("user", db.user());
     properties.setProperty("password", db.password());

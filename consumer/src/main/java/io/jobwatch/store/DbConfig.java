@@ -1,5 +1,8 @@
 package io.jobwatch.store;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -19,7 +22,43 @@ public record DbConfig(String jdbcUrl, String user, String password, int poolSiz
       return null;
     }
     String masked = SECRET_PARAMETER.matcher(jdbcUrl).replaceAll("$1***");
-    return USER_INFO.matcher(masked).replaceFirst("$1***@");
+    return USER_INFO.matcher(masked).replaceAll("$1***@");
+  }
+
+  /**
+   * {@code text} (an error message, say) as it may be shown: this configuration's URL and any
+   * URL-like secret {@link #redact(String) redacted}, and the password masked wherever it appears
+   * (pgjdbc quotes a URL it cannot parse whole, password and all).
+   */
+  public String redactText(String text) {
+    if (text == null) {
+      return null;
+    }
+    String masked = redact(jdbcUrl == null ? text : text.replace(jdbcUrl, loggableUrl()));
+    for (String secret : secrets()) {
+      masked = masked.replace(secret, "***");
+    }
+    return masked;
+  }
+
+  /** The password setting and every password written into the URL, as they are written there. */
+  private List<String> secrets() {
+    List<String> secrets = new ArrayList<>();
+    if (password != null && !password.isEmpty()) {
+      secrets.add(password);
+    }
+    if (jdbcUrl != null) {
+      Matcher parameters = SECRET_PARAMETER.matcher(jdbcUrl);
+      while (parameters.find()) {
+        secrets.add(jdbcUrl.substring(parameters.end(1), parameters.end()));
+      }
+      Matcher userInfo = USER_INFO.matcher(jdbcUrl);
+      while (userInfo.find()) {
+        secrets.add(jdbcUrl.substring(userInfo.end(1), userInfo.end() - 1));
+      }
+    }
+    secrets.removeIf(String::isEmpty);
+    return secrets;
   }
 
   /** The URL as it may be logged or shown: {@link #redact(String) redacted}. */

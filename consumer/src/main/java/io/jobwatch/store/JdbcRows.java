@@ -14,7 +14,7 @@ import java.util.List;
  * status` without Jdbi and picocli". Stateless.
  */
 public final class JdbcRows {
-  /** Maps the current row of a result set. */
+  /** Maps the current row of a result set; called on the reading thread only. */
   @FunctionalInterface
   public interface Reader<T> {
     T read(ResultSet rs) throws SQLException;

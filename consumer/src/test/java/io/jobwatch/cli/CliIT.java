@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jobwatch.testing.Infra;
 import io.jobwatch.testing.WithInfra;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 @WithInfra
 class CliIT {
@@ -65,6 +69,17 @@ class CliIT {
       String text = cli.run("status").out();
       assertThat(text.lines().filter(line -> line.startsWith("hmmer")).findFirst())
           .hasValueSatisfying(line -> assertThat(line).contains("error", "ConnectionError"));
+
+      // The plain line is answered before picocli; the parser's own path (demo and bench jars,
+      // `status @file`) must print the same, but for when it was generated.
+      StringWriter parsed = new StringWriter();
+      CommandLine picocli = JobwatchCommand.commandLine(cli.environment());
+      picocli.setOut(new PrintWriter(parsed, true));
+      assertThat(picocli.execute("status", "--json")).isZero();
+      JsonNode viaParser = JSON.readTree(parsed.toString());
+      ((ObjectNode) viaParser).remove("generated_at");
+      ((ObjectNode) status).remove("generated_at");
+      assertThat(viaParser).isEqualTo(status);
     }
   }
 

@@ -28,7 +28,7 @@ class CommandLineForTest {
       if (name.equals("help")) {
         continue; // anythingElseGetsEverySubcommand
       }
-      CommandLine alone = JobwatchCommand.commandLineFor(new String[] {name, "--help"});
+      CommandLine alone = JobwatchCommand.commandLineFor(new String[] {name, "--help"}, Map.of());
       assertThat(alone.getSubcommands()).as(name).containsOnlyKeys(name);
       CommandLine sub = alone.getSubcommands().get(name);
       assertThat(usage(sub)).as(name).isEqualTo(usage(entry.getValue()));
@@ -44,7 +44,7 @@ class CommandLineForTest {
   void anythingElseGetsEverySubcommand() {
     for (String[] args :
         new String[][] {{}, {"--help"}, {"help"}, {"help", "status"}, {"stauts"}, {"--version"}}) {
-      assertThat(JobwatchCommand.commandLineFor(args).getSubcommands().keySet())
+      assertThat(JobwatchCommand.commandLineFor(args, Map.of()).getSubcommands().keySet())
           .containsExactlyElementsOf(
               JobwatchCommand.commandLine(Map.of()).getSubcommands().keySet());
     }
@@ -52,7 +52,7 @@ class CommandLineForTest {
 
   @Test
   void emitStillTakesFreeFormFieldsWhenBuiltAlone() {
-    CommandLine alone = JobwatchCommand.commandLineFor(new String[] {"emit"});
+    CommandLine alone = JobwatchCommand.commandLineFor(new String[] {"emit"}, Map.of());
     assertThat(alone.getSubcommands().get("emit").isUnmatchedOptionsArePositionalParams()).isTrue();
     var parsed = alone.parseArgs("emit", "job.started", "--job-id", "j1", "--attempt", "1");
     assertThat(parsed.subcommand().matchedPositionals()).isNotEmpty();

@@ -2,48 +2,39 @@ package io.jobwatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jobwatch.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.jobwatch.store.DbConfig;
+import java.net.UnknownHostException;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
  * {@code status} and {@code status --json} are answered without picocli (issue 11.4); every other
  * command line must still reach the parser. The oracle for what the two plain lines mean is
- * picocli's own parse of them.
+ * picocli's own parse of them. Reading a database is {@code StatusCommandIT}'s.
  */
 class StatusCommandTest {
-  // Nothing listens on port 1: the connection is refused at once.
-  private static final Map<String, String> UNREACHABLE =
-      Map.of("JOBWATCH_DB_URL", "jdbc:postgresql://127.0.0.1:1/jobwatch?password=hunter2");
-
-  private record Printed(Integer code, String out, String err) {}
-
-  private static Printed runIfPlain(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Integer code =
-        StatusCommand.runIfPlain(args, UNREACHABLE, new PrintWriter(out), new PrintWriter(err));
-    return new Printed(code, out.toString(), err.toString());
-  }
+  private static final DbConfig DB =
+      new DbConfig("jdbc:postgresql://jobwatch:hunter2@db/jobwatch", "jobwatch", "s3cret", 4);
 
   @Test
+  @DisplayName("The two plain lines are the ones picocli reads as status, with and without --json")
   void thePlainLinesAreTheOnesPicocliReadsAsStatusWithOrWithoutJson() {
     for (List<String> line : List.of(List.of("status"), List.of("status", "--json"))) {
-      CommandLine.ParseResult parsed =
-          JobwatchCommand.commandLine(Map.of()).parseArgs(line.toArray(String[]::new));
-      CommandLine status = parsed.subcommand().commandSpec().commandLine();
-      assertThat(status.getCommand() instanceof StatusCommand).isTrue();
-      boolean json = ((StatusCommand) status.getCommand()).json;
-      assertThat(json).as(line.toString()).isEqualTo(line.size() == 2);
-      assertThat(runIfPlain(line.toArray(String[]::new)).code()).as(line.toString()).isEqualTo(1);
+      String[] args = line.toArray(String[]::new);
+      CommandLine.ParseResult parsed = JobwatchCommand.commandLine(Map.of()).parseArgs(args);
+      Object command = parsed.subcommand().commandSpec().userObject();
+      assertThat(command).isInstanceOf(StatusCommand.class);
+      assertThat(((StatusCommand) command).json).as(line.toString()).isEqualTo(line.size() == 2);
+      assertThat(StatusCommand.isPlain(args)).as(line.toString()).isTrue();
     }
   }
 
   @Test
+  @DisplayName("Any other command line is left to the parser")
   void anyOtherCommandLineIsLeftToTheParser() {
     for (List<String> line :
         List.of(
@@ -57,56 +48,34 @@ class StatusCommandTest {
             List.of("--json", "status"),
             List.of("statuses"),
             List.of("job", "status"))) {
-      assertThat(runIfPlain(line.toArray(String[]::new)).code()).as(line.toString()).isNull();
+      assertThat(StatusCommand.isPlain(line.toArray(String[]::new))).as(line.toString()).isFalse();
     }
   }
 
   @Test
-  void anUnreadableDatabaseIsOneLineWithTheUrlRedactedAndExitCodeOne() {
-    Printed printed = runIfPlain("status");
-    assertThat(printed.code()).isEqualTo(1);
-    assertThat(printed.out()).isEmpty();
-    assertThat(printed.err().lines())
-        .singleElement()
-        .asString()
-        .startsWith(
-            "jobwatch status: cannot read jdbc:postgresql://127.0.0.1:1/jobwatch?password=***: ")
-        .contains("refused")
-        .doesNotContain("hunter2");
+  @DisplayName("A failure is one line: first lines of the error and its causes, secrets masked")
+  void aFailureIsOneMaskedLine() {
+    SQLException error =
+        new SQLException(
+            "Unable to parse URL jdbc:postgresql://jobwatch:hunter2@db/jobwatch\n  Position: 3",
+            "08001",
+            new UnknownHostException("db: password s3cret"));
+    String line = StatusCommand.describe(error, DB);
+    assertThat(line)
+        .isEqualTo(
+            "Unable to parse URL jdbc:postgresql://jobwatch:***@db/jobwatch:"
+                + " UnknownHostException: db: password ***")
+        .doesNotContain("hunter2", "s3cret", "\n");
   }
 
   @Test
-  void aUrlOfAnotherDatabaseIsRefusedByName() {
-    StringWriter err = new StringWriter();
-    int code =
-        StatusCommand.show(
-            io.jobwatch.config.Settings.database(Map.of("JOBWATCH_DB_URL", "jdbc:mysql://db/x")),
-            false,
-            new PrintWriter(new StringWriter()),
-            new PrintWriter(err));
-    assertThat(code).isEqualTo(1);
-    assertThat(err.toString()).contains("not a PostgreSQL JDBC URL");
-  }
-
-  @Test
-  void helpAndMistakesStillGoThroughTheParser() {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int help =
-        Main.execute(
-            new String[] {"status", "--help"},
-            UNREACHABLE,
-            new PrintWriter(out, true),
-            new PrintWriter(err, true));
-    assertThat(help).isZero();
-    assertThat(out.toString()).contains("Usage: jobwatch status", "--json");
-    int mistake =
-        Main.execute(
-            new String[] {"status", "--jsn"},
-            UNREACHABLE,
-            new PrintWriter(new StringWriter(), true),
-            new PrintWriter(err, true));
-    assertThat(mistake).isEqualTo(2);
-    assertThat(err.toString()).contains("Unknown option: '--jsn'");
+  @DisplayName("A missing schema gets a hint to migrate")
+  void aMissingSchemaGetsAHint() {
+    SQLException error =
+        new SQLException("ERROR: relation \"service_health\" does not exist", "42P01");
+    assertThat(StatusCommand.describe(error, DB))
+        .isEqualTo(
+            "ERROR: relation \"service_health\" does not exist"
+                + " (has the schema been created? `jobwatch migrate` creates it)");
   }
 }

@@ -189,6 +189,7 @@ class DeployDockerfileIT {
     assertThat(entrypoint).anySatisfy(flag -> assertThat(flag).startsWith("-XX:MaxRAMPercentage="));
     // Chosen explicitly: in a container under 1792 MB the JVM would pick the serial collector.
     assertThat(entrypoint).containsOnlyOnce("-XX:+UseParallelGC");
+    assertThat(entrypoint).containsSubsequence("java", "-XX:+UseParallelGC", "-jar");
     assertThat(entrypoint).containsSubsequence("-jar", "/app/jobwatch.jar");
     assertThat(execForm(runtime.all("CMD").get(0).arguments())).containsExactly("consume");
   }

@@ -46,4 +46,26 @@ class DbConfigTest {
         .contains("jdbc:postgresql://db/jobwatch?password=***")
         .contains("user=jobwatch");
   }
+
+  @Test
+  @DisplayName("An error message is shown with the configured URL redacted and the password masked")
+  void errorTextIsRedacted() {
+    DbConfig userInfo =
+        new DbConfig("jdbc:postgresql://jobwatch:hunter2@db/jobwatch", "jobwatch", "", 4);
+    assertThat(
+            userInfo.redactText(
+                "Unable to parse URL jdbc:postgresql://jobwatch:hunter2@db/jobwatch"))
+        .isEqualTo("Unable to parse URL jdbc:postgresql://jobwatch:***@db/jobwatch");
+    DbConfig field = new DbConfig("jdbc:postgresql://db/jobwatch", "jobwatch", "s3cret!", 4);
+    assertThat(field.redactText("FATAL: password s3cret! refused; then s3cret! again"))
+        .isEqualTo("FATAL: password *** refused; then *** again");
+    assertThat(DbConfig.redact("a //u:one@h1/x and //v:two@h2/y"))
+        .isEqualTo("a //u:***@h1/x and //v:***@h2/y");
+    assertThat(field.redactText(null)).isNull();
+    // pgjdbc may quote a part of the URL only, such as a host it took the user info for.
+    assertThat(userInfo.redactText("UnknownHostException: jobwatch:hunter2@db"))
+        .isEqualTo("UnknownHostException: jobwatch:***@db");
+    DbConfig query = new DbConfig("jdbc:postgresql://db/jobwatch?password=50%zz&x=1", "u", "", 4);
+    assertThat(query.redactText("bad escape in 50%zz")).isEqualTo("bad escape in ***");
+  }
 }

@@ -1,5 +1,6 @@
 package io.jobwatch.cli;
 
+import io.jobwatch.JobwatchException;
 import io.jobwatch.demo.DemoPublishers;
 import io.jobwatch.demo.DemoStack;
 import io.jobwatch.store.DeadLettersTable;
@@ -54,7 +55,7 @@ public final class DemoCommand implements Callable<Integer> {
   Duration interval = Duration.ofSeconds(5);
 
   @Override
-  public Integer call() throws InterruptedException, SQLException {
+  public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     out.println("starting embedded Kafka, PostgreSQL and jobwatch …");
     out.flush();
@@ -104,10 +105,17 @@ public final class DemoCommand implements Callable<Integer> {
     return end == Instant.MAX ? Long.MAX_VALUE : Duration.between(Instant.now(), end).toMillis();
   }
 
-  private static void display(PrintWriter out, Jdbi jdbi) throws SQLException {
+  private static void display(PrintWriter out, Jdbi jdbi) {
     Instant now = Instant.now();
     HealthQueries.Status status =
-        jdbi.withHandle(handle -> HealthQueries.status(handle.getConnection(), now));
+        jdbi.withHandle(
+            handle -> {
+              try {
+                return HealthQueries.status(handle.getConnection(), now);
+              } catch (SQLException e) {
+                throw new JobwatchException("demo: cannot read the health", e);
+              }
+            });
     List<JobQueries.Job> jobs = jdbi.withHandle(handle -> JobQueries.recent(handle, 12));
     List<MonitorQueries.Monitor> monitors = jdbi.withHandle(MonitorQueries::all);
     long deadLetters = jdbi.withHandle(DeadLettersTable::countUnreplayed);
