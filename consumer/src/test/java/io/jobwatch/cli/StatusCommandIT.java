@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code jobwatch status} against databases it cannot read: one line on stderr, exit code 1, never
@@ -35,47 +39,35 @@ class StatusCommandIT {
         .doesNotContain("hunter2");
   }
 
-  @Test
-  @DisplayName("A refused connection is one line with the URL's password masked")
-  void refusedConnection() {
-    Printed printed =
-        status(
-            Map.of("JOBWATCH_DB_URL", "jdbc:postgresql://127.0.0.1:1/jobwatch?password=hunter2"));
-    assertOneMaskedLine(
-        printed,
-        "jobwatch status: cannot read jdbc:postgresql://127.0.0.1:1/jobwatch?password=***: ");
-  }
-
-  @Test
-  @DisplayName("A URL with the password in its user info, which pgjdbc cannot parse, is masked")
-  void userInfoUrl() {
-    Printed printed =
-        status(
-            Map.of("JOBWATCH_DB_URL", "jdbc:postgresql://jobwatch:hunter2@127.0.0.1:1/jobwatch"));
-    assertOneMaskedLine(printed, "jobwatch status: cannot read jdbc:postgresql://jobwatch:***@");
-  }
-
-  @Test
-  @DisplayName("A URL whose password is not URL-encoded is masked")
-  void undecodablePassword() {
-    Printed printed =
-        status(
-            Map.of(
-                "JOBWATCH_DB_URL", "jdbc:postgresql://127.0.0.1:1/jobwatch?password=hunter2%zz"));
-    assertOneMaskedLine(printed, "jobwatch status: cannot read jdbc:postgresql://127.0.0.1:1/");
-  }
-
-  @Test
-  @DisplayName("The password setting is masked wherever a message repeats it")
-  void passwordSetting() {
-    Printed printed =
-        status(
+  static Stream<Arguments> unreadableDatabases() {
+    return Stream.of(
+        Arguments.of(
+            "a refused connection, the password in the URL's query",
+            Map.of("JOBWATCH_DB_URL", "jdbc:postgresql://127.0.0.1:1/jobwatch?password=hunter2"),
+            "jobwatch status: cannot read jdbc:postgresql://127.0.0.1:1/jobwatch?password=***: "),
+        Arguments.of(
+            "the password in the URL's user info, which pgjdbc cannot parse",
+            Map.of("JOBWATCH_DB_URL", "jdbc:postgresql://jobwatch:hunter2@127.0.0.1:1/jobwatch"),
+            "jobwatch status: cannot read jdbc:postgresql://jobwatch:***@"),
+        Arguments.of(
+            "a password in the URL that is not URL-encoded",
+            Map.of("JOBWATCH_DB_URL", "jdbc:postgresql://127.0.0.1:1/jobwatch?password=hunter2%zz"),
+            "jobwatch status: cannot read jdbc:postgresql://127.0.0.1:1/"),
+        Arguments.of(
+            "the password setting, wherever a message repeats it",
             Map.of(
                 "JOBWATCH_DB_URL",
                 "jdbc:postgresql://127.0.0.1:1/jobwatch",
                 "JOBWATCH_DB_PASSWORD",
-                "hunter2"));
-    assertOneMaskedLine(printed, "jobwatch status: cannot read jdbc:postgresql://127.0.0.1:1/");
+                "hunter2"),
+            "jobwatch status: cannot read jdbc:postgresql://127.0.0.1:1/"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unreadableDatabases")
+  @DisplayName("A database that cannot be read is one line with its password masked")
+  void unreadableDatabase(String name, Map<String, String> environment, String prefix) {
+    assertOneMaskedLine(status(environment), prefix);
   }
 
   @Test
