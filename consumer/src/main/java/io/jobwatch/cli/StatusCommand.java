@@ -44,8 +44,8 @@ public final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return show(
-        Settings.database(JobwatchCommand.root(spec).environment()),
+    return run(
+        JobwatchCommand.root(spec).environment(),
         json,
         spec.commandLine().getOut(),
         spec.commandLine().getErr());
@@ -58,24 +58,27 @@ public final class StatusCommand implements Callable<Integer> {
    */
   public static Integer runIfPlain(
       String[] args, Map<String, String> environment, PrintWriter out, PrintWriter err) {
-    if (!isPlain(args)) {
-      return null;
-    }
-    DbConfig db;
-    try {
-      db = Settings.database(environment);
-    } catch (JobwatchException e) {
-      err.println("jobwatch status: " + e.getMessage());
-      err.flush();
-      return 1;
-    }
-    return show(db, args.length == 2, out, err);
+    return isPlain(args) ? run(environment, args.length == 2, out, err) : null;
   }
 
   /** Whether {@code args} are {@code status} or {@code status --json}. */
   static boolean isPlain(String[] args) {
     return (args.length == 1 || (args.length == 2 && args[1].equals("--json")))
         && args[0].equals("status");
+  }
+
+  /** Reads the database settings from {@code environment}, then {@link #show}s the health. */
+  private static int run(
+      Map<String, String> environment, boolean json, PrintWriter out, PrintWriter err) {
+    DbConfig db;
+    try {
+      db = Settings.database(environment);
+    } catch (JobwatchException malformed) {
+      err.println("jobwatch status: " + malformed.getMessage());
+      err.flush();
+      return 1;
+    }
+    return show(db, json, out, err);
   }
 
   /**
