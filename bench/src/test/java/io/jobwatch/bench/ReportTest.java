@@ -13,6 +13,16 @@ class ReportTest {
     return row;
   }
 
+  /** A jobwatch row of {@code instances} that spent {@code cpu} and {@code secondHalfCpu}. */
+  private static RunResult jobwatch(int instances, double cpu, double secondHalfCpu) {
+    RunResult row =
+        new RunResult(
+            "jobwatch x" + instances + " (poll 2000)", ContenderKind.JOBWATCH, instances, 2000);
+    row.cpuSeconds = cpu;
+    row.secondHalfCpuSeconds = secondHalfCpu;
+    return row;
+  }
+
   @Test
   @DisplayName("Targets compare jobwatch with COPY and Debezium store-every-event, p99 and heap")
   void targetsAreJudgedOnTheMeasuredRows() {
@@ -57,12 +67,8 @@ class ReportTest {
   @Test
   @DisplayName("Two instances are compared with one on the same records, whole run and second half")
   void scalingComparesCpuForTheSameRecords() {
-    RunResult one = row(ContenderKind.JOBWATCH, 15_000);
-    one.cpuSeconds = 40;
-    one.secondHalfCpuSeconds = 16;
-    RunResult two = new RunResult("jobwatch x2 (poll 2000)", ContenderKind.JOBWATCH, 2, 2000);
-    two.cpuSeconds = 60;
-    two.secondHalfCpuSeconds = 20;
+    RunResult one = jobwatch(1, 40, 16);
+    RunResult two = jobwatch(2, 60, 20);
     two.extras.put("maxLockWaitMillis", 120L);
     two.extras.put("maxLockWaitMillisSecondHalf", 40L);
 
