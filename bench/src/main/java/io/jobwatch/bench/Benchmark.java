@@ -169,6 +169,11 @@ public final class Benchmark {
     }
   }
 
+  /** {@code sum + part}, or -1 once either is not known (-1). */
+  private static double known(double sum, double part) {
+    return sum < 0 || part < 0 ? -1 : sum + part;
+  }
+
   private static void fill(RunResult row, List<ChildResult> parts) {
     long first = Long.MAX_VALUE;
     long done = 0;
@@ -180,6 +185,9 @@ public final class Benchmark {
       complete &= part.complete();
       row.cpuSeconds += part.cpuSeconds();
       row.secondHalfCpuSeconds += part.secondHalfCpuSeconds();
+      row.jitCpuSeconds = known(row.jitCpuSeconds, part.jitCpuSeconds());
+      row.secondHalfJitCpuSeconds =
+          known(row.secondHalfJitCpuSeconds, part.secondHalfJitCpuSeconds());
       row.peakHeapMiB = Math.max(row.peakHeapMiB, part.peakHeapBytes() / 1048576.0);
       row.peakLiveHeapMiB = Math.max(row.peakLiveHeapMiB, part.peakLiveHeapBytes() / 1048576.0);
       part.extras().forEach((key, value) -> row.extras.merge(key, value, (a, b) -> a + "+" + b));

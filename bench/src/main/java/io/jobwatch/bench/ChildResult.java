@@ -21,6 +21,10 @@ import java.util.Map;
  * @param halfMillis wall clock when half of the expected records were handled (by all instances
  *     together); -1 if never
  * @param secondHalfCpuSeconds process CPU time from then to the end
+ * @param jitCpuSeconds the part of {@code cpuSeconds} spent by the JIT compiler threads; -1 where
+ *     it cannot be read (see {@link JvmProbe#jitCpuNanos})
+ * @param secondHalfJitCpuSeconds the part of {@code secondHalfCpuSeconds} spent by them; -1 when
+ *     not known
  */
 public record ChildResult(
     String contender,
@@ -37,4 +41,6 @@ public record ChildResult(
     long warmupMaxDelayMillis,
     Map<String, Object> extras,
     long halfMillis,
-    double secondHalfCpuSeconds) {}
+    double secondHalfCpuSeconds,
+    double jitCpuSeconds,
+    double secondHalfJitCpuSeconds) {}

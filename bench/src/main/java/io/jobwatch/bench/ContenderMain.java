@@ -39,10 +39,12 @@ public final class ContenderMain {
     // mark together).
     long halfMillis = -1;
     long cpuAtHalf = -1;
+    long jitCpuAtHalf = -1;
     long handled = contender.handled();
     while (true) {
       if (halfMillis < 0 && handled * 2 >= config.expectedRecords()) {
         cpuAtHalf = JvmProbe.cpuNanos();
+        jitCpuAtHalf = JvmProbe.jitCpuNanos();
         halfMillis = System.currentTimeMillis();
       }
       if (handled >= config.expectedRecords() || System.currentTimeMillis() >= deadline) {
@@ -53,8 +55,11 @@ public final class ContenderMain {
     }
     long done = System.currentTimeMillis();
     long cpu = JvmProbe.cpuNanos();
+    long jitCpu = JvmProbe.jitCpuNanos();
     long first = RecordClock.firstRecordMillis() < 0 ? done : RecordClock.firstRecordMillis();
     long cpuAtFirst = RecordClock.cpuAtFirstRecord() < 0 ? cpu : RecordClock.cpuAtFirstRecord();
+    long jitAtFirst =
+        RecordClock.jitCpuAtFirstRecord() < 0 ? jitCpu : RecordClock.jitCpuAtFirstRecord();
     ChildResult result =
         new ChildResult(
             config.contender(),
@@ -71,7 +76,9 @@ public final class ContenderMain {
             Delays.process().warmupMax(),
             extras(contender, probe),
             halfMillis,
-            halfMillis < 0 ? 0 : (cpu - cpuAtHalf) / 1e9);
+            halfMillis < 0 ? 0 : (cpu - cpuAtHalf) / 1e9,
+            jitCpu < 0 ? -1 : (jitCpu - jitAtFirst) / 1e9,
+            halfMillis < 0 || jitCpu < 0 ? -1 : (jitCpu - jitCpuAtHalf) / 1e9);
     if (config.paced()) {
       Delays.process().writeTimeline(Path.of(config.workDir()).resolve("delay-timeline.csv"));
     } else {

@@ -20,6 +20,7 @@ import org.apache.kafka.common.TopicPartition;
 public final class RecordClock<K, V> implements ConsumerInterceptor<K, V> {
   private static volatile long firstRecordMillis = -1;
   private static volatile long cpuAtFirstRecord = -1;
+  private static volatile long jitCpuAtFirstRecord = -1;
   private static final AtomicLong EARLIEST_TIMESTAMP = new AtomicLong(Long.MAX_VALUE);
   private static volatile boolean trackCommits;
   private static volatile boolean paced;
@@ -54,11 +55,17 @@ public final class RecordClock<K, V> implements ConsumerInterceptor<K, V> {
     return cpuAtFirstRecord;
   }
 
+  /** {@link JvmProbe#jitCpuNanos} at the first record; -1 before any record. */
+  public static long jitCpuAtFirstRecord() {
+    return jitCpuAtFirstRecord;
+  }
+
   /** Notes the first record; for contenders that run their own loop. */
   static void sawRecords() {
     if (firstRecordMillis < 0) {
       synchronized (RecordClock.class) {
         if (firstRecordMillis < 0) {
+          jitCpuAtFirstRecord = JvmProbe.jitCpuNanos();
           cpuAtFirstRecord = JvmProbe.cpuNanos();
           firstRecordMillis = System.currentTimeMillis();
         }

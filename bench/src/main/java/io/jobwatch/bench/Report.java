@@ -112,8 +112,10 @@ final class Report {
 
   /**
    * Issue 11.5's line for a several-instance row against its one-instance row: CPU for the same
-   * records, over the whole run and over its second half (after the JIT's warm-up), and the longest
-   * lock waits; null unless both rows handled every record.
+   * records, over the whole run and over its second half (after the JIT's warm-up), the same
+   * without the JIT compiler threads (each JVM compiles the same code, however many records it
+   * gets) when both rows know them, and the longest lock waits; null unless both rows handled every
+   * record.
    */
   static String scaling(RunResult many, RunResult one) {
     if (one == null
@@ -124,13 +126,32 @@ final class Report {
         || many.secondHalfCpuSeconds <= 0) {
       return null;
     }
+    String withoutJit = "";
+    if (one.jitCpuSeconds >= 0
+        && many.jitCpuSeconds >= 0
+        && one.secondHalfJitCpuSeconds >= 0
+        && many.secondHalfJitCpuSeconds >= 0) {
+      withoutJit =
+          String.format(
+              Locale.ROOT,
+              "; without the JIT compiler threads %.2fx (second half: %.2fx), whose CPU was"
+                  + " %.1f s of %.1f (x1) and %.1f s of %.1f",
+              (many.cpuSeconds - many.jitCpuSeconds) / (one.cpuSeconds - one.jitCpuSeconds),
+              (many.secondHalfCpuSeconds - many.secondHalfJitCpuSeconds)
+                  / (one.secondHalfCpuSeconds - one.secondHalfJitCpuSeconds),
+              one.jitCpuSeconds,
+              one.cpuSeconds,
+              many.jitCpuSeconds,
+              many.cpuSeconds);
+    }
     return String.format(
         Locale.ROOT,
-        "%s: CPU for the same records %.2fx that of x1 (second half: %.2fx); longest lock wait"
+        "%s: CPU for the same records %.2fx that of x1 (second half: %.2fx)%s; longest lock wait"
             + " %s ms (second half: %s ms)",
         many.name,
         many.cpuSeconds / one.cpuSeconds,
         many.secondHalfCpuSeconds / one.secondHalfCpuSeconds,
+        withoutJit,
         many.extras.getOrDefault("maxLockWaitMillis", "-"),
         many.extras.getOrDefault("maxLockWaitMillisSecondHalf", "-"));
   }

@@ -21,6 +21,14 @@ public final class RunResult {
   /** CPU of the second half of the records (issue 11.5: after the JIT's warm-up), all instances. */
   public double secondHalfCpuSeconds;
 
+  /**
+   * The JIT compiler threads' part of {@link #cpuSeconds} and {@link #secondHalfCpuSeconds}, all
+   * instances; -1 when not known (issue 11.5: a cost per JVM, not per record).
+   */
+  public double jitCpuSeconds;
+
+  public double secondHalfJitCpuSeconds;
+
   public double peakHeapMiB;
   public double peakLiveHeapMiB;
   public Long jobsExpected;

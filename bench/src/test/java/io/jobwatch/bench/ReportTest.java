@@ -20,6 +20,8 @@ class ReportTest {
             "jobwatch x" + instances + " (poll 2000)", ContenderKind.JOBWATCH, instances, 2000);
     row.cpuSeconds = cpu;
     row.secondHalfCpuSeconds = secondHalfCpu;
+    row.jitCpuSeconds = -1;
+    row.secondHalfJitCpuSeconds = -1;
     return row;
   }
 
@@ -78,6 +80,29 @@ class ReportTest {
                 + " 1.25x); longest lock wait 120 ms (second half: 40 ms)");
     two.status = "partial (stopped after 600 s)";
     assertThat(Report.scaling(two, one)).isNull();
+  }
+
+  @Test
+  @DisplayName("With the compiler threads' CPU known, the comparison is also made without it")
+  void scalingSeparatesTheJit() {
+    RunResult one = jobwatch(1, 40, 16);
+    one.jitCpuSeconds = 20;
+    one.secondHalfJitCpuSeconds = 4;
+    RunResult two = jobwatch(2, 60, 20);
+    two.jitCpuSeconds = 38;
+    two.secondHalfJitCpuSeconds = 7;
+    two.extras.put("maxLockWaitMillis", 120L);
+    two.extras.put("maxLockWaitMillisSecondHalf", 40L);
+
+    // Without the JIT: 22 / 20 s over the run, 13 / 12 s over the second half.
+    assertThat(Report.scaling(two, one))
+        .isEqualTo(
+            "jobwatch x2 (poll 2000): CPU for the same records 1.50x that of x1 (second half:"
+                + " 1.25x); without the JIT compiler threads 1.10x (second half: 1.08x), whose CPU"
+                + " was 20.0 s of 40.0 (x1) and 38.0 s of 60.0; longest lock wait 120 ms (second"
+                + " half: 40 ms)");
+    two.secondHalfJitCpuSeconds = -1;
+    assertThat(Report.scaling(two, one)).doesNotContain("without the JIT");
   }
 
   @Test
