@@ -14,7 +14,7 @@ public final class Main {
 
   public static void main(String[] args) {
     // Issue 12.5: a cron job's command starts before the parser and everything else loads.
-    EarlyRun.startIfPlain(args);
+    EarlyRun.startIfPlain(args, System.getenv());
     // Flushed at every line, as picocli's own writers are (in the default charset, which picocli
     // also uses on Linux; it prefers sun.stdout.encoding, set on Windows consoles).
     PrintWriter out = new PrintWriter(System.out, true, Charset.defaultCharset());

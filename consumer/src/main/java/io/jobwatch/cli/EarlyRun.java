@@ -1,8 +1,10 @@
 package io.jobwatch.cli;
 
+import io.jobwatch.config.Settings;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -11,8 +13,9 @@ import java.util.Set;
  * the JVM's own start-up. Only a plain command line is started early: {@code run} first, then
  * nothing but the options {@code run} knows with ordinary values, {@code --monitor} among them,
  * then {@code --} and the command. Anything else (help, a mistyped option, a missing monitor) goes
- * the ordinary way, where the parser reports it before anything runs. Used by one thread (main
- * starts, the run command takes).
+ * the ordinary way, where the parser reports it before anything runs. With the command started, a
+ * thread of its own connects the Kafka producer while {@code main} goes on to the parser, so the
+ * two overlap instead of adding up. Used by one thread (main starts, the run command takes).
  */
 public final class EarlyRun {
   private static final Set<String> VALUED_OPTIONS =
@@ -22,17 +25,34 @@ public final class EarlyRun {
   private static RunCommand.Started started;
   private static List<String> startedCommand;
   private static Instant startedAt;
+  private static EventPublisher publisher;
+  private static Map<String, String> publisherEnvironment;
 
   private EarlyRun() {}
 
-  /** Starts the command now if {@code args} are a plain {@code run} command line. */
-  public static void startIfPlain(String[] args) {
+  /**
+   * Starts the command now if {@code args} are a plain {@code run} command line, then starts
+   * connecting a publisher configured from {@code environment}.
+   */
+  public static synchronized void startIfPlain(String[] args, Map<String, String> environment) {
     List<String> command = plainCommand(args);
-    if (command != null) {
-      startedAt = Instant.now();
-      startedCommand = command;
-      started = RunCommand.Started.of(command);
+    if (command == null) {
+      return;
     }
+    startedAt = Instant.now();
+    startedCommand = command;
+    started = RunCommand.Started.of(command);
+    Settings settings;
+    try {
+      settings = Settings.fromEnvironment(environment);
+    } catch (RuntimeException malformed) {
+      return; // the run command reports it the ordinary way
+    }
+    publisher = new EventPublisher(settings);
+    publisherEnvironment = Map.copyOf(environment);
+    Thread connect = new Thread(publisher::connect, "jobwatch-run-connect");
+    connect.setDaemon(true);
+    connect.start();
   }
 
   /**
@@ -85,6 +105,17 @@ public final class EarlyRun {
     Taken taken = new Taken(started, startedAt);
     started = null;
     startedCommand = null;
+    return taken;
+  }
+
+  /**
+   * The publisher being connected since the start, if it was configured from the same {@code
+   * environment}; null otherwise (the caller makes its own). Hands it over once.
+   */
+  static synchronized EventPublisher takePublisher(Map<String, String> environment) {
+    EventPublisher taken = environment.equals(publisherEnvironment) ? publisher : null;
+    publisher = null;
+    publisherEnvironment = null;
     return taken;
   }
 

@@ -22,7 +22,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Publishes records for the CLI and waits for each acknowledgement, with a short delivery timeout.
  * Once a send fails the broker counts as unreachable for the rest of this process, so further
  * records go to the {@link Spool} at once instead of waiting again. Sends from one thread at a
- * time; {@link #giveUp} and {@link #close} may come from another.
+ * time; {@link #connect}, {@link #giveUp} and {@link #close} may come from others.
  */
 final class EventPublisher implements AutoCloseable {
   static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(5);
@@ -137,7 +137,21 @@ final class EventPublisher implements AutoCloseable {
     unreachable = true;
   }
 
-  private KafkaProducer<byte[], byte[]> producer() {
+  /**
+   * Creates the producer and has it fetch the lifecycle topic's metadata, so that the first send
+   * finds the connection, the topic's partitions and (idempotence) the producer id ready; for a
+   * thread of its own while the caller does other work (issue 12.5). A failure is left to the
+   * sends, which report it with their own timeout: this never marks the broker unreachable.
+   */
+  void connect() {
+    try {
+      producer().partitionsFor(settings.lifecycleTopic());
+    } catch (RuntimeException e) {
+      // The first send meets the same problem and reports it (or spools).
+    }
+  }
+
+  private synchronized KafkaProducer<byte[], byte[]> producer() {
     if (producer == null) {
       Properties properties = new Properties();
       properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrap());

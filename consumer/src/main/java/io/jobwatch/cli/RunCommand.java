@@ -76,7 +76,8 @@ public final class RunCommand implements Callable<Integer> {
     Spool spool = Spool.fromEnvironment(root.environment());
     String jobId = UUID.randomUUID().toString();
     List<String> invalid = Collections.synchronizedList(new ArrayList<>());
-    try (EventPublisher publisher = new EventPublisher(settings)) {
+    EventPublisher connected = EarlyRun.takePublisher(root.environment());
+    try (EventPublisher publisher = connected != null ? connected : new EventPublisher(settings)) {
       RunReporter reporter = new RunReporter(publisher, spool);
       reporter.flushSpoolFirst();
       reporter.publish(() -> records(settings, before(jobId, startedAt), mode, invalid));

@@ -34,8 +34,6 @@ import picocli.CommandLine.Spec;
     footer = {"", "Examples:", "  jobwatch status", "  jobwatch status --json | jq '.services[0]'"})
 public final class StatusCommand implements Callable<Integer> {
   private static final String UNDEFINED_TABLE = "42P01";
-  // A strong reference: java.util.logging keeps its loggers weakly, and the level with them.
-  private static final Logger PGJDBC_LOG = Logger.getLogger("org.postgresql");
 
   @Spec CommandSpec spec;
 
@@ -143,7 +141,7 @@ public final class StatusCommand implements Callable<Integer> {
    */
   private static Connection connect(DbConfig db) throws SQLException {
     // Its warnings would quote a URL it cannot parse; the error says what failed.
-    PGJDBC_LOG.setLevel(Level.OFF);
+    PgjdbcLog.LOGGER.setLevel(Level.OFF);
     Properties properties = new Properties();
     properties.setProperty("user", db.user());
     properties.setProperty("password", db.password());
@@ -152,5 +150,15 @@ public final class StatusCommand implements Callable<Integer> {
       throw new SQLException("not a PostgreSQL JDBC URL (jdbc:postgresql://…)");
     }
     return connection;
+  }
+
+  /**
+   * pgjdbc's logger, held strongly ({@code java.util.logging} keeps its loggers weakly, and the
+   * level with them). In a holder so that only status's own connection starts {@code
+   * java.util.logging}: {@code main} asks this class about every command line, and {@code jobwatch
+   * run} must not pay for it (issue 12.5).
+   */
+  private static final class PgjdbcLog {
+    static final Logger LOGGER = Logger.getLogger("org.postgresql");
   }
 }

@@ -77,10 +77,15 @@ final class CliFixture implements AutoCloseable {
 
   /** Runs {@code jobwatch ARGS…} in-process, as {@code Main} would. */
   Result run(String... args) {
+    return run(environment(), args);
+  }
+
+  /** Runs {@code jobwatch ARGS…} in-process configured from {@code environment}. */
+  Result run(Map<String, String> environment, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     PrintWriter outWriter = new PrintWriter(out, true);
-    int code = Main.execute(args, environment(), outWriter, new PrintWriter(err, true));
+    int code = Main.execute(args, environment, outWriter, new PrintWriter(err, true));
     outWriter.flush();
     return new Result(code, out.toString(), err.toString());
   }

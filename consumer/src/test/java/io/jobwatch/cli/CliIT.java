@@ -12,6 +12,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -297,6 +298,34 @@ class CliIT {
           .satisfies(line -> assertThat(line).contains("down"));
       assertThat(cli.run("run", "--monitor", "nightly", "--", "/no/such/command").exitCode())
           .isEqualTo(127);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "run as main starts it: the command before the parser, the publisher connected meanwhile;"
+          + " every event arrives, none is spooled")
+  void runStartedEarlyDeliversThroughTheEarlyPublisher(Infra infra) throws Exception {
+    try (CliFixture cli = new CliFixture(infra)) {
+      Map<String, String> environment = cli.environment();
+      String[] args = {"run", "--monitor", "early", "--", "sh", "-c", "exit 4"};
+      EarlyRun.startIfPlain(args, environment); // what Main.main does before anything else
+
+      CliFixture.Result run = cli.run(environment, args);
+
+      assertThat(run.exitCode()).isEqualTo(4);
+      assertThat(run.err()).isEmpty();
+      CliFixture.await(
+          "the failed run",
+          WAIT,
+          () ->
+              cli.count(
+                      "SELECT count(*) FROM jobs WHERE monitor = 'early' AND state = 'failed'"
+                          + " AND exit_code = 4")
+                  == 1);
+      try (var spooled = Files.list(cli.spoolDir)) {
+        assertThat(spooled.filter(file -> file.toFile().length() > 0)).isEmpty();
+      }
     }
   }
 

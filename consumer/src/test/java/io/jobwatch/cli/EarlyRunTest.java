@@ -3,6 +3,8 @@ package io.jobwatch.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -11,6 +13,20 @@ import org.junit.jupiter.api.Test;
  * the same arguments).
  */
 class EarlyRunTest {
+  /** A broker nothing answers at: the early publisher connects in the background, in vain. */
+  private static final Map<String, String> UNREACHABLE =
+      Map.of("JOBWATCH_KAFKA_BOOTSTRAP", "127.0.0.1:9");
+
+  /** EarlyRun holds what main started in static fields: each test starts from nothing. */
+  @AfterEach
+  void takeWhatIsLeft() {
+    EventPublisher left = EarlyRun.takePublisher(UNREACHABLE);
+    if (left != null) {
+      left.close();
+    }
+    EarlyRun.take(List.of("true"));
+  }
+
   private static List<String> parsed(String... args) {
     RunCommand run =
         JobwatchCommand.commandLine()
@@ -72,11 +88,38 @@ class EarlyRunTest {
 
   @Test
   void theRunCommandTakesTheEarlyProcessOnlyForItsOwnCommand() throws Exception {
-    EarlyRun.startIfPlain(new String[] {"run", "--monitor", "m", "--", "true"});
+    EarlyRun.startIfPlain(new String[] {"run", "--monitor", "m", "--", "true"}, UNREACHABLE);
     assertThat(EarlyRun.take(List.of("false"))).isNull();
     EarlyRun.Taken taken = EarlyRun.take(List.of("true"));
     assertThat(taken).isNotNull();
     assertThat(taken.started().process().waitFor()).isZero();
     assertThat(EarlyRun.take(List.of("true"))).as("handed over once").isNull();
+  }
+
+  @Test
+  void theRunCommandTakesTheEarlyPublisherOnlyForTheSameEnvironment() {
+    String[] args = {"run", "--monitor", "m", "--", "true"};
+    EarlyRun.startIfPlain(args, UNREACHABLE);
+    try (EventPublisher taken = EarlyRun.takePublisher(Map.copyOf(UNREACHABLE))) {
+      assertThat(taken).isNotNull();
+    }
+    assertThat(EarlyRun.takePublisher(UNREACHABLE)).as("handed over once").isNull();
+
+    EarlyRun.startIfPlain(args, UNREACHABLE);
+    assertThat(EarlyRun.takePublisher(Map.of("JOBWATCH_KAFKA_BOOTSTRAP", "127.0.0.1:10")))
+        .as("configured from another environment")
+        .isNull();
+    assertThat(EarlyRun.takePublisher(UNREACHABLE)).as("dropped, not kept for later").isNull();
+  }
+
+  @Test
+  void noPublisherIsMadeForOtherCommandLinesOrMalformedSettings() {
+    EarlyRun.startIfPlain(new String[] {"run", "--help"}, UNREACHABLE);
+    assertThat(EarlyRun.takePublisher(UNREACHABLE)).isNull();
+
+    Map<String, String> malformed = Map.of("JOBWATCH_HTTP_PORT", "not-a-port");
+    EarlyRun.startIfPlain(new String[] {"run", "--monitor", "m", "--", "true"}, malformed);
+    assertThat(EarlyRun.takePublisher(malformed)).isNull();
+    assertThat(EarlyRun.take(List.of("true"))).as("the command itself still started").isNotNull();
   }
 }
