@@ -2,6 +2,7 @@ package io.jobwatch;
 
 import io.jobwatch.cli.EarlyRun;
 import io.jobwatch.cli.JobwatchCommand;
+import io.jobwatch.cli.RunCommand;
 import io.jobwatch.cli.StatusCommand;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
@@ -36,6 +37,11 @@ public final class Main {
     Integer status = StatusCommand.runIfPlain(args, environment, out, err);
     if (status != null) {
       return status;
+    }
+    // Issue 12.5: a cron job's run, its command started by main, goes on without the parser too.
+    Integer run = RunCommand.runIfStartedEarly(args, environment, err);
+    if (run != null) {
+      return run;
     }
     CommandLine commandLine = JobwatchCommand.commandLineFor(args, environment);
     commandLine.setOut(out);

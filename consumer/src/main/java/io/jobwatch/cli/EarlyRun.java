@@ -3,7 +3,9 @@ package io.jobwatch.cli;
 import io.jobwatch.config.Settings;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -60,10 +62,19 @@ public final class EarlyRun {
    * class comment); null otherwise.
    */
   static List<String> plainCommand(String[] args) {
+    RunCommand.Options options = plain(args);
+    return options == null ? null : options.command();
+  }
+
+  /**
+   * What {@code args} say if they are a plain {@code run} command line (see the class comment),
+   * each option at most once as the parser requires; null otherwise.
+   */
+  static RunCommand.Options plain(String[] args) {
     if (args.length < 3 || !args[0].equals("run")) {
       return null;
     }
-    boolean monitor = false;
+    Map<String, String> values = new HashMap<>();
     int i = 1;
     while (i < args.length && !args[i].equals("--")) {
       String option = args[i];
@@ -86,12 +97,26 @@ public final class EarlyRun {
       if (option.equals("--mode") && !MODES.contains(value)) {
         return null;
       }
-      monitor |= option.equals("--monitor");
+      if (values.put(option, value) != null) {
+        return null; // given twice: the parser rejects it
+      }
     }
-    if (!monitor || i + 1 >= args.length) {
+    if (!values.containsKey("--monitor") || i + 1 >= args.length) {
       return null;
     }
-    return List.copyOf(Arrays.asList(args).subList(i + 1, args.length));
+    return new RunCommand.Options(
+        values.get("--monitor"),
+        values.getOrDefault("--service", RunCommand.DEFAULT_SERVICE),
+        values.getOrDefault("--runner", RunCommand.DEFAULT_RUNNER),
+        values.containsKey("--mode")
+            ? ContentMode.valueOf(values.get("--mode").toUpperCase(Locale.ROOT))
+            : ContentMode.STRUCTURED,
+        List.copyOf(Arrays.asList(args).subList(i + 1, args.length)));
+  }
+
+  /** Whether the process of {@code command} was started early and not yet handed over. */
+  static synchronized boolean startedFor(List<String> command) {
+    return started != null && startedCommand.equals(command);
   }
 
   /**

@@ -153,23 +153,31 @@ final class EventPublisher implements AutoCloseable {
 
   private synchronized KafkaProducer<byte[], byte[]> producer() {
     if (producer == null) {
-      Properties properties = new Properties();
-      properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrap());
-      properties.put(ProducerConfig.ACKS_CONFIG, "all");
-      properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-      properties.put(ProducerConfig.CLIENT_ID_CONFIG, "jobwatch-cli");
-      int timeout = (int) deliveryTimeout.toMillis();
-      properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(timeout));
-      properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(timeout));
-      properties.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-      properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Integer.toString(timeout));
-      properties.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
-      properties.putAll(settings.kafkaOverrides());
-      properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-      properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-      producer = new KafkaProducer<>(properties);
+      producer = new KafkaProducer<>(producerProperties());
     }
     return producer;
+  }
+
+  /** The producer's configuration: the CLI's defaults, then JOBWATCH_KAFKA_* overrides. */
+  Properties producerProperties() {
+    Properties properties = new Properties();
+    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrap());
+    properties.put(ProducerConfig.ACKS_CONFIG, "all");
+    properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    properties.put(ProducerConfig.CLIENT_ID_CONFIG, "jobwatch-cli");
+    int timeout = (int) deliveryTimeout.toMillis();
+    properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(timeout));
+    properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(timeout));
+    properties.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+    properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Integer.toString(timeout));
+    properties.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
+    // No JMX reporter (Kafka's default): a command that lives a second has nobody reading its
+    // MBeans, and registering one per metric was a fifth of `jobwatch run`'s start (issue 12.5).
+    properties.put(ProducerConfig.METRIC_REPORTER_CLASSES_CONFIG, "");
+    properties.putAll(settings.kafkaOverrides());
+    properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    return properties;
   }
 
   @Override

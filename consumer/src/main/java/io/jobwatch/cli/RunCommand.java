@@ -8,8 +8,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -65,25 +67,58 @@ public final class RunCommand implements Callable<Integer> {
   @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command and arguments.")
   List<String> command;
 
+  /** What a {@code run} command line says, parsed by picocli or by {@link EarlyRun#plain}. */
+  record Options(
+      String monitor, String service, String runner, ContentMode mode, List<String> command) {}
+
   @Override
   public Integer call() {
-    EarlyRun.Taken early = EarlyRun.take(command);
-    Instant startedAt = early != null ? early.at() : Instant.now();
-    Started started = early != null ? early.started() : Started.of(command);
     JobwatchCommand root = JobwatchCommand.root(spec);
-    Settings settings = root.settings();
-    PrintWriter err = spec.commandLine().getErr();
-    Spool spool = Spool.fromEnvironment(root.environment());
+    return run(
+        new Options(monitor, service, runner, mode, command),
+        root.environment(),
+        spec.commandLine().getErr());
+  }
+
+  /**
+   * Issue 12.5: the exit code of {@code jobwatch ARGS} if they are a plain run command line whose
+   * command {@code main} has already started ({@link EarlyRun}), run without the command line
+   * parser, which would cost a cron job tens of milliseconds more; null for any other command line
+   * (picocli then parses it). A failure prints its stack trace masked, as picocli's handler does.
+   */
+  public static Integer runIfStartedEarly(
+      String[] args, Map<String, String> environment, PrintWriter err) {
+    Options options = EarlyRun.plain(args);
+    if (options == null || !EarlyRun.startedFor(options.command())) {
+      return null;
+    }
+    try {
+      return run(options, environment, err);
+    } catch (RuntimeException e) {
+      err.print(JobwatchCommand.redactedStackTrace(e, environment));
+      err.flush();
+      return CommandLine.ExitCode.SOFTWARE;
+    }
+  }
+
+  private static int run(Options options, Map<String, String> environment, PrintWriter err) {
+    EarlyRun.Taken early = EarlyRun.take(options.command());
+    Instant startedAt = early != null ? early.at() : Instant.now();
+    Started started = early != null ? early.started() : Started.of(options.command());
+    Settings settings = Settings.fromEnvironment(environment);
+    Spool spool = Spool.fromEnvironment(environment);
     String jobId = UUID.randomUUID().toString();
     List<String> invalid = Collections.synchronizedList(new ArrayList<>());
-    EventPublisher connected = EarlyRun.takePublisher(root.environment());
+    EventPublisher connected = EarlyRun.takePublisher(environment);
     try (EventPublisher publisher = connected != null ? connected : new EventPublisher(settings)) {
       RunReporter reporter = new RunReporter(publisher, spool);
       reporter.flushSpoolFirst();
-      reporter.publish(() -> records(settings, before(jobId, startedAt), mode, invalid));
+      reporter.publish(
+          () -> records(settings, before(options, jobId, startedAt), options.mode(), invalid));
       int exitCode = started.await(err);
       Instant endedAt = Instant.now();
-      reporter.publish(() -> records(settings, after(jobId, endedAt, exitCode), mode, invalid));
+      reporter.publish(
+          () -> records(settings, after(jobId, endedAt, exitCode), options.mode(), invalid));
       List<String> messages = reporter.finish(RunReporter.GRACE);
       invalid.forEach(err::println);
       messages.forEach(err::println);
@@ -122,23 +157,23 @@ public final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private List<ObjectNode> before(String jobId, Instant at) {
+  private static List<ObjectNode> before(Options options, String jobId, Instant at) {
     ObjectNode submitted =
         CliEvents.MAPPER
             .createObjectNode()
             .put("job_id", jobId)
-            .put("service", service)
-            .put("runner", runner)
-            .put("monitor", monitor);
+            .put("service", options.service())
+            .put("runner", options.runner())
+            .put("monitor", options.monitor());
     ObjectNode started =
         CliEvents.MAPPER
             .createObjectNode()
             .put("job_id", jobId)
-            .put("service", service)
-            .put("runner", runner)
+            .put("service", options.service())
+            .put("runner", options.runner())
             .put("attempt", 1)
             .put("host", CliEvents.hostName())
-            .put("monitor", monitor);
+            .put("monitor", options.monitor());
     return List.of(
         CliEvents.envelope("job.submitted", at, submitted),
         CliEvents.envelope("job.started", at, started));

@@ -1,11 +1,15 @@
 package io.jobwatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * Which command lines start their command before the parser (issue 12.5): only plain ones, and the
@@ -27,7 +31,8 @@ class EarlyRunTest {
     EarlyRun.take(List.of("true"));
   }
 
-  private static List<String> parsed(String... args) {
+  /** What picocli makes of {@code args}: the oracle for the early parse. */
+  private static RunCommand.Options parsed(String... args) {
     RunCommand run =
         JobwatchCommand.commandLine()
             .parseArgs(args)
@@ -35,7 +40,7 @@ class EarlyRunTest {
             .commandSpec()
             .commandLine()
             .getCommand();
-    return run.command;
+    return new RunCommand.Options(run.monitor, run.service, run.runner, run.mode, run.command);
   }
 
   @Test
@@ -60,8 +65,9 @@ class EarlyRunTest {
             },
             new String[] {"run", "--mode=structured", "--monitor", "m", "--", "--weird-name"});
     for (String[] args : plain) {
-      List<String> early = EarlyRun.plainCommand(args);
+      RunCommand.Options early = EarlyRun.plain(args);
       assertThat(early).as(String.join(" ", args)).isNotNull().isEqualTo(parsed(args));
+      assertThat(EarlyRun.plainCommand(args)).isEqualTo(early.command());
     }
   }
 
@@ -78,12 +84,31 @@ class EarlyRunTest {
             new String[] {"run", "--monitor", "m", "--mode", "BINARY", "--", "true"},
             new String[] {"run", "--monitor", "m", "--mode", "json", "--", "true"},
             new String[] {"run", "--monitor", "", "--", "true"},
+            new String[] {"run", "--monitor", "a", "--monitor=b", "--", "true"}, // given twice
             new String[] {"emit", "--monitor", "m", "--", "true"},
             new String[] {"run"},
             new String[] {});
     for (String[] args : other) {
       assertThat(EarlyRun.plainCommand(args)).as(String.join(" ", args)).isNull();
     }
+    assertThatThrownBy(() -> parsed("run", "--monitor", "a", "--monitor=b", "--", "true"))
+        .as("the parser's verdict on an option given twice")
+        .isInstanceOf(CommandLine.ParameterException.class);
+  }
+
+  @Test
+  void onlyACommandMainStartedRunsWithoutTheParser() {
+    String[] args = {"run", "--monitor", "m", "--", "true"};
+    PrintWriter err = new PrintWriter(new StringWriter());
+    assertThat(RunCommand.runIfStartedEarly(args, UNREACHABLE, err))
+        .as("nothing started: picocli parses it")
+        .isNull();
+
+    EarlyRun.startIfPlain(new String[] {"run", "--monitor", "m", "--", "false"}, UNREACHABLE);
+    assertThat(RunCommand.runIfStartedEarly(args, UNREACHABLE, err))
+        .as("another command was started")
+        .isNull();
+    EarlyRun.take(List.of("false"));
   }
 
   @Test
