@@ -41,6 +41,9 @@ final class ChildLauncher {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-Xmx" + heap);
+      // Compiler threads that end take their CPU count with them (JvmProbe.jitCpuNanos): keep
+      // them. With 2 CPUs the JVM runs one C1 and one C2 thread either way.
+      command.add("-XX:-UseDynamicNumberOfCompilerThreads");
       command.addAll(jvmOptions);
       if (jfr != null) {
         command.add("-XX:StartFlightRecording=settings=profile,filename=" + jfr);

@@ -58,8 +58,8 @@ public final class ContenderMain {
     long jitCpu = JvmProbe.jitCpuNanos();
     long first = RecordClock.firstRecordMillis() < 0 ? done : RecordClock.firstRecordMillis();
     long cpuAtFirst = RecordClock.cpuAtFirstRecord() < 0 ? cpu : RecordClock.cpuAtFirstRecord();
-    long jitAtFirst =
-        RecordClock.jitCpuAtFirstRecord() < 0 ? jitCpu : RecordClock.jitCpuAtFirstRecord();
+    // -1 (not known) unless all of the JIT samples it needs were read.
+    long jitAtFirst = RecordClock.jitCpuAtFirstRecord();
     ChildResult result =
         new ChildResult(
             config.contender(),
@@ -77,8 +77,8 @@ public final class ContenderMain {
             extras(contender, probe),
             halfMillis,
             halfMillis < 0 ? 0 : (cpu - cpuAtHalf) / 1e9,
-            jitCpu < 0 ? -1 : (jitCpu - jitAtFirst) / 1e9,
-            halfMillis < 0 || jitCpu < 0 ? -1 : (jitCpu - jitCpuAtHalf) / 1e9);
+            jitCpu < 0 || jitAtFirst < 0 ? -1 : (jitCpu - jitAtFirst) / 1e9,
+            halfMillis < 0 || jitCpu < 0 || jitCpuAtHalf < 0 ? -1 : (jitCpu - jitCpuAtHalf) / 1e9);
     if (config.paced()) {
       Delays.process().writeTimeline(Path.of(config.workDir()).resolve("delay-timeline.csv"));
     } else {

@@ -7,7 +7,6 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -110,7 +109,8 @@ public final class JvmProbe {
         return 0;
       }
       stat = Files.readString(thread.resolve("stat"));
-    } catch (NoSuchFileException ended) {
+    } catch (IOException ended) {
+      // A thread that ends between the listing and the read: NoSuchFileException, or ESRCH.
       return 0;
     }
     return userPlusSystemTicks(stat);

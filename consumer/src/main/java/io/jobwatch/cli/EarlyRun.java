@@ -50,6 +50,9 @@ public final class EarlyRun {
     } catch (RuntimeException malformed) {
       return; // the run command reports it the ordinary way
     }
+    if (publisher != null) {
+      publisher.close(); // main starts once; tests may start again
+    }
     publisher = new EventPublisher(settings);
     publisherEnvironment = Map.copyOf(environment);
     Thread connect = new Thread(publisher::connect, "jobwatch-run-connect");
@@ -135,13 +138,33 @@ public final class EarlyRun {
 
   /**
    * The publisher being connected since the start, if it was configured from the same {@code
-   * environment}; null otherwise (the caller makes its own). Hands it over once.
+   * environment}; null otherwise (the caller makes its own; one made for another environment is
+   * closed). Hands it over once.
    */
   static synchronized EventPublisher takePublisher(Map<String, String> environment) {
-    EventPublisher taken = environment.equals(publisherEnvironment) ? publisher : null;
+    EventPublisher made = publisher;
+    boolean same = environment.equals(publisherEnvironment);
     publisher = null;
     publisherEnvironment = null;
-    return taken;
+    if (made != null && !same) {
+      made.close();
+      return null;
+    }
+    return made;
+  }
+
+  /** Drops whatever was started and not handed over (tests: EarlyRun's state is static). */
+  static synchronized void forget() {
+    if (publisher != null) {
+      publisher.close();
+    }
+    if (started != null && started.process() != null) {
+      started.process().destroy();
+    }
+    publisher = null;
+    publisherEnvironment = null;
+    started = null;
+    startedCommand = null;
   }
 
   /** A process started early and when. */

@@ -29,7 +29,8 @@ final class EventPublisher implements AutoCloseable {
 
   private final Settings settings;
   private final Duration deliveryTimeout;
-  private volatile KafkaProducer<byte[], byte[]> producer;
+  private KafkaProducer<byte[], byte[]> producer; // guarded by this
+  private boolean closed; // guarded by this
   private volatile boolean unreachable;
 
   EventPublisher(Settings settings) {
@@ -152,6 +153,9 @@ final class EventPublisher implements AutoCloseable {
   }
 
   private synchronized KafkaProducer<byte[], byte[]> producer() {
+    if (closed) {
+      throw new IllegalStateException("publisher closed");
+    }
     if (producer == null) {
       producer = new KafkaProducer<>(producerProperties());
     }
@@ -180,8 +184,10 @@ final class EventPublisher implements AutoCloseable {
     return properties;
   }
 
+  /** Closes the producer, waiting for it to be made if {@link #connect} is making it. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    closed = true;
     if (producer != null) {
       producer.close(unreachable ? Duration.ZERO : Duration.ofSeconds(5));
     }

@@ -103,6 +103,9 @@ public final class JobwatchCommand implements Runnable {
     }
     // After the subcommands: picocli applies parser settings to the subcommands it already has.
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    // Arguments are taken as typed: picocli would otherwise replace an argument @FILE by the
+    // contents of FILE, even after "--", where `run` hands the words to the command it runs.
+    commandLine.setExpandAtFiles(false);
     commandLine.setExecutionExceptionHandler(
         (error, failed, parsed) -> {
           failed.getErr().print(redactedStackTrace(error, environment));
@@ -143,13 +146,18 @@ public final class JobwatchCommand implements Runnable {
   static String redactedStackTrace(Throwable error, Map<String, String> environment) {
     StringWriter trace = new StringWriter();
     error.printStackTrace(new PrintWriter(trace));
+    return redacted(trace.toString(), environment);
+  }
+
+  /** {@code text} with the database URL's and password's secrets masked. */
+  static String redacted(String text, Map<String, String> environment) {
     try {
-      return Settings.database(environment).redactText(trace.toString());
+      return Settings.database(environment).redactText(text);
     } catch (JobwatchException malformedPoolSize) {
       DbConfig secrets =
           new DbConfig(
               environment.get("JOBWATCH_DB_URL"), null, environment.get("JOBWATCH_DB_PASSWORD"), 0);
-      return secrets.redactText(trace.toString());
+      return secrets.redactText(text);
     }
   }
 

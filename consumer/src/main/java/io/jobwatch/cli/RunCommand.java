@@ -1,6 +1,7 @@
 package io.jobwatch.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jobwatch.JobwatchException;
 import io.jobwatch.config.Settings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -105,11 +106,24 @@ public final class RunCommand implements Callable<Integer> {
     EarlyRun.Taken early = EarlyRun.take(options.command());
     Instant startedAt = early != null ? early.at() : Instant.now();
     Started started = early != null ? early.started() : Started.of(options.command());
-    Settings settings = Settings.fromEnvironment(environment);
+    EventPublisher connected = EarlyRun.takePublisher(environment);
+    Settings settings;
+    try {
+      settings = Settings.fromEnvironment(environment);
+    } catch (JobwatchException malformed) {
+      // The command's exit code passes through whatever jobwatch's own settings say.
+      if (connected != null) {
+        connected.close();
+      }
+      err.println(
+          "jobwatch run: not reporting: "
+              + JobwatchCommand.redacted(malformed.getMessage(), environment));
+      err.flush();
+      return started.await(err);
+    }
     Spool spool = Spool.fromEnvironment(environment);
     String jobId = UUID.randomUUID().toString();
     List<String> invalid = Collections.synchronizedList(new ArrayList<>());
-    EventPublisher connected = EarlyRun.takePublisher(environment);
     try (EventPublisher publisher = connected != null ? connected : new EventPublisher(settings)) {
       RunReporter reporter = new RunReporter(publisher, spool);
       reporter.flushSpoolFirst();

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -17,18 +21,22 @@ import picocli.CommandLine;
  * the same arguments).
  */
 class EarlyRunTest {
+  /** Where a run of these tests would spool, if one ever ran its command to the end. */
+  @TempDir static Path spool;
+
   /** A broker nothing answers at: the early publisher connects in the background, in vain. */
-  private static final Map<String, String> UNREACHABLE =
-      Map.of("JOBWATCH_KAFKA_BOOTSTRAP", "127.0.0.1:9");
+  private static Map<String, String> unreachable;
+
+  @BeforeAll
+  static void environment() {
+    unreachable =
+        Map.of("JOBWATCH_KAFKA_BOOTSTRAP", "127.0.0.1:9", "JOBWATCH_SPOOL_DIR", spool.toString());
+  }
 
   /** EarlyRun holds what main started in static fields: each test starts from nothing. */
   @AfterEach
-  void takeWhatIsLeft() {
-    EventPublisher left = EarlyRun.takePublisher(UNREACHABLE);
-    if (left != null) {
-      left.close();
-    }
-    EarlyRun.take(List.of("true"));
+  void forgetWhatWasStarted() {
+    EarlyRun.forget();
   }
 
   /** What picocli makes of {@code args}: the oracle for the early parse. */
@@ -44,9 +52,12 @@ class EarlyRunTest {
   }
 
   @Test
-  void plainCommandLinesStartEarlyWithTheCommandTheParserSees() {
+  void plainCommandLinesStartEarlyWithTheCommandTheParserSees() throws Exception {
+    // An argument naming a file with @ is the command's, as typed (picocli would read the file).
+    Path body = Files.writeString(spool.resolve("body.json"), "--not-the-argument");
     List<String[]> plain =
         List.of(
+            new String[] {"run", "--monitor", "m", "--", "curl", "-d", "@" + body, "http://x"},
             new String[] {"run", "--monitor", "nightly", "--", "/bin/backup.sh", "-x", "--", "y"},
             new String[] {"run", "--monitor=nightly", "--", "true"},
             new String[] {
@@ -100,20 +111,42 @@ class EarlyRunTest {
   void onlyACommandMainStartedRunsWithoutTheParser() {
     String[] args = {"run", "--monitor", "m", "--", "true"};
     PrintWriter err = new PrintWriter(new StringWriter());
-    assertThat(RunCommand.runIfStartedEarly(args, UNREACHABLE, err))
+    assertThat(RunCommand.runIfStartedEarly(args, unreachable, err))
         .as("nothing started: picocli parses it")
         .isNull();
 
-    EarlyRun.startIfPlain(new String[] {"run", "--monitor", "m", "--", "false"}, UNREACHABLE);
-    assertThat(RunCommand.runIfStartedEarly(args, UNREACHABLE, err))
+    EarlyRun.startIfPlain(new String[] {"run", "--monitor", "m", "--", "false"}, unreachable);
+    assertThat(RunCommand.runIfStartedEarly(args, unreachable, err))
         .as("another command was started")
         .isNull();
-    EarlyRun.take(List.of("false"));
+  }
+
+  @Test
+  void aRunWithMalformedSettingsStillPassesTheCommandsExitCodeThrough() {
+    Map<String, String> malformed =
+        Map.of("JOBWATCH_HTTP_PORT", "not-a-port", "JOBWATCH_SPOOL_DIR", spool.toString());
+    String[] args = {"run", "--monitor", "m", "--", "sh", "-c", "exit 3"};
+    StringWriter parserErr = new StringWriter();
+    StringWriter earlyErr = new StringWriter();
+
+    int parsed =
+        io.jobwatch.Main.execute(
+            args, malformed, new PrintWriter(new StringWriter()), new PrintWriter(parserErr));
+    EarlyRun.startIfPlain(args, malformed);
+    Integer early = RunCommand.runIfStartedEarly(args, malformed, new PrintWriter(earlyErr));
+
+    assertThat(parsed).isEqualTo(3);
+    assertThat(early).isEqualTo(3);
+    for (StringWriter err : List.of(parserErr, earlyErr)) {
+      assertThat(err.toString())
+          .startsWith("jobwatch run: not reporting: JOBWATCH_HTTP_PORT must be a whole number")
+          .doesNotContain("Exception");
+    }
   }
 
   @Test
   void theRunCommandTakesTheEarlyProcessOnlyForItsOwnCommand() throws Exception {
-    EarlyRun.startIfPlain(new String[] {"run", "--monitor", "m", "--", "true"}, UNREACHABLE);
+    EarlyRun.startIfPlain(new String[] {"run", "--monitor", "m", "--", "true"}, unreachable);
     assertThat(EarlyRun.take(List.of("false"))).isNull();
     EarlyRun.Taken taken = EarlyRun.take(List.of("true"));
     assertThat(taken).isNotNull();
@@ -124,23 +157,23 @@ class EarlyRunTest {
   @Test
   void theRunCommandTakesTheEarlyPublisherOnlyForTheSameEnvironment() {
     String[] args = {"run", "--monitor", "m", "--", "true"};
-    EarlyRun.startIfPlain(args, UNREACHABLE);
-    try (EventPublisher taken = EarlyRun.takePublisher(Map.copyOf(UNREACHABLE))) {
+    EarlyRun.startIfPlain(args, unreachable);
+    try (EventPublisher taken = EarlyRun.takePublisher(Map.copyOf(unreachable))) {
       assertThat(taken).isNotNull();
     }
-    assertThat(EarlyRun.takePublisher(UNREACHABLE)).as("handed over once").isNull();
+    assertThat(EarlyRun.takePublisher(unreachable)).as("handed over once").isNull();
 
-    EarlyRun.startIfPlain(args, UNREACHABLE);
+    EarlyRun.startIfPlain(args, unreachable);
     assertThat(EarlyRun.takePublisher(Map.of("JOBWATCH_KAFKA_BOOTSTRAP", "127.0.0.1:10")))
         .as("configured from another environment")
         .isNull();
-    assertThat(EarlyRun.takePublisher(UNREACHABLE)).as("dropped, not kept for later").isNull();
+    assertThat(EarlyRun.takePublisher(unreachable)).as("dropped, not kept for later").isNull();
   }
 
   @Test
   void noPublisherIsMadeForOtherCommandLinesOrMalformedSettings() {
-    EarlyRun.startIfPlain(new String[] {"run", "--help"}, UNREACHABLE);
-    assertThat(EarlyRun.takePublisher(UNREACHABLE)).isNull();
+    EarlyRun.startIfPlain(new String[] {"run", "--help"}, unreachable);
+    assertThat(EarlyRun.takePublisher(unreachable)).isNull();
 
     Map<String, String> malformed = Map.of("JOBWATCH_HTTP_PORT", "not-a-port");
     EarlyRun.startIfPlain(new String[] {"run", "--monitor", "m", "--", "true"}, malformed);

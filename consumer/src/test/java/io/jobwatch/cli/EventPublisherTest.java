@@ -16,7 +16,7 @@ class EventPublisherTest {
   }
 
   @Test
-  void theCliProducerRegistersNoJmxBeansUnlessTold() {
+  void theCliProducerRegistersNoMetricJmxBeansUnlessTold() {
     assertThat(reporters(Map.of())).isEmpty();
     String jmx = "org.apache.kafka.common.metrics.JmxReporter";
     assertThat(reporters(Map.of("JOBWATCH_KAFKA_METRIC_REPORTERS", jmx))).isEqualTo(jmx);
