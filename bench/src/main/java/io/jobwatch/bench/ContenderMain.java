@@ -58,8 +58,10 @@ public final class ContenderMain {
     long jitCpu = JvmProbe.jitCpuNanos();
     long first = RecordClock.firstRecordMillis() < 0 ? done : RecordClock.firstRecordMillis();
     long cpuAtFirst = RecordClock.cpuAtFirstRecord() < 0 ? cpu : RecordClock.cpuAtFirstRecord();
-    // -1 (not known) unless all of the JIT samples it needs were read.
-    long jitAtFirst = RecordClock.jitCpuAtFirstRecord();
+    // As for the CPU, an instance that got no record counts nothing; otherwise a figure is -1 (not
+    // known) unless every JIT sample it needs was read.
+    long jitAtFirst =
+        RecordClock.firstRecordMillis() < 0 ? jitCpu : RecordClock.jitCpuAtFirstRecord();
     ChildResult result =
         new ChildResult(
             config.contender(),
