@@ -32,7 +32,10 @@ class MonitorBacklogIT {
       "A monitor whose successful runs sit in a backlog is never down while the backlog drains,"
           + " although the wall clock is past its deadline; one that was really late goes down")
   void backlogPagesNobody(Infra infra) {
-    try (Harness harness = new Harness(infra, 2, Map.of("JOBWATCH_MAX_POLL_RECORDS", "20"))) {
+    // Small batches and many filler jobs: the drain must outlast several of the samples below and
+    // of the app's 1 s state refreshes even on a fast machine (with 20 records a batch and a
+    // third of the fillers it drained in about a second on one, between two samples).
+    try (Harness harness = new Harness(infra, 2, Map.of("JOBWATCH_MAX_POLL_RECORDS", "5"))) {
       Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
       Instant start = now.minus(Duration.ofMinutes(30));
       int events = publishBacklog(harness, start, now);
@@ -42,7 +45,7 @@ class MonitorBacklogIT {
       try (JobwatchApp app = harness.startApp()) {
         Harness.await(
             "the backlog of " + events + " events drained",
-            Duration.ofSeconds(120),
+            Duration.ofSeconds(300),
             () -> {
               samples.addAll(sample(harness));
               return harness.countOnceMigrated("SELECT count(*) FROM job_events") >= events;
@@ -125,7 +128,7 @@ class MonitorBacklogIT {
       if (finished.isBefore(now.minus(Duration.ofMinutes(15)))) {
         events += run(harness, REALLY_LATE + "-" + minute, REALLY_LATE, finished);
       }
-      for (int filler = 0; filler < 15; filler++) {
+      for (int filler = 0; filler < 45; filler++) {
         events += run(harness, "filler-" + minute + "-" + filler, null, finished.minusSeconds(20));
       }
     }
