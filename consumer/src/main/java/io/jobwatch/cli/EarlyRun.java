@@ -16,8 +16,9 @@ import java.util.Set;
  * nothing but the options {@code run} knows with ordinary values, {@code --monitor} among them,
  * then {@code --} and the command. Anything else (help, a mistyped option, a missing monitor) goes
  * the ordinary way, where the parser reports it before anything runs. With the command started, a
- * thread of its own connects the Kafka producer while {@code main} goes on to the parser, so the
- * two overlap instead of adding up. Used by one thread (main starts, the run command takes).
+ * thread of its own connects the Kafka producer while {@code main} goes on to the run command
+ * ({@link RunCommand#runIfStartedEarly}, which then needs no parser either), so the two overlap
+ * instead of adding up. Used by one thread (main starts, the run command takes).
  */
 public final class EarlyRun {
   private static final Set<String> VALUED_OPTIONS =
