@@ -85,7 +85,8 @@ public final class JvmProbe {
    * consumes a thousand records or a million, so several instances pay that cost once each; this
    * separates it from the CPU the records themselves cost. The compiler threads are read by name
    * ({@code C1 CompilerThre}, {@code C2 CompilerThre}: Linux keeps 15 characters); a compiler
-   * thread that ended is not counted (with two CPUs the JVM runs one of each, which never end).
+   * thread that ended is not counted, so the bench starts its contenders with {@code
+   * -XX:-UseDynamicNumberOfCompilerThreads} (none ends before the JVM does).
    */
   public static long jitCpuNanos() {
     Path tasks = Path.of("/proc/self/task");
