@@ -61,7 +61,8 @@ public final class JobsTable {
 
   /**
    * Removes the recorded crashed attempts of some jobs that their current fold no longer shows as
-   * they are (a different blame or service, or no crash at all).
+   * they are (a different blame or service, or no crash at all). Planned at each execution ({@link
+   * FreshPlans}): a generic plan made while the table was small scanned all of it.
    */
   private static final String REMOVE_STALE_CRASHES =
       """
@@ -239,6 +240,7 @@ public final class JobsTable {
     String[] blameColumn = Columns.text(crashes, Crash::blame);
     handle
         .createQuery(REMOVE_STALE_CRASHES)
+        .addCustomizer(FreshPlans.INSTANCE)
         .bind("jobs", jobIds.toArray(String[]::new))
         .bind("job_id", jobIdColumn)
         .bind("attempt", attemptColumn)

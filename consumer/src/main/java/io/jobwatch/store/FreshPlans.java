@@ -1,0 +1,32 @@
+package io.jobwatch.store;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.StatementCustomizer;
+import org.postgresql.PGStatement;
+
+/**
+ * Makes PostgreSQL plan a statement at every execution, for its actual parameters and the table as
+ * it is then, instead of reusing a generic plan.
+ *
+ * <p>pgjdbc prepares a statement on the server from its fifth execution on a connection, and
+ * PostgreSQL then keeps one generic plan for it until the tables' statistics change. A plan made
+ * while a table was empty (a new database, before autovacuum's first ANALYZE of it, which comes up
+ * to a minute later) can scan the whole table on every batch afterwards: the stale-crash DELETE
+ * did, 16 to 70 ms a batch in half of the benchmark's 1M-event runs (docs/performance.md). Only for
+ * statements whose every plan is cheap to make: a custom plan for a 2,000-element array over 40 day
+ * partitions costs more than the scan it avoids.
+ */
+final class FreshPlans implements StatementCustomizer {
+  static final FreshPlans INSTANCE = new FreshPlans();
+
+  private FreshPlans() {}
+
+  @Override
+  public void beforeExecution(PreparedStatement statement, StatementContext context)
+      throws SQLException {
+    // 0: never a named server-side statement, so never a cached plan.
+    statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+  }
+}
