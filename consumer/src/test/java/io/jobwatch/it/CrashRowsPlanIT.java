@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The stale-crash DELETE of every batch is planned for {@code job_attempt_crashes} as it is, never
- * from a cached plan. The benchmark found it scanning the whole table in every batch (16 to 70 ms)
+ * from a cached plan. The benchmark found it scanning the whole table in every batch (up to 64 ms)
  * in half of its 1M-event runs: pgjdbc prepares a statement on the server from its fifth execution
  * on a connection, and PostgreSQL may then reuse one generic plan, made while the table was small,
  * until the next ANALYZE (autovacuum's comes a minute or more later). Whether PostgreSQL picks the
