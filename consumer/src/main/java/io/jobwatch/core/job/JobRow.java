@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * The current state of one job, as stored in the {@code jobs} table. Immutable and thread-safe.
  *
- * @param updatedAt the latest event time among the job's events (not the time it was written)
+ * @param updatedAt the latest event time among the job's applied events (an ignored one changes
+ *     nothing, this included; not the time the row was written)
  */
 public record JobRow(
     String jobId,

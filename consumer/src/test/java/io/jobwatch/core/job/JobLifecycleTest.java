@@ -58,6 +58,24 @@ class JobLifecycleTest {
     assertThat(result.ignoredEventIds()).isEmpty();
   }
 
+  @Test
+  @DisplayName(
+      "updated_at is the latest applied event's time: a late report after the end, ignored, leaves it")
+  void ignoredLateStatusLeavesUpdatedAt() {
+    JobFold.Result result =
+        fold(
+            submitted("s", 0),
+            started("r", 1, 1),
+            finished("f", 2, 1, 0),
+            Events.error("late-status", 9, 1, "disk full"));
+    JobRow row = result.row();
+
+    assertThat(result.ignoredEventIds()).containsExactly("late-status");
+    assertThat(row.state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(row.runtime()).isEqualTo(RuntimeStatus.EMPTY);
+    assertThat(row.updatedAt()).isEqualTo(t(2));
+  }
+
   @ParameterizedTest(name = "exit code {0}")
   @ValueSource(ints = {126, 127})
   @DisplayName(
