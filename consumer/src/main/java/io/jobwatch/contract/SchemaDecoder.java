@@ -117,16 +117,81 @@ final class SchemaDecoder {
       throw new Rejection(
           what + " of " + value.length + " bytes exceeds " + limits.maxRecordBytes());
     }
+    String text;
     try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(value))
-          .toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(value))
+              .toString();
     } catch (CharacterCodingException e) {
       throw new Rejection(what + " is not valid UTF-8: " + e.getMessage());
     }
+    storable(text, what);
+    return text;
+  }
+
+  /**
+   * Rejects UTF-8 text that a JSON parser may read but PostgreSQL's jsonb cannot store, before
+   * either decoder parses it (so both give the same verdict): a byte order mark (Jackson skips it,
+   * jsonb refuses it), a NUL byte (UTF-16 text, which Jackson would detect and read), and a
+   * backslash-u escape of a lone UTF-16 surrogate (Python's {@code json.dumps} writes one for a
+   * file name that is not UTF-8).
+   */
+  static void storable(String text, String what) {
+    if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
+      throw new Rejection(
+          what
+              + " starts with a byte order mark, which PostgreSQL's jsonb does not accept:"
+              + " send UTF-8 without one");
+    }
+    if (text.indexOf('\u0000') >= 0) {
+      throw new Rejection(what + " contains a NUL byte: not UTF-8 JSON (UTF-16?)");
+    }
+    for (int i = text.indexOf('\\'); i >= 0 && i + 1 < text.length(); ) {
+      if (text.charAt(i + 1) != 'u') {
+        i = text.indexOf('\\', i + 2); // an escape pair such as \\ or \"
+        continue;
+      }
+      int unit = hex4(text, i + 2);
+      if (Character.isHighSurrogate((char) unit)) {
+        int next = text.startsWith("\\u", i + 6) ? hex4(text, i + 8) : -1;
+        if (!Character.isLowSurrogate((char) next) || next < 0) {
+          throw loneSurrogate(what, text, i);
+        }
+        i = text.indexOf('\\', i + 12);
+      } else if (Character.isLowSurrogate((char) unit)) {
+        throw loneSurrogate(what, text, i);
+      } else {
+        i = text.indexOf('\\', i + 2);
+      }
+    }
+  }
+
+  private static Rejection loneSurrogate(String what, String text, int at) {
+    return new Rejection(
+        what
+            + " contains "
+            + text.substring(at, Math.min(text.length(), at + 6))
+            + ", a lone UTF-16 surrogate, which PostgreSQL's jsonb cannot store");
+  }
+
+  /** The four hex digits at {@code at} as a number, or -1. */
+  private static int hex4(String text, int at) {
+    if (at + 4 > text.length()) {
+      return -1;
+    }
+    int value = 0;
+    for (int i = at; i < at + 4; i++) {
+      int digit = Character.digit(text.charAt(i), 16);
+      if (digit < 0) {
+        return -1;
+      }
+      value = value * 16 + digit;
+    }
+    return value;
   }
 
   /** Parses exactly one JSON value within the nesting limit, or throws a {@link Rejection}. */

@@ -147,6 +147,7 @@ final class StreamingDecoder {
     if (value.length <= limits.maxRecordBytes()) {
       String text = new String(value, StandardCharsets.UTF_8);
       if (text.indexOf('\uFFFD') < 0) {
+        SchemaDecoder.storable(text, "record");
         return text;
       }
     }
