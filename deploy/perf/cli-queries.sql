@@ -26,7 +26,7 @@ SELECT service, runner, stage, severity::text AS severity, since, last_error_cla
 SELECT * FROM jobs WHERE job_id = :'job';
 SELECT depends_on, accept, dependency_state, dependency_finished_at, status
   FROM job_waits WHERE job_id = :'job' ORDER BY depends_on;
-SELECT event_time, type, outcome, (envelope -> 'data' ->> 'attempt')::integer AS attempt,
+SELECT event_time, type, outcome, (envelope -> 'data' ->> 'attempt')::numeric::integer AS attempt,
        event_id, source
   FROM job_events WHERE job_id = :'job' ORDER BY event_time, received_at, event_id;
 -- monitors

@@ -42,8 +42,9 @@ public final class EventsTable {
   // Issue 13.2 (helper scale): the history `jobwatch job ID` shows.
   private static final String HISTORY_OF_JOB =
       """
-      SELECT event_time, type, outcome, (envelope -> 'data' ->> 'attempt')::integer AS attempt,
-             event_id, source
+      SELECT event_time, type, outcome,
+             -- numeric first: the contract takes 1.0 and 1e0 as the integer 1, stored as sent
+             (envelope -> 'data' ->> 'attempt')::numeric::integer AS attempt, event_id, source
         FROM job_events WHERE job_id = :job ORDER BY event_time, received_at, event_id
       """;
 

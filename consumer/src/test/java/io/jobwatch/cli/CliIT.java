@@ -153,6 +153,28 @@ class CliIT {
       assertThat(json.at("/job/cause").asText()).isEqualTo("not_started");
       assertThat(json.get("history")).hasSize(3);
       assertThat(cli.run("job", "no-such-job").exitCode()).isEqualTo(1);
+
+      // A publisher that writes whole numbers as floats ("attempt": 1.0, valid JSON Schema
+      // integers): the event is stored as sent, and its history line still reads attempt 1.
+      String floats = "cli-job-floats";
+      cli.sendRaw(
+          cli.lifecycle,
+          floats,
+          """
+          {"specversion":"1.0","id":"float-1","source":"/runner/py","type":"job.started",
+           "time":"2026-11-22T10:00:05Z",
+           "data":{"job_id":"%s","service":"blast","runner":"slurm","attempt":1.0}}"""
+              .formatted(floats));
+      CliFixture.await(
+          "the job with a float attempt",
+          WAIT,
+          () -> cli.count("SELECT count(*) FROM jobs WHERE job_id = ?", floats) == 1);
+      CliFixture.Result floatsResult = cli.run("job", floats);
+      assertThat(floatsResult.exitCode()).as(floatsResult.err()).isZero();
+      assertThat(floatsResult.out()).contains("state     running  attempt 1");
+      List<String> floatsHistory =
+          floatsResult.out().lines().dropWhile(line -> !line.equals("history")).skip(2).toList();
+      assertThat(floatsHistory).singleElement().asString().contains("job.started", " 1 ");
     }
   }
 
