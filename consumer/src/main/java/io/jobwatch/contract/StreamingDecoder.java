@@ -244,11 +244,22 @@ final class StreamingDecoder {
           reading.seen |= Contract.TIME;
           reading.time = reading.envelopeString(parser, 4, "$.time", Contract.EVENT_TIME);
         }
-        case "datacontenttype" ->
+        // Optional attributes: null is the same as absent (CloudEvents JSON format 1.0, 2.2).
+        case "datacontenttype" -> {
+          if (parser.currentToken() != JsonToken.VALUE_NULL) {
             reading.envelopeString(parser, 5, "$.datacontenttype", Contract.DATA_CONTENT_TYPE);
-        case "dataschema" ->
+          }
+        }
+        case "dataschema" -> {
+          if (parser.currentToken() != JsonToken.VALUE_NULL) {
             reading.envelopeString(parser, 6, "$.dataschema", Contract.DATA_SCHEMA);
-        case "subject" -> reading.envelopeString(parser, 7, "$.subject", Contract.SUBJECT);
+          }
+        }
+        case "subject" -> {
+          if (parser.currentToken() != JsonToken.VALUE_NULL) {
+            reading.envelopeString(parser, 7, "$.subject", Contract.SUBJECT);
+          }
+        }
         case "data" -> {
           reading.seen |= Contract.DATA;
           if (parser.currentToken() != JsonToken.START_OBJECT) {
