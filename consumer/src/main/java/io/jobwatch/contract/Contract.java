@@ -119,7 +119,7 @@ final class Contract {
     }
     return matches(name, Contract::isAttributeChar, Contract::isAttributeChar)
         ? null
-        : "does not match the regex pattern ^[a-z0-9]+$";
+        : "does not match the regex pattern ^[a-z0-9]+$(?![\\s\\S])";
   }
 
   // ---- strings ------------------------------------------------------------------------------
@@ -196,10 +196,10 @@ final class Contract {
                   ? null
                   : "does not match the uri pattern must be a valid RFC 3986 URI");
 
-  static final Text DATA_CONTENT_TYPE = regex("^application/json(\\s*;.*)?$");
+  static final Text DATA_CONTENT_TYPE = regex("^application/json(\\s*;.*)?$(?![\\s\\S])");
 
   private static final String TIME_PATTERN =
-      "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})$";
+      "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})$(?![\\s\\S])";
 
   static final Text EVENT_TIME =
       text ->
@@ -314,43 +314,49 @@ final class Contract {
   }
 
   private static final Text ID_VALUE =
-      and(length(1, 200), charPattern(Contract::isVisible, Contract::isVisible, "^[!-~]+$"));
+      and(
+          length(1, 200),
+          charPattern(Contract::isVisible, Contract::isVisible, "^[!-~]+$(?![\\s\\S])"));
   private static final Text NAME_VALUE =
       and(
           length(1, 100),
           charPattern(
-              Contract::isAlphanumeric, Contract::isNameChar, "^[A-Za-z0-9][A-Za-z0-9_.:-]*$"));
+              Contract::isAlphanumeric,
+              Contract::isNameChar,
+              "^[A-Za-z0-9][A-Za-z0-9_.:-]*$(?![\\s\\S])"));
   private static final Text HOST_VALUE =
       and(
           length(1, 253),
           charPattern(
-              Contract::isAlphanumeric, Contract::isNameChar, "^[A-Za-z0-9][A-Za-z0-9_.:-]*$"));
+              Contract::isAlphanumeric,
+              Contract::isNameChar,
+              "^[A-Za-z0-9][A-Za-z0-9_.:-]*$(?![\\s\\S])"));
   private static final Text ERROR_CLASS_VALUE =
       and(
           length(1, 200),
           charPattern(
-              Contract::isClassFirst, Contract::isClassChar, "^[A-Za-z_][A-Za-z0-9_.$:]*$"));
+              Contract::isClassFirst,
+              Contract::isClassChar,
+              "^[A-Za-z_][A-Za-z0-9_.$:]*$(?![\\s\\S])"));
   private static final Text MESSAGE_VALUE = length(0, 8192);
   private static final Text BOUNDED_DURATION_VALUE =
       and(
           length(0, 50),
           regex(
-              "^P(?!$)((5[0-2]|[1-4][0-9]|[0-9])W)?((36[0-6]|3[0-5][0-9]|[12][0-9]{2}|[0-9]{1,2})D)?(T(?=[0-9])((878[0-4]|87[0-7][0-9]|8[0-6][0-9]{2}|[1-7][0-9]{3}|[0-9]{1,3})H)?([0-9]{1,6}M)?([0-9]{1,8}(\\.[0-9]{1,9})?S)?)?$"));
+              "^P(?!$)((5[0-2]|[1-4][0-9]|[0-9])W)?((36[0-6]|3[0-5][0-9]|[12][0-9]{2}|[0-9]{1,2})D)?(T(?=[0-9])((878[0-4]|87[0-7][0-9]|8[0-6][0-9]{2}|[1-7][0-9]{3}|[0-9]{1,3})H)?([0-9]{1,6}M)?([0-9]{1,8}(\\.[0-9]{1,9})?S)?)?$(?![\\s\\S])"));
   private static final Text CRON_VALUE = length(9, 100);
   private static final Text TIMEZONE_VALUE =
       and(
           length(1, 64),
-          charPattern(Contract::isZoneChar, Contract::isZoneChar, "^[A-Za-z0-9_+/-]+$"));
+          charPattern(
+              Contract::isZoneChar, Contract::isZoneChar, "^[A-Za-z0-9_+/-]+$(?![\\s\\S])"));
 
   @FunctionalInterface
   private interface CharRule {
     boolean test(char c);
   }
 
-  /**
-   * Whether {@code text} matches {@code ^[first][rest]*$} as java.util.regex finds it: the final
-   * {@code $} also matches before one trailing line terminator.
-   */
+  /** Whether {@code text} matches {@code ^[first][rest]*$(?![\\s\\S])}: nothing after the last. */
   private static boolean matches(String text, CharRule first, CharRule rest) {
     int end = contentEnd(text);
     if (end == 0 || !first.test(text.charAt(0))) {
@@ -364,23 +370,13 @@ final class Contract {
     return true;
   }
 
-  /** Where a final {@code $} matches: before one trailing line terminator, or at the end. */
+  /**
+   * Where an anchored pattern's text must end: at the very end. The schema's patterns end in {@code
+   * $(?![\\s\\S])}, so a trailing line terminator fails in every regex dialect (java.util.regex and
+   * Python let a bare {@code $} match before one; ECMA-262 does not).
+   */
   private static int contentEnd(String text) {
-    int n = text.length();
-    if (n >= 2 && text.charAt(n - 2) == '\r' && text.charAt(n - 1) == '\n') {
-      return n - 2;
-    }
-    if (n >= 1) {
-      char last = text.charAt(n - 1);
-      if (last == '\n'
-          || last == '\r'
-          || last == '\u0085'
-          || last == '\u2028'
-          || last == '\u2029') {
-        return n - 1;
-      }
-    }
-    return n;
+    return text.length();
   }
 
   private static int codePoints(String text) {
@@ -729,7 +725,7 @@ final class Contract {
                   ? "must be at most 100 characters long"
                   : matches(name, Contract::isLabelChar, Contract::isLabelChar)
                       ? null
-                      : "does not match the regex pattern ^[A-Za-z0-9_.:/-]+$";
+                      : "does not match the regex pattern ^[A-Za-z0-9_.:/-]+$(?![\\s\\S])";
           if (nameProblem != null) {
             // labels: maxProperties, propertyNames, then additionalProperties
             reading.data(1, 0, path, "property '" + name + "' name is not valid: " + nameProblem);
