@@ -997,7 +997,7 @@ final class Contract {
         "attempt",
         ATTEMPT,
         "exit_code",
-        integer(0, 255, false));
+        integer(-64, 255, false));
     type(
         "job.crashed",
         List.of("job_id", "attempt"),

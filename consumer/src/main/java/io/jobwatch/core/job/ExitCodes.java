@@ -11,7 +11,9 @@ package io.jobwatch.core.job;
  *   <tr><td>126, 127</td><td>crashed</td><td>platform</td><td>not_started</td></tr>
  *   <tr><td>129 to 192 (128 + signal 1 to 64)</td><td>crashed</td><td>unknown</td>
  *       <td>signal_N</td></tr>
- *   <tr><td>any other (1 to 125, 128, 193 to 255, negative, above 255)</td><td>failed</td>
+ *   <tr><td>-1 to -64 (-signal, Python's {@code returncode} for a child killed by a signal)</td>
+ *       <td>crashed</td><td>unknown</td><td>signal_N</td></tr>
+ *   <tr><td>any other (1 to 125, 128, 193 to 255, below -64, above 255)</td><td>failed</td>
  *       <td></td><td></td></tr>
  * </table>
  */
@@ -57,9 +59,12 @@ public final class ExitCodes {
     return exitCode == NOT_EXECUTABLE || exitCode == NOT_FOUND;
   }
 
-  /** The signal that killed the process (128 + n, n 1 to 64), or 0 when it was not a signal. */
+  /**
+   * The signal that killed the process, or 0 when it was not a signal: 128 + n as a shell reports
+   * it, or -n as Python's {@code subprocess} does (n 1 to 64).
+   */
   public static int killedBySignal(int exitCode) {
-    int signal = exitCode - SIGNAL_BASE;
+    int signal = exitCode < 0 ? -exitCode : exitCode - SIGNAL_BASE;
     return signal >= 1 && signal <= MAX_SIGNAL ? signal : 0;
   }
 }

@@ -182,7 +182,10 @@ class FoldEdgesTest {
           "193,  FAILED,    -,        -",
           "255,  FAILED,    -,        -",
           "256,  FAILED,    -,        -",
-          "-1,   FAILED,    -,        -",
+          "-1,   CRASHED,   UNKNOWN,  signal_1",
+          "-9,   CRASHED,   UNKNOWN,  signal_9",
+          "-64,  CRASHED,   UNKNOWN,  signal_64",
+          "-65,  FAILED,    -,        -",
         })
     @DisplayName("Each exit code ends the attempt as the documented table says")
     void exitCodeTable(int exitCode, JobState state, Blame blame, String cause) {

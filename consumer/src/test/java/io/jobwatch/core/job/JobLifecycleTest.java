@@ -112,6 +112,30 @@ class JobLifecycleTest {
     assertThat(result.stageEvidence()).extracting(StageObservation::ok).containsOnly(true);
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {-9, -15, -1, -64})
+  @DisplayName("Python's negative returncode -n crashes like 128 + n: blame unknown, signal_n")
+  void negativeReturnCodeIsTheSignal(int code) {
+    JobFold.Result result = fold(submitted("s", 0), started("r", 2, 1), finished("f", 5, 1, code));
+
+    assertThat(result.row().state()).isEqualTo(JobState.CRASHED);
+    assertThat(result.row().blame()).isEqualTo(Blame.UNKNOWN);
+    assertThat(result.row().cause()).isEqualTo("signal_" + -code);
+    assertThat(result.row().exitCode()).isEqualTo(code);
+    assertThat(result.row().details()).isEqualTo("killed by signal " + -code);
+    assertThat(result.stageEvidence()).extracting(StageObservation::ok).containsOnly(true);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {-65, -100, 128, 193, 255})
+  @DisplayName("Outside 128 + 1..64 and -1..-64, a non-zero exit code is failed")
+  void otherCodesFail(int code) {
+    JobFold.Result result = fold(submitted("s", 0), started("r", 2, 1), finished("f", 5, 1, code));
+
+    assertThat(result.row().state()).isEqualTo(JobState.FAILED);
+    assertThat(result.row().cause()).isNull();
+  }
+
   @Test
   @DisplayName("Exit code 1 is failed and gives no error evidence, only the start success")
   void exitOneFails() {

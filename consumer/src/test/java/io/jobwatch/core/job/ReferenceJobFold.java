@@ -189,10 +189,10 @@ public final class ReferenceJobFold {
             if (runner != null) {
               evidence.add(event.id() + " start error " + runner);
             }
-          } else if (code >= 129 && code <= 192) {
+          } else if ((code >= 129 && code <= 192) || (code >= -64 && code <= -1)) {
             state = JobState.CRASHED;
             blame = Blame.UNKNOWN;
-            cause = "signal_" + (code - 128);
+            cause = "signal_" + (code > 0 ? code - 128 : -code);
             crashes.put(attempt, blame);
             signalUnexplained = true;
           } else {
