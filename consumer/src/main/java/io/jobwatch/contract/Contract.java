@@ -331,13 +331,20 @@ final class Contract {
               Contract::isAlphanumeric,
               Contract::isNameChar,
               "^[A-Za-z0-9][A-Za-z0-9_.:-]*$(?![\\s\\S])"));
+  private static final String ERROR_CLASS_PATTERN = "^\\*?[A-Za-z_][A-Za-z0-9_.$:]*$(?![\\s\\S])";
+
+  /** A class name, after one {@code *} for a Go pointer type ({@code *fs.PathError}). */
   private static final Text ERROR_CLASS_VALUE =
       and(
           length(1, 200),
-          charPattern(
-              Contract::isClassFirst,
-              Contract::isClassChar,
-              "^[A-Za-z_][A-Za-z0-9_.$:]*$(?![\\s\\S])"));
+          text ->
+              matches(
+                      text.startsWith("*") ? text.substring(1) : text,
+                      Contract::isClassFirst,
+                      Contract::isClassChar)
+                  ? null
+                  : "does not match the regex pattern " + ERROR_CLASS_PATTERN);
+
   private static final Text MESSAGE_VALUE = length(0, 8192);
   private static final Text BOUNDED_DURATION_VALUE =
       and(

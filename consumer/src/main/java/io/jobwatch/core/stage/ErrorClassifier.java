@@ -18,12 +18,14 @@ public final class ErrorClassifier {
    * matches as sent or by its simple name (after the last dot), so only names that mean the same
    * wherever they appear are listed bare; the others ({@code shutil.Error}) only in full.
    *
-   * <p>Python: the built-in OSError classes; every OSError subclass of the standard library (as
-   * Python 3.11 defines them, {@code socket.timeout} of older versions included) and of {@code
-   * requests}; {@code subprocess.CalledProcessError} and {@code subprocess.TimeoutExpired} (the
-   * command returned non-zero or hung). Java: every public subclass of {@code IOException} in the
-   * JDK's exported {@code java.*} and {@code javax.*} packages, with {@code UncheckedIOException}
-   * and {@code IOError}, which carry an I/O failure. {@code ErrorClassifierTest} checks the lists
+   * <p>Go: the error types of {@code os}, {@code io/fs}, {@code syscall}, {@code net}, {@code
+   * net/url} and {@code os/exec} and the deadline errors, as {@code %T} names them. Python: the
+   * built-in OSError classes; every OSError subclass of the standard library (as Python 3.11
+   * defines them, {@code socket.timeout} of older versions included) and of {@code requests};
+   * {@code subprocess.CalledProcessError} and {@code subprocess.TimeoutExpired} (the command
+   * returned non-zero or hung). Java: every public subclass of {@code IOException} in the JDK's
+   * exported {@code java.*} and {@code javax.*} packages, with {@code UncheckedIOException} and
+   * {@code IOError}, which carry an I/O failure. {@code ErrorClassifierTest} checks the lists
    * against the running JDK's class hierarchy and Python's own.
    */
   public static final Set<String> DEFAULT_ERROR_CLASSES =
@@ -140,6 +142,31 @@ public final class ErrorClassifier {
               "ReadTimeout",
               "ProxyError",
               "ChunkedEncodingError",
+              // Go, as fmt's %T names the error (the pointer's * is dropped before matching): the
+              // error types of os, io/fs, syscall, net, net/url and os/exec, and timeouts.
+              "fs.PathError",
+              "os.PathError",
+              "os.LinkError",
+              "os.SyscallError",
+              "syscall.Errno",
+              "net.OpError",
+              "net.DNSError",
+              "net.AddrError",
+              "url.Error",
+              "exec.ExitError",
+              "exec.Error",
+              "context.deadlineExceededError",
+              "poll.DeadlineExceededError",
+              "PathError",
+              "LinkError",
+              "SyscallError",
+              "Errno",
+              "OpError",
+              "DNSError",
+              "AddrError",
+              "ExitError",
+              "deadlineExceededError",
+              "DeadlineExceededError",
               // A queuing-system command that returned non-zero or did not return.
               "CalledProcessError",
               "TimeoutExpired",
@@ -295,6 +322,9 @@ public final class ErrorClassifier {
   public Severity classify(String errorClass) {
     if (errorClass == null) {
       return Severity.FATAL;
+    }
+    if (errorClass.startsWith("*")) {
+      errorClass = errorClass.substring(1); // Go's %T of a pointer: *fs.PathError
     }
     if (errorClasses.contains(errorClass)) {
       return Severity.ERROR;

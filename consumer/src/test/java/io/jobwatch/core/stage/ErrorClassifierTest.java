@@ -236,6 +236,33 @@ class ErrorClassifierTest {
         .allSatisfy(name -> assertThat(classifier.classify(name)).isEqualTo(Severity.ERROR));
   }
 
+  /**
+   * Go has no class hierarchy: what {@code fmt.Sprintf("%T", err)} gives for the standard library's
+   * OS, network and process errors (their documentation), and for errors that say nothing of a
+   * cause.
+   */
+  @Test
+  void goErrorTypesAsPercentTNamesThem() {
+    assertThat(
+            Stream.of(
+                "*fs.PathError",
+                "*os.PathError",
+                "*os.LinkError",
+                "*os.SyscallError",
+                "syscall.Errno",
+                "*net.OpError",
+                "*net.DNSError",
+                "*url.Error",
+                "*exec.ExitError",
+                "*exec.Error",
+                "context.deadlineExceededError"))
+        .allSatisfy(name -> assertThat(classifier.classify(name)).isEqualTo(Severity.ERROR));
+    assertThat(
+            Stream.of(
+                "*errors.errorString", "*fmt.wrapError", "*json.SyntaxError", "*strconv.NumError"))
+        .allSatisfy(name -> assertThat(classifier.classify(name)).isEqualTo(Severity.FATAL));
+  }
+
   @Test
   void namesOnlyListedInFullDoNotMatchElsewhere() {
     assertThat(classifier.classify("shutil.Error")).isEqualTo(Severity.ERROR);
