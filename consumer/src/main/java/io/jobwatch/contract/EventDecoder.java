@@ -61,8 +61,10 @@ public final class EventDecoder {
         new ObjectMapper(
             JsonFactory.builder()
                 .streamReadConstraints(
+                    // One level more than the contract: a binary record's data could nest as deep
+                    // as a whole structured record before binary envelopes were held to the limit.
                     StreamReadConstraints.builder()
-                        .maxNestingDepth(limits.maxNestingDepth())
+                        .maxNestingDepth(limits.maxNestingDepth() + 1)
                         .build())
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build());

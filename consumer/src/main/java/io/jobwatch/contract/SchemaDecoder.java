@@ -41,6 +41,9 @@ final class SchemaDecoder {
   private final DecoderLimits limits;
   private final ObjectMapper mapper;
 
+  /** Reads a binary record's value, its data, one level shallower than an envelope. */
+  private final ObjectMapper dataMapper;
+
   /** JSON writes NUL only as this escape (the {@code u} is lower-case in JSON). */
   static final String NUL_ESCAPE = "\\u0000";
 
@@ -48,13 +51,28 @@ final class SchemaDecoder {
 
   SchemaDecoder(DecoderLimits limits) {
     this.limits = limits;
-    JsonFactory factory =
-        JsonFactory.builder()
-            .streamReadConstraints(
-                StreamReadConstraints.builder().maxNestingDepth(limits.maxNestingDepth()).build())
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
-    this.mapper = new ObjectMapper(factory);
+    this.mapper = new ObjectMapper(factory(limits.maxNestingDepth()));
+    this.dataMapper = new ObjectMapper(factory(limits.maxNestingDepth() - 1));
+  }
+
+  private static JsonFactory factory(int maxNestingDepth) {
+    return JsonFactory.builder()
+        .streamReadConstraints(
+            StreamReadConstraints.builder().maxNestingDepth(maxNestingDepth).build())
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .build();
+  }
+
+  /**
+   * Why a binary record's data is too deep: its envelope, one level more, would exceed the limit a
+   * structured record is held to, so both modes give one verdict for one event (and every stored
+   * envelope reads back within the limit).
+   */
+  static String dataTooDeep(DecoderLimits limits) {
+    return "JSON exceeds a parser limit: the data nests more than "
+        + (limits.maxNestingDepth() - 1)
+        + " levels deep, so its envelope nests more than "
+        + limits.maxNestingDepth();
   }
 
   /** Decodes one record value in structured mode; never throws for any input. */
@@ -94,7 +112,7 @@ final class SchemaDecoder {
         return new Decoded.Rejected(
             "empty record value: in binary content mode the value is the data JSON object");
       }
-      envelope.set("data", parse(utf8(limits, value, "record value")));
+      envelope.set("data", parse(dataMapper, utf8(limits, value, "record value")));
       String json = mapper.writeValueAsString(envelope);
       if (json.contains(NUL_ESCAPE)) {
         return new Decoded.Rejected(
@@ -196,6 +214,10 @@ final class SchemaDecoder {
 
   /** Parses exactly one JSON value within the nesting limit, or throws a {@link Rejection}. */
   private JsonNode parse(String json) {
+    return parse(mapper, json);
+  }
+
+  private JsonNode parse(ObjectMapper mapper, String json) {
     try (JsonParser parser = mapper.createParser(json)) {
       JsonNode tree = mapper.readTree(parser);
       if (tree == null) {
@@ -210,12 +232,19 @@ final class SchemaDecoder {
       }
       return tree;
     } catch (StreamConstraintsException e) {
-      throw new Rejection("JSON exceeds a parser limit: " + e.getOriginalMessage());
+      throw new Rejection(
+          mapper == dataMapper && isNesting(e)
+              ? dataTooDeep(limits)
+              : "JSON exceeds a parser limit: " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
       throw new Rejection("not JSON: " + e.getOriginalMessage() + at(e));
     } catch (IOException e) {
       throw new Rejection("not JSON: " + e.getMessage());
     }
+  }
+
+  static boolean isNesting(StreamConstraintsException e) {
+    return e.getOriginalMessage().contains("nesting depth");
   }
 
   private static String at(JsonProcessingException e) {

@@ -44,13 +44,16 @@ final class StreamingDecoder {
   private final DecoderLimits limits;
   private final JsonFactory factory;
 
-  /** Reads a binary record's envelope, which nests its data one level deeper than the value. */
-  private final JsonFactory envelopeFactory;
+  /**
+   * Reads a binary record's value, its data, one level shallower than the envelope it stands for,
+   * which is held to the structured limit ({@link SchemaDecoder#dataTooDeep}).
+   */
+  private final JsonFactory dataFactory;
 
   StreamingDecoder(DecoderLimits limits) {
     this.limits = limits;
     this.factory = factory(limits.maxNestingDepth());
-    this.envelopeFactory = factory(limits.maxNestingDepth() + 1);
+    this.dataFactory = factory(limits.maxNestingDepth() - 1);
   }
 
   private static JsonFactory factory(int maxNestingDepth) {
@@ -100,7 +103,7 @@ final class StreamingDecoder {
         return new Decoded.Rejected(
             "record contains \\u0000, which PostgreSQL cannot store in text or jsonb");
       }
-      try (JsonParser parser = envelopeFactory.createParser(json)) {
+      try (JsonParser parser = factory.createParser(json)) {
         return read(parser, json, true);
       }
     } catch (Rejection e) {
@@ -117,7 +120,7 @@ final class StreamingDecoder {
   private String envelopeJson(ObjectNode attributes, byte[] value) throws IOException {
     SegmentedStringWriter text = new SegmentedStringWriter(BufferRecyclers.getBufferRecycler());
     try (JsonGenerator out = factory.createGenerator(text);
-        JsonParser parser = factory.createParser(value)) {
+        JsonParser parser = dataFactory.createParser(value)) {
       out.writeStartObject();
       for (Map.Entry<String, JsonNode> attribute : attributes.properties()) {
         out.writeStringField(attribute.getKey(), attribute.getValue().textValue());
@@ -130,7 +133,10 @@ final class StreamingDecoder {
         out.copyCurrentStructure(parser);
         expectEnd(parser);
       } catch (StreamConstraintsException e) {
-        throw new Rejection("JSON exceeds a parser limit: " + e.getOriginalMessage());
+        throw new Rejection(
+            SchemaDecoder.isNesting(e)
+                ? SchemaDecoder.dataTooDeep(limits)
+                : "JSON exceeds a parser limit: " + e.getOriginalMessage());
       } catch (JsonProcessingException e) {
         throw new Rejection("not JSON: " + e.getOriginalMessage() + at(e));
       }
