@@ -167,7 +167,8 @@ public final class MonitorEvaluator {
 
   /**
    * The last success that counts (with {@code min_runtime}, the newest recent success that was long
-   * enough), or the declaration; a later resume restarts the clock.
+   * enough), or the declaration; a later resume restarts the clock, and so does a declaration that
+   * re-activates a retired monitor.
    */
   private static Instant base(MonitorState state) {
     Instant success = countedSuccess(state);
@@ -177,6 +178,13 @@ public final class MonitorEvaluator {
       success = success == null || latestRun.isAfter(success) ? latestRun : success;
     }
     Instant base = success != null ? success : state.declaredAt();
+    Instant declaredAt = state.declaredAt();
+    if (state.retiredAt() != null
+        && declaredAt != null
+        && declaredAt.isAfter(state.retiredAt())
+        && declaredAt.isAfter(base)) {
+      base = declaredAt; // re-activated: its last success, months old, is no deadline
+    }
     Instant resumedAt = state.pausedChangedAt();
     if (resumedAt != null && resumedAt.isAfter(base)) {
       return resumedAt;

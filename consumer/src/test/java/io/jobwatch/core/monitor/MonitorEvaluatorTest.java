@@ -151,6 +151,25 @@ class MonitorEvaluatorTest {
       assertThat(evaluation.expectedAt()).isEqualTo(berlin("2026-06-21T03:00"));
     }
 
+    @Test
+    @DisplayName(
+        "when declared again months after it was retired, gets a full period, as a resume does")
+    void reactivationRestartsTheClock() {
+      MonitorEvent retire = event(berlin("2026-06-09T12:00"), new MonitorChange.Retired());
+      MonitorEvent again =
+          declared(berlin("2026-11-10T12:00"), cron("0 3 * * *"), Duration.ofMinutes(30), null);
+      MonitorState state = fold(declaration, yesterday, retire, again);
+
+      MonitorEvaluation evaluation = MonitorEvaluator.evaluate(state, berlin("2026-11-10T12:01"));
+      assertThat(evaluation.status()).isEqualTo(MonitorStatus.UP);
+      assertThat(evaluation.expectedAt()).isEqualTo(berlin("2026-11-11T03:00"));
+      // ... and is down once that first period passes without a run.
+      assertThat(MonitorEvaluator.evaluate(state, berlin("2026-11-11T03:31")).status())
+          .isEqualTo(MonitorStatus.DOWN);
+      // Any order of the same events folds to the same state.
+      assertThat(fold(again, retire, yesterday, declaration)).isEqualTo(state);
+    }
+
     private void assertStatusEverywhere(MonitorState state, MonitorStatus expected) {
       for (Instant now = berlin("2026-06-09T00:00");
           now.isBefore(berlin("2026-06-12T00:00"));
