@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jobwatch.store.Database;
 import io.jobwatch.store.DbConfig;
 import io.jobwatch.store.DependencySettingsTable;
+import io.jobwatch.store.StateQueries;
 import io.jobwatch.testing.Infra;
 import io.jobwatch.testing.WithInfra;
 import java.time.Duration;
@@ -52,7 +53,7 @@ class DependencyViewsIT {
         .jdbi()
         .useHandle(
             handle -> {
-              handle.execute("TRUNCATE jobs, job_dependencies");
+              handle.execute("TRUNCATE jobs, job_dependencies, job_tombstones");
               DependencySettingsTable.write(handle, TEN_MINUTES);
             });
     now =
@@ -289,5 +290,56 @@ class DependencyViewsIT {
     dependsOn("self-and-typo", "never-seen");
     assertThat(stuck()).isEmpty();
     assertThat(waits()).containsEntry("self-and-typo->never-seen", "unknown (job can never run)");
+  }
+
+  /** What retention leaves of a pruned terminal job (V11). */
+  private void tombstone(String jobId, String state, Instant finishedAt) {
+    database
+        .jdbi()
+        .useHandle(
+            handle ->
+                handle
+                    .createUpdate(
+                        "INSERT INTO job_tombstones (job_id, state, attempt, finished_at, pruned_at)"
+                            + " VALUES (:id, :state, 1, :finished, now())")
+                    .bind("id", jobId)
+                    .bind("state", state)
+                    .bind("finished", time(finishedAt))
+                    .execute());
+  }
+
+  @Test
+  @DisplayName(
+      "A dependency pruned by retention counts with the final state its tombstone keeps, in the"
+          + " views and in the exported counts")
+  void prunedDependencyKeepsItsFinalState() {
+    Duration longAgo = Duration.ofDays(100);
+    tombstone("gone-failed", "failed", ago(longAgo));
+    tombstone("gone-ok", "succeeded", ago(longAgo));
+    job("needs-failed", "submitted", ago(longAgo), null);
+    dependsOn("needs-failed", "gone-failed");
+    job("needs-failed-too", "submitted", ago(minutes(30)), null);
+    dependsOn("needs-failed-too", "needs-failed");
+    job("needs-ok", "submitted", ago(longAgo), null);
+    dependsOn("needs-ok", "gone-ok");
+    job("typo", "submitted", ago(minutes(30)), null);
+    dependsOn("typo", "never-seen");
+
+    assertThat(waits())
+        .containsExactly(
+            Map.entry("needs-failed->gone-failed", "unsatisfiable (job can never run)"),
+            Map.entry("needs-failed-too->needs-failed", "unsatisfiable (job can never run)"),
+            Map.entry("needs-ok->gone-ok", "satisfied"),
+            Map.entry("typo->never-seen", "unknown"));
+    assertThat(stuck())
+        .extracting(row -> row.get("job_id") + " " + row.get("reason"))
+        .containsExactly("needs-ok dependencies_ended", "typo unknown_dependency");
+    Map<String, Object> ok = stuck().get(0);
+    assertThat(Harness.instant(ok.get("last_dependency_ended_at"))).isEqualTo(ago(longAgo));
+
+    // The exporter's counts (one query over open jobs) say the same as the views.
+    StateQueries.Waits counts = database.jdbi().withHandle(StateQueries::waitsByService);
+    assertThat(counts.unsatisfiable()).containsExactly(new StateQueries.Count("deps", "", 2));
+    assertThat(counts.stuck()).containsExactly(new StateQueries.Count("deps", "", 2));
   }
 }
