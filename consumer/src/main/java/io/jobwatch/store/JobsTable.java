@@ -1,11 +1,15 @@
 package io.jobwatch.store;
 
 import io.jobwatch.core.job.JobRow;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -50,13 +54,24 @@ public final class JobsTable {
         updated_at = excluded.updated_at, written_at = excluded.written_at
       """;
 
-  private static final String INSERT_DEPENDENCIES =
+  // The edges of each job become those given (distinct per job): the others of those jobs go (a
+  // submission that no longer applies), the given ones are inserted or take the new accept.
+  private static final String REPLACE_DEPENDENCIES =
       """
+      WITH given AS (
+          SELECT job_id, depends_on, string_to_array(accept, ',') AS accept
+            FROM unnest(:job_id::text[], :depends_on::text[], :accept::text[])
+              AS d(job_id, depends_on, accept)),
+      gone AS (
+          DELETE FROM job_dependencies d
+           USING unnest(:jobs::text[]) AS j(job_id)
+           WHERE d.job_id = j.job_id
+             AND NOT EXISTS (SELECT 1 FROM given g
+                              WHERE g.job_id = d.job_id AND g.depends_on = d.depends_on))
       INSERT INTO job_dependencies (job_id, depends_on, accept)
-      SELECT job_id, depends_on, string_to_array(accept, ',')
-        FROM unnest(:job_id::text[], :depends_on::text[], :accept::text[])
-          AS d(job_id, depends_on, accept)
-      ON CONFLICT (job_id, depends_on) DO NOTHING
+      SELECT job_id, depends_on, accept FROM given
+      ON CONFLICT (job_id, depends_on) DO UPDATE SET accept = excluded.accept
+        WHERE job_dependencies.accept IS DISTINCT FROM excluded.accept
       """;
 
   /**
@@ -196,28 +211,34 @@ public final class JobsTable {
     return row.runtime().error() == null ? 0 : 1 + row.runtime().additionalErrors();
   }
 
-  /** Records what newly submitted jobs wait on; the first declaration of an edge stays. */
+  /**
+   * Records what the jobs whose submission applied in this batch wait on: each job's edges become
+   * its row's (those of a submission that no longer applies go; a changed {@code accept} is taken),
+   * one per dependency, the first listed.
+   */
   public static void insertDependencies(Handle handle, List<JobRow> submitted) {
-    List<String[]> edges =
-        submitted.stream()
-            .flatMap(
-                row ->
-                    row.dependsOn().stream()
-                        .map(
-                            dependency ->
-                                new String[] {
-                                  row.jobId(),
-                                  dependency.jobId(),
-                                  String.join(
-                                      ",",
-                                      dependency.accept().stream().map(s -> s.wireName()).toList())
-                                }))
-            .toList();
-    if (edges.isEmpty()) {
+    if (submitted.isEmpty()) {
       return;
     }
+    List<String[]> edges = new ArrayList<>();
+    Set<String> jobs = new LinkedHashSet<>();
+    for (JobRow row : submitted) {
+      jobs.add(row.jobId());
+      Set<String> seen = new HashSet<>();
+      for (var dependency : row.dependsOn()) {
+        if (seen.add(dependency.jobId())) { // one edge per dependency, as the contract's first
+          edges.add(
+              new String[] {
+                row.jobId(),
+                dependency.jobId(),
+                String.join(",", dependency.accept().stream().map(s -> s.wireName()).toList())
+              });
+        }
+      }
+    }
     handle
-        .createUpdate(INSERT_DEPENDENCIES)
+        .createUpdate(REPLACE_DEPENDENCIES)
+        .bind("jobs", jobs.toArray(String[]::new))
         .bind("job_id", Columns.text(edges, edge -> edge[0]))
         .bind("depends_on", Columns.text(edges, edge -> edge[1]))
         .bind("accept", Columns.text(edges, edge -> edge[2]))
