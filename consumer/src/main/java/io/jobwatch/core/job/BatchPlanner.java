@@ -107,8 +107,8 @@ public final class BatchPlanner {
    *
    * @param rows the folded rows of the touched jobs
    * @param newlySubmitted rows whose {@code job.submitted} applied in this batch, with dependencies
-   *     or for a job with stored events (it may supersede the submission those edges came from):
-   *     each job's edges become its row's
+   *     or for a job whose stored fold had some (the submission they came from is displaced): each
+   *     job's edges become its row's
    * @param ignored new events to store as ignored (every other new event is applied)
    * @param revived stored events ignored so far that now apply
    * @param superseded stored events applied so far that are now ignored
@@ -319,11 +319,12 @@ public final class BatchPlanner {
       plan.dropSnapshotsAfter.put(job.jobId(), dropAfter);
     }
     for (JobEvent event : job.fresh()) {
-      // A submission applied now: its dependencies are the job's. For a job with stored events it
-      // may replace an earlier-arriving, later-timed submission, whose edges must go.
+      // A submission applied now: its dependencies are the job's. It may displace an
+      // earlier-arriving, later-timed submission whose edges must go.
       if (event.change() instanceof JobChange.Submitted
           && !plan.ignored.contains(event.id())
-          && (!row.dependsOn().isEmpty() || before != null)) {
+          && (!row.dependsOn().isEmpty()
+              || (before != null && !before.memory().dependsOn().isEmpty()))) {
         plan.newlySubmitted.add(row);
         break;
       }
