@@ -165,7 +165,10 @@ final class SchemaDecoder {
               + " starts with a byte order mark, which PostgreSQL's jsonb does not accept:"
               + " send UTF-8 without one");
     }
-    if (text.indexOf('\u0000') >= 0) {
+    // UTF-16 (or 32) JSON has a NUL byte among its first two: Jackson would detect and read it. A
+    // NUL byte anywhere else is not JSON, which the parser says.
+    if ((!text.isEmpty() && text.charAt(0) == '\u0000')
+        || (text.length() > 1 && text.charAt(1) == '\u0000')) {
       throw new Rejection(what + " contains a NUL byte: not UTF-8 JSON (UTF-16?)");
     }
     for (int i = text.indexOf('\\'); i >= 0 && i + 1 < text.length(); ) {
