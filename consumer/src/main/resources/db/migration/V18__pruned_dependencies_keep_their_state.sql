@@ -5,6 +5,20 @@
 DROP VIEW stuck_jobs;
 DROP VIEW job_waits;
 
+-- What is known of a job others depend on: its row, else the tombstone retention left of it (a
+-- sealed job has both; its row wins). One place for the views below and the exporter's counts
+-- (StateQueries); a plain SQL function, so the planner inlines it as two primary-key lookups.
+CREATE FUNCTION dependency_of(dependency text)
+    RETURNS TABLE (job_id text, state text, finished_at timestamptz)
+    LANGUAGE sql STABLE
+AS $$
+    SELECT j.job_id, j.state, j.finished_at FROM jobs j WHERE j.job_id = dependency
+    UNION ALL
+    SELECT t.job_id, t.state, t.finished_at FROM job_tombstones t
+     WHERE t.job_id = dependency
+       AND NOT EXISTS (SELECT 1 FROM jobs x WHERE x.job_id = dependency)
+$$;
+
 -- One row per dependency edge. status:
 --   invalid        the job depends on itself
 --   satisfied      the dependency ended in an accepted state
@@ -19,13 +33,7 @@ WITH RECURSIVE doomed(job_id) AS (
     SELECT d.job_id
       FROM job_dependencies d
       JOIN jobs j ON j.job_id = d.job_id
-      LEFT JOIN LATERAL (
-           SELECT t0.job_id, t0.state, t0.finished_at FROM jobs t0 WHERE t0.job_id = d.depends_on
-           UNION ALL
-           SELECT tb.job_id, tb.state, tb.finished_at FROM job_tombstones tb
-            WHERE tb.job_id = d.depends_on
-              AND NOT EXISTS (SELECT 1 FROM jobs x WHERE x.job_id = d.depends_on)
-       ) t ON true
+      LEFT JOIN LATERAL dependency_of(d.depends_on) t ON true
      WHERE j.state IN ('submitted', 'queued', 'waiting')
        AND (d.depends_on = d.job_id
             OR (t.state IN ('succeeded', 'failed', 'crashed', 'cancelled')
@@ -55,13 +63,7 @@ SELECT d.job_id,
        (d.job_id IN (SELECT job_id FROM doomed))  AS job_unsatisfiable
   FROM job_dependencies d
   JOIN jobs j ON j.job_id = d.job_id
-  LEFT JOIN LATERAL (
-           SELECT t0.job_id, t0.state, t0.finished_at FROM jobs t0 WHERE t0.job_id = d.depends_on
-           UNION ALL
-           SELECT tb.job_id, tb.state, tb.finished_at FROM job_tombstones tb
-            WHERE tb.job_id = d.depends_on
-              AND NOT EXISTS (SELECT 1 FROM jobs x WHERE x.job_id = d.depends_on)
-       ) t ON true
+  LEFT JOIN LATERAL dependency_of(d.depends_on) t ON true
   CROSS JOIN dependency_settings s;
 
 -- Jobs still waiting on their dependencies although they should not be, after stuck_after:

@@ -17,8 +17,8 @@ public final class StateQueries {
   public record Count(String first, String second, long count) {}
 
   // Issue 11.4: open pending jobs and the ones they can never get past, from jobs_open and
-  // job_dependencies' keys. Same rules as the job_waits view (V18), which reads every edge: a
-  // dependency is read from jobs, else from the tombstone retention left of it.
+  // job_dependencies' keys. Same rules as the job_waits view (V18), which reads every edge; a
+  // dependency is what dependency_of (V18) knows of it: its row, else its tombstone.
   private static final String PENDING_AND_DOOMED =
       """
       WITH RECURSIVE pending AS MATERIALIZED (
@@ -29,14 +29,7 @@ public final class StateQueries {
           SELECT d.job_id
             FROM pending p
             JOIN job_dependencies d ON d.job_id = p.job_id
-            LEFT JOIN LATERAL (
-                SELECT t0.job_id, t0.state, t0.finished_at FROM jobs t0
-                 WHERE t0.job_id = d.depends_on
-                UNION ALL
-                SELECT tb.job_id, tb.state, tb.finished_at FROM job_tombstones tb
-                 WHERE tb.job_id = d.depends_on
-                   AND NOT EXISTS (SELECT 1 FROM jobs x WHERE x.job_id = d.depends_on)
-            ) t ON true
+            LEFT JOIN LATERAL dependency_of(d.depends_on) t ON true
            WHERE d.depends_on = d.job_id
               OR (t.state IN ('succeeded', 'failed', 'crashed', 'cancelled')
                   AND NOT t.state = ANY (d.accept))
@@ -58,14 +51,7 @@ public final class StateQueries {
               SELECT p.job_id, p.service
                 FROM pending p
                 JOIN job_dependencies d ON d.job_id = p.job_id
-                LEFT JOIN LATERAL (
-                SELECT t0.job_id, t0.state, t0.finished_at FROM jobs t0
-                 WHERE t0.job_id = d.depends_on
-                UNION ALL
-                SELECT tb.job_id, tb.state, tb.finished_at FROM job_tombstones tb
-                 WHERE tb.job_id = d.depends_on
-                   AND NOT EXISTS (SELECT 1 FROM jobs x WHERE x.job_id = d.depends_on)
-            ) t ON true
+                LEFT JOIN LATERAL dependency_of(d.depends_on) t ON true
                CROSS JOIN dependency_settings s
                WHERE (p.state = 'submitted'
                       OR (p.state = 'waiting'
