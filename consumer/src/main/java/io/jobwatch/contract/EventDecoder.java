@@ -1,8 +1,5 @@
 package io.jobwatch.contract;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jobwatch.JobwatchException;
 import io.jobwatch.core.Event;
@@ -57,17 +54,9 @@ public final class EventDecoder {
     this.validation = validation;
     this.streaming = validation == Validation.STREAMING ? new StreamingDecoder(limits) : null;
     this.schema = validation == Validation.SCHEMA ? new SchemaDecoder(limits) : null;
-    this.storedReader =
-        new ObjectMapper(
-            JsonFactory.builder()
-                .streamReadConstraints(
-                    // One level more than the contract: a binary record's data could nest as deep
-                    // as a whole structured record before binary envelopes were held to the limit.
-                    StreamReadConstraints.builder()
-                        .maxNestingDepth(limits.maxNestingDepth() + 1)
-                        .build())
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .build());
+    // One level more than the contract: a binary record's data could nest as deep as a whole
+    // structured record before binary envelopes were held to the limit.
+    this.storedReader = new ObjectMapper(SchemaDecoder.factory(limits.maxNestingDepth() + 1));
   }
 
   /** The validation this decoder uses. */

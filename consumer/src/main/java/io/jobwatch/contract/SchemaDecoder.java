@@ -55,7 +55,8 @@ final class SchemaDecoder {
     this.dataMapper = new ObjectMapper(factory(limits.maxNestingDepth() - 1));
   }
 
-  private static JsonFactory factory(int maxNestingDepth) {
+  /** The JSON parsers of both decoders: this nesting limit, duplicate names rejected. */
+  static JsonFactory factory(int maxNestingDepth) {
     return JsonFactory.builder()
         .streamReadConstraints(
             StreamReadConstraints.builder().maxNestingDepth(maxNestingDepth).build())

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.SegmentedStringWriter;
 import com.fasterxml.jackson.core.util.BufferRecyclers;
@@ -52,16 +50,8 @@ final class StreamingDecoder {
 
   StreamingDecoder(DecoderLimits limits) {
     this.limits = limits;
-    this.factory = factory(limits.maxNestingDepth());
-    this.dataFactory = factory(limits.maxNestingDepth() - 1);
-  }
-
-  private static JsonFactory factory(int maxNestingDepth) {
-    return JsonFactory.builder()
-        .streamReadConstraints(
-            StreamReadConstraints.builder().maxNestingDepth(maxNestingDepth).build())
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .build();
+    this.factory = SchemaDecoder.factory(limits.maxNestingDepth());
+    this.dataFactory = SchemaDecoder.factory(limits.maxNestingDepth() - 1);
   }
 
   /** Decodes one record value in structured mode; never throws for any input. */
