@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
  */
 class NestingDepthTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<EventDecoder> DECODERS = List.of(Verdicts.ORACLE, Verdicts.STREAMING);
   private static final int LIMIT = DecoderLimits.defaults().maxNestingDepth();
 
   /** job.submitted whose data is {@code {job_id, service, trigger: {message_id, a: {a: …}}}}. */
@@ -67,7 +66,7 @@ class NestingDepthTest {
   @DisplayName("An envelope at the limit is accepted in both modes and reads back when stored")
   void atTheLimitBothModesAccept() throws Exception {
     assertThat(depth(new String(structured(LIMIT), StandardCharsets.UTF_8))).isEqualTo(LIMIT);
-    for (EventDecoder decoder : DECODERS) {
+    for (EventDecoder decoder : Verdicts.BOTH) {
       Decoded structured = decoder.decode(structured(LIMIT));
       Decoded binary = decoder.decode(headers(), data(LIMIT).getBytes(StandardCharsets.UTF_8));
       assertThat(structured).isInstanceOf(Decoded.Accepted.class);
@@ -81,7 +80,7 @@ class NestingDepthTest {
   @Test
   @DisplayName("One level deeper is rejected in both modes, for the same reason kind")
   void overTheLimitBothModesReject() {
-    for (EventDecoder decoder : DECODERS) {
+    for (EventDecoder decoder : Verdicts.BOTH) {
       Decoded structured = decoder.decode(structured(LIMIT + 1));
       Decoded binary = decoder.decode(headers(), data(LIMIT + 1).getBytes(StandardCharsets.UTF_8));
       assertThat(structured).isInstanceOf(Decoded.Rejected.class);
@@ -98,7 +97,7 @@ class NestingDepthTest {
   void anEnvelopeStoredBeforeTheFixReadsBack() throws Exception {
     ObjectNode envelope = (ObjectNode) JSON.readTree(structured(LIMIT + 1));
     assertThat(depth(envelope.toString())).isEqualTo(LIMIT + 1);
-    for (EventDecoder decoder : DECODERS) {
+    for (EventDecoder decoder : Verdicts.BOTH) {
       assertThat(decoder.decodeStored(envelope.toString()).id()).isEqualTo("e-deep");
     }
   }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -17,13 +15,10 @@ import org.junit.jupiter.api.Test;
  * Python dataclass, a Go struct without omitempty) write {@code "subject": null}.
  */
 class OptionalAttributesTest {
-  private static final Path VALID = Path.of("..", "schemas", "examples", "valid");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<EventDecoder> DECODERS = List.of(Verdicts.ORACLE, Verdicts.STREAMING);
 
   private static byte[] startedWith(String... nullAttributes) throws IOException {
-    ObjectNode event =
-        (ObjectNode) JSON.readTree(Files.readAllBytes(VALID.resolve("job.started.json")));
+    ObjectNode event = Verdicts.validExample("job.started");
     for (String attribute : nullAttributes) {
       event.putNull(attribute);
     }
@@ -36,14 +31,14 @@ class OptionalAttributesTest {
     byte[] plain = startedWith();
     for (String attribute : List.of("subject", "dataschema", "datacontenttype")) {
       byte[] withNull = startedWith(attribute);
-      for (EventDecoder decoder : DECODERS) {
+      for (EventDecoder decoder : Verdicts.BOTH) {
         Decoded decoded = decoder.decode(withNull);
         assertThat(decoded).as(attribute).isInstanceOf(Decoded.Accepted.class);
         assertThat(((Decoded.Accepted) decoded).event())
             .isEqualTo(((Decoded.Accepted) decoder.decode(plain)).event());
       }
     }
-    for (EventDecoder decoder : DECODERS) {
+    for (EventDecoder decoder : Verdicts.BOTH) {
       assertThat(decoder.decode(startedWith("subject", "dataschema", "datacontenttype")))
           .isInstanceOf(Decoded.Accepted.class);
     }
@@ -53,16 +48,15 @@ class OptionalAttributesTest {
   @DisplayName("A required attribute as null is still rejected, and a wrong type still is")
   void requiredAttributesAsNullAreRejected() throws IOException {
     for (String attribute : List.of("id", "source", "type", "time", "data")) {
-      for (EventDecoder decoder : DECODERS) {
+      for (EventDecoder decoder : Verdicts.BOTH) {
         Decoded decoded = decoder.decode(startedWith(attribute));
         assertThat(decoded).as(attribute).isInstanceOf(Decoded.Rejected.class);
         assertThat(((Decoded.Rejected) decoded).reason()).contains("$." + attribute);
       }
     }
-    ObjectNode event =
-        (ObjectNode) JSON.readTree(Files.readAllBytes(VALID.resolve("job.started.json")));
+    ObjectNode event = Verdicts.validExample("job.started");
     event.put("subject", 7);
-    for (EventDecoder decoder : DECODERS) {
+    for (EventDecoder decoder : Verdicts.BOTH) {
       assertThat(decoder.decode(JSON.writeValueAsBytes(event)))
           .isInstanceOf(Decoded.Rejected.class);
     }

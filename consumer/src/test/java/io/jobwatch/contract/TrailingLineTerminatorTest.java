@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -19,19 +17,17 @@ import org.junit.jupiter.api.Test;
  * its own stage rows and metric labels.
  */
 class TrailingLineTerminatorTest {
-  private static final Path VALID = Path.of("..", "schemas", "examples", "valid");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<EventDecoder> DECODERS = List.of(Verdicts.ORACLE, Verdicts.STREAMING);
   private static final List<String> TERMINATORS =
       List.of("\n", "\r\n", "\r", "\u0085", "\u2028", "\u2029");
 
   private static ObjectNode example(String type) throws IOException {
-    return (ObjectNode) JSON.readTree(Files.readAllBytes(VALID.resolve(type + ".json")));
+    return Verdicts.validExample(type);
   }
 
   private static void assertRejected(ObjectNode event, String field) throws IOException {
     byte[] value = JSON.writeValueAsBytes(event);
-    for (EventDecoder decoder : DECODERS) {
+    for (EventDecoder decoder : Verdicts.BOTH) {
       Decoded decoded = decoder.decode(value);
       assertThat(decoded).as("%s: %s", field, event).isInstanceOf(Decoded.Rejected.class);
       assertThat(((Decoded.Rejected) decoded).reason()).startsWith(field);
@@ -82,7 +78,7 @@ class TrailingLineTerminatorTest {
   void theSameNamesAreAcceptedWithoutIt() throws IOException {
     for (String type : List.of("job.started", "stage.error")) {
       byte[] value = JSON.writeValueAsBytes(example(type));
-      for (EventDecoder decoder : DECODERS) {
+      for (EventDecoder decoder : Verdicts.BOTH) {
         assertThat(decoder.decode(value)).isInstanceOf(Decoded.Accepted.class);
       }
     }

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jobwatch.contract.BinaryMode.Header;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -20,11 +18,9 @@ import org.junit.jupiter.api.Test;
  * text).
  */
 class UnstorableTextTest {
-  private static final Path VALID = Path.of("..", "schemas", "examples", "valid");
-  private static final List<EventDecoder> DECODERS = List.of(Verdicts.ORACLE, Verdicts.STREAMING);
 
   private static String cancelled() throws IOException {
-    return Files.readString(VALID.resolve("job.cancelled.json"));
+    return Verdicts.validExample("job.cancelled").toString();
   }
 
   private static String withReason(String reasonJson) throws IOException {
@@ -46,7 +42,7 @@ class UnstorableTextTest {
   }
 
   private static void assertRejected(byte[] structured, byte[] binaryValue, String reasonPart) {
-    for (EventDecoder decoder : DECODERS) {
+    for (EventDecoder decoder : Verdicts.BOTH) {
       Decoded decoded = decoder.decode(structured);
       assertThat(decoded).as("structured").isInstanceOf(Decoded.Rejected.class);
       assertThat(((Decoded.Rejected) decoded).reason()).contains(reasonPart);
@@ -57,7 +53,7 @@ class UnstorableTextTest {
   }
 
   private static void assertAccepted(byte[] structured, byte[] binaryValue, String reason) {
-    for (EventDecoder decoder : DECODERS) {
+    for (EventDecoder decoder : Verdicts.BOTH) {
       for (Decoded decoded :
           List.of(decoder.decode(structured), decoder.decode(binaryHeaders(), binaryValue))) {
         assertThat(decoded).isInstanceOf(Decoded.Accepted.class);

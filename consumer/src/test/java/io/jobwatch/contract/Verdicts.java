@@ -2,6 +2,13 @@ package io.jobwatch.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,6 +23,21 @@ final class Verdicts {
       new EventDecoder(DecoderLimits.defaults(), EventDecoder.Validation.SCHEMA);
   static final EventDecoder STREAMING =
       new EventDecoder(DecoderLimits.defaults(), EventDecoder.Validation.STREAMING);
+
+  /** Both decoders, for tests whose every case must get one verdict from each. */
+  static final List<EventDecoder> BOTH = List.of(ORACLE, STREAMING);
+
+  private static final Path VALID = Path.of("..", "schemas", "examples", "valid");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A valid example of schemas/examples/valid, by file name without {@code .json}. */
+  static ObjectNode validExample(String name) {
+    try {
+      return (ObjectNode) JSON.readTree(Files.readAllBytes(VALID.resolve(name + ".json")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   /**
    * The field a reason names first ({@code $.data.exit_code}, {@code header ce_time}); for a reason
