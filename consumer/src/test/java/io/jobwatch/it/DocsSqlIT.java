@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.Jdbi;
@@ -62,16 +61,7 @@ class DocsSqlIT {
     try (Database database =
         Database.open(new DbConfig(db.jdbcUrl(), db.user(), db.password(), 1))) {
       database.migrate();
-      String login = "docs_" + UUID.randomUUID().toString().substring(0, 8);
-      database
-          .jdbi()
-          .useHandle(
-              h ->
-                  h.execute(
-                      "CREATE ROLE "
-                          + login
-                          + " LOGIN PASSWORD 'docs-test' IN ROLE jobwatch_operator"));
-      Jdbi operator = Jdbi.create(db.jdbcUrl(), login, "docs-test");
+      Jdbi operator = OperatorRoleIT.operatorLogin(database, db);
       List<String> failures = new ArrayList<>();
       for (String query : queries) {
         try {

@@ -28,16 +28,7 @@ class OperatorRoleIT {
     try (Database database =
         Database.open(new DbConfig(db.jdbcUrl(), db.user(), db.password(), 1))) {
       assertThat(database.migrate()).isPositive();
-      String login = "alice_" + UUID.randomUUID().toString().substring(0, 8);
-      database
-          .jdbi()
-          .useHandle(
-              h ->
-                  h.execute(
-                      "CREATE ROLE "
-                          + login
-                          + " LOGIN PASSWORD 'operator-test' IN ROLE jobwatch_operator"));
-      Jdbi operator = Jdbi.create(db.jdbcUrl(), login, "operator-test");
+      Jdbi operator = operatorLogin(database, db);
       for (String relation :
           new String[] {
             "jobs",
@@ -80,20 +71,14 @@ class OperatorRoleIT {
     try (Database database =
         Database.open(new DbConfig(db.jdbcUrl(), db.user(), db.password(), 1))) {
       database.migrate();
-      String login = "bob_" + UUID.randomUUID().toString().substring(0, 8);
+      Jdbi operator = operatorLogin(database, db);
       database
           .jdbi()
           .useHandle(
-              h -> {
-                h.execute(
-                    "CREATE ROLE "
-                        + login
-                        + " LOGIN PASSWORD 'operator-test' IN ROLE jobwatch_operator");
-                h.execute(
-                    "INSERT INTO dead_letters (topic, kafka_partition, kafka_offset, reason)"
-                        + " VALUES ('t', 0, 0, 'kept')");
-              });
-      Jdbi operator = Jdbi.create(db.jdbcUrl(), login, "operator-test");
+              h ->
+                  h.execute(
+                      "INSERT INTO dead_letters (topic, kafka_partition, kafka_offset, reason)"
+                          + " VALUES ('t', 0, 0, 'kept')"));
       for (String table : TABLES) {
         for (String statement :
             new String[] {
@@ -142,6 +127,20 @@ class OperatorRoleIT {
                     .bind("table", table)
                     .mapTo(String.class)
                     .one());
+  }
+
+  /** A new login role granted jobwatch_operator on a migrated database, connected. */
+  static Jdbi operatorLogin(Database database, io.jobwatch.testing.Database db) {
+    String login = "operator_" + UUID.randomUUID().toString().substring(0, 8);
+    database
+        .jdbi()
+        .useHandle(
+            h ->
+                h.execute(
+                    "CREATE ROLE "
+                        + login
+                        + " LOGIN PASSWORD 'operator-test' IN ROLE jobwatch_operator"));
+    return Jdbi.create(db.jdbcUrl(), login, "operator-test");
   }
 
   private static void refused(Jdbi operator, String statement) {
