@@ -49,21 +49,23 @@ public final class HealthMetrics implements MeterBinder {
     Map<String, Severity> services = new HashMap<>();
     for (StageHealth stage : stages) {
       StageKey key = stage.key();
-      if (!labels.admitAll(
-          activity(stage),
-          "service",
-          key.service(),
-          "runner",
-          key.runner(),
-          "stage",
-          key.stage())) {
+      Instant activity = activity(stage);
+      // Each family needs only its own labels admitted: a stage whose stage (or runner) value is
+      // refused still counts in its service's (and runner's) worst, so a cap on a label a
+      // publisher floods never hides a failing stage from the service's health.
+      if (!labels.admit("service", key.service(), activity)) {
         continue;
       }
-      stageRows.put(
-          Tags.of("service", key.service(), "runner", key.runner(), "stage", key.stage()),
-          stage.severity().level());
-      runners.merge(List.of(key.service(), key.runner()), stage.severity(), Severity::worst);
       services.merge(key.service(), stage.severity(), Severity::worst);
+      if (!labels.admit("runner", key.runner(), activity)) {
+        continue;
+      }
+      runners.merge(List.of(key.service(), key.runner()), stage.severity(), Severity::worst);
+      if (labels.admit("stage", key.stage(), activity)) {
+        stageRows.put(
+            Tags.of("service", key.service(), "runner", key.runner(), "stage", key.stage()),
+            stage.severity().level());
+      }
     }
     stageHealth.replace(stageRows);
     Map<Tags, Integer> runnerRows = new HashMap<>();

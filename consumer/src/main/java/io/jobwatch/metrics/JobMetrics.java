@@ -1,5 +1,6 @@
 package io.jobwatch.metrics;
 
+import io.jobwatch.core.job.Blame;
 import io.jobwatch.store.StateQueries;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
@@ -67,7 +68,9 @@ public final class JobMetrics implements MeterBinder {
     Map<Tags, Long> letters = new HashMap<>();
     state.deadLetters().forEach(c -> letters.put(Tags.of("topic", c.first()), c.count()));
     deadLetters.replace(letters);
-    exportCrashes(state.crashes());
+    Set<String> services = new HashSet<>();
+    state.jobs().forEach(count -> services.add(count.first()));
+    exportCrashes(services, state.crashes());
   }
 
   private Map<Tags, Long> byService(List<StateQueries.Count> counts) {
@@ -80,15 +83,28 @@ public final class JobMetrics implements MeterBinder {
     return rows;
   }
 
-  private void exportCrashes(List<StateQueries.Count> counts) {
+  /**
+   * Crash totals of every (service, blame) with crashes, and zeros for every blame of the other
+   * services with jobs: a pair's series exists before its first crash, so that crash is an increase
+   * the alert rule sees (a series born at 1 has no increase to see).
+   */
+  private void exportCrashes(Set<String> servicesWithJobs, List<StateQueries.Count> counts) {
+    Map<List<String>, Double> totals = new HashMap<>();
+    for (String service : servicesWithJobs) {
+      for (Blame blame : Blame.values()) {
+        totals.put(List.of(service, blame.wireName()), 0.0);
+      }
+    }
+    counts.forEach(
+        count -> totals.put(List.of(count.first(), count.second()), (double) count.count()));
     Set<List<String>> exported = new HashSet<>();
-    for (StateQueries.Count count : counts) {
-      List<String> key = List.of(count.first(), count.second());
-      if (!labels.admit("service", count.first(), null)) {
+    for (Map.Entry<List<String>, Double> total : totals.entrySet()) {
+      List<String> key = total.getKey();
+      if (!labels.admit("service", key.get(0), null)) {
         continue;
       }
       exported.add(key);
-      crashes.put(key, (double) count.count());
+      crashes.put(key, total.getValue());
       crashCounters.computeIfAbsent(
           key,
           k ->

@@ -163,13 +163,16 @@ class MetricsIT extends SharedAppIT {
             "pypi mirror unreachable"));
 
     Scrape scrape = refreshAndScrape();
-    assertThat(scrape.samples("jobwatch_job_crashes_total", "service", service))
-        .singleElement()
-        .satisfies(
-            sample -> {
-              assertThat(sample.labels()).containsEntry("blame", "third_party");
-              assertThat(sample.value()).isEqualTo(1.0);
-            });
+    // Every blame of a service with jobs is exported, at 0 until its first crash.
+    assertThat(
+            scrape.value("jobwatch_job_crashes_total", "service", service, "blame", "third_party"))
+        .isEqualTo(1.0);
+    for (String blame : List.of("platform", "task", "unknown")) {
+      assertThat(scrape.value("jobwatch_job_crashes_total", "service", service, "blame", blame))
+          .as(blame)
+          .isEqualTo(0.0);
+    }
+    assertThat(scrape.samples("jobwatch_job_crashes_total", "service", service)).hasSize(4);
     assertThat(scrape.value("jobwatch_jobs", "service", service, "state", "crashed"))
         .isEqualTo(1.0);
   }

@@ -210,4 +210,41 @@ class StateMetricsTest {
         .contains("jobwatch_stage_health{runner=\"slurm\",service=\"blast\",stage=\"submit\"} 2.0")
         .contains("jobwatch_job_crashes_total{blame=\"platform\",service=\"blast\"} 5.0");
   }
+
+  @Test
+  @DisplayName("A stage refused by the label cap still counts in its runner's and service's health")
+  void refusedStageStillCountsInTheServiceHealth() {
+    StateMetrics metrics = bound(1);
+    // One value per label: blast and slurm fit, only the first stage does.
+    metrics.export(
+        state(
+            List.of(
+                stage("blast", "start", Severity.OK),
+                stage("blast", "check_status", Severity.FATAL)),
+            List.of()),
+        T0);
+    assertThat(gauge("jobwatch.stage.health", "service", "blast", "stage", "start")).isZero();
+    assertThat(registry.find("jobwatch.stage.health").tags("stage", "check_status").gauge())
+        .isNull();
+    assertThat(gauge("jobwatch.runner.health", "service", "blast", "runner", "slurm")).isEqualTo(3);
+    assertThat(gauge("jobwatch.service.health", "service", "blast")).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName("Every blame of a service with jobs is exported at 0 before its first crash")
+  void crashTotalsStartAtZeroForEveryServiceWithJobs() {
+    StateMetrics metrics = bound(10);
+    metrics.export(state(List.of(), List.of()), T0);
+    for (String blame : List.of("platform", "task", "third_party", "unknown")) {
+      double expected = blame.equals("platform") ? 5 : 0;
+      assertThat(
+              registry
+                  .find("jobwatch.job.crashes")
+                  .tags("service", "blast", "blame", blame)
+                  .functionCounter()
+                  .count())
+          .as(blame)
+          .isEqualTo(expected);
+    }
+  }
 }

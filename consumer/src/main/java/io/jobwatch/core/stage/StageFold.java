@@ -60,7 +60,9 @@ public final class StageFold {
         lastWithdrawn = observation.time();
       }
     }
-    marks.removeIf(mark -> withdrawnIds.contains(mark.eventId()));
+    // A withdrawn observation still in the window may be what the record's severity rests on; one
+    // that has left the window is history, and the record still holds.
+    boolean windowWithdrawn = marks.removeIf(mark -> withdrawnIds.contains(mark.eventId()));
     for (StageObservation observation : withdrawn) {
       counters.uncount(observation, marks);
     }
@@ -90,7 +92,7 @@ public final class StageFold {
     Verdict verdict =
         marks.isEmpty()
             ? new Verdict(Severity.OK, emptiedSince(current, lastWithdrawn), 0)
-            : judge(marks, policy, withdrawn.isEmpty() ? current : null, eviction);
+            : judge(marks, policy, windowWithdrawn ? null : current, eviction);
     return new StageHealth(
         key,
         verdict.severity,
@@ -140,29 +142,17 @@ public final class StageFold {
   /** The marks one call pushed out of the front of the window, oldest first. */
   private static final class Eviction {
     private final List<StageHealth.Mark> marks = new ArrayList<>();
-    private final Set<String> eventIds = new HashSet<>();
-    private boolean anOk;
 
     void add(StageHealth.Mark mark) {
       marks.add(mark);
-      eventIds.add(mark.eventId());
-      anOk |= mark.ok();
-    }
-
-    /** The errors evicted last, right before the window's first mark, oldest first. */
-    List<StageHealth.Mark> trailingErrors() {
-      int from = marks.size();
-      while (from > 0 && !marks.get(from - 1).ok()) {
-        from--;
-      }
-      return marks.subList(from, marks.size());
     }
   }
 
   /**
-   * Reads the severity off the tail of the window: the latest run of successes or of errors. {@code
-   * record} is the record before this call, or null when it cannot be trusted (an observation was
-   * withdrawn, so what it said may rest on it).
+   * Reads the severity off the tail of the window: the latest recovery (M successes in a row) or
+   * the run of errors since the last one. Fewer than M successes inside a run of errors neither end
+   * it nor count. {@code record} is the record before this call, or null when it cannot be trusted
+   * (an observation in its window was withdrawn, so what it said may rest on it).
    */
   private static Verdict judge(
       List<StageHealth.Mark> marks, StagePolicy policy, StageHealth record, Eviction eviction) {
@@ -170,15 +160,7 @@ public final class StageFold {
     StageHealth previous = record == null || record.recent().isEmpty() ? null : record;
     Severity previousSeverity = previous == null ? null : previous.severity();
     Instant previousSince = previous == null ? null : previous.since();
-    // The record's latest run of errors may have begun before the start of a full window: what
-    // that run reached before its start left the window still holds (a fatal does not decay into
-    // error), also when successes too few to recover came after it.
-    boolean runBeganBeforeWindow =
-        previous != null
-            && previousSeverity != Severity.OK
-            && marks.size() >= policy.window()
-            && !eviction.anOk;
-    String previousRunEnd = previous == null ? null : lastErrorId(previous.recent());
+    int recovery = policy.recoveryThreshold();
     int last = marks.size() - 1;
     int okRun = 0;
     while (last - okRun >= 0 && marks.get(last - okRun).ok()) {
@@ -197,68 +179,91 @@ public final class StageFold {
                 ? earliest(previousSince, marks.get(0).time())
                 : previousSince;
       } else {
-        since = marks.get(Math.min(policy.recoveryThreshold(), okRun) - 1).time();
+        since = marks.get(Math.min(recovery, okRun) - 1).time();
       }
       return new Verdict(Severity.OK, since, 0);
     }
-    if (okRun >= policy.recoveryThreshold()) {
-      Instant recoveredAt = marks.get(last - okRun + policy.recoveryThreshold()).time();
+    if (okRun >= recovery) {
+      Instant recoveredAt = marks.get(last - okRun + recovery).time();
       return new Verdict(Severity.OK, recoveredAt, 0);
     }
-    int runEnd = last - okRun;
+    // The run, read over what this call evicted followed by the window (all in time order), goes
+    // back to the latest recovery; it "reaches the front" when no recovery lies in either.
+    List<StageHealth.Mark> seen = new ArrayList<>(eviction.marks);
+    seen.addAll(marks);
+    int runEnd = seen.size() - 1 - okRun;
     int runStart = runEnd;
-    while (runStart - 1 >= 0 && !marks.get(runStart - 1).ok()) {
-      runStart--;
+    boolean reachesFront;
+    while (true) {
+      int before = runStart - 1;
+      int successes = 0;
+      while (before >= 0 && seen.get(before).ok()) {
+        successes++;
+        before--;
+      }
+      if (successes >= recovery) {
+        reachesFront = false;
+        break;
+      }
+      if (before < 0) {
+        reachesFront = true;
+        break;
+      }
+      runStart = before;
     }
-    // A run at the front of the window may have begun with marks this very call pushed out.
-    List<StageHealth.Mark> run = new ArrayList<>();
-    if (runStart == 0) {
-      run.addAll(eviction.trailingErrors());
-    }
-    run.addAll(marks.subList(runStart, runEnd + 1));
     Severity severity = Severity.OK;
     Instant since = null;
-    int inRow = 0;
-    for (StageHealth.Mark mark : run) {
-      inRow++;
+    int inRun = 0;
+    for (StageHealth.Mark mark : seen.subList(runStart, runEnd + 1)) {
+      if (mark.ok()) {
+        continue;
+      }
+      inRun++;
       Severity own =
           mark.thresholded()
-              ? (inRow >= policy.errorThreshold() ? Severity.ERROR : Severity.WARNING)
+              ? (inRun >= policy.errorThreshold() ? Severity.ERROR : Severity.WARNING)
               : mark.severity();
       if (own.compareTo(severity) > 0) {
         severity = own;
         since = mark.time();
       }
     }
-    if (runStart == 0
-        && runBeganBeforeWindow
-        && continuesRun(marks, runEnd, previousRunEnd, eviction)
-        && previousSeverity.compareTo(severity) > 0
-        && previousSince != null) {
+    // The record's run may have begun before the start of a full window: what that run reached
+    // before its start left the window still holds (a fatal does not decay into error).
+    boolean runBeganBeforeWindow =
+        reachesFront
+            && previous != null
+            && previousSeverity != Severity.OK
+            && marks.size() >= policy.window()
+            && continuesRun(seen, runEnd, lastErrorId(previous.recent()));
+    if (runBeganBeforeWindow && previousSeverity.compareTo(severity) > 0 && previousSince != null) {
       severity = previousSeverity;
       since = previousSince;
-    } else if (runStart == 0 && severity == previousSeverity && previousSince != null) {
+    } else if (reachesFront && severity == previousSeverity && previousSince != null) {
       since = previousSince.isBefore(since) ? previousSince : since;
     }
-    // Consecutive errors are counted within the window, which bounds them.
-    return new Verdict(severity, since, okRun == 0 ? runEnd - runStart + 1 : 0);
+    // The run's errors are counted within the window, which bounds them.
+    int windowStart = eviction.marks.size();
+    int errorsInWindow = 0;
+    for (int i = Math.max(runStart, windowStart); i <= runEnd; i++) {
+      if (!seen.get(i).ok()) {
+        errorsInWindow++;
+      }
+    }
+    return new Verdict(severity, since, errorsInWindow);
   }
 
   /**
-   * Whether the run of errors at the front of the window, up to {@code runEnd}, is the run the
-   * previous record ended with: that run's last error is still in it, or just left the window
-   * together with nothing but errors.
+   * Whether the run that reaches the front of {@code seen}, up to {@code runEnd}, is the run the
+   * previous record ended with: that run's last error is in it.
    */
   private static boolean continuesRun(
-      List<StageHealth.Mark> marks, int runEnd, String previousRunEnd, Eviction eviction) {
+      List<StageHealth.Mark> seen, int runEnd, String previousRunEnd) {
     if (previousRunEnd == null) {
       return false;
     }
-    if (eviction.eventIds.contains(previousRunEnd)) {
-      return true;
-    }
     for (int i = 0; i <= runEnd; i++) {
-      if (marks.get(i).eventId().equals(previousRunEnd)) {
+      if (seen.get(i).eventId().equals(previousRunEnd)) {
         return true;
       }
     }

@@ -23,7 +23,8 @@ public final class ReferenceStageFold {
       int consecutiveErrors,
       long okCount,
       long errorCount,
-      Instant lastOkAt) {}
+      Instant lastOkAt,
+      int runErrorsInWindow) {}
 
   private ReferenceStageFold() {}
 
@@ -38,38 +39,44 @@ public final class ReferenceStageFold {
     Instant since = null;
     Severity runWorst = null;
     Instant runSince = null;
-    int errorsInRow = 0;
+    int errorsInRun = 0;
+    List<Integer> runErrorPositions = new ArrayList<>();
     int oksInRow = 0;
     long okCount = 0;
     long errorCount = 0;
     Instant lastOkAt = null;
-    for (StageObservation observation : sorted) {
+    for (int position = 0; position < sorted.size(); position++) {
+      StageObservation observation = sorted.get(position);
       Instant time = observation.time();
       if (observation.ok()) {
         okCount++;
         lastOkAt = time;
         oksInRow++;
-        errorsInRow = 0;
         if (severity == null) {
           severity = Severity.OK;
           since = time;
         } else if (severity != Severity.OK && oksInRow == policy.recoveryThreshold()) {
-          // Rule: M successes in a row bring the stage back to ok, since the M-th.
+          // Rule: M successes in a row bring the stage back to ok, since the M-th; that ends the
+          // run of errors. Fewer successes are no recovery: the run goes on.
           severity = Severity.OK;
           since = time;
+          errorsInRun = 0;
+          runErrorPositions.clear();
         }
         continue;
       }
       errorCount++;
-      if (runWorst == null || oksInRow > 0) {
-        // Rule: a success ends a run of errors; the next error starts a new run.
+      if (severity == null || severity == Severity.OK) {
+        // Rule: the first error after a recovery (or ever) starts a new run.
         runWorst = Severity.OK;
         runSince = null;
-        errorsInRow = 0;
+        errorsInRun = 0;
+        runErrorPositions.clear();
       }
       oksInRow = 0;
-      errorsInRow++;
-      Severity own = ownSeverity(observation, errorsInRow, policy);
+      errorsInRun++;
+      runErrorPositions.add(position);
+      Severity own = ownSeverity(observation, errorsInRun, policy);
       if (own.compareTo(runWorst) > 0) {
         // Rule: a run shows its worst error, since the first error that reached it.
         runWorst = own;
@@ -78,21 +85,25 @@ public final class ReferenceStageFold {
       severity = runWorst;
       since = runSince;
     }
-    return new Outcome(severity, since, errorsInRow, okCount, errorCount, lastOkAt);
+    int windowStart = sorted.size() - policy.window();
+    int runErrorsInWindow =
+        (int) runErrorPositions.stream().filter(position -> position >= windowStart).count();
+    return new Outcome(
+        severity, since, errorsInRun, okCount, errorCount, lastOkAt, runErrorsInWindow);
   }
 
   /**
-   * Rule: an explicit severity wins; an error of the error family shows warning until N of them
-   * come in a row; anything else is what the classifier says (fatal).
+   * Rule: an explicit severity wins; an error of the error family shows warning until the run has N
+   * errors; anything else is what the classifier says (fatal).
    */
   private static Severity ownSeverity(
-      StageObservation observation, int errorsInRow, StagePolicy policy) {
+      StageObservation observation, int errorsInRun, StagePolicy policy) {
     if (observation.explicitSeverity() != null) {
       return observation.explicitSeverity();
     }
     Severity classified = policy.classifier().classify(observation.errorClass());
     if (classified == Severity.ERROR) {
-      return errorsInRow >= policy.errorThreshold() ? Severity.ERROR : Severity.WARNING;
+      return errorsInRun >= policy.errorThreshold() ? Severity.ERROR : Severity.WARNING;
     }
     return classified;
   }

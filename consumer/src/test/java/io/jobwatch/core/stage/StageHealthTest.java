@@ -407,8 +407,30 @@ class StageHealthTest {
   }
 
   @Test
-  @DisplayName("A new run after a success pushed out of the window is judged on its own")
-  void newRunAfterAnEvictedSuccessIsJudgedOnItsOwn() {
+  @DisplayName("A new run after a recovery pushed out of the window is judged on its own")
+  void newRunAfterAnEvictedRecoveryIsJudgedOnItsOwn() {
+    StagePolicy policy = new StagePolicy(1, 3, 32, ErrorClassifier.defaults());
+    List<StageObservation> first = new ArrayList<>();
+    first.add(failure("a00", 0, START, "ValueError"));
+    first.add(ok("a01", 1, START));
+    first.add(ok("a02", 2, START));
+    first.add(ok("a03", 3, START));
+    List<StageObservation> second = new ArrayList<>();
+    for (int i = 4; i <= 35; i++) {
+      second.add(failure(String.format("a%02d", i), i, START, "ConnectionError"));
+    }
+
+    StageHealth health =
+        StageFold.apply(StageFold.apply(null, START, first, policy), START, second, policy);
+
+    // The fatal and the three successes after it (a recovery) left the window: the latest run
+    // is errors only.
+    assertThat(health.severity()).isEqualTo(Severity.ERROR);
+  }
+
+  @Test
+  @DisplayName("Successes too few to recover, pushed out of the window, do not end the run")
+  void evictedSuccessesTooFewToRecoverDoNotEndTheRun() {
     StagePolicy policy = new StagePolicy(1, 3, 32, ErrorClassifier.defaults());
     List<StageObservation> first = new ArrayList<>();
     first.add(failure("a00", 0, START, "ValueError"));
@@ -421,7 +443,88 @@ class StageHealthTest {
     StageHealth health =
         StageFold.apply(StageFold.apply(null, START, first, policy), START, second, policy);
 
-    // The fatal and the one success after it left the window: the latest run is errors only.
-    assertThat(health.severity()).isEqualTo(Severity.ERROR);
+    // One success of the three needed: the run that began with a fatal goes on.
+    assertThat(health.severity()).isEqualTo(Severity.FATAL);
+    assertThat(health.since()).isEqualTo(t(0));
+    assertThat(health.consecutiveErrors()).isEqualTo(32);
+  }
+
+  /**
+   * Brief: "stage.ok ... brings the stage back to ok after M successes". With M = 2 a single
+   * success is not a recovery: the run of errors goes on, and the next error cannot make the stage
+   * look better (it was read as a new run of one error, warning, and the page resolved).
+   */
+  @Test
+  @DisplayName(
+      "With M=2, a success too few to recover does not end the run: the next error keeps error")
+  void successTooFewToRecoverDoesNotEndTheRun() {
+    StagePolicy policy = new StagePolicy(3, 2, 32, ErrorClassifier.defaults());
+    StageHealth afterOk =
+        oneByOne(
+            policy,
+            failure("e1", 1, START, "ConnectionError"),
+            failure("e2", 2, START, "ConnectionError"),
+            failure("e3", 3, START, "ConnectionError"),
+            ok("o1", 4, START));
+    assertThat(afterOk.severity()).as("one success < M: not recovered").isEqualTo(Severity.ERROR);
+
+    StageHealth afterNextError =
+        StageFold.apply(
+            afterOk, START, List.of(failure("e4", 5, START, "ConnectionError")), policy);
+
+    assertThat(afterNextError.severity())
+        .as("a further error cannot improve a stage that never recovered")
+        .isEqualTo(Severity.ERROR);
+    assertThat(afterNextError.since()).isEqualTo(t(3));
+    assertThat(afterNextError.consecutiveErrors())
+        .as("errors since the last recovery")
+        .isEqualTo(4);
+  }
+
+  /**
+   * A run of errors that began before the window with a fatal-class error stays fatal (the record
+   * keeps it: a fatal does not decay). Withdrawing evidence that has already left the window (exit
+   * 127 replaces a long-running attempt's job.started success) must not drop the record: the fatal
+   * decayed to error, and the page moved from team publishers to team platform.
+   */
+  @Test
+  @DisplayName("Withdrawing evidence that left the window does not let a fatal run decay to error")
+  void withdrawalDoesNotDecayFatalRunThatBeganBeforeTheWindow() {
+    StagePolicy policy = StagePolicy.defaults();
+    StageObservation oldStart = ok("started-1", 0, START); // job.started of a long-running job
+    List<StageObservation> observations = new ArrayList<>();
+    observations.add(oldStart);
+    observations.add(failure("f0", 1, START, "KeyError")); // publisher defect: fatal
+    for (int i = 0; i < 40; i++) {
+      observations.add(failure("c" + i, 2 + i, START, "ConnectionError"));
+    }
+    StageHealth health = null;
+    for (StageObservation observation : observations) {
+      health = StageFold.apply(health, START, List.of(observation), policy);
+    }
+    assertThat(health.severity()).as("before: the run's worst is fatal").isEqualTo(Severity.FATAL);
+
+    // The job exits 127: its job.started success is withdrawn, a NotStarted error is added.
+    StageObservation notStarted =
+        StageObservation.error(
+            "finished-127", t(100), START, "NotStarted", "exit 127", "job-1", null);
+    StageHealth after =
+        StageFold.apply(health, START, List.of(notStarted), List.of(oldStart), policy);
+
+    List<StageObservation> remaining =
+        new ArrayList<>(observations.subList(1, observations.size()));
+    remaining.add(notStarted);
+    assertThat(ReferenceStageFold.fold(remaining, policy).severity()).isEqualTo(Severity.FATAL);
+    assertThat(after.severity())
+        .as("the run is still the one that began fatal")
+        .isEqualTo(Severity.FATAL);
+  }
+
+  private static StageHealth oneByOne(StagePolicy policy, StageObservation... observations) {
+    StageHealth health = null;
+    for (StageObservation observation : observations) {
+      health = StageFold.apply(health, observation.key(), List.of(observation), policy);
+    }
+    return health;
   }
 }
