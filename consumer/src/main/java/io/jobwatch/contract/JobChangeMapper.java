@@ -42,9 +42,11 @@ final class JobChangeMapper {
             text(data, "activity"),
             progress(data.get("progress")));
       case "job.finished":
-        return new JobChange.Finished(attempt(data), data.get("exit_code").intValue());
+        return new JobChange.Finished(
+            text(data, "runner"), attempt(data), data.get("exit_code").intValue());
       case "job.crashed":
         return new JobChange.Crashed(
+            text(data, "runner"),
             attempt(data),
             Blame.fromWireName(text(data, "blame")),
             text(data, "cause"),

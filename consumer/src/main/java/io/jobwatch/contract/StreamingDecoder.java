@@ -509,9 +509,11 @@ final class StreamingDecoder {
               text(data, "activity"),
               (JobChange.Progress) data.get("progress"));
       case "job.finished" ->
-          new JobChange.Finished(integer(data, "attempt"), integer(data, "exit_code"));
+          new JobChange.Finished(
+              text(data, "runner"), integer(data, "attempt"), integer(data, "exit_code"));
       case "job.crashed" ->
           new JobChange.Crashed(
+              text(data, "runner"),
               integer(data, "attempt"),
               Blame.fromWireName(text(data, "blame")),
               text(data, "cause"),

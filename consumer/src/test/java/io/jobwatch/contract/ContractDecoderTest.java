@@ -171,7 +171,7 @@ class ContractDecoderTest {
   }
 
   @Test
-  @DisplayName("job.finished maps attempt and exit code, and envelope fields")
+  @DisplayName("job.finished maps runner, attempt and exit code, and envelope fields")
   void finishedIsMapped() throws IOException {
     JobEvent event = (JobEvent) accepted(example("job.finished-failed"));
 
@@ -179,7 +179,40 @@ class ContractDecoderTest {
     assertThat(event.service()).isEqualTo("blast");
     assertThat(event.time()).isEqualTo(Instant.parse("2026-11-22T11:42:17.250Z"));
     assertThat(event.id()).isEqualTo("6f1c2a9e-3b7d-4c1e-9a52-000000000009");
-    assertThat(event.change()).isEqualTo(new JobChange.Finished(2, 137));
+    assertThat(event.change()).isEqualTo(new JobChange.Finished("slurm", 2, 137));
+  }
+
+  @Test
+  @DisplayName(
+      "Both decoders keep the optional runner of job.finished and job.crashed, and map its"
+          + " absence to null")
+  void finishedAndCrashedKeepTheirRunner() throws IOException {
+    ObjectNode finished = Verdicts.validExample("job.finished-failed");
+    ObjectNode crashed = Verdicts.validExample("job.crashed");
+    ((ObjectNode) crashed.get("data")).put("runner", "sge");
+    ObjectNode finishedWithoutRunner = Verdicts.validExample("job.finished-failed");
+    ((ObjectNode) finishedWithoutRunner.get("data")).remove("runner");
+
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      assertThat(change(decoder, finished)).isEqualTo(new JobChange.Finished("slurm", 2, 137));
+      assertThat(change(decoder, crashed))
+          .isEqualTo(
+              new JobChange.Crashed(
+                  "sge",
+                  1,
+                  Blame.PLATFORM,
+                  "oom",
+                  "slurmstepd: Exceeded job memory limit (64G)",
+                  false));
+      assertThat(change(decoder, finishedWithoutRunner))
+          .isEqualTo(new JobChange.Finished(null, 2, 137));
+    }
+  }
+
+  private static JobChange change(EventDecoder decoder, ObjectNode event) throws IOException {
+    Decoded decoded = decoder.decode(JSON.writeValueAsBytes(event));
+    assertThat(decoded).isInstanceOf(Decoded.Accepted.class);
+    return ((JobEvent) ((Decoded.Accepted) decoded).event()).change();
   }
 
   @Test

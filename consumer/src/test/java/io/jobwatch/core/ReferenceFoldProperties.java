@@ -60,6 +60,7 @@ class ReferenceFoldProperties {
     Statistics.label("attempt").collect(row.attempt());
     assertThat(row.state()).as("state").isEqualTo(expected.state());
     assertThat(row.attempt()).as("attempt").isEqualTo(expected.attempt());
+    assertThat(row.runner()).as("runner").isEqualTo(expected.runner());
     assertThat(row.exitCode()).as("exit code").isEqualTo(expected.exitCode());
     assertThat(row.blame()).as("blame").isEqualTo(expected.blame());
     assertThat(row.cause()).as("cause").isEqualTo(expected.cause());
@@ -111,6 +112,7 @@ class ReferenceFoldProperties {
       JobRow row = model.row(jobId);
       assertThat(row.state()).as("state").isEqualTo(expected.state());
       assertThat(row.attempt()).as("attempt").isEqualTo(expected.attempt());
+      assertThat(row.runner()).as("runner").isEqualTo(expected.runner());
       assertThat(row.exitCode()).as("exit code").isEqualTo(expected.exitCode());
       assertThat(row.blame()).as("blame").isEqualTo(expected.blame());
       assertThat(row.cause()).as("cause").isEqualTo(expected.cause());
@@ -331,9 +333,9 @@ class ReferenceFoldProperties {
             Tuple.of(2, attempt().map(a -> (JobChange) new JobChange.Requeued(a, null))));
     Arbitrary<List<Tuple.Tuple2<JobChange, Instant>>> rest =
         Combinators.combine(change, time).as(Tuple::of).list().ofMinSize(1).ofMaxSize(maxEvents);
-    return Combinators.combine(Arbitraries.integers().between(0, 20), rest)
+    return Combinators.combine(Arbitraries.integers().between(0, 20), maybeRunner(0.7), rest)
         .as(
-            (submittedAt, others) -> {
+            (submittedAt, submittedRunner, others) -> {
               List<JobEvent> events = new ArrayList<>();
               events.add(
                   new JobEvent(
@@ -341,7 +343,7 @@ class ReferenceFoldProperties {
                       Events.t(submittedAt),
                       jobId,
                       Events.SERVICE,
-                      new JobChange.Submitted(null, null, null, null, Map.of())));
+                      new JobChange.Submitted(submittedRunner, null, null, null, Map.of())));
               for (int i = 0; i < others.size(); i++) {
                 events.add(
                     new JobEvent(
@@ -376,18 +378,28 @@ class ReferenceFoldProperties {
         .as((a, error) -> new JobChange.Status(a, error, null, null, null));
   }
 
+  /** The runner of the group, or (with probability {@code none}) none. */
+  private static Arbitrary<String> maybeRunner(double none) {
+    return Arbitraries.just("slurm").injectNull(none);
+  }
+
   private static Arbitrary<JobChange> finished() {
     return Combinators.combine(
-            attempt(), Arbitraries.of(0, 1, 2, 126, 127, 128, 129, 137, 143, 192, 193, 255, -1))
+            maybeRunner(0.5),
+            attempt(),
+            Arbitraries.of(0, 1, 2, 126, 127, 128, 129, 137, 143, 192, 193, 255, -1))
         .as(JobChange.Finished::new);
   }
 
   private static Arbitrary<JobChange> crashed() {
     return Combinators.combine(
+            maybeRunner(0.5),
             attempt(),
             Arbitraries.of(Blame.class).injectNull(0.2),
             Arbitraries.of("oom", "network"))
-        .as((a, blame, cause) -> new JobChange.Crashed(a, blame, cause, null, false));
+        .as(
+            (runner, a, blame, cause) ->
+                new JobChange.Crashed(runner, a, blame, cause, null, false));
   }
 
   /**

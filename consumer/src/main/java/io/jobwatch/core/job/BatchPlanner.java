@@ -160,9 +160,11 @@ public final class BatchPlanner {
     for (JobEvent event : fresh) {
       Integer named = event.change().attemptOrNull();
       // A new highest attempt from a time at or before a stored event whose attempt comes from its
-      // time moves that event to the new attempt: only a refold from the start sees that.
+      // time moves that event to the new attempt: only a refold from the start sees that. The
+      // lower reading a job.cancelled gets (a requeue of its own instant does not count) decides,
+      // so an event naming an attempt that so far only a requeue of that instant named counts too.
       if (named != null
-          && named > position.timeline().inForce(event.time())
+          && named > position.timeline().inForceAtCancel(event.time())
           && lastDerived != null
           && !event.time().isAfter(lastDerived)) {
         return Route.HISTORY;

@@ -93,8 +93,16 @@ public sealed interface JobChange {
     }
   }
 
-  /** {@code job.finished}: the process ended with {@code exitCode}. */
-  record Finished(int attempt, int exitCode) implements JobChange {
+  /**
+   * {@code job.finished}: the process ended with {@code exitCode}. {@code runner} is optional (null
+   * when the event does not name one).
+   */
+  record Finished(String runner, int attempt, int exitCode) implements JobChange {
+    /** A {@code job.finished} that does not name its runner. */
+    public Finished(int attempt, int exitCode) {
+      this(null, attempt, exitCode);
+    }
+
     @Override
     public String type() {
       return "job.finished";
@@ -106,11 +114,20 @@ public sealed interface JobChange {
     }
   }
 
-  /** {@code job.crashed}: the run broke for a reason outside the task's own result. */
-  record Crashed(int attempt, Blame blame, String cause, String details, boolean fatal)
+  /**
+   * {@code job.crashed}: the run broke for a reason outside the task's own result. {@code runner}
+   * is optional (null when the event does not name one).
+   */
+  record Crashed(
+      String runner, int attempt, Blame blame, String cause, String details, boolean fatal)
       implements JobChange {
     public Crashed {
       blame = blame == null ? Blame.UNKNOWN : blame;
+    }
+
+    /** A {@code job.crashed} that does not name its runner. */
+    public Crashed(int attempt, Blame blame, String cause, String details, boolean fatal) {
+      this(null, attempt, blame, cause, details, fatal);
     }
 
     @Override

@@ -70,7 +70,9 @@ public final class JobFold {
    * say. Within an attempt its opening {@code job.requeued} comes first, then event time, lifecycle
    * rank and id. An event that names no attempt ({@code job.submitted}, {@code job.waiting}, {@code
    * job.cancelled}, {@code job.queued} without one) belongs to the attempt in force at its time:
-   * the highest attempt named by any event of the job at or before that time, else 1; {@code
+   * the highest attempt named by any event of the job at or before that time, else 1, where a
+   * {@code job.requeued} of the very instant of a {@code job.cancelled} does not count for it (the
+   * cancel ranks first: a restart stamped in one instant cancels attempt n, then opens n+1); {@code
    * job.submitted} always belongs to attempt 1.
    */
   static List<JobEvent> foldOrder(Collection<JobEvent> events) {
@@ -147,7 +149,10 @@ public final class JobFold {
     private Instant latestApplied;
     private Instant latestSeen;
 
-    /** The {@code start} success of the current attempt, withdrawn if it exits 126 or 127. */
+    /**
+     * The {@code start} evidence of the current attempt: its success, withdrawn if it exits 126 or
+     * 127, then the error that replaced it (given a runner later if none was known at the exit).
+     */
     private JobFoldState.Evidence startEvidence;
 
     /** The current attempt crashed by a signal only, so a crash report may still explain it. */
@@ -321,7 +326,7 @@ public final class JobFold {
         return false;
       }
       submittedAt = event.time();
-      runner = runner == null ? submitted.runner() : runner;
+      learnRunner(submitted.runner());
       monitor = monitor == null ? submitted.monitor() : monitor;
       dependsOn = submitted.dependsOn();
       triggerJson = submitted.triggerJson();
@@ -355,7 +360,13 @@ public final class JobFold {
     }
 
     private boolean start(JobEvent event, JobChange.Started started) {
-      if (!isOpen() || state == JobState.RUNNING) {
+      if (!isOpen()) {
+        // The attempt already ended (a skewed clock put its start after the exit): the start
+        // changes nothing, but it still names the runner an exit 126/127 needs for its error.
+        learnRunner(started.runner());
+        return false;
+      }
+      if (state == JobState.RUNNING) {
         return false;
       }
       state = JobState.RUNNING;
@@ -382,6 +393,7 @@ public final class JobFold {
       if (!end(event, verdict.state())) {
         return false;
       }
+      learnRunner(finished.runner());
       int code = finished.exitCode();
       exitCode = code;
       if (ExitCodes.neverStarted(code)) {
@@ -389,14 +401,14 @@ public final class JobFold {
             verdict.blame(), verdict.cause(), "exit code " + code + ": the command never ran");
         // The attempt never really ran, so its job.started proved nothing: one error, no success.
         evidence.remove(startEvidence);
-        startEvidence = null;
-        evidence.add(
+        startEvidence =
             evidenceError(
                 event,
                 runner,
                 "start",
                 "NotStarted",
-                "job " + jobId + " exited " + code + " right after a successful submission"));
+                "job " + jobId + " exited " + code + " right after a successful submission");
+        evidence.add(startEvidence);
       } else if (verdict.state() == JobState.CRASHED) {
         crashWith(
             verdict.blame(), verdict.cause(), "killed by signal " + ExitCodes.killedBySignal(code));
@@ -410,6 +422,7 @@ public final class JobFold {
         // A crash report explains a kill by signal of the same attempt, even when it comes later:
         // it says who is to blame, the exit code only that something killed the process.
         crashUnexplained = false;
+        learnRunner(crashed.runner());
         crashWith(crashed.blame(), crashed.cause(), crashed.details());
         fatal = crashed.fatal();
         return true;
@@ -417,9 +430,29 @@ public final class JobFold {
       if (!end(event, JobState.CRASHED)) {
         return false;
       }
+      learnRunner(crashed.runner());
       crashWith(crashed.blame(), crashed.cause(), crashed.details());
       fatal = crashed.fatal();
       return true;
+    }
+
+    /**
+     * A runner named by an applied event that does not decide the runner ({@code job.submitted},
+     * {@code job.finished}, {@code job.crashed}) or by a {@code job.started} ignored because its
+     * attempt had ended: taken only when no runner is known (an applied {@code job.queued} or
+     * {@code job.started} names the runner, the latest wins), and then also by the current
+     * attempt's {@code start} evidence that had none, such as the error of an exit 126/127.
+     */
+    private void learnRunner(String named) {
+      if (runner != null || named == null) {
+        return;
+      }
+      runner = named;
+      if (startEvidence != null && startEvidence.runner() == null) {
+        int at = evidence.indexOf(startEvidence);
+        startEvidence = startEvidence.withRunner(named);
+        evidence.set(at, startEvidence);
+      }
     }
 
     private void crashWith(Blame crashBlame, String crashCause, String crashDetails) {

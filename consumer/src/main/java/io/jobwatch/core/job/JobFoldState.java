@@ -81,6 +81,11 @@ public record JobFoldState(String jobId, Position position, Memory memory) {
       boolean ok,
       String errorClass,
       String message) {
+    /** This evidence attributed to {@code otherRunner}. */
+    Evidence withRunner(String otherRunner) {
+      return new Evidence(eventId, time, otherRunner, stage, ok, errorClass, message);
+    }
+
     StageObservation observe(String service, String jobId) {
       StageKey key = new StageKey(service, runner, stage);
       return ok

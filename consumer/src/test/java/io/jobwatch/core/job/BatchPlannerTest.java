@@ -86,6 +86,34 @@ class BatchPlannerTest {
   }
 
   @Test
+  @DisplayName(
+      "A started{2} of the instant of a stored requeue{2} and cancel moves the cancel to attempt 2:"
+          + " a full refold, which agrees with folding everything at once")
+  void startOfARestartsInstantMovesTheStoredCancel() {
+    PlannerModel model = new PlannerModel(100);
+    List<JobEvent> stored =
+        List.of(
+            Events.submitted("s", 0),
+            Events.started("r1", 1, 1),
+            Events.cancelled("c", 5),
+            Events.requeued("rq", 5, 2));
+    model.deliver(stored);
+    assertThat(model.row(Events.JOB).state()).as("restarted").isEqualTo(JobState.QUEUED);
+    JobEvent started = Events.started("r2", 5, 2);
+
+    assertThat(BatchPlanner.route(model.state(Events.JOB), List.of(started)))
+        .isEqualTo(BatchPlanner.Route.HISTORY);
+    model.deliver(List.of(started));
+
+    List<JobEvent> all = new ArrayList<>(stored);
+    all.add(started);
+    JobFold.Result whole = JobFold.fold(all);
+    assertThat(model.row(Events.JOB)).isEqualTo(whole.row());
+    assertThat(model.row(Events.JOB).state()).isEqualTo(JobState.CANCELLED);
+    assertThat(model.ignored(Events.JOB)).isEqualTo(whole.ignoredEventIds());
+  }
+
+  @Test
   @DisplayName("Duplicates within the batch and of stored events are not new")
   void firstNewSkipsDuplicates() {
     List<JobEvent> arrived = List.of(beat(1), beat(2), beat(1), beat(3));

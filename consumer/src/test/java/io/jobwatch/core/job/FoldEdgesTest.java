@@ -150,6 +150,66 @@ class FoldEdgesTest {
     }
 
     @Test
+    @DisplayName(
+        "job.cancelled and job.requeued{2} of one instant (a scheduler's restart): the cancel ends"
+            + " attempt 1, attempt 2 runs and succeeds")
+    void restartInOneInstantRunsTheNewAttempt() {
+      // Second-resolution timestamps (shell `date -u +%FT%TZ`, many schedulers): the restart
+      // sends cancelled and requeued{2} stamped with the same now(); rank puts the cancel first.
+      JobFold.Result result =
+          fold(
+              submitted("s", 0),
+              started("r1", 1, 1),
+              cancelled("c", 5),
+              requeued("rq", 5, 2),
+              started("r2", 7, 2),
+              finished("f2", 9, 2, 0));
+
+      assertThat(result.row().attempt()).isEqualTo(2);
+      assertThat(result.row().state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(result.row().startedAt()).isEqualTo(t(7));
+      assertThat(result.row().finishedAt()).isEqualTo(t(9));
+      assertThat(result.ignoredEventIds()).isEmpty();
+    }
+
+    @Test
+    @DisplayName(
+        "A job.cancelled a millisecond after job.requeued{2} cancels attempt 2: only a requeue of"
+            + " the cancel's very instant is not yet in force")
+    void cancelJustAfterTheRequeueCancelsTheNewAttempt() {
+      JobFold.Result result =
+          fold(
+              submitted("s", 0),
+              started("r1", 1, 1),
+              requeued("rq", 5, 2),
+              event("c", t(5).plusMillis(1), new JobChange.Cancelled("withdrawn")),
+              started("r2", 7, 2));
+
+      assertThat(result.row().attempt()).isEqualTo(2);
+      assertThat(result.row().state()).isEqualTo(JobState.CANCELLED);
+      assertThat(result.row().finishedAt()).isEqualTo(t(5).plusMillis(1));
+      assertThat(result.ignoredEventIds()).containsExactly("r2");
+    }
+
+    @Test
+    @DisplayName(
+        "A job.cancelled of the instant of a job.started{2} belongs to attempt 2 even when the"
+            + " requeue shares that instant: started ranks before cancelled")
+    void cancelOfTheInstantOfTheNextAttemptsStartCancelsIt() {
+      JobFold.Result result =
+          fold(
+              submitted("s", 0),
+              started("r1", 1, 1),
+              cancelled("c", 5),
+              requeued("rq", 5, 2),
+              started("r2", 5, 2));
+
+      assertThat(result.row().attempt()).isEqualTo(2);
+      assertThat(result.row().state()).isEqualTo(JobState.CANCELLED);
+      assertThat(result.ignoredEventIds()).isEmpty();
+    }
+
+    @Test
     @DisplayName("Events of an attempt nobody requeued to stay ignored until the requeue arrives")
     void attemptWithoutRequeueIsIgnored() {
       JobFold.Result result = fold(submitted("s", 0), finished("f1", 2, 1, 1), started("r2", 4, 2));
@@ -228,6 +288,138 @@ class FoldEdgesTest {
       assertThat(result.stageEvidence())
           .extracting(StageObservation::eventId, StageObservation::ok)
           .containsExactly(tuple("r1", true), tuple("f2", false));
+    }
+  }
+
+  @Nested
+  @DisplayName("3b. The runner of an exit 126/127 (its start error)")
+  class NotStartedRunner {
+
+    private JobEvent submittedWithoutRunner() {
+      return new JobEvent(
+          "s",
+          t(0),
+          JOB,
+          Events.SERVICE,
+          new JobChange.Submitted(null, null, List.of(), null, Map.of()));
+    }
+
+    /** job.queued as docs/publishing.md shows it: {job_id, attempt}, no runner. */
+    private JobEvent queuedWithoutRunner() {
+      return event("q", t(1), new JobChange.Queued(null, 1));
+    }
+
+    @Test
+    @DisplayName(
+        "Exit 127 on a job.finished that names its runner, no other event naming one, is a start"
+            + " error of that runner")
+    void finishedNamesTheRunnerOfItsStartError() {
+      JobFold.Result result =
+          fold(
+              submittedWithoutRunner(),
+              queuedWithoutRunner(),
+              event("f", t(30), new JobChange.Finished(RUNNER, 1, 127)));
+
+      assertThat(result.row().state()).isEqualTo(JobState.CRASHED);
+      assertThat(result.row().cause()).isEqualTo("not_started");
+      assertThat(result.row().runner()).isEqualTo(RUNNER);
+      assertThat(result.stageEvidence())
+          .extracting(StageObservation::eventId, StageObservation::key, StageObservation::ok)
+          .containsExactly(tuple("f", START, false));
+    }
+
+    @Test
+    @DisplayName(
+        "A job.finished's runner only fills in: the runner job.started named keeps the start"
+            + " error and the row")
+    void finishedDoesNotReplaceTheStartedRunner() {
+      JobFold.Result result =
+          fold(
+              submittedWithoutRunner(),
+              event("r", t(2), new JobChange.Started("sge", 1, "node-7", null)),
+              event("f", t(5), new JobChange.Finished(RUNNER, 1, 127)));
+
+      assertThat(result.row().runner()).isEqualTo("sge");
+      assertThat(result.stageEvidence())
+          .extracting(StageObservation::eventId, StageObservation::key, StageObservation::ok)
+          .containsExactly(tuple("f", new StageKey(Events.SERVICE, "sge", "start"), false));
+    }
+
+    @Test
+    @DisplayName(
+        "Exit 127 timed a few ms before the runner's job.started (two clocks): the ignored start"
+            + " still names the runner of the start error, and changes nothing else")
+    void startSkewedAfterTheExitNamesTheRunner() {
+      JobFold.Result result =
+          fold(
+              submittedWithoutRunner(),
+              queuedWithoutRunner(),
+              event("r", t(5).plusMillis(10), new JobChange.Started(RUNNER, 1, "node-7", null)),
+              finished("f", 5, 1, 127));
+
+      assertThat(result.row().state()).isEqualTo(JobState.CRASHED);
+      assertThat(result.row().blame()).isEqualTo(Blame.PLATFORM);
+      assertThat(result.row().runner()).isEqualTo(RUNNER);
+      assertThat(result.row().startedAt()).isNull();
+      assertThat(result.row().host()).isNull();
+      assertThat(result.row().updatedAt()).isEqualTo(t(5));
+      assertThat(result.ignoredEventIds()).containsExactly("r");
+      assertThat(result.stageEvidence())
+          .extracting(StageObservation::eventId, StageObservation::key, StageObservation::ok)
+          .containsExactly(tuple("f", START, false));
+    }
+
+    @Test
+    @DisplayName(
+        "A job.submitted naming the runner, timed after the exit 127, gives the start error its"
+            + " runner")
+    void submissionAfterTheExitNamesTheRunner() {
+      JobFold.Result result =
+          fold(
+              event("f", t(5), new JobChange.Finished(1, 127)),
+              new JobEvent(
+                  "s",
+                  t(6),
+                  JOB,
+                  Events.SERVICE,
+                  new JobChange.Submitted(RUNNER, null, List.of(), null, Map.of())));
+
+      assertThat(result.row().runner()).isEqualTo(RUNNER);
+      assertThat(result.stageEvidence())
+          .extracting(StageObservation::eventId, StageObservation::key, StageObservation::ok)
+          .containsExactly(tuple("f", START, false));
+    }
+
+    @Test
+    @DisplayName(
+        "A started of another attempt names no runner for this attempt's start error, and a"
+            + " requeue leaves an earlier attempt's error without one")
+    void onlyTheSameAttemptsStartNamesTheRunner() {
+      JobFold.Result result =
+          fold(
+              submittedWithoutRunner(),
+              finished("f1", 5, 1, 127),
+              requeued("rq", 6, 2),
+              started("r2", 7, 2));
+
+      assertThat(result.row().runner()).isEqualTo(RUNNER);
+      assertThat(result.stageEvidence())
+          .extracting(StageObservation::eventId, StageObservation::ok)
+          .containsExactly(tuple("r2", true));
+    }
+
+    @Test
+    @DisplayName(
+        "A job.crashed names the job's runner when nothing else did, without stage evidence")
+    void crashedFillsInTheRunner() {
+      JobFold.Result result =
+          fold(
+              submittedWithoutRunner(),
+              event(
+                  "c", t(5), new JobChange.Crashed(RUNNER, 1, Blame.PLATFORM, "oom", null, false)));
+
+      assertThat(result.row().runner()).isEqualTo(RUNNER);
+      assertThat(result.stageEvidence()).isEmpty();
     }
   }
 

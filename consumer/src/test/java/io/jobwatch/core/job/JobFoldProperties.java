@@ -127,16 +127,20 @@ class JobFoldProperties {
             .as(
                 (a, error, warning, activity) ->
                     new JobChange.Status(a, error, warning, activity, null)),
-        Combinators.combine(attempt, Arbitraries.of(0, 1, 2, 126, 127, 137, 143, 255))
+        Combinators.combine(
+                Arbitraries.of("slurm", "sge").injectNull(0.5),
+                attempt,
+                Arbitraries.of(0, 1, 2, 126, 127, 137, 143, 255))
             .as(JobChange.Finished::new),
         Combinators.combine(
+                Arbitraries.of("slurm", "sge").injectNull(0.5),
                 attempt,
                 Arbitraries.of(Blame.class).injectNull(0.2),
                 Arbitraries.of("oom", "timeout", "network"),
                 Arbitraries.of(true, false))
             .as(
-                (a, blame, cause, fatal) ->
-                    new JobChange.Crashed(a, blame, cause, "details", fatal)),
+                (runner, a, blame, cause, fatal) ->
+                    new JobChange.Crashed(runner, a, blame, cause, "details", fatal)),
         Arbitraries.just(new JobChange.Cancelled("withdrawn")),
         Combinators.combine(Arbitraries.integers().between(1, 3), maybeMessage)
             .as(JobChange.Requeued::new));

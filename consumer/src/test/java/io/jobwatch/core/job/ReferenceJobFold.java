@@ -24,6 +24,7 @@ public final class ReferenceJobFold {
   public record Outcome(
       JobState state,
       int attempt,
+      String runner,
       Integer exitCode,
       Blame blame,
       String cause,
@@ -74,6 +75,61 @@ public final class ReferenceJobFold {
     }
   }
 
+  /**
+   * Table "which runner": an applied job.queued that names one and an applied job.started replace
+   * the job's runner; an applied job.submitted, job.finished or job.crashed, and a job.started
+   * ignored because its attempt had ended, only fill it in when none is known. The start evidence
+   * of the current attempt (its success, or the error of an exit 126/127) goes to the runner known
+   * when it is produced, else to the first one filled in later in that attempt.
+   */
+  private static final class Runners {
+    final Set<String> evidence;
+    String runner;
+    String startEvent;
+    String startWithoutRunner;
+
+    Runners(Set<String> evidence) {
+      this.evidence = evidence;
+    }
+
+    void replace(String named) {
+      if (named != null) {
+        runner = named;
+      }
+    }
+
+    void fillIn(String named) {
+      if (runner == null && named != null) {
+        runner = named;
+        if (startWithoutRunner != null) {
+          startEvent = startWithoutRunner + " " + runner;
+          evidence.add(startEvent);
+          startWithoutRunner = null;
+        }
+      }
+    }
+
+    /** The attempt's start evidence, "id start ok" or "id start error", replacing an earlier. */
+    void start(String idAndOutcome) {
+      if (startEvent != null) {
+        evidence.remove(startEvent);
+      }
+      startEvent = null;
+      startWithoutRunner = null;
+      if (runner != null) {
+        startEvent = idAndOutcome + " " + runner;
+        evidence.add(startEvent);
+      } else {
+        startWithoutRunner = idAndOutcome;
+      }
+    }
+
+    void newAttempt() {
+      startEvent = null;
+      startWithoutRunner = null;
+    }
+  }
+
   private ReferenceJobFold() {}
 
   public static Outcome fold(List<JobEvent> events) {
@@ -98,11 +154,10 @@ public final class ReferenceJobFold {
     String runtimeError = null;
     int moreErrors = 0;
     boolean signalUnexplained = false;
-    String startEvent = null;
-    String runner = null;
     Set<String> ignored = new TreeSet<>();
     Map<Integer, Blame> crashes = new TreeMap<>();
     Set<String> evidence = new TreeSet<>();
+    Runners runners = new Runners(evidence);
 
     for (JobEvent event : sorted) {
       JobChange change = event.change();
@@ -110,8 +165,8 @@ public final class ReferenceJobFold {
       boolean applied;
       if (change instanceof JobChange.Submitted submission) {
         applied = !submitted;
-        if (applied && runner == null) {
-          runner = submission.runner();
+        if (applied) {
+          runners.fillIn(submission.runner());
         }
         submitted = true;
         if (applied && state == null) {
@@ -130,7 +185,7 @@ public final class ReferenceJobFold {
           runtimeError = null;
           moreErrors = 0;
           signalUnexplained = false;
-          startEvent = null;
+          runners.newAttempt();
         }
       } else if (change.attemptOrNull() != null && change.attemptOrNull() != attempt) {
         applied = false;
@@ -140,9 +195,16 @@ public final class ReferenceJobFold {
         // Row "job.crashed after a signal exit of the same attempt": it explains the kill.
         applied = true;
         signalUnexplained = false;
+        runners.fillIn(crashed.runner());
         blame = crashed.blame();
         cause = crashed.cause();
         crashes.put(attempt, blame);
+      } else if (change instanceof JobChange.Started started
+          && state != null
+          && state.isTerminal()) {
+        // Row "job.started after its attempt ended": ignored, yet it may fill in the runner.
+        applied = false;
+        runners.fillIn(started.runner());
       } else if (!applies(type, state)) {
         applied = false;
       } else {
@@ -150,19 +212,16 @@ public final class ReferenceJobFold {
         if (change instanceof JobChange.Queued queued) {
           state = JobState.QUEUED;
           if (queued.runner() != null) {
-            runner = queued.runner();
-            evidence.add(event.id() + " submit ok " + runner);
+            runners.replace(queued.runner());
+            evidence.add(event.id() + " submit ok " + queued.runner());
           }
         } else if (change instanceof JobChange.Waiting) {
           state = JobState.WAITING;
         } else if (change instanceof JobChange.Started started) {
           state = JobState.RUNNING;
           startedAt = event.time();
-          runner = started.runner() != null ? started.runner() : runner;
-          if (runner != null) {
-            startEvent = event.id() + " start ok " + runner;
-            evidence.add(startEvent);
-          }
+          runners.replace(started.runner());
+          runners.start(event.id() + " start ok");
         } else if (change instanceof JobChange.Status status) {
           if (status.error() != null) {
             if (runtimeError == null) {
@@ -174,6 +233,7 @@ public final class ReferenceJobFold {
         } else if (change instanceof JobChange.Finished finished) {
           finishedAt = event.time();
           exitCode = finished.exitCode();
+          runners.fillIn(finished.runner());
           int code = finished.exitCode();
           // The exit-code table.
           if (code == 0) {
@@ -183,12 +243,7 @@ public final class ReferenceJobFold {
             blame = Blame.PLATFORM;
             cause = "not_started";
             crashes.put(attempt, blame);
-            if (startEvent != null) {
-              evidence.remove(startEvent);
-            }
-            if (runner != null) {
-              evidence.add(event.id() + " start error " + runner);
-            }
+            runners.start(event.id() + " start error");
           } else if ((code >= 129 && code <= 192) || (code >= -64 && code <= -1)) {
             state = JobState.CRASHED;
             blame = Blame.UNKNOWN;
@@ -201,6 +256,7 @@ public final class ReferenceJobFold {
         } else if (change instanceof JobChange.Crashed crashed) {
           state = JobState.CRASHED;
           finishedAt = event.time();
+          runners.fillIn(crashed.runner());
           blame = crashed.blame();
           cause = crashed.cause();
           crashes.put(attempt, blame);
@@ -227,6 +283,7 @@ public final class ReferenceJobFold {
     return new Outcome(
         state == null ? JobState.SUBMITTED : state,
         attempt,
+        runners.runner,
         exitCode,
         blame,
         cause,
@@ -240,7 +297,9 @@ public final class ReferenceJobFold {
 
   /**
    * Table "which attempt an event belongs to": its own; attempt 1 for job.submitted; else the
-   * highest attempt any event of the job names at or before its time, else 1.
+   * highest attempt any event of the job names at or before its time, else 1, except that for a
+   * job.cancelled a job.requeued of exactly its time does not count (rank: cancelled, then
+   * requeued).
    */
   private static int attemptOf(JobEvent event, java.util.Collection<JobEvent> all) {
     if (event.change().attemptOrNull() != null) {
@@ -252,7 +311,11 @@ public final class ReferenceJobFold {
     int inForce = 1;
     for (JobEvent other : all) {
       Integer named = other.change().attemptOrNull();
-      if (named != null && !other.time().isAfter(event.time())) {
+      boolean requeueOfTheCancelsInstant =
+          event.change() instanceof JobChange.Cancelled
+              && other.change() instanceof JobChange.Requeued
+              && other.time().equals(event.time());
+      if (named != null && !other.time().isAfter(event.time()) && !requeueOfTheCancelsInstant) {
         inForce = Math.max(inForce, named);
       }
     }
