@@ -55,4 +55,31 @@ class FoldStateJsonTest {
     assertThat(state.memory().crashes()).containsKey(1);
     assertThat(state.position().timeline().steps()).hasSize(1);
   }
+
+  @Test
+  @DisplayName("A fold state stored before timeline steps had byRequeue reads it as false")
+  void stateStoredWithoutByRequeueReadsBack() {
+    List<JobEvent> events =
+        List.of(
+            event("s", 0, new JobChange.Submitted("slurm", null, List.of(), null, Map.of())),
+            event("r1", 1, new JobChange.Started("slurm", 1, null, null)),
+            event("rq", 2, new JobChange.Requeued(2, null)),
+            event("r2", 3, new JobChange.Started("slurm", 2, null, null)));
+    JobFoldState state = JobFold.foldAll("job", events).state();
+    String json = Json.write(state);
+    assertThat(json).contains("\"byRequeue\":true");
+
+    // As stored before the field existed: read as false, the rule those states were folded by.
+    JobFoldState before = Json.read(json.replace(",\"byRequeue\":true", ""), JobFoldState.class);
+
+    assertThat(before.position().timeline().steps())
+        .singleElement()
+        .satisfies(
+            step -> {
+              assertThat(step.attempt()).isEqualTo(2);
+              assertThat(step.from()).isEqualTo(T.plusSeconds(2));
+              assertThat(step.byRequeue()).isFalse();
+            });
+    assertThat(before.memory()).isEqualTo(state.memory());
+  }
 }
