@@ -75,7 +75,8 @@ public final class BinaryMode {
   /**
    * The structured envelope a binary record's headers stand for, without {@code data}.
    *
-   * @throws Rejection naming the header when one is missing, repeated, empty or not UTF-8
+   * @throws Rejection naming the header when one is missing, repeated, empty, not UTF-8 or holds
+   *     NUL
    */
   static ObjectNode envelope(List<Header> headers) {
     ObjectNode envelope = JsonNodeFactory.instance.objectNode();
@@ -107,7 +108,13 @@ public final class BinaryMode {
       if (header.value() == null) {
         throw headerProblem(name, "has no value");
       }
-      envelope.put(attribute, strictText(name, header.value()));
+      String text = strictText(name, header.value());
+      if (text.indexOf('\u0000') >= 0) {
+        // A header is text, not JSON: NUL is the character itself (the text backslash-u0000 is
+        // just text), and no PostgreSQL text can hold it.
+        throw headerProblem(name, "contains NUL (\\u0000), which PostgreSQL cannot store");
+      }
+      envelope.put(attribute, text);
     }
     for (String attribute : REQUIRED) {
       if (!envelope.has(attribute)) {

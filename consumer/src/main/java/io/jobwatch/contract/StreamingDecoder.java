@@ -61,10 +61,6 @@ final class StreamingDecoder {
     }
     try {
       String json = utf8(value);
-      if (json.contains(SchemaDecoder.NUL_ESCAPE)) {
-        return new Decoded.Rejected(
-            "record contains \\u0000, which PostgreSQL cannot store in text or jsonb");
-      }
       try (JsonParser parser = factory.createParser(value)) {
         return read(parser, json, false);
       }
@@ -89,10 +85,6 @@ final class StreamingDecoder {
       }
       SchemaDecoder.utf8(limits, value, "record value");
       String json = envelopeJson(attributes, value);
-      if (json.contains(SchemaDecoder.NUL_ESCAPE)) {
-        return new Decoded.Rejected(
-            "record contains \\u0000, which PostgreSQL cannot store in text or jsonb");
-      }
       try (JsonParser parser = factory.createParser(json)) {
         return read(parser, json, true);
       }
