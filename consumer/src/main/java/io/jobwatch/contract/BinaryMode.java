@@ -8,10 +8,12 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,13 +60,14 @@ public final class BinaryMode {
    * Whether a record with these headers is in binary mode. A {@code content-type} starting with
    * {@code application/cloudevents} means structured mode; any other {@code content-type}, or a
    * {@code ce_} header without a {@code content-type}, means binary mode; a record with neither is
-   * structured (jobwatch's original form).
+   * structured (jobwatch's original form). A {@code content-type} header without a value is no
+   * content type, as it is no {@code datacontenttype} ({@link #envelope}).
    */
   public static boolean isBinary(List<Header> headers) {
     boolean attributes = false;
     for (Header header : headers) {
-      if (header.name().equalsIgnoreCase(CONTENT_TYPE)) {
-        String contentType = header.value() == null ? "" : lenientText(header.value());
+      if (header.name().equalsIgnoreCase(CONTENT_TYPE) && header.value() != null) {
+        String contentType = lenientText(header.value());
         return !contentType.strip().toLowerCase(Locale.ROOT).startsWith("application/cloudevents");
       }
       attributes |= header.name().startsWith(PREFIX);
@@ -73,20 +76,23 @@ public final class BinaryMode {
   }
 
   /**
-   * The structured envelope a binary record's headers stand for, without {@code data}.
+   * The structured envelope a binary record's headers stand for, without {@code data}. A header
+   * without a value (Kafka's null header, what kafkajs writes for sdk-javascript's unset optional
+   * attributes) leaves an optional attribute absent, as JSON null does in structured mode
+   * (CloudEvents JSON format 1.0, 2.2); for a required attribute it is a rejection.
    *
    * @throws Rejection naming the header when one is missing, repeated, empty, not UTF-8 or holds
    *     NUL
    */
   static ObjectNode envelope(List<Header> headers) {
     ObjectNode envelope = JsonNodeFactory.instance.objectNode();
+    Set<String> seen = new HashSet<>();
     String contentTypeHeader = null;
     for (Header header : headers) {
       String name = header.name();
       String attribute;
       if (name.equalsIgnoreCase(CONTENT_TYPE)) {
         attribute = "datacontenttype";
-        contentTypeHeader = name;
       } else if (name.startsWith(PREFIX)) {
         attribute = name.substring(PREFIX.length());
         if (!ATTRIBUTE.matcher(attribute).matches()) {
@@ -102,17 +108,23 @@ public final class BinaryMode {
       } else {
         continue; // not a CloudEvents attribute: tracing and application headers are ignored
       }
-      if (envelope.has(attribute)) {
+      if (!seen.add(attribute)) {
         throw headerProblem(name, "appears more than once");
       }
       if (header.value() == null) {
-        throw headerProblem(name, "has no value");
+        if (REQUIRED.contains(attribute)) {
+          throw headerProblem(name, "has no value");
+        }
+        continue;
       }
       String text = strictText(name, header.value());
       if (text.indexOf('\u0000') >= 0) {
         // A header is text, not JSON: NUL is the character itself (the text backslash-u0000 is
         // just text), and no PostgreSQL text can hold it.
         throw headerProblem(name, "contains NUL (\\u0000), which PostgreSQL cannot store");
+      }
+      if (attribute.equals("datacontenttype")) {
+        contentTypeHeader = name;
       }
       envelope.put(attribute, text);
     }

@@ -134,6 +134,69 @@ class BinaryModeTest {
   }
 
   @Test
+  @DisplayName("An optional attribute's header without a value is absent, as null is in JSON")
+  void optionalHeaderWithoutValueIsAbsent() {
+    // sdk-javascript leaves unset optional attributes undefined and kafkajs sends them as headers
+    // without a value (length -1); structured mode reads "subject": null as absent.
+    List<Header> headers = finishedHeaders();
+    headers.set(0, new Header("content-type", null));
+    for (String optional : List.of("ce_subject", "ce_dataschema", "ce_partitionkey")) {
+      headers.add(new Header(optional, null));
+    }
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      Decoded plain = decoder.decode(finishedHeaders(), FINISHED);
+      Decoded decoded = decoder.decode(headers, FINISHED);
+
+      assertThat(decoded).as("%s", decoder.validation()).isInstanceOf(Decoded.Accepted.class);
+      Decoded.Accepted accepted = (Decoded.Accepted) decoded;
+      assertThat(accepted.event()).isEqualTo(((Decoded.Accepted) plain).event());
+      assertThat(accepted.json())
+          .doesNotContain("subject", "dataschema", "partitionkey", "datacontenttype");
+    }
+  }
+
+  @Test
+  @DisplayName("A required attribute's header without a value is still rejected naming it")
+  void requiredHeaderWithoutValueIsRejected() {
+    for (int i = 1; i < 6; i++) {
+      List<Header> headers = finishedHeaders();
+      String name = headers.get(i).name();
+      headers.set(i, new Header(name, null));
+      for (EventDecoder decoder : Verdicts.BOTH) {
+        Decoded decoded = decoder.decode(headers, FINISHED);
+        assertThat(decoded).as(name).isInstanceOf(Decoded.Rejected.class);
+        assertThat(((Decoded.Rejected) decoded).reason())
+            .startsWith("header " + name + ": has no value");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("A header without a value still counts once: a second one is a repeat")
+  void headerWithoutValueThenWithValueIsRepeated() {
+    List<Header> headers = finishedHeaders();
+    headers.add(new Header("ce_subject", null));
+    headers.add(Header.text("ce_subject", "j-1"));
+
+    assertThat(rejection(headers, FINISHED))
+        .startsWith("header ce_subject: appears more than once");
+  }
+
+  @Test
+  @DisplayName("A content-type header without a value does not make a record binary")
+  void contentTypeWithoutValueAloneIsStructured() throws IOException {
+    List<Header> headers = List.of(new Header("content-type", null));
+    byte[] structured = Files.readAllBytes(EXAMPLES.resolve("valid").resolve("job.finished.json"));
+
+    assertThat(BinaryMode.isBinary(headers)).isFalse();
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      assertThat(decoder.decode(headers, structured))
+          .as("%s", decoder.validation())
+          .isInstanceOf(Decoded.Accepted.class);
+    }
+  }
+
+  @Test
   @DisplayName("Headers that are not CloudEvents attributes are ignored")
   void otherHeadersAreIgnored() {
     List<Header> headers = finishedHeaders();
