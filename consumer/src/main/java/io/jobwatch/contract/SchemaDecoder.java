@@ -110,7 +110,7 @@ final class SchemaDecoder {
       String json = mapper.writeValueAsString(envelope);
       Optional<String> violation = schema.violationsByType(envelope);
       return violation.isPresent()
-          ? new Decoded.Rejected(BinaryMode.nameHeaders(violation.get()))
+          ? new Decoded.Rejected(BinaryMode.nameHeaders(violation.get(), headers))
           : new Decoded.Accepted(toEvent(envelope), text(envelope, "source"), json);
     } catch (Rejection e) {
       return new Decoded.Rejected(e.getMessage());

@@ -62,7 +62,7 @@ final class StreamingDecoder {
     try {
       String json = utf8(value);
       try (JsonParser parser = factory.createParser(value)) {
-        return read(parser, json, false);
+        return read(parser, json, null);
       }
     } catch (Rejection e) {
       return new Decoded.Rejected(e.getMessage());
@@ -86,7 +86,7 @@ final class StreamingDecoder {
       SchemaDecoder.utf8(limits, value, "record value");
       String json = envelopeJson(attributes, value);
       try (JsonParser parser = factory.createParser(json)) {
-        return read(parser, json, true);
+        return read(parser, json, headers);
       }
     } catch (Rejection e) {
       return new Decoded.Rejected(e.getMessage());
@@ -177,9 +177,11 @@ final class StreamingDecoder {
 
   /**
    * Reads one event. The whole input is read even after a violation, so unparsable or trailing
-   * bytes are named before any rule of the contract, as in the schema path.
+   * bytes are named before any rule of the contract, as in the schema path. {@code headers} are a
+   * binary record's (a reason names the header of an attribute), null for a structured one.
    */
-  private Decoded read(JsonParser parser, String json, boolean binary) throws IOException {
+  private Decoded read(JsonParser parser, String json, List<BinaryMode.Header> headers)
+      throws IOException {
     JsonToken first = parser.nextToken();
     if (first == null) {
       throw new Rejection("not JSON: the record holds only whitespace");
@@ -194,7 +196,8 @@ final class StreamingDecoder {
     expectEnd(parser);
     String violation = reading.violation();
     if (violation != null) {
-      return new Decoded.Rejected(binary ? BinaryMode.nameHeaders(violation) : violation);
+      return new Decoded.Rejected(
+          headers != null ? BinaryMode.nameHeaders(violation, headers) : violation);
     }
     return new Decoded.Accepted(reading.event(), reading.source, json);
   }

@@ -196,6 +196,100 @@ class BinaryModeTest {
     }
   }
 
+  /** Headers as sdk-javascript's Kafka.binary() and kafkajs send them (own-property order). */
+  private static List<Header> javascriptSdkHeaders() {
+    List<Header> headers = new ArrayList<>();
+    headers.add(Header.text("content-type", "application/json"));
+    headers.add(Header.text("ce_id", "0b6f4c1e-8d2a-4f7b-b1c3-5e9a7d2f4c10"));
+    headers.add(Header.text("ce_time", "2026-11-22T10:00:00.123Z"));
+    headers.add(Header.text("ce_type", "job.finished"));
+    headers.add(Header.text("ce_source", "/runner/slurm/eu-1"));
+    headers.add(Header.text("ce_specversion", "1.0"));
+    headers.add(Header.text("ce_datacontenttype", "application/json"));
+    headers.add(new Header("ce_subject", null));
+    headers.add(new Header("ce_datacontentencoding", null));
+    headers.add(new Header("ce_dataschema", null));
+    headers.add(new Header("ce_schemaurl", null));
+    headers.add(Header.text("ce_partitionkey", "j-1"));
+    return headers;
+  }
+
+  private static Decoded.Accepted acceptedByBoth(List<Header> headers) {
+    Decoded.Accepted accepted = null;
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      Decoded decoded = decoder.decode(headers, FINISHED);
+      assertThat(decoded).as("%s", decoder.validation()).isInstanceOf(Decoded.Accepted.class);
+      accepted = (Decoded.Accepted) decoded;
+    }
+    return accepted;
+  }
+
+  private static void rejectedByBoth(List<Header> headers, String reasonStart) {
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      Decoded decoded = decoder.decode(headers, FINISHED);
+      assertThat(decoded).as("%s", decoder.validation()).isInstanceOf(Decoded.Rejected.class);
+      assertThat(((Decoded.Rejected) decoded).reason()).startsWith(reasonStart);
+    }
+  }
+
+  @Test
+  @DisplayName("A record exactly as sdk-javascript sends it, ce_datacontenttype included, is read")
+  void javascriptSdkBinaryRecordIsAccepted() throws IOException {
+    // sdk-javascript's headersFor() makes a ce_ header of every attribute but data, so
+    // datacontenttype goes out twice (Kafka binding 3.2.3: all attributes but data are headers).
+    Decoded.Accepted accepted = acceptedByBoth(javascriptSdkHeaders());
+
+    JsonNode stored = JSON.readTree(accepted.json());
+    assertThat(stored.get("datacontenttype").asText()).isEqualTo("application/json");
+    assertThat(stored.get("partitionkey").asText()).isEqualTo("j-1");
+    assertThat(stored.has("subject")).isFalse();
+  }
+
+  @Test
+  @DisplayName("ce_datacontenttype beside content-type must name the same media type")
+  void datacontenttypeHeaderMustMatchContentType() throws IOException {
+    List<Header> sameIgnoringCase = finishedHeaders();
+    sameIgnoringCase.add(Header.text("ce_datacontenttype", "APPLICATION/json ;Charset=UTF-8"));
+    sameIgnoringCase.set(0, Header.text("content-type", "application/json; charset=utf-8"));
+    Decoded.Accepted accepted = acceptedByBoth(sameIgnoringCase);
+    assertThat(JSON.readTree(accepted.json()).get("datacontenttype").asText())
+        .as("content-type is the binding's header for datacontenttype")
+        .isEqualTo("application/json; charset=utf-8");
+
+    List<Header> different = finishedHeaders();
+    different.add(Header.text("ce_datacontenttype", "text/plain"));
+    rejectedByBoth(
+        different,
+        "header ce_datacontenttype: 'text/plain' is not the content-type 'application/json'");
+
+    List<Header> otherParameter = finishedHeaders();
+    otherParameter.add(Header.text("ce_datacontenttype", "application/json; charset=latin1"));
+    rejectedByBoth(otherParameter, "header ce_datacontenttype: ");
+  }
+
+  @Test
+  @DisplayName("ce_datacontenttype alone is the datacontenttype, held to its rule")
+  void datacontenttypeHeaderAloneIsTheAttribute() throws IOException {
+    List<Header> alone = finishedHeaders();
+    alone.set(0, Header.text("ce_datacontenttype", "application/json"));
+    Decoded.Accepted accepted = acceptedByBoth(alone);
+    assertThat(JSON.readTree(accepted.json()).get("datacontenttype").asText())
+        .isEqualTo("application/json");
+
+    List<Header> notJson = finishedHeaders();
+    notJson.set(0, Header.text("ce_datacontenttype", "text/plain"));
+    rejectedByBoth(notJson, "header ce_datacontenttype: $.datacontenttype: ");
+
+    List<Header> twice = finishedHeaders();
+    twice.set(0, Header.text("ce_datacontenttype", "application/json"));
+    twice.add(Header.text("ce_datacontenttype", "application/json"));
+    rejectedByBoth(twice, "header ce_datacontenttype: appears more than once");
+
+    List<Header> data = finishedHeaders();
+    data.add(Header.text("ce_data", "{}"));
+    rejectedByBoth(data, "header ce_data: not a header in binary mode");
+  }
+
   @Test
   @DisplayName("Headers that are not CloudEvents attributes are ignored")
   void otherHeadersAreIgnored() {
