@@ -291,6 +291,22 @@ class BinaryModeTest {
   }
 
   @Test
+  @DisplayName("content-type and ce_datacontenttype name JSON in any letter case")
+  void contentTypeIsCaseInsensitive() {
+    List<Header> contentType = finishedHeaders();
+    contentType.set(0, Header.text("content-type", "Application/JSON; charset=UTF-8"));
+    acceptedByBoth(contentType);
+
+    List<Header> attribute = finishedHeaders();
+    attribute.set(0, Header.text("ce_datacontenttype", "application/JSON"));
+    acceptedByBoth(attribute);
+
+    List<Header> notJson = finishedHeaders();
+    notJson.set(0, Header.text("content-type", "Text/Plain"));
+    rejectedByBoth(notJson, "header content-type: $.datacontenttype: ");
+  }
+
+  @Test
   @DisplayName("Headers that are not CloudEvents attributes are ignored")
   void otherHeadersAreIgnored() {
     List<Header> headers = finishedHeaders();
