@@ -63,20 +63,31 @@ public final class BinaryMode {
   }
 
   /**
-   * Whether a record with these headers is in binary mode. A {@code content-type} starting with
-   * {@code application/cloudevents} means structured mode; any other {@code content-type}, or a
-   * {@code ce_} header without a {@code content-type}, means binary mode; a record with neither is
-   * structured (jobwatch's original form). A {@code content-type} header without a value is no
-   * content type, as it is no {@code datacontenttype} ({@link #envelope}).
+   * Whether a record with these headers is in binary mode: it has a {@code ce_} header and no
+   * {@code content-type} starting with {@code application/cloudevents}. A record without any {@code
+   * ce_} header is structured whatever its {@code content-type} says: it cannot be a valid binary
+   * event (it has no {@code ce_specversion}), and sdk-python's Kafka {@code to_structured} sends
+   * exactly that, the whole envelope as the value with its {@code datacontenttype} moved to a
+   * {@code content-type: application/json} header. That header is then not read (the value is the
+   * envelope, its own {@code datacontenttype} is checked): a deliberate leniency, the binding would
+   * have it binary. A {@code content-type} header without a value is no content type, as it is no
+   * {@code datacontenttype} ({@link #envelope}); the first one with a value decides.
    */
   public static boolean isBinary(List<Header> headers) {
     boolean attributes = false;
+    boolean contentTypeSeen = false;
     for (Header header : headers) {
-      if (header.name().equalsIgnoreCase(CONTENT_TYPE) && header.value() != null) {
+      if (header.name().startsWith(PREFIX)) {
+        attributes = true;
+      } else if (!contentTypeSeen
+          && header.value() != null
+          && header.name().equalsIgnoreCase(CONTENT_TYPE)) {
+        contentTypeSeen = true;
         String contentType = lenientText(header.value());
-        return !contentType.strip().toLowerCase(Locale.ROOT).startsWith("application/cloudevents");
+        if (contentType.strip().toLowerCase(Locale.ROOT).startsWith("application/cloudevents")) {
+          return false;
+        }
       }
-      attributes |= header.name().startsWith(PREFIX);
     }
     return attributes;
   }
@@ -152,10 +163,10 @@ public final class BinaryMode {
         String hint =
             contentTypeHeader == null
                 ? ""
-                : " (a record with content-type '"
+                : " (a record with ce_ headers and content-type '"
                     + envelope.path("datacontenttype").asText()
                     + "' is read in binary content mode; a structured event needs content-type"
-                    + " application/cloudevents+json or none)";
+                    + " application/cloudevents+json, or no ce_ headers)";
         throw headerProblem(PREFIX + attribute, "missing" + hint);
       }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jobwatch.contract.BinaryMode.Header;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -66,10 +67,65 @@ class BinaryModeTest {
   }
 
   @Test
-  @DisplayName("A ce_ header, or a content-type that is not CloudEvents, is binary mode")
+  @DisplayName("A ce_ header without a CloudEvents content-type is binary mode")
   void binaryModeIsDetected() {
     assertThat(BinaryMode.isBinary(headers("ce_specversion", "1.0"))).isTrue();
-    assertThat(BinaryMode.isBinary(headers("content-type", "application/json"))).isTrue();
+    assertThat(BinaryMode.isBinary(headers("content-type", "application/json", "ce_id", "x")))
+        .isTrue();
+    assertThat(BinaryMode.isBinary(headers("ce_partitionkey", "j-1", "content-type", "text/plain")))
+        .isTrue();
+  }
+
+  @Test
+  @DisplayName("A content-type that is not CloudEvents, without any ce_ header, is structured")
+  void contentTypeWithoutCeHeadersIsStructured() {
+    assertThat(BinaryMode.isBinary(headers("content-type", "application/json"))).isFalse();
+    assertThat(BinaryMode.isBinary(headers("Content-Type", "text/plain", "traceparent", "00-ab")))
+        .isFalse();
+  }
+
+  @Test
+  @DisplayName("A record as sdk-python's kafka to_structured sends it is read as structured")
+  void pythonSdkStructuredRecordIsAccepted() throws IOException {
+    // cloudevents.kafka.to_structured pops datacontenttype into a content-type header and sends
+    // the rest of the envelope as the value, with no ce_ header: the binding would read that as
+    // binary, but a record without ce_ headers cannot be a binary event.
+    ObjectNode envelope = Verdicts.validExample("job.finished");
+    envelope.remove("datacontenttype");
+    envelope.put("partitionkey", envelope.get("data").get("job_id").asText());
+    byte[] value = JSON.writeValueAsBytes(envelope);
+
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      Decoded structured = decoder.decode(value);
+      for (String contentType : List.of("application/json", "text/plain")) {
+        Decoded decoded = decoder.decode(headers("content-type", contentType), value);
+
+        assertThat(decoded)
+            .as("%s (%s)", contentType, decoder.validation())
+            .isInstanceOf(Decoded.Accepted.class);
+        Decoded.Accepted accepted = (Decoded.Accepted) decoded;
+        assertThat(accepted.event()).isEqualTo(((Decoded.Accepted) structured).event());
+        assertThat(accepted.json())
+            .as("the header is not read: the value is stored as it came")
+            .isEqualTo(new String(value, StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "A structured value with a ce_ header and content-type application/json stays binary")
+  void structuredValueWithCeHeaderIsBinary() throws IOException {
+    byte[] value = Files.readAllBytes(EXAMPLES.resolve("valid").resolve("job.finished.json"));
+    List<Header> headers = headers("content-type", "application/json", "ce_partitionkey", "j-1");
+
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      Decoded decoded = decoder.decode(headers, value);
+      assertThat(decoded).as("%s", decoder.validation()).isInstanceOf(Decoded.Rejected.class);
+      assertThat(((Decoded.Rejected) decoded).reason())
+          .startsWith("header ce_specversion: missing")
+          .contains("application/cloudevents+json, or no ce_ headers");
+    }
   }
 
   @Test
