@@ -8,10 +8,12 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,6 +31,12 @@ public final class BinaryMode {
 
   /** The header that carries {@code datacontenttype}. */
   public static final String CONTENT_TYPE = "content-type";
+
+  /**
+   * The header sdk-javascript sends beside {@code content-type} with the same value (its Kafka
+   * binding makes a header of every attribute but {@code data}).
+   */
+  private static final String DATA_CONTENT_TYPE = PREFIX + "datacontenttype";
 
   /** Attributes every jobwatch event needs, in the order they are checked. */
   private static final List<String> REQUIRED =
@@ -55,69 +63,110 @@ public final class BinaryMode {
   }
 
   /**
-   * Whether a record with these headers is in binary mode. A {@code content-type} starting with
-   * {@code application/cloudevents} means structured mode; any other {@code content-type}, or a
-   * {@code ce_} header without a {@code content-type}, means binary mode; a record with neither is
-   * structured (jobwatch's original form).
+   * Whether a record with these headers is in binary mode: it has a {@code ce_} header and no
+   * {@code content-type} starting with {@code application/cloudevents}. A record without any {@code
+   * ce_} header is structured whatever its {@code content-type} says: it cannot be a valid binary
+   * event (it has no {@code ce_specversion}), and sdk-python's Kafka {@code to_structured} sends
+   * exactly that, the whole envelope as the value with its {@code datacontenttype} moved to a
+   * {@code content-type: application/json} header. That header is then not read (the value is the
+   * envelope, its own {@code datacontenttype} is checked): a deliberate leniency, the binding would
+   * have it binary. A {@code content-type} header without a value is no content type, as it is no
+   * {@code datacontenttype} ({@link #envelope}); the first one with a value decides.
    */
   public static boolean isBinary(List<Header> headers) {
     boolean attributes = false;
+    boolean contentTypeSeen = false;
     for (Header header : headers) {
-      if (header.name().equalsIgnoreCase(CONTENT_TYPE)) {
-        String contentType = header.value() == null ? "" : lenientText(header.value());
-        return !contentType.strip().toLowerCase(Locale.ROOT).startsWith("application/cloudevents");
+      if (header.name().startsWith(PREFIX)) {
+        attributes = true;
+      } else if (!contentTypeSeen
+          && header.value() != null
+          && header.name().equalsIgnoreCase(CONTENT_TYPE)) {
+        contentTypeSeen = true;
+        String contentType = lenientText(header.value());
+        if (contentType.strip().toLowerCase(Locale.ROOT).startsWith("application/cloudevents")) {
+          return false;
+        }
       }
-      attributes |= header.name().startsWith(PREFIX);
     }
     return attributes;
   }
 
   /**
-   * The structured envelope a binary record's headers stand for, without {@code data}.
+   * The structured envelope a binary record's headers stand for, without {@code data}. A header
+   * without a value (Kafka's null header, what kafkajs writes for sdk-javascript's unset optional
+   * attributes) leaves an optional attribute absent, as JSON null does in structured mode
+   * (CloudEvents JSON format 1.0, 2.2); for a required attribute it is a rejection. {@code
+   * datacontenttype} is the {@code content-type} header; a {@code ce_datacontenttype} header alone
+   * stands for it too, and beside {@code content-type} it must say the same ({@link
+   * #sameMediaType}).
    *
-   * @throws Rejection naming the header when one is missing, repeated, empty or not UTF-8
+   * @throws Rejection naming the header when one is missing, repeated, empty, not UTF-8 or holds
+   *     NUL
    */
   static ObjectNode envelope(List<Header> headers) {
     ObjectNode envelope = JsonNodeFactory.instance.objectNode();
+    Set<String> seen = new HashSet<>();
     String contentTypeHeader = null;
     for (Header header : headers) {
       String name = header.name();
       String attribute;
-      if (name.equalsIgnoreCase(CONTENT_TYPE)) {
+      boolean contentType = name.equalsIgnoreCase(CONTENT_TYPE);
+      if (contentType) {
         attribute = "datacontenttype";
-        contentTypeHeader = name;
       } else if (name.startsWith(PREFIX)) {
         attribute = name.substring(PREFIX.length());
         if (!ATTRIBUTE.matcher(attribute).matches()) {
           throw headerProblem(name, "attribute names are 1-50 lower-case letters and digits");
         }
-        if (attribute.equals("data") || attribute.equals("datacontenttype")) {
-          throw headerProblem(
-              name,
-              "not a header in binary mode ("
-                  + (attribute.equals("data") ? "the record value is the data" : "use content-type")
-                  + ")");
+        if (attribute.equals("data")) {
+          throw headerProblem(name, "not a header in binary mode (the record value is the data)");
         }
       } else {
         continue; // not a CloudEvents attribute: tracing and application headers are ignored
       }
-      if (envelope.has(attribute)) {
+      if (!seen.add(contentType ? CONTENT_TYPE : name)) {
         throw headerProblem(name, "appears more than once");
       }
       if (header.value() == null) {
-        throw headerProblem(name, "has no value");
+        if (REQUIRED.contains(attribute)) {
+          throw headerProblem(name, "has no value");
+        }
+        continue;
       }
-      envelope.put(attribute, strictText(name, header.value()));
+      String text = strictText(name, header.value());
+      if (text.indexOf('\u0000') >= 0) {
+        // A header is text, not JSON: NUL is the character itself (the text backslash-u0000 is
+        // just text), and no PostgreSQL text can hold it.
+        throw headerProblem(name, "contains NUL (\\u0000), which PostgreSQL cannot store");
+      }
+      if (attribute.equals("datacontenttype")) {
+        String other = envelope.path(attribute).textValue();
+        if (other != null) {
+          String fromContentType = contentType ? text : other;
+          String fromAttribute = contentType ? other : text;
+          if (!sameMediaType(fromContentType, fromAttribute)) {
+            throw headerProblem(
+                DATA_CONTENT_TYPE,
+                "'" + fromAttribute + "' is not the content-type '" + fromContentType + "'");
+          }
+          text = fromContentType; // the binding's header for it
+        }
+        if (contentType) {
+          contentTypeHeader = name;
+        }
+      }
+      envelope.put(attribute, text);
     }
     for (String attribute : REQUIRED) {
       if (!envelope.has(attribute)) {
         String hint =
             contentTypeHeader == null
                 ? ""
-                : " (a record with content-type '"
+                : " (a record with ce_ headers and content-type '"
                     + envelope.path("datacontenttype").asText()
                     + "' is read in binary content mode; a structured event needs content-type"
-                    + " application/cloudevents+json or none)";
+                    + " application/cloudevents+json, or no ce_ headers)";
         throw headerProblem(PREFIX + attribute, "missing" + hint);
       }
     }
@@ -129,7 +178,7 @@ public final class BinaryMode {
    * e.g. {@code $.time: …} becomes {@code header ce_time: $.time: …}; violations in {@code data}
    * (the record value) are kept as they are.
    */
-  static String nameHeaders(String violation) {
+  static String nameHeaders(String violation, List<Header> headers) {
     Matcher matcher = ATTRIBUTE_PATH.matcher(violation);
     StringBuilder named = new StringBuilder();
     while (matcher.find()) {
@@ -137,7 +186,13 @@ public final class BinaryMode {
       String replacement =
           attribute.equals("data")
               ? matcher.group()
-              : matcher.group(1) + "header " + headerOf(attribute) + ": " + matcher.group(2);
+              : matcher.group(1)
+                  + "header "
+                  + (attribute.equals("datacontenttype") && !hasContentType(headers)
+                      ? DATA_CONTENT_TYPE
+                      : headerOf(attribute))
+                  + ": "
+                  + matcher.group(2);
       matcher.appendReplacement(named, Matcher.quoteReplacement(replacement));
     }
     matcher.appendTail(named);
@@ -166,6 +221,44 @@ public final class BinaryMode {
       headers = List.copyOf(headers);
       Objects.requireNonNull(value, "value");
     }
+  }
+
+  /**
+   * Whether two media types say the same: type and subtype compared ignoring case (RFC 9110,
+   * 8.3.1), parameters in the same order with names ignoring case, the charset's value ignoring
+   * case too, and white space around {@code ;} and {@code =} ignored.
+   */
+  static boolean sameMediaType(String first, String second) {
+    return normalizedMediaType(first).equals(normalizedMediaType(second));
+  }
+
+  private static String normalizedMediaType(String mediaType) {
+    String[] parts = mediaType.split(";", -1);
+    StringBuilder normalized = new StringBuilder(parts[0].strip().toLowerCase(Locale.ROOT));
+    for (int i = 1; i < parts.length; i++) {
+      String parameter = parts[i].strip();
+      int equals = parameter.indexOf('=');
+      String name =
+          (equals < 0 ? parameter : parameter.substring(0, equals).strip())
+              .toLowerCase(Locale.ROOT);
+      String value = equals < 0 ? "" : parameter.substring(equals + 1).strip();
+      normalized
+          .append(';')
+          .append(name)
+          .append(equals < 0 ? "" : "=")
+          .append(name.equals("charset") ? value.toLowerCase(Locale.ROOT) : value);
+    }
+    return normalized.toString();
+  }
+
+  /** Whether {@code content-type} (with a value) is among the headers. */
+  private static boolean hasContentType(List<Header> headers) {
+    for (Header header : headers) {
+      if (header.name().equalsIgnoreCase(CONTENT_TYPE) && header.value() != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String headerOf(String attribute) {

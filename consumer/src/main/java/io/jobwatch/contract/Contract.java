@@ -196,7 +196,10 @@ final class Contract {
                   ? null
                   : "does not match the uri pattern must be a valid RFC 3986 URI");
 
-  static final Text DATA_CONTENT_TYPE = regex("^application/json(\\s*;.*)?$(?![\\s\\S])");
+  /** Media types are case-insensitive (RFC 2045 5.1, RFC 9110 8.3.1): Application/JSON is JSON. */
+  static final Text DATA_CONTENT_TYPE =
+      regex(
+          "^[Aa][Pp][Pp][Ll][Ii][Cc][Aa][Tt][Ii][Oo][Nn]/[Jj][Ss][Oo][Nn](\\s*;.*)?$(?![\\s\\S])");
 
   private static final String TIME_PATTERN =
       "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})$(?![\\s\\S])";

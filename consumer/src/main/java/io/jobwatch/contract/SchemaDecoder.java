@@ -44,9 +44,6 @@ final class SchemaDecoder {
   /** Reads a binary record's value, its data, one level shallower than an envelope. */
   private final ObjectMapper dataMapper;
 
-  /** JSON writes NUL only as this escape (the {@code u} is lower-case in JSON). */
-  static final String NUL_ESCAPE = "\\u0000";
-
   private final EventSchema schema = new EventSchema();
 
   SchemaDecoder(DecoderLimits limits) {
@@ -83,10 +80,6 @@ final class SchemaDecoder {
     }
     try {
       String json = utf8(limits, value, "record");
-      if (json.contains(NUL_ESCAPE)) {
-        return new Decoded.Rejected(
-            "record contains \\u0000, which PostgreSQL cannot store in text or jsonb");
-      }
       JsonNode event = parse(json);
       Optional<String> violation = schema.violationsByType(event);
       return violation.isPresent()
@@ -115,13 +108,9 @@ final class SchemaDecoder {
       }
       envelope.set("data", parse(dataMapper, utf8(limits, value, "record value")));
       String json = mapper.writeValueAsString(envelope);
-      if (json.contains(NUL_ESCAPE)) {
-        return new Decoded.Rejected(
-            "record contains \\u0000, which PostgreSQL cannot store in text or jsonb");
-      }
       Optional<String> violation = schema.violationsByType(envelope);
       return violation.isPresent()
-          ? new Decoded.Rejected(BinaryMode.nameHeaders(violation.get()))
+          ? new Decoded.Rejected(BinaryMode.nameHeaders(violation.get(), headers))
           : new Decoded.Accepted(toEvent(envelope), text(envelope, "source"), json);
     } catch (Rejection e) {
       return new Decoded.Rejected(e.getMessage());
@@ -155,9 +144,12 @@ final class SchemaDecoder {
   /**
    * Rejects UTF-8 text that a JSON parser may read but PostgreSQL's jsonb cannot store, before
    * either decoder parses it (so both give the same verdict): a byte order mark (Jackson skips it,
-   * jsonb refuses it), a NUL byte (UTF-16 text, which Jackson would detect and read), and a
-   * backslash-u escape of a lone UTF-16 surrogate (Python's {@code json.dumps} writes one for a
-   * file name that is not UTF-8).
+   * jsonb refuses it), a NUL byte (UTF-16 text, which Jackson would detect and read), the escape of
+   * NUL, backslash-u0000 (no PostgreSQL text can hold NUL), and a backslash-u escape of a lone
+   * UTF-16 surrogate (Python's {@code json.dumps} writes one for a file name that is not UTF-8).
+   * One pass from backslash to backslash reads the escapes as the parser does, each pair such as an
+   * escaped backslash skipped whole: the text backslash-u0000, which JSON writes as two backslashes
+   * and u0000, is ordinary text, not a NUL.
    */
   static void storable(String text, String what) {
     if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
@@ -186,6 +178,9 @@ final class SchemaDecoder {
         i = text.indexOf('\\', i + 12);
       } else if (Character.isLowSurrogate((char) unit)) {
         throw loneSurrogate(what, text, i);
+      } else if (unit == 0) {
+        throw new Rejection(
+            what + " contains \\u0000, which PostgreSQL cannot store in text or jsonb");
       } else {
         i = text.indexOf('\\', i + 2);
       }

@@ -61,12 +61,8 @@ final class StreamingDecoder {
     }
     try {
       String json = utf8(value);
-      if (json.contains(SchemaDecoder.NUL_ESCAPE)) {
-        return new Decoded.Rejected(
-            "record contains \\u0000, which PostgreSQL cannot store in text or jsonb");
-      }
       try (JsonParser parser = factory.createParser(value)) {
-        return read(parser, json, false);
+        return read(parser, json, null);
       }
     } catch (Rejection e) {
       return new Decoded.Rejected(e.getMessage());
@@ -89,12 +85,8 @@ final class StreamingDecoder {
       }
       SchemaDecoder.utf8(limits, value, "record value");
       String json = envelopeJson(attributes, value);
-      if (json.contains(SchemaDecoder.NUL_ESCAPE)) {
-        return new Decoded.Rejected(
-            "record contains \\u0000, which PostgreSQL cannot store in text or jsonb");
-      }
       try (JsonParser parser = factory.createParser(json)) {
-        return read(parser, json, true);
+        return read(parser, json, headers);
       }
     } catch (Rejection e) {
       return new Decoded.Rejected(e.getMessage());
@@ -185,9 +177,11 @@ final class StreamingDecoder {
 
   /**
    * Reads one event. The whole input is read even after a violation, so unparsable or trailing
-   * bytes are named before any rule of the contract, as in the schema path.
+   * bytes are named before any rule of the contract, as in the schema path. {@code headers} are a
+   * binary record's (a reason names the header of an attribute), null for a structured one.
    */
-  private Decoded read(JsonParser parser, String json, boolean binary) throws IOException {
+  private Decoded read(JsonParser parser, String json, List<BinaryMode.Header> headers)
+      throws IOException {
     JsonToken first = parser.nextToken();
     if (first == null) {
       throw new Rejection("not JSON: the record holds only whitespace");
@@ -202,7 +196,8 @@ final class StreamingDecoder {
     expectEnd(parser);
     String violation = reading.violation();
     if (violation != null) {
-      return new Decoded.Rejected(binary ? BinaryMode.nameHeaders(violation) : violation);
+      return new Decoded.Rejected(
+          headers != null ? BinaryMode.nameHeaders(violation, headers) : violation);
     }
     return new Decoded.Accepted(reading.event(), reading.source, json);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jobwatch.contract.BinaryMode.Header;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -66,10 +67,65 @@ class BinaryModeTest {
   }
 
   @Test
-  @DisplayName("A ce_ header, or a content-type that is not CloudEvents, is binary mode")
+  @DisplayName("A ce_ header without a CloudEvents content-type is binary mode")
   void binaryModeIsDetected() {
     assertThat(BinaryMode.isBinary(headers("ce_specversion", "1.0"))).isTrue();
-    assertThat(BinaryMode.isBinary(headers("content-type", "application/json"))).isTrue();
+    assertThat(BinaryMode.isBinary(headers("content-type", "application/json", "ce_id", "x")))
+        .isTrue();
+    assertThat(BinaryMode.isBinary(headers("ce_partitionkey", "j-1", "content-type", "text/plain")))
+        .isTrue();
+  }
+
+  @Test
+  @DisplayName("A content-type that is not CloudEvents, without any ce_ header, is structured")
+  void contentTypeWithoutCeHeadersIsStructured() {
+    assertThat(BinaryMode.isBinary(headers("content-type", "application/json"))).isFalse();
+    assertThat(BinaryMode.isBinary(headers("Content-Type", "text/plain", "traceparent", "00-ab")))
+        .isFalse();
+  }
+
+  @Test
+  @DisplayName("A record as sdk-python's kafka to_structured sends it is read as structured")
+  void pythonSdkStructuredRecordIsAccepted() throws IOException {
+    // cloudevents.kafka.to_structured pops datacontenttype into a content-type header and sends
+    // the rest of the envelope as the value, with no ce_ header: the binding would read that as
+    // binary, but a record without ce_ headers cannot be a binary event.
+    ObjectNode envelope = Verdicts.validExample("job.finished");
+    envelope.remove("datacontenttype");
+    envelope.put("partitionkey", envelope.get("data").get("job_id").asText());
+    byte[] value = JSON.writeValueAsBytes(envelope);
+
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      Decoded structured = decoder.decode(value);
+      for (String contentType : List.of("application/json", "text/plain")) {
+        Decoded decoded = decoder.decode(headers("content-type", contentType), value);
+
+        assertThat(decoded)
+            .as("%s (%s)", contentType, decoder.validation())
+            .isInstanceOf(Decoded.Accepted.class);
+        Decoded.Accepted accepted = (Decoded.Accepted) decoded;
+        assertThat(accepted.event()).isEqualTo(((Decoded.Accepted) structured).event());
+        assertThat(accepted.json())
+            .as("the header is not read: the value is stored as it came")
+            .isEqualTo(new String(value, StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "A structured value with a ce_ header and content-type application/json stays binary")
+  void structuredValueWithCeHeaderIsBinary() throws IOException {
+    byte[] value = Files.readAllBytes(EXAMPLES.resolve("valid").resolve("job.finished.json"));
+    List<Header> headers = headers("content-type", "application/json", "ce_partitionkey", "j-1");
+
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      Decoded decoded = decoder.decode(headers, value);
+      assertThat(decoded).as("%s", decoder.validation()).isInstanceOf(Decoded.Rejected.class);
+      assertThat(((Decoded.Rejected) decoded).reason())
+          .startsWith("header ce_specversion: missing")
+          .contains("application/cloudevents+json, or no ce_ headers");
+    }
   }
 
   @Test
@@ -131,6 +187,179 @@ class BinaryModeTest {
 
     assertThat(rejection(headers, "not json".getBytes(StandardCharsets.UTF_8)))
         .startsWith("header ce_time: missing");
+  }
+
+  @Test
+  @DisplayName("An optional attribute's header without a value is absent, as null is in JSON")
+  void optionalHeaderWithoutValueIsAbsent() {
+    // sdk-javascript leaves unset optional attributes undefined and kafkajs sends them as headers
+    // without a value (length -1); structured mode reads "subject": null as absent.
+    List<Header> headers = finishedHeaders();
+    headers.set(0, new Header("content-type", null));
+    for (String optional : List.of("ce_subject", "ce_dataschema", "ce_partitionkey")) {
+      headers.add(new Header(optional, null));
+    }
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      Decoded plain = decoder.decode(finishedHeaders(), FINISHED);
+      Decoded decoded = decoder.decode(headers, FINISHED);
+
+      assertThat(decoded).as("%s", decoder.validation()).isInstanceOf(Decoded.Accepted.class);
+      Decoded.Accepted accepted = (Decoded.Accepted) decoded;
+      assertThat(accepted.event()).isEqualTo(((Decoded.Accepted) plain).event());
+      assertThat(accepted.json())
+          .doesNotContain("subject", "dataschema", "partitionkey", "datacontenttype");
+    }
+  }
+
+  @Test
+  @DisplayName("A required attribute's header without a value is still rejected naming it")
+  void requiredHeaderWithoutValueIsRejected() {
+    for (int i = 1; i < 6; i++) {
+      List<Header> headers = finishedHeaders();
+      String name = headers.get(i).name();
+      headers.set(i, new Header(name, null));
+      for (EventDecoder decoder : Verdicts.BOTH) {
+        Decoded decoded = decoder.decode(headers, FINISHED);
+        assertThat(decoded).as(name).isInstanceOf(Decoded.Rejected.class);
+        assertThat(((Decoded.Rejected) decoded).reason())
+            .startsWith("header " + name + ": has no value");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("A header without a value still counts once: a second one is a repeat")
+  void headerWithoutValueThenWithValueIsRepeated() {
+    List<Header> headers = finishedHeaders();
+    headers.add(new Header("ce_subject", null));
+    headers.add(Header.text("ce_subject", "j-1"));
+
+    assertThat(rejection(headers, FINISHED))
+        .startsWith("header ce_subject: appears more than once");
+  }
+
+  @Test
+  @DisplayName("A content-type header without a value does not make a record binary")
+  void contentTypeWithoutValueAloneIsStructured() throws IOException {
+    List<Header> headers = List.of(new Header("content-type", null));
+    byte[] structured = Files.readAllBytes(EXAMPLES.resolve("valid").resolve("job.finished.json"));
+
+    assertThat(BinaryMode.isBinary(headers)).isFalse();
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      assertThat(decoder.decode(headers, structured))
+          .as("%s", decoder.validation())
+          .isInstanceOf(Decoded.Accepted.class);
+    }
+  }
+
+  /** Headers as sdk-javascript's Kafka.binary() and kafkajs send them (own-property order). */
+  private static List<Header> javascriptSdkHeaders() {
+    List<Header> headers = new ArrayList<>();
+    headers.add(Header.text("content-type", "application/json"));
+    headers.add(Header.text("ce_id", "0b6f4c1e-8d2a-4f7b-b1c3-5e9a7d2f4c10"));
+    headers.add(Header.text("ce_time", "2026-11-22T10:00:00.123Z"));
+    headers.add(Header.text("ce_type", "job.finished"));
+    headers.add(Header.text("ce_source", "/runner/slurm/eu-1"));
+    headers.add(Header.text("ce_specversion", "1.0"));
+    headers.add(Header.text("ce_datacontenttype", "application/json"));
+    headers.add(new Header("ce_subject", null));
+    headers.add(new Header("ce_datacontentencoding", null));
+    headers.add(new Header("ce_dataschema", null));
+    headers.add(new Header("ce_schemaurl", null));
+    headers.add(Header.text("ce_partitionkey", "j-1"));
+    return headers;
+  }
+
+  private static Decoded.Accepted acceptedByBoth(List<Header> headers) {
+    Decoded.Accepted accepted = null;
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      Decoded decoded = decoder.decode(headers, FINISHED);
+      assertThat(decoded).as("%s", decoder.validation()).isInstanceOf(Decoded.Accepted.class);
+      accepted = (Decoded.Accepted) decoded;
+    }
+    return accepted;
+  }
+
+  private static void rejectedByBoth(List<Header> headers, String reasonStart) {
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      Decoded decoded = decoder.decode(headers, FINISHED);
+      assertThat(decoded).as("%s", decoder.validation()).isInstanceOf(Decoded.Rejected.class);
+      assertThat(((Decoded.Rejected) decoded).reason()).startsWith(reasonStart);
+    }
+  }
+
+  @Test
+  @DisplayName("A record exactly as sdk-javascript sends it, ce_datacontenttype included, is read")
+  void javascriptSdkBinaryRecordIsAccepted() throws IOException {
+    // sdk-javascript's headersFor() makes a ce_ header of every attribute but data, so
+    // datacontenttype goes out twice (Kafka binding 3.2.3: all attributes but data are headers).
+    Decoded.Accepted accepted = acceptedByBoth(javascriptSdkHeaders());
+
+    JsonNode stored = JSON.readTree(accepted.json());
+    assertThat(stored.get("datacontenttype").asText()).isEqualTo("application/json");
+    assertThat(stored.get("partitionkey").asText()).isEqualTo("j-1");
+    assertThat(stored.has("subject")).isFalse();
+  }
+
+  @Test
+  @DisplayName("ce_datacontenttype beside content-type must name the same media type")
+  void datacontenttypeHeaderMustMatchContentType() throws IOException {
+    List<Header> sameIgnoringCase = finishedHeaders();
+    sameIgnoringCase.add(Header.text("ce_datacontenttype", "APPLICATION/json ;Charset=UTF-8"));
+    sameIgnoringCase.set(0, Header.text("content-type", "application/json; charset=utf-8"));
+    Decoded.Accepted accepted = acceptedByBoth(sameIgnoringCase);
+    assertThat(JSON.readTree(accepted.json()).get("datacontenttype").asText())
+        .as("content-type is the binding's header for datacontenttype")
+        .isEqualTo("application/json; charset=utf-8");
+
+    List<Header> different = finishedHeaders();
+    different.add(Header.text("ce_datacontenttype", "text/plain"));
+    rejectedByBoth(
+        different,
+        "header ce_datacontenttype: 'text/plain' is not the content-type 'application/json'");
+
+    List<Header> otherParameter = finishedHeaders();
+    otherParameter.add(Header.text("ce_datacontenttype", "application/json; charset=latin1"));
+    rejectedByBoth(otherParameter, "header ce_datacontenttype: ");
+  }
+
+  @Test
+  @DisplayName("ce_datacontenttype alone is the datacontenttype, held to its rule")
+  void datacontenttypeHeaderAloneIsTheAttribute() throws IOException {
+    List<Header> alone = finishedHeaders();
+    alone.set(0, Header.text("ce_datacontenttype", "application/json"));
+    Decoded.Accepted accepted = acceptedByBoth(alone);
+    assertThat(JSON.readTree(accepted.json()).get("datacontenttype").asText())
+        .isEqualTo("application/json");
+
+    List<Header> notJson = finishedHeaders();
+    notJson.set(0, Header.text("ce_datacontenttype", "text/plain"));
+    rejectedByBoth(notJson, "header ce_datacontenttype: $.datacontenttype: ");
+
+    List<Header> twice = finishedHeaders();
+    twice.set(0, Header.text("ce_datacontenttype", "application/json"));
+    twice.add(Header.text("ce_datacontenttype", "application/json"));
+    rejectedByBoth(twice, "header ce_datacontenttype: appears more than once");
+
+    List<Header> data = finishedHeaders();
+    data.add(Header.text("ce_data", "{}"));
+    rejectedByBoth(data, "header ce_data: not a header in binary mode");
+  }
+
+  @Test
+  @DisplayName("content-type and ce_datacontenttype name JSON in any letter case")
+  void contentTypeIsCaseInsensitive() {
+    List<Header> contentType = finishedHeaders();
+    contentType.set(0, Header.text("content-type", "Application/JSON; charset=UTF-8"));
+    acceptedByBoth(contentType);
+
+    List<Header> attribute = finishedHeaders();
+    attribute.set(0, Header.text("ce_datacontenttype", "application/JSON"));
+    acceptedByBoth(attribute);
+
+    List<Header> notJson = finishedHeaders();
+    notJson.set(0, Header.text("content-type", "Text/Plain"));
+    rejectedByBoth(notJson, "header content-type: $.datacontenttype: ");
   }
 
   @Test

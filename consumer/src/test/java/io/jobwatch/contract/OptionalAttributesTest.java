@@ -61,4 +61,31 @@ class OptionalAttributesTest {
           .isInstanceOf(Decoded.Rejected.class);
     }
   }
+
+  @Test
+  @DisplayName("datacontenttype names JSON in any letter case; other types are still rejected")
+  void datacontenttypeIsCaseInsensitive() throws IOException {
+    // Media types are case-insensitive (RFC 2045 5.1, RFC 9110 8.3.1).
+    for (String json :
+        List.of("application/JSON", "Application/Json; charset=UTF-8", "APPLICATION/JSON;")) {
+      ObjectNode event = Verdicts.validExample("job.finished");
+      event.put("datacontenttype", json);
+      for (EventDecoder decoder : Verdicts.BOTH) {
+        assertThat(decoder.decode(JSON.writeValueAsBytes(event)))
+            .as("%s (%s)", json, decoder.validation())
+            .isInstanceOf(Decoded.Accepted.class);
+      }
+    }
+    for (String other : List.of("Application/JSONX", "TEXT/PLAIN", "Application/JSON\n")) {
+      ObjectNode event = Verdicts.validExample("job.finished");
+      event.put("datacontenttype", other);
+      for (EventDecoder decoder : Verdicts.BOTH) {
+        Decoded decoded = decoder.decode(JSON.writeValueAsBytes(event));
+        assertThat(decoded)
+            .as("%s (%s)", other, decoder.validation())
+            .isInstanceOf(Decoded.Rejected.class);
+        assertThat(((Decoded.Rejected) decoded).reason()).startsWith("$.datacontenttype: ");
+      }
+    }
+  }
 }

@@ -118,6 +118,7 @@ class StreamingDecoderProperties {
     pool("source", "//host/path", "x:", "/a?b[c]", "%zz", "a b", "/é");
     pool("datacontenttype", "application/json", "application/json; charset=utf-8");
     pool("datacontenttype", "application/json;", "application/jsonx", "text/plain");
+    pool("datacontenttype", "Application/JSON; charset=UTF-8", "APPLICATION/JSONX", "Text/Plain");
     pool("dataschema", "https://jobwatch.io/schemas/v1/event.json", "/relative", "urn:x");
     pool("subject", "job-1", "");
     pool("specversion", "1.0");

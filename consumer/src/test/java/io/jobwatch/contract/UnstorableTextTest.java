@@ -3,9 +3,12 @@ package io.jobwatch.contract;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jobwatch.contract.BinaryMode.Header;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * text).
  */
 class UnstorableTextTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static String cancelled() throws IOException {
     return Verdicts.validExample("job.cancelled").toString();
@@ -90,6 +94,76 @@ class UnstorableTextTest {
         withReason("\"C:\\\\udce9\"").getBytes(UTF_8),
         binaryData("\"C:\\\\udce9\"").getBytes(UTF_8),
         "C:\\udce9");
+  }
+
+  /** The text backslash, u, 0, 0, 0, 0: six characters, not a NUL. */
+  private static final String LITERAL_BACKSLASH_U0000 = '\\' + "u0000";
+
+  @Test
+  @DisplayName("A NUL escape is rejected, also right after an escaped backslash")
+  void nulEscapeIsRejected() throws IOException {
+    for (String reason :
+        List.of(
+            "\"super\\u0000seded\"", // the escape of NUL
+            "\"x\\\\\\u0000\"", // an escaped backslash, then the escape of NUL
+            "\"\\u0000\"")) {
+      assertRejected(
+          withReason(reason).getBytes(UTF_8), binaryData(reason).getBytes(UTF_8), "\\u0000");
+    }
+  }
+
+  @Test
+  @DisplayName("An escaped backslash before 'u0000' is ordinary text, not a NUL")
+  void escapedBackslashBeforeU0000IsAccepted() throws IOException {
+    // What json.dumps or Jackson write for the text C:, backslash, u0000 (a Windows path, or
+    // PostgreSQL's own message about that escape quoted in an error): two backslashes, u0000.
+    String reason = "\"C:\\\\u0000\"";
+    assertAccepted(
+        withReason(reason).getBytes(UTF_8),
+        binaryData(reason).getBytes(UTF_8),
+        "C:" + LITERAL_BACKSLASH_U0000);
+  }
+
+  @Test
+  @DisplayName("A psycopg2 error quoting '\\u0000 cannot be converted to text' is accepted")
+  void errorQuotingPostgresNulMessageIsAccepted() throws IOException {
+    String error =
+        "psycopg2.errors.UntranslatableCharacter: unsupported Unicode escape sequence\n"
+            + "DETAIL:  "
+            + LITERAL_BACKSLASH_U0000
+            + " cannot be converted to text.";
+    ObjectNode status = Verdicts.validExample("job.status-error");
+    ((ObjectNode) status.get("data")).put("error", error);
+    ObjectNode stageError = Verdicts.validExample("stage.error");
+    ((ObjectNode) stageError.get("data"))
+        .put("message", "cannot open C:" + '\\' + "jobs" + LITERAL_BACKSLASH_U0000 + "17.log");
+    for (ObjectNode event : List.of(status, stageError)) {
+      byte[] value = JSON.writeValueAsBytes(event);
+      assertThat(new String(value, UTF_8)).contains("\\\\u0000").doesNotContain("\u0000");
+      for (EventDecoder decoder : Verdicts.BOTH) {
+        assertThat(decoder.decode(value))
+            .as("%s (%s)", event.get("type"), decoder.validation())
+            .isInstanceOf(Decoded.Accepted.class);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("A header whose text has backslash-u0000 is accepted; a NUL character is not")
+  void headerTextBackslashU0000IsNotANul() {
+    List<Header> quoting = new ArrayList<>(binaryHeaders());
+    quoting.add(Header.text("ce_subject", "C:" + LITERAL_BACKSLASH_U0000));
+    List<Header> nul = new ArrayList<>(binaryHeaders());
+    nul.add(Header.text("ce_subject", "C:" + '\u0000'));
+    byte[] value = binaryData("\"r\"").getBytes(UTF_8);
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      Decoded accepted = decoder.decode(quoting, value);
+      assertThat(accepted).as("%s", decoder.validation()).isInstanceOf(Decoded.Accepted.class);
+      assertThat(((Decoded.Accepted) accepted).json()).contains("C:\\\\u0000");
+      Decoded rejected = decoder.decode(nul, value);
+      assertThat(rejected).as("%s", decoder.validation()).isInstanceOf(Decoded.Rejected.class);
+      assertThat(((Decoded.Rejected) rejected).reason()).startsWith("header ce_subject: ");
+    }
   }
 
   @Test

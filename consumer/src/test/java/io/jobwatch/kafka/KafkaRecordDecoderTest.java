@@ -179,6 +179,22 @@ class KafkaRecordDecoderTest {
   }
 
   @Test
+  @DisplayName("A structured record with content-type application/json and no ce_ header is valid")
+  void pythonSdkStructuredRecordIsValid() {
+    // sdk-python's cloudevents.kafka.to_structured: datacontenttype becomes this header.
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("content-type", utf8("application/json"));
+    String value = started("job-1", RECORD_TIME);
+
+    Item item =
+        decoder.decode(
+            record("lifecycle", utf8("job-1"), value, RECORD_TIME.toEpochMilli(), headers));
+
+    assertThat(item).isInstanceOf(Item.Valid.class);
+    assertThat(((Item.Valid) item).envelopeJson()).isEqualTo(value);
+  }
+
+  @Test
   @DisplayName("An undecodable record keeps its key and headers for the dead letter")
   void rejectedRecordKeepsMeta() {
     RecordHeaders headers = new RecordHeaders();
