@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -267,20 +268,48 @@ class ReferenceFoldProperties {
     return described;
   }
 
-  /** The reference evidence of one job for one stage, as observations at their events' times. */
+  /**
+   * The reference evidence of one job for one stage, as observations at their events' times, with
+   * the rule "attempts come first" (docs/operators.md, stage evidence): an observation of a later
+   * attempt timed at or before one of an earlier attempt is observed 1 ns after the latest of them.
+   */
   private static List<StageObservation> referenceEvidence(List<JobEvent> job, StageKey key) {
-    List<StageObservation> observations = new ArrayList<>();
+    record Seen(JobEvent event, int attempt, boolean ofThisStage, boolean ok) {}
+    List<Seen> standing = new ArrayList<>();
     for (String described : ReferenceJobFold.fold(job).evidence()) {
       String[] parts = described.split(" ");
-      if (!parts[1].equals(key.stage()) || !parts[3].equals(key.runner())) {
+      JobEvent event = job.stream().filter(e -> e.id().equals(parts[0])).findFirst().orElseThrow();
+      boolean ofThisStage = parts[1].equals(key.stage()) && parts[3].equals(key.runner());
+      standing.add(
+          new Seen(
+              event, ReferenceJobFold.attemptOf(event, job), ofThisStage, parts[2].equals("ok")));
+    }
+    standing.sort(
+        Comparator.comparingInt(Seen::attempt)
+            .thenComparing(seen -> seen.event().time())
+            .thenComparing(seen -> seen.event().id()));
+    List<StageObservation> observations = new ArrayList<>();
+    Instant latestOfEarlierAttempts = null;
+    Instant latest = null;
+    int attempt = 0;
+    for (Seen seen : standing) {
+      if (seen.attempt() > attempt) {
+        latestOfEarlierAttempts = latest;
+        attempt = seen.attempt();
+      }
+      Instant time = seen.event().time();
+      if (latestOfEarlierAttempts != null && !time.isAfter(latestOfEarlierAttempts)) {
+        time = latestOfEarlierAttempts.plusNanos(1);
+      }
+      latest = latest == null || time.isAfter(latest) ? time : latest;
+      if (!seen.ofThisStage()) {
         continue;
       }
-      JobEvent event = job.stream().filter(e -> e.id().equals(parts[0])).findFirst().orElseThrow();
       observations.add(
-          parts[2].equals("ok")
-              ? StageObservation.ok(event.id(), event.time(), key)
+          seen.ok()
+              ? StageObservation.ok(seen.event().id(), time, key)
               : StageObservation.error(
-                  event.id(), event.time(), key, "NotStarted", "", event.jobId(), null));
+                  seen.event().id(), time, key, "NotStarted", "", seen.event().jobId(), null));
     }
     return observations;
   }

@@ -4,11 +4,13 @@ import static io.jobwatch.core.Events.cancelled;
 import static io.jobwatch.core.Events.failure;
 import static io.jobwatch.core.Events.finished;
 import static io.jobwatch.core.Events.ok;
+import static io.jobwatch.core.Events.requeued;
 import static io.jobwatch.core.Events.started;
 import static io.jobwatch.core.Events.submitted;
 import static io.jobwatch.core.Events.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jobwatch.core.job.JobFold;
 import io.jobwatch.core.stage.StageFold;
 import io.jobwatch.core.stage.StageHealth;
 import io.jobwatch.core.stage.StageKey;
@@ -158,5 +160,34 @@ class StageEvidenceTest {
     assertThat(withdrawn.recent()).isEqualTo(health.recent());
     assertThat(withdrawn.severity()).isEqualTo(health.severity());
     assertThat(withdrawn.since()).isEqualTo(health.since());
+  }
+
+  @Test
+  @DisplayName(
+      "Attempts come first for evidence too: attempt 2's start, stamped by a clock behind"
+          + " attempt 1's exit 127, is the start stage's latest word")
+  void startOfTheNextAttemptFollowsTheExit127OfThePreviousOne() {
+    // Runner A's clock is ahead: attempt 1 exits 127 at 20 s by it; attempt 2 is requeued at 15 s
+    // and starts at 16 s by runner B's clock (within the skew bound).
+    JobFold.Result result =
+        JobFold.fold(
+            List.of(
+                submitted("s", 0),
+                started("st1", 10, 1),
+                requeued("rq2", 15, 2),
+                started("st2", 16, 2),
+                finished("f1", 20, 1, 127)));
+    assertThat(result.row().attempt()).isEqualTo(2);
+    assertThat(result.stageEvidence()).hasSize(2);
+
+    StageHealth start =
+        StageFold.apply(
+            null, Events.stage("start"), result.stageEvidence(), StagePolicy.defaults());
+
+    assertThat(start.severity()).isEqualTo(Severity.OK);
+    assertThat(start.errorCount()).isEqualTo(1);
+    assertThat(start.lastOkAt())
+        .as("just after the error it follows")
+        .isEqualTo(t(20).plusNanos(1));
   }
 }

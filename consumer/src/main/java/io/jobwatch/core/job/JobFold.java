@@ -155,6 +155,9 @@ public final class JobFold {
      */
     private JobFoldState.Evidence startEvidence;
 
+    /** The latest time of the evidence of earlier attempts (in fold order); null in attempt 1. */
+    private Instant evidenceFloor;
+
     /** The current attempt crashed by a signal only, so a crash report may still explain it. */
     private boolean crashUnexplained;
 
@@ -202,6 +205,7 @@ public final class JobFold {
       job.startEvidence = memory.startEvidence();
       job.crashUnexplained = memory.crashUnexplained();
       job.crashes.putAll(memory.crashes());
+      job.evidenceFloor = memory.evidenceFloor();
       return job;
     }
 
@@ -235,7 +239,8 @@ public final class JobFold {
               evidence,
               startEvidence,
               crashUnexplained,
-              crashes));
+              crashes,
+              evidenceFloor));
     }
 
     /** How many events this fold has folded, those of the state it resumed included. */
@@ -255,6 +260,14 @@ public final class JobFold {
       if (last != null && !key.isAfter(last)) {
         throw new IllegalArgumentException(
             "event " + event.id() + " does not follow " + last.id() + " in fold order");
+      }
+      if (last != null && key.attempt() > last.attempt()) {
+        // The first event of a later attempt in fold order: its evidence comes after all so far.
+        for (JobFoldState.Evidence earlier : evidence) {
+          if (evidenceFloor == null || earlier.time().isAfter(evidenceFloor)) {
+            evidenceFloor = earlier.time();
+          }
+        }
       }
       folded++;
       last = key;
@@ -345,7 +358,7 @@ public final class JobFold {
       waitingReason = null;
       if (queued.runner() != null) {
         runner = queued.runner();
-        evidence.add(evidenceOk(event, runner, "submit"));
+        evidence.add(evidenceOk(event, "submit"));
       }
       return true;
     }
@@ -375,7 +388,7 @@ public final class JobFold {
       runner = started.runner() != null ? started.runner() : runner;
       host = started.host();
       monitor = monitor == null ? started.monitor() : monitor;
-      startEvidence = evidenceOk(event, runner, "start");
+      startEvidence = evidenceOk(event, "start");
       evidence.add(startEvidence);
       return true;
     }
@@ -404,7 +417,6 @@ public final class JobFold {
         startEvidence =
             evidenceError(
                 event,
-                runner,
                 "start",
                 "NotStarted",
                 "job " + jobId + " exited " + code + " right after a successful submission");
@@ -473,6 +485,28 @@ public final class JobFold {
       return true;
     }
 
+    private JobFoldState.Evidence evidenceOk(JobEvent event, String stage) {
+      return new JobFoldState.Evidence(
+          event.id(), evidenceTime(event), runner, stage, true, null, null);
+    }
+
+    private JobFoldState.Evidence evidenceError(
+        JobEvent event, String stage, String errorClass, String message) {
+      return new JobFoldState.Evidence(
+          event.id(), evidenceTime(event), runner, stage, false, errorClass, message);
+    }
+
+    /**
+     * Attempts come first for stage evidence too: evidence of this attempt timed at or before
+     * evidence of an earlier one (a runner's clock behind another's) is observed just after it, so
+     * an exit 127 of attempt 1 never reads as the stage's latest word after attempt 2 started.
+     */
+    private Instant evidenceTime(JobEvent event) {
+      return evidenceFloor == null || event.time().isAfter(evidenceFloor)
+          ? event.time()
+          : evidenceFloor.plusNanos(1);
+    }
+
     private boolean requeue(JobChange.Requeued requeued) {
       if (requeued.attempt() <= attempt) {
         return false;
@@ -532,15 +566,5 @@ public final class JobFold {
       }
       return new Result(row, Set.copyOf(ignored), List.copyOf(observations), Map.copyOf(crashes));
     }
-  }
-
-  private static JobFoldState.Evidence evidenceOk(JobEvent event, String runner, String stage) {
-    return new JobFoldState.Evidence(event.id(), event.time(), runner, stage, true, null, null);
-  }
-
-  private static JobFoldState.Evidence evidenceError(
-      JobEvent event, String runner, String stage, String errorClass, String message) {
-    return new JobFoldState.Evidence(
-        event.id(), event.time(), runner, stage, false, errorClass, message);
   }
 }

@@ -63,7 +63,8 @@ public record JobFoldState(String jobId, Position position, Memory memory) {
       List<Evidence> evidence,
       Evidence startEvidence,
       boolean crashUnexplained,
-      Map<Integer, Blame> crashes) {
+      Map<Integer, Blame> crashes,
+      Instant evidenceFloor) {
     public Memory {
       labels = Map.copyOf(labels);
       dependsOn = List.copyOf(dependsOn);

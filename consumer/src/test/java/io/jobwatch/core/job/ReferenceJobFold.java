@@ -301,7 +301,7 @@ public final class ReferenceJobFold {
    * job.cancelled a job.requeued of exactly its time does not count (rank: cancelled, then
    * requeued).
    */
-  private static int attemptOf(JobEvent event, java.util.Collection<JobEvent> all) {
+  public static int attemptOf(JobEvent event, java.util.Collection<JobEvent> all) {
     if (event.change().attemptOrNull() != null) {
       return event.change().attemptOrNull();
     }
