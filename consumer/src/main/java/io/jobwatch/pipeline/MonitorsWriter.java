@@ -56,7 +56,11 @@ public final class MonitorsWriter implements MonitorStep {
     return folded.size();
   }
 
-  /** A monitored job as a run: succeeded or not once it ended; cancelled counts as neither. */
+  /**
+   * A monitored job's current attempt as a run: succeeded or not once it ended; cancelled counts as
+   * neither. Identified by job and attempt, so the monitor merges what successive batches observe
+   * of the same attempt into one run.
+   */
   static MonitorRun runOf(JobRow job) {
     if (job.startedAt() == null && job.finishedAt() == null) {
       return null;
@@ -65,6 +69,6 @@ public final class MonitorsWriter implements MonitorStep {
     if (job.state().isTerminal() && job.state() != JobState.CANCELLED && job.finishedAt() != null) {
       succeeded = job.state() == JobState.SUCCEEDED;
     }
-    return new MonitorRun(job.startedAt(), job.finishedAt(), succeeded);
+    return new MonitorRun(job.jobId(), job.attempt(), job.startedAt(), job.finishedAt(), succeeded);
   }
 }

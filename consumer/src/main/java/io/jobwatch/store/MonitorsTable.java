@@ -7,6 +7,7 @@ import io.jobwatch.core.monitor.MonitorEvaluator;
 import io.jobwatch.core.monitor.MonitorRules;
 import io.jobwatch.core.monitor.MonitorState;
 import io.jobwatch.core.monitor.MonitorStatus;
+import io.jobwatch.core.monitor.OpenRun;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -36,7 +37,8 @@ public final class MonitorsTable {
       (extract(epoch FROM min_runtime) * 1000)::bigint AS min_runtime_ms,
       (extract(epoch FROM start_grace) * 1000)::bigint AS start_grace_ms,
       failure_threshold, recovery_threshold, max_runs,
-      (extract(epoch FROM runs_period) * 1000)::bigint AS runs_period_ms, recent_runs::text
+      (extract(epoch FROM runs_period) * 1000)::bigint AS runs_period_ms, recent_runs::text,
+      last_finished_start_at, open_runs::text
       """;
 
   private static final String ENSURE =
@@ -79,7 +81,8 @@ public final class MonitorsTable {
         failure_threshold = u.failure_threshold, recovery_threshold = u.recovery_threshold,
         max_runs = u.max_runs, runs_period = (u.runs_period_ms || ' milliseconds')::interval,
         recent_runs = u.recent_runs::jsonb, consecutive_failures = u.consecutive_failures,
-        updated_at = now()
+        last_finished_start_at = u.last_finished_start_at::timestamptz,
+        open_runs = u.open_runs::jsonb, updated_at = now()
         FROM unnest(:monitor::text[], :team::text[], :every_ms::bigint[], :schedule_cron::text[],
                     :schedule_timezone::text[], :grace_ms::bigint[], :max_runtime_ms::bigint[],
                     :declared_at::text[], :paused::boolean[], :paused_changed_at::text[],
@@ -89,13 +92,14 @@ public final class MonitorsTable {
                     :deadline::text[], :evaluated_at::text[], :min_runtime_ms::bigint[],
                     :start_grace_ms::bigint[], :failure_threshold::int[],
                     :recovery_threshold::int[], :max_runs::int[], :runs_period_ms::bigint[],
-                    :recent_runs::text[], :consecutive_failures::int[])
+                    :recent_runs::text[], :consecutive_failures::int[],
+                    :last_finished_start_at::text[], :open_runs::text[])
           AS u(monitor, team, every_ms, schedule_cron, schedule_timezone, grace_ms,
                max_runtime_ms, declared_at, paused, paused_changed_at, retired_at, last_start_at,
                last_success_at, last_failure_at, last_finish_at, last_run_ms, last_seen_at, status,
                expected_at, deadline, evaluated_at, min_runtime_ms, start_grace_ms,
                failure_threshold, recovery_threshold, max_runs, runs_period_ms, recent_runs,
-               consecutive_failures)
+               consecutive_failures, last_finished_start_at, open_runs)
        WHERE m.monitor = u.monitor
       """;
 
@@ -233,6 +237,10 @@ public final class MonitorsTable {
             .bind(
                 "consecutive_failures",
                 Columns.integer(rows, r -> MonitorEvaluator.consecutiveFailures(r.state())))
+            .bind(
+                "last_finished_start_at",
+                Columns.instant(rows, r -> r.state().lastFinishedStartAt()))
+            .bind("open_runs", Columns.text(rows, r -> Json.write(r.state().openRuns())))
             .execute();
     Checks.expectRows("update monitors", rows.size(), written);
   }
@@ -319,6 +327,8 @@ public final class MonitorsTable {
             rs.getInt("recovery_threshold"),
             (Integer) rs.getObject("max_runs"),
             duration(rs, "runs_period_ms")),
-        List.of(Json.read(rs.getString("recent_runs"), FinishedRun[].class)));
+        List.of(Json.read(rs.getString("recent_runs"), FinishedRun[].class)),
+        StageHealthTable.instant(rs, "last_finished_start_at"),
+        List.of(Json.read(rs.getString("open_runs"), OpenRun[].class)));
   }
 }

@@ -8,6 +8,7 @@ import io.jobwatch.core.monitor.MonitorChange.Retired;
 import io.jobwatch.core.monitor.MonitorChange.Schedule;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -27,9 +28,11 @@ import java.util.Objects;
  *       silenced by mistake hides failures, while one left watching by mistake only pages.
  *   <li>{@code retiredAt} is the latest retirement. The monitor is retired unless the declaration
  *       in force is strictly later than that retirement (a re-declaration re-activates it).
- *   <li>Run timestamps merge by maximum; {@code lastRunDuration} belongs to the run with the latest
- *       finish (on an equal finish, the longer duration). {@code recentRuns} is the union of the
- *       finished runs with an outcome, truncated to the newest under a total order.
+ *   <li>Finish, success and failure times merge by maximum; {@code lastRunDuration} belongs to the
+ *       run with the latest finish (on an equal finish, the longer duration). {@code recentRuns} is
+ *       the union of the finished runs with an outcome, observations of one run (job and attempt)
+ *       merged into one, truncated to the newest under a total order. {@code openRuns} are the runs
+ *       seen started, neither seen finished nor started at or before the last finish.
  * </ul>
  */
 public final class MonitorFold {
@@ -59,22 +62,44 @@ public final class MonitorFold {
     throw new IllegalArgumentException("Unknown monitor change: " + change.type());
   }
 
-  /** The state after observing {@code run} of {@code monitor}, declared or not. */
+  /**
+   * The state after observing {@code run} of {@code monitor}, declared or not. Observations of the
+   * same run (job and attempt) are one run: a finished observation closes the open one, a later
+   * open observation does not reopen it, and two finished ones merge ({@link FinishedRun#add}).
+   */
   public static MonitorState observeRun(MonitorState stateOrNull, String monitor, MonitorRun run) {
     MonitorState state = stateOf(stateOrNull, monitor);
     Instant finishedAt = run.finishedAt();
-    Instant lastFinishAt = state.lastFinishAt();
-    Duration lastRunDuration = state.lastRunDuration();
-    if (finishedAt != null) {
-      int order = NULL_FIRST.compare(finishedAt, lastFinishAt);
-      if (order > 0) {
-        lastFinishAt = finishedAt;
-        lastRunDuration = run.duration();
-      } else if (order == 0) {
-        lastRunDuration = max(SHORTER_FIRST, lastRunDuration, run.duration());
+    if (finishedAt == null) {
+      return observeOpen(state, run);
+    }
+    Instant openStart = null;
+    for (OpenRun open : state.openRuns()) {
+      if (run.jobId() != null && open.isRun(run.jobId(), run.attempt())) {
+        openStart = open.startedAt();
       }
     }
-    Instant lastStartAt = max(NULL_FIRST, state.lastStartAt(), run.startedAt());
+    Instant start = FinishedRun.earliestStartNotAfter(finishedAt, run.startedAt(), openStart);
+    Instant lastFinishAt = state.lastFinishAt();
+    Duration lastRunDuration = state.lastRunDuration();
+    Duration duration = new MonitorRun(start, finishedAt, null).duration();
+    int order = NULL_FIRST.compare(finishedAt, lastFinishAt);
+    if (order > 0) {
+      lastFinishAt = finishedAt;
+      lastRunDuration = duration;
+    } else if (order == 0) {
+      lastRunDuration = max(SHORTER_FIRST, lastRunDuration, duration);
+    }
+    List<OpenRun> openRuns = new ArrayList<>();
+    for (OpenRun open : state.openRuns()) {
+      if (run.jobId() != null && open.isRun(run.jobId(), run.attempt())) {
+        continue;
+      } else if (open.jobId() != null || open.startedAt().isAfter(lastFinishAt)) {
+        // An attempt is kept until its own finish: the earliest start of it wins, whatever came.
+        openRuns.add(open);
+      }
+    }
+    Instant lastFinishedStartAt = max(NULL_FIRST, state.lastFinishedStartAt(), start);
     Instant lastSuccessAt =
         Boolean.TRUE.equals(run.succeeded())
             ? max(NULL_FIRST, state.lastSuccessAt(), finishedAt)
@@ -87,9 +112,60 @@ public final class MonitorFold {
         run.succeeded() == null
             ? state.recentRuns()
             : FinishedRun.add(
-                state.recentRuns(), new FinishedRun(run.startedAt(), finishedAt, run.succeeded()));
+                state.recentRuns(),
+                new FinishedRun(
+                    run.jobId(),
+                    run.jobId() == null ? null : run.attempt(),
+                    start,
+                    finishedAt,
+                    run.succeeded()));
     return state.withRuns(
-        lastStartAt, lastSuccessAt, lastFailureAt, lastFinishAt, lastRunDuration, recentRuns);
+        lastFinishedStartAt,
+        lastSuccessAt,
+        lastFailureAt,
+        lastFinishAt,
+        lastRunDuration,
+        recentRuns,
+        openRuns);
+  }
+
+  /**
+   * A run seen started: open unless the same attempt was seen finished (its start may be after its
+   * finish when clocks disagree; the job fold then ignores the start, and so does the monitor). An
+   * anonymous run is not kept when a finish at or after its start is known.
+   */
+  private static MonitorState observeOpen(MonitorState state, MonitorRun run) {
+    Instant startedAt = run.startedAt();
+    if (run.jobId() != null) {
+      for (FinishedRun kept : state.recentRuns()) {
+        if (kept.isRun(run.jobId(), run.attempt())) {
+          // Seen finished already: the start only completes that run, as if it had come first.
+          return observeRun(
+              state,
+              state.monitor(),
+              new MonitorRun(
+                  run.jobId(),
+                  run.attempt(),
+                  FinishedRun.earliestStartNotAfter(kept.finishedAt(), startedAt, kept.startedAt()),
+                  kept.finishedAt(),
+                  kept.succeeded()));
+        }
+      }
+    } else if (state.lastFinishAt() != null && !startedAt.isAfter(state.lastFinishAt())) {
+      return state;
+    }
+    List<OpenRun> openRuns =
+        OpenRun.add(
+            state.openRuns(),
+            new OpenRun(run.jobId(), run.jobId() == null ? null : run.attempt(), startedAt));
+    return state.withRuns(
+        state.lastFinishedStartAt(),
+        state.lastSuccessAt(),
+        state.lastFailureAt(),
+        state.lastFinishAt(),
+        state.lastRunDuration(),
+        state.recentRuns(),
+        openRuns);
   }
 
   private static MonitorState declare(MonitorState state, Declared declared, Instant at) {

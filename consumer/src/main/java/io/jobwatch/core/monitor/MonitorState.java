@@ -19,7 +19,12 @@ import java.util.Objects;
  * <p>Two components are derived and kept consistent by {@link MonitorFold}: {@code retired} is true
  * when {@code retiredAt} is set and no declaration in force is later than it; {@code lastSeenAt} is
  * the latest start or finish of any run. {@code recentRuns} holds the latest finished runs with an
- * outcome, newest first, at most {@link FinishedRun#KEPT}.
+ * outcome, newest first, at most {@link FinishedRun#KEPT}. {@code openRuns} are the attempts seen
+ * started and not finished (at most {@link FinishedRun#KEPT}, latest starts), and anonymous runs
+ * that started after {@code lastFinishAt}; only those that started after {@code lastFinishAt} make
+ * the monitor running; {@code lastFinishedStartAt} is the latest start of a finished run, and
+ * {@code lastStartAt} the later of it and the open runs' starts, so a start that the run's own
+ * finish later shows to be wrong (after it) does not stay the last start.
  */
 public record MonitorState(
     String monitor,
@@ -39,12 +44,15 @@ public record MonitorState(
     Duration lastRunDuration,
     Instant lastSeenAt,
     MonitorRules rules,
-    List<FinishedRun> recentRuns) {
+    List<FinishedRun> recentRuns,
+    Instant lastFinishedStartAt,
+    List<OpenRun> openRuns) {
 
   public MonitorState {
     Objects.requireNonNull(monitor, "monitor");
     rules = rules == null ? MonitorRules.DEFAULT : rules;
     recentRuns = recentRuns == null ? List.of() : List.copyOf(recentRuns);
+    openRuns = openRuns == null ? List.of() : List.copyOf(openRuns);
   }
 
   /** A monitor nothing is known about yet. */
@@ -67,6 +75,8 @@ public record MonitorState(
         null,
         null,
         MonitorRules.DEFAULT,
+        List.of(),
+        null,
         List.of());
   }
 
@@ -91,7 +101,9 @@ public record MonitorState(
         lastRunDuration,
         lastSeenAt,
         declared.rules(),
-        recentRuns);
+        recentRuns,
+        lastFinishedStartAt,
+        openRuns);
   }
 
   /** This state paused or resumed at {@code changedAt}. */
@@ -114,7 +126,9 @@ public record MonitorState(
         lastRunDuration,
         lastSeenAt,
         rules,
-        recentRuns);
+        recentRuns,
+        lastFinishedStartAt,
+        openRuns);
   }
 
   /** This state with another retirement. */
@@ -137,17 +151,29 @@ public record MonitorState(
         lastRunDuration,
         lastSeenAt,
         rules,
-        recentRuns);
+        recentRuns,
+        lastFinishedStartAt,
+        openRuns);
   }
 
-  /** This state with other run facts; {@code lastSeenAt} is derived from start and finish. */
+  /**
+   * This state with other run facts; {@code lastStartAt} (the latest start of a finished run or of
+   * an open one) and {@code lastSeenAt} are derived.
+   */
   MonitorState withRuns(
-      Instant start,
+      Instant finishedStart,
       Instant success,
       Instant failure,
       Instant finish,
       Duration runDuration,
-      List<FinishedRun> runs) {
+      List<FinishedRun> runs,
+      List<OpenRun> open) {
+    Instant start = finishedStart;
+    for (OpenRun run : open) {
+      if (isOpen(run, finish) && (start == null || run.startedAt().isAfter(start))) {
+        start = run.startedAt();
+      }
+    }
     Instant seen = start == null || finish != null && finish.isAfter(start) ? finish : start;
     return new MonitorState(
         monitor,
@@ -167,7 +193,9 @@ public record MonitorState(
         runDuration,
         seen,
         rules,
-        runs);
+        runs,
+        finishedStart,
+        open);
   }
 
   /** Whether a {@code monitor.declared} event has been folded in. */
@@ -175,9 +203,16 @@ public record MonitorState(
     return schedule != null;
   }
 
-  /** Whether a run started after the last finish of any run. */
+  /**
+   * Whether a run is open: seen started, not seen finished, and started after the last finish of
+   * any run.
+   */
   public boolean isRunning() {
-    return lastStartAt != null && (lastFinishAt == null || lastStartAt.isAfter(lastFinishAt));
+    return openRuns.stream().anyMatch(run -> isOpen(run, lastFinishAt));
+  }
+
+  private static boolean isOpen(OpenRun run, Instant lastFinish) {
+    return lastFinish == null || run.startedAt().isAfter(lastFinish);
   }
 
   /** Whether the latest finished run failed, that is no success at or after the last failure. */

@@ -100,12 +100,43 @@ class MonitorFoldProperties {
         .as(MonitorChange.Declared::new);
   }
 
+  /**
+   * Anonymous runs, and observations of a few attempts of a few jobs (merged by identity). As the
+   * pipeline observes them, an attempt has one start (known or not yet) and one end; two different
+   * starts of one attempt, and a cancelled attempt (no outcome) whose start is timed after its
+   * cancellation, are known limits (docs/monitors.md, "Fold rules").
+   */
   private Arbitrary<Object> runs() {
     Arbitrary<Instant> maybeTime = times().injectNull(0.2);
-    return Combinators.combine(maybeTime, maybeTime, Arbitraries.of(true, false).injectNull(0.3))
-        .filter((start, finish, succeeded) -> start != null || finish != null)
-        .as(
-            (start, finish, succeeded) ->
-                new MonitorRun(start, finish, finish == null ? null : succeeded));
+    Arbitrary<Object> anonymous =
+        Combinators.combine(maybeTime, maybeTime, Arbitraries.of(true, false).injectNull(0.3))
+            .filter((start, finish, succeeded) -> start != null || finish != null)
+            .as(
+                (start, finish, succeeded) ->
+                    new MonitorRun(start, finish, finish == null ? null : succeeded));
+    Arbitrary<Object> attempts =
+        Combinators.combine(
+                Arbitraries.integers().between(0, 3),
+                Arbitraries.of(true, false),
+                Arbitraries.of(true, false),
+                Arbitraries.of(true, false))
+            .filter((which, knowsStart, knowsFinish, succeeded) -> knowsStart || knowsFinish)
+            .as(
+                (which, knowsStart, knowsFinish, succeeded) -> {
+                  // each attempt has its fixed start and end, its finish 2 s before its start for
+                  // attempt 2 of job-2 (a skewed runner clock)
+                  String job = which < 2 ? "job-1" : "job-2";
+                  int attempt = which % 2 + 1;
+                  Instant start = T0.plus(Duration.ofMinutes(10L * which));
+                  Instant finish =
+                      which == 3 ? start.minusSeconds(2) : start.plus(Duration.ofMinutes(15));
+                  return new MonitorRun(
+                      job,
+                      attempt,
+                      knowsStart ? start : null,
+                      knowsFinish ? finish : null,
+                      knowsFinish ? succeeded : null);
+                });
+    return Arbitraries.oneOf(anonymous, attempts);
   }
 }
