@@ -6,12 +6,15 @@ import io.jobwatch.pipeline.BatchWriter;
 import io.jobwatch.pipeline.HistoryCache;
 import io.jobwatch.pipeline.Item;
 import io.jobwatch.store.Database;
+import io.jobwatch.store.LoggableErrors;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a run of items (a prefix-closed run of each partition's records) as one database
@@ -19,6 +22,8 @@ import org.apache.kafka.common.TopicPartition;
  * cache and the listener. Not thread-safe: owned by the consumer thread.
  */
 final class BatchTransaction {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchTransaction.class);
+
   private final Settings settings;
   private final Database database;
   private final BatchWriter writer;
@@ -78,8 +83,18 @@ final class BatchTransaction {
                 });
     Duration total = Duration.ofNanos(System.nanoTime() - started);
     offsets.advanced(nextOffsets);
-    history.putAll(result.histories(), result.firstStored());
-    listener.committed(
-        result, items.size(), Duration.ofNanos(writeNanos[0]), total.minusNanos(writeNanos[0]));
+    // The batch is committed: a failure of the bookkeeping after it must not send the batch back
+    // through the failure path (it would be isolated and counted again).
+    try {
+      history.putAll(result.histories(), result.firstStored());
+      listener.committed(
+          result, items.size(), Duration.ofNanos(writeNanos[0]), total.minusNanos(writeNanos[0]));
+    } catch (RuntimeException e) {
+      history.clear();
+      LOG.warn(
+          "bookkeeping after a committed batch of {} records failed: {}",
+          items.size(),
+          LoggableErrors.describe(e));
+    }
   }
 }

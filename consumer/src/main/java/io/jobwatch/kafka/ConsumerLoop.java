@@ -282,7 +282,7 @@ public final class ConsumerLoop implements Runnable {
     }
     try {
       offsets.resync(kafka);
-      if (outage.succeeded()) {
+      if (outage.resynced()) {
         LOG.info("database answers again; resuming from the stored offsets");
       }
       readiness.databaseAnswered();

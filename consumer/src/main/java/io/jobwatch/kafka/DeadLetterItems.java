@@ -1,6 +1,8 @@
 package io.jobwatch.kafka;
 
 import io.jobwatch.pipeline.Item;
+import io.jobwatch.pipeline.RecordMeta;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -22,6 +24,23 @@ final class DeadLetterItems {
         record.value(),
         clean(reason),
         KafkaRecordDecoder.meta(record));
+  }
+
+  /**
+   * The record as a dead letter without its headers: the last resort when the database refused the
+   * dead letter with them, so that nothing of the record but its key and value bytes can stop it
+   * from being stored.
+   */
+  static Item.Invalid withoutHeaders(ConsumerRecord<byte[], byte[]> record, String reason) {
+    RecordMeta meta = KafkaRecordDecoder.meta(record);
+    return new Item.Invalid(
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        record.key(),
+        record.value(),
+        clean(reason),
+        new RecordMeta(meta.key(), meta.timestamp(), List.of()));
   }
 
   /** Decodes a record; a decoder that throws turns the record into a dead letter, never a stall. */

@@ -35,7 +35,19 @@ final class OutageState {
     return began;
   }
 
-  /** The database accepted a write or a resynchronisation; returns whether an outage ended. */
+  /**
+   * The database answered a resynchronisation; returns whether an outage ended. The backoff stays
+   * until a write is accepted: a write that keeps failing while reads work (a record the database
+   * refuses in a way no dead letter can hold, a missing grant) backs off too instead of retrying
+   * every half second.
+   */
+  boolean resynced() {
+    boolean ended = outage;
+    outage = false;
+    return ended;
+  }
+
+  /** The database accepted a write; returns whether an outage ended. */
   boolean succeeded() {
     boolean ended = outage;
     outage = false;

@@ -84,20 +84,45 @@ final class PoisonIsolation {
         throw fenced;
       } catch (RuntimeException again) {
         history.clear();
-        if (item instanceof Item.Invalid && Failures.blamesTheRecord(again)) {
-          throw new JobwatchException(
-              "the database refused the dead letter at "
-                  + item.topic()
-                  + "-"
-                  + item.partition()
-                  + "@"
-                  + item.offset()
-                  + ": "
-                  + Failures.rootMessage(again),
-              again);
+        if (!Failures.blamesTheRecord(again)) {
+          throw again;
         }
-        throw again;
+        // The database refused the dead letter itself (a header it cannot store): the last resort
+        // keeps the key and value bytes only, so that no record can stall its partition.
+        LOG.warn(
+            "the database refused the dead letter of {}-{}@{}, storing it without headers: {}",
+            item.topic(),
+            item.partition(),
+            item.offset(),
+            LoggableErrors.describe(again));
+        writeLastResort(batch, item, again);
       }
+    }
+  }
+
+  private void writeLastResort(PolledBatch batch, Item item, RuntimeException refusal) {
+    try {
+      transaction.write(
+          List.of(
+              DeadLetterItems.withoutHeaders(
+                  batch.recordOf(item),
+                  "the database refused this record's dead letter ("
+                      + Failures.rootMessage(refusal)
+                      + "); stored without its headers")));
+    } catch (FencedException fenced) {
+      throw fenced;
+    } catch (RuntimeException last) {
+      history.clear();
+      throw new JobwatchException(
+          "the database refused the dead letter at "
+              + item.topic()
+              + "-"
+              + item.partition()
+              + "@"
+              + item.offset()
+              + ": "
+              + Failures.rootMessage(last),
+          last);
     }
   }
 }

@@ -40,6 +40,13 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
   private DistributionSummary batchSize;
   private Timer writeTime;
   private Timer commitTime;
+
+  /**
+   * Delays are recorded up to this: an event stamped centuries ago (the contract allows year 1)
+   * would overflow the timer's nanoseconds.
+   */
+  private static final Duration MAX_DELAY = Duration.ofDays(36_500);
+
   private Timer delay;
   private Timer decodeTime;
   private Timer decodeWait;
@@ -206,7 +213,8 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
     LongConsumer tap = delayTap;
     for (Instant eventTime : result.appliedEventTimes()) {
       Duration age = Duration.between(eventTime, now);
-      Duration recorded = age.isNegative() ? Duration.ZERO : age;
+      Duration recorded =
+          age.isNegative() ? Duration.ZERO : age.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : age;
       delay.record(recorded);
       if (tap != null) {
         tap.accept(recorded.toMillis());

@@ -53,13 +53,22 @@ public final class DeadLettersTable {
 
   /**
    * Headers as a JSON array of {"key": text, "value": base64 text or null}; {@code []} when the
-   * record had none (NULL is left for rows stored before the column existed).
+   * record had none (NULL is left for rows stored before the column existed). A key holding a NUL,
+   * which jsonb cannot store, is kept as {"keyBase64": its UTF-8 bytes} instead, so the dead letter
+   * is stored and replays with the key it had.
    */
   static String headersJson(List<DeadLetter.Header> headers) {
     List<Map<String, String>> array = new ArrayList<>(headers.size());
     for (DeadLetter.Header header : headers) {
       Map<String, String> entry = new LinkedHashMap<>();
-      entry.put("key", header.key());
+      if (header.key().indexOf('\u0000') >= 0) {
+        entry.put(
+            "keyBase64",
+            Base64.getEncoder()
+                .encodeToString(header.key().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      } else {
+        entry.put("key", header.key());
+      }
       entry.put(
           "value",
           header.value() == null ? null : Base64.getEncoder().encodeToString(header.value()));
@@ -239,7 +248,10 @@ public final class DeadLettersTable {
         rs.getString("replay_claimed_by"));
   }
 
-  /** {@code [{"key": text, "value": base64 text or null}]}; NULL (no headers stored) is empty. */
+  /**
+   * {@code [{"key": text (or "keyBase64"), "value": base64 text or null}]}; NULL (no headers
+   * stored) is empty.
+   */
   static List<DeadLetter.Header> headers(String json) {
     if (json == null) {
       return List.of();
@@ -248,9 +260,16 @@ public final class DeadLettersTable {
     List<DeadLetter.Header> headers = new ArrayList<>();
     for (JsonNode header : array) {
       JsonNode value = header.get("value");
+      JsonNode keyBase64 = header.get("keyBase64");
+      String key =
+          keyBase64 == null
+              ? header.path("key").asText("")
+              : new String(
+                  Base64.getDecoder().decode(keyBase64.asText()),
+                  java.nio.charset.StandardCharsets.UTF_8);
       headers.add(
           new DeadLetter.Header(
-              header.path("key").asText(""),
+              key,
               value == null || value.isNull() ? null : Base64.getDecoder().decode(value.asText())));
     }
     return List.copyOf(headers);

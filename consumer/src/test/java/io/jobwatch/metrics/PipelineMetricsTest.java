@@ -120,4 +120,18 @@ class PipelineMetricsTest {
     assertThat(registry.getMeters().stream().map(m -> m.getId().getName()))
         .noneMatch(name -> name.startsWith("kafka."));
   }
+
+  @Test
+  @DisplayName("An event stamped in the year 1700 is recorded at the delay cap, not an overflow")
+  void ancientEventTimeIsRecordedAtTheCap() {
+    metrics.bindTo(registry);
+    io.jobwatch.pipeline.BatchResult result = new io.jobwatch.pipeline.BatchResult();
+    result.appliedEventTimes().add(Instant.parse("1700-01-01T00:00:00Z"));
+
+    metrics.committed(result, 1, Duration.ofMillis(3), Duration.ofMillis(1));
+
+    assertThat(registry.get("jobwatch.event.delay").timer().count()).isEqualTo(1);
+    assertThat(registry.get("jobwatch.event.delay").timer().max(java.util.concurrent.TimeUnit.DAYS))
+        .isEqualTo(36_500);
+  }
 }

@@ -48,4 +48,21 @@ class DeadLetterTest {
             "[{\"key\":\"traceparent\",\"value\":\"YWI=\"},{\"key\":\"empty\",\"value\":null}]");
     assertThat(DeadLettersTable.headersJson(List.of())).isEqualTo("[]");
   }
+
+  @Test
+  @DisplayName(
+      "A header key with a NUL, which jsonb refuses, is stored as base64 and reads back the same")
+  void headerKeyWithNulIsStorable() {
+    List<DeadLetter.Header> headers =
+        List.of(
+            new DeadLetter.Header("trace\u0000id", new byte[] {'a', 'b'}),
+            new DeadLetter.Header("plain", null));
+
+    String json = DeadLettersTable.headersJson(headers);
+
+    assertThat(json).doesNotContain("\\u0000").contains("\"keyBase64\":\"dHJhY2UAaWQ=\"");
+    List<DeadLetter.Header> back = DeadLettersTable.headers(json);
+    assertThat(back).extracting(DeadLetter.Header::key).containsExactly("trace\u0000id", "plain");
+    assertThat(back.get(0).value()).containsExactly('a', 'b');
+  }
 }

@@ -1,0 +1,111 @@
+package io.jobwatch.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobwatch.app.JobwatchApp;
+import io.jobwatch.testing.Infra;
+import io.jobwatch.testing.WithInfra;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Records that once stalled the consumer or went through a committed batch again. */
+@WithInfra
+class RecordPathEdgesIT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+
+  @Test
+  @DisplayName(
+      "A rejected record with a NUL in a header key (jsonb refuses it) is dead-lettered and the"
+          + " partition moves on")
+  void nulInAHeaderKeyDoesNotStall(Infra infra) {
+    try (Harness harness = new Harness(infra, 1);
+        JobwatchApp app = harness.startApp()) {
+      Harness.await("the consumer to be ready", WAIT, app::isReady);
+      submit(harness, "before", 2);
+      RecordHeaders headers = new RecordHeaders();
+      headers.add("trace\u0000id", "abc".getBytes(StandardCharsets.UTF_8));
+      harness
+          .producer()
+          .send(
+              new ProducerRecord<>(
+                  harness.lifecycle,
+                  null,
+                  "poison".getBytes(StandardCharsets.UTF_8),
+                  "not json at all".getBytes(StandardCharsets.UTF_8),
+                  headers));
+      submit(harness, "after", 2);
+      harness.flush();
+
+      Harness.await(
+          "all 5 records to be handled",
+          WAIT,
+          () ->
+              harness.countOnceMigrated(
+                      "SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets")
+                  == 5);
+
+      assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(4);
+      assertThat(harness.count("SELECT count(*) FROM dead_letters")).isEqualTo(1);
+      assertThat(
+              harness.count(
+                  "SELECT count(*) FROM dead_letters WHERE record_value = 'not json at all'::bytea"
+                      + " AND record_headers -> 0 ->> 'keyBase64' = 'dHJhY2UAaWQ='"))
+          .as("the dead letter keeps the header, its key in base64")
+          .isEqualTo(1);
+      assertThat(app.isReady()).isTrue();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "An event stamped in 1700 is applied and counted once, without a second pass over its"
+          + " committed batch")
+  void ancientEventTimeIsCountedOnce(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1);
+        JobwatchApp app = harness.startApp()) {
+      Harness.await("the consumer to be ready", WAIT, app::isReady);
+      submit(harness, "before", 2);
+      harness.lifecycleEvent(
+          "job.submitted",
+          Instant.parse("1700-01-01T00:00:00Z"),
+          Map.of("job_id", "ancient", "service", "blast"));
+      submit(harness, "after", 2);
+      harness.flush();
+      Harness.await(
+          "all 5 records to be handled",
+          WAIT,
+          () ->
+              harness.countOnceMigrated(
+                      "SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets")
+                  == 5);
+
+      Scrape scrape = Scrape.metrics(app.httpPort());
+      assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(5);
+      assertThat(
+              scrape.value(
+                  "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
+          .isEqualTo(5.0);
+      assertThat(
+              scrape.value(
+                  "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "duplicate"))
+          .as("no record was counted twice")
+          .isZero();
+    }
+  }
+
+  private static void submit(Harness harness, String prefix, int count) {
+    for (int i = 0; i < count; i++) {
+      harness.lifecycleEvent(
+          "job.submitted",
+          T0.plusSeconds(i),
+          Map.of("job_id", prefix + "-" + i, "service", "blast"));
+    }
+  }
+}
