@@ -520,6 +520,32 @@ class StageHealthTest {
         .isEqualTo(Severity.FATAL);
   }
 
+  @Test
+  @DisplayName(
+      "A flapping stage (three failures, one success, ...) stays at error with M=2 after its third"
+          + " failure, and with M=1 returns to ok at every success")
+  void flappingStageStaysAtErrorWithRecoveryThresholdTwo() {
+    StagePolicy two = new StagePolicy(3, 2, 32, ErrorClassifier.defaults());
+    StagePolicy one = StagePolicy.defaults();
+    StageHealth withTwo = null;
+    StageHealth withOne = null;
+    for (int i = 0; i < 24; i++) {
+      StageObservation observation =
+          i % 4 == 3
+              ? ok(String.format("o%02d", i), i, START)
+              : failure(String.format("e%02d", i), i, START, "CalledProcessError");
+      withTwo = StageFold.apply(withTwo, START, List.of(observation), two);
+      withOne = StageFold.apply(withOne, START, List.of(observation), one);
+      if (i >= 2) {
+        assertThat(withTwo.severity()).as("M=2 after observation %d", i).isEqualTo(Severity.ERROR);
+        assertThat(withTwo.since()).isEqualTo(t(2));
+      }
+      if (i % 4 == 3) {
+        assertThat(withOne.severity()).as("M=1 after observation %d", i).isEqualTo(Severity.OK);
+      }
+    }
+  }
+
   private static StageHealth oneByOne(StagePolicy policy, StageObservation... observations) {
     StageHealth health = null;
     for (StageObservation observation : observations) {
