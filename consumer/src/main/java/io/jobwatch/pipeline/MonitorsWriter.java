@@ -59,11 +59,17 @@ public final class MonitorsWriter implements MonitorStep {
   /**
    * A monitored job's current attempt as a run: succeeded or not once it ended; cancelled counts as
    * neither. Identified by job and attempt, so the monitor merges what successive batches observe
-   * of the same attempt into one run.
+   * of the same attempt into one run, and a later attempt (a retry) supersedes the earlier ones: a
+   * job is one run of its monitor, whose outcome is its latest attempt's. A retry requeued and not
+   * started yet is observed too (no start, no finish), so that the attempt it retries stops
+   * counting whether or not a batch boundary fell between them; a first attempt not started is
+   * nothing.
    */
   static MonitorRun runOf(JobRow job) {
     if (job.startedAt() == null && job.finishedAt() == null) {
-      return null;
+      return job.attempt() > 1
+          ? new MonitorRun(job.jobId(), job.attempt(), null, null, null)
+          : null;
     }
     Boolean succeeded = null;
     if (job.state().isTerminal() && job.state() != JobState.CANCELLED && job.finishedAt() != null) {

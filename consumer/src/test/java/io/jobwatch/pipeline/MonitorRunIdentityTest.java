@@ -6,6 +6,7 @@ import io.jobwatch.core.JobEvent;
 import io.jobwatch.core.MonitorEvent;
 import io.jobwatch.core.job.JobChange;
 import io.jobwatch.core.job.JobFold;
+import io.jobwatch.core.monitor.FinishedRun;
 import io.jobwatch.core.monitor.MonitorChange;
 import io.jobwatch.core.monitor.MonitorEvaluator;
 import io.jobwatch.core.monitor.MonitorFold;
@@ -15,8 +16,11 @@ import io.jobwatch.core.monitor.MonitorState;
 import io.jobwatch.core.monitor.MonitorStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
+import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -51,17 +55,39 @@ class MonitorRunIdentityTest {
     return new JobEvent("e-finished", at, JOB, null, new JobChange.Finished(1, exitCode));
   }
 
+  private static final Instant REQUEUED_AT = Instant.parse("2026-06-10T10:05:30Z");
+  private static final Instant STARTED_2_AT = Instant.parse("2026-06-10T10:06:00Z");
+  private static final Instant FINISHED_2_AT = Instant.parse("2026-06-10T10:09:00Z");
+
+  private static JobEvent requeued() {
+    return new JobEvent("e-requeued", REQUEUED_AT, JOB, null, new JobChange.Requeued(2, "retry"));
+  }
+
+  private static JobEvent started2() {
+    return new JobEvent(
+        "e-started-2", STARTED_2_AT, JOB, null, new JobChange.Started("cron", 2, "host-1", null));
+  }
+
+  private static JobEvent finished2(int exitCode) {
+    return new JobEvent(
+        "e-finished-2", FINISHED_2_AT, JOB, null, new JobChange.Finished(2, exitCode));
+  }
+
   /** The run the pipeline derives from the job row after a batch, given every event so far. */
   private static MonitorRun runAfter(JobEvent... eventsSoFar) {
     return MonitorsWriter.runOf(JobFold.fold(List.of(eventsSoFar)).row());
   }
 
   private static MonitorState declared(MonitorRules rules, Duration maxRuntime) {
+    return declared(Instant.parse("2026-06-10T09:00:00Z"), rules, maxRuntime);
+  }
+
+  private static MonitorState declared(Instant at, MonitorRules rules, Duration maxRuntime) {
     return MonitorFold.apply(
         null,
         new MonitorEvent(
             "e-declared",
-            Instant.parse("2026-06-10T09:00:00Z"),
+            at,
             MONITOR,
             new MonitorChange.Declared(
                 "storage",
@@ -71,11 +97,33 @@ class MonitorRunIdentityTest {
                 rules)));
   }
 
+  /** Observes {@code runs} in order; a null run (a job row with nothing to report) is skipped. */
   private static MonitorState observe(MonitorState state, MonitorRun... runs) {
     for (MonitorRun run : runs) {
-      state = MonitorFold.observeRun(state, MONITOR, run);
+      if (run != null) {
+        state = MonitorFold.observeRun(state, MONITOR, run);
+      }
     }
     return state;
+  }
+
+  /**
+   * The monitor after {@code events} (in this order of arrival) under every way Kafka may cut them
+   * into batches: the pipeline observes the job row after each batch.
+   */
+  private static List<MonitorState> everyBatching(MonitorState declared, JobEvent... events) {
+    int n = events.length;
+    List<MonitorState> states = new ArrayList<>();
+    for (int cuts = 0; cuts < 1 << (n - 1); cuts++) {
+      MonitorState state = declared;
+      for (int end = 1; end <= n; end++) {
+        if (end == n || (cuts & 1 << (end - 1)) != 0) {
+          state = observe(state, runAfter(Arrays.copyOf(events, end)));
+        }
+      }
+      states.add(state);
+    }
+    return states;
   }
 
   @Test
@@ -170,47 +218,156 @@ class MonitorRunIdentityTest {
   }
 
   /**
-   * Audit finding 2d, not fixed yet: each finished attempt is a run, but the job row shows only the
-   * latest attempt, so a batch that holds both attempts' finishes shows the monitor attempt 2 only.
+   * Audit finding 2d: a job is one run of its monitor and its attempts are retries of that run,
+   * whose outcome is the latest attempt's. A job that failed twice (attempt 1, then its retry) is
+   * one failed run, whether or not a batch boundary fell between the attempts; the job row shows
+   * only the latest attempt, so counting attempts would depend on the batching.
    */
   @Test
-  @Disabled(
-      "needs the attempts a batch ended from the job fold (JobFold.Result / BatchPlanner.Plan);"
-          + " see docs/monitors.md, Known limits")
-  @DisplayName("A requeued job counts the same whatever the batch boundaries")
+  @DisplayName("A requeued job counts the same whatever the batch boundaries: one run, one failure")
   void requeuedJobCountsTheSameWhateverTheBatches() {
     MonitorRules threshold2 = new MonitorRules(null, null, 2, 1, null, null);
-    JobEvent requeued =
-        new JobEvent(
-            "e-requeued",
-            Instant.parse("2026-06-10T10:05:30Z"),
-            JOB,
-            null,
-            new JobChange.Requeued(2, "retry"));
-    JobEvent started2 =
-        new JobEvent(
-            "e-started-2",
-            Instant.parse("2026-06-10T10:06:00Z"),
-            JOB,
-            null,
-            new JobChange.Started("cron", 2, "host-1", null));
-    JobEvent finished2 =
-        new JobEvent(
-            "e-finished-2",
-            Instant.parse("2026-06-10T10:09:00Z"),
-            JOB,
-            null,
-            new JobChange.Finished(2, 1));
-    JobEvent[] attempt1 = {submitted(), started(STARTED_AT), finished(FINISHED_AT, 1)};
     JobEvent[] all = {
-      submitted(), started(STARTED_AT), finished(FINISHED_AT, 1), requeued, started2, finished2
+      submitted(),
+      started(STARTED_AT),
+      finished(FINISHED_AT, 1),
+      requeued(),
+      started2(),
+      finished2(1)
     };
-
-    MonitorState batchByBatch =
-        observe(declared(threshold2, null), runAfter(attempt1), runAfter(all));
     MonitorState oneBatch = observe(declared(threshold2, null), runAfter(all));
+    Instant now = Instant.parse("2026-06-10T10:09:30Z");
 
-    assertThat(MonitorEvaluator.consecutiveFailures(oneBatch)).isEqualTo(2);
-    assertThat(oneBatch).isEqualTo(batchByBatch);
+    assertThat(MonitorEvaluator.consecutiveFailures(oneBatch)).isEqualTo(1);
+    assertThat(oneBatch.recentRuns()).hasSize(1);
+    assertThat(oneBatch.recentRuns().get(0).attempt()).isEqualTo(2);
+    assertThat(MonitorEvaluator.evaluate(oneBatch, now).status()).isEqualTo(MonitorStatus.UP);
+    for (MonitorState state : everyBatching(declared(threshold2, null), all)) {
+      assertThat(MonitorEvaluator.consecutiveFailures(state)).isEqualTo(1);
+      assertThat(state.recentRuns()).isEqualTo(oneBatch.recentRuns());
+      assertThat(state.openRuns()).isEqualTo(oneBatch.openRuns());
+      assertThat(MonitorEvaluator.evaluate(state, now))
+          .isEqualTo(MonitorEvaluator.evaluate(oneBatch, now));
+    }
+  }
+
+  @Test
+  @DisplayName("Attempt 1 failed and its retry succeeded: up, and one run, whatever the batching")
+  void retryThatSucceedsIsOneSuccessfulRun() {
+    JobEvent[] all = {
+      submitted(),
+      started(STARTED_AT),
+      finished(FINISHED_AT, 1),
+      requeued(),
+      started2(),
+      finished2(0)
+    };
+    Instant now = Instant.parse("2026-06-10T10:09:30Z");
+
+    for (MonitorState state : everyBatching(declared(MonitorRules.DEFAULT, null), all)) {
+      assertThat(state.recentRuns()).hasSize(1);
+      assertThat(state.recentRuns().get(0).attempt()).isEqualTo(2);
+      assertThat(state.recentRuns().get(0).succeeded()).isTrue();
+      assertThat(state.openRuns()).isEmpty();
+      assertThat(state.lastRunFailed()).isFalse();
+      assertThat(MonitorEvaluator.consecutiveFailures(state)).isZero();
+      assertThat(MonitorEvaluator.evaluate(state, now).status()).isEqualTo(MonitorStatus.UP);
+      assertThat(MonitorEvaluator.evaluate(state, now).expectedAt())
+          .isEqualTo(Instant.parse("2026-06-10T11:09:00Z"));
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "Attempt 1 failed and its retry is running: running, not down, whatever the batching")
+  void failedAttemptWithItsRetryRunningIsNotDown() {
+    JobEvent[] all = {
+      submitted(), started(STARTED_AT), finished(FINISHED_AT, 1), requeued(), started2()
+    };
+    MonitorState declared =
+        declared(
+            Instant.parse("2026-06-10T09:30:00Z"), MonitorRules.DEFAULT, Duration.ofMinutes(15));
+    Instant now = Instant.parse("2026-06-10T10:07:00Z");
+
+    for (MonitorState state : everyBatching(declared, all)) {
+      assertThat(state.isRunning()).isTrue();
+      assertThat(state.lastStartAt()).isEqualTo(STARTED_2_AT);
+      assertThat(state.recentRuns()).isEmpty();
+      assertThat(state.lastRunFailed()).isFalse();
+      assertThat(MonitorEvaluator.consecutiveFailures(state)).isZero();
+      assertThat(MonitorEvaluator.evaluate(state, now).status()).isEqualTo(MonitorStatus.UP);
+      assertThat(MonitorEvaluator.evaluate(state, Instant.parse("2026-06-10T10:21:01Z")).status())
+          .isEqualTo(MonitorStatus.OVERRUN);
+    }
+  }
+
+  @Test
+  @DisplayName("Attempt 1 failed and its retry is queued: not down, whatever the batching")
+  void failedAttemptWithItsRetryQueuedIsNotDown() {
+    JobEvent[] all = {submitted(), started(STARTED_AT), finished(FINISHED_AT, 1), requeued()};
+    MonitorState declared =
+        declared(
+            Instant.parse("2026-06-10T09:30:00Z"), MonitorRules.DEFAULT, Duration.ofMinutes(15));
+    Instant now = Instant.parse("2026-06-10T10:07:00Z");
+
+    for (MonitorState state : everyBatching(declared, all)) {
+      assertThat(state.isRunning()).isFalse();
+      assertThat(state.recentRuns()).isEmpty();
+      assertThat(state.lastRunFailed()).isFalse();
+      assertThat(MonitorEvaluator.evaluate(state, now).status()).isEqualTo(MonitorStatus.UP);
+      // no success: down once the deadline after the declaration passes, as for any run pending
+      assertThat(MonitorEvaluator.evaluate(state, Instant.parse("2026-06-10T10:41:00Z")).status())
+          .isEqualTo(MonitorStatus.DOWN);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "Observations of a job's attempts, in any order and duplicated, leave its latest attempt")
+  void attemptObservationsInAnyOrderLeaveTheLatestAttempt() {
+    MonitorRun other =
+        new MonitorRun(
+            "job-0",
+            1,
+            Instant.parse("2026-06-10T09:00:00Z"),
+            Instant.parse("2026-06-10T09:01:00Z"),
+            false);
+    List<MonitorRun> observations =
+        List.of(
+            new MonitorRun(JOB, 1, STARTED_AT, null, null),
+            new MonitorRun(JOB, 1, null, FINISHED_AT, false),
+            new MonitorRun(JOB, 1, STARTED_AT, FINISHED_AT, false),
+            new MonitorRun(JOB, 2, null, null, null),
+            new MonitorRun(JOB, 2, STARTED_2_AT, null, null),
+            new MonitorRun(JOB, 2, null, FINISHED_2_AT, true),
+            new MonitorRun(JOB, 2, STARTED_2_AT, FINISHED_2_AT, true));
+    MonitorState declared = declared(MonitorRules.DEFAULT, null);
+    MonitorState inOrder =
+        observe(observe(declared, other), observations.toArray(MonitorRun[]::new));
+    Random random = new Random(42);
+
+    assertThat(inOrder.recentRuns())
+        .containsExactly(
+            new FinishedRun(JOB, 2, STARTED_2_AT, FINISHED_2_AT, true),
+            new FinishedRun("job-0", 1, other.startedAt(), other.finishedAt(), false));
+    assertThat(inOrder.openRuns()).isEmpty();
+    assertThat(MonitorEvaluator.consecutiveFailures(inOrder)).isZero();
+    for (int shuffle = 0; shuffle < 200; shuffle++) {
+      List<MonitorRun> replayed = new ArrayList<>(observations);
+      replayed.add(other);
+      replayed.add(observations.get(random.nextInt(observations.size())));
+      replayed.add(observations.get(random.nextInt(observations.size())));
+      Collections.shuffle(replayed, random);
+      MonitorState state = observe(declared, replayed.toArray(MonitorRun[]::new));
+
+      assertThat(state.recentRuns()).isEqualTo(inOrder.recentRuns());
+      assertThat(state.openRuns()).isEqualTo(inOrder.openRuns());
+      assertThat(MonitorEvaluator.consecutiveFailures(state)).isZero();
+    }
+    // an earlier attempt seen after a later one changes nothing at all
+    MonitorState latestFirst =
+        observe(declared, new MonitorRun(JOB, 2, STARTED_2_AT, FINISHED_2_AT, true));
+    assertThat(observe(latestFirst, observations.subList(0, 3).toArray(MonitorRun[]::new)))
+        .isEqualTo(latestFirst);
   }
 }

@@ -15,10 +15,10 @@ import java.util.List;
  *       or retirement it saw: without a team there is nobody to report to.
  *   <li>Retired: {@code RETIRED}. Paused: {@code PAUSED}. Neither has an expected time or deadline,
  *       so neither can alert.
- *   <li>{@code expectedAt} is the first scheduled time strictly after the base: the last success,
- *       or the declaration time if it never succeeded; a resume later than that base restarts the
- *       clock from the resume, so a resumed monitor is not down the moment it is resumed. {@code
- *       deadline} is {@code expectedAt} plus grace (a missing grace is zero).
+ *   <li>{@code expectedAt} is the first scheduled time strictly after the base: the last success
+ *       among the recent runs, or the declaration time if none; a resume later than that base
+ *       restarts the clock from the resume, so a resumed monitor is not down the moment it is
+ *       resumed. {@code deadline} is {@code expectedAt} plus grace (a missing grace is zero).
  *   <li>{@code OVERRUN}: a run started after the last finish and has run longer than max runtime
  *       (only when max runtime is declared).
  *   <li>{@code DOWN}: {@code failure_threshold} finished runs in a row failed (1 by default: the
@@ -29,7 +29,7 @@ import java.util.List;
  *   <li>{@code TOO_OFTEN}: more than {@code max_runs} runs finished within the {@code period}
  *       ending at {@code now}.
  *   <li>{@code LATE}: {@code now} is after {@code expectedAt}.
- *   <li>{@code NEW}: it never ran (no start, no finish).
+ *   <li>{@code NEW}: it never ran (no start, no finish, no retry seen requeued).
  *   <li>Otherwise {@code UP}.
  * </ol>
  *
@@ -62,8 +62,9 @@ public final class MonitorEvaluator {
 
   /**
    * Failed runs since the last counted success, newest first: a failure, or with {@code
-   * min_runtime} a success shorter than it. Without recent runs (rows older than them), 1 if the
-   * last run failed, else 0.
+   * min_runtime} a success shorter than it. A job counts once, by its latest attempt (earlier ones
+   * are superseded in the recent runs). Without recent runs (rows older than them, or only a retry
+   * still open), 1 if the last run failed, else 0 ({@link MonitorState#lastRunFailed}).
    */
   public static int consecutiveFailures(MonitorState state) {
     if (state.recentRuns().isEmpty()) {
@@ -88,7 +89,7 @@ public final class MonitorEvaluator {
     if (expectedAt != null && now.isAfter(expectedAt)) {
       return MonitorStatus.LATE;
     }
-    if (state.lastStartAt() == null && state.lastFinishAt() == null) {
+    if (state.lastStartAt() == null && state.lastFinishAt() == null && state.openRuns().isEmpty()) {
       return MonitorStatus.NEW;
     }
     return MonitorStatus.UP;
@@ -192,9 +193,14 @@ public final class MonitorEvaluator {
     return base;
   }
 
+  /**
+   * The newest success in the recent runs (with {@code min_runtime}, long enough), not the latest
+   * success time: that one may belong to an attempt a retry superseded. A row that keeps no runs
+   * judges from the latest success time ({@link MonitorState#judgedFromTimes}).
+   */
   private static Instant countedSuccess(MonitorState state) {
-    if (state.rules().minRuntime() == null || state.recentRuns().isEmpty()) {
-      return state.lastSuccessAt();
+    if (state.recentRuns().isEmpty()) {
+      return state.judgedFromTimes() ? state.lastSuccessAt() : null;
     }
     for (FinishedRun run : state.recentRuns()) {
       if (run.succeeded() && !tooShort(state, run)) {

@@ -30,9 +30,10 @@ import java.util.Objects;
  *       in force is strictly later than that retirement (a re-declaration re-activates it).
  *   <li>Finish, success and failure times merge by maximum; {@code lastRunDuration} belongs to the
  *       run with the latest finish (on an equal finish, the longer duration). {@code recentRuns} is
- *       the union of the finished runs with an outcome, observations of one run (job and attempt)
- *       merged into one, truncated to the newest under a total order. {@code openRuns} are the runs
- *       seen started, neither seen finished nor started at or before the last finish.
+ *       the union of the finished runs with an outcome, observations of one attempt merged into one
+ *       and earlier attempts of a job superseded by its latest, truncated to the newest under a
+ *       total order. {@code openRuns} are the runs seen started (or retries seen requeued), neither
+ *       seen finished nor superseded nor, anonymous, started at or before the last finish.
  * </ul>
  */
 public final class MonitorFold {
@@ -63,12 +64,28 @@ public final class MonitorFold {
   }
 
   /**
-   * The state after observing {@code run} of {@code monitor}, declared or not. Observations of the
-   * same run (job and attempt) are one run: a finished observation closes the open one, a later
-   * open observation does not reopen it, and two finished ones merge ({@link FinishedRun#add}).
+   * The state after observing {@code run} of {@code monitor}, declared or not. A job is one run of
+   * its monitor and its attempts are retries of that run, whose outcome is the latest attempt's: an
+   * observation of a later attempt supersedes every earlier attempt of the job (in the recent and
+   * the open runs), and one of an earlier attempt than a kept one changes nothing. Observations of
+   * the same attempt are one run: a finished observation closes the open one, a later open
+   * observation does not reopen it, and two finished ones merge ({@link FinishedRun#add}).
    */
   public static MonitorState observeRun(MonitorState stateOrNull, String monitor, MonitorRun run) {
     MonitorState state = stateOf(stateOrNull, monitor);
+    if (run.jobId() != null) {
+      int latest = latestAttempt(state, run.jobId());
+      if (latest > run.attempt()) {
+        // A retry of this job was seen: an earlier attempt is no longer its outcome.
+        return state;
+      }
+      if (latest != 0 && latest < run.attempt()) {
+        state = withoutAttemptsBefore(state, run.jobId(), run.attempt());
+      }
+      if (run.isPendingRetry()) {
+        return observePendingRetry(state, run);
+      }
+    }
     Instant finishedAt = run.finishedAt();
     if (finishedAt == null) {
       return observeOpen(state, run);
@@ -127,6 +144,72 @@ public final class MonitorFold {
         lastRunDuration,
         recentRuns,
         openRuns);
+  }
+
+  /** The latest attempt of {@code jobId} kept in the runs, finished or open; 0 if none. */
+  private static int latestAttempt(MonitorState state, String jobId) {
+    int latest = 0;
+    for (FinishedRun kept : state.recentRuns()) {
+      if (jobId.equals(kept.jobId())) {
+        latest = Math.max(latest, kept.attempt());
+      }
+    }
+    for (OpenRun open : state.openRuns()) {
+      if (jobId.equals(open.jobId())) {
+        latest = Math.max(latest, open.attempt());
+      }
+    }
+    return latest;
+  }
+
+  /**
+   * The state without the attempts of {@code jobId} before {@code attempt}, in the recent and the
+   * open runs: a job is one run, and its outcome is its latest attempt's. The times merged by
+   * maximum keep what those attempts reported (informational: nothing is judged from them while
+   * runs are kept, see {@link MonitorState#lastRunFailed}).
+   */
+  private static MonitorState withoutAttemptsBefore(MonitorState state, String jobId, int attempt) {
+    List<FinishedRun> recentRuns = new ArrayList<>(state.recentRuns().size());
+    for (FinishedRun kept : state.recentRuns()) {
+      if (!jobId.equals(kept.jobId()) || kept.attempt() >= attempt) {
+        recentRuns.add(kept);
+      }
+    }
+    List<OpenRun> openRuns = new ArrayList<>(state.openRuns().size());
+    for (OpenRun open : state.openRuns()) {
+      if (!jobId.equals(open.jobId()) || open.attempt() >= attempt) {
+        openRuns.add(open);
+      }
+    }
+    return state.withRuns(
+        state.lastFinishedStartAt(),
+        state.lastSuccessAt(),
+        state.lastFailureAt(),
+        state.lastFinishAt(),
+        state.lastRunDuration(),
+        recentRuns,
+        openRuns);
+  }
+
+  /**
+   * A retry seen requeued and not started: kept as an open run without a start, which never makes
+   * the monitor running, so that an earlier attempt of the job seen later changes nothing. Nothing
+   * if the same attempt was seen finished already.
+   */
+  private static MonitorState observePendingRetry(MonitorState state, MonitorRun run) {
+    for (FinishedRun kept : state.recentRuns()) {
+      if (kept.isRun(run.jobId(), run.attempt())) {
+        return state;
+      }
+    }
+    return state.withRuns(
+        state.lastFinishedStartAt(),
+        state.lastSuccessAt(),
+        state.lastFailureAt(),
+        state.lastFinishAt(),
+        state.lastRunDuration(),
+        state.recentRuns(),
+        OpenRun.add(state.openRuns(), new OpenRun(run.jobId(), run.attempt(), null)));
   }
 
   /**

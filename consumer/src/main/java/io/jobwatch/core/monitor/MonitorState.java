@@ -19,12 +19,13 @@ import java.util.Objects;
  * <p>Two components are derived and kept consistent by {@link MonitorFold}: {@code retired} is true
  * when {@code retiredAt} is set and no declaration in force is later than it; {@code lastSeenAt} is
  * the latest start or finish of any run. {@code recentRuns} holds the latest finished runs with an
- * outcome, newest first, at most {@link FinishedRun#KEPT}. {@code openRuns} are the attempts seen
- * started and not finished (at most {@link FinishedRun#KEPT}, latest starts), and anonymous runs
- * that started after {@code lastFinishAt}; only those that started after {@code lastFinishAt} make
- * the monitor running; {@code lastFinishedStartAt} is the latest start of a finished run, and
- * {@code lastStartAt} the later of it and the open runs' starts, so a start that the run's own
- * finish later shows to be wrong (after it) does not stay the last start.
+ * outcome, newest first, at most {@link FinishedRun#KEPT}, a job's earlier attempts superseded by
+ * its latest. {@code openRuns} are the attempts seen started and not finished, and retries seen
+ * requeued and not started (no start: never running), at most {@link FinishedRun#KEPT}, latest
+ * starts; and anonymous runs that started after {@code lastFinishAt}; only those that started after
+ * {@code lastFinishAt} make the monitor running; {@code lastFinishedStartAt} is the latest start of
+ * a finished run, and {@code lastStartAt} the later of it and the open runs' starts, so a start
+ * that the run's own finish later shows to be wrong (after it) does not stay the last start.
  */
 public record MonitorState(
     String monitor,
@@ -212,11 +213,31 @@ public record MonitorState(
   }
 
   private static boolean isOpen(OpenRun run, Instant lastFinish) {
-    return lastFinish == null || run.startedAt().isAfter(lastFinish);
+    return run.startedAt() != null && (lastFinish == null || run.startedAt().isAfter(lastFinish));
   }
 
-  /** Whether the latest finished run failed, that is no success at or after the last failure. */
+  /**
+   * Whether the latest finished run failed: the newest of {@link #recentRuns} (a job's earlier
+   * attempts are superseded by its latest, so a failed attempt retried is not it). Only a row that
+   * keeps no runs (stored before recent runs were kept, V8_2, and no identified run seen since)
+   * judges from the times: no success at or after the last failure. Those times are maxima over
+   * every attempt observed, which depends on batching, so nothing else judges from them.
+   */
   public boolean lastRunFailed() {
-    return lastFailureAt != null && (lastSuccessAt == null || lastFailureAt.isAfter(lastSuccessAt));
+    if (!recentRuns.isEmpty()) {
+      return !recentRuns.get(0).succeeded();
+    }
+    return judgedFromTimes()
+        && lastFailureAt != null
+        && (lastSuccessAt == null || lastFailureAt.isAfter(lastSuccessAt));
+  }
+
+  /**
+   * Whether this row keeps no runs to judge from, so its success and failure times are judged
+   * instead: no recent run and no identified open run (a retry superseding the only finished
+   * attempts leaves one).
+   */
+  boolean judgedFromTimes() {
+    return recentRuns.isEmpty() && openRuns.stream().allMatch(run -> run.jobId() == null);
   }
 }
