@@ -5,6 +5,7 @@ import static io.jobwatch.cli.CliTimes.when;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,14 +80,8 @@ public final class JobCommand implements Callable<Integer> {
               + (job.fatal() ? "yes (do not reschedule)" : "no")
               + (job.details() == null ? "" : "  details: " + job.details()));
     }
-    String error =
-        job.runtimeError() == null
-            ? "-"
-            : job.runtimeError()
-                + (job.runtimeErrorCount() > 1
-                    ? " (" + (job.runtimeErrorCount() - 1) + " additional errors)"
-                    : "");
-    out.println("runtime   error: " + error);
+    // The column already reads "first error (n additional errors)".
+    out.println("runtime   error: " + dash(job.runtimeError()));
     out.println("          warning: " + dash(job.runtimeWarning()));
     out.println("          activity: " + dash(job.runtimeActivity()));
     out.println("          reusable: " + (job.reusable() ? "yes" : "no"));
@@ -98,7 +93,9 @@ public final class JobCommand implements Callable<Integer> {
             + "  finished "
             + when(job.finishedAt(), now));
     if (!report.waitsOn().isEmpty()) {
-      out.println("waits on");
+      // A job that has started or ended waits on nothing: its edges are what it depended on.
+      boolean pending = Set.of("submitted", "queued", "waiting").contains(job.state());
+      out.println(pending ? "waits on" : "depended on");
       for (JobQueries.Wait wait : report.waitsOn()) {
         out.println(
             "  "

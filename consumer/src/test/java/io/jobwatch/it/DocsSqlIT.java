@@ -54,7 +54,7 @@ class DocsSqlIT {
     }
     assertThat(queries).hasSizeGreaterThan(20);
     assertThat(queries)
-        .anySatisfy(q -> assertThat(q).contains("job_dependencies d"))
+        .anySatisfy(q -> assertThat(q).contains("FROM job_waits w"))
         .anySatisfy(q -> assertThat(q).contains("FROM stuck_jobs"));
 
     io.jobwatch.testing.Database db = infra.newDatabase();

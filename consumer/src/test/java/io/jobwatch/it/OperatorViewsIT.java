@@ -1,0 +1,156 @@
+package io.jobwatch.it;
+
+import static io.jobwatch.it.Envelopes.data;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobwatch.cli.JobwatchCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** What operators read (views and `jobwatch job`) says what happened, checked against the rows. */
+class OperatorViewsIT extends SharedAppIT {
+  private final Instant base =
+      Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+
+  private Instant at(int minutes) {
+    return base.plus(Duration.ofMinutes(minutes));
+  }
+
+  private String jobCommand(String jobId) {
+    StringWriter out = new StringWriter();
+    int code =
+        JobwatchCommand.commandLine(
+                Map.of(
+                    "JOBWATCH_DB_URL", harness.database.jdbcUrl(),
+                    "JOBWATCH_DB_USER", harness.database.user(),
+                    "JOBWATCH_DB_PASSWORD", harness.database.password()))
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(new StringWriter(), true))
+            .execute("job", jobId);
+    assertThat(code).isZero();
+    return out.toString();
+  }
+
+  @Test
+  @DisplayName("jobwatch job shows a running job's first error and the count of the others once")
+  void runtimeErrorSummaryIsShownOnce() {
+    String job = "ops-runtime-1";
+    harness.applyLifecycle("job.submitted", at(0), data("job_id", job, "service", "ops-rt"));
+    harness.applyLifecycle(
+        "job.started", at(1), data("job_id", job, "runner", "slurm", "attempt", 1));
+    for (int i = 1; i <= 4; i++) {
+      harness.applyLifecycle(
+          "job.status", at(1 + i), data("job_id", job, "attempt", 1, "error", "disk full " + i));
+    }
+
+    assertThat(harness.job(job))
+        .containsEntry("runtime_error", "disk full 1 (3 additional errors)");
+    assertThat(jobCommand(job))
+        .contains("runtime   error: disk full 1 (3 additional errors)\n")
+        .doesNotContain("(3 additional errors) (3 additional errors)");
+  }
+
+  @Test
+  @DisplayName(
+      "A service whose failing stage recovered is ok since the recovery, not since its first ok"
+          + " stage; a service that never failed is ok since its first observation")
+  void serviceOkSinceItsLastRecovery() {
+    String service = "ops-health";
+    String steady = "ops-steady";
+    harness.applyStage(
+        "stage.ok", at(0), data("service", service, "runner", "slurm", "stage", "submit"));
+    harness.applyStage(
+        "stage.error",
+        at(10),
+        data(
+            "service",
+            service,
+            "runner",
+            "slurm",
+            "stage",
+            "start",
+            "error_class",
+            "OSError",
+            "message",
+            "boom",
+            "severity",
+            "error"));
+    assertThat(health(service))
+        .containsEntry("severity", "error")
+        .containsEntry("worst_stage", "start");
+    harness.applyStage(
+        "stage.ok", at(20), data("service", service, "runner", "slurm", "stage", "start"));
+    harness.applyStage(
+        "stage.ok", at(1), data("service", steady, "runner", "slurm", "stage", "submit"));
+    harness.applyStage(
+        "stage.ok", at(30), data("service", steady, "runner", "slurm", "stage", "start"));
+
+    Map<String, Object> recovered = health(service);
+    assertThat(recovered).containsEntry("severity", "ok").containsEntry("worst_stage", "start");
+    assertThat(Harness.instant(recovered.get("since"))).isEqualTo(at(20));
+    assertThat(
+            Harness.instant(
+                harness
+                    .row(
+                        "SELECT since FROM runner_health WHERE service = :p0 AND runner = 'slurm'",
+                        service)
+                    .get("since")))
+        .isEqualTo(at(20));
+    assertThat(Harness.instant(health(steady).get("since"))).isEqualTo(at(1));
+  }
+
+  @Test
+  @DisplayName(
+      "A job that started or ended waits on nothing: its unfinished dependencies are"
+          + " not_waited_for, and jobwatch job lists them as depended on")
+  void startedJobWaitsOnNothing() {
+    String dependency = "ops-dep-running";
+    String job = "ops-went-ahead";
+    harness.applyLifecycle(
+        "job.submitted", at(0), data("job_id", dependency, "service", "ops-deps"));
+    harness.applyLifecycle(
+        "job.started", at(1), data("job_id", dependency, "runner", "r", "attempt", 1));
+    harness.applyLifecycle(
+        "job.submitted",
+        at(0),
+        data(
+            "job_id",
+            job,
+            "service",
+            "ops-deps",
+            "depends_on",
+            List.of(data("job_id", dependency), data("job_id", "ops-never-seen"))));
+    assertThat(statuses(job)).containsExactly("waiting", "unknown");
+
+    harness.applyLifecycle("job.started", at(2), data("job_id", job, "runner", "r", "attempt", 1));
+    harness.applyLifecycle(
+        "job.finished", at(3), data("job_id", job, "attempt", 1, "exit_code", 0));
+
+    assertThat(statuses(job)).containsExactly("not_waited_for", "not_waited_for");
+    String shown = jobCommand(job);
+    assertThat(shown).contains("depended on\n").doesNotContain("waits on\n");
+    assertThat(shown).contains(dependency + " (needs succeeded, it is running): not_waited_for");
+  }
+
+  private Map<String, Object> health(String service) {
+    return harness.row(
+        "SELECT severity::text AS severity, worst_stage, since FROM service_health"
+            + " WHERE service = :p0",
+        service);
+  }
+
+  private List<Object> statuses(String job) {
+    return harness
+        .rows("SELECT status FROM job_waits WHERE job_id = :p0 ORDER BY depends_on", job)
+        .stream()
+        .map(row -> row.get("status"))
+        .toList();
+  }
+}
