@@ -262,9 +262,12 @@ public final class JobFold {
             "event " + event.id() + " does not follow " + last.id() + " in fold order");
       }
       if (last != null && key.attempt() > last.attempt()) {
-        // The first event of a later attempt in fold order: its evidence comes after all so far.
+        // The first event of a later attempt in fold order: its evidence comes after all so far
+        // that is observed (evidence without a runner never is, and an earlier attempt's never
+        // gets one).
         for (JobFoldState.Evidence earlier : evidence) {
-          if (evidenceFloor == null || earlier.time().isAfter(evidenceFloor)) {
+          if (earlier.runner() != null
+              && (evidenceFloor == null || earlier.time().isAfter(evidenceFloor))) {
             evidenceFloor = earlier.time();
           }
         }
