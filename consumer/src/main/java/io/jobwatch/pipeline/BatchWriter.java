@@ -93,6 +93,8 @@ public final class BatchWriter {
    * Writes the batch through {@code handle}, which must be inside a transaction the caller commits.
    *
    * @throws FencedException when another consumer advanced one of the partitions first
+   * @throws FoldConflictException when another consumer stored a fold state of one of the batch's
+   *     jobs after this batch read or cached it
    */
   public BatchResult write(
       Handle handle,
@@ -165,12 +167,29 @@ public final class BatchWriter {
     JobsTable.upsert(handle, jobs.rows());
     JobsTable.insertDependencies(handle, jobs.newlySubmitted());
     Set<String> newJobs = new HashSet<>();
+    Map<String, Long> foldedBefore = new HashMap<>();
     for (JobFoldState state : jobs.states()) {
-      if (isNew(state.jobId(), cached, storedJobs)) {
-        newJobs.add(state.jobId());
+      String jobId = state.jobId();
+      if (isNew(jobId, cached, storedJobs)) {
+        newJobs.add(jobId);
+      }
+      JobFoldState before =
+          cached.containsKey(jobId) ? cached.get(jobId) : storedJobs.get(jobId).state();
+      if (before != null) {
+        foldedBefore.put(jobId, before.position().folded());
       }
     }
-    Map<String, Instant> firstStoredAfter = FoldStateTable.store(handle, jobs.states(), newJobs);
+    // A compare-and-set on the state each fold started from (cached or read without a lock):
+    // another consumer that stored a state of one of these jobs since, because the job's events
+    // came on its partitions too, makes this batch roll back and start again from the stored
+    // offsets and states. The job rows written above follow: they are written only with their
+    // fold state, in this transaction.
+    FoldStateTable.Stored storedStates =
+        FoldStateTable.store(handle, jobs.states(), foldedBefore, newJobs);
+    if (!storedStates.conflicts().isEmpty()) {
+      throw new FoldConflictException(storedStates.conflicts());
+    }
+    Map<String, Instant> firstStoredAfter = storedStates.firstStored();
     FoldStateTable.storeSnapshots(handle, jobs.dropSnapshotsAfter(), jobs.snapshots());
     EventsTable.insert(handle, stored);
     EventsTable.markApplied(handle, jobs.revived());

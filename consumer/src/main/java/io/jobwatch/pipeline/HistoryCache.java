@@ -10,11 +10,15 @@ import java.util.Map;
 
 /**
  * The fold states of recently folded jobs, so that a batch need not read them again. A job's events
- * all arrive on one partition (the lifecycle topic is keyed by job id), so while this consumer owns
- * its partitions nobody else writes those states. The owner must {@link #clear} it on every
- * rebalance and after every failed batch, and add a batch's states only after its transaction
- * committed. Bounded in bytes ({@code JOBWATCH_HISTORY_CACHE_MB}) by {@link #estimatedBytes}; least
- * recently used entries go first. Not thread-safe: owned by the consumer thread.
+ * should all arrive on one partition (the lifecycle topic is keyed by job id), so while this
+ * consumer owns its partitions nobody else writes those states. When they do not (publishers with
+ * different partitioners, partitions added), another consumer may store a newer state of a cached
+ * job: the batch's compare-and-set on the stored state fails ({@link FoldConflictException}), and
+ * the batch is written again from the database's states. The owner must {@link #clear} it on every
+ * rebalance and after every failed batch (fenced and conflicting ones included), and add a batch's
+ * states only after its transaction committed. Bounded in bytes ({@code JOBWATCH_HISTORY_CACHE_MB})
+ * by {@link #estimatedBytes}; least recently used entries go first. Not thread-safe: owned by the
+ * consumer thread.
  */
 public final class HistoryCache {
   /** A map entry, its key and the state object with its position and memory records. */

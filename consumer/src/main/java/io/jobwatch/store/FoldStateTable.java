@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,15 +34,33 @@ public final class FoldStateTable {
   private static final String SNAPSHOTS =
       "SELECT state::text AS state FROM job_fold_snapshots WHERE job_id = ANY(:job_ids::text[])";
 
-  // created_at is set only for a job that had nothing stored before this transaction (V16).
+  // A compare-and-set per job, one statement for all: a stored state is replaced only if it still
+  // has folded the number of events the batch's fold started from (expected), and a job that had
+  // no state gets one only if nobody stored one meanwhile. Under READ COMMITTED an update waits
+  // for a concurrent writer of the row and then re-checks folded on the committed version, so a
+  // job whose state another instance committed since this batch read (or cached) it is not
+  // returned: a conflict (the caller rolls back). created_at is set only for a job that had
+  // nothing stored before this transaction (V16).
   private static final String STORE =
       """
-      INSERT INTO job_fold_state (job_id, folded, state, created_at)
-      SELECT job_id, folded, state, CASE WHEN fresh THEN now() END
-        FROM unnest(:job_id::text[], :folded::bigint[], :state::text[], :fresh::boolean[])
-             AS s(job_id, folded, state, fresh)
-      ON CONFLICT (job_id) DO UPDATE
-        SET folded = excluded.folded, state = excluded.state, updated_at = now()
+      WITH s AS (
+        SELECT * FROM unnest(:job_id::text[], :folded::bigint[], :state::text[], :fresh::boolean[],
+                             :expected::bigint[]) AS s(job_id, folded, state, fresh, expected)
+      ), updated AS (
+        UPDATE job_fold_state f
+           SET folded = s.folded, state = s.state, updated_at = now()
+          FROM s
+         WHERE f.job_id = s.job_id AND f.folded = s.expected
+        RETURNING f.job_id, f.created_at
+      ), inserted AS (
+        INSERT INTO job_fold_state (job_id, folded, state, created_at)
+        SELECT job_id, folded, state, CASE WHEN fresh THEN now() END FROM s WHERE expected IS NULL
+        ON CONFLICT (job_id) DO NOTHING
+        RETURNING job_id, created_at
+      )
+      SELECT job_id, created_at FROM updated
+      UNION ALL
+      SELECT job_id, created_at FROM inserted
       """;
 
   private static final String DROP_SNAPSHOTS =
@@ -128,22 +147,42 @@ public final class FoldStateTable {
   }
 
   /**
-   * Stores the fold states (one per job), replacing the stored ones; those of {@code freshJobs}
-   * (jobs nothing was stored of before this transaction) record now as their first storing. Returns
-   * when each job's state was first stored, as the database holds it (null: unknown).
+   * What {@link #store} wrote.
+   *
+   * @param firstStored when each written job's state was first stored, as the database holds it
+   *     (null: unknown)
+   * @param conflicts jobs whose stored state is no longer the one the batch started from (another
+   *     consumer stored one since): nothing was written for them, and the transaction must roll
+   *     back
    */
-  public static Map<String, Instant> store(
-      Handle handle, List<JobFoldState> states, Set<String> freshJobs) {
+  public record Stored(Map<String, Instant> firstStored, Set<String> conflicts) {}
+
+  /**
+   * Stores the fold states (one per job), each only if the stored one is still the one its fold
+   * started from: a job in {@code expectedFolded} replaces its stored state only if that state has
+   * folded exactly this many events (the count grows with every event folded, so a state another
+   * consumer wrote since differs); a job not in it has no stored state and gets one only if still
+   * none is stored. Those of {@code freshJobs} (jobs nothing was stored of before this transaction)
+   * record now as their first storing. A job not written is a conflict, not an error: see {@link
+   * Stored#conflicts}.
+   */
+  public static Stored store(
+      Handle handle,
+      List<JobFoldState> states,
+      Map<String, Long> expectedFolded,
+      Set<String> freshJobs) {
     Map<String, Instant> firstStored = new HashMap<>();
     if (states.isEmpty()) {
-      return firstStored;
+      return new Stored(firstStored, Set.of());
     }
+    int[] returned = new int[1];
     handle
-        .createQuery(STORE + " RETURNING job_id, created_at")
+        .createQuery(STORE)
         .bind("job_id", Columns.text(states, JobFoldState::jobId))
         .bind("folded", Columns.bigint(states, state -> state.position().folded()))
         .bind("state", Columns.text(states, Json::write))
         .bind("fresh", Columns.bool(states, state -> freshJobs.contains(state.jobId())))
+        .bind("expected", Columns.bigint(states, state -> expectedFolded.get(state.jobId())))
         .map(
             (rs, ctx) -> {
               OffsetDateTime created = rs.getObject("created_at", OffsetDateTime.class);
@@ -151,9 +190,21 @@ public final class FoldStateTable {
                   rs.getString("job_id"),
                   Optional.ofNullable(created).map(OffsetDateTime::toInstant));
             })
-        .forEach(row -> firstStored.put(row.getKey(), row.getValue().orElse(null)));
-    Checks.expectRows("upsert job_fold_state", states.size(), firstStored.size());
-    return firstStored;
+        .forEach(
+            row -> {
+              returned[0]++;
+              firstStored.put(row.getKey(), row.getValue().orElse(null));
+            });
+    Set<String> conflicts = new HashSet<>();
+    for (JobFoldState state : states) {
+      if (!firstStored.containsKey(state.jobId())) {
+        conflicts.add(state.jobId());
+      }
+    }
+    // Every job is either written once or a conflict; anything else is a bug of this statement.
+    Checks.expectRows(
+        "compare-and-set job_fold_state", states.size() - conflicts.size(), returned[0]);
+    return new Stored(firstStored, conflicts);
   }
 
   /**

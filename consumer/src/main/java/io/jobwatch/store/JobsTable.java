@@ -158,11 +158,17 @@ public final class JobsTable {
     return handle.createQuery(WAITS_OF_JOB).bind("job", jobId).map(mapper).list();
   }
 
-  /** Writes the rows in one statement; a job's row is always its complete fold. */
-  public static void upsert(Handle handle, List<JobRow> rows) {
-    if (rows.isEmpty()) {
+  /**
+   * Writes the rows in one statement; a job's row is always its complete fold. Rows are written in
+   * job id order: when two consumers write the same jobs (a job whose events came on two
+   * partitions), they lock them in the same order and wait for each other instead of deadlocking.
+   */
+  public static void upsert(Handle handle, List<JobRow> unordered) {
+    if (unordered.isEmpty()) {
       return;
     }
+    List<JobRow> rows = new ArrayList<>(unordered);
+    rows.sort(Comparator.comparing(JobRow::jobId));
     int written =
         handle
             .createUpdate(UPSERT)

@@ -80,6 +80,7 @@ class PublishingDocsIT {
       assertThat(cli.count("SELECT count(*) FROM job_events WHERE source LIKE '/cron/%'"))
           .isEqualTo(4);
       assertThat(cli.count("SELECT count(*) FROM dead_letters")).isZero();
+      assertOnTheMurmur2Partition(cli);
     }
   }
 
@@ -121,6 +122,7 @@ class PublishingDocsIT {
                       + " AND state = 'submitted'"))
           .isEqualTo(2);
       assertThat(cli.count("SELECT count(*) FROM dead_letters")).isZero();
+      assertOnTheMurmur2Partition(cli);
     }
   }
 
@@ -146,6 +148,38 @@ class PublishingDocsIT {
                       + " AND envelope->>'datacontenttype' = 'application/json'"))
           .isEqualTo(3);
       assertThat(cli.count("SELECT count(*) FROM dead_letters")).isZero();
+      assertOnTheMurmur2Partition(cli);
+    }
+  }
+
+  /**
+   * Every stored event is on the partition the Java client's murmur2 picks for its key (job_id, or
+   * the service of a stage event): the snippets set librdkafka's {@code murmur2_random}, so a job's
+   * events share a partition with those Java publishers and {@code jobwatch emit} send.
+   */
+  private static void assertOnTheMurmur2Partition(CliFixture cli) {
+    List<Map<String, Object>> events =
+        cli.jdbi()
+            .withHandle(
+                handle ->
+                    handle
+                        .createQuery(
+                            "SELECT coalesce(job_id, split_part(subject, '/', 1)) AS record_key,"
+                                + " topic, kafka_partition FROM job_events")
+                        .mapToMap()
+                        .list());
+    assertThat(events).isNotEmpty();
+    for (Map<String, Object> event : events) {
+      String key = (String) event.get("record_key");
+      int partitions = 2; // CliFixture's topics
+      int murmur2 =
+          org.apache.kafka.common.utils.Utils.toPositive(
+                  org.apache.kafka.common.utils.Utils.murmur2(
+                      key.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+              % partitions;
+      assertThat(((Number) event.get("kafka_partition")).intValue())
+          .as("partition of %s on %s", key, event.get("topic"))
+          .isEqualTo(murmur2);
     }
   }
 
