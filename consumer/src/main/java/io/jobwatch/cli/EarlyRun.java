@@ -54,7 +54,7 @@ public final class EarlyRun {
     if (publisher != null) {
       publisher.close(); // main starts once; tests may start again
     }
-    publisher = new EventPublisher(settings);
+    publisher = EventPublisher.forRun(settings);
     publisherEnvironment = Map.copyOf(environment);
     Thread connect = new Thread(publisher::connect, "jobwatch-run-connect");
     connect.setDaemon(true);
@@ -162,6 +162,7 @@ public final class EarlyRun {
     if (started != null && started.process() != null) {
       started.process().destroy();
     }
+    RunSignals.restore();
     publisher = null;
     publisherEnvironment = null;
     started = null;

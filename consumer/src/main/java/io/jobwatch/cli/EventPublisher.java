@@ -1,6 +1,7 @@
 package io.jobwatch.cli;
 
 import io.jobwatch.JobwatchException;
+import io.jobwatch.config.LoggingConfigurator;
 import io.jobwatch.config.Settings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,6 +30,7 @@ final class EventPublisher implements AutoCloseable {
 
   private final Settings settings;
   private final Duration deliveryTimeout;
+  private final boolean quietClient;
   private KafkaProducer<byte[], byte[]> producer; // guarded by this
   private boolean closed; // guarded by this
   private volatile boolean unreachable;
@@ -38,8 +40,22 @@ final class EventPublisher implements AutoCloseable {
   }
 
   EventPublisher(Settings settings, Duration deliveryTimeout) {
+    this(settings, deliveryTimeout, false);
+  }
+
+  private EventPublisher(Settings settings, Duration deliveryTimeout, boolean quietClient) {
     this.settings = settings;
     this.deliveryTimeout = deliveryTimeout;
+    this.quietClient = quietClient;
+  }
+
+  /**
+   * A publisher for {@code jobwatch run}, whose command's standard error must pass through
+   * unchanged: the Kafka client's own log lines are turned off before the producer is made ({@link
+   * LoggingConfigurator#quietKafkaForRun}); a failed send still names its cause in run's summary.
+   */
+  static EventPublisher forRun(Settings settings) {
+    return new EventPublisher(settings, DELIVERY_TIMEOUT, true);
   }
 
   /** Where a record landed. */
@@ -157,6 +173,9 @@ final class EventPublisher implements AutoCloseable {
       throw new IllegalStateException("publisher closed");
     }
     if (producer == null) {
+      if (quietClient) {
+        LoggingConfigurator.quietKafkaForRun();
+      }
       producer = new KafkaProducer<>(producerProperties());
     }
     return producer;

@@ -46,7 +46,7 @@ final class Publishing {
       err.flush();
       return INVALID;
     }
-    Spool spooled = Spool.fromEnvironment(root.environment());
+    Spool spooled = Spool.fromEnvironment(root.environment()).withNotices(Spool.to(err));
     try (EventPublisher publisher = new EventPublisher(settings)) {
       flushSpool(publisher, spooled, out);
       try {

@@ -12,6 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -103,6 +108,14 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   private static int run(Options options, Map<String, String> environment, PrintWriter err) {
+    try {
+      return report(options, environment, err);
+    } finally {
+      RunSignals.restore();
+    }
+  }
+
+  private static int report(Options options, Map<String, String> environment, PrintWriter err) {
     EarlyRun.Taken early = EarlyRun.take(options.command());
     Instant startedAt = early != null ? early.at() : Instant.now();
     Started started = early != null ? early.started() : Started.of(options.command());
@@ -124,13 +137,14 @@ public final class RunCommand implements Callable<Integer> {
     Spool spool = Spool.fromEnvironment(environment);
     String jobId = UUID.randomUUID().toString();
     List<String> invalid = Collections.synchronizedList(new ArrayList<>());
-    try (EventPublisher publisher = connected != null ? connected : new EventPublisher(settings)) {
+    try (EventPublisher publisher =
+        connected != null ? connected : EventPublisher.forRun(settings)) {
       RunReporter reporter = new RunReporter(publisher, spool);
       reporter.flushSpoolFirst();
       reporter.publish(
           () -> records(settings, before(options, jobId, startedAt), options.mode(), invalid));
       int exitCode = started.await(err);
-      Instant endedAt = Instant.now();
+      Instant endedAt = started.endedAt();
       reporter.publish(
           () -> records(settings, after(jobId, endedAt, exitCode), options.mode(), invalid));
       List<String> messages = reporter.finish(RunReporter.GRACE);
@@ -141,19 +155,33 @@ public final class RunCommand implements Callable<Integer> {
     }
   }
 
-  /** The started process, or the exit code a shell gives for a command it cannot start. */
-  record Started(Process process, int failedCode, String failure) {
-    /** Starts {@code command} with this process's standard streams. */
+  /**
+   * The started process with when it ended, or the exit code a shell gives for a command it cannot
+   * start.
+   */
+  record Started(
+      Process process, CompletableFuture<Instant> ended, int failedCode, String failure) {
+    /**
+     * Starts {@code command} with this process's standard streams, forwards SIGTERM to it from the
+     * start on ({@link RunSignals}) and notes when it ends.
+     */
     static Started of(List<String> command) {
+      RunSignals.install();
+      Process process;
       try {
-        return new Started(new ProcessBuilder(command).inheritIO().start(), 0, null);
+        process = new ProcessBuilder(command).inheritIO().start();
       } catch (IOException e) {
         boolean denied = String.valueOf(e.getMessage()).contains("error=13");
         return new Started(
             null,
+            null,
             denied ? 126 : 127,
             "jobwatch run: cannot run " + command.get(0) + ": " + e.getMessage());
       }
+      RunSignals.forwardTo(process);
+      // Completed by the JDK's process reaper as the command exits, so job.finished has the time
+      // the command ended, not the time jobwatch got round to waiting for it.
+      return new Started(process, process.onExit().thenApply(new Now()), 0, null);
     }
 
     int await(PrintWriter err) {
@@ -168,6 +196,29 @@ public final class RunCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
         return 130;
       }
+    }
+
+    /** When the command ended (after {@link #await}); now if it never started. */
+    Instant endedAt() {
+      if (ended == null) {
+        return Instant.now();
+      }
+      try {
+        return ended.get(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Instant.now();
+      } catch (ExecutionException | TimeoutException e) {
+        return Instant.now();
+      }
+    }
+  }
+
+  /** The time a process ended, taken as it ends. */
+  private static final class Now implements Function<Process, Instant> {
+    @Override
+    public Instant apply(Process ended) {
+      return Instant.now();
     }
   }
 

@@ -13,11 +13,15 @@ import java.util.function.Supplier;
  * Publishes the events of one {@code jobwatch run} on a background thread while the command runs,
  * so the command never waits for the broker (issue 12 point 5). Batches are sent in the order they
  * were handed over, each record only after the previous one was acknowledged; the first failure
- * stops sending. {@link #finish} waits a bounded time for the rest and then appends every record
- * that was not acknowledged to the spool, in order, so each event is either acknowledged by Kafka
- * or in the spool (a record acknowledged after the give-up may be in both; the consumer drops the
- * repeated event id). Messages for stderr are collected and returned by {@link #finish}, never
- * printed while the command may be writing to the same stream.
+ * stops sending, and from then on the sender appends the failed record and every later one to the
+ * spool at once, in order, so that a run killed outright (SIGKILL, a reboot) during a long command
+ * has its {@code job.submitted} and {@code job.started} on disk already. {@link #finish} waits a
+ * bounded time for the rest and then appends every record that was neither acknowledged nor spooled
+ * to the spool, in order, so each event is either acknowledged by Kafka or in the spool (a record
+ * acknowledged after the give-up may be in both; the consumer drops the repeated event id). The
+ * spool is written by one thread at a time: the sender only while holding this reporter's lock and
+ * before {@link #finish} abandons it. Messages for stderr are collected and returned by {@link
+ * #finish}, never printed while the command may be writing to the same stream.
  */
 final class RunReporter {
   /** The longest wait for acknowledgements after the command has ended. */
@@ -38,10 +42,12 @@ final class RunReporter {
   private boolean failed; // guarded by this
   private boolean abandoned; // guarded by this
   private String problem; // guarded by this
+  private int spooled; // guarded by this
+  private boolean spoolBroken; // guarded by this
 
   RunReporter(EventPublisher publisher, Spool spool) {
     this.publisher = publisher;
-    this.spool = spool;
+    this.spool = spool.withNotices(this::message);
     this.sender =
         Executors.newSingleThreadExecutor(
             task -> {
@@ -85,7 +91,11 @@ final class RunReporter {
     List<OutgoingRecord> records = records(batch);
     for (int i = 0; i < records.size(); i++) {
       synchronized (this) {
-        if (failed || abandoned) {
+        if (abandoned) {
+          return;
+        }
+        if (failed) {
+          spoolRest(batch, records);
           return;
         }
       }
@@ -95,6 +105,9 @@ final class RunReporter {
         synchronized (this) {
           failed = true;
           problem = e.getMessage();
+          if (!Thread.currentThread().isInterrupted()) {
+            spoolRest(batch, records); // interrupted: finish is taking over and spools it
+          }
         }
         return;
       }
@@ -102,8 +115,25 @@ final class RunReporter {
         if (abandoned) {
           return;
         }
-        batch.acknowledged = i + 1;
+        batch.handled = i + 1;
       }
+    }
+  }
+
+  /**
+   * After a failure, on the sender: appends the records of {@code batch} not yet acknowledged to
+   * the spool. Holds the lock, so {@link #finish} sees them either spooled or not at all.
+   */
+  private void spoolRest(Batch batch, List<OutgoingRecord> records) {
+    if (abandoned || spoolBroken || batch.handled == records.size()) {
+      return;
+    }
+    try {
+      spool.append(records.subList(batch.handled, records.size()));
+      spooled += records.size() - batch.handled;
+      batch.handled = records.size();
+    } catch (RuntimeException e) {
+      spoolBroken = true; // finish tries again with everything left, keeping the order
     }
   }
 
@@ -119,38 +149,47 @@ final class RunReporter {
       await(STOP_WAIT);
     }
     List<OutgoingRecord> pending = new ArrayList<>();
+    int spooledBefore;
     synchronized (this) {
       abandoned = true;
       for (Batch batch : batches) {
         List<OutgoingRecord> records = records(batch);
-        pending.addAll(records.subList(batch.acknowledged, records.size()));
+        pending.addAll(records.subList(batch.handled, records.size()));
       }
       if (!done) {
         // the sender's own failure, if any, is only the interrupt
         problem =
             "Kafka did not acknowledge within " + grace.toMillis() + " ms after the command ended";
       }
+      spooledBefore = spooled;
     }
     if (!pending.isEmpty()) {
       publisher.giveUp();
-      try {
+    }
+    try {
+      if (!pending.isEmpty()) {
         spool.append(pending);
+      }
+      if (spooledBefore + pending.size() > 0) {
         message(
             "jobwatch run: "
                 + problem
                 + "; spooled "
-                + pending.size()
+                + (spooledBefore + pending.size())
                 + " events to "
                 + spool.file());
-      } catch (RuntimeException e) {
-        message(
-            "jobwatch run: "
-                + problem
-                + "; could not spool "
-                + pending.size()
-                + " events: "
-                + e.getMessage());
       }
+    } catch (RuntimeException e) {
+      message(
+          "jobwatch run: "
+              + problem
+              + "; could not spool "
+              + pending.size()
+              + " events: "
+              + e.getMessage()
+              + (spooledBefore > 0
+                  ? " (" + spooledBefore + " earlier ones are in " + spool.file() + ")"
+                  : ""));
     }
     synchronized (this) {
       return List.copyOf(messages);
@@ -180,7 +219,7 @@ final class RunReporter {
   private static final class Batch {
     final Supplier<List<OutgoingRecord>> build;
     List<OutgoingRecord> records; // guarded by the reporter
-    int acknowledged; // guarded by the reporter
+    int handled; // acknowledged or spooled by the sender, in order; guarded by the reporter
 
     Batch(Supplier<List<OutgoingRecord>> build) {
       this.build = build;

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jobwatch.JobwatchException;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -23,15 +26,50 @@ import java.util.function.Predicate;
  * value}, and {@code headers} for a binary-mode record), in {@code spool.jsonl} of the spool
  * directory. Every access holds an exclusive file lock, so cron jobs running at the same moment do
  * not interleave. Safe across processes; within one JVM use one operation at a time.
+ *
+ * <p>A line that cannot be read back (a write cut short by a full disk or a kill) would otherwise
+ * stop every later flush at the same place: whichever operation meets it first moves it aside,
+ * appended to {@code spool.jsonl.bad} next to the spool, keeps the readable lines in their order
+ * and says so once through the notice sink. An append after a line cut short without its newline
+ * starts a new line, so the damage stays within that one line.
  */
 final class Spool {
   static final String FILE = "spool.jsonl";
+
+  /** Where unreadable lines are moved, next to {@link #FILE}. */
+  static final String BAD_FILE = FILE + ".bad";
+
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final Path directory;
+  private final Consumer<String> notices;
 
+  /** A spool whose notices (unreadable lines moved aside) go to standard error. */
   Spool(Path directory) {
+    this(directory, Spool::toStandardError);
+  }
+
+  Spool(Path directory, Consumer<String> notices) {
     this.directory = directory;
+    this.notices = notices;
+  }
+
+  /** The same spool, with its notices given to {@code sink} (run prints them after the command). */
+  Spool withNotices(Consumer<String> sink) {
+    return new Spool(directory, sink);
+  }
+
+  /** A notice sink printing to {@code err}. */
+  static Consumer<String> to(PrintWriter err) {
+    return notice -> {
+      err.println(notice);
+      err.flush();
+    };
+  }
+
+  private static void toStandardError(String notice) {
+    System.err.println(notice);
+    System.err.flush();
   }
 
   /** {@code $JOBWATCH_SPOOL_DIR}, or {@code ~/.jobwatch/spool}. */
@@ -47,6 +85,10 @@ final class Spool {
     return directory.resolve(FILE);
   }
 
+  Path badFile() {
+    return directory.resolve(BAD_FILE);
+  }
+
   /** Appends records at the end of the spool. */
   void append(List<OutgoingRecord> records) {
     StringBuilder lines = new StringBuilder();
@@ -55,6 +97,9 @@ final class Spool {
     }
     withLock(
         () -> {
+          if (endsInsideALine(file())) {
+            lines.insert(0, '\n'); // the last append was cut short: keep this one's lines whole
+          }
           Files.write(
               file(),
               lines.toString().getBytes(StandardCharsets.UTF_8),
@@ -86,29 +131,85 @@ final class Spool {
             for (OutgoingRecord record : records.subList(delivered, records.size())) {
               rest.append(toLine(record)).append('\n');
             }
-            Path temporary = directory.resolve(FILE + ".tmp");
-            Files.writeString(temporary, rest, StandardCharsets.UTF_8);
-            Files.move(
-                temporary,
-                file(),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            replace(rest);
           }
           return delivered;
         });
   }
 
+  /** Whether {@code file} exists, is not empty and does not end with a newline. */
+  private static boolean endsInsideALine(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return false;
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size == 0) {
+        return false;
+      }
+      ByteBuffer last = ByteBuffer.allocate(1);
+      channel.read(last, size - 1);
+      return last.get(0) != '\n';
+    }
+  }
+
+  /**
+   * The readable records, oldest first; moves unreadable lines to {@link #BAD_FILE} (rewriting the
+   * spool without them) and gives notice of it.
+   */
   private List<OutgoingRecord> readLocked() throws IOException {
     List<OutgoingRecord> records = new ArrayList<>();
     if (!Files.exists(file())) {
       return records;
     }
+    List<String> good = new ArrayList<>();
+    StringBuilder bad = new StringBuilder();
+    int badLines = 0;
     for (String line : Files.readAllLines(file(), StandardCharsets.UTF_8)) {
-      if (!line.isBlank()) {
-        records.add(fromLine(line));
+      if (line.isBlank()) {
+        continue;
+      }
+      OutgoingRecord record = fromLine(line);
+      if (record == null) {
+        bad.append(line).append('\n');
+        badLines++;
+      } else {
+        records.add(record);
+        good.add(line);
       }
     }
+    if (badLines > 0) {
+      Files.writeString(
+          badFile(),
+          bad,
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+      StringBuilder rest = new StringBuilder();
+      good.forEach(line -> rest.append(line).append('\n'));
+      replace(rest);
+      notices.accept(
+          "jobwatch: moved "
+              + badLines
+              + (badLines == 1 ? " unreadable line" : " unreadable lines")
+              + " of the spool to "
+              + badFile()
+              + "; the other "
+              + records.size()
+              + " spooled records are kept");
+    }
     return records;
+  }
+
+  /** Replaces the spool's content with {@code lines}, atomically. */
+  private void replace(CharSequence lines) throws IOException {
+    Path temporary = directory.resolve(FILE + ".tmp");
+    Files.writeString(temporary, lines, StandardCharsets.UTF_8);
+    Files.move(
+        temporary,
+        file(),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   private static String toLine(OutgoingRecord record) {
@@ -123,21 +224,27 @@ final class Spool {
     return line.toString();
   }
 
-  private OutgoingRecord fromLine(String line) {
+  /** The record of one spool line; null if the line cannot be read. */
+  private static OutgoingRecord fromLine(String line) {
     try {
       JsonNode node = MAPPER.readTree(line);
+      JsonNode topic = node.get("topic");
       JsonNode key = node.get("key");
+      JsonNode value = node.get("value");
+      if (topic == null || !topic.isTextual() || value == null) {
+        return null;
+      }
       Map<String, String> headers = new LinkedHashMap<>();
       for (Map.Entry<String, JsonNode> header : node.path("headers").properties()) {
         headers.put(header.getKey(), header.getValue().asText());
       }
       return new OutgoingRecord(
-          node.get("topic").asText(),
+          topic.asText(),
           key == null || key.isNull() ? null : key.asText(),
-          node.get("value").asText(),
+          value.asText(),
           headers);
     } catch (JsonProcessingException | RuntimeException e) {
-      throw new JobwatchException("unreadable line in the spool " + file() + ": " + line, e);
+      return null;
     }
   }
 

@@ -25,7 +25,9 @@ public final class SpoolCommand implements Runnable {
       description = "Send the spooled events, oldest first; exit 1 if some remain.")
   public Integer flush() {
     JobwatchCommand root = JobwatchCommand.root(spec);
-    Spool spool = Spool.fromEnvironment(root.environment());
+    Spool spool =
+        Spool.fromEnvironment(root.environment())
+            .withNotices(Spool.to(spec.commandLine().getErr()));
     PrintWriter out = spec.commandLine().getOut();
     try (EventPublisher publisher = new EventPublisher(root.settings())) {
       int sent = publisher.flush(spool);
@@ -38,7 +40,9 @@ public final class SpoolCommand implements Runnable {
 
   @Command(name = "show", mixinStandardHelpOptions = true, description = "Print spooled events.")
   public Integer show() {
-    Spool spool = Spool.fromEnvironment(JobwatchCommand.root(spec).environment());
+    Spool spool =
+        Spool.fromEnvironment(JobwatchCommand.root(spec).environment())
+            .withNotices(Spool.to(spec.commandLine().getErr()));
     PrintWriter out = spec.commandLine().getOut();
     for (OutgoingRecord record : spool.read()) {
       out.println(record.topic() + " " + record.key() + " " + record.value());

@@ -15,7 +15,9 @@ import java.net.URL;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * jobwatch's logging, set up in code (issue 13; found by Logback through {@code
@@ -32,9 +34,18 @@ import org.slf4j.Logger;
  * error). As in Logback's variable lookup, a system property of a setting's name wins over the
  * environment variable. {@link Settings#fromEnvironment} rejects unknown values before anything
  * runs; here they fall back to the defaults.
+ *
+ * <p>{@code jobwatch run} passes the command's standard error through unchanged and says what it
+ * has to say after the command ended; {@link #quietKafkaForRun} silences the Kafka client (whose
+ * "connection refused" WARN lines would otherwise come every 0.2 s while the broker is away) for
+ * the rest of such a process, unless JOBWATCH_LOG_LEVEL asks for DEBUG or TRACE.
  */
 public final class LoggingConfigurator extends ContextAwareBase implements Configurator {
   private static final String CONFIGURATION_FILE = "logback.configurationFile";
+
+  /** The context object marking a context this class set up (not the user's own file). */
+  static final String BUILT_IN = "jobwatch.builtInLogging";
+
   static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} [%thread] %-5level %logger{36} - %msg%n";
 
   /** Loggers kept quieter than the root whatever JOBWATCH_LOG_LEVEL says. */
@@ -91,8 +102,37 @@ public final class LoggingConfigurator extends ContextAwareBase implements Confi
     return settings;
   }
 
+  /**
+   * {@code jobwatch run}: turns the Kafka client's loggers off in the built-in setup (initialising
+   * logging if nothing has yet), unless JOBWATCH_LOG_LEVEL is DEBUG or TRACE; a setup from the
+   * user's own {@code logback.configurationFile} is left as it is. Called right before the producer
+   * is made, which would initialise logging anyway.
+   */
+  public static void quietKafkaForRun() {
+    ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+    if (factory instanceof LoggerContext context) {
+      quietKafkaForRun(context, settings());
+    }
+  }
+
+  /** {@link #quietKafkaForRun()} on {@code context}, set up from {@code environment}. */
+  static void quietKafkaForRun(LoggerContext context, Map<String, String> environment) {
+    if (context.getObject(BUILT_IN) == null) {
+      return;
+    }
+    Level asked = Level.toLevel(environment.get("JOBWATCH_LOG_LEVEL"), Level.INFO);
+    if (asked.isGreaterOrEqual(Level.INFO)) {
+      for (String name : QUIET_LOGGERS.keySet()) {
+        if (name.equals("kafka") || name.startsWith("org.apache.kafka")) {
+          context.getLogger(name).setLevel(Level.OFF);
+        }
+      }
+    }
+  }
+
   /** Sets up {@code context} from {@code environment} (the process environment, or a test's). */
   static void configure(LoggerContext context, Map<String, String> environment) {
+    context.putObject(BUILT_IN, Boolean.TRUE);
     ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
     console.setContext(context);
     console.setName("console");

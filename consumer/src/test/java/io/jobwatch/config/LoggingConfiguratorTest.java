@@ -108,4 +108,24 @@ class LoggingConfiguratorTest {
     assertThat(new LoggingConfigurator().configure(plain))
         .isEqualTo(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
   }
+
+  @Test
+  void runTurnsTheKafkaClientOffUnlessDebuggingIsAskedFor() {
+    LoggerContext context = configured(Map.of());
+    LoggingConfigurator.quietKafkaForRun(context, Map.of());
+    assertThat(context.getLogger("org.apache.kafka.clients.NetworkClient").getEffectiveLevel())
+        .as("jobwatch run: no Kafka WARN lines amid the command's stderr")
+        .isEqualTo(Level.OFF);
+    assertThat(context.getLogger("io.jobwatch.cli").getEffectiveLevel()).isEqualTo(Level.INFO);
+
+    LoggerContext debugging = configured(Map.of("JOBWATCH_LOG_LEVEL", "DEBUG"));
+    LoggingConfigurator.quietKafkaForRun(debugging, Map.of("JOBWATCH_LOG_LEVEL", "DEBUG"));
+    assertThat(debugging.getLogger("org.apache.kafka.clients.NetworkClient").getEffectiveLevel())
+        .isEqualTo(Level.WARN);
+
+    LoggerContext own = new LoggerContext(); // the user's own logback.configurationFile
+    own.getLogger("org.apache.kafka").setLevel(Level.INFO);
+    LoggingConfigurator.quietKafkaForRun(own, Map.of());
+    assertThat(own.getLogger("org.apache.kafka").getLevel()).isEqualTo(Level.INFO);
+  }
 }

@@ -1,0 +1,142 @@
+package io.jobwatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jobwatch run} as a cron wrapper (docs/publishing.md): what the command's standard error
+ * gets, when job.finished says the command ended, and the signal mask the command starts with.
+ */
+class RunCommandTest {
+  @TempDir Path dir;
+
+  private final JobwatchRunJvm jvm = new JobwatchRunJvm();
+
+  @AfterEach
+  void cleanUp() {
+    EarlyRun.forget();
+    jvm.close();
+  }
+
+  /** The command writes BEGIN, sleeps 3 s (Kafka refuses ~15 connections meanwhile), writes END. */
+  private static final List<String> COMMAND =
+      List.of("sh", "-c", "echo BEGIN >&2; sleep 3; echo END >&2");
+
+  private void assertNothingButTheCommandWritesWhileItRuns(List<String> jobwatchArgs)
+      throws Exception {
+    Path err = dir.resolve("err");
+    Process jobwatch = jvm.start(dir.resolve("spool"), err, jobwatchArgs);
+    assertThat(jobwatch.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    List<String> lines = Files.readAllLines(err, StandardCharsets.UTF_8);
+    int begin = lines.indexOf("BEGIN");
+    int end = lines.indexOf("END");
+    assertThat(begin).as(String.join("\n", lines)).isZero();
+    assertThat(lines.subList(begin + 1, end))
+        .as("stderr passes through unchanged; run's own messages come after the command ended")
+        .isEmpty();
+    assertThat(lines.subList(end + 1, lines.size()))
+        .as("run's own summary, after the command")
+        .anySatisfy(line -> assertThat(line).startsWith("jobwatch run: ").contains("spooled 3"))
+        .noneSatisfy(line -> assertThat(line).contains("WARN"));
+  }
+
+  @Test
+  void nothingButTheCommandWritesToStderrWhileTheCommandRuns() throws Exception {
+    List<String> args = new ArrayList<>(List.of("run", "--monitor", "audit", "--"));
+    args.addAll(COMMAND);
+    assertNothingButTheCommandWritesWhileItRuns(args);
+  }
+
+  @Test
+  void nothingButTheCommandWritesToStderrOnTheParsersPathEither() throws Exception {
+    // --mode BINARY is not a plain line (EarlyRun): picocli reads it and RunCommand starts it.
+    List<String> args =
+        new ArrayList<>(List.of("run", "--mode", "BINARY", "--monitor", "audit", "--"));
+    args.addAll(COMMAND);
+    assertNothingButTheCommandWritesWhileItRuns(args);
+  }
+
+  @Test
+  void theFinishTimeIsWhenTheCommandEndedNotWhenJobwatchLookedAtIt() throws Exception {
+    Path spool = dir.resolve("spool");
+    Map<String, String> environment =
+        Map.of(
+            "JOBWATCH_KAFKA_BOOTSTRAP",
+            JobwatchRunJvm.NOBODY,
+            "JOBWATCH_SPOOL_DIR",
+            spool.toString());
+    String[] args = {"run", "--monitor", "audit", "--", "true"};
+
+    EarlyRun.startIfPlain(args, environment); // main: the command starts at once
+    // main meanwhile loads Jackson, the contract and Kafka's producer (0.3 s measured, more on a
+    // loaded host)
+    Thread.sleep(1_500);
+    Integer code =
+        RunCommand.runIfStartedEarly(args, environment, new PrintWriter(new StringWriter()));
+    assertThat(code).isZero();
+
+    Instant started = null;
+    Instant finished = null;
+    for (JsonNode event : JobwatchRunJvm.spooled(spool)) {
+      Instant time = Instant.parse(event.path("time").asText());
+      switch (event.path("type").asText()) {
+        case "job.started" -> started = time;
+        case "job.finished" -> finished = time;
+        default -> {}
+      }
+    }
+    assertThat(started).isNotNull();
+    assertThat(finished).isNotNull();
+    assertThat(Duration.between(started, finished))
+        .as("`true` ran for milliseconds; the reported run time feeds min_runtime and durations")
+        .isLessThan(Duration.ofMillis(500));
+    assertThat(RunSignals.installed()).as("the JVM's own handlers are back").isFalse();
+  }
+
+  /**
+   * docs/publishing.md, "Signals": the JDK before 20 starts child processes with SIGQUIT blocked
+   * (JDK-8234262); from 20 on nothing is blocked. No other signal is blocked on either.
+   */
+  @Test
+  void theCommandStartsWithTheSignalMaskDocumentedForThisJdk() throws Exception {
+    Path status = dir.resolve("status");
+    Process jobwatch =
+        jvm.run(
+            dir.resolve("spool"),
+            dir.resolve("err"),
+            "cp",
+            "/proc/self/status", // cp's own status: a program started directly, as cron lines do
+            status.toString());
+    assertThat(jobwatch.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(jobwatch.exitValue()).isZero();
+    String blocked =
+        Files.readAllLines(status).stream()
+            .filter(l -> l.startsWith("SigBlk:"))
+            .findFirst()
+            .orElseThrow()
+            .substring("SigBlk:".length())
+            .strip();
+    long mask = Long.parseUnsignedLong(blocked, 16);
+    long sigquit = 1L << (3 - 1);
+    assertThat(mask & ~sigquit).as("nothing but SIGQUIT blocked").isZero();
+    if (Runtime.version().feature() >= 20) {
+      assertThat(mask).as("JDK-8234262 fixed").isZero();
+    }
+  }
+}

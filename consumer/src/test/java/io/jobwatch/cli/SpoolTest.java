@@ -1,0 +1,92 @@
+package io.jobwatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The spool's file (docs/publishing.md): damaged lines are moved aside, the rest delivered. */
+class SpoolTest {
+  @TempDir Path dir;
+
+  private final List<String> notices = new ArrayList<>();
+
+  private Spool spool() {
+    return new Spool(dir.resolve("spool"), notices::add);
+  }
+
+  private static OutgoingRecord record(int n) {
+    return new OutgoingRecord("jobwatch.lifecycle", "k" + n, "{\"n\":" + n + "}");
+  }
+
+  private static final String CUT_SHORT = "{\"topic\":\"jobwatch.lifecycle\",\"key\":\"k0\",\"val";
+
+  @Test
+  void anUnreadableLineDoesNotBlockTheRecordsBehindIt() throws Exception {
+    Spool spool = spool();
+    Files.createDirectories(dir.resolve("spool"));
+    // A line cut short (ENOSPC in the middle of Files.write), then a later run's complete append.
+    Files.writeString(spool.file(), CUT_SHORT + "\n", StandardCharsets.UTF_8);
+    spool.append(List.of(record(1), record(2)));
+
+    List<OutgoingRecord> delivered = new ArrayList<>();
+    assertThat(spool.drain(delivered::add)).isEqualTo(2);
+
+    assertThat(delivered).containsExactly(record(1), record(2));
+    assertThat(Files.readString(spool.badFile())).isEqualTo(CUT_SHORT + "\n");
+    assertThat(spool.read()).isEmpty();
+    assertThat(notices)
+        .as("said once, naming the side file")
+        .singleElement()
+        .asString()
+        .contains("moved 1 unreadable line")
+        .contains(spool.badFile().toString());
+  }
+
+  @Test
+  void aLineCutShortWithoutItsNewlineDoesNotSwallowTheNextAppend() throws Exception {
+    Spool spool = spool();
+    Files.createDirectories(dir.resolve("spool"));
+    Files.writeString(spool.file(), CUT_SHORT, StandardCharsets.UTF_8); // no newline: killed
+    spool.append(List.of(record(1)));
+
+    assertThat(spool.read()).containsExactly(record(1));
+    assertThat(Files.readAllLines(spool.badFile())).containsExactly(CUT_SHORT);
+  }
+
+  @Test
+  void unreadableLinesAreKeptAsideInOrderAndTheRestKeepsItsOrder() throws Exception {
+    Spool spool = spool();
+    spool.append(List.of(record(1)));
+    Files.writeString(
+        spool.file(),
+        "not json\n",
+        StandardCharsets.UTF_8,
+        java.nio.file.StandardOpenOption.APPEND);
+    spool.append(List.of(record(2)));
+    Files.writeString(
+        spool.file(),
+        "{\"topic\":\"t\"}\n", // readable JSON, but no value
+        StandardCharsets.UTF_8,
+        java.nio.file.StandardOpenOption.APPEND);
+    spool.append(List.of(record(3)));
+
+    List<OutgoingRecord> delivered = new ArrayList<>();
+    spool.drain(
+        r -> {
+          delivered.add(r);
+          return delivered.size() < 2; // the broker goes away after the first
+        });
+
+    assertThat(delivered).containsExactly(record(1), record(2));
+    assertThat(spool.read()).containsExactly(record(2), record(3));
+    assertThat(Files.readAllLines(spool.badFile()))
+        .containsExactly("not json", "{\"topic\":\"t\"}");
+    assertThat(notices).hasSize(1).first().asString().contains("moved 2 unreadable lines");
+  }
+}
