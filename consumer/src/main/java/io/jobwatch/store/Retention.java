@@ -53,7 +53,15 @@ public final class Retention {
   }
 
   private static RetentionReport plan(Handle handle, RetentionPolicy policy, Instant now) {
-    List<LocalDate> expired = expiredDays(handle, policy, now);
+    // A pass first gives the days in the default partition partitions of their own, then drops
+    // the expired ones: the plan counts those days too.
+    List<LocalDate> expired = new ArrayList<>(expiredDays(handle, policy, now));
+    for (LocalDate day : expired(RetentionTable.daysInDefaultPartition(handle), policy, now)) {
+      if (!expired.contains(day)) {
+        expired.add(day);
+      }
+    }
+    expired.sort(null);
     long events = 0;
     long carried = 0;
     for (LocalDate day : expired) {
@@ -87,12 +95,13 @@ public final class Retention {
                 transaction ->
                     new int[] {
                       RetentionTable.sealTerminalJobs(transaction, batch, now),
-                      RetentionTable.carryOpenJobs(transaction, day, batch, now)
+                      RetentionTable.carryUnsealedJobs(transaction, day, batch, now)
                     });
         sealed += moved[0];
         carried += moved[1];
         after = jobIds.get(jobIds.size() - 1);
       }
+      carried += RetentionTable.carryMonitorDeclarations(handle, day, now);
       long rows = RetentionTable.eventsOfDay(handle, day)[0];
       if (drop(handle, day)) {
         dropped.add(day);
@@ -149,9 +158,15 @@ public final class Retention {
 
   /** Day partitions whose whole day ended more than the events' retention before {@code now}. */
   private static List<LocalDate> expiredDays(Handle handle, RetentionPolicy policy, Instant now) {
+    return expired(RetentionTable.eventPartitionDays(handle), policy, now);
+  }
+
+  /** The days of {@code days} whose whole day is older than the events' retention. */
+  private static List<LocalDate> expired(
+      List<LocalDate> days, RetentionPolicy policy, Instant now) {
     Instant cutoff = now.minus(policy.events());
     List<LocalDate> expired = new ArrayList<>();
-    for (LocalDate day : RetentionTable.eventPartitionDays(handle)) {
+    for (LocalDate day : days) {
       if (!day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(cutoff)) {
         expired.add(day);
       }

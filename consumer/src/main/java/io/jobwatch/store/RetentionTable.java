@@ -118,22 +118,49 @@ public final class RetentionTable {
   }
 
   /**
-   * Before a day's events go: the events of jobs among {@code jobIds} that are still open move to
-   * the partition of {@code now}, so an open job keeps its whole history; returns how many moved.
+   * Before a day's events go, right after {@link #sealTerminalJobs} in the same transaction: the
+   * events of jobs among {@code jobIds} that have a row and no tombstone move to the partition of
+   * {@code now}, so an open job keeps its whole history; returns how many moved. The exact
+   * complement of the seal, whatever committed between the two statements: a job that ended after
+   * the seal read it (not sealed) is carried, so a later refold never reads a partial history.
    */
-  public static int carryOpenJobs(Handle handle, LocalDate day, List<String> jobIds, Instant now) {
+  public static int carryUnsealedJobs(
+      Handle handle, LocalDate day, List<String> jobIds, Instant now) {
     return handle
         .createUpdate(
             "UPDATE job_events SET received_at = :now::timestamptz"
                 + " WHERE received_at >= :low::timestamptz AND received_at < :high::timestamptz"
-                + " AND job_id IN (SELECT job_id FROM jobs WHERE job_id = ANY(:ids::text[])"
-                + " AND state IN "
-                + OPEN
-                + ")")
+                + " AND job_id IN (SELECT j.job_id FROM jobs j WHERE j.job_id = ANY(:ids::text[])"
+                + " AND NOT EXISTS (SELECT 1 FROM job_tombstones t WHERE t.job_id = j.job_id))")
         .bind("now", now.toString())
         .bind("low", start(day))
         .bind("high", start(day.plusDays(1)))
         .bind("ids", jobIds.toArray(String[]::new))
+        .execute();
+  }
+
+  /**
+   * Before a day's events go: each monitor's latest {@code monitor.declared}, if stored that day,
+   * moves to the partition of {@code now}, so that {@code monitor_declarations} (and with it {@code
+   * monitors apply --owner}) keeps the declaration in force of a monitor not re-declared within the
+   * events' retention; returns how many moved. One event per monitor at most.
+   */
+  public static int carryMonitorDeclarations(Handle handle, LocalDate day, Instant now) {
+    return handle
+        .createUpdate(
+            """
+            UPDATE job_events e SET received_at = :now::timestamptz
+             WHERE e.received_at >= :low::timestamptz AND e.received_at < :high::timestamptz
+               AND e.type = 'monitor.declared' AND e.job_id IS NULL
+               AND NOT EXISTS (
+                     SELECT 1 FROM job_events n
+                      WHERE n.subject = e.subject AND n.type = 'monitor.declared'
+                        AND n.job_id IS NULL
+                        AND (n.event_time, n.event_id) > (e.event_time, e.event_id))
+            """)
+        .bind("now", now.toString())
+        .bind("low", start(day))
+        .bind("high", start(day.plusDays(1)))
         .execute();
   }
 

@@ -1,0 +1,351 @@
+package io.jobwatch.it;
+
+import static io.jobwatch.it.Envelopes.data;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobwatch.app.JobwatchApp;
+import io.jobwatch.cli.JobwatchCommand;
+import io.jobwatch.store.Retention;
+import io.jobwatch.store.RetentionPolicy;
+import io.jobwatch.store.RetentionReport;
+import io.jobwatch.store.RetentionTable;
+import io.jobwatch.testing.Infra;
+import io.jobwatch.testing.WithInfra;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Retention and de-duplication over time (issue 11): the edges an audit found, and checks. */
+@WithInfra
+class RetentionEdgesIT {
+  private static final Map<String, String> NO_SCHEDULED_PASS =
+      Map.of("JOBWATCH_RETENTION_INTERVAL", "PT0S");
+  private static final Instant T0 =
+      Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+  private static final RetentionPolicy POLICY = RetentionPolicy.defaults();
+
+  @Test
+  @DisplayName(
+      "A monitor declared more than JOBWATCH_RETAIN_EVENTS ago keeps its declaration in"
+          + " monitor_declarations, so monitors apply --owner still retires it when it leaves the file")
+  void monitorDeclarationSurvivesRetention(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS);
+        JobwatchApp app = harness.startApp()) {
+      String monitor = "ret-mon-" + UUID.randomUUID().toString().substring(0, 8);
+      String declared =
+          harness.lifecycleEvent(
+              "monitor.declared",
+              T0,
+              data(
+                  "monitor",
+                  monitor,
+                  "team",
+                  "ops",
+                  "schedule",
+                  data("every", "PT1H"),
+                  "grace",
+                  "PT5M",
+                  "owner",
+                  "gitops"));
+      harness.awaitStored(declared);
+      Path file = Files.createTempFile("monitors-", ".yaml");
+      Files.writeString(
+          file,
+          """
+          monitors:
+            - monitor: some-other
+              team: ops
+              schedule: {every: PT1H}
+              grace: PT5M
+          """);
+      String before = applyDryRun(harness, file);
+      assertThat(before).contains("1 to retire");
+
+      moveEvents(harness, List.of(declared), LocalDate.now(ZoneOffset.UTC).minusDays(40));
+      Retention.run(harness.jdbi(), POLICY, Instant.now(), false);
+
+      assertThat(harness.count("SELECT count(*) FROM monitors WHERE monitor = '" + monitor + "'"))
+          .isEqualTo(1);
+      String after = applyDryRun(harness, file);
+      long inView =
+          harness.count(
+              "SELECT count(*) FROM monitor_declarations WHERE monitor = '" + monitor + "'");
+      assertThat(after)
+          .as(
+              "in monitor_declarations: %d; apply --dry-run before: %s; after: %s",
+              inView, before, after)
+          .contains("1 to retire");
+      assertThat(inView).isEqualTo(1);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "A long-running job that ends between the seal and the carry statement of a pass is"
+          + " carried (the carry is the seal's complement), so a late event refolds it from its"
+          + " whole history")
+  void sealCarryRace(Infra infra) {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS);
+        JobwatchApp app = harness.startApp()) {
+      String job = "ret-race-" + UUID.randomUUID();
+      List<String> early =
+          List.of(
+              harness.applyLifecycle(
+                  "job.submitted", T0, data("job_id", job, "service", "svc", "runner", "slurm")),
+              harness.applyLifecycle(
+                  "job.started",
+                  T0.plusSeconds(1),
+                  data("job_id", job, "runner", "slurm", "attempt", 1, "host", "h1")));
+      LocalDate old = LocalDate.now(ZoneOffset.UTC).minusDays(40);
+      moveEvents(harness, early, old);
+      Instant now = Instant.now();
+      // The statements of one step of Retention.prune, in one transaction as there; the consumer
+      // commits the job's end between them (READ COMMITTED: the second statement sees it).
+      int[] moved =
+          harness
+              .jdbi()
+              .inTransaction(
+                  handle -> {
+                    int sealed = RetentionTable.sealTerminalJobs(handle, List.of(job), now);
+                    harness.applyLifecycle(
+                        "job.finished",
+                        T0.plusSeconds(10),
+                        data("job_id", job, "attempt", 1, "exit_code", 0));
+                    int carried = RetentionTable.carryUnsealedJobs(handle, old, List.of(job), now);
+                    return new int[] {sealed, carried};
+                  });
+      harness.jdbi().useHandle(handle -> RetentionTable.dropEventPartition(handle, old));
+      assertThat(moved).as("sealed, carried").containsExactly(0, 2);
+      // A late status report of attempt 1 (timed before the end): an out-of-order event.
+      String late =
+          harness.applyLifecycle(
+              "job.status",
+              T0.plusSeconds(5),
+              data("job_id", job, "attempt", 1, "activity", "late report"));
+      Map<String, Object> row = harness.job(job);
+      long tombstones =
+          harness.count("SELECT count(*) FROM job_tombstones WHERE job_id = '" + job + "'");
+      assertThat(row)
+          .as("tombstones=%d late outcome=%s row=%s", tombstones, harness.outcome(late), row)
+          .containsEntry("state", "succeeded")
+          .containsEntry("service", "svc")
+          .containsEntry("runner", "slurm");
+      assertThat(Harness.instant(row.get("submitted_at"))).isEqualTo(T0);
+      assertThat(Harness.instant(row.get("started_at"))).isEqualTo(T0.plusSeconds(1));
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "--dry-run reports the expired rows that sit in job_events_default, which the real pass"
+          + " drops")
+  void dryRunSeesDefaultPartition(Infra infra) {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS)) {
+      try (io.jobwatch.store.Database database =
+          io.jobwatch.store.Database.open(harness.settings().db())) {
+        database.migrate();
+      }
+      LocalDate old = LocalDate.now(ZoneOffset.UTC).minusDays(45);
+      harness
+          .jdbi()
+          .useHandle(
+              handle ->
+                  handle.execute(
+                      "INSERT INTO job_events (event_id, job_id, subject, type, event_time, outcome,"
+                          + " topic, kafka_partition, kafka_offset, envelope, received_at)"
+                          + " SELECT 'd' || i, NULL, 's/r/submit', 'stage.ok', now(), 'applied', 't',"
+                          + " 0, i, '{}', ?::timestamptz FROM generate_series(1, 25) i",
+                      old.atTime(12, 0).toInstant(ZoneOffset.UTC).toString()));
+      assertThat(harness.count("SELECT count(*) FROM job_events_default")).isEqualTo(25);
+      RetentionReport dry = Retention.run(harness.jdbi(), POLICY, Instant.now(), true);
+      RetentionReport real = Retention.run(harness.jdbi(), POLICY, Instant.now(), false);
+      assertThat(real.rows()).containsEntry("job_events", 25L);
+      assertThat(harness.count("SELECT count(*) FROM job_events")).isZero();
+      assertThat(dry.rows().get("job_events"))
+          .as("dry run: %s; real pass: %s", dry, real)
+          .isEqualTo(25L);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "An open job whose early partition went keeps folding right (carried): out-of-order"
+          + " status, a re-published submission (duplicate), a sealed job's requeue is ignored, a"
+          + " job pruned while a batch writes it stays dead")
+  void checks(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS);
+        JobwatchApp app = harness.startApp()) {
+      LocalDate old = LocalDate.now(ZoneOffset.UTC).minusDays(40);
+      // (a) long-running open job
+      String open = "ret-open-" + UUID.randomUUID();
+      String submittedId = UUID.randomUUID().toString();
+      String submitted =
+          Envelopes.event(
+              submittedId,
+              "job.submitted",
+              T0,
+              Envelopes.json(data("job_id", open, "service", "svc", "runner", "slurm")));
+      harness.send(harness.lifecycle, open, submitted);
+      harness.awaitStored(submittedId);
+      String started =
+          harness.applyLifecycle(
+              "job.started",
+              T0.plusSeconds(1),
+              data("job_id", open, "runner", "slurm", "attempt", 1));
+      String status =
+          harness.applyLifecycle(
+              "job.status",
+              T0.plusSeconds(20),
+              data("job_id", open, "attempt", 1, "activity", "step 2"));
+      // (b) sealed job: terminal, events expire, row kept
+      String sealed = "ret-sealed-" + UUID.randomUUID();
+      List<String> sealedEvents =
+          List.of(
+              harness.applyLifecycle(
+                  "job.submitted", T0, data("job_id", sealed, "service", "svc", "runner", "slurm")),
+              harness.applyLifecycle(
+                  "job.finished",
+                  T0.plusSeconds(2),
+                  data("job_id", sealed, "attempt", 1, "exit_code", 1)));
+      List<String> all = new ArrayList<>(List.of(submittedId, started, status));
+      all.addAll(sealedEvents);
+      moveEvents(harness, all, old);
+      harness
+          .jdbi()
+          .useHandle(
+              handle ->
+                  handle.execute(
+                      "UPDATE job_fold_state SET created_at = ?::timestamptz WHERE job_id = ?",
+                      old.atTime(12, 0).toInstant(ZoneOffset.UTC).toString(),
+                      open));
+      RetentionReport report = Retention.run(harness.jdbi(), POLICY, Instant.now(), false);
+      assertThat(report.eventsCarried()).isEqualTo(3);
+      assertThat(report.jobsSealed()).isEqualTo(1);
+
+      String late =
+          harness.applyLifecycle(
+              "job.status",
+              T0.plusSeconds(10),
+              data("job_id", open, "attempt", 1, "activity", "step 1"));
+      assertThat(harness.outcome(late)).isEqualTo("applied");
+      long dupBefore =
+          harness.count("SELECT count(*) FROM job_events WHERE event_id = '" + submittedId + "'");
+      harness.send(harness.lifecycle, open, submitted);
+      String marker =
+          harness.applyLifecycle(
+              "job.status",
+              T0.plusSeconds(30),
+              data("job_id", open, "attempt", 1, "activity", "step 3"));
+      assertThat(
+              harness.count(
+                  "SELECT count(*) FROM job_events WHERE event_id = '" + submittedId + "'"))
+          .isEqualTo(dupBefore);
+      Map<String, Object> row = harness.job(open);
+      assertThat(row)
+          .containsEntry("state", "running")
+          .containsEntry("service", "svc")
+          .containsEntry("runtime_activity", "step 3");
+      assertThat(Harness.instant(row.get("submitted_at"))).isEqualTo(T0);
+      assertThat(Harness.instant(row.get("started_at"))).isEqualTo(T0.plusSeconds(1));
+
+      String requeue =
+          harness.applyLifecycle(
+              "job.requeued", T0.plusSeconds(60), data("job_id", sealed, "attempt", 2));
+      assertThat(harness.outcome(requeue)).isEqualTo("ignored");
+      assertThat(harness.job(sealed)).containsEntry("state", "failed").containsEntry("attempt", 1);
+
+      // (c) a job pruned while a batch writes it
+      String doomed = "ret-doomed-" + UUID.randomUUID();
+      harness.applyLifecycle(
+          "job.submitted", T0, data("job_id", doomed, "service", "svc", "runner", "slurm"));
+      harness.applyLifecycle(
+          "job.finished",
+          T0.plusSeconds(2),
+          data("job_id", doomed, "attempt", 1, "exit_code", 137));
+      long crashes = harness.count("SELECT coalesce(sum(crashes), 0) FROM job_crashes");
+      harness
+          .jdbi()
+          .useHandle(
+              handle ->
+                  handle.execute(
+                      "UPDATE jobs SET finished_at = now() - interval '100 days' WHERE job_id = ?",
+                      doomed));
+      String racing;
+      try (Handle retention = harness.jdbi().open()) {
+        retention.begin();
+        RetentionTable.Pruned pruned =
+            RetentionTable.pruneJobs(
+                retention, Instant.now().minus(Duration.ofDays(90)), Instant.now(), 5000);
+        assertThat(pruned.jobs()).isEqualTo(1);
+        racing =
+            harness.lifecycleEvent(
+                "job.requeued", T0.plusSeconds(100), data("job_id", doomed, "attempt", 2));
+        harness.flush();
+        Thread.sleep(3000);
+        retention.commit();
+      }
+      harness.awaitStored(racing);
+      assertThat(harness.outcome(racing)).isEqualTo("ignored");
+      assertThat(harness.count("SELECT count(*) FROM jobs WHERE job_id = '" + doomed + "'"))
+          .isZero();
+      assertThat(
+              harness.count("SELECT count(*) FROM job_fold_state WHERE job_id = '" + doomed + "'"))
+          .isZero();
+      assertThat(harness.count("SELECT coalesce(sum(crashes), 0) FROM job_crashes"))
+          .isEqualTo(crashes);
+      assertThat(app.isReady()).isTrue();
+    }
+  }
+
+  private static String applyDryRun(Harness harness, Path file) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit =
+        JobwatchCommand.commandLine(
+                Map.of(
+                    "JOBWATCH_DB_URL", harness.database.jdbcUrl(),
+                    "JOBWATCH_DB_USER", harness.database.user(),
+                    "JOBWATCH_DB_PASSWORD", harness.database.password(),
+                    "JOBWATCH_LIFECYCLE_TOPIC", harness.lifecycle))
+            .setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err))
+            .execute("monitors", "apply", file.toString(), "--owner", "gitops", "--dry-run");
+    assertThat(exit).as(err.toString()).isZero();
+    return out.toString();
+  }
+
+  private static void moveEvents(Harness harness, List<String> eventIds, LocalDate day) {
+    harness
+        .jdbi()
+        .useHandle(
+            handle -> {
+              handle
+                  .createQuery("SELECT jobwatch_event_partition(:day)")
+                  .bind("day", day)
+                  .mapTo(Boolean.class)
+                  .one();
+              int moved =
+                  handle
+                      .createUpdate(
+                          "UPDATE job_events SET received_at = :at::timestamptz"
+                              + " WHERE event_id = ANY(:ids)")
+                      .bind("at", day.atTime(12, 0).toInstant(ZoneOffset.UTC).toString())
+                      .bindArray("ids", String.class, eventIds)
+                      .execute();
+              assertThat(moved).isEqualTo(eventIds.size());
+            });
+  }
+}
