@@ -2,10 +2,10 @@ package io.jobwatch.cli;
 
 import static io.jobwatch.cli.CliTimes.when;
 
+import io.jobwatch.core.job.JobState;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -94,7 +94,7 @@ public final class JobCommand implements Callable<Integer> {
             + when(job.finishedAt(), now));
     if (!report.waitsOn().isEmpty()) {
       // A job that has started or ended waits on nothing: its edges are what it depended on.
-      boolean pending = Set.of("submitted", "queued", "waiting").contains(job.state());
+      boolean pending = JobState.fromWireName(job.state()).isPending();
       out.println(pending ? "waits on" : "depended on");
       for (JobQueries.Wait wait : report.waitsOn()) {
         out.println(

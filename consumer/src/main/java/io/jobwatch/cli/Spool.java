@@ -163,15 +163,27 @@ final class Spool {
       return records;
     }
     List<String> good = new ArrayList<>();
-    StringBuilder bad = new StringBuilder();
+    java.io.ByteArrayOutputStream bad = new java.io.ByteArrayOutputStream();
     int badLines = 0;
-    for (String line : Files.readAllLines(file(), StandardCharsets.UTF_8)) {
-      if (line.isBlank()) {
+    // Line by line from the bytes: a write cut inside a multi-byte character spoils its own line
+    // only (decoding the whole file strictly would refuse all of it).
+    byte[] content = Files.readAllBytes(file());
+    int start = 0;
+    while (start < content.length) {
+      int end = start;
+      while (end < content.length && content[end] != '\n') {
+        end++;
+      }
+      byte[] bytes = java.util.Arrays.copyOfRange(content, start, end);
+      start = end + 1;
+      String line = strictUtf8(bytes);
+      if (line != null && line.isBlank()) {
         continue;
       }
-      OutgoingRecord record = fromLine(line);
+      OutgoingRecord record = line == null ? null : fromLine(line);
       if (record == null) {
-        bad.append(line).append('\n');
+        bad.write(bytes);
+        bad.write('\n');
         badLines++;
       } else {
         records.add(record);
@@ -179,12 +191,8 @@ final class Spool {
       }
     }
     if (badLines > 0) {
-      Files.writeString(
-          badFile(),
-          bad,
-          StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
+      Files.write(
+          badFile(), bad.toByteArray(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       StringBuilder rest = new StringBuilder();
       good.forEach(line -> rest.append(line).append('\n'));
       replace(rest);
@@ -199,6 +207,20 @@ final class Spool {
               + " spooled records are kept");
     }
     return records;
+  }
+
+  /** The line as strict UTF-8 text, or null if it is not (a write cut inside a character). */
+  private static String strictUtf8(byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return null;
+    }
   }
 
   /** Replaces the spool's content with {@code lines}, atomically. */

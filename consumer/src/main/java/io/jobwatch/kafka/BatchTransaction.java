@@ -53,7 +53,8 @@ final class BatchTransaction {
   }
 
   /**
-   * @throws io.jobwatch.pipeline.FencedException when another consumer advanced a partition first
+   * @throws io.jobwatch.pipeline.FencedException when another consumer advanced a partition first,
+   *     or stored a newer fold state of a job in the batch ({@code FoldConflictException})
    * @throws RuntimeException whatever the fold or the database threw; the transaction rolled back
    */
   void write(List<Item> items) {

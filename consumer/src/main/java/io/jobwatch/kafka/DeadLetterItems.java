@@ -16,6 +16,11 @@ final class DeadLetterItems {
 
   /** The record as a dead letter; the reason loses NUL characters, which text cannot hold. */
   static Item.Invalid of(ConsumerRecord<byte[], byte[]> record, String reason) {
+    return of(record, reason, KafkaRecordDecoder.meta(record));
+  }
+
+  private static Item.Invalid of(
+      ConsumerRecord<byte[], byte[]> record, String reason, RecordMeta meta) {
     return new Item.Invalid(
         record.topic(),
         record.partition(),
@@ -23,7 +28,7 @@ final class DeadLetterItems {
         record.key(),
         record.value(),
         clean(reason),
-        KafkaRecordDecoder.meta(record));
+        meta);
   }
 
   /**
@@ -33,14 +38,7 @@ final class DeadLetterItems {
    */
   static Item.Invalid withoutHeaders(ConsumerRecord<byte[], byte[]> record, String reason) {
     RecordMeta meta = KafkaRecordDecoder.meta(record);
-    return new Item.Invalid(
-        record.topic(),
-        record.partition(),
-        record.offset(),
-        record.key(),
-        record.value(),
-        clean(reason),
-        new RecordMeta(meta.key(), meta.timestamp(), List.of()));
+    return of(record, reason, new RecordMeta(meta.key(), meta.timestamp(), List.of()));
   }
 
   /** Decodes a record; a decoder that throws turns the record into a dead letter, never a stall. */

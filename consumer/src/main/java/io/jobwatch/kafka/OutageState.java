@@ -49,10 +49,8 @@ final class OutageState {
 
   /** The database accepted a write; returns whether an outage ended. */
   boolean succeeded() {
-    boolean ended = outage;
-    outage = false;
     backoff = FIRST_BACKOFF;
-    return ended;
+    return resynced();
   }
 
   /** New partitions need their offsets now, unless an outage is waiting out its backoff. */

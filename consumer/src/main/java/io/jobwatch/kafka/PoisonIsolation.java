@@ -33,7 +33,8 @@ final class PoisonIsolation {
   /**
    * Writes {@code items} (from {@code batch}), dead-lettering the records that fail on their own.
    *
-   * @throws FencedException when another consumer advanced a partition first
+   * @throws FencedException when another consumer advanced a partition first, or stored a newer
+   *     fold state of a job in the batch ({@code FoldConflictException})
    * @throws RuntimeException when a failure is not a record's (the database went away, a deadlock):
    *     the caller retries from the stored offsets
    */

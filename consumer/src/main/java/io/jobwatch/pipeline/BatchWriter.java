@@ -195,8 +195,10 @@ public final class BatchWriter {
     EventsTable.markApplied(handle, jobs.revived());
     EventsTable.markIgnored(handle, jobs.superseded());
     DeadLettersTable.insert(handle, deadLetters);
-    // The partitions' offsets are this consumer's own rows: moved (or found fenced) before any
-    // shared row is locked.
+    // The partitions' offsets are this consumer's own rows: moved (or found fenced) before the
+    // rows every consumer writes. Jobs and fold states, locked above (jobs in job id order), are
+    // shared only when a job's events are split over partitions (the fold states'
+    // compare-and-set).
     if (!OffsetsTable.advance(handle, groupId, advances)) {
       throw new FencedException(
           "another consumer of group " + groupId + " advanced " + advances + " first");

@@ -89,4 +89,25 @@ class SpoolTest {
         .containsExactly("not json", "{\"topic\":\"t\"}");
     assertThat(notices).hasSize(1).first().asString().contains("moved 2 unreadable lines");
   }
+
+  @Test
+  void aLineCutInsideAMultiByteCharacterIsSetAsideAlone() throws Exception {
+    Spool spool = spool();
+    Files.createDirectories(dir.resolve("spool"));
+    // "é" is two bytes in UTF-8; the write was cut after the first.
+    byte[] cut =
+        "{\"topic\":\"jobwatch.lifecycle\",\"key\":\"caf\u00e9\"".getBytes(StandardCharsets.UTF_8);
+    byte[] spoiled = java.util.Arrays.copyOf(cut, cut.length - 2);
+    Files.write(spool.file(), spoiled);
+    Files.write(spool.file(), new byte[] {'\n'}, java.nio.file.StandardOpenOption.APPEND);
+    spool.append(List.of(record(1)));
+
+    List<OutgoingRecord> delivered = new ArrayList<>();
+    assertThat(spool.drain(delivered::add)).isEqualTo(1);
+
+    assertThat(delivered).containsExactly(record(1));
+    byte[] expectedBad = java.util.Arrays.copyOf(spoiled, spoiled.length + 1);
+    expectedBad[spoiled.length] = '\n';
+    assertThat(Files.readAllBytes(spool.badFile())).isEqualTo(expectedBad);
+  }
 }

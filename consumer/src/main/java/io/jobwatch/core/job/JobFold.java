@@ -331,10 +331,7 @@ public final class JobFold {
     }
 
     private boolean isPending() {
-      return state == null
-          || state == JobState.SUBMITTED
-          || state == JobState.QUEUED
-          || state == JobState.WAITING;
+      return state == null || state.isPending();
     }
 
     private boolean submit(JobEvent event, JobChange.Submitted submitted) {

@@ -13,6 +13,11 @@ public enum JobState implements WireName {
   CRASHED,
   CANCELLED;
 
+  /** Not started yet: submitted, queued or waiting (what a job that waits on others can be). */
+  public boolean isPending() {
+    return ordinal() < RUNNING.ordinal();
+  }
+
   public boolean isTerminal() {
     return ordinal() >= SUCCEEDED.ordinal();
   }

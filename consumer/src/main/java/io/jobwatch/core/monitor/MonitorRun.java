@@ -54,11 +54,4 @@ public record MonitorRun(
   boolean isPendingRetry() {
     return startedAt == null && finishedAt == null;
   }
-
-  /** The start when it is not after the finish: a start after the finish did not start this run. */
-  Instant validStart() {
-    return startedAt != null && finishedAt != null && startedAt.isAfter(finishedAt)
-        ? null
-        : startedAt;
-  }
 }

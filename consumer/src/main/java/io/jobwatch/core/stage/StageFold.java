@@ -68,7 +68,8 @@ public final class StageFold {
     }
     Set<String> seen = new HashSet<>();
     marks.forEach(mark -> seen.add(mark.eventId()));
-    Eviction eviction = new Eviction();
+    // The marks this call pushed out of the front of the window, oldest first.
+    List<StageHealth.Mark> evicted = new ArrayList<>();
     for (StageObservation observation : ordered) {
       if (!key.equals(observation.key())) {
         throw new IllegalArgumentException(
@@ -85,14 +86,14 @@ public final class StageFold {
         int at = insertionPoint(marks, mark);
         marks.add(at, mark);
         if (marks.size() > policy.window()) {
-          eviction.add(marks.remove(0));
+          evicted.add(marks.remove(0));
         }
       }
     }
     Verdict verdict =
         marks.isEmpty()
             ? new Verdict(Severity.OK, emptiedSince(current, lastWithdrawn), 0)
-            : judge(marks, policy, windowWithdrawn ? null : current, eviction);
+            : judge(marks, policy, windowWithdrawn ? null : current, evicted);
     return new StageHealth(
         key,
         verdict.severity,
@@ -139,15 +140,6 @@ public final class StageFold {
 
   private record Verdict(Severity severity, Instant since, int consecutiveErrors) {}
 
-  /** The marks one call pushed out of the front of the window, oldest first. */
-  private static final class Eviction {
-    private final List<StageHealth.Mark> marks = new ArrayList<>();
-
-    void add(StageHealth.Mark mark) {
-      marks.add(mark);
-    }
-  }
-
   /**
    * Reads the severity off the tail of the window: the latest recovery (M successes in a row) or
    * the run of errors since the last one. Fewer than M successes inside a run of errors neither end
@@ -155,7 +147,10 @@ public final class StageFold {
    * (an observation in its window was withdrawn, so what it said may rest on it).
    */
   private static Verdict judge(
-      List<StageHealth.Mark> marks, StagePolicy policy, StageHealth record, Eviction eviction) {
+      List<StageHealth.Mark> marks,
+      StagePolicy policy,
+      StageHealth record,
+      List<StageHealth.Mark> evicted) {
     // A record without observations in its window (new, or emptied by withdrawals) says nothing.
     StageHealth previous = record == null || record.recent().isEmpty() ? null : record;
     Severity previousSeverity = previous == null ? null : previous.severity();
@@ -189,8 +184,11 @@ public final class StageFold {
     }
     // The run, read over what this call evicted followed by the window (all in time order), goes
     // back to the latest recovery; it "reaches the front" when no recovery lies in either.
-    List<StageHealth.Mark> seen = new ArrayList<>(eviction.marks);
-    seen.addAll(marks);
+    List<StageHealth.Mark> seen = marks;
+    if (!evicted.isEmpty()) {
+      seen = new ArrayList<>(evicted);
+      seen.addAll(marks);
+    }
     int runEnd = seen.size() - 1 - okRun;
     int runStart = runEnd;
     boolean reachesFront;
@@ -243,7 +241,7 @@ public final class StageFold {
       since = previousSince.isBefore(since) ? previousSince : since;
     }
     // The run's errors are counted within the window, which bounds them.
-    int windowStart = eviction.marks.size();
+    int windowStart = evicted.size();
     int errorsInWindow = 0;
     for (int i = Math.max(runStart, windowStart); i <= runEnd; i++) {
       if (!seen.get(i).ok()) {
