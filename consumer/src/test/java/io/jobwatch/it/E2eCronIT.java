@@ -3,11 +3,8 @@ package io.jobwatch.it;
 import static io.jobwatch.it.Envelopes.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jobwatch.Main;
 import io.jobwatch.app.JobwatchApp;
 import io.jobwatch.testing.Infra;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,13 +42,7 @@ class E2eCronIT extends SharedAppIT {
   // ---------------------------------------------------------------- helpers
 
   private Map<String, String> cliEnv() {
-    Map<String, String> env = new HashMap<>();
-    env.put("JOBWATCH_KAFKA_BOOTSTRAP", harness.infra.kafkaBootstrap());
-    env.put("JOBWATCH_DB_URL", harness.database.jdbcUrl());
-    env.put("JOBWATCH_DB_USER", harness.database.user());
-    env.put("JOBWATCH_DB_PASSWORD", harness.database.password());
-    env.put("JOBWATCH_LIFECYCLE_TOPIC", harness.lifecycle);
-    env.put("JOBWATCH_ERRORS_TOPIC", harness.errors);
+    Map<String, String> env = harness.cliEnvironment();
     env.put("JOBWATCH_HTTP_PORT", "0");
     try {
       env.put("JOBWATCH_SPOOL_DIR", Files.createTempDirectory("e2e-cron-spool-").toString());
@@ -61,13 +52,8 @@ class E2eCronIT extends SharedAppIT {
     return env;
   }
 
-  private record Cli(int code, String out, String err) {}
-
-  private Cli jobwatch(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.execute(args, cliEnv(), new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Cli(code, out.toString(), err.toString());
+  private Harness.CliRun jobwatch(String... args) {
+    return Harness.cli(cliEnv(), args);
   }
 
   private void declare(String monitor, Instant at, Map<String, Object> extra) {
@@ -245,7 +231,7 @@ class E2eCronIT extends SharedAppIT {
     awaitStatus(m, "new");
 
     Instant before = Instant.now();
-    Cli ok = jobwatch("run", "--monitor", m, "--", "/bin/sh", "-c", "exit 0");
+    Harness.CliRun ok = jobwatch("run", "--monitor", m, "--", "/bin/sh", "-c", "exit 0");
     Instant after = Instant.now();
     assertThat(ok.code()).as(ok.err()).isZero();
     awaitTerminalRuns(m, 1);
@@ -270,7 +256,7 @@ class E2eCronIT extends SharedAppIT {
             epoch(lastSuccess.plus(Duration.ofMinutes(70))),
             org.assertj.core.data.Offset.offset(0.0011));
 
-    Cli failed = jobwatch("run", "--monitor", m, "--", "/bin/sh", "-c", "exit 3");
+    Harness.CliRun failed = jobwatch("run", "--monitor", m, "--", "/bin/sh", "-c", "exit 3");
     assertThat(failed.code()).as("exit code passes through").isEqualTo(3);
     awaitTerminalRuns(m, 2);
     Map<String, Object> down = awaitStatus(m, "down");
@@ -278,14 +264,14 @@ class E2eCronIT extends SharedAppIT {
     assertThat(down.get("last_failure_at")).isNotNull();
     assertOneHot(scrape(), m, "ops", "down");
 
-    Cli again = jobwatch("run", "--monitor", m, "--", "/bin/sh", "-c", "exit 0");
+    Harness.CliRun again = jobwatch("run", "--monitor", m, "--", "/bin/sh", "-c", "exit 0");
     assertThat(again.code()).isZero();
     awaitTerminalRuns(m, 3);
     Map<String, Object> upAgain = awaitStatus(m, "up");
     assertThat(at(upAgain, "last_success_at")).isAfter(lastSuccess);
     assertOneHot(scrape(), m, "ops", "up");
 
-    Cli notFound = jobwatch("run", "--monitor", m, "--", "/no/such/e2e-command");
+    Harness.CliRun notFound = jobwatch("run", "--monitor", m, "--", "/no/such/e2e-command");
     assertThat(notFound.code()).isEqualTo(127);
     awaitTerminalRuns(m, 4);
     awaitStatus(m, "down");
@@ -369,7 +355,7 @@ class E2eCronIT extends SharedAppIT {
   void monitorsAsCode() throws Exception {
     Path file = Files.createTempFile("e2e-monitors-", ".yaml");
     Files.writeString(file, FILE);
-    Cli first = jobwatch("monitors", "apply", file.toString(), "--owner", "ops-cron");
+    Harness.CliRun first = jobwatch("monitors", "apply", file.toString(), "--owner", "ops-cron");
     assertThat(first.code()).as(first.err()).isZero();
     assertThat(first.out()).contains("2 to create");
 
@@ -405,13 +391,14 @@ class E2eCronIT extends SharedAppIT {
         .isEqualTo(epoch(expected.plus(Duration.ofMinutes(30))));
 
     // legacy-sync's script fails: down, pages team ops.
-    Cli failed = jobwatch("run", "--monitor", "e2e-legacy-sync", "--", "/bin/sh", "-c", "exit 3");
+    Harness.CliRun failed =
+        jobwatch("run", "--monitor", "e2e-legacy-sync", "--", "/bin/sh", "-c", "exit 3");
     assertThat(failed.code()).isEqualTo(3);
     awaitStatus("e2e-legacy-sync", "down");
     assertOneHot(scrape(), "e2e-legacy-sync", "ops", "down");
 
     // Paused: no alert; resumed: judged again, the clock restarted.
-    Cli pause = jobwatch("emit", "monitor.paused", "--monitor", "e2e-nightly-report");
+    Harness.CliRun pause = jobwatch("emit", "monitor.paused", "--monitor", "e2e-nightly-report");
     assertThat(pause.code()).as(pause.err()).isZero();
     awaitStatus("e2e-nightly-report", "paused");
     Scrape paused = scrape();
@@ -424,7 +411,7 @@ class E2eCronIT extends SharedAppIT {
 
     // Another apply while paused: pause stays, nothing published for an unchanged monitor.
     Files.writeString(file, FILE_WITHOUT_LEGACY);
-    Cli second = jobwatch("monitors", "apply", file.toString(), "--owner", "ops-cron");
+    Harness.CliRun second = jobwatch("monitors", "apply", file.toString(), "--owner", "ops-cron");
     assertThat(second.code()).as(second.err()).isZero();
     assertThat(second.out()).contains("0 to create, 0 to update, 1 to retire, 1 unchanged");
     Map<String, Object> retired = awaitStatus("e2e-legacy-sync", "retired");
@@ -443,7 +430,7 @@ class E2eCronIT extends SharedAppIT {
         .isEmpty();
     assertThat(status("e2e-nightly-report")).containsEntry("status", "paused");
 
-    Cli resume = jobwatch("emit", "monitor.resumed", "--monitor", "e2e-nightly-report");
+    Harness.CliRun resume = jobwatch("emit", "monitor.resumed", "--monitor", "e2e-nightly-report");
     assertThat(resume.code()).as(resume.err()).isZero();
     Map<String, Object> resumed = awaitStatus("e2e-nightly-report", "new");
     assertThat(at(resumed, "deadline")).isNotNull();
@@ -678,7 +665,7 @@ class E2eCronIT extends SharedAppIT {
     String m = "e2e-slow";
     declare(m, now.minus(Duration.ofMinutes(30)), Map.of("max_runtime", "PT3S"));
     awaitStatus(m, "new");
-    java.util.concurrent.CompletableFuture<Cli> slow =
+    java.util.concurrent.CompletableFuture<Harness.CliRun> slow =
         java.util.concurrent.CompletableFuture.supplyAsync(
             () -> jobwatch("run", "--monitor", m, "--", "/bin/sh", "-c", "sleep 9"));
     awaitStatus(m, "overrun");
@@ -690,7 +677,7 @@ class E2eCronIT extends SharedAppIT {
     // Killed by SIGTERM: 143, crashed (unknown, signal_15), the run failed: down.
     String killed = "e2e-killed";
     declare(killed, now.minus(Duration.ofMinutes(30)), Map.of());
-    Cli k = jobwatch("run", "--monitor", killed, "--", "/bin/sh", "-c", "kill -TERM $$");
+    Harness.CliRun k = jobwatch("run", "--monitor", killed, "--", "/bin/sh", "-c", "kill -TERM $$");
     assertThat(k.code()).isEqualTo(143);
     awaitTerminalRuns(killed, 1);
     assertThat(harness.row("SELECT state, blame, cause FROM jobs WHERE monitor = :p0", killed))
@@ -704,7 +691,7 @@ class E2eCronIT extends SharedAppIT {
     declare(noexec, now.minus(Duration.ofMinutes(30)), Map.of());
     Path script = Files.createTempFile("e2e-noexec-", ".sh");
     Files.writeString(script, "#!/bin/sh\nexit 0\n");
-    Cli n = jobwatch("run", "--monitor", noexec, "--", script.toString());
+    Harness.CliRun n = jobwatch("run", "--monitor", noexec, "--", script.toString());
     assertThat(n.code()).isEqualTo(126);
     awaitTerminalRuns(noexec, 1);
     assertThat(harness.row("SELECT state, blame, cause FROM jobs WHERE monitor = :p0", noexec))
@@ -724,7 +711,8 @@ class E2eCronIT extends SharedAppIT {
     awaitStatus(e255, "down");
 
     // The crontab line was not removed with the monitor: the retired monitor still never alerts.
-    Cli stale = jobwatch("run", "--monitor", "e2e-legacy-sync", "--", "/bin/sh", "-c", "exit 3");
+    Harness.CliRun stale =
+        jobwatch("run", "--monitor", "e2e-legacy-sync", "--", "/bin/sh", "-c", "exit 3");
     assertThat(stale.code()).isEqualTo(3);
     awaitTerminalRuns("e2e-legacy-sync", 2);
     Thread.sleep(1500);

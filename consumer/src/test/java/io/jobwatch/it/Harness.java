@@ -149,6 +149,39 @@ final class Harness implements AutoCloseable {
                 == ids.size());
   }
 
+  /** What an in-process CLI command returned and printed. */
+  record CliRun(int code, String out, String err) {}
+
+  /** What a CLI command needs to reach this harness's broker, topics and database. */
+  Map<String, String> cliEnvironment() {
+    Map<String, String> env = new HashMap<>();
+    env.put("JOBWATCH_KAFKA_BOOTSTRAP", infra.kafkaBootstrap());
+    env.put("JOBWATCH_DB_URL", database.jdbcUrl());
+    env.put("JOBWATCH_DB_USER", database.user());
+    env.put("JOBWATCH_DB_PASSWORD", database.password());
+    env.put("JOBWATCH_LIFECYCLE_TOPIC", lifecycle);
+    env.put("JOBWATCH_ERRORS_TOPIC", errors);
+    return env;
+  }
+
+  /** Runs {@code jobwatch ARGS} in-process, as Main does, with {@code environment}. */
+  static CliRun cli(Map<String, String> environment, String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code =
+        io.jobwatch.Main.execute(
+            args,
+            environment,
+            new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(err, true));
+    return new CliRun(code, out.toString(), err.toString());
+  }
+
+  /** Runs {@code jobwatch ARGS} in-process against this harness. */
+  CliRun cli(String... args) {
+    return cli(cliEnvironment(), args);
+  }
+
   /** Publishes a lifecycle event and waits until it is stored; returns its id. */
   String applyLifecycle(String type, Instant time, Map<String, Object> data) {
     String id = lifecycleEvent(type, time, data);

@@ -3,9 +3,6 @@ package io.jobwatch.it;
 import static io.jobwatch.it.Envelopes.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jobwatch.cli.JobwatchCommand;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -24,18 +21,9 @@ class OperatorViewsIT extends SharedAppIT {
   }
 
   private String jobCommand(String jobId) {
-    StringWriter out = new StringWriter();
-    int code =
-        JobwatchCommand.commandLine(
-                Map.of(
-                    "JOBWATCH_DB_URL", harness.database.jdbcUrl(),
-                    "JOBWATCH_DB_USER", harness.database.user(),
-                    "JOBWATCH_DB_PASSWORD", harness.database.password()))
-            .setOut(new PrintWriter(out, true))
-            .setErr(new PrintWriter(new StringWriter(), true))
-            .execute("job", jobId);
-    assertThat(code).isZero();
-    return out.toString();
+    Harness.CliRun run = harness.cli("job", jobId);
+    assertThat(run.code()).as(run.err()).isZero();
+    return run.out();
   }
 
   @Test

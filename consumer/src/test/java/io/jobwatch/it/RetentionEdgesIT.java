@@ -4,15 +4,12 @@ import static io.jobwatch.it.Envelopes.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobwatch.app.JobwatchApp;
-import io.jobwatch.cli.JobwatchCommand;
 import io.jobwatch.store.Retention;
 import io.jobwatch.store.RetentionPolicy;
 import io.jobwatch.store.RetentionReport;
 import io.jobwatch.store.RetentionTable;
 import io.jobwatch.testing.Infra;
 import io.jobwatch.testing.WithInfra;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,7 +71,8 @@ class RetentionEdgesIT {
       String before = applyDryRun(harness, file);
       assertThat(before).contains("1 to retire");
 
-      moveEvents(harness, List.of(declared), LocalDate.now(ZoneOffset.UTC).minusDays(40));
+      RetentionIT.moveEvents(
+          harness, List.of(declared), LocalDate.now(ZoneOffset.UTC).minusDays(40));
       Retention.run(harness.jdbi(), POLICY, Instant.now(), false);
 
       assertThat(harness.count("SELECT count(*) FROM monitors WHERE monitor = '" + monitor + "'"))
@@ -110,7 +108,7 @@ class RetentionEdgesIT {
                   T0.plusSeconds(1),
                   data("job_id", job, "runner", "slurm", "attempt", 1, "host", "h1")));
       LocalDate old = LocalDate.now(ZoneOffset.UTC).minusDays(40);
-      moveEvents(harness, early, old);
+      RetentionIT.moveEvents(harness, early, old);
       Instant now = Instant.now();
       // The statements of one step of Retention.prune, in one transaction as there; the consumer
       // commits the job's end between them (READ COMMITTED: the second statement sees it).
@@ -222,7 +220,7 @@ class RetentionEdgesIT {
                   data("job_id", sealed, "attempt", 1, "exit_code", 1)));
       List<String> all = new ArrayList<>(List.of(submittedId, started, status));
       all.addAll(sealedEvents);
-      moveEvents(harness, all, old);
+      RetentionIT.moveEvents(harness, all, old);
       harness
           .jdbi()
           .useHandle(
@@ -311,41 +309,9 @@ class RetentionEdgesIT {
   }
 
   private static String applyDryRun(Harness harness, Path file) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        JobwatchCommand.commandLine(
-                Map.of(
-                    "JOBWATCH_DB_URL", harness.database.jdbcUrl(),
-                    "JOBWATCH_DB_USER", harness.database.user(),
-                    "JOBWATCH_DB_PASSWORD", harness.database.password(),
-                    "JOBWATCH_LIFECYCLE_TOPIC", harness.lifecycle))
-            .setOut(new PrintWriter(out))
-            .setErr(new PrintWriter(err))
-            .execute("monitors", "apply", file.toString(), "--owner", "gitops", "--dry-run");
-    assertThat(exit).as(err.toString()).isZero();
-    return out.toString();
-  }
-
-  private static void moveEvents(Harness harness, List<String> eventIds, LocalDate day) {
-    harness
-        .jdbi()
-        .useHandle(
-            handle -> {
-              handle
-                  .createQuery("SELECT jobwatch_event_partition(:day)")
-                  .bind("day", day)
-                  .mapTo(Boolean.class)
-                  .one();
-              int moved =
-                  handle
-                      .createUpdate(
-                          "UPDATE job_events SET received_at = :at::timestamptz"
-                              + " WHERE event_id = ANY(:ids)")
-                      .bind("at", day.atTime(12, 0).toInstant(ZoneOffset.UTC).toString())
-                      .bindArray("ids", String.class, eventIds)
-                      .execute();
-              assertThat(moved).isEqualTo(eventIds.size());
-            });
+    Harness.CliRun run =
+        harness.cli("monitors", "apply", file.toString(), "--owner", "gitops", "--dry-run");
+    assertThat(run.code()).as(run.err()).isZero();
+    return run.out();
   }
 }

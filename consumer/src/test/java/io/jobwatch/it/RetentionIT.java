@@ -433,7 +433,7 @@ class RetentionIT {
   }
 
   /** Makes stored events look as if they had arrived at noon of {@code day}. */
-  private static void moveEvents(Harness harness, List<String> eventIds, LocalDate day) {
+  static void moveEvents(Harness harness, List<String> eventIds, LocalDate day) {
     harness
         .jdbi()
         .useHandle(
