@@ -147,6 +147,7 @@ public final class JobFold {
     private Instant startedAt;
     private Instant finishedAt;
     private Instant latestApplied;
+    private Integer latestAppliedAttempt;
     private Instant latestSeen;
 
     /**
@@ -206,6 +207,10 @@ public final class JobFold {
       job.crashUnexplained = memory.crashUnexplained();
       job.crashes.putAll(memory.crashes());
       job.evidenceFloor = memory.evidenceFloor();
+      // States stored before the field: their latest applied event is taken as the current
+      // attempt's.
+      job.latestAppliedAttempt =
+          memory.latestAppliedAttempt() != null ? memory.latestAppliedAttempt() : memory.attempt();
       return job;
     }
 
@@ -240,7 +245,8 @@ public final class JobFold {
               startEvidence,
               crashUnexplained,
               crashes,
-              evidenceFloor));
+              evidenceFloor,
+              latestAppliedAttempt));
     }
 
     /** How many events this fold has folded, those of the state it resumed included. */
@@ -286,9 +292,14 @@ public final class JobFold {
       }
       boolean applied = applyChange(event);
       if (!applied) {
-        ignored.add(event.id());
-      } else if (latestApplied == null || event.time().isAfter(latestApplied)) {
         // An ignored event (a late report) changes nothing, not even this.
+        ignored.add(event.id());
+      } else if (latestAppliedAttempt == null || key.attempt() > latestAppliedAttempt) {
+        // The row's time is its latest attempt's: an older attempt's event arriving late (folded
+        // before the requeue, attempts first) changes nothing the row shows, updated_at included.
+        latestApplied = event.time();
+        latestAppliedAttempt = key.attempt();
+      } else if (latestApplied == null || event.time().isAfter(latestApplied)) {
         latestApplied = event.time();
       }
       if (latestSeen == null || event.time().isAfter(latestSeen)) {

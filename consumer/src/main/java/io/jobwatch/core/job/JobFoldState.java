@@ -64,7 +64,8 @@ public record JobFoldState(String jobId, Position position, Memory memory) {
       Evidence startEvidence,
       boolean crashUnexplained,
       Map<Integer, Blame> crashes,
-      Instant evidenceFloor) {
+      Instant evidenceFloor,
+      Integer latestAppliedAttempt) {
     public Memory {
       labels = Map.copyOf(labels);
       dependsOn = List.copyOf(dependsOn);

@@ -8,6 +8,7 @@ import static io.jobwatch.core.Events.crashed;
 import static io.jobwatch.core.Events.finished;
 import static io.jobwatch.core.Events.requeued;
 import static io.jobwatch.core.Events.started;
+import static io.jobwatch.core.Events.status;
 import static io.jobwatch.core.Events.submitted;
 import static io.jobwatch.core.Events.t;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -147,6 +148,26 @@ class FoldEdgesTest {
       assertThat(result.row().state()).isEqualTo(JobState.CANCELLED);
       assertThat(result.row().startedAt()).isEqualTo(t(4));
       assertThat(result.ignoredEventIds()).isEmpty();
+    }
+
+    @Test
+    @DisplayName(
+        "An older attempt's report arriving after the requeue changes nothing the row shows,"
+            + " updated_at included")
+    void lateReportsOfAnOlderAttemptLeaveUpdatedAt() {
+      JobFold.Result result =
+          fold(
+              submitted("s", 0),
+              started("r1", 10, 1),
+              requeued("rq", 50, 2),
+              status("st1", 60, 1, "late error", null, null),
+              finished("f1", 70, 1, 0));
+
+      assertThat(result.row().state()).isEqualTo(JobState.QUEUED);
+      assertThat(result.row().attempt()).isEqualTo(2);
+      assertThat(result.row().exitCode()).isNull();
+      assertThat(result.row().runtime().error()).isNull();
+      assertThat(result.row().updatedAt()).isEqualTo(t(50));
     }
 
     @Test
