@@ -161,6 +161,11 @@ public final class JobwatchApp implements AutoCloseable {
     stateRefresh.refresh();
   }
 
+  /** Whether the consumer thread ended on an error (then the process should exit non-zero). */
+  public boolean consumerFailed() {
+    return loop.failure() != null;
+  }
+
   /** Blocks until the consumer thread ends (after {@link #close} or a fatal error). */
   public void awaitTermination() throws InterruptedException {
     loopThread.join();

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code jobwatch consume}: runs the consumer until SIGTERM or SIGINT, then finishes the batch in
@@ -16,9 +18,11 @@ import picocli.CommandLine.Command;
     name = "consume",
     description = "Consume the lifecycle and error topics into PostgreSQL and serve /metrics.")
 public final class ConsumeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws InterruptedException {
-    Map<String, String> environment = System.getenv();
+    Map<String, String> environment = JobwatchCommand.root(spec).environment();
     String replaced = replacedSettingWarning(environment);
     if (replaced != null) {
       LoggerFactory.getLogger(ConsumeCommand.class).warn(replaced);
@@ -27,7 +31,7 @@ public final class ConsumeCommand implements Callable<Integer> {
     StopSignals.onStop(app::close);
     app.awaitTermination();
     app.close();
-    return 0;
+    return app.consumerFailed() ? 1 : 0;
   }
 
   /** A warning for a setting an earlier version read and this one ignores; null if none is set. */

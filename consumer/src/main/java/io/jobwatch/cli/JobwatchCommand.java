@@ -108,7 +108,14 @@ public final class JobwatchCommand implements Runnable {
     commandLine.setExpandAtFiles(false);
     commandLine.setExecutionExceptionHandler(
         (error, failed, parsed) -> {
-          failed.getErr().print(redactedStackTrace(error, environment));
+          // A JobwatchException says what failed (a setting, the database, the broker): one line.
+          // Anything else is a defect: its stack trace, secrets masked.
+          failed
+              .getErr()
+              .print(
+                  error instanceof JobwatchException
+                      ? redactedMessage(error, environment)
+                      : redactedStackTrace(error, environment));
           failed.getErr().flush();
           return failed.getCommandSpec().exitCodeOnExecutionException();
         });
@@ -143,6 +150,20 @@ public final class JobwatchCommand implements Runnable {
    * {@code error}'s stack trace as picocli would print it, with the database URL's and password's
    * secrets masked: pgjdbc quotes a URL it cannot parse, or a part of it, password and all.
    */
+  /** "jobwatch: " and the messages of the error and its causes on one line, secrets masked. */
+  static String redactedMessage(Throwable error, Map<String, String> environment) {
+    StringBuilder text = new StringBuilder("jobwatch: ").append(error.getMessage());
+    for (Throwable cause = error.getCause();
+        cause != null && cause != cause.getCause();
+        cause = cause.getCause()) {
+      String message = cause.getMessage();
+      if (message != null && text.indexOf(message) < 0) {
+        text.append(": ").append(message);
+      }
+    }
+    return redacted(text.append(System.lineSeparator()).toString(), environment);
+  }
+
   static String redactedStackTrace(Throwable error, Map<String, String> environment) {
     StringWriter trace = new StringWriter();
     error.printStackTrace(new PrintWriter(trace));

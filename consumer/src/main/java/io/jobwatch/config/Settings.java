@@ -58,7 +58,7 @@ public record Settings(
         env.getOrDefault("JOBWATCH_DB_URL", "jdbc:postgresql://localhost:5432/jobwatch"),
         env.getOrDefault("JOBWATCH_DB_USER", "jobwatch"),
         env.getOrDefault("JOBWATCH_DB_PASSWORD", ""),
-        integer(env, "JOBWATCH_DB_POOL_SIZE", 4));
+        integer(env, "JOBWATCH_DB_POOL_SIZE", 4, 1, MAX));
   }
 
   /** Reads the settings from an environment map (normally {@code System.getenv()}). */
@@ -70,6 +70,16 @@ public record Settings(
           if (name.startsWith(KAFKA_PREFIX) && !name.equals("JOBWATCH_KAFKA_BOOTSTRAP")) {
             String property =
                 name.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+            String instead = RESERVED_KAFKA_PROPERTIES.get(property);
+            if (instead != null) {
+              throw new JobwatchException(
+                  name
+                      + " is not passed to the Kafka client: jobwatch sets "
+                      + property
+                      + " itself ("
+                      + instead
+                      + ")");
+            }
             overrides.setProperty(property, value);
           }
         });
@@ -82,9 +92,14 @@ public record Settings(
     }
     StagePolicy policy =
         new StagePolicy(
-            integer(env, "JOBWATCH_STAGE_ERROR_THRESHOLD", StagePolicy.DEFAULT_ERROR_THRESHOLD),
             integer(
-                env, "JOBWATCH_STAGE_RECOVERY_THRESHOLD", StagePolicy.DEFAULT_RECOVERY_THRESHOLD),
+                env, "JOBWATCH_STAGE_ERROR_THRESHOLD", StagePolicy.DEFAULT_ERROR_THRESHOLD, 1, 31),
+            integer(
+                env,
+                "JOBWATCH_STAGE_RECOVERY_THRESHOLD",
+                StagePolicy.DEFAULT_RECOVERY_THRESHOLD,
+                1,
+                31),
             StagePolicy.DEFAULT_WINDOW,
             new ErrorClassifier(errorClasses));
     return new Settings(
@@ -93,29 +108,29 @@ public record Settings(
         env.getOrDefault("JOBWATCH_ERRORS_TOPIC", "jobwatch.errors"),
         env.getOrDefault("JOBWATCH_GROUP_ID", "jobwatch"),
         database(env),
-        integer(env, "JOBWATCH_HTTP_PORT", 9464),
+        integer(env, "JOBWATCH_HTTP_PORT", 9464, 0, 65_535),
         overrides,
-        integer(env, "JOBWATCH_MAX_POLL_RECORDS", 2000),
-        integer(env, "JOBWATCH_MAX_RECORD_BYTES", 1 << 20),
-        integer(env, "JOBWATCH_MAX_NESTING_DEPTH", 32),
+        integer(env, "JOBWATCH_MAX_POLL_RECORDS", 2000, 1, MAX),
+        integer(env, "JOBWATCH_MAX_RECORD_BYTES", 1 << 20, 1, MAX),
+        integer(env, "JOBWATCH_MAX_NESTING_DEPTH", 32, 2, MAX),
         policy,
-        Duration.parse(env.getOrDefault("JOBWATCH_STUCK_AFTER", "PT10M")),
-        Duration.parse(env.getOrDefault("JOBWATCH_STATE_REFRESH", "PT5S")),
-        integer(env, "JOBWATCH_MAX_LABEL_VALUES", 500),
-        (1L << 20) * integer(env, "JOBWATCH_HISTORY_CACHE_MB", 64),
+        duration(env, "JOBWATCH_STUCK_AFTER", "PT10M", false),
+        duration(env, "JOBWATCH_STATE_REFRESH", "PT5S", true),
+        integer(env, "JOBWATCH_MAX_LABEL_VALUES", 500, 1, MAX),
+        (1L << 20) * integer(env, "JOBWATCH_HISTORY_CACHE_MB", 64, 0, MAX),
         !"false".equalsIgnoreCase(env.getOrDefault("JOBWATCH_DB_ASYNC_COMMIT", "true")),
         // issue 9 point 2 and issue 10 point 6, helper "edges"
-        Duration.parse(env.getOrDefault("JOBWATCH_MAX_CLOCK_SKEW", "PT5M")),
-        integer(env, "JOBWATCH_MAX_DEAD_LETTER_BYTES", 1 << 20),
+        duration(env, "JOBWATCH_MAX_CLOCK_SKEW", "PT5M", false),
+        integer(env, "JOBWATCH_MAX_DEAD_LETTER_BYTES", 1 << 20, 1, MAX),
         // issue 10.5 (metrics)
-        Duration.parse(env.getOrDefault("JOBWATCH_LABEL_TTL", "PT24H")),
+        duration(env, "JOBWATCH_LABEL_TTL", "PT24H", true),
         // Issue 11 (retention)
         new RetentionPolicy(
-            Duration.parse(env.getOrDefault("JOBWATCH_RETAIN_EVENTS", "P30D")),
-            Duration.parse(env.getOrDefault("JOBWATCH_RETAIN_JOBS", "P90D")),
-            Duration.parse(env.getOrDefault("JOBWATCH_RETAIN_DEAD_LETTERS", "P30D")),
-            Duration.parse(env.getOrDefault("JOBWATCH_RETAIN_TOMBSTONES", "P400D")),
-            Duration.parse(env.getOrDefault("JOBWATCH_RETENTION_INTERVAL", "PT1H")),
+            duration(env, "JOBWATCH_RETAIN_EVENTS", "P30D", true),
+            duration(env, "JOBWATCH_RETAIN_JOBS", "P90D", true),
+            duration(env, "JOBWATCH_RETAIN_DEAD_LETTERS", "P30D", true),
+            duration(env, "JOBWATCH_RETAIN_TOMBSTONES", "P400D", true),
+            duration(env, "JOBWATCH_RETENTION_INTERVAL", "PT1H", false),
             RetentionPolicy.DEFAULT_STEP,
             RetentionPolicy.DEFAULT_DAYS_AHEAD),
         // Issue 13 (operability).
@@ -142,16 +157,70 @@ public record Settings(
     }
   }
 
+  private static final int MAX = Integer.MAX_VALUE;
+
+  /**
+   * Kafka client properties that exactly-once, the stored offsets or the record types rest on: a
+   * {@code JOBWATCH_KAFKA_*} setting of one is refused rather than silently obeyed.
+   */
+  private static final Map<String, String> RESERVED_KAFKA_PROPERTIES =
+      Map.of(
+          "bootstrap.servers", "use JOBWATCH_KAFKA_BOOTSTRAP",
+          "group.id", "use JOBWATCH_GROUP_ID: offsets are stored in the database under it",
+          "enable.auto.commit", "offsets are committed with each batch's transaction",
+          "isolation.level", "only committed records are read",
+          "max.poll.records", "use JOBWATCH_MAX_POLL_RECORDS",
+          "key.deserializer", "records are read as bytes",
+          "value.deserializer", "records are read as bytes",
+          "key.serializer", "records are written as bytes",
+          "value.serializer", "records are written as bytes");
+
   private static int integer(Map<String, String> env, String name, int fallback) {
+    return integer(env, name, fallback, Integer.MIN_VALUE, MAX);
+  }
+
+  private static int integer(Map<String, String> env, String name, int fallback, int min, int max) {
     String value = env.get(name);
     if (value == null || value.isBlank()) {
       return fallback;
     }
+    int number;
     try {
-      return Integer.parseInt(value.strip());
+      number = Integer.parseInt(value.strip());
     } catch (NumberFormatException e) {
       throw new JobwatchException(name + " must be a whole number, not '" + value + "'", e);
     }
+    if (number < min || number > max) {
+      throw new JobwatchException(
+          name
+              + " must be "
+              + (max == MAX ? "at least " + min : "from " + min + " to " + max)
+              + ", not "
+              + number);
+    }
+    return number;
+  }
+
+  /**
+   * An ISO-8601 duration setting ({@code PT10M}, {@code P30D}); {@code positive}: above zero,
+   * otherwise zero or more.
+   */
+  private static Duration duration(
+      Map<String, String> env, String name, String fallback, boolean positive) {
+    String value = env.get(name);
+    String text = value == null || value.isBlank() ? fallback : value.strip();
+    Duration duration;
+    try {
+      duration = Duration.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new JobwatchException(
+          name + " must be an ISO-8601 duration such as PT10M or P30D, not '" + value + "'", e);
+    }
+    if (duration.isNegative() || (positive && duration.isZero())) {
+      throw new JobwatchException(
+          name + " must be " + (positive ? "above zero" : "zero or more") + ", not " + text);
+    }
+    return duration;
   }
 
   /** A copy with another bootstrap, database, group and port (tests, demo and benchmark). */

@@ -92,6 +92,8 @@ public final class ConsumerLoop implements Runnable {
     return readiness.isReady();
   }
 
+  private volatile RuntimeException failure;
+
   /** Asks the loop to finish the batch in flight, commit and return; safe from any thread. */
   public void stop() {
     stopping = true;
@@ -99,6 +101,16 @@ public final class ConsumerLoop implements Runnable {
     if (current != null) {
       current.wakeup();
     }
+  }
+
+  private void failed(RuntimeException error) {
+    failure = error;
+    LOG.error("the consumer stopped on an error: {}", LoggableErrors.describe(error));
+  }
+
+  /** What ended {@link #run}, if it ended on an error rather than {@link #stop}; else null. */
+  public RuntimeException failure() {
+    return failure;
   }
 
   /** Waits until {@link #run} has returned. */
@@ -142,8 +154,12 @@ public final class ConsumerLoop implements Runnable {
       }
     } catch (WakeupException e) {
       if (!stopping) {
-        throw e;
+        failed(e);
       }
+    } catch (RuntimeException e) {
+      // What ends the loop (a client setting Kafka refuses, an authentication failure) is the
+      // process's failure: logged like everything else (secrets masked), and `consume` exits 1.
+      failed(e);
     } finally {
       ahead = null;
       decoding.shutdownNow();
