@@ -27,7 +27,7 @@ public final class ConsumeCommand implements Callable<Integer> {
     if (replaced != null) {
       LoggerFactory.getLogger(ConsumeCommand.class).warn(replaced);
     }
-    JobwatchApp app = JobwatchApp.start(Settings.fromEnvironment(environment), Clock.systemUTC());
+    JobwatchApp app = JobwatchApp.start(Settings.forConsumer(environment), Clock.systemUTC());
     StopSignals.onStop(app::close);
     app.awaitTermination();
     app.close();

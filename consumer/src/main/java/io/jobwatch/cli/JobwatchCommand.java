@@ -146,24 +146,15 @@ public final class JobwatchCommand implements Runnable {
     return SUBCOMMANDS;
   }
 
+  /** "jobwatch: " and the error with its causes on one line ({@link ErrorLine}), secrets masked. */
+  static String redactedMessage(Throwable error, Map<String, String> environment) {
+    return redacted("jobwatch: " + ErrorLine.of(error) + System.lineSeparator(), environment);
+  }
+
   /**
    * {@code error}'s stack trace as picocli would print it, with the database URL's and password's
    * secrets masked: pgjdbc quotes a URL it cannot parse, or a part of it, password and all.
    */
-  /** "jobwatch: " and the messages of the error and its causes on one line, secrets masked. */
-  static String redactedMessage(Throwable error, Map<String, String> environment) {
-    StringBuilder text = new StringBuilder("jobwatch: ").append(error.getMessage());
-    for (Throwable cause = error.getCause();
-        cause != null && cause != cause.getCause();
-        cause = cause.getCause()) {
-      String message = cause.getMessage();
-      if (message != null && text.indexOf(message) < 0) {
-        text.append(": ").append(message);
-      }
-    }
-    return redacted(text.append(System.lineSeparator()).toString(), environment);
-  }
-
   static String redactedStackTrace(Throwable error, Map<String, String> environment) {
     StringWriter trace = new StringWriter();
     error.printStackTrace(new PrintWriter(trace));

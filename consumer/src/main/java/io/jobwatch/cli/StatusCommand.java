@@ -8,8 +8,6 @@ import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -115,19 +113,7 @@ public final class StatusCommand implements Callable<Integer> {
    * with a hint when the schema is missing.
    */
   static String describe(SQLException error, DbConfig db) {
-    List<String> parts = new ArrayList<>();
-    for (Throwable link = error;
-        link != null && parts.size() < 4;
-        link = link.getCause() == link ? null : link.getCause()) {
-      String message = link.getMessage() == null ? "" : link.getMessage().strip();
-      String first = message.lines().findFirst().orElse("");
-      String part =
-          link == error
-              ? first
-              : link.getClass().getSimpleName() + (first.isEmpty() ? "" : ": " + first);
-      parts.add(db.redactText(part));
-    }
-    String text = String.join(": ", parts);
+    String text = db.redactText(ErrorLine.of(error));
     if (UNDEFINED_TABLE.equals(error.getSQLState())) {
       text += " (has the schema been created? `jobwatch migrate` creates it)";
     }

@@ -8,6 +8,7 @@ import io.jobwatch.store.DbConfig;
 import io.jobwatch.store.RetentionPolicy;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -58,7 +59,100 @@ public record Settings(
         env.getOrDefault("JOBWATCH_DB_URL", "jdbc:postgresql://localhost:5432/jobwatch"),
         env.getOrDefault("JOBWATCH_DB_USER", "jobwatch"),
         env.getOrDefault("JOBWATCH_DB_PASSWORD", ""),
-        integer(env, "JOBWATCH_DB_POOL_SIZE", 4, 1, MAX));
+        integer(env, "JOBWATCH_DB_POOL_SIZE", 4));
+  }
+
+  /**
+   * Reads the settings for {@code consume}, after the checks that only the consumer needs: the
+   * ranges of its numbers and durations and the Kafka properties it sets itself. {@code run} and
+   * {@code emit} read the same environment through {@link #fromEnvironment} and must keep reporting
+   * whatever a consumer-only setting says.
+   */
+  public static Settings forConsumer(Map<String, String> env) {
+    requireConsumerSettings(env);
+    return fromEnvironment(env);
+  }
+
+  private static final int MAX = Integer.MAX_VALUE;
+
+  private record IntegerRule(String name, int min, int max) {}
+
+  private record DurationRule(String name, String fallback, boolean positive) {}
+
+  private static final List<IntegerRule> INTEGER_RULES =
+      List.of(
+          new IntegerRule("JOBWATCH_DB_POOL_SIZE", 1, MAX),
+          new IntegerRule("JOBWATCH_STAGE_ERROR_THRESHOLD", 1, 31),
+          new IntegerRule("JOBWATCH_STAGE_RECOVERY_THRESHOLD", 1, 31),
+          new IntegerRule("JOBWATCH_HTTP_PORT", 0, 65_535),
+          new IntegerRule("JOBWATCH_MAX_POLL_RECORDS", 1, MAX),
+          new IntegerRule("JOBWATCH_MAX_RECORD_BYTES", 1, MAX),
+          new IntegerRule("JOBWATCH_MAX_NESTING_DEPTH", 2, MAX),
+          new IntegerRule("JOBWATCH_MAX_LABEL_VALUES", 1, MAX),
+          new IntegerRule("JOBWATCH_HISTORY_CACHE_MB", 0, MAX),
+          new IntegerRule("JOBWATCH_MAX_DEAD_LETTER_BYTES", 1, MAX));
+
+  private static final List<DurationRule> DURATION_RULES =
+      List.of(
+          new DurationRule("JOBWATCH_STUCK_AFTER", "PT10M", false),
+          new DurationRule("JOBWATCH_STATE_REFRESH", "PT5S", true),
+          new DurationRule("JOBWATCH_MAX_CLOCK_SKEW", "PT5M", false),
+          new DurationRule("JOBWATCH_LABEL_TTL", "PT24H", true),
+          new DurationRule("JOBWATCH_RETAIN_EVENTS", "P30D", true),
+          new DurationRule("JOBWATCH_RETAIN_JOBS", "P90D", true),
+          new DurationRule("JOBWATCH_RETAIN_DEAD_LETTERS", "P30D", true),
+          new DurationRule("JOBWATCH_RETAIN_TOMBSTONES", "P400D", true),
+          new DurationRule("JOBWATCH_RETENTION_INTERVAL", "PT1H", false));
+
+  /**
+   * Refuses, naming the variable, a consumer setting out of its range and a {@code
+   * JOBWATCH_KAFKA_*} property that exactly-once or the record types rest on.
+   */
+  static void requireConsumerSettings(Map<String, String> env) {
+    for (IntegerRule rule : INTEGER_RULES) {
+      String value = env.get(rule.name());
+      if (value != null && !value.isBlank()) {
+        int number = integer(env, rule.name(), 0);
+        if (number < rule.min() || number > rule.max()) {
+          throw new JobwatchException(
+              rule.name()
+                  + " must be "
+                  + (rule.max() == MAX
+                      ? "at least " + rule.min()
+                      : "from " + rule.min() + " to " + rule.max())
+                  + ", not "
+                  + number);
+        }
+      }
+    }
+    for (DurationRule rule : DURATION_RULES) {
+      Duration duration = duration(env, rule.name(), rule.fallback());
+      if (duration.isNegative() || (rule.positive() && duration.isZero())) {
+        throw new JobwatchException(
+            rule.name()
+                + " must be "
+                + (rule.positive() ? "above zero" : "zero or more")
+                + ", not "
+                + duration);
+      }
+    }
+    for (String name : new java.util.TreeSet<>(env.keySet())) {
+      if (!name.startsWith(KAFKA_PREFIX)) {
+        continue;
+      }
+      String property =
+          name.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+      String instead = RESERVED_KAFKA_PROPERTIES.get(property);
+      if (instead != null) {
+        throw new JobwatchException(
+            name
+                + " is not passed to the Kafka client: jobwatch sets "
+                + property
+                + " itself ("
+                + instead
+                + ")");
+      }
+    }
   }
 
   /** Reads the settings from an environment map (normally {@code System.getenv()}). */
@@ -70,16 +164,6 @@ public record Settings(
           if (name.startsWith(KAFKA_PREFIX) && !name.equals("JOBWATCH_KAFKA_BOOTSTRAP")) {
             String property =
                 name.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-            String instead = RESERVED_KAFKA_PROPERTIES.get(property);
-            if (instead != null) {
-              throw new JobwatchException(
-                  name
-                      + " is not passed to the Kafka client: jobwatch sets "
-                      + property
-                      + " itself ("
-                      + instead
-                      + ")");
-            }
             overrides.setProperty(property, value);
           }
         });
@@ -92,14 +176,9 @@ public record Settings(
     }
     StagePolicy policy =
         new StagePolicy(
+            integer(env, "JOBWATCH_STAGE_ERROR_THRESHOLD", StagePolicy.DEFAULT_ERROR_THRESHOLD),
             integer(
-                env, "JOBWATCH_STAGE_ERROR_THRESHOLD", StagePolicy.DEFAULT_ERROR_THRESHOLD, 1, 31),
-            integer(
-                env,
-                "JOBWATCH_STAGE_RECOVERY_THRESHOLD",
-                StagePolicy.DEFAULT_RECOVERY_THRESHOLD,
-                1,
-                31),
+                env, "JOBWATCH_STAGE_RECOVERY_THRESHOLD", StagePolicy.DEFAULT_RECOVERY_THRESHOLD),
             StagePolicy.DEFAULT_WINDOW,
             new ErrorClassifier(errorClasses));
     return new Settings(
@@ -108,29 +187,29 @@ public record Settings(
         env.getOrDefault("JOBWATCH_ERRORS_TOPIC", "jobwatch.errors"),
         env.getOrDefault("JOBWATCH_GROUP_ID", "jobwatch"),
         database(env),
-        integer(env, "JOBWATCH_HTTP_PORT", 9464, 0, 65_535),
+        integer(env, "JOBWATCH_HTTP_PORT", 9464),
         overrides,
-        integer(env, "JOBWATCH_MAX_POLL_RECORDS", 2000, 1, MAX),
-        integer(env, "JOBWATCH_MAX_RECORD_BYTES", 1 << 20, 1, MAX),
-        integer(env, "JOBWATCH_MAX_NESTING_DEPTH", 32, 2, MAX),
+        integer(env, "JOBWATCH_MAX_POLL_RECORDS", 2000),
+        integer(env, "JOBWATCH_MAX_RECORD_BYTES", 1 << 20),
+        integer(env, "JOBWATCH_MAX_NESTING_DEPTH", 32),
         policy,
-        duration(env, "JOBWATCH_STUCK_AFTER", "PT10M", false),
-        duration(env, "JOBWATCH_STATE_REFRESH", "PT5S", true),
-        integer(env, "JOBWATCH_MAX_LABEL_VALUES", 500, 1, MAX),
-        (1L << 20) * integer(env, "JOBWATCH_HISTORY_CACHE_MB", 64, 0, MAX),
+        duration(env, "JOBWATCH_STUCK_AFTER", "PT10M"),
+        duration(env, "JOBWATCH_STATE_REFRESH", "PT5S"),
+        integer(env, "JOBWATCH_MAX_LABEL_VALUES", 500),
+        (1L << 20) * integer(env, "JOBWATCH_HISTORY_CACHE_MB", 64),
         !"false".equalsIgnoreCase(env.getOrDefault("JOBWATCH_DB_ASYNC_COMMIT", "true")),
         // issue 9 point 2 and issue 10 point 6, helper "edges"
-        duration(env, "JOBWATCH_MAX_CLOCK_SKEW", "PT5M", false),
-        integer(env, "JOBWATCH_MAX_DEAD_LETTER_BYTES", 1 << 20, 1, MAX),
+        duration(env, "JOBWATCH_MAX_CLOCK_SKEW", "PT5M"),
+        integer(env, "JOBWATCH_MAX_DEAD_LETTER_BYTES", 1 << 20),
         // issue 10.5 (metrics)
-        duration(env, "JOBWATCH_LABEL_TTL", "PT24H", true),
+        duration(env, "JOBWATCH_LABEL_TTL", "PT24H"),
         // Issue 11 (retention)
         new RetentionPolicy(
-            duration(env, "JOBWATCH_RETAIN_EVENTS", "P30D", true),
-            duration(env, "JOBWATCH_RETAIN_JOBS", "P90D", true),
-            duration(env, "JOBWATCH_RETAIN_DEAD_LETTERS", "P30D", true),
-            duration(env, "JOBWATCH_RETAIN_TOMBSTONES", "P400D", true),
-            duration(env, "JOBWATCH_RETENTION_INTERVAL", "PT1H", false),
+            duration(env, "JOBWATCH_RETAIN_EVENTS", "P30D"),
+            duration(env, "JOBWATCH_RETAIN_JOBS", "P90D"),
+            duration(env, "JOBWATCH_RETAIN_DEAD_LETTERS", "P30D"),
+            duration(env, "JOBWATCH_RETAIN_TOMBSTONES", "P400D"),
+            duration(env, "JOBWATCH_RETENTION_INTERVAL", "PT1H"),
             RetentionPolicy.DEFAULT_STEP,
             RetentionPolicy.DEFAULT_DAYS_AHEAD),
         // Issue 13 (operability).
@@ -157,8 +236,6 @@ public record Settings(
     }
   }
 
-  private static final int MAX = Integer.MAX_VALUE;
-
   /**
    * Kafka client properties that exactly-once, the stored offsets or the record types rest on: a
    * {@code JOBWATCH_KAFKA_*} setting of one is refused rather than silently obeyed.
@@ -176,51 +253,28 @@ public record Settings(
           "value.serializer", "records are written as bytes");
 
   private static int integer(Map<String, String> env, String name, int fallback) {
-    return integer(env, name, fallback, Integer.MIN_VALUE, MAX);
-  }
-
-  private static int integer(Map<String, String> env, String name, int fallback, int min, int max) {
     String value = env.get(name);
     if (value == null || value.isBlank()) {
       return fallback;
     }
-    int number;
     try {
-      number = Integer.parseInt(value.strip());
+      return Integer.parseInt(value.strip());
     } catch (NumberFormatException e) {
-      throw new JobwatchException(name + " must be a whole number, not '" + value + "'", e);
+      // The message says it all; the parser's exception would only repeat it.
+      throw new JobwatchException(name + " must be a whole number, not '" + value + "'");
     }
-    if (number < min || number > max) {
-      throw new JobwatchException(
-          name
-              + " must be "
-              + (max == MAX ? "at least " + min : "from " + min + " to " + max)
-              + ", not "
-              + number);
-    }
-    return number;
   }
 
-  /**
-   * An ISO-8601 duration setting ({@code PT10M}, {@code P30D}); {@code positive}: above zero,
-   * otherwise zero or more.
-   */
-  private static Duration duration(
-      Map<String, String> env, String name, String fallback, boolean positive) {
+  /** An ISO-8601 duration setting ({@code PT10M}, {@code P30D}), refused naming the variable. */
+  private static Duration duration(Map<String, String> env, String name, String fallback) {
     String value = env.get(name);
     String text = value == null || value.isBlank() ? fallback : value.strip();
-    Duration duration;
     try {
-      duration = Duration.parse(text);
+      return Duration.parse(text);
     } catch (java.time.format.DateTimeParseException e) {
       throw new JobwatchException(
-          name + " must be an ISO-8601 duration such as PT10M or P30D, not '" + value + "'", e);
+          name + " must be an ISO-8601 duration such as PT10M or P30D, not '" + value + "'");
     }
-    if (duration.isNegative() || (positive && duration.isZero())) {
-      throw new JobwatchException(
-          name + " must be " + (positive ? "above zero" : "zero or more") + ", not " + text);
-    }
-    return duration;
   }
 
   /** A copy with another bootstrap, database, group and port (tests, demo and benchmark). */

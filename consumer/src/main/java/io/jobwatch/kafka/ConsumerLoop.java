@@ -59,6 +59,7 @@ public final class ConsumerLoop implements Runnable {
   private final BatchTransaction transaction;
   private final PoisonIsolation isolation;
   private volatile boolean stopping;
+  private volatile Throwable failure;
   private volatile Consumer<byte[], byte[]> consumer;
   private ExecutorService decoding;
   // The last poll's records, decoding while the batch before them is written; null when none.
@@ -92,8 +93,6 @@ public final class ConsumerLoop implements Runnable {
     return readiness.isReady();
   }
 
-  private volatile RuntimeException failure;
-
   /** Asks the loop to finish the batch in flight, commit and return; safe from any thread. */
   public void stop() {
     stopping = true;
@@ -103,13 +102,16 @@ public final class ConsumerLoop implements Runnable {
     }
   }
 
-  private void failed(RuntimeException error) {
+  private void failed(Throwable error) {
     failure = error;
-    LOG.error("the consumer stopped on an error: {}", LoggableErrors.describe(error));
+    // The frames of the error, with its messages as LoggableErrors tells them (no row data).
+    RuntimeException logged = new RuntimeException(LoggableErrors.describe(error));
+    logged.setStackTrace(error.getStackTrace());
+    LOG.error("the consumer stopped on an error", logged);
   }
 
   /** What ended {@link #run}, if it ended on an error rather than {@link #stop}; else null. */
-  public RuntimeException failure() {
+  public Throwable failure() {
     return failure;
   }
 
@@ -156,9 +158,10 @@ public final class ConsumerLoop implements Runnable {
       if (!stopping) {
         failed(e);
       }
-    } catch (RuntimeException e) {
-      // What ends the loop (a client setting Kafka refuses, an authentication failure) is the
-      // process's failure: logged like everything else (secrets masked), and `consume` exits 1.
+    } catch (RuntimeException | Error e) {
+      // What ends the loop (a client setting Kafka refuses, an authentication failure, a stack
+      // overflow) is the process's failure: logged like everything else (row data left out), and
+      // `consume` exits 1.
       failed(e);
     } finally {
       ahead = null;

@@ -49,7 +49,7 @@ class RetentionSettingsTest {
   @Test
   @DisplayName("A retention of zero would delete everything at once and is refused")
   void zeroRetentionIsRefused() {
-    assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("JOBWATCH_RETAIN_JOBS", "PT0S")))
+    assertThatThrownBy(() -> Settings.forConsumer(Map.of("JOBWATCH_RETAIN_JOBS", "PT0S")))
         .isInstanceOf(io.jobwatch.JobwatchException.class)
         .hasMessage("JOBWATCH_RETAIN_JOBS must be above zero, not PT0S");
   }

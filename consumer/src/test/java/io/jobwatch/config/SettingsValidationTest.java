@@ -32,7 +32,7 @@ class SettingsValidationTest {
           "JOBWATCH_RETAIN_EVENTS",
           "JOBWATCH_RETENTION_INTERVAL"
         }) {
-      assertThatThrownBy(() -> Settings.fromEnvironment(Map.of(name, "10m")))
+      assertThatThrownBy(() -> Settings.forConsumer(Map.of(name, "10m")))
           .as(name)
           .isInstanceOf(JobwatchException.class)
           .hasMessageContaining(name);
@@ -45,7 +45,7 @@ class SettingsValidationTest {
     // JobwatchApp.start passes it to scheduleWithFixedDelay, which throws
     // IllegalArgumentException for a delay <= 0 after the schema was migrated and HTTP started.
     for (String value : new String[] {"PT0S", "PT-5S"}) {
-      assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("JOBWATCH_STATE_REFRESH", value)))
+      assertThatThrownBy(() -> Settings.forConsumer(Map.of("JOBWATCH_STATE_REFRESH", value)))
           .as(value)
           .isInstanceOf(JobwatchException.class)
           .hasMessageContaining("JOBWATCH_STATE_REFRESH");
@@ -57,7 +57,7 @@ class SettingsValidationTest {
   void negativeDurationsAreRefused() {
     for (String name :
         new String[] {"JOBWATCH_STUCK_AFTER", "JOBWATCH_MAX_CLOCK_SKEW", "JOBWATCH_LABEL_TTL"}) {
-      assertThatThrownBy(() -> Settings.fromEnvironment(Map.of(name, "PT-10M")))
+      assertThatThrownBy(() -> Settings.forConsumer(Map.of(name, "PT-10M")))
           .as(name)
           .isInstanceOf(JobwatchException.class)
           .hasMessageContaining(name);
@@ -67,7 +67,7 @@ class SettingsValidationTest {
   @Test
   @DisplayName("A negative retention is refused naming the variable (not 'a retention must be…')")
   void negativeRetentionNamesTheVariable() {
-    assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("JOBWATCH_RETAIN_JOBS", "-P1D")))
+    assertThatThrownBy(() -> Settings.forConsumer(Map.of("JOBWATCH_RETAIN_JOBS", "-P1D")))
         .isInstanceOf(JobwatchException.class)
         .hasMessageContaining("JOBWATCH_RETAIN_JOBS");
   }
@@ -76,7 +76,7 @@ class SettingsValidationTest {
   @DisplayName("JOBWATCH_HTTP_PORT outside 0..65535 is refused naming the variable")
   void httpPortOutOfRange() {
     for (String value : new String[] {"70000", "-1"}) {
-      assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("JOBWATCH_HTTP_PORT", value)))
+      assertThatThrownBy(() -> Settings.forConsumer(Map.of("JOBWATCH_HTTP_PORT", value)))
           .as(value)
           .isInstanceOf(JobwatchException.class)
           .hasMessageContaining("JOBWATCH_HTTP_PORT");
@@ -89,7 +89,7 @@ class SettingsValidationTest {
     // JOBWATCH_DB_POOL_SIZE=0: HikariConfig 'maxPoolSize cannot be less than 1' at start;
     // JOBWATCH_MAX_POLL_RECORDS=0: Kafka ConfigException on the consumer thread, which dies.
     for (String name : new String[] {"JOBWATCH_DB_POOL_SIZE", "JOBWATCH_MAX_POLL_RECORDS"}) {
-      assertThatThrownBy(() -> Settings.fromEnvironment(Map.of(name, "0")))
+      assertThatThrownBy(() -> Settings.forConsumer(Map.of(name, "0")))
           .as(name)
           .isInstanceOf(JobwatchException.class)
           .hasMessageContaining(name);
@@ -138,20 +138,37 @@ class SettingsValidationTest {
                 "org.apache.kafka.common.serialization.StringDeserializer");
     reserved.forEach(
         (name, value) ->
-            assertThatThrownBy(() -> Settings.fromEnvironment(Map.of(name, value)))
+            assertThatThrownBy(() -> Settings.forConsumer(Map.of(name, value)))
                 .as(name)
                 .isInstanceOf(JobwatchException.class)
                 .hasMessageStartingWith(name + " is not passed to the Kafka client"));
-    assertThatThrownBy(
-            () -> Settings.fromEnvironment(Map.of("JOBWATCH_KAFKA_GROUP_ID", "other-group")))
+    assertThatThrownBy(() -> Settings.forConsumer(Map.of("JOBWATCH_KAFKA_GROUP_ID", "other-group")))
         .hasMessageContaining("JOBWATCH_GROUP_ID");
+  }
+
+  @Test
+  @DisplayName(
+      "The publishing side (run, emit) reads the same environment without the consumer's checks:"
+          + " a consumer-only setting never stops a cron job from reporting")
+  void publishersIgnoreConsumerOnlyChecks() {
+    Map<String, String> shared =
+        Map.of(
+            "JOBWATCH_KAFKA_ISOLATION_LEVEL", "read_committed",
+            "JOBWATCH_STAGE_ERROR_THRESHOLD", "3",
+            "JOBWATCH_STUCK_AFTER", "PT-1M",
+            "JOBWATCH_MAX_LABEL_VALUES", "0");
+    Settings settings = Settings.fromEnvironment(shared);
+    assertThat(settings.kafkaOverrides()).containsEntry("isolation.level", "read_committed");
+    assertThatThrownBy(() -> Settings.forConsumer(shared))
+        .isInstanceOf(JobwatchException.class)
+        .hasMessageStartingWith("JOBWATCH_MAX_LABEL_VALUES must be at least 1");
   }
 
   @Test
   @DisplayName("Every default passes its own validation, and in-range values are taken")
   void inRangeValuesAreTaken() {
     Settings settings =
-        Settings.fromEnvironment(
+        Settings.forConsumer(
             Map.of(
                 "JOBWATCH_HTTP_PORT", "0",
                 "JOBWATCH_RETENTION_INTERVAL", "PT0S",
