@@ -99,7 +99,8 @@ public final class MonitorFold {
     Instant start = FinishedRun.earliestStartNotAfter(finishedAt, run.startedAt(), openStart);
     Instant lastFinishAt = state.lastFinishAt();
     Duration lastRunDuration = state.lastRunDuration();
-    Duration duration = new MonitorRun(start, finishedAt, null).duration();
+    // start is never after finishedAt (earliestStartNotAfter).
+    Duration duration = start == null ? null : Duration.between(start, finishedAt);
     int order = NULL_FIRST.compare(finishedAt, lastFinishAt);
     if (order > 0) {
       lastFinishAt = finishedAt;
@@ -181,14 +182,7 @@ public final class MonitorFold {
         openRuns.add(open);
       }
     }
-    return state.withRuns(
-        state.lastFinishedStartAt(),
-        state.lastSuccessAt(),
-        state.lastFailureAt(),
-        state.lastFinishAt(),
-        state.lastRunDuration(),
-        recentRuns,
-        openRuns);
+    return state.withRunLists(recentRuns, openRuns);
   }
 
   /**
@@ -202,12 +196,7 @@ public final class MonitorFold {
         return state;
       }
     }
-    return state.withRuns(
-        state.lastFinishedStartAt(),
-        state.lastSuccessAt(),
-        state.lastFailureAt(),
-        state.lastFinishAt(),
-        state.lastRunDuration(),
+    return state.withRunLists(
         state.recentRuns(),
         OpenRun.add(state.openRuns(), new OpenRun(run.jobId(), run.attempt(), null)));
   }
@@ -241,14 +230,7 @@ public final class MonitorFold {
         OpenRun.add(
             state.openRuns(),
             new OpenRun(run.jobId(), run.jobId() == null ? null : run.attempt(), startedAt));
-    return state.withRuns(
-        state.lastFinishedStartAt(),
-        state.lastSuccessAt(),
-        state.lastFailureAt(),
-        state.lastFinishAt(),
-        state.lastRunDuration(),
-        state.recentRuns(),
-        openRuns);
+    return state.withRunLists(state.recentRuns(), openRuns);
   }
 
   private static MonitorState declare(MonitorState state, Declared declared, Instant at) {

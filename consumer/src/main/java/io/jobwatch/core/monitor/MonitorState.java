@@ -161,6 +161,18 @@ public record MonitorState(
    * This state with other run facts; {@code lastStartAt} (the latest start of a finished run or of
    * an open one) and {@code lastSeenAt} are derived.
    */
+  /** The state with other run lists, the run times as they are. */
+  MonitorState withRunLists(List<FinishedRun> runs, List<OpenRun> open) {
+    return withRuns(
+        lastFinishedStartAt,
+        lastSuccessAt,
+        lastFailureAt,
+        lastFinishAt,
+        lastRunDuration,
+        runs,
+        open);
+  }
+
   MonitorState withRuns(
       Instant finishedStart,
       Instant success,
