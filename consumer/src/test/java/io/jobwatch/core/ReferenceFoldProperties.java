@@ -425,7 +425,7 @@ class ReferenceFoldProperties {
             maybeRunner(0.5),
             attempt(),
             Arbitraries.of(Blame.class).injectNull(0.2),
-            Arbitraries.of("oom", "network"))
+            Arbitraries.of("oom", "network", "not_started"))
         .as(
             (runner, a, blame, cause) ->
                 new JobChange.Crashed(runner, a, blame, cause, null, false));

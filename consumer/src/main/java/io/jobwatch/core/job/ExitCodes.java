@@ -24,6 +24,12 @@ public final class ExitCodes {
   /** The command was not found. */
   public static final int NOT_FOUND = 127;
 
+  /**
+   * The cause of a job that never really started: exit 126/127, or a {@code job.crashed} that says
+   * so with blame platform.
+   */
+  public static final String NOT_STARTED = "not_started";
+
   private static final int SIGNAL_BASE = 128;
 
   /** The highest signal number a shell reports as 128 + n (Linux real-time signals end at 64). */
@@ -45,7 +51,7 @@ public final class ExitCodes {
       return new Verdict(JobState.SUCCEEDED, null, null);
     }
     if (neverStarted(exitCode)) {
-      return new Verdict(JobState.CRASHED, Blame.PLATFORM, "not_started");
+      return new Verdict(JobState.CRASHED, Blame.PLATFORM, NOT_STARTED);
     }
     int signal = killedBySignal(exitCode);
     if (signal > 0) {

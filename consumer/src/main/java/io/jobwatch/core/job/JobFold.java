@@ -423,15 +423,8 @@ public final class JobFold {
       if (ExitCodes.neverStarted(code)) {
         crashWith(
             verdict.blame(), verdict.cause(), "exit code " + code + ": the command never ran");
-        // The attempt never really ran, so its job.started proved nothing: one error, no success.
-        evidence.remove(startEvidence);
-        startEvidence =
-            evidenceError(
-                event,
-                "start",
-                "NotStarted",
-                "job " + jobId + " exited " + code + " right after a successful submission");
-        evidence.add(startEvidence);
+        failStart(
+            event, "job " + jobId + " exited " + code + " right after a successful submission");
       } else if (verdict.state() == JobState.CRASHED) {
         crashWith(
             verdict.blame(), verdict.cause(), "killed by signal " + ExitCodes.killedBySignal(code));
@@ -456,7 +449,27 @@ public final class JobFold {
       learnRunner(crashed.runner());
       crashWith(crashed.blame(), crashed.cause(), crashed.details());
       fatal = crashed.fatal();
+      if (crashed.blame() == Blame.PLATFORM && ExitCodes.NOT_STARTED.equals(crashed.cause())) {
+        // The publisher's way of saying exit 126/127 where no process could exit (a pod that
+        // never pulled its image): the runner failed to start the job.
+        failStart(
+            event,
+            "job "
+                + jobId
+                + " never started (job.crashed, blame platform)"
+                + (crashed.details() == null ? "" : ": " + crashed.details()));
+      }
       return true;
+    }
+
+    /**
+     * The attempt never really ran, so its {@code job.started} proved nothing: its {@code start}
+     * success is replaced by one error of the job's runner.
+     */
+    private void failStart(JobEvent event, String message) {
+      evidence.remove(startEvidence);
+      startEvidence = evidenceError(event, "start", "NotStarted", message);
+      evidence.add(startEvidence);
     }
 
     /**

@@ -219,9 +219,10 @@ public final class ErrorClassifier {
 
   /**
    * Python's OSError family, a queuing-system command that failed, Java's IOException family, and
-   * jobwatch's own {@code NotStarted} (exit code 126 or 127 after a successful submit). A name
-   * matches as sent or by its simple name (after the last dot): only names that mean the same
-   * wherever they appear also match by it ({@link #ALSO_BY_SIMPLE_NAME}); the others only in full.
+   * jobwatch's own {@code NotStarted} (exit code 126 or 127 after a successful submit, or a crash
+   * report blamed on the platform with cause not_started). A name matches as sent or by its simple
+   * name (after the last dot): only names that mean the same wherever they appear also match by it
+   * ({@link #ALSO_BY_SIMPLE_NAME}); the others only in full.
    *
    * <p>Go: the error types of {@code os}, {@code io/fs}, {@code syscall}, {@code net}, {@code
    * net/url} and {@code os/exec} and the deadline errors, as {@code %T} names them. Python: the

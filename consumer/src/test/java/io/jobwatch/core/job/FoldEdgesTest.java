@@ -487,6 +487,73 @@ class FoldEdgesTest {
     }
 
     @Test
+    @DisplayName(
+        "A job.crashed {blame: platform, cause: not_started} (a pod that never pulled its image) is"
+            + " a start error of the runner, as exit 127 is, replacing the attempt's start success")
+    void platformNotStartedCrashIsAStartError() {
+      JobFold.Result result =
+          fold(
+              submitted("s", 0),
+              started("r", 1, 1),
+              event(
+                  "c",
+                  t(5),
+                  new JobChange.Crashed(
+                      null, 1, Blame.PLATFORM, "not_started", "ImagePullBackOff", false)));
+
+      assertThat(result.row().state()).isEqualTo(JobState.CRASHED);
+      assertThat(result.row().blame()).isEqualTo(Blame.PLATFORM);
+      assertThat(result.row().details()).isEqualTo("ImagePullBackOff");
+      assertThat(result.stageEvidence())
+          .extracting(
+              StageObservation::eventId,
+              StageObservation::key,
+              StageObservation::ok,
+              StageObservation::time,
+              StageObservation::errorClass)
+          .containsExactly(tuple("c", START, false, t(5), "NotStarted"));
+      assertThat(result.stageEvidence().get(0).message()).contains("ImagePullBackOff");
+    }
+
+    @Test
+    @DisplayName(
+        "A not_started crash blamed on the task or on no one, or a platform crash of another"
+            + " cause, is no stage evidence: the start success stays")
+    void otherCrashReportsAreNoStartError() {
+      for (JobChange.Crashed crash :
+          List.of(
+              new JobChange.Crashed(null, 1, Blame.TASK, "not_started", "no such image", false),
+              new JobChange.Crashed(null, 1, Blame.UNKNOWN, "not_started", null, false),
+              new JobChange.Crashed(null, 1, Blame.PLATFORM, "oom", null, false))) {
+        JobFold.Result result =
+            fold(submitted("s", 0), started("r", 1, 1), event("c", t(5), crash));
+
+        assertThat(result.stageEvidence())
+            .as("%s", crash)
+            .extracting(StageObservation::eventId, StageObservation::ok)
+            .containsExactly(tuple("r", true));
+      }
+    }
+
+    @Test
+    @DisplayName(
+        "A platform not_started crash report that explains a signal exit (the process ran) is no"
+            + " start error")
+    void notStartedReportAfterSignalExitIsNoStartError() {
+      JobFold.Result result =
+          fold(
+              submitted("s", 0),
+              started("r", 1, 1),
+              finished("f", 5, 1, 137),
+              crashed("c", 6, 1, Blame.PLATFORM, "not_started", null, false));
+
+      assertThat(result.row().cause()).isEqualTo("not_started");
+      assertThat(result.stageEvidence())
+          .extracting(StageObservation::eventId, StageObservation::ok)
+          .containsExactly(tuple("r", true));
+    }
+
+    @Test
     @DisplayName("A job.crashed after exit 127 (a known platform crash) does not re-blame it")
     void crashReportAfterNotStartedIsIgnored() {
       JobFold.Result result =

@@ -136,7 +136,7 @@ class JobFoldProperties {
                 Arbitraries.of("slurm", "sge").injectNull(0.5),
                 attempt,
                 Arbitraries.of(Blame.class).injectNull(0.2),
-                Arbitraries.of("oom", "timeout", "network"),
+                Arbitraries.of("oom", "timeout", "network", "not_started"),
                 Arbitraries.of(true, false))
             .as(
                 (runner, a, blame, cause, fatal) ->

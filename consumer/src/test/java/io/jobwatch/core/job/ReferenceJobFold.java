@@ -260,6 +260,10 @@ public final class ReferenceJobFold {
           blame = crashed.blame();
           cause = crashed.cause();
           crashes.put(attempt, blame);
+          if (blame == Blame.PLATFORM && "not_started".equals(cause)) {
+            // Stage evidence: a platform crash report that the job never started is exit 127.
+            runners.start(event.id() + " start error");
+          }
         } else if (change instanceof JobChange.Cancelled) {
           state = JobState.CANCELLED;
           finishedAt = event.time();
