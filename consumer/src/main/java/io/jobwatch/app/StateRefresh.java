@@ -67,7 +67,8 @@ public final class StateRefresh implements AutoCloseable {
     Instant judgedAt = ProgressTable.judgementInstant(handle, now);
     // Issue 11.4: the lease holder keeps job_counts current, so no refresh counts all jobs.
     StateQueries.foldJobCountChanges(handle);
-    StateQueries.Waits waits = StateQueries.waitsByService(handle);
+    // Stuck jobs too: a wake-up still in the backlog must not make a job look stuck.
+    StateQueries.Waits waits = StateQueries.waitsByService(handle, judgedAt);
     return new DatabaseState(
         StageHealthTable.all(handle),
         StateQueries.jobsByServiceAndStateWithActivity(handle),
