@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +15,12 @@ import org.slf4j.LoggerFactory;
  * Which instance exports the database-derived metrics: the one holding a PostgreSQL session
  * advisory lock on a connection of its own. When the holder dies its session ends and another
  * instance takes the lock at its next attempt, so scraping several instances never yields duplicate
- * or contradictory series. Used from the one refresh thread; not thread-safe.
+ * or contradictory series. A holder that stops answering without closing its connection (its
+ * machine died, its network or process froze) leaves a session PostgreSQL keeps for hours (until
+ * TCP keepalive gives up): the holder touches its session at every refresh, and an instance that
+ * finds the lock taken ends a holder session of the same role that has been idle for {@code
+ * silentAfter}, so that it can take the lease at its next attempt. Used from the one refresh
+ * thread; not thread-safe.
  */
 final class ExporterLease implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExporterLease.class);
@@ -29,14 +35,39 @@ final class ExporterLease implements AutoCloseable {
    */
   private static final int RECLAIM_ATTEMPTS = 3;
 
+  /**
+   * Ends the session holding the lease (the advisory lock with this key in this database) if it
+   * belongs to this role and has been idle since before the given time: its holder stopped
+   * refreshing. pg_locks shows a bigint advisory key as classid (high half) and objid (low half).
+   */
+  private static final String END_SILENT_HOLDER =
+      """
+      SELECT pg_terminate_backend(a.pid)
+        FROM pg_locks l
+        JOIN pg_stat_activity a ON a.pid = l.pid
+       WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+         AND l.classid::bigint = ? AND l.objid::bigint = ?
+         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+         AND a.pid <> pg_backend_pid()
+         AND a.usename = current_user
+         AND a.state = 'idle'
+         AND a.state_change < now() - make_interval(secs => ?)
+      """;
+
   private final Database database;
+  private final Duration silentAfter;
   private Connection connection;
   private boolean locked;
   private boolean heldBefore;
   private int reclaimAttempts;
 
-  ExporterLease(Database database) {
+  /**
+   * @param silentAfter how long the holder's session may stay idle before another instance ends it
+   *     (the holder touches it at every refresh)
+   */
+  ExporterLease(Database database, Duration silentAfter) {
     this.database = database;
+    this.silentAfter = silentAfter;
   }
 
   /**
@@ -47,6 +78,7 @@ final class ExporterLease implements AutoCloseable {
    */
   boolean acquire() {
     try {
+      // isValid is a round trip: it also marks the holder's session as alive (state_change).
       boolean valid = connection != null && connection.isValid(2);
       if (valid && locked) {
         return true;
@@ -56,6 +88,12 @@ final class ExporterLease implements AutoCloseable {
         connection = database.dataSource().getConnection();
       }
       locked = tryLock();
+      if (!locked && !heldBefore && endSilentHolder()) {
+        LOG.warn(
+            "the exporter lease was held by a session silent for over {}; ended it to take over",
+            silentAfter);
+        locked = tryLock();
+      }
     } catch (SQLException e) {
       closeConnection();
       throw new JobwatchException("could not check the exporter lease: " + e.getMessage(), e);
@@ -88,6 +126,22 @@ final class ExporterLease implements AutoCloseable {
         return result.getBoolean(1);
       }
     }
+  }
+
+  /** Ends the lease holder's session if it is silent; true if one was ended. */
+  private boolean endSilentHolder() throws SQLException {
+    boolean ended = false;
+    try (PreparedStatement statement = connection.prepareStatement(END_SILENT_HOLDER)) {
+      statement.setLong(1, LOCK_KEY >>> 32);
+      statement.setLong(2, LOCK_KEY & 0xffffffffL);
+      statement.setDouble(3, silentAfter.toMillis() / 1000.0);
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          ended |= result.getBoolean(1);
+        }
+      }
+    }
+    return ended;
   }
 
   /** Gives the lease up by closing its session. */

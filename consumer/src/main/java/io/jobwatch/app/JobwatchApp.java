@@ -105,7 +105,7 @@ public final class JobwatchApp implements AutoCloseable {
         new StateMetrics(
             new LabelLimiter(settings.maxLabelValues(), settings.labelTtl(), registry, clock));
     stateMetrics.bindTo(registry);
-    stateRefresh = new StateRefresh(database, stateMetrics, clock);
+    stateRefresh = new StateRefresh(database, stateMetrics, clock, settings.stateRefresh());
     scheduler =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {

@@ -7,6 +7,7 @@ import io.jobwatch.store.ProgressTable;
 import io.jobwatch.store.StageHealthTable;
 import io.jobwatch.store.StateQueries;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,11 +27,22 @@ public final class StateRefresh implements AutoCloseable {
   private final ExporterLease lease;
   private boolean failing;
 
-  StateRefresh(Database database, StateMetrics metrics, Clock clock) {
+  /**
+   * A lease holder silent for this many refresh periods, and at least {@link #MIN_SILENCE}, is
+   * taken to be gone (the age at which JobwatchStateStale pages with the default period: 12 x 5 s).
+   * The floor keeps a short period from handing the lease around on a pause of the holder.
+   */
+  private static final int SILENT_PERIODS = 12;
+
+  private static final Duration MIN_SILENCE = Duration.ofSeconds(30);
+
+  StateRefresh(Database database, StateMetrics metrics, Clock clock, Duration period) {
     this.database = database;
     this.metrics = metrics;
     this.clock = clock;
-    this.lease = new ExporterLease(database);
+    Duration silence = period.multipliedBy(SILENT_PERIODS);
+    this.lease =
+        new ExporterLease(database, silence.compareTo(MIN_SILENCE) < 0 ? MIN_SILENCE : silence);
   }
 
   synchronized void refresh() {
@@ -67,7 +79,8 @@ public final class StateRefresh implements AutoCloseable {
     Instant judgedAt = ProgressTable.judgementInstant(handle, now);
     // Issue 11.4: the lease holder keeps job_counts current, so no refresh counts all jobs.
     StateQueries.foldJobCountChanges(handle);
-    StateQueries.Waits waits = StateQueries.waitsByService(handle);
+    // Stuck jobs too: a wake-up still in the backlog must not make a job look stuck.
+    StateQueries.Waits waits = StateQueries.waitsByService(handle, judgedAt);
     return new DatabaseState(
         StageHealthTable.all(handle),
         StateQueries.jobsByServiceAndStateWithActivity(handle),

@@ -40,34 +40,43 @@ public final class StateQueries {
             JOIN pending p ON p.job_id = d.job_id)
       """;
 
+  /** The instant stuck jobs are judged at; null judges at the database's now(). */
+  private static final String JUDGED_AT = "cast(:judged_at AS timestamptz)";
+
   // Both counts from one evaluation of the pending jobs and the doomed ones (issue 11.4): open
   // jobs that can never start (the doomed part of job_waits), and the stuck_jobs view (V5) over the
   // pending jobs only: waiting on dependencies, not doomed, and either a dependency never seen
   // after stuck_after or every dependency satisfied, the last one ended stuck_after ago or more.
+  // "Ago" is counted from the judgement instant (never later than now()): while a backlog drains,
+  // the wake-up of a job may still sit unread in another partition, so the exported count, like
+  // the monitors, judges only as far as the stream was read (docs/operators.md, Dependencies).
   private static final String WAITS =
       PENDING_AND_DOOMED
           + """
+          , judged AS (SELECT least(now(), coalesce(%s, now())) AS at)
           , stuck AS (
               SELECT p.job_id, p.service
                 FROM pending p
                 JOIN job_dependencies d ON d.job_id = p.job_id
                 LEFT JOIN LATERAL dependency_of(d.depends_on) t ON true
                CROSS JOIN dependency_settings s
+               CROSS JOIN judged j
                WHERE (p.state = 'submitted'
                       OR (p.state = 'waiting'
                           AND coalesce(p.waiting_reason, 'dependencies') = 'dependencies'))
                  AND p.job_id NOT IN (SELECT job_id FROM doomed)
-               GROUP BY p.job_id, p.service, s.stuck_after
+               GROUP BY p.job_id, p.service, s.stuck_after, j.at
               HAVING bool_or(coalesce(d.depends_on <> d.job_id AND t.job_id IS NULL
-                                      AND p.submitted < now() - s.stuck_after, false))
+                                      AND p.submitted < j.at - s.stuck_after, false))
                   OR (bool_and(coalesce(d.depends_on <> d.job_id
                                         AND t.state = ANY (d.accept), false))
-                      AND max(t.finished_at) < now() - s.stuck_after))
+                      AND max(t.finished_at) < j.at - s.stuck_after))
           SELECT 'unsatisfiable', coalesce(p.service, 'unknown'), count(*)
             FROM pending p WHERE p.job_id IN (SELECT job_id FROM doomed) GROUP BY 2
           UNION ALL
           SELECT 'stuck', coalesce(service, 'unknown'), count(*) FROM stuck GROUP BY 2
-          """;
+          """
+              .formatted(JUDGED_AT);
 
   /** Folds the appended changes of job counts into {@code job_counts} (V14). */
   private static final String FOLD_JOB_COUNT_CHANGES =
@@ -137,12 +146,22 @@ public final class StateQueries {
    */
   public record Waits(List<Count> unsatisfiable, List<Count> stuck) {}
 
-  /** {@link Waits} from one statement. */
+  /** {@link Waits} from one statement, stuck jobs judged at the database's {@code now()}. */
   public static Waits waitsByService(Handle handle) {
+    return waitsByService(handle, null);
+  }
+
+  /**
+   * {@link Waits} from one statement, stuck jobs judged at {@code judgedAt} (the stream's watermark
+   * while the pipeline is behind; never later than the database's {@code now()}; null: {@code
+   * now()}).
+   */
+  public static Waits waitsByService(Handle handle, Instant judgedAt) {
     List<Count> unsatisfiable = new ArrayList<>();
     List<Count> stuck = new ArrayList<>();
     handle
         .createQuery(WAITS)
+        .bind("judged_at", judgedAt == null ? null : judgedAt.toString())
         .map((rs, ctx) -> Map.entry(rs.getString(1), new Count(rs.getString(2), "", rs.getLong(3))))
         .forEach(row -> (row.getKey().equals("stuck") ? stuck : unsatisfiable).add(row.getValue()));
     return new Waits(unsatisfiable, stuck);
@@ -150,7 +169,12 @@ public final class StateQueries {
 
   /** The SQL of each query of the exporter's refresh, for plan checks (EXPLAIN) in tests. */
   public static List<String> refreshQueries() {
-    return List.of(JOB_COUNTS, WAITS, DEAD_LETTERS, CRASHES, FOLD_JOB_COUNT_CHANGES);
+    return List.of(
+        JOB_COUNTS,
+        WAITS.replace(JUDGED_AT, "now()"),
+        DEAD_LETTERS,
+        CRASHES,
+        FOLD_JOB_COUNT_CHANGES);
   }
 
   public static List<Count> deadLettersByTopic(Handle handle) {

@@ -2,9 +2,12 @@ package io.jobwatch.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jobwatch.app.StateRefresh;
+import io.jobwatch.metrics.DatabaseState;
 import io.jobwatch.store.Database;
 import io.jobwatch.store.DbConfig;
 import io.jobwatch.store.DependencySettingsTable;
+import io.jobwatch.store.ProgressTable;
 import io.jobwatch.store.StateQueries;
 import io.jobwatch.testing.Infra;
 import io.jobwatch.testing.WithInfra;
@@ -53,7 +56,7 @@ class DependencyViewsIT {
         .jdbi()
         .useHandle(
             handle -> {
-              handle.execute("TRUNCATE jobs, job_dependencies, job_tombstones");
+              handle.execute("TRUNCATE jobs, job_dependencies, job_tombstones, consumer_progress");
               DependencySettingsTable.write(handle, TEN_MINUTES);
             });
     now =
@@ -341,5 +344,54 @@ class DependencyViewsIT {
     StateQueries.Waits counts = database.jdbi().withHandle(StateQueries::waitsByService);
     assertThat(counts.unsatisfiable()).containsExactly(new StateQueries.Count("deps", "", 2));
     assertThat(counts.stuck()).containsExactly(new StateQueries.Count("deps", "", 2));
+  }
+
+  @Test
+  @DisplayName(
+      "While a backlog drains, the exported stuck count judges at the stream's watermark like the"
+          + " monitors: a job whose wake-up may still sit in the unread backlog of another"
+          + " partition is not stuck; once every partition is caught up, it is")
+  void exportedStuckCountJudgesAtTheWatermarkWhileABacklogDrains() {
+    // After a 40-minute outage: dep-a ended 30 minutes ago (event time) on a partition that has
+    // drained; the scheduler woke waits-on-a a second later, on a partition read only up to
+    // 35 minutes ago. waits-on-typo was submitted 32 minutes ago; its dependency's job.submitted
+    // may be in that backlog too.
+    job("dep-a", "succeeded", ago(minutes(40)), ago(minutes(30)));
+    job("waits-on-a", "submitted", ago(minutes(39)), null);
+    dependsOn("waits-on-a", "dep-a");
+    job("waits-on-typo", "submitted", ago(minutes(32)), null);
+    dependsOn("waits-on-typo", "not-read-yet");
+    report(false, ago(minutes(35)));
+
+    // The operators' view compares with the wall clock (docs/operators.md), as before.
+    assertThat(stuck()).extracting(row -> row.get("job_id")).hasSize(2);
+    DatabaseState behind = refreshRead();
+    assertThat(behind.judgedAt()).isEqualTo(ago(minutes(35)));
+    assertThat(behind.stuck()).isEmpty();
+
+    // Caught up: the wall clock again, and both are stuck for real.
+    report(true, now);
+    assertThat(refreshRead().stuck()).containsExactly(new StateQueries.Count("deps", "", 2));
+  }
+
+  /** Two lifecycle partitions: partition 0 drained, partition 1 as given, reported now. */
+  private void report(boolean caughtUp, Instant watermark) {
+    database
+        .jdbi()
+        .useHandle(
+            handle ->
+                ProgressTable.report(
+                    handle,
+                    "jobwatch",
+                    "test@host",
+                    now,
+                    List.of(
+                        new ProgressTable.Report("jobwatch.lifecycle", 0, now, true, 0L),
+                        new ProgressTable.Report(
+                            "jobwatch.lifecycle", 1, watermark, caughtUp, caughtUp ? 0 : 5000L))));
+  }
+
+  private DatabaseState refreshRead() {
+    return database.jdbi().inTransaction(handle -> StateRefresh.read(handle, now));
   }
 }
