@@ -41,9 +41,10 @@ public final class StateQueries {
       """;
 
   // Both counts from one evaluation of the pending jobs and the doomed ones (issue 11.4): open
-  // jobs that can never start (the doomed part of job_waits), and the stuck_jobs view (V5) over the
-  // pending jobs only: waiting on dependencies, not doomed, and either a dependency never seen
-  // after stuck_after or every dependency satisfied, the last one ended stuck_after ago or more.
+  // jobs that can never start (the doomed part of job_waits), and the stuck_jobs view (V21) over
+  // the pending jobs only: waiting on dependencies, not doomed, and either a dependency never seen
+  // after stuck_after or every dependency satisfied, the last one ended and the job submitted
+  // stuck_after ago or more.
   private static final String WAITS =
       PENDING_AND_DOOMED
           + """
@@ -57,12 +58,13 @@ public final class StateQueries {
                       OR (p.state = 'waiting'
                           AND coalesce(p.waiting_reason, 'dependencies') = 'dependencies'))
                  AND p.job_id NOT IN (SELECT job_id FROM doomed)
-               GROUP BY p.job_id, p.service, s.stuck_after
+               GROUP BY p.job_id, p.service, p.submitted, s.stuck_after
               HAVING bool_or(coalesce(d.depends_on <> d.job_id AND t.job_id IS NULL
                                       AND p.submitted < now() - s.stuck_after, false))
                   OR (bool_and(coalesce(d.depends_on <> d.job_id
                                         AND t.state = ANY (d.accept), false))
-                      AND max(t.finished_at) < now() - s.stuck_after))
+                      AND max(t.finished_at) < now() - s.stuck_after
+                      AND p.submitted < now() - s.stuck_after))
           SELECT 'unsatisfiable', coalesce(p.service, 'unknown'), count(*)
             FROM pending p WHERE p.job_id IN (SELECT job_id FROM doomed) GROUP BY 2
           UNION ALL

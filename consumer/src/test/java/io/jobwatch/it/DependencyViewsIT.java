@@ -282,6 +282,27 @@ class DependencyViewsIT {
   }
 
   @Test
+  @DisplayName(
+      "A job submitted after its dependencies ended is not stuck until stuck_after has passed"
+          + " since it was submitted: the scheduler has had no time to start it")
+  void lateSubmittedJobIsNotStuckAtOnce() {
+    job("dep-long-ago", "succeeded", ago(minutes(90)), ago(minutes(60)));
+    job("just-submitted", "submitted", ago(minutes(1)), null);
+    dependsOn("just-submitted", "dep-long-ago");
+    job("just-waiting", "waiting", ago(minutes(9)), null, "dependencies");
+    dependsOn("just-waiting", "dep-long-ago");
+    job("forgotten", "submitted", ago(minutes(11)), null);
+    dependsOn("forgotten", "dep-long-ago");
+
+    assertThat(stuck())
+        .extracting(row -> row.get("job_id") + " " + row.get("reason"))
+        .containsExactly("forgotten dependencies_ended");
+    // The exporter's count (jobwatch_jobs_stuck_waiting) says the same.
+    StateQueries.Waits counts = database.jdbi().withHandle(StateQueries::waitsByService);
+    assertThat(counts.stuck()).containsExactly(new StateQueries.Count("deps", "", 1));
+  }
+
+  @Test
   @DisplayName("A job that can never run is not stuck: it is reported as unsatisfiable instead")
   void unsatisfiableIsNotStuck() {
     job("dep-old", "succeeded", ago(minutes(20)), ago(minutes(11)));
