@@ -43,8 +43,8 @@ public final class StateQueries {
   // Both counts from one evaluation of the pending jobs and the doomed ones (issue 11.4): open
   // jobs that can never start (the doomed part of job_waits), and the stuck_jobs view (V21) over
   // the pending jobs only: waiting on dependencies, not doomed, and either a dependency never seen
-  // after stuck_after or every dependency satisfied, the last one ended and the job submitted
-  // stuck_after ago or more.
+  // after stuck_after or every dependency satisfied and ended, the last one ended and the job
+  // submitted stuck_after ago or more.
   private static final String WAITS =
       PENDING_AND_DOOMED
           + """
@@ -62,7 +62,9 @@ public final class StateQueries {
               HAVING bool_or(coalesce(d.depends_on <> d.job_id AND t.job_id IS NULL
                                       AND p.submitted < now() - s.stuck_after, false))
                   OR (bool_and(coalesce(d.depends_on <> d.job_id
-                                        AND t.state = ANY (d.accept), false))
+                                        AND t.state = ANY (d.accept)
+                                        AND t.state IN ('succeeded', 'failed', 'crashed',
+                                                        'cancelled'), false))
                       AND max(t.finished_at) < now() - s.stuck_after
                       AND p.submitted < now() - s.stuck_after))
           SELECT 'unsatisfiable', coalesce(p.service, 'unknown'), count(*)

@@ -303,6 +303,26 @@ class DependencyViewsIT {
   }
 
   @Test
+  @DisplayName(
+      "A job whose accept list is satisfied by a dependency that is still running (Slurm's"
+          + " after:) is not stuck: not everything it waits on has ended")
+  void satisfiedByARunningDependencyIsNotStuck() {
+    job("dep-long-ago", "succeeded", ago(minutes(90)), ago(minutes(60)));
+    job("dep-running", "running", ago(minutes(90)), null);
+    job("after-start", "submitted", ago(minutes(60)), null);
+    dependsOn("after-start", "dep-long-ago");
+    dependsOn("after-start", "dep-running", "running", "succeeded", "failed");
+
+    assertThat(waits())
+        .containsExactly(
+            Map.entry("after-start->dep-long-ago", "satisfied"),
+            Map.entry("after-start->dep-running", "satisfied"));
+    assertThat(stuck()).isEmpty();
+    StateQueries.Waits counts = database.jdbi().withHandle(StateQueries::waitsByService);
+    assertThat(counts.stuck()).isEmpty();
+  }
+
+  @Test
   @DisplayName("A job that can never run is not stuck: it is reported as unsatisfiable instead")
   void unsatisfiableIsNotStuck() {
     job("dep-old", "succeeded", ago(minutes(20)), ago(minutes(11)));

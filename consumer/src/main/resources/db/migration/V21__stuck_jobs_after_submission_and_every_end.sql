@@ -3,7 +3,10 @@
 -- that depends on one finished yesterday, read "the scheduler missed a wake-up" within its first
 -- second, and jobwatch_jobs_stuck_waiting paged platform after the alert's `for` alone. Waiting is
 -- wrong only once both have passed stuck_after ago: the last dependency ended and the job was
--- submitted (the time the unknown-dependency rule already counts from). Same columns as V18.
+-- submitted (the time the unknown-dependency rule already counts from). And everything the job
+-- waits on must have ended: an accept list met by a dependency that still runs (Slurm's after:,
+-- accept running) no longer reads as "ended long ago" because another dependency did. Same
+-- columns as V18.
 CREATE OR REPLACE VIEW stuck_jobs AS
 SELECT w.job_id,
        j.service,
@@ -23,6 +26,7 @@ SELECT w.job_id,
  GROUP BY w.job_id, j.service, j.state, j.submitted_at, j.updated_at, s.stuck_after
 HAVING NOT bool_or(w.job_unsatisfiable)
    AND (bool_or(w.status = 'unknown')
-        OR (bool_and(w.status = 'satisfied')
+        OR (bool_and(w.status = 'satisfied'
+                     AND w.dependency_state IN ('succeeded', 'failed', 'crashed', 'cancelled'))
             AND max(w.dependency_finished_at) < now() - s.stuck_after
             AND coalesce(j.submitted_at, j.updated_at) < now() - s.stuck_after));
