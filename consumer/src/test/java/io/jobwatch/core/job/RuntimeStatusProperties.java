@@ -26,8 +26,9 @@ import net.jqwik.api.Tuple;
  * reports the job takes while it runs count (which ones is {@link ReferenceJobFold}'s rule table,
  * compared with the fold elsewhere); of those, in fold order, the first error is kept, later ones
  * counted and the first {@link RuntimeStatus#MAX_ERROR_DETAILS} listed, the latest warning,
- * activity and progress win, a requeue that applies clears all of it, and a job is reusable when it
- * succeeded or runs without an error. Shuffled and duplicated delivery changes nothing.
+ * activity and progress win (an empty or blank message is none), a requeue that applies clears all
+ * of it, and a job is reusable when it succeeded or runs without an error. Shuffled and duplicated
+ * delivery changes nothing.
  */
 @Label("Runtime status against the brief")
 class RuntimeStatusProperties {
@@ -84,15 +85,15 @@ class RuntimeStatusProperties {
     String activity = null;
     JobChange.Progress progress = null;
     for (JobChange.Status status : taken) {
-      if (status.error() != null) {
+      if (message(status.error())) {
         if (error == null) {
           error = status.error();
         } else {
           later.add(status.error());
         }
       }
-      warning = status.warning() != null ? status.warning() : warning;
-      activity = status.activity() != null ? status.activity() : activity;
+      warning = message(status.warning()) ? status.warning() : warning;
+      activity = message(status.activity()) ? status.activity() : activity;
       progress = status.progress() != null ? status.progress() : progress;
     }
     boolean reusable =
@@ -106,6 +107,11 @@ class RuntimeStatusProperties {
         activity,
         progress,
         reusable);
+  }
+
+  /** An empty or blank field is no message (publishers that always send the field). */
+  private static boolean message(String text) {
+    return text != null && !text.isBlank();
   }
 
   @Property(tries = 1000)
@@ -175,8 +181,9 @@ class RuntimeStatusProperties {
   Arbitrary<List<JobEvent>> statusHeavyHistories() {
     Arbitrary<Integer> attempt =
         Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.just(1)), Tuple.of(1, Arbitraries.just(2)));
-    Arbitrary<String> error = Arbitraries.of("disk full", "mirror slow", "e1", "e2", "e3");
-    Arbitrary<String> message = Arbitraries.of("indexing", "merging", "low disk").injectNull(0.5);
+    Arbitrary<String> error = Arbitraries.of("disk full", "mirror slow", "e1", "e2", "e3", "");
+    Arbitrary<String> message =
+        Arbitraries.of("indexing", "merging", "low disk", "", " ").injectNull(0.5);
     Arbitrary<JobChange.Progress> progress =
         Combinators.combine(
                 Arbitraries.longs().between(0, 9).injectNull(0.3),
