@@ -17,7 +17,8 @@ public final class StateQueries {
   public record Count(String first, String second, long count) {}
 
   // Issue 11.4: open pending jobs and the ones they can never get past, from jobs_open and
-  // job_dependencies' keys. Same rules as the job_waits view (V18), which reads every edge; a
+  // job_dependencies' keys. Same rules as the job_waits view (V21: through unsatisfied edges only),
+  // which reads every edge; a
   // dependency is what dependency_of (V18) knows of it: its row, else its tombstone.
   private static final String PENDING_AND_DOOMED =
       """
@@ -36,8 +37,10 @@ public final class StateQueries {
           UNION
           SELECT d.job_id
             FROM doomed x
+            JOIN pending t ON t.job_id = x.job_id
             JOIN job_dependencies d ON d.depends_on = x.job_id
-            JOIN pending p ON p.job_id = d.job_id)
+            JOIN pending p ON p.job_id = d.job_id
+           WHERE NOT t.state = ANY (d.accept))
       """;
 
   // Both counts from one evaluation of the pending jobs and the doomed ones (issue 11.4): open

@@ -323,6 +323,28 @@ class DependencyViewsIT {
   }
 
   @Test
+  @DisplayName(
+      "Unsatisfiability propagates only through edges that are not satisfied: a job whose accept"
+          + " list takes the state a doomed dependency is in (accept queued) can run")
+  void propagationStopsAtASatisfiedEdge() {
+    job("failed", "failed", ago(minutes(30)), ago(minutes(20)));
+    job("doomed-queued", "queued", ago(minutes(30)), null);
+    dependsOn("doomed-queued", "failed");
+    job("after-queued", "submitted", ago(minutes(5)), null);
+    dependsOn("after-queued", "doomed-queued", "queued", "running", "succeeded");
+    job("after-success", "submitted", ago(minutes(5)), null);
+    dependsOn("after-success", "doomed-queued");
+
+    assertThat(waits())
+        .containsExactly(
+            Map.entry("after-queued->doomed-queued", "satisfied"),
+            Map.entry("after-success->doomed-queued", "unsatisfiable (job can never run)"),
+            Map.entry("doomed-queued->failed", "unsatisfiable (job can never run)"));
+    StateQueries.Waits counts = database.jdbi().withHandle(StateQueries::waitsByService);
+    assertThat(counts.unsatisfiable()).containsExactly(new StateQueries.Count("deps", "", 2));
+  }
+
+  @Test
   @DisplayName("A job that can never run is not stuck: it is reported as unsatisfiable instead")
   void unsatisfiableIsNotStuck() {
     job("dep-old", "succeeded", ago(minutes(20)), ago(minutes(11)));
