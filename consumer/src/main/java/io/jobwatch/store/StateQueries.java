@@ -17,9 +17,9 @@ public final class StateQueries {
   public record Count(String first, String second, long count) {}
 
   // Issue 11.4: open pending jobs and the ones they can never get past, from jobs_open and
-  // job_dependencies' keys. Same rules as the job_waits view (V21: through unsatisfied edges only),
-  // which reads every edge; a
-  // dependency is what dependency_of (V18) knows of it: its row, else its tombstone.
+  // job_dependencies' keys. Same rules as the job_waits view (V21: propagated through unsatisfied
+  // edges only), which reads every edge; a dependency is what dependency_of (V18) knows of it: its
+  // row, else its tombstone.
   private static final String PENDING_AND_DOOMED =
       """
       WITH RECURSIVE pending AS MATERIALIZED (
