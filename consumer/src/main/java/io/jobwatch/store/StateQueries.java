@@ -17,8 +17,9 @@ public final class StateQueries {
   public record Count(String first, String second, long count) {}
 
   // Issue 11.4: open pending jobs and the ones they can never get past, from jobs_open and
-  // job_dependencies' keys. Same rules as the job_waits view (V18), which reads every edge; a
-  // dependency is what dependency_of (V18) knows of it: its row, else its tombstone.
+  // job_dependencies' keys. Same rules as the job_waits view (V21: propagated through unsatisfied
+  // edges only), which reads every edge; a dependency is what dependency_of (V18) knows of it: its
+  // row, else its tombstone.
   private static final String PENDING_AND_DOOMED =
       """
       WITH RECURSIVE pending AS MATERIALIZED (
@@ -36,20 +37,23 @@ public final class StateQueries {
           UNION
           SELECT d.job_id
             FROM doomed x
+            JOIN pending t ON t.job_id = x.job_id
             JOIN job_dependencies d ON d.depends_on = x.job_id
-            JOIN pending p ON p.job_id = d.job_id)
+            JOIN pending p ON p.job_id = d.job_id
+           WHERE NOT t.state = ANY (d.accept))
       """;
 
   /** The instant stuck jobs are judged at; null judges at the database's now(). */
   private static final String JUDGED_AT = "cast(:judged_at AS timestamptz)";
 
   // Both counts from one evaluation of the pending jobs and the doomed ones (issue 11.4): open
-  // jobs that can never start (the doomed part of job_waits), and the stuck_jobs view (V5) over the
-  // pending jobs only: waiting on dependencies, not doomed, and either a dependency never seen
-  // after stuck_after or every dependency satisfied, the last one ended stuck_after ago or more.
-  // "Ago" is counted from the judgement instant (never later than now()): while a backlog drains,
-  // the wake-up of a job may still sit unread in another partition, so the exported count, like
-  // the monitors, judges only as far as the stream was read (docs/operators.md, Dependencies).
+  // jobs that can never start (the doomed part of job_waits), and the stuck_jobs view (V21) over
+  // the pending jobs only: waiting on dependencies, not doomed, and either a dependency never seen
+  // after stuck_after or every dependency satisfied and ended, the last one ended and the job
+  // submitted stuck_after ago or more. "Ago" is counted from the judgement instant (never later
+  // than now()): while a backlog drains, the wake-up of a job may still sit unread in another
+  // partition, so the exported count, like the monitors, judges only as far as the stream was read
+  // (docs/operators.md, Dependencies).
   private static final String WAITS =
       PENDING_AND_DOOMED
           + """
@@ -65,12 +69,15 @@ public final class StateQueries {
                       OR (p.state = 'waiting'
                           AND coalesce(p.waiting_reason, 'dependencies') = 'dependencies'))
                  AND p.job_id NOT IN (SELECT job_id FROM doomed)
-               GROUP BY p.job_id, p.service, s.stuck_after, j.at
+               GROUP BY p.job_id, p.service, p.submitted, s.stuck_after, j.at
               HAVING bool_or(coalesce(d.depends_on <> d.job_id AND t.job_id IS NULL
                                       AND p.submitted < j.at - s.stuck_after, false))
                   OR (bool_and(coalesce(d.depends_on <> d.job_id
-                                        AND t.state = ANY (d.accept), false))
-                      AND max(t.finished_at) < j.at - s.stuck_after))
+                                        AND t.state = ANY (d.accept)
+                                        AND t.state IN ('succeeded', 'failed', 'crashed',
+                                                        'cancelled'), false))
+                      AND max(t.finished_at) < j.at - s.stuck_after
+                      AND p.submitted < j.at - s.stuck_after))
           SELECT 'unsatisfiable', coalesce(p.service, 'unknown'), count(*)
             FROM pending p WHERE p.job_id IN (SELECT job_id FROM doomed) GROUP BY 2
           UNION ALL

@@ -285,6 +285,69 @@ class DependencyViewsIT {
   }
 
   @Test
+  @DisplayName(
+      "A job submitted after its dependencies ended is not stuck until stuck_after has passed"
+          + " since it was submitted: the scheduler has had no time to start it")
+  void lateSubmittedJobIsNotStuckAtOnce() {
+    job("dep-long-ago", "succeeded", ago(minutes(90)), ago(minutes(60)));
+    job("just-submitted", "submitted", ago(minutes(1)), null);
+    dependsOn("just-submitted", "dep-long-ago");
+    job("just-waiting", "waiting", ago(minutes(9)), null, "dependencies");
+    dependsOn("just-waiting", "dep-long-ago");
+    job("forgotten", "submitted", ago(minutes(11)), null);
+    dependsOn("forgotten", "dep-long-ago");
+
+    assertThat(stuck())
+        .extracting(row -> row.get("job_id") + " " + row.get("reason"))
+        .containsExactly("forgotten dependencies_ended");
+    // The exporter's count (jobwatch_jobs_stuck_waiting) says the same.
+    StateQueries.Waits counts = database.jdbi().withHandle(StateQueries::waitsByService);
+    assertThat(counts.stuck()).containsExactly(new StateQueries.Count("deps", "", 1));
+  }
+
+  @Test
+  @DisplayName(
+      "A job whose accept list is satisfied by a dependency that is still running (Slurm's"
+          + " after:) is not stuck: not everything it waits on has ended")
+  void satisfiedByARunningDependencyIsNotStuck() {
+    job("dep-long-ago", "succeeded", ago(minutes(90)), ago(minutes(60)));
+    job("dep-running", "running", ago(minutes(90)), null);
+    job("after-start", "submitted", ago(minutes(60)), null);
+    dependsOn("after-start", "dep-long-ago");
+    dependsOn("after-start", "dep-running", "running", "succeeded", "failed");
+
+    assertThat(waits())
+        .containsExactly(
+            Map.entry("after-start->dep-long-ago", "satisfied"),
+            Map.entry("after-start->dep-running", "satisfied"));
+    assertThat(stuck()).isEmpty();
+    StateQueries.Waits counts = database.jdbi().withHandle(StateQueries::waitsByService);
+    assertThat(counts.stuck()).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "Unsatisfiability propagates only through edges that are not satisfied: a job whose accept"
+          + " list takes the state a doomed dependency is in (accept queued) can run")
+  void propagationStopsAtASatisfiedEdge() {
+    job("failed", "failed", ago(minutes(30)), ago(minutes(20)));
+    job("doomed-queued", "queued", ago(minutes(30)), null);
+    dependsOn("doomed-queued", "failed");
+    job("after-queued", "submitted", ago(minutes(5)), null);
+    dependsOn("after-queued", "doomed-queued", "queued", "running", "succeeded");
+    job("after-success", "submitted", ago(minutes(5)), null);
+    dependsOn("after-success", "doomed-queued");
+
+    assertThat(waits())
+        .containsExactly(
+            Map.entry("after-queued->doomed-queued", "satisfied"),
+            Map.entry("after-success->doomed-queued", "unsatisfiable (job can never run)"),
+            Map.entry("doomed-queued->failed", "unsatisfiable (job can never run)"));
+    StateQueries.Waits counts = database.jdbi().withHandle(StateQueries::waitsByService);
+    assertThat(counts.unsatisfiable()).containsExactly(new StateQueries.Count("deps", "", 2));
+  }
+
+  @Test
   @DisplayName("A job that can never run is not stuck: it is reported as unsatisfiable instead")
   void unsatisfiableIsNotStuck() {
     job("dep-old", "succeeded", ago(minutes(20)), ago(minutes(11)));

@@ -47,6 +47,40 @@ class OperatorViewsIT extends SharedAppIT {
 
   @Test
   @DisplayName(
+      "A publisher that always sends error, warning and activity (\"\" for none, as a Go struct"
+          + " without omitempty does) leaves a running job reusable, without an error; its real"
+          + " warning stays")
+  void emptyStatusFieldsAreNoMessage() {
+    String job = "ops-runtime-empty";
+    harness.applyLifecycle("job.submitted", at(0), data("job_id", job, "service", "ops-rt"));
+    harness.applyLifecycle(
+        "job.started", at(1), data("job_id", job, "runner", "slurm", "attempt", 1));
+    harness.applyLifecycle(
+        "job.status",
+        at(2),
+        data("job_id", job, "attempt", 1, "error", "", "warning", "low disk", "activity", ""));
+    for (int i = 3; i <= 5; i++) {
+      harness.applyLifecycle(
+          "job.status",
+          at(i),
+          data("job_id", job, "attempt", 1, "error", "", "warning", "", "activity", "step " + i));
+    }
+
+    assertThat(harness.job(job))
+        .containsEntry("runtime_error", null)
+        .containsEntry("runtime_warning", "low disk")
+        .containsEntry("runtime_activity", "step 5")
+        .containsEntry("reusable", true);
+    List<Map<String, Object>> running =
+        harness.rows(
+            "SELECT job_id FROM jobs WHERE job_id = :p0 AND state = 'running'"
+                + " AND runtime_error IS NOT NULL",
+            job);
+    assertThat(running).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
       "A service whose failing stage recovered is ok since the recovery, not since its first ok"
           + " stage; a service that never failed is ok since its first observation")
   void serviceOkSinceItsLastRecovery() {

@@ -57,6 +57,35 @@ class FoldStateJsonTest {
   }
 
   @Test
+  @DisplayName(
+      "A running job's runtime status (errors beyond the first, warning, activity, progress and"
+          + " their times) reads back equal, so an incremental fold goes on from all of it")
+  void runtimeStatusRoundTrip() {
+    List<JobEvent> events = new java.util.ArrayList<>();
+    events.add(event("s", 0, new JobChange.Submitted("slurm", null, List.of(), null, Map.of())));
+    events.add(event("r1", 1, new JobChange.Started("slurm", 1, "node-1", null)));
+    for (int i = 0; i < 13; i++) {
+      events.add(
+          event(
+              "st" + i,
+              2 + i,
+              new JobChange.Status(
+                  1,
+                  "error " + i,
+                  i % 2 == 0 ? "warning " + i : null,
+                  i % 3 == 0 ? "activity " + i : null,
+                  i % 4 == 0 ? new JobChange.Progress((long) i, null, 0L) : null)));
+    }
+    JobFoldState state = JobFold.foldAll("job", events).state();
+    assertThat(state.memory().runtime().additionalErrors()).isEqualTo(12);
+
+    JobFoldState read = Json.read(Json.write(state), JobFoldState.class);
+
+    assertThat(read).isEqualTo(state);
+    assertThat(read.memory().runtime()).isEqualTo(state.memory().runtime());
+  }
+
+  @Test
   @DisplayName("A fold state stored before timeline steps had byRequeue reads it as false")
   void stateStoredWithoutByRequeueReadsBack() {
     List<JobEvent> events =

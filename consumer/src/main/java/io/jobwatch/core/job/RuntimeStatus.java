@@ -45,19 +45,26 @@ public record RuntimeStatus(
         + ")";
   }
 
-  /** Folds one accepted status report into this status; events arrive in event-time order. */
+  /**
+   * Folds one accepted status report into this status; events arrive in event-time order. An empty
+   * or blank message is no message: publishers that always send the field (a Go struct without
+   * {@code omitempty}, {@code jq --arg} of an unset variable) send {@code ""} for "none".
+   */
   public RuntimeStatus with(JobChange.Status status, Instant time) {
+    String reportedError = given(status.error());
+    String reportedWarning = given(status.warning());
+    String reportedActivity = given(status.activity());
     String nextError = error;
     int nextAdditional = additionalErrors;
     List<String> nextDetails = errorDetails;
-    if (status.error() != null) {
+    if (reportedError != null) {
       if (error == null) {
-        nextError = status.error();
+        nextError = reportedError;
       } else {
         nextAdditional++;
         if (errorDetails.size() < MAX_ERROR_DETAILS) {
           List<String> grown = new ArrayList<>(errorDetails);
-          grown.add(status.error());
+          grown.add(reportedError);
           nextDetails = grown;
         }
       }
@@ -66,11 +73,15 @@ public record RuntimeStatus(
         nextError,
         nextAdditional,
         nextDetails,
-        status.warning() != null ? status.warning() : warning,
-        status.warning() != null ? time : warningAt,
-        status.activity() != null ? status.activity() : activity,
-        status.activity() != null ? time : activityAt,
+        reportedWarning != null ? reportedWarning : warning,
+        reportedWarning != null ? time : warningAt,
+        reportedActivity != null ? reportedActivity : activity,
+        reportedActivity != null ? time : activityAt,
         status.progress() != null ? status.progress() : progress,
         status.progress() != null ? time : progressAt);
+  }
+
+  private static String given(String message) {
+    return message == null || message.isBlank() ? null : message;
   }
 }

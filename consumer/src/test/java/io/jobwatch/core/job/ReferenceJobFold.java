@@ -223,7 +223,8 @@ public final class ReferenceJobFold {
           runners.replace(started.runner());
           runners.start(event.id() + " start ok");
         } else if (change instanceof JobChange.Status status) {
-          if (status.error() != null) {
+          // Rule "runtime status": an empty or blank message is no message.
+          if (status.error() != null && !status.error().isBlank()) {
             if (runtimeError == null) {
               runtimeError = status.error();
             } else {

@@ -58,6 +58,40 @@ class RuntimeStatusTest {
   }
 
   @Test
+  @DisplayName(
+      "An empty error, warning or activity (a Go struct without omitempty, jq --arg of an unset"
+          + " variable) is no message: the job stays reusable, the real error is the first, and"
+          + " the latest real warning and activity stay")
+  void emptyMessagesAreAbsent() {
+    JobFold.Result result =
+        fold(
+            submitted("s", 0),
+            started("r", 1, 1),
+            Events.status("p1", 2, 1, "", "", "indexing"),
+            Events.status("p2", 3, 1, "", "low disk", ""),
+            Events.status("p3", 4, 1, " ", "", ""));
+
+    assertThat(result.row().runtime().error()).isNull();
+    assertThat(result.row().runtime().errorSummary()).isNull();
+    assertThat(result.row().runtime().additionalErrors()).isZero();
+    assertThat(result.row().runtime().warning()).isEqualTo("low disk");
+    assertThat(result.row().runtime().activity()).isEqualTo("indexing");
+    assertThat(result.row().reusable()).isTrue();
+
+    JobFold.Result failing =
+        fold(
+            submitted("s", 0),
+            started("r", 1, 1),
+            Events.status("p1", 2, 1, "", "", ""),
+            Events.status("p2", 3, 1, "disk full", "", ""),
+            Events.status("p3", 4, 1, "", "", ""));
+
+    assertThat(failing.row().runtime().errorSummary()).isEqualTo("disk full");
+    assertThat(failing.row().runtime().errorDetails()).isEmpty();
+    assertThat(failing.row().reusable()).isFalse();
+  }
+
+  @Test
   @DisplayName("The detail list is bounded while the counter keeps counting")
   void detailListIsBounded() {
     List<JobEvent> events = new ArrayList<>(List.of(submitted("s", 0), started("r", 1, 1)));
