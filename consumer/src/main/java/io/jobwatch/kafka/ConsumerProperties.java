@@ -15,7 +15,9 @@ final class ConsumerProperties {
     properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrap());
     properties.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
     properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // A position the broker no longer holds is reported, not reset in silence: OutOfRange moves
+    // it to the log start, stores the move and counts what retention deleted unread.
+    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     properties.put(
         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(settings.maxPollRecords()));
     properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

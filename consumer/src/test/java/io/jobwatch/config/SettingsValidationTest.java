@@ -131,6 +131,7 @@ class SettingsValidationTest {
         Map.of(
             "JOBWATCH_KAFKA_ENABLE_AUTO_COMMIT", "true",
             "JOBWATCH_KAFKA_ISOLATION_LEVEL", "read_uncommitted",
+            "JOBWATCH_KAFKA_AUTO_OFFSET_RESET", "latest",
             "JOBWATCH_KAFKA_GROUP_ID", "other-group",
             "JOBWATCH_KAFKA_BOOTSTRAP_SERVERS", "elsewhere:9092",
             "JOBWATCH_KAFKA_MAX_POLL_RECORDS", "10",

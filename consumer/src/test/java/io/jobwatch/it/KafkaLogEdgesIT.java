@@ -1,0 +1,200 @@
+package io.jobwatch.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobwatch.app.JobwatchApp;
+import io.jobwatch.testing.Infra;
+import io.jobwatch.testing.WithInfra;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** What the platform team's Kafka does to the log under jobwatch: retention, deleted records. */
+@WithInfra
+class KafkaLogEdgesIT {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+
+  @Test
+  @DisplayName(
+      "Records Kafka deleted before jobwatch read them are skipped to the log start, counted once"
+          + " in jobwatch_records_lost_total, and the skip is stored")
+  void recordsDeletedBeforeTheyWereReadAreCountedOnce(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1)) {
+      TopicPartition partition = new TopicPartition(harness.lifecycle, 0);
+      try (JobwatchApp app = harness.startApp()) {
+        harness.awaitStored(submit(harness, "read", 3).toArray(String[]::new)); // offsets 0-2
+      }
+      // While jobwatch is down, retention deletes records it had not read yet.
+      List<String> deleted = submit(harness, "deleted", 3); // offsets 3-5
+      List<String> kept = submit(harness, "kept", 2); // offsets 6-7
+      harness.flush();
+      deleteBefore(harness, partition, 6);
+      try (JobwatchApp app = harness.startApp()) {
+        kept.addAll(submit(harness, "later", 1)); // offset 8
+        harness.awaitStored(kept.toArray(String[]::new));
+        assertThat(
+                harness.count(
+                    "SELECT count(*) FROM job_events WHERE job_id LIKE 'deleted-%'"
+                        + " OR job_id LIKE 'read-%'"))
+            .as("the deleted records are gone, the ones read before stay")
+            .isEqualTo(3);
+        assertThat(storedNext(harness)).isEqualTo(9);
+        Scrape scrape = Scrape.metrics(app.httpPort());
+        assertThat(scrape.value("jobwatch_records_lost_total", "topic", harness.lifecycle))
+            .as("offsets 3-5 were deleted unread: %s", deleted)
+            .isEqualTo(3.0);
+        assertThat(scrape.value("jobwatch_records_lost_total", "topic", harness.errors)).isZero();
+        assertThat(
+                scrape.value(
+                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
+            .isEqualTo(3.0);
+      }
+
+      // Everything unread is deleted and nothing new arrives: the skip itself is stored, so a
+      // restart neither counts it again nor seeks below the log start.
+      submit(harness, "gone", 2); // offsets 9-10
+      harness.flush();
+      deleteBefore(harness, partition, 11);
+      try (JobwatchApp app = harness.startApp()) {
+        Harness.await(
+            "the skip to the log start to be stored", WAIT, () -> storedNext(harness) == 11);
+        assertThat(
+                Scrape.metrics(app.httpPort())
+                    .value("jobwatch_records_lost_total", "topic", harness.lifecycle))
+            .isEqualTo(2.0);
+      }
+      try (JobwatchApp app = harness.startApp()) {
+        List<String> last = submit(harness, "last", 1); // offset 11
+        harness.awaitStored(last.toArray(String[]::new));
+        Scrape scrape = Scrape.metrics(app.httpPort());
+        assertThat(scrape.value("jobwatch_records_lost_total", "topic", harness.lifecycle))
+            .as("a loss already stored is not counted again")
+            .isZero();
+        assertThat(
+                scrape.value(
+                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
+            .isEqualTo(1.0);
+        assertThat(storedNext(harness)).isEqualTo(12);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "A topic deleted and recreated while jobwatch is down is read from its start, also once it"
+          + " has grown past the old topic's offset")
+  void recreatedTopicIsReadFromItsStart(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1)) {
+      try (JobwatchApp app = harness.startApp()) {
+        harness.awaitStored(submit(harness, "old", 4).toArray(String[]::new)); // offsets 0-3
+      }
+      recreate(harness);
+      try (JobwatchApp app = harness.startApp()) {
+        // Offset 4 is beyond the empty new log: the partition moves to its start, stored.
+        Harness.await(
+            "the move to the new log's start to be stored", WAIT, () -> storedNext(harness) == 0);
+        assertThat(
+                Scrape.metrics(app.httpPort())
+                    .value("jobwatch_records_lost_total", "topic", harness.lifecycle))
+            .as("nothing Kafka held was skipped")
+            .isZero();
+      }
+      // The new topic grows past offset 4 before jobwatch reads it.
+      List<String> fresh = submit(harness, "new", 6); // offsets 0-5 of the new topic
+      try (JobwatchApp app = harness.startApp()) {
+        harness.awaitStored(fresh.toArray(String[]::new));
+        assertThat(storedNext(harness)).isEqualTo(6);
+        assertThat(
+                Scrape.metrics(app.httpPort())
+                    .value(
+                        "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
+            .isEqualTo(6.0);
+      }
+    }
+  }
+
+  /** Deletes the lifecycle topic and creates it again, empty, with one partition. */
+  private static void recreate(Harness harness) throws Exception {
+    harness.closeProducer();
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, harness.infra.kafkaBootstrap()))) {
+      admin.deleteTopics(List.of(harness.lifecycle)).all().get();
+      Harness.await(
+          "the topic to be created again",
+          WAIT,
+          () -> {
+            try {
+              admin
+                  .createTopics(List.of(new NewTopic(harness.lifecycle, 1, (short) 1)))
+                  .all()
+                  .get();
+              return true;
+            } catch (ExecutionException | InterruptedException e) {
+              return false;
+            }
+          });
+      Harness.await(
+          "the new topic to have a leader",
+          WAIT,
+          () -> {
+            try {
+              return admin
+                  .describeTopics(List.of(harness.lifecycle))
+                  .allTopicNames()
+                  .get()
+                  .get(harness.lifecycle)
+                  .partitions()
+                  .stream()
+                  .allMatch(p -> p.leader() != null);
+            } catch (ExecutionException | InterruptedException e) {
+              return false;
+            }
+          });
+    }
+  }
+
+  private static long storedNext(Harness harness) {
+    Object next =
+        harness
+            .row(
+                "SELECT coalesce(sum(next_offset), 0) AS next FROM consumer_offsets"
+                    + " WHERE topic = :p0",
+                harness.lifecycle)
+            .get("next");
+    return ((Number) next).longValue();
+  }
+
+  /** What retention does: moves the log start offset, deleting every record before it. */
+  private static void deleteBefore(Harness harness, TopicPartition partition, long offset)
+      throws InterruptedException, ExecutionException {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, harness.infra.kafkaBootstrap()))) {
+      admin.deleteRecords(Map.of(partition, RecordsToDelete.beforeOffset(offset))).all().get();
+    }
+  }
+
+  private static List<String> submit(Harness harness, String prefix, int count) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ids.add(
+          harness.lifecycleEvent(
+              "job.submitted",
+              T0.plusSeconds(i),
+              Map.of("job_id", prefix + "-" + i, "service", "blast")));
+    }
+    return ids;
+  }
+}
