@@ -83,7 +83,7 @@ public final class ConsumerLoop implements Runnable {
     this.progress = new ProgressTracker(database, settings.groupId(), clock);
     this.offsets = new OffsetResync(settings, database);
     this.readiness = new Readiness(database, listener, clock);
-    this.commits = new KafkaCommits(offsets);
+    this.commits = new KafkaCommits(offsets, () -> ahead == null ? Set.of() : ahead.inFlight());
     this.lag = new LagReporter(listener);
     this.transaction =
         new BatchTransaction(
@@ -213,6 +213,8 @@ public final class ConsumerLoop implements Runnable {
       write(kafka, previous);
     } else if (records.isEmpty() && !outage.inOutage() && !offsets.hasUnsynced()) {
       readiness.idle();
+      // A poll that returned nothing may still have moved past markers: Kafka's copy follows.
+      commits.commit(kafka, false);
     }
   }
 

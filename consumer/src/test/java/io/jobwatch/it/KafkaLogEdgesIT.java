@@ -5,17 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jobwatch.app.JobwatchApp;
 import io.jobwatch.testing.Infra;
 import io.jobwatch.testing.WithInfra;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -122,6 +131,163 @@ class KafkaLogEdgesIT {
             .isEqualTo(6.0);
       }
     }
+  }
+
+  @Test
+  @DisplayName(
+      "Transactional and compressed publishers: aborted records are never applied, markers leave"
+          + " no lag and nothing is applied again after a restart")
+  void transactionsAndCompressedBatches(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1)) {
+      List<String> committed = new ArrayList<>();
+      List<String> aborted = new ArrayList<>();
+      try (JobwatchApp app = harness.startApp()) {
+        Harness.await("the consumer to be ready", WAIT, app::isReady);
+        for (String compression : List.of("gzip", "snappy", "lz4", "zstd")) {
+          try (KafkaProducer<byte[], byte[]> compressed = producer(harness, compression, false)) {
+            committed.add(send(compressed, harness, "job.submitted", compression, 5));
+          }
+        }
+        // The log ends with a commit marker (and holds an aborted transaction before it).
+        try (KafkaProducer<byte[], byte[]> transactional = producer(harness, "zstd", true)) {
+          transactional.initTransactions();
+          transactional.beginTransaction();
+          committed.add(send(transactional, harness, "job.submitted", "tx-a", 0));
+          committed.add(send(transactional, harness, "job.started", "tx-a", 1));
+          transactional.commitTransaction();
+          transactional.beginTransaction();
+          aborted.add(send(transactional, harness, "job.submitted", "tx-b", 2));
+          aborted.add(send(transactional, harness, "job.finished", "tx-a", 3));
+          transactional.flush();
+          transactional.abortTransaction();
+          transactional.beginTransaction();
+          committed.add(send(transactional, harness, "job.submitted", "tx-c", 4));
+          transactional.commitTransaction();
+        }
+        harness.awaitStored(committed.toArray(String[]::new));
+        Harness.await(
+            "no lag left on the lifecycle partition",
+            WAIT,
+            () ->
+                Scrape.metrics(app.httpPort())
+                        .value(
+                            "jobwatch_consumer_lag", "topic", harness.lifecycle, "partition", "0")
+                    == 0.0);
+        long abortedStored =
+            harness
+                .jdbi()
+                .withHandle(
+                    handle ->
+                        handle
+                            .createQuery(
+                                "SELECT count(*) FROM job_events WHERE event_id = ANY(:ids)")
+                            .bindArray("ids", String.class, aborted)
+                            .mapTo(Long.class)
+                            .one());
+        assertThat(abortedStored).as("aborted records are never applied").isZero();
+        // Lag tools read Kafka's copy of the offsets: the trailing marker is not lag.
+        TopicPartition partition = new TopicPartition(harness.lifecycle, 0);
+        try (Admin admin = admin(harness)) {
+          long end =
+              admin
+                  .listOffsets(Map.of(partition, OffsetSpec.latest()))
+                  .partitionResult(partition)
+                  .get()
+                  .offset();
+          Harness.await(
+              "Kafka's copy of the offsets to reach the log end " + end,
+              WAIT,
+              () -> kafkaCopy(admin, harness.group, partition) == end);
+        }
+        assertThat(harness.count("SELECT count(*) FROM jobs WHERE job_id = 'tx-b'")).isZero();
+        assertThat(harness.job("tx-a").get("state")).isEqualTo("running");
+        assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
+        Scrape scrape = Scrape.metrics(app.httpPort());
+        assertThat(
+                scrape.value(
+                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
+            .isEqualTo(committed.size());
+        assertThat(
+                scrape.value(
+                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "duplicate"))
+            .isZero();
+      }
+      try (JobwatchApp app = harness.startApp()) {
+        List<String> last = submit(harness, "after-restart", 1);
+        harness.awaitStored(last.toArray(String[]::new));
+        Scrape scrape = Scrape.metrics(app.httpPort());
+        assertThat(
+                scrape.value(
+                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
+            .as("only the new record is applied after the restart")
+            .isEqualTo(1.0);
+        assertThat(
+                scrape.value(
+                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "duplicate"))
+            .isZero();
+        assertThat(scrape.value("jobwatch_records_lost_total", "topic", harness.lifecycle))
+            .isZero();
+      }
+    }
+  }
+
+  private static Admin admin(Harness harness) {
+    return Admin.create(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, harness.infra.kafkaBootstrap()));
+  }
+
+  /** The offset the group committed to Kafka for a partition, -1 for none. */
+  private static long kafkaCopy(Admin admin, String group, TopicPartition partition) {
+    try {
+      OffsetAndMetadata committed =
+          admin
+              .listConsumerGroupOffsets(group)
+              .partitionsToOffsetAndMetadata()
+              .get()
+              .get(partition);
+      return committed == null ? -1 : committed.offset();
+    } catch (ExecutionException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer(
+      Harness harness, String compression, boolean transactional) {
+    Map<String, Object> properties = new HashMap<>();
+    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, harness.infra.kafkaBootstrap());
+    properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
+    properties.put(ProducerConfig.ACKS_CONFIG, "all");
+    if (transactional) {
+      properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "tx-" + UUID.randomUUID());
+    }
+    return new KafkaProducer<>(properties);
+  }
+
+  private static String send(
+      KafkaProducer<byte[], byte[]> producer,
+      Harness harness,
+      String type,
+      String job,
+      int second) {
+    String id = UUID.randomUUID().toString();
+    Map<String, Object> data =
+        switch (type) {
+          case "job.submitted" -> Map.of("job_id", job, "service", "blast");
+          case "job.started" -> Map.of("job_id", job, "runner", "slurm", "attempt", 1);
+          default -> Map.of("job_id", job, "attempt", 1, "exit_code", 1);
+        };
+    producer.send(
+        new ProducerRecord<>(
+            harness.lifecycle,
+            job.getBytes(StandardCharsets.UTF_8),
+            Envelopes.event(id, type, T0.plusSeconds(second), Envelopes.json(data))
+                .getBytes(StandardCharsets.UTF_8)));
+    return id;
   }
 
   /** Deletes the lifecycle topic and creates it again, empty, with one partition. */
