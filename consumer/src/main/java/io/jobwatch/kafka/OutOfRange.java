@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.InvalidOffsetException;
+import org.apache.kafka.clients.consumer.LogTruncationException;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -22,11 +24,11 @@ import org.slf4j.LoggerFactory;
  * the client reports them instead of resetting them without a word: retention deleted records
  * before jobwatch read them (the position is below the log start), or the topic was deleted and
  * recreated or its log truncated (the position is beyond the log). Either way the partition resumes
- * at its log start, and that move is stored like a batch's, a compare-and-set from the offset this
- * consumer expects: the loss is counted once (not again after a restart or by the next owner) and a
- * recreated topic that grows is never read from the old topic's offset. The offsets skipped below
- * the log start are logged and counted ({@link PipelineListener#lost}). Not thread-safe: owned by
- * the consumer thread.
+ * at its log start (after a truncation the client detected, where the logs part), and that move is
+ * stored like a batch's, a compare-and-set from the offset this consumer expects: the loss is
+ * counted once (not again after a restart or by the next owner) and a recreated topic that grows is
+ * never read from the old topic's offset. The offsets skipped below the log start are logged and
+ * counted ({@link PipelineListener#lost}). Not thread-safe: owned by the consumer thread.
  */
 final class OutOfRange {
   private static final Logger LOG = LoggerFactory.getLogger(OutOfRange.class);
@@ -87,30 +89,40 @@ final class OutOfRange {
     }
     Set<TopicPartition> fenced = new HashSet<>();
     for (TopicPartition partition : moving) {
-      Long start = starts.get(partition);
-      if (start == null) {
+      Long logStart = starts.get(partition);
+      if (logStart == null) {
         continue;
+      }
+      long start = logStart;
+      OffsetAndMetadata divergent =
+          invalid instanceof LogTruncationException truncation
+              ? truncation.divergentOffsets().get(partition)
+              : null;
+      if (divergent != null && divergent.offset() > start) {
+        // A new leader holds less than this consumer read (an unclean election): what it read
+        // up to the point where the logs part is applied; the new leader's records follow it.
+        start = divergent.offset();
       }
       if (!store(partition, start)) {
         fenced.add(partition);
         continue;
       }
-      kafka.seek(partition, start);
       long position = positions.get(partition);
-      if (position < start) {
+      kafka.seek(partition, start);
+      if (position < logStart) {
         LOG.warn(
             "{} offsets of {} ({} to {}) were deleted by Kafka (retention) before jobwatch read"
                 + " them; resuming at the log start {}",
-            start - position,
+            logStart - position,
             partition,
             position,
-            start - 1,
+            logStart - 1,
             start);
-        listener.lost(partition, start - position);
+        listener.lost(partition, logStart - position);
       } else {
         LOG.warn(
             "offset {} of {} is beyond its log (the topic was deleted and recreated, or its log"
-                + " truncated); reading it again from its log start {}",
+                + " truncated); reading it again from offset {}",
             position,
             partition,
             start);
