@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -231,6 +233,73 @@ class KafkaLogEdgesIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "Partitions added while jobwatch runs are read from their start; a job split over an old and"
+          + " a new partition folds once")
+  void partitionsAddedWhileRunning(Infra infra) throws Exception {
+    try (Harness harness =
+        new Harness(infra, 1, Map.of("JOBWATCH_KAFKA_METADATA_MAX_AGE_MS", "1000"))) {
+      try (JobwatchApp app = harness.startApp()) {
+        Harness.await("the consumer to be ready", WAIT, app::isReady);
+        String job = keyOnPartition("split", 4, 3);
+        List<String> ids = new ArrayList<>();
+        ids.add(
+            harness.lifecycleEvent("job.submitted", T0, Map.of("job_id", job, "service", "blast")));
+        ids.add(
+            harness.lifecycleEvent(
+                "job.started",
+                T0.plusSeconds(1),
+                Map.of("job_id", job, "runner", "slurm", "attempt", 1)));
+        harness.awaitStored(ids.toArray(String[]::new));
+        try (Admin admin = admin(harness)) {
+          admin
+              .createPartitions(Map.of(harness.lifecycle, NewPartitions.increaseTo(4)))
+              .all()
+              .get();
+        }
+        // Published at once, before jobwatch may know the new partitions: read from their start.
+        try (KafkaProducer<byte[], byte[]> producer = producer(harness, "none", false)) {
+          ids.add(send(producer, harness, 3, "job.finished", job, 2)); // the job's end, partition 3
+          for (int partition = 1; partition < 4; partition++) {
+            String other = keyOnPartition("new", 4, partition);
+            ids.add(send(producer, harness, partition, "job.submitted", other, 3));
+          }
+        }
+        harness.awaitStored(ids.toArray(String[]::new));
+        Map<String, Object> row = harness.job(job);
+        assertThat(row.get("state")).isEqualTo("failed");
+        assertThat(row.get("exit_code")).isEqualTo(1);
+        Scrape scrape = Scrape.metrics(app.httpPort());
+        assertThat(
+                scrape.value(
+                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
+            .isEqualTo(ids.size());
+        assertThat(
+                scrape.value(
+                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "duplicate"))
+            .isZero();
+        assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
+        assertThat(
+                harness.count(
+                    "SELECT count(*) FROM consumer_offsets WHERE kafka_partition IN (1, 2, 3)"))
+            .as("the new partitions' offsets are stored")
+            .isEqualTo(3);
+      }
+    }
+  }
+
+  /** A key the Java client's partitioner puts on {@code partition} of {@code partitions}. */
+  private static String keyOnPartition(String prefix, int partitions, int partition) {
+    for (int i = 0; ; i++) {
+      String key = prefix + "-" + i;
+      byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+      if (Utils.toPositive(Utils.murmur2(bytes)) % partitions == partition) {
+        return key;
+      }
+    }
+  }
+
   private static Admin admin(Harness harness) {
     return Admin.create(
         Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, harness.infra.kafkaBootstrap()));
@@ -274,6 +343,16 @@ class KafkaLogEdgesIT {
       String type,
       String job,
       int second) {
+    return send(producer, harness, null, type, job, second);
+  }
+
+  private static String send(
+      KafkaProducer<byte[], byte[]> producer,
+      Harness harness,
+      Integer partition,
+      String type,
+      String job,
+      int second) {
     String id = UUID.randomUUID().toString();
     Map<String, Object> data =
         switch (type) {
@@ -284,6 +363,7 @@ class KafkaLogEdgesIT {
     producer.send(
         new ProducerRecord<>(
             harness.lifecycle,
+            partition,
             job.getBytes(StandardCharsets.UTF_8),
             Envelopes.event(id, type, T0.plusSeconds(second), Envelopes.json(data))
                 .getBytes(StandardCharsets.UTF_8)));
