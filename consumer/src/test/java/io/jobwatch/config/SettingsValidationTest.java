@@ -207,6 +207,20 @@ class SettingsValidationTest {
   }
 
   @Test
+  @DisplayName(
+      "Partitions added to a topic are noticed within 30 s, not the client's 5 minutes (records"
+          + " there are otherwise invisible to lag and to the monitors' watermark); overridable")
+  void newPartitionsAreNoticedSoon() throws Exception {
+    Properties properties = consumerProperties(Settings.fromEnvironment(Map.of()));
+    assertThat(properties.getProperty(ConsumerConfig.METADATA_MAX_AGE_CONFIG)).isEqualTo("30000");
+    assertThat(properties.getProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)).isEqualTo("none");
+    Properties overridden =
+        consumerProperties(
+            Settings.fromEnvironment(Map.of("JOBWATCH_KAFKA_METADATA_MAX_AGE_MS", "60000")));
+    assertThat(overridden.getProperty(ConsumerConfig.METADATA_MAX_AGE_CONFIG)).isEqualTo("60000");
+  }
+
+  @Test
   @DisplayName("Defaults are as documented")
   void defaults() {
     Settings settings = Settings.fromEnvironment(Map.of());
