@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -287,6 +288,66 @@ class KafkaLogEdgesIT {
             .isEqualTo(3);
       }
     }
+  }
+
+  @Test
+  @DisplayName(
+      "A consumer kicked out of the group while its batch waits on the database: the partition's"
+          + " next owner reads the same records, one write wins, nothing is applied twice")
+  void consumerKickedOutMidBatchAppliesNothingTwice(Infra infra) throws Exception {
+    try (Harness harness =
+        new Harness(infra, 1, Map.of("JOBWATCH_KAFKA_MAX_POLL_INTERVAL_MS", "4000"))) {
+      try (JobwatchApp first = harness.startApp()) {
+        harness.awaitStored(submit(harness, "before", 1).toArray(String[]::new));
+        try (JobwatchApp second = harness.startApp();
+            Handle lock = harness.jdbi().open()) {
+          Harness.await("the second consumer to be ready", WAIT, second::isReady);
+          // The first consumer's next batch waits on the partition's stored offset, longer than
+          // max.poll.interval.ms: it leaves the group and the second takes the partition.
+          lock.begin();
+          lock.createQuery("SELECT next_offset FROM consumer_offsets FOR UPDATE")
+              .mapTo(Long.class)
+              .list();
+          List<String> ids = submit(harness, "blocked", 3);
+          harness.flush();
+          Harness.await(
+              "the first consumer waiting on the offset, the second on the first's batch",
+              WAIT,
+              () -> waiting(harness, "consumer_offsets") && waiting(harness, "consumer_progress"));
+          lock.commit();
+          harness.awaitStored(ids.toArray(String[]::new));
+          Harness.await(
+              "the second consumer to have settled on the stored offset",
+              WAIT,
+              () -> storedNext(harness) == 4 && !waiting(harness, "consumer_"));
+          double applied = 0;
+          double duplicates = 0;
+          for (JobwatchApp app : List.of(first, second)) {
+            Scrape scrape = Scrape.metrics(app.httpPort());
+            applied +=
+                scrape.value(
+                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied");
+            duplicates +=
+                scrape.value(
+                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "duplicate");
+          }
+          assertThat(applied).as("each event applied once over both instances").isEqualTo(4.0);
+          assertThat(duplicates).isZero();
+          assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(4);
+          assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(4);
+        }
+      }
+    }
+  }
+
+  /** Whether a session of this test's database waits on a lock in a statement naming a table. */
+  private static boolean waiting(Harness harness, String table) {
+    return harness.count(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND wait_event_type = 'Lock' AND query LIKE '%"
+                + table
+                + "%'")
+        > 0;
   }
 
   /** A key the Java client's partitioner puts on {@code partition} of {@code partitions}. */
