@@ -342,12 +342,15 @@ class KafkaLogEdgesIT {
 
   /** Whether a session of this test's database waits on a lock in a statement naming a table. */
   private static boolean waiting(Harness harness, String table) {
-    return harness.count(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                + " AND wait_event_type = 'Lock' AND query LIKE '%"
-                + table
-                + "%'")
-        > 0;
+    Object waiting =
+        harness
+            .row(
+                "SELECT count(*) AS waiting FROM pg_stat_activity"
+                    + " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                    + " AND query LIKE :p0",
+                "%" + table + "%")
+            .get("waiting");
+    return ((Number) waiting).longValue() > 0;
   }
 
   /** A key the Java client's partitioner puts on {@code partition} of {@code partitions}. */
