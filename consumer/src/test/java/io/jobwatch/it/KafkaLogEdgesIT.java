@@ -340,6 +340,61 @@ class KafkaLogEdgesIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "Tombstones, null keys, empty values and a record near the fetch size on both topics are"
+          + " dead-lettered once each and the partitions move on")
+  void oddRecordsOnBothTopics(Infra infra) {
+    try (Harness harness = new Harness(infra, 1);
+        JobwatchApp app = harness.startApp()) {
+      Harness.await("the consumer to be ready", WAIT, app::isReady);
+      byte[] huge = new byte[900_000];
+      java.util.Arrays.fill(huge, (byte) 'x');
+      for (String topic : List.of(harness.lifecycle, harness.errors)) {
+        harness.send(topic, "key", (byte[]) null); // a tombstone
+        harness.send(topic, null, (byte[]) null); // no key, no value
+        harness.send(topic, "key", new byte[0]); // an empty value
+        harness.send(topic, "key", huge); // near max.partition.fetch.bytes
+      }
+      // A valid event without a key: the key is part of the contract.
+      harness.send(
+          harness.lifecycle,
+          null,
+          Envelopes.event(
+              UUID.randomUUID().toString(),
+              "job.submitted",
+              T0,
+              Envelopes.json(Map.of("job_id", "keyless", "service", "blast"))));
+      List<String> valid = new ArrayList<>(submit(harness, "after", 1));
+      valid.add(
+          harness.stageEvent(
+              "stage.ok", T0, Map.of("service", "blast", "runner", "slurm", "stage", "submit")));
+      harness.awaitStored(valid.toArray(String[]::new));
+      Harness.await(
+          "both topics consumed to their end",
+          WAIT,
+          () -> harness.count("SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets") == 11);
+      assertThat(harness.count("SELECT count(*) FROM dead_letters")).isEqualTo(9);
+      Scrape scrape = Scrape.metrics(app.httpPort());
+      assertThat(
+              scrape.value(
+                  "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "dead_lettered"))
+          .isEqualTo(5.0);
+      assertThat(
+              scrape.value(
+                  "jobwatch_events_total", "topic", harness.errors, "outcome", "dead_lettered"))
+          .isEqualTo(4.0);
+      assertThat(
+              scrape.value(
+                  "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
+          .isEqualTo(1.0);
+      assertThat(
+              scrape.value("jobwatch_events_total", "topic", harness.errors, "outcome", "applied"))
+          .isEqualTo(1.0);
+      assertThat(app.isReady()).isTrue();
+    }
+  }
+
   /** Whether a session of this test's database waits on a lock in a statement naming a table. */
   private static boolean waiting(Harness harness, String table) {
     Object waiting =
