@@ -246,6 +246,9 @@ public record Settings(
           "group.id", "use JOBWATCH_GROUP_ID: offsets are stored in the database under it",
           "enable.auto.commit", "offsets are committed with each batch's transaction",
           "isolation.level", "only committed records are read",
+          "auto.offset.reset",
+              "offsets are stored in the database; a lost position resumes at the log start,"
+                  + " counted",
           "max.poll.records", "use JOBWATCH_MAX_POLL_RECORDS",
           "key.deserializer", "records are read as bytes",
           "value.deserializer", "records are read as bytes",

@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.InvalidOffsetException;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -58,6 +59,7 @@ public final class ConsumerLoop implements Runnable {
   private final LagReporter lag;
   private final BatchTransaction transaction;
   private final PoisonIsolation isolation;
+  private final OutOfRange outOfRange;
   private volatile boolean stopping;
   private volatile Throwable failure;
   private volatile Consumer<byte[], byte[]> consumer;
@@ -81,12 +83,13 @@ public final class ConsumerLoop implements Runnable {
     this.progress = new ProgressTracker(database, settings.groupId(), clock);
     this.offsets = new OffsetResync(settings, database);
     this.readiness = new Readiness(database, listener, clock);
-    this.commits = new KafkaCommits(offsets);
+    this.commits = new KafkaCommits(offsets, () -> ahead == null ? Set.of() : ahead.inFlight());
     this.lag = new LagReporter(listener);
     this.transaction =
         new BatchTransaction(
             settings, database, writer, offsets, history, progress, listener, clock);
     this.isolation = new PoisonIsolation(transaction, database, history);
+    this.outOfRange = new OutOfRange(settings, database, offsets, listener);
   }
 
   public boolean isReady() {
@@ -191,6 +194,12 @@ public final class ConsumerLoop implements Runnable {
         return;
       }
       throw e;
+    } catch (InvalidOffsetException e) {
+      // A position the broker no longer holds (retention, a recreated topic): the batch polled
+      // before it is written first, so the partition moves on from what the database holds.
+      writeAhead(kafka);
+      resumeOutOfRange(kafka, e);
+      return;
     }
     listener.polled(records.count());
     lag.report(kafka);
@@ -204,6 +213,8 @@ public final class ConsumerLoop implements Runnable {
       write(kafka, previous);
     } else if (records.isEmpty() && !outage.inOutage() && !offsets.hasUnsynced()) {
       readiness.idle();
+      // A poll that returned nothing may still have moved past markers: Kafka's copy follows.
+      commits.commit(kafka, false);
     }
   }
 
@@ -273,12 +284,28 @@ public final class ConsumerLoop implements Runnable {
   }
 
   private void fenced(Consumer<byte[], byte[]> kafka, List<Item> items, FencedException e) {
-    history.clear();
     LOG.warn("batch rolled back: {}; re-reading stored offsets", e.getMessage());
-    Set<TopicPartition> partitions = PolledBatch.partitionsOf(items);
+    fenced(kafka, PolledBatch.partitionsOf(items));
+  }
+
+  private void fenced(Consumer<byte[], byte[]> kafka, Set<TopicPartition> partitions) {
+    history.clear();
     offsets.markUnsynced(partitions);
     dropAhead(partitions);
     pause(kafka, partitions);
+  }
+
+  /** Moves partitions whose position the broker no longer holds to their log start. */
+  private void resumeOutOfRange(Consumer<byte[], byte[]> kafka, InvalidOffsetException invalid) {
+    try {
+      Set<TopicPartition> fencedOut = outOfRange.resume(kafka, invalid);
+      if (!fencedOut.isEmpty()) {
+        LOG.warn("{} advanced by another consumer; re-reading stored offsets", fencedOut);
+        fenced(kafka, fencedOut);
+      }
+    } catch (RuntimeException e) {
+      enterOutage(kafka, e);
+    }
   }
 
   private void enterOutage(Consumer<byte[], byte[]> kafka, RuntimeException cause) {

@@ -19,6 +19,13 @@ public interface PipelineListener {
   /** Partitions that are no longer assigned, whose lag must not be exported any more. */
   void released(java.util.Collection<TopicPartition> partitions);
 
+  /**
+   * Kafka deleted {@code offsets} offsets of a partition (retention) before this consumer read
+   * them; the partition resumed at its log start, and that move is stored, so each is reported
+   * once.
+   */
+  default void lost(TopicPartition partition, long offsets) {}
+
   /** The Kafka consumer was created; meters that read the client's own metrics bind to it. */
   default void consumerStarted(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer) {}
 

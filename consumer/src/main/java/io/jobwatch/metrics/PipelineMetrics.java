@@ -146,7 +146,22 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
       for (Outcome outcome : Outcome.values()) {
         events(topic, outcome);
       }
+      lost(topic);
     }
+  }
+
+  private Counter lost(String topic) {
+    return Counter.builder("jobwatch.records.lost")
+        .description(
+            "Offsets Kafka deleted (retention) before jobwatch read them; transaction markers"
+                + " among them count too")
+        .tags(Tags.of("topic", topic))
+        .register(registry);
+  }
+
+  @Override
+  public void lost(TopicPartition partition, long offsets) {
+    lost(partition.topic()).increment(offsets);
   }
 
   @Override

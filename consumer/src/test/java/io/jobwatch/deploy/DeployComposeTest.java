@@ -201,6 +201,38 @@ class DeployComposeTest {
   }
 
   @Test
+  @DisplayName(
+      "The consumers' /tmp on their read-only root is a tmpfs that allows exec: the Kafka client"
+          + " loads zstd and snappy from it to read compressed batches")
+  void consumersTmpAllowsNativeLibraries() throws IOException {
+    JsonNode services = readYaml(COMPOSE_FILE).path("services");
+
+    for (String name : List.of("jobwatch-1", "jobwatch-2")) {
+      JsonNode service = services.path(name);
+      assertThat(service.path("read_only").asBoolean()).as(name + " read_only").isTrue();
+      List<String> tmpfs = new ArrayList<>();
+      JsonNode entries = service.path("tmpfs");
+      if (entries.isTextual()) {
+        tmpfs.add(entries.asText());
+      } else {
+        entries.forEach(entry -> tmpfs.add(entry.asText()));
+      }
+      // Docker mounts a tmpfs noexec unless told otherwise; zstd-jni and snappy-java extract
+      // their native library to java.io.tmpdir and cannot map it from a noexec mount, so the
+      // first batch a publisher compressed with zstd or snappy would stop the consumer.
+      assertThat(tmpfs)
+          .as(name + " tmpfs")
+          .anySatisfy(
+              entry -> {
+                assertThat(entry).startsWith("/tmp:");
+                assertThat(List.of(entry.substring("/tmp:".length()).split(",")))
+                    .contains("exec")
+                    .doesNotContain("noexec");
+              });
+    }
+  }
+
+  @Test
   @DisplayName("Passwords come from the environment or an env file, never as literals")
   void passwordsAreInterpolatedNotInline() throws IOException {
     JsonNode services = readYaml(COMPOSE_FILE).path("services");

@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -184,7 +185,23 @@ class ResilienceIT {
   @DisplayName(
       "Three consumers joining and leaving during a stream end with the same database as one")
   void threeConsumersJoiningAndLeaving(Infra infra) {
-    try (Harness harness = new Harness(infra, 6)) {
+    joinAndLeave(infra, Map.of());
+  }
+
+  @Test
+  @DisplayName(
+      "The same with cooperative-sticky rebalancing: partitions move one by one while the others"
+          + " keep consuming, without loss or double application")
+  void cooperativeConsumersJoiningAndLeaving(Infra infra) {
+    joinAndLeave(
+        infra,
+        Map.of(
+            "JOBWATCH_KAFKA_PARTITION_ASSIGNMENT_STRATEGY",
+            "org.apache.kafka.clients.consumer.CooperativeStickyAssignor"));
+  }
+
+  private static void joinAndLeave(Infra infra, Map<String, String> environment) {
+    try (Harness harness = new Harness(infra, 6, environment)) {
       Stream stream = new Stream(23, harness.lifecycle, harness.errors).generate(900, 20);
       FoldExpectation expected = new FoldExpectation(stream.validEvents.values());
       int third = stream.records.size() / 3;
