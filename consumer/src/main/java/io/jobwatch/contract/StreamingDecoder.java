@@ -340,6 +340,9 @@ final class StreamingDecoder {
         parser.skipChildren();
         continue;
       }
+      if (member.optional() && parser.currentToken() == JsonToken.VALUE_NULL) {
+        continue; // an optional member as null is the same as one left out
+      }
       reading.enter(Contract.PROPERTIES, member.index());
       values.put(name, member.rule().read(parser, member.path(), reading));
       reading.leave();
