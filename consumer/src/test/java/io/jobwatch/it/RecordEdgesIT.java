@@ -613,7 +613,8 @@ class RecordEdgesIT {
           WAIT,
           () ->
               harness.count("SELECT count(*) FROM job_events WHERE job_id = 'job-nulls'") == 5
-                  && harness.count("SELECT count(*) FROM stage_health") == 1
+                  && harness.count("SELECT count(*) FROM stage_health WHERE stage = 'check_status'")
+                      == 1
                   && harness.count("SELECT count(*) FROM dead_letters") == 1);
 
       assertThat(harness.job(job))
