@@ -60,7 +60,10 @@ final class MonitorsFile {
       }
       JsonNode declaredOwner = declaration.get("owner");
       if (owner != null) {
-        if (declaredOwner != null && !owner.equals(declaredOwner.asText())) {
+        // owner: ~ (null) is no owner, as in the event: an optional field as null is absent.
+        if (declaredOwner != null
+            && !declaredOwner.isNull()
+            && !owner.equals(declaredOwner.asText())) {
           throw new Unreadable(
               where + " (" + name.asText() + ") says owner " + declaredOwner + ", not " + owner);
         }

@@ -437,8 +437,11 @@ final class Contract {
         throws IOException;
   }
 
-  /** A member's rule, its place among the schema's {@code properties} and its path in data. */
-  record Member(Rule rule, int index, String path) {}
+  /**
+   * A member's rule, its place among the schema's {@code properties}, its path in data, and whether
+   * it is optional: an optional member whose value is null is the same as one left out.
+   */
+  record Member(Rule rule, int index, String path, boolean optional) {}
 
   /** The members a type's data may have and those it must have. */
   record DataRules(Map<String, Member> members, List<String> required) {}
@@ -753,7 +756,10 @@ final class Contract {
         return labels;
       };
 
-  /** {@code progress}: at least one of three non-negative counts. */
+  /**
+   * {@code progress}: at least one member, each a non-negative count or null (absent); null when it
+   * gives no count.
+   */
   private static final Rule PROGRESS =
       (parser, path, reading) -> {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
@@ -770,6 +776,11 @@ final class Contract {
           parser.nextToken();
           count++;
           String field = JsonPaths.member(path, name);
+          boolean isCount =
+              name.equals("complete") || name.equals("waiting") || name.equals("failed");
+          if (isCount && parser.currentToken() == JsonToken.VALUE_NULL) {
+            continue; // a count as null is absent, though it counts for minProperties
+          }
           switch (name) {
             case "complete" -> complete = (Long) member(parser, 0, COUNT, field, reading);
             case "waiting" -> waiting = (Long) member(parser, 1, COUNT, field, reading);
@@ -784,7 +795,7 @@ final class Contract {
         if (count < 1) {
           reading.data(1, 0, path, "must have at least 1 properties");
         }
-        return new JobChange.Progress(complete, waiting, failed);
+        return JobChange.Progress.ofCounts(complete, waiting, failed);
       };
 
   /** The members of a nested object as read, by their position in the schema; null if absent. */
@@ -914,7 +925,12 @@ final class Contract {
     for (int i = 0; i < membersAndRules.length; i += 2) {
       String name = (String) membersAndRules[i];
       members.put(
-          name, new Member((Rule) membersAndRules[i + 1], i / 2, JsonPaths.member("$.data", name)));
+          name,
+          new Member(
+              (Rule) membersAndRules[i + 1],
+              i / 2,
+              JsonPaths.member("$.data", name),
+              !required.contains(name)));
     }
     DATA_RULES.put(type, new DataRules(Map.copyOf(members), List.copyOf(required)));
   }

@@ -3,6 +3,7 @@ package io.jobwatch.contract;
 import static io.jobwatch.contract.Fields.count;
 import static io.jobwatch.contract.Fields.flag;
 import static io.jobwatch.contract.Fields.integer;
+import static io.jobwatch.contract.Fields.present;
 import static io.jobwatch.contract.Fields.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,9 +25,9 @@ final class JobChangeMapper {
         return new JobChange.Submitted(
             text(data, "runner"),
             text(data, "monitor"),
-            dependencies(data.get("depends_on")),
-            data.has("trigger") ? data.get("trigger").toString() : null,
-            labels(data.get("labels")));
+            dependencies(present(data, "depends_on")),
+            present(data, "trigger") == null ? null : data.get("trigger").toString(),
+            labels(present(data, "labels")));
       case "job.queued":
         return new JobChange.Queued(text(data, "runner"), integer(data, "attempt"));
       case "job.waiting":
@@ -40,7 +41,7 @@ final class JobChangeMapper {
             text(data, "error"),
             text(data, "warning"),
             text(data, "activity"),
-            progress(data.get("progress")));
+            progress(present(data, "progress")));
       case "job.finished":
         return new JobChange.Finished(
             text(data, "runner"), attempt(data), data.get("exit_code").intValue());
@@ -89,10 +90,11 @@ final class JobChangeMapper {
     return map;
   }
 
+  /** Progress whose counts are all null says nothing, as no progress does. */
   private static JobChange.Progress progress(JsonNode progress) {
     return progress == null
         ? null
-        : new JobChange.Progress(
+        : JobChange.Progress.ofCounts(
             count(progress, "complete"), count(progress, "waiting"), count(progress, "failed"));
   }
 }

@@ -112,7 +112,7 @@ final class StreamingDecoder {
         if (parser.nextToken() == null) {
           throw new Rejection("not JSON: the record holds only whitespace");
         }
-        out.copyCurrentStructure(parser);
+        copyValue(parser, out);
         expectEnd(parser);
       } catch (StreamConstraintsException e) {
         throw new Rejection(
@@ -125,6 +125,29 @@ final class StreamingDecoder {
       out.writeEndObject();
     }
     return text.getAndClear();
+  }
+
+  /**
+   * Copies the value the parser is at, token by token. A number beyond double range is written as
+   * its exact decimal: copied as a double it would become the string {@code "-Infinity"} (Jackson
+   * quotes non-finite numbers), which a string field would accept, while the schema path and
+   * structured mode see a number.
+   */
+  private static void copyValue(JsonParser parser, JsonGenerator out) throws IOException {
+    int depth = 0;
+    do {
+      JsonToken token = parser.currentToken();
+      if (token == JsonToken.VALUE_NUMBER_FLOAT && Double.isInfinite(parser.getDoubleValue())) {
+        out.writeNumber(parser.getDecimalValue());
+      } else {
+        out.copyCurrentEvent(parser);
+      }
+      if (token.isStructStart()) {
+        depth++;
+      } else if (token.isStructEnd()) {
+        depth--;
+      }
+    } while (depth > 0 && parser.nextToken() != null);
   }
 
   /**
@@ -316,6 +339,9 @@ final class StreamingDecoder {
                 + " properties");
         parser.skipChildren();
         continue;
+      }
+      if (member.optional() && parser.currentToken() == JsonToken.VALUE_NULL) {
+        continue; // an optional member as null is the same as one left out
       }
       reading.enter(Contract.PROPERTIES, member.index());
       values.put(name, member.rule().read(parser, member.path(), reading));

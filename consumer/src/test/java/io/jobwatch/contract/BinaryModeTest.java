@@ -53,6 +53,22 @@ class BinaryModeTest {
   }
 
   @Test
+  @DisplayName(
+      "A number beyond double range in a binary value is a number, as in structured mode: a"
+          + " string field rejects it (it was copied as the string \"-Infinity\")")
+  void hugeNumberInBinaryValueStaysANumber() {
+    List<Header> headers = finishedHeaders();
+    headers.set(4, Header.text("ce_type", "job.cancelled"));
+    byte[] value = "{\"job_id\":\"j-1\",\"reason\":-1E+400}".getBytes(StandardCharsets.UTF_8);
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      Decoded decoded = decoder.decode(headers, value);
+      assertThat(decoded).as(decoder.validation().name()).isInstanceOf(Decoded.Rejected.class);
+      assertThat(((Decoded.Rejected) decoded).reason())
+          .isEqualTo("$.data.reason: number found, string expected");
+    }
+  }
+
+  @Test
   @DisplayName("No headers, or content-type application/cloudevents+json, is structured mode")
   void structuredModeIsDetected() {
     assertThat(BinaryMode.isBinary(List.of())).isFalse();

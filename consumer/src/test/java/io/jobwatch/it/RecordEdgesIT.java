@@ -481,4 +481,155 @@ class RecordEdgesIT {
           .isEqualTo(2.0);
     }
   }
+
+  @Test
+  @DisplayName(
+      "Events whose optional data fields are null (a Python dataclass's None) are applied as if"
+          + " the fields were absent, null never clearing an earlier value; a null required field"
+          + " is dead-lettered naming it")
+  void nullOptionalFieldsAreAbsent(Infra infra) {
+    try (Harness harness = new Harness(infra, 1);
+        JobwatchApp app = harness.startApp()) {
+      Harness.await("the consumer", WAIT, app::isReady);
+      Instant t0 = Instant.parse("2026-11-22T10:00:00Z");
+      String job = "job-nulls";
+      send(
+          harness,
+          harness.lifecycle,
+          job,
+          event(
+              "n-submitted",
+              "job.submitted",
+              t0,
+              data(
+                  "job_id",
+                  job,
+                  "service",
+                  "nulls",
+                  "runner",
+                  null,
+                  "monitor",
+                  null,
+                  "depends_on",
+                  null,
+                  "trigger",
+                  null,
+                  "labels",
+                  null)));
+      send(
+          harness,
+          harness.lifecycle,
+          job,
+          event(
+              "n-started",
+              "job.started",
+              t0.plusSeconds(1),
+              data(
+                  "job_id", job, "service", null, "runner", "slurm", "attempt", 1, "host", null,
+                  "monitor", null)));
+      send(
+          harness,
+          harness.lifecycle,
+          job,
+          event(
+              "n-status-1",
+              "job.status",
+              t0.plusSeconds(2),
+              data("job_id", job, "attempt", 1, "error", "disk full", "warning", "first")));
+      send(
+          harness,
+          harness.lifecycle,
+          job,
+          event(
+              "n-status-2",
+              "job.status",
+              t0.plusSeconds(3),
+              data(
+                  "job_id",
+                  job,
+                  "attempt",
+                  1,
+                  "error",
+                  null,
+                  "warning",
+                  "w",
+                  "activity",
+                  null,
+                  "progress",
+                  null)));
+      send(
+          harness,
+          harness.lifecycle,
+          job,
+          event(
+              "n-status-3",
+              "job.status",
+              t0.plusSeconds(4),
+              data(
+                  "job_id",
+                  job,
+                  "attempt",
+                  1,
+                  "error",
+                  null,
+                  "warning",
+                  null,
+                  "activity",
+                  "sort")));
+      send(
+          harness,
+          harness.errors,
+          "nulls",
+          event(
+              "n-stage",
+              "stage.error",
+              t0,
+              data(
+                  "service",
+                  "nulls",
+                  "runner",
+                  "slurm",
+                  "stage",
+                  "check_status",
+                  "error_class",
+                  "ConnectionError",
+                  "message",
+                  "squeue failed",
+                  "job_id",
+                  null,
+                  "severity",
+                  null)));
+      send(
+          harness,
+          harness.lifecycle,
+          job,
+          event(
+              "n-finished",
+              "job.finished",
+              t0.plusSeconds(5),
+              data("job_id", job, "attempt", null, "exit_code", 0)));
+      Harness.await(
+          "five job events, the stage error and one dead letter",
+          WAIT,
+          () ->
+              harness.count("SELECT count(*) FROM job_events WHERE job_id = 'job-nulls'") == 5
+                  && harness.count("SELECT count(*) FROM stage_health WHERE stage = 'check_status'")
+                      == 1
+                  && harness.count("SELECT count(*) FROM dead_letters") == 1);
+
+      assertThat(harness.job(job))
+          .containsEntry("state", "running")
+          .containsEntry("service", "nulls")
+          .containsEntry("runner", "slurm")
+          .containsEntry("runtime_error", "disk full")
+          .containsEntry("runtime_warning", "w")
+          .containsEntry("runtime_activity", "sort");
+      assertThat(harness.stage("nulls", "slurm", "check_status"))
+          .containsEntry("severity", "warning")
+          .containsEntry("last_error_class", "ConnectionError")
+          .containsEntry("last_error_job_id", null);
+      assertThat(harness.row("SELECT reason FROM dead_letters"))
+          .containsEntry("reason", "$.data.attempt: null found, integer expected");
+    }
+  }
 }

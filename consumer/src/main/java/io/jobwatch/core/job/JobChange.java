@@ -77,7 +77,17 @@ public sealed interface JobChange {
   }
 
   /** Progress counters reported by a running job (for example a workflow runner's children). */
-  record Progress(Long complete, Long waiting, Long failed) {}
+  record Progress(Long complete, Long waiting, Long failed) {
+    /**
+     * The progress a report gives, or null when it gives no count: {@code {"complete": null}} says
+     * as little as no progress at all (an optional count as null is the same as absent).
+     */
+    public static Progress ofCounts(Long complete, Long waiting, Long failed) {
+      return complete == null && waiting == null && failed == null
+          ? null
+          : new Progress(complete, waiting, failed);
+    }
+  }
 
   /** {@code job.status}: runtime status while running. */
   record Status(int attempt, String error, String warning, String activity, Progress progress)
