@@ -49,7 +49,7 @@ public final class HealthMetrics implements MeterBinder {
     Map<String, Severity> services = new HashMap<>();
     for (StageHealth stage : stages) {
       StageKey key = stage.key();
-      Instant activity = activity(stage);
+      Instant activity = stage.severity() == Severity.OK ? activity(stage) : labels.alertingNow();
       // Each family needs only its own labels admitted: a stage whose stage (or runner) value is
       // refused still counts in its service's (and runner's) worst, so a cap on a label a
       // publisher floods never hides a failing stage from the service's health.

@@ -101,6 +101,17 @@ public final class LabelLimiter {
     return false;
   }
 
+  /**
+   * The activity of a value whose series alert now (a stage that is not ok, a monitor that is late,
+   * down, overrun or runs too often): the present. A script that stopped running or a stage that
+   * failed and then went silent is exactly what pages, so it must never be the quiet value a
+   * newcomer displaces (its alert would resolve without a word); it is quiet again only from its
+   * recovery on.
+   */
+  public Instant alertingNow() {
+    return clock.instant();
+  }
+
   /** Whether every one of several label values may be exported, all with the same activity. */
   public synchronized boolean admitAll(Instant activity, String... labelsAndValues) {
     for (int i = 0; i < labelsAndValues.length; i += 2) {

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -22,6 +23,11 @@ import java.util.stream.Stream;
  * scrapes read concurrently.
  */
 public final class MonitorMetrics implements MeterBinder {
+  /** The statuses an alert rule pages or tickets on. */
+  private static final Set<MonitorStatus> ALERTING =
+      Set.of(
+          MonitorStatus.LATE, MonitorStatus.DOWN, MonitorStatus.OVERRUN, MonitorStatus.TOO_OFTEN);
+
   private final LabelLimiter labels;
   private GaugeFamily status;
   private GaugeFamily lastSuccess;
@@ -78,7 +84,9 @@ public final class MonitorMetrics implements MeterBinder {
         labels.forget("monitor", state.monitor());
         continue;
       }
-      if (!labels.admitAll(activity(state), "monitor", state.monitor(), "team", state.team())) {
+      Instant activity =
+          ALERTING.contains(evaluation.status()) ? labels.alertingNow() : activity(state);
+      if (!labels.admitAll(activity, "monitor", state.monitor(), "team", state.team())) {
         continue;
       }
       Tags tags = Tags.of("monitor", state.monitor(), "team", state.team());

@@ -49,6 +49,11 @@ class StateMetricsTest {
   }
 
   private static DatabaseState.Monitor monitor(String name, MonitorStatus status) {
+    return monitorSeen(name, status, T0);
+  }
+
+  /** A monitor declared at {@code at} and last seen a minute before it. */
+  private static DatabaseState.Monitor monitorSeen(String name, MonitorStatus status, Instant at) {
     MonitorState state =
         new MonitorState(
             name,
@@ -56,13 +61,13 @@ class StateMetricsTest {
             null,
             null,
             null,
-            T0,
+            at,
             false,
             null,
             status == MonitorStatus.RETIRED,
             null,
             null,
-            T0.minusSeconds(60),
+            at.minusSeconds(60),
             null,
             null,
             null,
@@ -73,6 +78,23 @@ class StateMetricsTest {
             null);
     return new DatabaseState.Monitor(
         state, new MonitorEvaluation(status, T0, T0.plusSeconds(600), null));
+  }
+
+  /** A stage record whose every time (since, last error, last success) is {@code at}. */
+  private static StageHealth stageAt(String service, Severity severity, Instant at) {
+    return new StageHealth(
+        new StageKey(service, "slurm", "submit"),
+        severity,
+        at,
+        null,
+        null,
+        at,
+        null,
+        at,
+        0,
+        0,
+        0,
+        List.of());
   }
 
   private static DatabaseState state(List<StageHealth> stages, List<DatabaseState.Monitor> mons) {
@@ -248,5 +270,62 @@ class StateMetricsTest {
           .as(blame)
           .isEqualTo(expected);
     }
+  }
+
+  @Test
+  @DisplayName(
+      "A failing stage quiet for longer than the label TTL keeps its place when the label is full;"
+          + " a quiet healthy one makes room")
+  void failingStageIsNeverTheQuietValueThatMakesRoom() {
+    StateMetrics metrics = bound(2);
+    metrics.export(
+        state(
+            List.of(stageAt("blast", Severity.ERROR, T0), stageAt("idle", Severity.OK, T0)),
+            List.of()),
+        T0);
+    clock.advance(Duration.ofHours(25));
+    Instant now = T0.plus(Duration.ofHours(25));
+    // Both records last changed at T0, over the 24-hour TTL ago; nothing happened since.
+    List<StageHealth> quiet =
+        List.of(stageAt("blast", Severity.ERROR, T0), stageAt("idle", Severity.OK, T0));
+    metrics.export(state(quiet, List.of()), now);
+    metrics.export(
+        state(
+            List.of(
+                stageAt("fresh", Severity.WARNING, now),
+                stageAt("newer", Severity.WARNING, now),
+                quiet.get(0),
+                quiet.get(1)),
+            List.of()),
+        now);
+
+    assertThat(gauge("jobwatch.service.health", "service", "blast")).isEqualTo(2);
+    assertThat(gauge("jobwatch.stage.health", "service", "blast", "stage", "submit")).isEqualTo(2);
+    assertThat(gauge("jobwatch.service.health", "service", "fresh")).isEqualTo(1);
+    assertThat(registry.find("jobwatch.service.health").tags("service", "idle").gauge()).isNull();
+    assertThat(registry.find("jobwatch.service.health").tags("service", "newer").gauge()).isNull();
+  }
+
+  @Test
+  @DisplayName(
+      "A down monitor whose script stopped running long ago keeps its place when the label is"
+          + " full, and its down alert its series")
+  void downMonitorIsNeverTheQuietValueThatMakesRoom() {
+    StateMetrics metrics = bound(1);
+    metrics.export(state(List.of(), List.of(monitorSeen("nightly", MonitorStatus.DOWN, T0))), T0);
+    clock.advance(Duration.ofHours(25));
+    Instant now = T0.plus(Duration.ofHours(25));
+    metrics.export(state(List.of(), List.of(monitorSeen("nightly", MonitorStatus.DOWN, T0))), now);
+    metrics.export(
+        state(
+            List.of(),
+            List.of(
+                monitorSeen("hourly", MonitorStatus.UP, now),
+                monitorSeen("nightly", MonitorStatus.DOWN, T0))),
+        now);
+
+    assertThat(gauge("jobwatch.monitor.status", "monitor", "nightly", "status", "down"))
+        .isEqualTo(1);
+    assertThat(registry.find("jobwatch.monitor.status").tags("monitor", "hourly").gauge()).isNull();
   }
 }
