@@ -21,23 +21,22 @@ import org.slf4j.LoggerFactory;
 public final class StateRefresh implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StateRefresh.class);
 
-  private final Database database;
   private final StateMetrics metrics;
   private final Clock clock;
   private final ExporterLease lease;
   private boolean failing;
 
   /**
-   * A lease holder silent for this many refresh periods, and at least {@link #MIN_SILENCE}, is
-   * taken to be gone (the age at which JobwatchStateStale pages with the default period: 12 x 5 s).
-   * The floor keeps a short period from handing the lease around on a pause of the holder.
+   * A lease holder's session silent for this many of its refresh periods, and at least {@link
+   * #MIN_SILENCE}, is ended by PostgreSQL (60 s with the default period, the age of the state at
+   * which JobwatchStateStale starts counting). The floor keeps a short period from handing the
+   * lease around on a pause of the holder.
    */
   private static final int SILENT_PERIODS = 12;
 
   private static final Duration MIN_SILENCE = Duration.ofSeconds(30);
 
   StateRefresh(Database database, StateMetrics metrics, Clock clock, Duration period) {
-    this.database = database;
     this.metrics = metrics;
     this.clock = clock;
     Duration silence = period.multipliedBy(SILENT_PERIODS);
@@ -49,7 +48,8 @@ public final class StateRefresh implements AutoCloseable {
     Instant now = clock.instant();
     try {
       if (lease.acquire()) {
-        DatabaseState state = database.jdbi().inTransaction(handle -> read(handle, now));
+        // On the lease's own session: busy while it reads, so a slow read never looks silent.
+        DatabaseState state = lease.inTransaction(handle -> read(handle, now));
         metrics.export(state, now);
       } else {
         if (metrics.isActive()) {

@@ -32,13 +32,14 @@ class ExporterHandoverIT {
 
   @Test
   @DisplayName(
-      "An exporter whose host is gone leaves its session, and the lock with it, to PostgreSQL"
-          + " for hours: another instance ends that silent session and exports the failing"
-          + " stage, so its alert keeps firing")
+      "An exporter whose host is gone leaves its session, and the lock with it, to PostgreSQL:"
+          + " the server ends it at the deadline the exporter set, and another instance exports"
+          + " the failing stage, so its alert keeps firing")
   void silentHolderIsReplaced(Infra infra) throws Exception {
     try (Harness harness = new Harness(infra, 1);
         // What PostgreSQL still holds of an exporter whose machine died: a session that took the
-        // lease and then never said anything again (TCP keepalive ends it after about two hours).
+        // lease, set its deadline as every holder does (ExporterLease; 3 s here) and then never
+        // said anything again. Without the deadline TCP keepalive would end it after two hours.
         Connection orphan = holdLease(harness)) {
       JobwatchApp app = harness.startApp();
       try {
@@ -142,6 +143,10 @@ class ExporterHandoverIT {
         result.next();
         assertThat(result.getBoolean(1)).as("the lease was free").isTrue();
       }
+    }
+    try (PreparedStatement statement =
+        connection.prepareStatement("SELECT set_config('idle_session_timeout', '3000', false)")) {
+      statement.executeQuery().close();
     }
     return connection;
   }
