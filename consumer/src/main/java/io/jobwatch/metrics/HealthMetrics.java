@@ -49,7 +49,12 @@ public final class HealthMetrics implements MeterBinder {
     Map<String, Severity> services = new HashMap<>();
     for (StageHealth stage : stages) {
       StageKey key = stage.key();
-      Instant activity = stage.severity() == Severity.OK ? activity(stage) : labels.alertingNow();
+      // A stage at error or fatal pages (JobwatchStageError/Fatal, JobwatchServiceDown): never
+      // quiet while it does. A warning pages nobody and ages like an ok stage.
+      Instant activity =
+          stage.severity().level() >= Severity.ERROR.level()
+              ? labels.alertingNow()
+              : activity(stage);
       // Each family needs only its own labels admitted: a stage whose stage (or runner) value is
       // refused still counts in its service's (and runner's) worst, so a cap on a label a
       // publisher floods never hides a failing stage from the service's health.

@@ -102,9 +102,9 @@ public final class LabelLimiter {
   }
 
   /**
-   * The activity of a value whose series alert now (a stage that is not ok, a monitor that is late,
-   * down, overrun or runs too often): the present. A script that stopped running or a stage that
-   * failed and then went silent is exactly what pages, so it must never be the quiet value a
+   * The activity of a value whose series alert now (a stage at error or fatal, a monitor that is
+   * late, down, overrun or runs too often): the present. A script that stopped running or a stage
+   * that failed and then went silent is exactly what pages, so it must never be the quiet value a
    * newcomer displaces (its alert would resolve without a word); it is quiet again only from its
    * recovery on.
    */

@@ -26,8 +26,8 @@ public final class StateQueries {
           SELECT job_id, service, state, waiting_reason,
                  coalesce(submitted_at, updated_at) AS submitted
             FROM jobs WHERE state IN ('submitted', 'queued', 'waiting')),
-      doomed(job_id) AS (
-          SELECT d.job_id
+      doomed(job_id, state) AS (
+          SELECT d.job_id, p.state
             FROM pending p
             JOIN job_dependencies d ON d.job_id = p.job_id
             LEFT JOIN LATERAL dependency_of(d.depends_on) t ON true
@@ -35,12 +35,11 @@ public final class StateQueries {
               OR (t.state IN ('succeeded', 'failed', 'crashed', 'cancelled')
                   AND NOT t.state = ANY (d.accept))
           UNION
-          SELECT d.job_id
+          SELECT d.job_id, p.state
             FROM doomed x
-            JOIN pending t ON t.job_id = x.job_id
             JOIN job_dependencies d ON d.depends_on = x.job_id
             JOIN pending p ON p.job_id = d.job_id
-           WHERE NOT t.state = ANY (d.accept))
+           WHERE NOT x.state = ANY (d.accept))
       """;
 
   /** The instant stuck jobs are judged at; null judges at the database's now(). */
