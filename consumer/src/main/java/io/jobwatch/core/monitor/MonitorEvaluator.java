@@ -19,8 +19,8 @@ import java.util.List;
  *       among the recent runs, or the declaration time if none; a resume later than that base
  *       restarts the clock from the resume, so a resumed monitor is not down the moment it is
  *       resumed. {@code deadline} is {@code expectedAt} plus grace (a missing grace is zero).
- *   <li>{@code OVERRUN}: a run started after the last finish and has run longer than max runtime
- *       (only when max runtime is declared).
+ *   <li>{@code OVERRUN}: an open run ({@link MonitorState#runningSince}) has run longer than max
+ *       runtime (only when max runtime is declared).
  *   <li>{@code DOWN}: {@code failure_threshold} finished runs in a row failed (1 by default: the
  *       last run failed; a success shorter than {@code min_runtime} counts as failed; after that,
  *       down until {@code recovery_threshold} successes in a row), or {@code now} is after the
@@ -156,10 +156,12 @@ public final class MonitorEvaluator {
     return runs > rules.maxRuns();
   }
 
+  /** The longest-running open run has run longer than max runtime. */
   private static boolean overran(MonitorState state, Instant now) {
+    Instant since = state.runningSince();
     return state.maxRuntime() != null
-        && state.isRunning()
-        && Duration.between(state.lastStartAt(), now).compareTo(state.maxRuntime()) > 0;
+        && since != null
+        && Duration.between(since, now).compareTo(state.maxRuntime()) > 0;
   }
 
   private static Duration orZero(Duration duration) {

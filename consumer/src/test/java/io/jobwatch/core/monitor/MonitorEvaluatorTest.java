@@ -268,6 +268,53 @@ class MonitorEvaluatorTest {
   }
 
   @Test
+  @DisplayName(
+      "Overlapping runs (every 5 minutes, 7 minutes each): a run is running until a run started"
+          + " after it finishes, and one that hangs is overrun")
+  void overlappingRunHangs() {
+    MonitorEvent declaration =
+        declared(
+            utc("2026-06-10T09:00:00Z"),
+            every("PT5M"),
+            Duration.ofMinutes(2),
+            Duration.ofMinutes(10));
+    MonitorRun first = job("j1", "2026-06-10T10:00:00Z", "2026-06-10T10:07:00Z", true);
+    // j2 starts at 10:05, while j1 still runs, and is killed without a word (OOM killer).
+    MonitorRun hung = job("j2", "2026-06-10T10:05:00Z", null, null);
+    MonitorRun third = job("j3", "2026-06-10T10:10:00Z", null, null);
+
+    MonitorState afterFirst = fold(declaration, hung, first);
+    assertThat(afterFirst.isRunning()).as("j2 still runs after j1 finished").isTrue();
+    assertThat(afterFirst.lastStartAt()).isEqualTo(utc("2026-06-10T10:05:00Z"));
+
+    MonitorState state = fold(declaration, hung, first, third);
+    assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T10:15:00Z")).status())
+        .as("10 minutes is not more than max runtime")
+        .isNotEqualTo(MonitorStatus.OVERRUN);
+    assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T10:16:00Z")).status())
+        .as("j2 has run 11 minutes and no run started after it has finished")
+        .isEqualTo(MonitorStatus.OVERRUN);
+    // j3, started after j2, finishes: the script works again, as with a run that never reports.
+    MonitorState recovered =
+        fold(
+            declaration,
+            hung,
+            first,
+            third,
+            job("j3", "2026-06-10T10:10:00Z", "2026-06-10T10:17:00Z", true));
+    assertThat(recovered.isRunning()).isFalse();
+    assertThat(MonitorEvaluator.evaluate(recovered, utc("2026-06-10T10:18:00Z")).status())
+        .isEqualTo(MonitorStatus.UP);
+    // Any order of the same observations folds to the same state.
+    assertThat(fold(third, first, hung, declaration)).isEqualTo(state);
+  }
+
+  private static MonitorRun job(String jobId, String startedAt, String finishedAt, Boolean ok) {
+    return new MonitorRun(
+        jobId, 1, utc(startedAt), finishedAt == null ? null : utc(finishedAt), ok);
+  }
+
+  @Test
   @DisplayName("A long run is not overrun when no max runtime is declared")
   void noMaxRuntimeNoOverrun() {
     MonitorState state =
