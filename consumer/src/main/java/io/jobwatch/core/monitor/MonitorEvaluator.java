@@ -68,9 +68,33 @@ public final class MonitorEvaluator {
    */
   public static int consecutiveFailures(MonitorState state) {
     if (state.recentRuns().isEmpty()) {
-      return state.lastRunFailed() ? 1 : 0;
+      return lastRunFailedSinceRestart(state) ? 1 : 0;
     }
     return streak(state, 0, true);
+  }
+
+  /**
+   * When the monitor was restarted: resumed (and not paused again), or re-activated by a
+   * declaration later than its retirement; null if never. Runs that finished until then do not make
+   * it down: they failed before the pause or retirement that silenced them, and the clock restarts
+   * there too ({@link #base}).
+   */
+  private static Instant restartedAt(MonitorState state) {
+    Instant restart = null;
+    Instant declaredAt = state.declaredAt();
+    if (state.retiredAt() != null && declaredAt != null && declaredAt.isAfter(state.retiredAt())) {
+      restart = declaredAt;
+    }
+    Instant resumedAt = state.paused() ? null : state.pausedChangedAt();
+    if (resumedAt != null && (restart == null || resumedAt.isAfter(restart))) {
+      restart = resumedAt;
+    }
+    return restart;
+  }
+
+  private static boolean lastRunFailedSinceRestart(MonitorState state) {
+    Instant restart = restartedAt(state);
+    return state.lastRunFailed() && (restart == null || state.lastFailureAt().isAfter(restart));
   }
 
   private static MonitorStatus status(
@@ -102,7 +126,7 @@ public final class MonitorEvaluator {
   private static boolean failing(MonitorState state) {
     MonitorRules rules = state.rules();
     if (state.recentRuns().isEmpty()) {
-      return state.lastRunFailed() && rules.failureThreshold() == 1;
+      return lastRunFailedSinceRestart(state) && rules.failureThreshold() == 1;
     }
     int failures = streak(state, 0, true);
     if (failures > 0) {
@@ -113,11 +137,19 @@ public final class MonitorEvaluator {
         && streak(state, successes, true) >= rules.failureThreshold();
   }
 
-  /** How many runs from index {@code from} on are failed (or all succeeded) in a row. */
+  /**
+   * How many runs from index {@code from} on are failed (or all succeeded) in a row, counting only
+   * runs that finished after the last restart ({@link #restartedAt}).
+   */
   private static int streak(MonitorState state, int from, boolean failed) {
     List<FinishedRun> runs = state.recentRuns();
+    Instant restart = restartedAt(state);
     int count = 0;
-    for (int i = from; i < runs.size() && failed(state, runs.get(i)) == failed; i++) {
+    for (int i = from;
+        i < runs.size()
+            && (restart == null || runs.get(i).finishedAt().isAfter(restart))
+            && failed(state, runs.get(i)) == failed;
+        i++) {
       count++;
     }
     return count;

@@ -170,6 +170,51 @@ class MonitorEvaluatorTest {
       assertThat(fold(again, retire, yesterday, declaration)).isEqualTo(state);
     }
 
+    @Test
+    @DisplayName(
+        "when retired while its last run failed and declared again months later, comes back"
+            + " fresh: not down for January's failure, down for the next one")
+    void reactivationForgetsOldFailure() {
+      MonitorRun failure = failed(berlin("2026-06-10T03:00"), berlin("2026-06-10T03:02"));
+      MonitorEvent retire = event(berlin("2026-06-10T12:00"), new MonitorChange.Retired());
+      MonitorEvent again =
+          declared(berlin("2026-11-10T12:00"), cron("0 3 * * *"), Duration.ofMinutes(30), null);
+      MonitorState state = fold(declaration, yesterday, failure, retire, again);
+
+      MonitorEvaluation evaluation = MonitorEvaluator.evaluate(state, berlin("2026-11-10T12:01"));
+      assertThat(evaluation.status()).isEqualTo(MonitorStatus.UP);
+      assertThat(evaluation.expectedAt()).isEqualTo(berlin("2026-11-11T03:00"));
+      assertThat(MonitorEvaluator.consecutiveFailures(state)).isZero();
+      // A run that fails after it came back is down at once again.
+      MonitorState failingAgain =
+          fold(
+              declaration,
+              yesterday,
+              failure,
+              retire,
+              again,
+              failed(berlin("2026-11-11T03:00"), berlin("2026-11-11T03:01")));
+      assertThat(MonitorEvaluator.evaluate(failingAgain, berlin("2026-11-11T03:02")).status())
+          .isEqualTo(MonitorStatus.DOWN);
+    }
+
+    @Test
+    @DisplayName(
+        "when paused while its last run failed and resumed, waits for the next run or deadline"
+            + " instead of paging at once for the failure it was paused for")
+    void resumeForgetsFailureBeforeIt() {
+      MonitorRun failure = failed(berlin("2026-06-10T03:00"), berlin("2026-06-10T03:02"));
+      MonitorEvent pause = event(berlin("2026-06-10T09:00"), new MonitorChange.Paused());
+      MonitorEvent resume = event(berlin("2026-06-12T09:00"), new MonitorChange.Resumed());
+      MonitorState state = fold(declaration, yesterday, failure, pause, resume);
+
+      MonitorEvaluation evaluation = MonitorEvaluator.evaluate(state, berlin("2026-06-12T09:01"));
+      assertThat(evaluation.status()).isEqualTo(MonitorStatus.UP);
+      assertThat(evaluation.expectedAt()).isEqualTo(berlin("2026-06-13T03:00"));
+      assertThat(MonitorEvaluator.evaluate(state, berlin("2026-06-13T03:31")).status())
+          .isEqualTo(MonitorStatus.DOWN);
+    }
+
     private void assertStatusEverywhere(MonitorState state, MonitorStatus expected) {
       for (Instant now = berlin("2026-06-09T00:00");
           now.isBefore(berlin("2026-06-12T00:00"));
