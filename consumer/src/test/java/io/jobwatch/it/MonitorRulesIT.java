@@ -157,4 +157,74 @@ class MonitorRulesIT extends SharedAppIT {
     // Started, although late: no longer down, late until its (one hour) grace ends.
     assertThat(status("rules-start-grace")).containsEntry("status", "late");
   }
+
+  private void started(String monitor, String jobId, Instant started) {
+    harness.applyLifecycle(
+        "job.submitted",
+        started.minusSeconds(1),
+        data("job_id", jobId, "service", "backup", "runner", "cron", "monitor", monitor));
+    harness.applyLifecycle(
+        "job.started", started, data("job_id", jobId, "runner", "cron", "attempt", 1));
+  }
+
+  @Test
+  @DisplayName(
+      "every 5 minutes, 7 minutes a run: the run started while the previous one ran is the last"
+          + " start, and when it hangs past max_runtime the monitor is overrun")
+  void overlappingRunHangs() {
+    Map<String, Object> data =
+        data(
+            "monitor",
+            "rules-overlap",
+            "team",
+            "batch",
+            "schedule",
+            data("every", "PT5M"),
+            "grace",
+            "PT30M",
+            "max_runtime",
+            "PT10M");
+    harness.applyLifecycle("monitor.declared", now.minus(Duration.ofHours(3)), data);
+    started("rules-overlap", "ov-1", now.minusSeconds(20 * 60));
+    // ov-2 starts while ov-1 runs; ov-1 finishes; ov-2 never does (killed without a word).
+    started("rules-overlap", "ov-2", now.minusSeconds(15 * 60));
+    harness.applyLifecycle(
+        "job.finished",
+        now.minusSeconds(13 * 60),
+        data("job_id", "ov-1", "attempt", 1, "exit_code", 0));
+    started("rules-overlap", "ov-3", now.minusSeconds(3 * 60));
+
+    assertThat(status("rules-overlap")).containsEntry("status", "overrun");
+    assertThat(statusGauge("rules-overlap", "overrun")).isEqualTo(1.0);
+    Map<String, Object> row =
+        harness.row("SELECT last_start_at FROM monitors WHERE monitor = :p0", "rules-overlap");
+    assertThat(Harness.instant(row.get("last_start_at"))).isEqualTo(now.minusSeconds(3 * 60));
+  }
+
+  @Test
+  @DisplayName("retired while its last run failed and declared again: not down for the old failure")
+  void redeclaredAfterFailedRetirement() {
+    declare("rules-comeback", Map.of());
+    run("rules-comeback", "cb-1", now.minusSeconds(7200), now.minusSeconds(7190), 1);
+    assertThat(status("rules-comeback")).containsEntry("status", "down");
+    harness.applyLifecycle(
+        "monitor.retired", now.minusSeconds(3600), data("monitor", "rules-comeback"));
+    harness.applyLifecycle(
+        "monitor.declared",
+        now.minusSeconds(60),
+        data(
+            "monitor",
+            "rules-comeback",
+            "team",
+            "batch",
+            "schedule",
+            data("every", "PT1H"),
+            "grace",
+            "PT10M"));
+
+    assertThat(status("rules-comeback"))
+        .containsEntry("status", "up")
+        .containsEntry("consecutive_failures", 0);
+    assertThat(statusGauge("rules-comeback", "down")).isEqualTo(0.0);
+  }
 }

@@ -19,8 +19,8 @@ import java.util.List;
  *       among the recent runs, or the declaration time if none; a resume later than that base
  *       restarts the clock from the resume, so a resumed monitor is not down the moment it is
  *       resumed. {@code deadline} is {@code expectedAt} plus grace (a missing grace is zero).
- *   <li>{@code OVERRUN}: a run started after the last finish and has run longer than max runtime
- *       (only when max runtime is declared).
+ *   <li>{@code OVERRUN}: an open run ({@link MonitorState#runningSince}) has run longer than max
+ *       runtime (only when max runtime is declared).
  *   <li>{@code DOWN}: {@code failure_threshold} finished runs in a row failed (1 by default: the
  *       last run failed; a success shorter than {@code min_runtime} counts as failed; after that,
  *       down until {@code recovery_threshold} successes in a row), or {@code now} is after the
@@ -68,9 +68,33 @@ public final class MonitorEvaluator {
    */
   public static int consecutiveFailures(MonitorState state) {
     if (state.recentRuns().isEmpty()) {
-      return state.lastRunFailed() ? 1 : 0;
+      return lastRunFailedSinceRestart(state) ? 1 : 0;
     }
     return streak(state, 0, true);
+  }
+
+  /**
+   * When the monitor was restarted: resumed (and not paused again), or re-activated by a
+   * declaration later than its retirement; null if never. Runs that finished until then do not make
+   * it down: they failed before the pause or retirement that silenced them, and the clock restarts
+   * there too ({@link #base}).
+   */
+  private static Instant restartedAt(MonitorState state) {
+    Instant restart = null;
+    Instant declaredAt = state.declaredAt();
+    if (state.retiredAt() != null && declaredAt != null && declaredAt.isAfter(state.retiredAt())) {
+      restart = declaredAt;
+    }
+    Instant resumedAt = state.paused() ? null : state.pausedChangedAt();
+    if (resumedAt != null && (restart == null || resumedAt.isAfter(restart))) {
+      restart = resumedAt;
+    }
+    return restart;
+  }
+
+  private static boolean lastRunFailedSinceRestart(MonitorState state) {
+    Instant restart = restartedAt(state);
+    return state.lastRunFailed() && (restart == null || state.lastFailureAt().isAfter(restart));
   }
 
   private static MonitorStatus status(
@@ -102,7 +126,7 @@ public final class MonitorEvaluator {
   private static boolean failing(MonitorState state) {
     MonitorRules rules = state.rules();
     if (state.recentRuns().isEmpty()) {
-      return state.lastRunFailed() && rules.failureThreshold() == 1;
+      return lastRunFailedSinceRestart(state) && rules.failureThreshold() == 1;
     }
     int failures = streak(state, 0, true);
     if (failures > 0) {
@@ -113,11 +137,19 @@ public final class MonitorEvaluator {
         && streak(state, successes, true) >= rules.failureThreshold();
   }
 
-  /** How many runs from index {@code from} on are failed (or all succeeded) in a row. */
+  /**
+   * How many runs from index {@code from} on are failed (or all succeeded) in a row, counting only
+   * runs that finished after the last restart ({@link #restartedAt}).
+   */
   private static int streak(MonitorState state, int from, boolean failed) {
     List<FinishedRun> runs = state.recentRuns();
+    Instant restart = restartedAt(state);
     int count = 0;
-    for (int i = from; i < runs.size() && failed(state, runs.get(i)) == failed; i++) {
+    for (int i = from;
+        i < runs.size()
+            && (restart == null || runs.get(i).finishedAt().isAfter(restart))
+            && failed(state, runs.get(i)) == failed;
+        i++) {
       count++;
     }
     return count;
@@ -156,10 +188,12 @@ public final class MonitorEvaluator {
     return runs > rules.maxRuns();
   }
 
+  /** The longest-running open run has run longer than max runtime. */
   private static boolean overran(MonitorState state, Instant now) {
+    Instant since = state.runningSince();
     return state.maxRuntime() != null
-        && state.isRunning()
-        && Duration.between(state.lastStartAt(), now).compareTo(state.maxRuntime()) > 0;
+        && since != null
+        && Duration.between(since, now).compareTo(state.maxRuntime()) > 0;
   }
 
   private static Duration orZero(Duration duration) {

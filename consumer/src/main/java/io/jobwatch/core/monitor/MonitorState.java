@@ -23,9 +23,10 @@ import java.util.Objects;
  * its latest. {@code openRuns} are the attempts seen started and not finished, and retries seen
  * requeued and not started (no start: never running), at most {@link FinishedRun#KEPT}, latest
  * starts; and anonymous runs that started after {@code lastFinishAt}; only those that started after
- * {@code lastFinishAt} make the monitor running; {@code lastFinishedStartAt} is the latest start of
- * a finished run, and {@code lastStartAt} the later of it and the open runs' starts, so a start
- * that the run's own finish later shows to be wrong (after it) does not stay the last start.
+ * {@code lastFinishAt}, or attempts that started after {@code lastFinishedStartAt} (overlapping
+ * runs), make the monitor running; {@code lastFinishedStartAt} is the latest start of a finished
+ * run, and {@code lastStartAt} the later of it and the open runs' starts, so a start that the run's
+ * own finish later shows to be wrong (after it) does not stay the last start.
  */
 public record MonitorState(
     String monitor,
@@ -183,7 +184,7 @@ public record MonitorState(
       List<OpenRun> open) {
     Instant start = finishedStart;
     for (OpenRun run : open) {
-      if (isOpen(run, finish) && (start == null || run.startedAt().isAfter(start))) {
+      if (isOpen(run, finish, finishedStart) && (start == null || run.startedAt().isAfter(start))) {
         start = run.startedAt();
       }
     }
@@ -218,14 +219,37 @@ public record MonitorState(
 
   /**
    * Whether a run is open: seen started, not seen finished, and started after the last finish of
-   * any run.
+   * any run or, for a job's attempt, after the start of every finished run (a run that started
+   * before it and finishes while it runs says nothing about it: cron starts the next run while the
+   * previous one still runs).
    */
   public boolean isRunning() {
-    return openRuns.stream().anyMatch(run -> isOpen(run, lastFinishAt));
+    return runningSince() != null;
   }
 
-  private static boolean isOpen(OpenRun run, Instant lastFinish) {
-    return run.startedAt() != null && (lastFinish == null || run.startedAt().isAfter(lastFinish));
+  /**
+   * The earliest start of the open runs, null when none is running: a run that hangs while later
+   * ones start is still the one that overruns.
+   */
+  public Instant runningSince() {
+    Instant since = null;
+    for (OpenRun run : openRuns) {
+      if (isOpen(run, lastFinishAt, lastFinishedStartAt)
+          && (since == null || run.startedAt().isBefore(since))) {
+        since = run.startedAt();
+      }
+    }
+    return since;
+  }
+
+  private static boolean isOpen(OpenRun run, Instant lastFinish, Instant lastFinishedStart) {
+    Instant start = run.startedAt();
+    return start != null
+        && (lastFinish == null
+            || start.isAfter(lastFinish)
+            || run.jobId() != null
+                && lastFinishedStart != null
+                && start.isAfter(lastFinishedStart));
   }
 
   /**

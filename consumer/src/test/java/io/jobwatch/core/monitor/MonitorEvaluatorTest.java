@@ -170,6 +170,51 @@ class MonitorEvaluatorTest {
       assertThat(fold(again, retire, yesterday, declaration)).isEqualTo(state);
     }
 
+    @Test
+    @DisplayName(
+        "when retired while its last run failed and declared again months later, comes back"
+            + " fresh: not down for January's failure, down for the next one")
+    void reactivationForgetsOldFailure() {
+      MonitorRun failure = failed(berlin("2026-06-10T03:00"), berlin("2026-06-10T03:02"));
+      MonitorEvent retire = event(berlin("2026-06-10T12:00"), new MonitorChange.Retired());
+      MonitorEvent again =
+          declared(berlin("2026-11-10T12:00"), cron("0 3 * * *"), Duration.ofMinutes(30), null);
+      MonitorState state = fold(declaration, yesterday, failure, retire, again);
+
+      MonitorEvaluation evaluation = MonitorEvaluator.evaluate(state, berlin("2026-11-10T12:01"));
+      assertThat(evaluation.status()).isEqualTo(MonitorStatus.UP);
+      assertThat(evaluation.expectedAt()).isEqualTo(berlin("2026-11-11T03:00"));
+      assertThat(MonitorEvaluator.consecutiveFailures(state)).isZero();
+      // A run that fails after it came back is down at once again.
+      MonitorState failingAgain =
+          fold(
+              declaration,
+              yesterday,
+              failure,
+              retire,
+              again,
+              failed(berlin("2026-11-11T03:00"), berlin("2026-11-11T03:01")));
+      assertThat(MonitorEvaluator.evaluate(failingAgain, berlin("2026-11-11T03:02")).status())
+          .isEqualTo(MonitorStatus.DOWN);
+    }
+
+    @Test
+    @DisplayName(
+        "when paused while its last run failed and resumed, waits for the next run or deadline"
+            + " instead of paging at once for the failure it was paused for")
+    void resumeForgetsFailureBeforeIt() {
+      MonitorRun failure = failed(berlin("2026-06-10T03:00"), berlin("2026-06-10T03:02"));
+      MonitorEvent pause = event(berlin("2026-06-10T09:00"), new MonitorChange.Paused());
+      MonitorEvent resume = event(berlin("2026-06-12T09:00"), new MonitorChange.Resumed());
+      MonitorState state = fold(declaration, yesterday, failure, pause, resume);
+
+      MonitorEvaluation evaluation = MonitorEvaluator.evaluate(state, berlin("2026-06-12T09:01"));
+      assertThat(evaluation.status()).isEqualTo(MonitorStatus.UP);
+      assertThat(evaluation.expectedAt()).isEqualTo(berlin("2026-06-13T03:00"));
+      assertThat(MonitorEvaluator.evaluate(state, berlin("2026-06-13T03:31")).status())
+          .isEqualTo(MonitorStatus.DOWN);
+    }
+
     private void assertStatusEverywhere(MonitorState state, MonitorStatus expected) {
       for (Instant now = berlin("2026-06-09T00:00");
           now.isBefore(berlin("2026-06-12T00:00"));
@@ -265,6 +310,53 @@ class MonitorEvaluatorTest {
     assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T11:00:00Z")).status())
         .as("overrun is checked before the deadline")
         .isEqualTo(MonitorStatus.OVERRUN);
+  }
+
+  @Test
+  @DisplayName(
+      "Overlapping runs (every 5 minutes, 7 minutes each): a run is running until a run started"
+          + " after it finishes, and one that hangs is overrun")
+  void overlappingRunHangs() {
+    MonitorEvent declaration =
+        declared(
+            utc("2026-06-10T09:00:00Z"),
+            every("PT5M"),
+            Duration.ofMinutes(2),
+            Duration.ofMinutes(10));
+    MonitorRun first = job("j1", "2026-06-10T10:00:00Z", "2026-06-10T10:07:00Z", true);
+    // j2 starts at 10:05, while j1 still runs, and is killed without a word (OOM killer).
+    MonitorRun hung = job("j2", "2026-06-10T10:05:00Z", null, null);
+    MonitorRun third = job("j3", "2026-06-10T10:10:00Z", null, null);
+
+    MonitorState afterFirst = fold(declaration, hung, first);
+    assertThat(afterFirst.isRunning()).as("j2 still runs after j1 finished").isTrue();
+    assertThat(afterFirst.lastStartAt()).isEqualTo(utc("2026-06-10T10:05:00Z"));
+
+    MonitorState state = fold(declaration, hung, first, third);
+    assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T10:15:00Z")).status())
+        .as("10 minutes is not more than max runtime")
+        .isNotEqualTo(MonitorStatus.OVERRUN);
+    assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T10:16:00Z")).status())
+        .as("j2 has run 11 minutes and no run started after it has finished")
+        .isEqualTo(MonitorStatus.OVERRUN);
+    // j3, started after j2, finishes: the script works again, as with a run that never reports.
+    MonitorState recovered =
+        fold(
+            declaration,
+            hung,
+            first,
+            third,
+            job("j3", "2026-06-10T10:10:00Z", "2026-06-10T10:17:00Z", true));
+    assertThat(recovered.isRunning()).isFalse();
+    assertThat(MonitorEvaluator.evaluate(recovered, utc("2026-06-10T10:18:00Z")).status())
+        .isEqualTo(MonitorStatus.UP);
+    // Any order of the same observations folds to the same state.
+    assertThat(fold(third, first, hung, declaration)).isEqualTo(state);
+  }
+
+  private static MonitorRun job(String jobId, String startedAt, String finishedAt, Boolean ok) {
+    return new MonitorRun(
+        jobId, 1, utc(startedAt), finishedAt == null ? null : utc(finishedAt), ok);
   }
 
   @Test
