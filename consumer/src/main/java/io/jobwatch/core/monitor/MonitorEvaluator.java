@@ -19,13 +19,13 @@ import java.util.List;
  *       among the recent runs, or the declaration time if none; a resume later than that base
  *       restarts the clock from the resume, so a resumed monitor is not down the moment it is
  *       resumed. {@code deadline} is {@code expectedAt} plus grace (a missing grace is zero).
- *   <li>{@code OVERRUN}: an open run ({@link MonitorState#runningSince}) has run longer than max
- *       runtime (only when max runtime is declared).
  *   <li>{@code DOWN}: {@code failure_threshold} finished runs in a row failed (1 by default: the
  *       last run failed; a success shorter than {@code min_runtime} counts as failed; after that,
  *       down until {@code recovery_threshold} successes in a row), or {@code now} is after the
  *       deadline, or with {@code start_grace} no run started by {@code expectedAt + start_grace}; a
  *       monitor that never ran is down too once its first deadline passes.
+ *   <li>{@code OVERRUN}: an open run ({@link MonitorState#runningSince}) has run longer than max
+ *       runtime (only when max runtime is declared), and the monitor is not down.
  *   <li>{@code TOO_OFTEN}: more than {@code max_runs} runs finished within the {@code period}
  *       ending at {@code now}.
  *   <li>{@code LATE}: {@code now} is after {@code expectedAt}.
@@ -99,13 +99,15 @@ public final class MonitorEvaluator {
 
   private static MonitorStatus status(
       MonitorState state, Instant now, Instant expectedAt, Instant deadline) {
-    if (overran(state, now)) {
-      return MonitorStatus.OVERRUN;
-    }
+    // Down before overrun: a run that hangs past the deadline pages (down), and a page never
+    // turns into the overrun ticket while nothing has succeeded.
     if (failing(state)
         || deadline != null && now.isAfter(deadline)
         || notStarted(state, now, expectedAt)) {
       return MonitorStatus.DOWN;
+    }
+    if (overran(state, now)) {
+      return MonitorStatus.OVERRUN;
     }
     if (tooOften(state, now)) {
       return MonitorStatus.TOO_OFTEN;

@@ -307,9 +307,36 @@ class MonitorEvaluatorTest {
         .isEqualTo(MonitorStatus.UP);
     assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T10:06:00Z")).status())
         .isEqualTo(MonitorStatus.OVERRUN);
-    assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T11:00:00Z")).status())
-        .as("overrun is checked before the deadline")
+    assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T10:35:00Z")).status())
+        .as("still overrun up to the deadline (10:05 + 30 minutes)")
         .isEqualTo(MonitorStatus.OVERRUN);
+    assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T11:00:00Z")).status())
+        .as("past the deadline the hanging run pages: down, not the overrun ticket")
+        .isEqualTo(MonitorStatus.DOWN);
+  }
+
+  @Test
+  @DisplayName(
+      "A daily script whose run hangs is down from its deadline on and stays down when the run"
+          + " passes max runtime: the page never turns into the overrun ticket")
+  void hangingRunPastTheDeadlineStaysDown() {
+    MonitorState state =
+        fold(
+            declared(
+                utc("2026-06-01T00:00:00Z"),
+                every("P1D"),
+                Duration.ofMinutes(30),
+                Duration.ofHours(2)),
+            succeeded(utc("2026-06-09T02:00:00Z"), utc("2026-06-09T02:10:00Z")),
+            running(utc("2026-06-10T02:00:00Z")));
+
+    assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T02:05:00Z")).status())
+        .isEqualTo(MonitorStatus.UP);
+    assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T02:41:00Z")).status())
+        .isEqualTo(MonitorStatus.DOWN);
+    assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T04:11:00Z")).status())
+        .as("over max runtime and past the deadline")
+        .isEqualTo(MonitorStatus.DOWN);
   }
 
   @Test
@@ -321,7 +348,8 @@ class MonitorEvaluatorTest {
         declared(
             utc("2026-06-10T09:00:00Z"),
             every("PT5M"),
-            Duration.ofMinutes(2),
+            // A grace long enough that no deadline passes here: past one the monitor is down.
+            Duration.ofMinutes(10),
             Duration.ofMinutes(10));
     MonitorRun first = job("j1", "2026-06-10T10:00:00Z", "2026-06-10T10:07:00Z", true);
     // j2 starts at 10:05, while j1 still runs, and is killed without a word (OOM killer).

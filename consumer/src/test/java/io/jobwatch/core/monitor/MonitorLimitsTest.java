@@ -56,7 +56,19 @@ class MonitorLimitsTest {
             running(utc("0001-01-02T00:00:00Z")));
 
     assertThat(MonitorEvaluator.evaluate(state, utc("9999-12-31T23:59:59Z")).status())
-        .isEqualTo(MonitorStatus.OVERRUN);
+        .as("past its deadline: down, which wins over overrun")
+        .isEqualTo(MonitorStatus.DOWN);
+
+    // Declared in the last year: its deadline is beyond the range ("never"), so the run that has
+    // gone on since year 1 is judged by max runtime alone.
+    MonitorState lateDeclared =
+        fold(
+            declared(utc("9999-06-01T00:00:00Z"), every("P366D"), LONGEST, LONGEST),
+            running(utc("0001-01-02T00:00:00Z")));
+    MonitorEvaluation evaluation =
+        MonitorEvaluator.evaluate(lateDeclared, utc("9999-12-31T23:59:59Z"));
+    assertThat(evaluation.deadline()).isNull();
+    assertThat(evaluation.status()).isEqualTo(MonitorStatus.OVERRUN);
   }
 
   @Test
