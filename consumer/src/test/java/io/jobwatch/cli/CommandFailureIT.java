@@ -9,6 +9,8 @@ import java.net.UnknownHostException;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A command that fails prints picocli's stack trace, but never a database password: pgjdbc quotes a
@@ -34,6 +36,35 @@ class CommandFailureIT {
             new PrintWriter(err, true));
     assertThat(code).isEqualTo(1);
     assertThat(err.toString()).contains("jobwatch:***@").doesNotContain("hunter2");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "job x",
+        "monitors",
+        "dead-letters list",
+        "dead-letters show 1",
+        "retention --dry-run"
+      })
+  @DisplayName("A read command against a database that does not answer fails in one line")
+  void unreachableDatabaseIsOneLine(String command) {
+    StringWriter err = new StringWriter();
+    int code =
+        Main.execute(
+            command.split(" "),
+            Map.of(
+                "JOBWATCH_DB_URL",
+                "jdbc:postgresql://127.0.0.1:1/jobwatch?connectTimeout=2",
+                "JOBWATCH_DB_PASSWORD",
+                "hunter2",
+                "JOBWATCH_KAFKA_BOOTSTRAP",
+                "127.0.0.1:1"),
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(err, true));
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString().lines()).singleElement().asString().startsWith("jobwatch: ");
+    assertThat(err.toString()).contains("127.0.0.1:1").doesNotContain("hunter2", "\tat ");
   }
 
   @Test
