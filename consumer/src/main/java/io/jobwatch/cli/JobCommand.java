@@ -136,6 +136,13 @@ public final class JobCommand implements Callable<Integer> {
     }
     out.println();
     out.println("history");
+    if (report.historyPrunedAt() != null) {
+      // A sealed job: the day partitions of its earlier events are gone (JOBWATCH_RETAIN_EVENTS).
+      out.println(
+          "(events stored before "
+              + when(report.historyPrunedAt(), now)
+              + " were removed by retention; only later ones are listed)");
+    }
     Table history = new Table("TIME", "TYPE", "OUTCOME", "ATTEMPT", "SOURCE");
     for (JobQueries.HistoryEntry entry : report.history()) {
       history.row(entry.time(), entry.type(), entry.outcome(), entry.attempt(), entry.source());

@@ -61,12 +61,22 @@ final class JobQueries {
   /** What retention left of a job: its final state, and when it finished and was pruned. */
   record Pruned(String jobId, String state, int attempt, Instant finishedAt, Instant prunedAt) {}
 
-  /** Everything {@code jobwatch job ID} shows. */
-  record JobReport(Job job, List<Wait> waitsOn, List<HistoryEntry> history) {}
+  /**
+   * Everything {@code jobwatch job ID} shows; {@code historyPrunedAt} is when retention sealed the
+   * job (its tombstone) and dropped the events stored until then, or null.
+   */
+  record JobReport(
+      Job job, List<Wait> waitsOn, List<HistoryEntry> history, Instant historyPrunedAt) {}
 
   static Optional<JobReport> report(Handle handle, String jobId) {
     return JobsTable.find(handle, jobId, (rs, ctx) -> job(rs))
-        .map(job -> new JobReport(job, waits(handle, jobId), history(handle, jobId)));
+        .map(
+            job ->
+                new JobReport(
+                    job,
+                    waits(handle, jobId),
+                    history(handle, jobId),
+                    pruned(handle, jobId).map(Pruned::prunedAt).orElse(null)));
   }
 
   /** The tombstone of a job whose row retention removed. */

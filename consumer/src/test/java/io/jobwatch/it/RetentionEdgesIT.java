@@ -231,6 +231,41 @@ class RetentionEdgesIT {
 
   @Test
   @DisplayName(
+      "jobwatch job of a terminal job whose events retention dropped says its history was"
+          + " removed, instead of an empty history without a word")
+  void jobCommandSaysTheHistoryWasPruned(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS);
+        JobwatchApp app = harness.startApp()) {
+      String job = "ret-history-" + UUID.randomUUID();
+      harness.applyLifecycle("job.submitted", T0, data("job_id", job, "service", "svc"));
+      harness.applyLifecycle(
+          "job.finished", T0.plusSeconds(5), data("job_id", job, "attempt", 1, "exit_code", 0));
+      // Stored 40 days ago: its day partition has expired (JOBWATCH_RETAIN_EVENTS P30D).
+      Instant old =
+          LocalDate.now(ZoneOffset.UTC).minusDays(40).atTime(12, 0).toInstant(ZoneOffset.UTC);
+      harness
+          .jdbi()
+          .useHandle(
+              handle ->
+                  handle.execute(
+                      "UPDATE job_events SET received_at = ?::timestamptz WHERE job_id = ?",
+                      old.toString(),
+                      job));
+      Retention.run(harness.jdbi(), POLICY, Instant.now(), false);
+      assertThat(harness.count("SELECT count(*) FROM job_events WHERE job_id = '" + job + "'"))
+          .isZero();
+
+      Harness.CliRun shown = harness.cli("job", job);
+
+      assertThat(shown.code()).as(shown.err()).isZero();
+      assertThat(shown.out()).contains("state     succeeded").contains("removed by retention");
+      Harness.CliRun json = harness.cli("job", job, "--json");
+      assertThat(json.out()).contains("\"history_pruned_at\" : \"");
+    }
+  }
+
+  @Test
+  @DisplayName(
       "An open job whose early partition went keeps folding right (carried): out-of-order"
           + " status, a re-published submission (duplicate), a sealed job's requeue is ignored, a"
           + " job pruned while a batch writes it stays dead")
