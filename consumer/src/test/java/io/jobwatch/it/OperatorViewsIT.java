@@ -226,4 +226,37 @@ class OperatorViewsIT extends SharedAppIT {
             monitor + "-old-3",
             monitor + "-old-2");
   }
+
+  @Test
+  @DisplayName(
+      "The JobwatchNoExporter runbook names the exporter lease's holder only, not a session that"
+          + " holds another advisory lock (a retention pass)")
+  void noExporterRunbookNamesTheLeaseHolderOnly() throws Exception {
+    String lease =
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            + " AND classid = 1785684599 AND objid = 1635017576 AND objsubid = 1";
+    Harness.await("the exporter lease", Duration.ofSeconds(60), () -> harness.count(lease) == 1);
+    String runbook =
+        DocsSqlIT.statements(java.nio.file.Path.of("..", "docs", "alerts.md")).stream()
+            .filter(q -> q.contains("l.locktype = 'advisory'"))
+            .findFirst()
+            .orElseThrow();
+    try (var retention = harness.jdbi().open()) {
+      // A retention pass in progress holds its own advisory lock.
+      assertThat(
+              retention
+                  .createQuery("SELECT pg_try_advisory_lock(:key)")
+                  .bind("key", io.jobwatch.store.Retention.LOCK_KEY)
+                  .mapTo(Boolean.class)
+                  .one())
+          .isTrue();
+      Object retentionPid =
+          retention.createQuery("SELECT pg_backend_pid()").mapTo(Integer.class).one();
+
+      List<Map<String, Object>> holders = harness.rows(runbook);
+
+      assertThat(holders).extracting(row -> row.get("pid")).doesNotContain(retentionPid);
+      assertThat(holders).hasSize(1);
+    }
+  }
 }
