@@ -67,6 +67,37 @@ class CommandFailureIT {
     assertThat(err.toString()).contains("127.0.0.1:1").doesNotContain("hunter2", "\tat ");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\""
+            + " password=\"s3cret\"",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\""
+            + " password=\"s3cret\";",
+        "not a login module password=s3cret;"
+      })
+  @DisplayName("emit with a SASL configuration the client refuses or cannot use never prints it")
+  void saslSecretsAreNotPrinted(String jaas) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        Main.execute(
+            new String[] {
+              "emit", "stage.ok", "--service", "blast", "--runner", "slurm", "--stage", "submit"
+            },
+            Map.of(
+                "JOBWATCH_KAFKA_BOOTSTRAP", "127.0.0.1:1",
+                "JOBWATCH_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                "JOBWATCH_KAFKA_SASL_MECHANISM", "PLAIN",
+                "JOBWATCH_KAFKA_SASL_JAAS_CONFIG", jaas,
+                "JOBWATCH_SPOOL_DIR", System.getProperty("java.io.tmpdir") + "/jw-sasl-spool"),
+            new PrintWriter(out, true),
+            new PrintWriter(err, true));
+    assertThat(code).as(err.toString()).isEqualTo(1);
+    assertThat(out.toString() + err.toString()).doesNotContain("s3cret");
+    assertThat(err.toString().lines()).as(err.toString()).hasSize(1);
+  }
+
   @Test
   @DisplayName("The stack trace is masked by the password setting too, even with a bad pool size")
   void stackTracesAreMasked() {
