@@ -59,8 +59,8 @@ final class HealthQueries {
       List<StageHealth> stages) {}
 
   /**
-   * Services, runners and stages from one snapshot (a read-only repeatable-read transaction), so
-   * that a consumer committing between the three queries cannot make them contradict each other.
+   * Services, runners and stages from one snapshot (a repeatable-read transaction), so that a
+   * consumer committing between the three queries cannot make them contradict each other.
    */
   static Status status(Connection connection, Instant now) throws SQLException {
     boolean autoCommit = connection.getAutoCommit();

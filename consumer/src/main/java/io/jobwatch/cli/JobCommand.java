@@ -68,9 +68,9 @@ public final class JobCommand implements Callable<Integer> {
   private static void print(PrintWriter out, JobQueries.Pruned pruned, Instant now) {
     out.println("job       " + pruned.jobId());
     out.println(
-        "pruned by retention "
+        "pruned by retention: only its tombstone (written "
             + when(pruned.prunedAt(), now)
-            + ": only this tombstone is left (no row, dependencies or history)");
+            + ") is left, no row, dependencies or history");
     out.println("state     " + pruned.state() + "  attempt " + pruned.attempt());
     out.println("times     finished " + when(pruned.finishedAt(), now));
     out.flush();
