@@ -58,8 +58,27 @@ final class HealthQueries {
       List<RunnerHealth> runners,
       List<StageHealth> stages) {}
 
+  /**
+   * Services, runners and stages from one snapshot (a repeatable-read transaction), so that a
+   * consumer committing between the three queries cannot make them contradict each other.
+   */
   static Status status(Connection connection, Instant now) throws SQLException {
-    return new Status(now, services(connection), runners(connection), stages(connection));
+    boolean autoCommit = connection.getAutoCommit();
+    int isolation = connection.getTransactionIsolation();
+    connection.setAutoCommit(false);
+    connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    try {
+      Status status =
+          new Status(now, services(connection), runners(connection), stages(connection));
+      connection.commit();
+      return status;
+    } finally {
+      if (!connection.getAutoCommit()) {
+        connection.rollback();
+      }
+      connection.setTransactionIsolation(isolation);
+      connection.setAutoCommit(autoCommit);
+    }
   }
 
   static List<ServiceHealth> services(Connection connection) throws SQLException {

@@ -5,6 +5,7 @@ import static io.jobwatch.cli.CliTimes.when;
 import io.jobwatch.core.job.JobState;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,7 +21,9 @@ import picocli.CommandLine.Spec;
     description = {
       "One job: state, crash, runtime status, waits and history.",
       "Shows attempt, exit code, crash classification (blame, cause, details, fatal), runtime",
-      "status, what it waits on and its event history. Exit code 1 when the job is unknown."
+      "status, what it waits on and its event history; of a job retention pruned, its",
+      "tombstone (final state, attempt, when it finished and was pruned). Exit code 1 when the",
+      "job is unknown."
     },
     footer = {"", "Examples:", "  jobwatch job 0b6f4c1e-8d2a-4f7b-b1c3-5e9a7d2f4c10 --json"})
 public final class JobCommand implements Callable<Integer> {
@@ -35,19 +38,42 @@ public final class JobCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var settings = JobwatchCommand.root(spec).settings();
+    var jdbi = CliOutput.jdbi(settings);
     Optional<JobQueries.JobReport> report =
-        CliOutput.jdbi(settings).withHandle(handle -> JobQueries.report(handle, jobId));
-    if (report.isEmpty()) {
-      spec.commandLine().getErr().println("no job " + jobId);
-      return 1;
-    }
+        jdbi.withHandle(handle -> JobQueries.report(handle, jobId));
     PrintWriter out = spec.commandLine().getOut();
+    if (report.isEmpty()) {
+      // Retention removed the row of a terminal job and left a tombstone: the job is known.
+      Optional<JobQueries.Pruned> pruned =
+          jdbi.withHandle(handle -> JobQueries.pruned(handle, jobId));
+      if (pruned.isEmpty()) {
+        spec.commandLine().getErr().println("no job " + jobId);
+        return 1;
+      }
+      if (json) {
+        CliJson.print(out, Map.of("pruned", pruned.get()));
+      } else {
+        print(out, pruned.get(), Instant.now());
+      }
+      return 0;
+    }
     if (json) {
       CliJson.print(out, report.get());
     } else {
       print(out, report.get(), Instant.now());
     }
     return 0;
+  }
+
+  private static void print(PrintWriter out, JobQueries.Pruned pruned, Instant now) {
+    out.println("job       " + pruned.jobId());
+    out.println(
+        "pruned by retention: only its tombstone (written "
+            + when(pruned.prunedAt(), now)
+            + ") is left, no row, dependencies or history");
+    out.println("state     " + pruned.state() + "  attempt " + pruned.attempt());
+    out.println("times     finished " + when(pruned.finishedAt(), now));
+    out.flush();
   }
 
   private static void print(PrintWriter out, JobQueries.JobReport report, Instant now) {
@@ -110,6 +136,13 @@ public final class JobCommand implements Callable<Integer> {
     }
     out.println();
     out.println("history");
+    if (report.historyPrunedAt() != null) {
+      // A sealed job: the day partitions of its earlier events are gone (JOBWATCH_RETAIN_EVENTS).
+      out.println(
+          "(events stored before "
+              + when(report.historyPrunedAt(), now)
+              + " were removed by retention; only later ones are listed)");
+    }
     Table history = new Table("TIME", "TYPE", "OUTCOME", "ATTEMPT", "SOURCE");
     for (JobQueries.HistoryEntry entry : report.history()) {
       history.row(entry.time(), entry.type(), entry.outcome(), entry.attempt(), entry.source());

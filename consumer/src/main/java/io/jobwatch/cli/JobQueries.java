@@ -58,12 +58,39 @@ final class JobQueries {
   record HistoryEntry(
       Instant time, String type, String outcome, Integer attempt, String eventId, String source) {}
 
-  /** Everything {@code jobwatch job ID} shows. */
-  record JobReport(Job job, List<Wait> waitsOn, List<HistoryEntry> history) {}
+  /** What retention left of a job: its final state, and when it finished and was pruned. */
+  record Pruned(String jobId, String state, int attempt, Instant finishedAt, Instant prunedAt) {}
+
+  /**
+   * Everything {@code jobwatch job ID} shows; {@code historyPrunedAt} is when retention sealed the
+   * job (its tombstone) and dropped the events stored until then, or null.
+   */
+  record JobReport(
+      Job job, List<Wait> waitsOn, List<HistoryEntry> history, Instant historyPrunedAt) {}
 
   static Optional<JobReport> report(Handle handle, String jobId) {
     return JobsTable.find(handle, jobId, (rs, ctx) -> job(rs))
-        .map(job -> new JobReport(job, waits(handle, jobId), history(handle, jobId)));
+        .map(
+            job ->
+                new JobReport(
+                    job,
+                    waits(handle, jobId),
+                    history(handle, jobId),
+                    pruned(handle, jobId).map(Pruned::prunedAt).orElse(null)));
+  }
+
+  /** The tombstone of a job whose row retention removed. */
+  static Optional<Pruned> pruned(Handle handle, String jobId) {
+    return JobsTable.tombstone(
+        handle,
+        jobId,
+        (rs, ctx) ->
+            new Pruned(
+                jobId,
+                rs.getString("state"),
+                rs.getInt("attempt"),
+                instant(rs, "finished_at"),
+                instant(rs, "pruned_at")));
   }
 
   static List<Job> recent(Handle handle, int limit) {

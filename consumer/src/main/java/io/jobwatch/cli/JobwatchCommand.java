@@ -5,6 +5,7 @@ import io.jobwatch.config.Settings;
 import io.jobwatch.store.DbConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -108,14 +109,22 @@ public final class JobwatchCommand implements Runnable {
     commandLine.setExpandAtFiles(false);
     commandLine.setExecutionExceptionHandler(
         (error, failed, parsed) -> {
-          // A JobwatchException says what failed (a setting, the database, the broker): one line.
-          // Anything else is a defect: its stack trace, secrets masked.
+          // A JobwatchException says what failed (a setting, the database, the broker), and so
+          // does a database that did not answer or refused a query: one line. Anything else is a
+          // defect: its stack trace, secrets masked.
+          SQLException database = sqlCause(error);
           failed
               .getErr()
               .print(
                   error instanceof JobwatchException
                       ? redactedMessage(error, environment)
-                      : redactedStackTrace(error, environment));
+                      : database != null
+                          ? redacted(
+                              "jobwatch: the database failed: "
+                                  + ErrorLine.of(database)
+                                  + System.lineSeparator(),
+                              environment)
+                          : redactedStackTrace(error, environment));
           failed.getErr().flush();
           return failed.getCommandSpec().exitCodeOnExecutionException();
         });
@@ -144,6 +153,17 @@ public final class JobwatchCommand implements Runnable {
       }
     }
     return SUBCOMMANDS;
+  }
+
+  /** The first {@link SQLException} in {@code error}'s cause chain, or null. */
+  private static SQLException sqlCause(Throwable error) {
+    Throwable link = error;
+    for (int depth = 0; link != null && depth < 16; depth++, link = link.getCause()) {
+      if (link instanceof SQLException sql) {
+        return sql;
+      }
+    }
+    return null;
   }
 
   /** "jobwatch: " and the error with its causes on one line ({@link ErrorLine}), secrets masked. */

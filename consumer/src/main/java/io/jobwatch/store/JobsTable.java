@@ -141,6 +141,19 @@ public final class JobsTable {
         .findOne();
   }
 
+  /**
+   * The tombstone retention left of one job, if any: columns state, attempt, finished_at,
+   * pruned_at.
+   */
+  public static <T> Optional<T> tombstone(Handle handle, String jobId, RowMapper<T> mapper) {
+    return handle
+        .createQuery(
+            "SELECT state, attempt, finished_at, pruned_at FROM job_tombstones WHERE job_id = :job")
+        .bind("job", jobId)
+        .map(mapper)
+        .findOne();
+  }
+
   /** The {@code limit} most recently updated jobs, newest first (same columns as {@link #find}). */
   public static <T> List<T> recent(Handle handle, int limit, RowMapper<T> mapper) {
     return handle

@@ -69,13 +69,23 @@ public final class RetentionTable {
         "job_events_%04d%02d%02d", day.getYear(), day.getMonthValue(), day.getDayOfMonth());
   }
 
-  /** Events stored on one day, and how many of them belong to jobs that are still open. */
+  /**
+   * Events stored on one day, and how many of them a pass would keep (move forward): those of jobs
+   * that are still open, and each monitor's latest {@code monitor.declared} ({@link
+   * #carryMonitorDeclarations}), so that a dry run says what the pass does.
+   */
   public static long[] eventsOfDay(Handle handle, LocalDate day) {
     return handle
         .createQuery(
-            "SELECT count(*), count(*) FILTER (WHERE job_id IN (SELECT job_id FROM jobs WHERE state IN "
+            "SELECT count(*), count(*) FILTER (WHERE e.job_id IN (SELECT job_id FROM jobs WHERE"
+                + " state IN "
                 + OPEN
-                + ")) FROM job_events WHERE received_at >= :low::timestamptz AND received_at < :high::timestamptz")
+                + ") OR (e.type = 'monitor.declared' AND e.job_id IS NULL AND NOT EXISTS ("
+                + "SELECT 1 FROM job_events n WHERE n.subject = e.subject"
+                + " AND n.type = 'monitor.declared' AND n.job_id IS NULL"
+                + " AND (n.event_time, n.event_id) > (e.event_time, e.event_id))))"
+                + " FROM job_events e WHERE e.received_at >= :low::timestamptz"
+                + " AND e.received_at < :high::timestamptz")
         .bind("low", start(day))
         .bind("high", start(day.plusDays(1)))
         .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)})

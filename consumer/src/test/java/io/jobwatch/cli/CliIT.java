@@ -179,6 +179,68 @@ class CliIT {
   }
 
   @Test
+  @DisplayName("job ID of a job retention pruned shows its tombstone, not 'no job'")
+  void prunedJobShowsItsTombstone(Infra infra) throws Exception {
+    try (CliFixture cli = new CliFixture(infra)) {
+      String job = "cli-pruned-1";
+      assertThat(
+              cli.run(
+                      "emit",
+                      "job.submitted",
+                      "--job-id",
+                      job,
+                      "--service",
+                      "blast",
+                      "--time",
+                      "2026-10-01T10:00:00Z")
+                  .exitCode())
+          .isZero();
+      assertThat(
+              cli.run(
+                      "emit",
+                      "job.finished",
+                      "--job-id",
+                      job,
+                      "--attempt",
+                      "1",
+                      "--exit-code",
+                      "3",
+                      "--time",
+                      "2026-10-01T10:05:00Z")
+                  .exitCode())
+          .isZero();
+      CliFixture.await(
+          "the job to fail",
+          WAIT,
+          () -> cli.count("SELECT count(*) FROM jobs WHERE state = 'failed'") == 1);
+      Map<String, String> shortRetention = new java.util.HashMap<>(cli.environment());
+      shortRetention.put("JOBWATCH_RETAIN_JOBS", "P1D");
+      CliFixture.Result retention = cli.run(shortRetention, "retention");
+      assertThat(retention.exitCode()).as(retention.err()).isZero();
+      assertThat(cli.count("SELECT count(*) FROM jobs WHERE job_id = ?", job)).isZero();
+      assertThat(cli.count("SELECT count(*) FROM job_tombstones WHERE job_id = ?", job))
+          .isEqualTo(1);
+
+      CliFixture.Result result = cli.run("job", job);
+
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      assertThat(result.out())
+          .contains("job       " + job)
+          .contains("pruned by retention")
+          .contains("state     failed  attempt 1")
+          .contains("finished 2026-10-01T10:05:00Z");
+      JsonNode json = JSON.readTree(cli.run("job", job, "--json").out());
+      assertThat(json.at("/pruned/state").asText()).isEqualTo("failed");
+      assertThat(json.at("/pruned/finished_at").asText()).isEqualTo("2026-10-01T10:05:00Z");
+      assertThat(json.at("/pruned/pruned_at").isMissingNode()).isFalse();
+      // An id never seen is still unknown.
+      CliFixture.Result unknown = cli.run("job", "never-seen");
+      assertThat(unknown.exitCode()).isEqualTo(1);
+      assertThat(unknown.err()).isEqualTo("no job never-seen" + System.lineSeparator());
+    }
+  }
+
+  @Test
   @DisplayName("emit refuses an invalid event with exit 2 and the reason, and sends a valid one")
   void emitValidatesBeforeSending(Infra infra) {
     try (CliFixture cli = new CliFixture(infra)) {

@@ -9,6 +9,8 @@ import java.net.UnknownHostException;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A command that fails prints picocli's stack trace, but never a database password: pgjdbc quotes a
@@ -34,6 +36,66 @@ class CommandFailureIT {
             new PrintWriter(err, true));
     assertThat(code).isEqualTo(1);
     assertThat(err.toString()).contains("jobwatch:***@").doesNotContain("hunter2");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "job x",
+        "monitors",
+        "dead-letters list",
+        "dead-letters show 1",
+        "retention --dry-run"
+      })
+  @DisplayName("A read command against a database that does not answer fails in one line")
+  void unreachableDatabaseIsOneLine(String command) {
+    StringWriter err = new StringWriter();
+    int code =
+        Main.execute(
+            command.split(" "),
+            Map.of(
+                "JOBWATCH_DB_URL",
+                "jdbc:postgresql://127.0.0.1:1/jobwatch?connectTimeout=2",
+                "JOBWATCH_DB_PASSWORD",
+                "hunter2",
+                "JOBWATCH_KAFKA_BOOTSTRAP",
+                "127.0.0.1:1"),
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(err, true));
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString().lines()).singleElement().asString().startsWith("jobwatch: ");
+    assertThat(err.toString()).contains("127.0.0.1:1").doesNotContain("hunter2", "\tat ");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\""
+            + " password=\"s3cret\"",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\""
+            + " password=\"s3cret\";",
+        "not a login module password=s3cret;"
+      })
+  @DisplayName("emit with a SASL configuration the client refuses or cannot use never prints it")
+  void saslSecretsAreNotPrinted(String jaas) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        Main.execute(
+            new String[] {
+              "emit", "stage.ok", "--service", "blast", "--runner", "slurm", "--stage", "submit"
+            },
+            Map.of(
+                "JOBWATCH_KAFKA_BOOTSTRAP", "127.0.0.1:1",
+                "JOBWATCH_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                "JOBWATCH_KAFKA_SASL_MECHANISM", "PLAIN",
+                "JOBWATCH_KAFKA_SASL_JAAS_CONFIG", jaas,
+                "JOBWATCH_SPOOL_DIR", System.getProperty("java.io.tmpdir") + "/jw-sasl-spool"),
+            new PrintWriter(out, true),
+            new PrintWriter(err, true));
+    assertThat(code).as(err.toString()).isEqualTo(1);
+    assertThat(out.toString() + err.toString()).doesNotContain("s3cret");
+    assertThat(err.toString().lines()).as(err.toString()).hasSize(1);
   }
 
   @Test

@@ -212,6 +212,87 @@ class ReplayIT {
   }
 
   /** Sends a poison record and returns the id of its dead letter. */
+  @Test
+  @DisplayName(
+      "Letters an older contract refused (null optional fields), structured and binary, are"
+          + " applied once replayed")
+  void lettersOfAStricterContractApplyOnReplay(Infra infra) {
+    try (CliFixture cli = new CliFixture(infra)) {
+      String structured =
+          """
+          {"specversion":"1.0","id":"old-null-1","source":"/runner/go","type":"job.started",
+           "time":"2026-11-22T10:00:05Z","datacontenttype":"application/json",
+           "data":{"job_id":"replay-null-1","service":"blast","runner":"slurm","attempt":1,
+                   "host":null}}""";
+      String ceHeaders =
+          "["
+              + header("ce_specversion", "1.0")
+              + ","
+              + header("ce_id", "old-null-2")
+              + ","
+              + header("ce_source", "/runner/go")
+              + ","
+              + header("ce_type", "job.started")
+              + ","
+              + header("ce_time", "2026-11-22T10:00:06Z")
+              + ","
+              + header("content-type", "application/json")
+              + "]";
+      String binary =
+          """
+          {"job_id":"replay-null-2","service":"blast","runner":"slurm","attempt":1,"host":null}""";
+      cli.jdbi()
+          .useHandle(
+              handle -> {
+                String insert =
+                    "INSERT INTO dead_letters (topic, kafka_partition, kafka_offset, record_key,"
+                        + " record_value, reason, record_headers) VALUES (:topic, 0, :offset,"
+                        + " :key, :value, '$.data.host: null found, string expected',"
+                        + " CAST(:headers AS jsonb))";
+                handle
+                    .createUpdate(insert)
+                    .bind("topic", cli.lifecycle)
+                    .bind("offset", 90_001L)
+                    .bind("key", "replay-null-1".getBytes(StandardCharsets.UTF_8))
+                    .bind("value", structured.getBytes(StandardCharsets.UTF_8))
+                    .bind("headers", "[]")
+                    .execute();
+                handle
+                    .createUpdate(insert)
+                    .bind("topic", cli.lifecycle)
+                    .bind("offset", 90_002L)
+                    .bind("key", "replay-null-2".getBytes(StandardCharsets.UTF_8))
+                    .bind("value", binary.getBytes(StandardCharsets.UTF_8))
+                    .bind("headers", ceHeaders)
+                    .execute();
+              });
+
+      CliFixture.Result replay =
+          cli.run("dead-letters", "replay", "--reason", "null found, string expected");
+
+      assertThat(replay.exitCode()).as(replay.out() + replay.err()).isZero();
+      assertThat(replay.out()).contains("2 replayed");
+      CliFixture.await(
+          "both replayed jobs to run",
+          WAIT,
+          () ->
+              cli.count(
+                      "SELECT count(*) FROM jobs WHERE job_id IN ('replay-null-1', 'replay-null-2')"
+                          + " AND state = 'running'")
+                  == 2);
+      assertThat(cli.count("SELECT count(*) FROM dead_letters")).isEqualTo(2);
+      assertThat(cli.count("SELECT count(*) FROM dead_letters WHERE replayed_at IS NULL")).isZero();
+    }
+  }
+
+  private static String header(String key, String value) {
+    return "{\"key\":\""
+        + key
+        + "\",\"value\":\""
+        + Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))
+        + "\"}";
+  }
+
   private static long deadLetter(CliFixture cli, String topic, String key, String value) {
     long before = cli.count("SELECT count(*) FROM dead_letters");
     cli.sendRaw(topic, key, value);

@@ -175,4 +175,88 @@ class OperatorViewsIT extends SharedAppIT {
         .map(row -> row.get("status"))
         .toList();
   }
+
+  @Test
+  @DisplayName(
+      "The JobwatchMonitorLate runbook's recent runs are the newest runs, also when older runs"
+          + " reported no job.submitted (a script that sends only job.started)")
+  void monitorRunbookListsTheNewestRuns() throws Exception {
+    String monitor = "ops-runbook-late";
+    // Five older runs reported by a script that sends job.started and job.finished only …
+    for (int run = 0; run < 5; run++) {
+      String job = monitor + "-old-" + run;
+      harness.applyLifecycle(
+          "job.started",
+          at(run * 10),
+          data(
+              "job_id", job, "service", "cron", "runner", "cron", "attempt", 1, "monitor",
+              monitor));
+      harness.applyLifecycle(
+          "job.finished", at(run * 10 + 1), data("job_id", job, "attempt", 1, "exit_code", 0));
+    }
+    // … then two through `jobwatch run`, which also sends job.submitted; the newest failed.
+    for (int run = 5; run < 7; run++) {
+      String job = monitor + "-new-" + run;
+      harness.applyLifecycle(
+          "job.submitted",
+          at(run * 10),
+          data("job_id", job, "service", "cron", "runner", "cron", "monitor", monitor));
+      harness.applyLifecycle(
+          "job.started", at(run * 10), data("job_id", job, "runner", "cron", "attempt", 1));
+      harness.applyLifecycle(
+          "job.finished",
+          at(run * 10 + 1),
+          data("job_id", job, "attempt", 1, "exit_code", run == 6 ? 1 : 0));
+    }
+    String runbook =
+        DocsSqlIT.statements(java.nio.file.Path.of("..", "docs", "alerts.md")).stream()
+            .filter(q -> q.contains("FROM jobs") && q.contains("monitor = 'nightly-backup'"))
+            .filter(q -> q.contains("LIMIT 5"))
+            .findFirst()
+            .orElseThrow();
+
+    List<Map<String, Object>> runs = harness.rows(runbook.replace("nightly-backup", monitor));
+
+    assertThat(runs)
+        .extracting(row -> row.get("job_id"))
+        .containsExactly(
+            monitor + "-new-6",
+            monitor + "-new-5",
+            monitor + "-old-4",
+            monitor + "-old-3",
+            monitor + "-old-2");
+  }
+
+  @Test
+  @DisplayName(
+      "The JobwatchNoExporter runbook names the exporter lease's holder only, not a session that"
+          + " holds another advisory lock (a retention pass)")
+  void noExporterRunbookNamesTheLeaseHolderOnly() throws Exception {
+    String lease =
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            + " AND classid = 1785684599 AND objid = 1635017576 AND objsubid = 1";
+    Harness.await("the exporter lease", Duration.ofSeconds(60), () -> harness.count(lease) == 1);
+    String runbook =
+        DocsSqlIT.statements(java.nio.file.Path.of("..", "docs", "alerts.md")).stream()
+            .filter(q -> q.contains("l.locktype = 'advisory'"))
+            .findFirst()
+            .orElseThrow();
+    try (var retention = harness.jdbi().open()) {
+      // A retention pass in progress holds its own advisory lock.
+      assertThat(
+              retention
+                  .createQuery("SELECT pg_try_advisory_lock(:key)")
+                  .bind("key", io.jobwatch.store.Retention.LOCK_KEY)
+                  .mapTo(Boolean.class)
+                  .one())
+          .isTrue();
+      Object retentionPid =
+          retention.createQuery("SELECT pg_backend_pid()").mapTo(Integer.class).one();
+
+      List<Map<String, Object>> holders = harness.rows(runbook);
+
+      assertThat(holders).extracting(row -> row.get("pid")).doesNotContain(retentionPid);
+      assertThat(holders).hasSize(1);
+    }
+  }
 }

@@ -180,6 +180,92 @@ class RetentionEdgesIT {
 
   @Test
   @DisplayName(
+      "--dry-run counts each monitor's latest monitor.declared as kept (moved forward), as the"
+          + " real pass does, not as a row that would go")
+  void dryRunKeepsMonitorDeclarations(Infra infra) {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS)) {
+      try (io.jobwatch.store.Database database =
+          io.jobwatch.store.Database.open(harness.settings().db())) {
+        database.migrate();
+      }
+      Instant old =
+          LocalDate.now(ZoneOffset.UTC).minusDays(45).atTime(12, 0).toInstant(ZoneOffset.UTC);
+      harness
+          .jdbi()
+          .useHandle(
+              handle -> {
+                String insert =
+                    "INSERT INTO job_events (event_id, job_id, subject, type, event_time, outcome,"
+                        + " topic, kafka_partition, kafka_offset, envelope, received_at)"
+                        + " VALUES (?, NULL, ?, ?, ?::timestamptz, 'applied', 't', 0, ?, '{}',"
+                        + " ?::timestamptz)";
+                // mon-a declared twice (the older one goes), mon-b once, and a stage event.
+                handle.execute(
+                    insert, "m1", "mon-a", "monitor.declared", old.toString(), 1, old.toString());
+                handle.execute(
+                    insert,
+                    "m2",
+                    "mon-a",
+                    "monitor.declared",
+                    old.plusSeconds(60).toString(),
+                    2,
+                    old.toString());
+                handle.execute(
+                    insert, "m3", "mon-b", "monitor.declared", old.toString(), 3, old.toString());
+                handle.execute(
+                    insert, "s1", "s/r/submit", "stage.ok", old.toString(), 4, old.toString());
+              });
+
+      RetentionReport dry = Retention.run(harness.jdbi(), POLICY, Instant.now(), true);
+      RetentionReport real = Retention.run(harness.jdbi(), POLICY, Instant.now(), false);
+
+      assertThat(real.rows()).containsEntry("job_events", 2L);
+      assertThat(real.eventsCarried()).isEqualTo(2);
+      assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(2);
+      assertThat(dry.rows().get("job_events"))
+          .as("dry run: %s; real pass: %s", dry, real)
+          .isEqualTo(2L);
+      assertThat(dry.eventsCarried()).as("dry run: %s", dry).isEqualTo(2);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "jobwatch job of a terminal job whose events retention dropped says its history was"
+          + " removed, instead of an empty history without a word")
+  void jobCommandSaysTheHistoryWasPruned(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS);
+        JobwatchApp app = harness.startApp()) {
+      String job = "ret-history-" + UUID.randomUUID();
+      harness.applyLifecycle("job.submitted", T0, data("job_id", job, "service", "svc"));
+      harness.applyLifecycle(
+          "job.finished", T0.plusSeconds(5), data("job_id", job, "attempt", 1, "exit_code", 0));
+      // Stored 40 days ago: its day partition has expired (JOBWATCH_RETAIN_EVENTS P30D).
+      Instant old =
+          LocalDate.now(ZoneOffset.UTC).minusDays(40).atTime(12, 0).toInstant(ZoneOffset.UTC);
+      harness
+          .jdbi()
+          .useHandle(
+              handle ->
+                  handle.execute(
+                      "UPDATE job_events SET received_at = ?::timestamptz WHERE job_id = ?",
+                      old.toString(),
+                      job));
+      Retention.run(harness.jdbi(), POLICY, Instant.now(), false);
+      assertThat(harness.count("SELECT count(*) FROM job_events WHERE job_id = '" + job + "'"))
+          .isZero();
+
+      Harness.CliRun shown = harness.cli("job", job);
+
+      assertThat(shown.code()).as(shown.err()).isZero();
+      assertThat(shown.out()).contains("state     succeeded").contains("removed by retention");
+      Harness.CliRun json = harness.cli("job", job, "--json");
+      assertThat(json.out()).contains("\"history_pruned_at\" : \"");
+    }
+  }
+
+  @Test
+  @DisplayName(
       "An open job whose early partition went keeps folding right (carried): out-of-order"
           + " status, a re-published submission (duplicate), a sealed job's requeue is ignored, a"
           + " job pruned while a batch writes it stays dead")
