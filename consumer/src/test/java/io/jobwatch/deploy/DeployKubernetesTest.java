@@ -369,6 +369,34 @@ class DeployKubernetesTest {
   }
 
   @Test
+  @DisplayName(
+      "The PrometheusRule carries exactly the groups of deploy/prometheus/rules/jobwatch.rules.yml")
+  void prometheusRuleCarriesTheAlertRules() throws IOException {
+    JsonNode rule =
+        allDocuments().stream()
+            .filter(document -> document.path("kind").asText().equals("PrometheusRule"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no PrometheusRule"));
+    JsonNode rulesFile =
+        documents(
+                DeployFiles.repositoryRoot().resolve("deploy/prometheus/rules/jobwatch.rules.yml"))
+            .get(0);
+
+    // A Kubernetes deployment watched by the Prometheus Operator gets its alerts only from this
+    // resource: anything less than the rules file leaves pages (stage errors, monitors, pipeline
+    // down) silently missing.
+    assertThat(rule.path("spec").path("groups")).isEqualTo(rulesFile.path("groups"));
+  }
+
+  private static List<JsonNode> allDocuments() throws IOException {
+    List<JsonNode> all = new ArrayList<>();
+    for (Path file : manifestFiles()) {
+      all.addAll(documents(file));
+    }
+    return all;
+  }
+
+  @Test
   @DisplayName("kustomization.yaml lists every manifest of the directory and nothing else")
   void kustomizationListsEveryManifest() throws IOException {
     JsonNode kustomization = documents(DIR.resolve(KUSTOMIZATION)).get(0);
