@@ -201,6 +201,23 @@ class DeployComposeTest {
   }
 
   @Test
+  @DisplayName("The broker writes its log (topics, offsets, KRaft metadata) to its named volume")
+  void brokerDataLivesOnItsVolume() throws IOException {
+    JsonNode kafka = readYaml(COMPOSE_FILE).path("services").path("kafka");
+    List<String> volumeTargets = new ArrayList<>();
+    kafka.path("volumes").forEach(entry -> volumeTargets.add(entry.asText().split(":")[1]));
+
+    // apache/kafka's start script sets KAFKA_LOG_DIRS to /tmp/kraft-combined-logs when it is not
+    // set, in the container's own layer: a recreated container (docker compose down, up
+    // --force-recreate, a new image) then starts with empty topics while PostgreSQL keeps the
+    // consumers' offsets of the old ones, and the volume mounted for the data stays empty.
+    assertThat(volumeTargets).as("kafka volumes").isNotEmpty();
+    assertThat(kafka.path("environment").path("KAFKA_LOG_DIRS").asText())
+        .as("KAFKA_LOG_DIRS")
+        .isIn(volumeTargets);
+  }
+
+  @Test
   @DisplayName(
       "The consumers' /tmp on their read-only root is a tmpfs that allows exec: the Kafka client"
           + " loads zstd and snappy from it to read compressed batches")

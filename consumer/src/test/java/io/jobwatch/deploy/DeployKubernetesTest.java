@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -366,6 +367,57 @@ class DeployKubernetesTest {
                     .isTrue();
               });
     }
+  }
+
+  @Test
+  @DisplayName(
+      "The PrometheusRule carries exactly the groups of deploy/prometheus/rules/jobwatch.rules.yml")
+  void prometheusRuleCarriesTheAlertRules() throws IOException {
+    JsonNode rule =
+        allDocuments().stream()
+            .filter(document -> document.path("kind").asText().equals("PrometheusRule"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no PrometheusRule"));
+    JsonNode rulesFile =
+        documents(
+                DeployFiles.repositoryRoot().resolve("deploy/prometheus/rules/jobwatch.rules.yml"))
+            .get(0);
+
+    // A Kubernetes deployment watched by the Prometheus Operator gets its alerts only from this
+    // resource: anything less than the rules file leaves pages (stage errors, monitors, pipeline
+    // down) silently missing.
+    assertThat(rule.path("spec").path("groups")).isEqualTo(rulesFile.path("groups"));
+  }
+
+  @Test
+  @DisplayName(
+      "A startup probe on /healthz covers the schema migration before liveness can restart the pod")
+  void startupProbeCoversTheMigration() throws IOException {
+    Container container =
+        single(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    Probe startup = container.getStartupProbe();
+
+    // HTTP is served only once Flyway has migrated the schema (JobwatchApp), and README.md gives
+    // 66 s for V17 alone on 50 million events: liveness must not count that time, or a pod killed
+    // mid-migration rolls it back and starts it again, forever. Ten minutes of start-up allowed.
+    assertThat(startup).as("startupProbe").isNotNull();
+    assertProbe(startup.getHttpGet(), "/healthz");
+    int startupSeconds =
+        value(startup.getInitialDelaySeconds(), 0)
+            + value(startup.getPeriodSeconds(), 10) * value(startup.getFailureThreshold(), 3);
+    assertThat(startupSeconds).as("seconds allowed to start").isGreaterThanOrEqualTo(600);
+  }
+
+  private static int value(Integer value, int byDefault) {
+    return value == null ? byDefault : value;
+  }
+
+  private static List<JsonNode> allDocuments() throws IOException {
+    List<JsonNode> all = new ArrayList<>();
+    for (Path file : manifestFiles()) {
+      all.addAll(documents(file));
+    }
+    return all;
   }
 
   @Test
