@@ -67,18 +67,31 @@ final class HealthQueries {
     int isolation = connection.getTransactionIsolation();
     connection.setAutoCommit(false);
     connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    Status status;
     try {
-      Status status =
-          new Status(now, services(connection), runners(connection), stages(connection));
+      status = new Status(now, services(connection), runners(connection), stages(connection));
       connection.commit();
-      return status;
-    } finally {
-      if (!connection.getAutoCommit()) {
-        connection.rollback();
+    } catch (SQLException | RuntimeException failure) {
+      // The failure says why (a terminated session, a lost network); a clean-up on the broken
+      // connection would only say that it is closed.
+      try {
+        restore(connection, isolation, autoCommit);
+      } catch (SQLException cleanUp) {
+        failure.addSuppressed(cleanUp);
       }
-      connection.setTransactionIsolation(isolation);
-      connection.setAutoCommit(autoCommit);
+      throw failure;
     }
+    restore(connection, isolation, autoCommit);
+    return status;
+  }
+
+  private static void restore(Connection connection, int isolation, boolean autoCommit)
+      throws SQLException {
+    if (!connection.getAutoCommit()) {
+      connection.rollback();
+    }
+    connection.setTransactionIsolation(isolation);
+    connection.setAutoCommit(autoCommit);
   }
 
   static List<ServiceHealth> services(Connection connection) throws SQLException {

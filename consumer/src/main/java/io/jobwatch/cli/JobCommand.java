@@ -137,11 +137,12 @@ public final class JobCommand implements Callable<Integer> {
     out.println();
     out.println("history");
     if (report.historyPrunedAt() != null) {
-      // A sealed job: the day partitions of its earlier events are gone (JOBWATCH_RETAIN_EVENTS).
+      // A sealed job: whole day partitions of its events are gone (JOBWATCH_RETAIN_EVENTS); which
+      // of its events went depends on the day each was stored, not on one cut-off time.
       out.println(
-          "(events stored before "
+          "(some of its events were removed by retention, sealed "
               + when(report.historyPrunedAt(), now)
-              + " were removed by retention; only later ones are listed)");
+              + ": the history below is incomplete)");
     }
     Table history = new Table("TIME", "TYPE", "OUTCOME", "ATTEMPT", "SOURCE");
     for (JobQueries.HistoryEntry entry : report.history()) {

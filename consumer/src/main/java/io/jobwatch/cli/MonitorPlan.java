@@ -54,7 +54,7 @@ record MonitorPlan(List<Change> changes) {
         changes.add(
             new Change(
                 Action.CREATE, monitor, wanted.getValue(), "declared again after retirement"));
-      } else if (now.declaration().equals(wanted.getValue())) {
+      } else if (said(now.declaration()).equals(said(wanted.getValue()))) {
         changes.add(new Change(Action.UNCHANGED, monitor, null, ""));
       } else {
         changes.add(
@@ -62,7 +62,7 @@ record MonitorPlan(List<Change> changes) {
                 Action.UPDATE,
                 monitor,
                 wanted.getValue(),
-                differences(now.declaration(), wanted.getValue())));
+                differences(said(now.declaration()), said(wanted.getValue()))));
       }
     }
     if (owner != null) {
@@ -93,6 +93,19 @@ record MonitorPlan(List<Change> changes) {
   /** True when applying would publish nothing. */
   boolean isEmpty() {
     return changes.stream().allMatch(change -> change.action() == Action.UNCHANGED);
+  }
+
+  /**
+   * A declaration without its null members: a null optional field is the same as an absent one
+   * (schemas/README.md), so {@code max_runtime: ~} in the file and no max runtime in force agree.
+   */
+  private static JsonNode said(JsonNode declaration) {
+    if (!(declaration instanceof ObjectNode object)) {
+      return declaration;
+    }
+    ObjectNode copy = object.deepCopy();
+    copy.properties().removeIf(field -> field.getValue().isNull());
+    return copy;
   }
 
   /** The fields that differ, e.g. {@code grace: "PT30M" -> "PT1H"; max_runtime: removed}. */

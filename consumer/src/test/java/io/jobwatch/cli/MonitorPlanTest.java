@@ -64,6 +64,34 @@ class MonitorPlanTest {
   }
 
   @Test
+  @DisplayName(
+      "A null optional field is the same as an absent one, in the file or in force: unchanged,"
+          + " not re-declared; a real change beside it names only that change")
+  void nullAndAbsentAgree() {
+    ObjectNode withNull = declaration("a", "PT5M", "git");
+    withNull.putNull("max_runtime");
+    MonitorPlan nullInForce =
+        MonitorPlan.of(
+            file(declaration("a", "PT5M", "git")),
+            Map.of("a", new Current(withNull, false)),
+            "git");
+    MonitorPlan nullInTheFile =
+        MonitorPlan.of(
+            file(withNull),
+            Map.of("a", new Current(declaration("a", "PT5M", "git"), false)),
+            "git");
+    MonitorPlan graceChanged =
+        MonitorPlan.of(
+            file(declaration("a", "PT10M", "git")),
+            Map.of("a", new Current(withNull, false)),
+            "git");
+
+    assertThat(actions(nullInForce)).containsExactly("UNCHANGED a");
+    assertThat(actions(nullInTheFile)).containsExactly("UNCHANGED a");
+    assertThat(graceChanged.changes().get(0).detail()).isEqualTo("grace: \"PT5M\" -> \"PT10M\"");
+  }
+
+  @Test
   @DisplayName("A changed field is an update whose detail names the field, old and new value")
   void changedFieldIsAnUpdate() {
     MonitorPlan plan =

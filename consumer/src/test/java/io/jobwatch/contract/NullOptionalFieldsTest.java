@@ -50,7 +50,6 @@ class NullOptionalFieldsTest {
 
   @ParameterizedTest(name = "{0}: \"{1}\": null")
   @CsvSource({
-    "job.submitted, service",
     "job.submitted, runner",
     "job.submitted, monitor",
     "job.submitted, depends_on",
@@ -88,10 +87,6 @@ class NullOptionalFieldsTest {
   @DisplayName("An optional data field as null decodes to the event without that field")
   void nullOptionalFieldIsAbsent(String example, String field) throws IOException {
     ObjectNode withNull = Verdicts.validExample(example);
-    // job.submitted requires service; its null case is the rejection test below.
-    if (example.equals("job.submitted") && field.equals("service")) {
-      return;
-    }
     data(withNull).putNull(field);
     ObjectNode without = Verdicts.validExample(example);
     data(without).remove(field);

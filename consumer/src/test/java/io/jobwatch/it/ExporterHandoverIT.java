@@ -40,6 +40,9 @@ class ExporterHandoverIT {
         // What PostgreSQL still holds of an exporter whose machine died: a session that took the
         // lease, set its deadline as every holder does (ExporterLease; 3 s here) and then never
         // said anything again. Without the deadline TCP keepalive would end it after two hours.
+        // This test sets the orphan's deadline itself: that ExporterLease sets one on its own
+        // session is ExporterLeaseIT.silentHolderIsEndedAtItsDeadline's to show; here, that the
+        // survivor then exports and the failing stage's series come back.
         Connection orphan = holdLease(harness)) {
       JobwatchApp app = harness.startApp();
       try {

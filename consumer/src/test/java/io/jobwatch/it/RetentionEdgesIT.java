@@ -258,7 +258,10 @@ class RetentionEdgesIT {
       Harness.CliRun shown = harness.cli("job", job);
 
       assertThat(shown.code()).as(shown.err()).isZero();
-      assertThat(shown.out()).contains("state     succeeded").contains("removed by retention");
+      assertThat(shown.out())
+          .contains("state     succeeded")
+          .contains("removed by retention")
+          .contains("the history below is incomplete");
       Harness.CliRun json = harness.cli("job", job, "--json");
       assertThat(json.out()).contains("\"history_pruned_at\" : \"");
     }

@@ -74,16 +74,18 @@ public final class MonitorEvaluator {
   }
 
   /**
-   * When the monitor was restarted: resumed (and not paused again), or re-activated by a
-   * declaration later than its retirement; null if never. Runs that finished until then do not make
-   * it down: they failed before the pause or retirement that silenced them, and the clock restarts
-   * there too ({@link #base}).
+   * When the monitor was restarted: resumed (and not paused again), or retired and re-activated by
+   * a later declaration (then the retirement is the boundary: the fold keeps only the latest
+   * declaration, so a later re-declaration, such as a changed grace, must not move it and forget a
+   * failure that pages); null if never. Runs that finished until then do not make it down: they
+   * failed before the pause or retirement that silenced them. The clock restarts too ({@link
+   * #base}).
    */
   private static Instant restartedAt(MonitorState state) {
     Instant restart = null;
     Instant declaredAt = state.declaredAt();
     if (state.retiredAt() != null && declaredAt != null && declaredAt.isAfter(state.retiredAt())) {
-      restart = declaredAt;
+      restart = state.retiredAt();
     }
     Instant resumedAt = state.paused() ? null : state.pausedChangedAt();
     if (resumedAt != null && (restart == null || resumedAt.isAfter(restart))) {

@@ -200,6 +200,25 @@ class MonitorEvaluatorTest {
 
     @Test
     @DisplayName(
+        "re-activated once, then failing (down, paging), stays down when a later declaration"
+            + " changes its grace: only the retirement bounds the failures it forgets")
+    void redeclarationOfADownMonitorKeepsItDown() {
+      MonitorEvent retire = event(berlin("2026-06-10T12:00"), new MonitorChange.Retired());
+      MonitorEvent again =
+          declared(berlin("2026-11-10T12:00"), cron("0 3 * * *"), Duration.ofMinutes(30), null);
+      MonitorRun failure = failed(berlin("2026-11-11T03:00"), berlin("2026-11-11T03:02"));
+      MonitorEvent graceChanged =
+          declared(berlin("2026-11-11T09:00"), cron("0 3 * * *"), Duration.ofMinutes(45), null);
+      MonitorState state = fold(declaration, yesterday, retire, again, failure, graceChanged);
+
+      assertThat(MonitorEvaluator.evaluate(state, berlin("2026-11-11T09:01")).status())
+          .as("the last run failed and nothing succeeded since")
+          .isEqualTo(MonitorStatus.DOWN);
+      assertThat(MonitorEvaluator.consecutiveFailures(state)).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName(
         "when paused while its last run failed and resumed, waits for the next run or deadline"
             + " instead of paging at once for the failure it was paused for")
     void resumeForgetsFailureBeforeIt() {
