@@ -35,7 +35,7 @@ public final class ReferenceJobFold {
       Map<Integer, Blame> crashes,
       Set<String> evidence) {}
 
-  private static final List<String> TYPE_ORDER =
+  static final List<String> TYPE_ORDER =
       List.of(
           "job.submitted",
           "job.queued",
