@@ -303,4 +303,28 @@ class FoldEdgesIT extends SharedAppIT {
         .containsEntry("last_ok_at", null)
         .containsEntry("severity", "ok");
   }
+
+  @Test
+  @DisplayName(
+      "8. A withdrawn start success stamped in nanoseconds (Go's RFC3339Nano) takes last_ok_at"
+          + " back to the success before it, although PostgreSQL keeps microseconds")
+  void withdrawnNanosecondSuccessLeavesLastOkAt() {
+    String service = "edges-nanos";
+    submit("edges-nanos-1", service, 0);
+    start("edges-nanos-1", 1, 2);
+    String job = "edges-nanos-2";
+    submit(job, service, 0);
+    harness.applyLifecycle(
+        "job.started",
+        T0.plusSeconds(5).plusNanos(123_456_789),
+        data("job_id", job, "runner", RUNNER, "attempt", 1));
+    assertThat(harness.stage(service, RUNNER, "start")).containsEntry("ok_count", 2L);
+
+    harness.applyLifecycle("job.cancelled", at(3), data("job_id", job));
+
+    assertThat(harness.job(job)).containsEntry("state", "cancelled");
+    Map<String, Object> start = harness.stage(service, RUNNER, "start");
+    assertThat(start).containsEntry("ok_count", 1L).containsEntry("severity", "ok");
+    assertThat(Harness.instant(start.get("last_ok_at"))).isEqualTo(at(2));
+  }
 }

@@ -1,6 +1,7 @@
 package io.jobwatch.core.stage;
 
 import io.jobwatch.core.Severity;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -283,6 +284,8 @@ public final class StageFold {
 
   /** Totals and latest-by-time fields, which do not depend on the order of observations. */
   private static final class Counters {
+    private static final Duration ONE_MICRO = Duration.ofNanos(1_000);
+
     private String lastErrorClass;
     private String lastErrorMessage;
     private Instant lastErrorAt;
@@ -312,7 +315,7 @@ public final class StageFold {
     void uncount(StageObservation withdrawn, List<StageHealth.Mark> remaining) {
       if (withdrawn.ok()) {
         okCount = Math.max(0, okCount - 1);
-        if (withdrawn.time().equals(lastOkAt)) {
+        if (isStoredAs(withdrawn.time(), lastOkAt)) {
           lastOkAt =
               remaining.stream()
                   .filter(StageHealth.Mark::ok)
@@ -323,6 +326,15 @@ public final class StageFold {
       } else {
         errorCount = Math.max(0, errorCount - 1);
       }
+    }
+
+    /**
+     * Whether {@code stored}, a time read back from the database, is {@code time}: PostgreSQL keeps
+     * microseconds, so a time in nanoseconds (Go's RFC3339Nano, or evidence moved 1 ns after an
+     * earlier attempt's) comes back rounded to the nearest microsecond.
+     */
+    private static boolean isStoredAs(Instant time, Instant stored) {
+      return stored != null && Duration.between(time, stored).abs().compareTo(ONE_MICRO) < 0;
     }
 
     void count(StageObservation observation) {
