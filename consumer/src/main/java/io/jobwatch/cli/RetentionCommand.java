@@ -15,8 +15,9 @@ import picocli.CommandLine.Spec;
     name = "retention",
     mixinStandardHelpOptions = true,
     description = {
-      "Run one retention pass: drop expired job_events partitions, prune terminal jobs, dead",
-      "letters and tombstones (JOBWATCH_RETAIN_*). Consumers run it every",
+      "Run one retention pass (JOBWATCH_RETAIN_*) now.",
+      "It drops expired job_events partitions and prunes terminal jobs, dead letters and",
+      "tombstones. Consumers run it every",
       "JOBWATCH_RETENTION_INTERVAL; one instance at a time (advisory lock)."
     },
     footer = {"", "Examples:", "  jobwatch retention --dry-run", "  jobwatch retention"})

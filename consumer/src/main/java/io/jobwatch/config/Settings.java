@@ -136,6 +136,16 @@ public record Settings(
                 + duration);
       }
     }
+    // Read as "anything but false is true"; a PostgreSQL-style off, 0 or no must not silently
+    // keep synchronous_commit = off.
+    String asyncCommit = env.get("JOBWATCH_DB_ASYNC_COMMIT");
+    if (asyncCommit != null
+        && !asyncCommit.isBlank()
+        && !asyncCommit.strip().equalsIgnoreCase("true")
+        && !asyncCommit.strip().equalsIgnoreCase("false")) {
+      throw new JobwatchException(
+          "JOBWATCH_DB_ASYNC_COMMIT must be true or false, not '" + asyncCommit + "'");
+    }
     for (String name : new java.util.TreeSet<>(env.keySet())) {
       if (!name.startsWith(KAFKA_PREFIX)) {
         continue;
@@ -197,7 +207,7 @@ public record Settings(
         duration(env, "JOBWATCH_STATE_REFRESH", "PT5S"),
         integer(env, "JOBWATCH_MAX_LABEL_VALUES", 500),
         (1L << 20) * integer(env, "JOBWATCH_HISTORY_CACHE_MB", 64),
-        !"false".equalsIgnoreCase(env.getOrDefault("JOBWATCH_DB_ASYNC_COMMIT", "true")),
+        !"false".equalsIgnoreCase(env.getOrDefault("JOBWATCH_DB_ASYNC_COMMIT", "true").strip()),
         // issue 9 point 2 and issue 10 point 6, helper "edges"
         duration(env, "JOBWATCH_MAX_CLOCK_SKEW", "PT5M"),
         integer(env, "JOBWATCH_MAX_DEAD_LETTER_BYTES", 1 << 20),

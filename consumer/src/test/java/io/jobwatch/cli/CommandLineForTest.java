@@ -57,4 +57,15 @@ class CommandLineForTest {
     var parsed = alone.parseArgs("emit", "job.started", "--job-id", "j1", "--attempt", "1");
     assertThat(parsed.subcommand().matchedPositionals()).isNotEmpty();
   }
+
+  @Test
+  void everySubcommandsSummaryInTheTopLevelHelpIsAWholeSentence() {
+    // jobwatch --help lists each subcommand with the first line of its description only, so a
+    // sentence wrapped over two lines was shown cut off ("prune terminal jobs, dead").
+    for (var entry : JobwatchCommand.commandLine(Map.of()).getSubcommands().entrySet()) {
+      String[] description = entry.getValue().getCommandSpec().usageMessage().description();
+      assertThat(description).as(entry.getKey()).isNotEmpty();
+      assertThat(description[0].strip()).as(entry.getKey()).endsWith(".");
+    }
+  }
 }

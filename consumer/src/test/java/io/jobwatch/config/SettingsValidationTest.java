@@ -230,4 +230,24 @@ class SettingsValidationTest {
     assertThat(settings.db().jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/jobwatch");
     assertThat(settings.db().user()).isEqualTo("jobwatch");
   }
+
+  @Test
+  @DisplayName(
+      "JOBWATCH_DB_ASYNC_COMMIT other than true or false (off, 0, no) is refused naming it, not"
+          + " read as true: an operator asking for synchronous commits would silently get async")
+  void asyncCommitTakesOnlyTrueOrFalse() {
+    for (String value : new String[] {"off", "0", "no", "maybe"}) {
+      assertThatThrownBy(() -> Settings.forConsumer(Map.of("JOBWATCH_DB_ASYNC_COMMIT", value)))
+          .as(value)
+          .isInstanceOf(JobwatchException.class)
+          .hasMessageContaining("JOBWATCH_DB_ASYNC_COMMIT");
+    }
+    assertThat(Settings.forConsumer(Map.of("JOBWATCH_DB_ASYNC_COMMIT", "false")).asyncCommit())
+        .isFalse();
+    assertThat(Settings.forConsumer(Map.of("JOBWATCH_DB_ASYNC_COMMIT", "FALSE")).asyncCommit())
+        .isFalse();
+    assertThat(Settings.forConsumer(Map.of("JOBWATCH_DB_ASYNC_COMMIT", "true")).asyncCommit())
+        .isTrue();
+    assertThat(Settings.forConsumer(Map.of()).asyncCommit()).isTrue();
+  }
 }
