@@ -29,6 +29,30 @@ class ExporterLeaseIT {
     return config;
   }
 
+  /** Two instances on one database: each its own pool and lease, the holder's taken first. */
+  private record Instances(
+      Database first, Database second, ExporterLease holder, ExporterLease standby)
+      implements AutoCloseable {
+    static Instances open(Infra infra, Duration holderSilence, Duration standbySilence) {
+      DbConfig config = migrated(infra);
+      Database first = Database.open(config);
+      Database second = Database.open(config);
+      return new Instances(
+          first,
+          second,
+          new ExporterLease(first, holderSilence),
+          new ExporterLease(second, standbySilence));
+    }
+
+    @Override
+    public void close() {
+      holder.close();
+      standby.close();
+      first.close();
+      second.close();
+    }
+  }
+
   /** Calls {@code lease.acquire()} until {@code until}; whether it ever returned true. */
   private static boolean everAcquired(ExporterLease lease, Instant until) throws Exception {
     boolean acquired = false;
@@ -44,11 +68,10 @@ class ExporterLeaseIT {
       "A holder that stops answering (its machine died) is ended by PostgreSQL at its own deadline;"
           + " the other instance takes the lease, and the former holder concedes at once")
   void silentHolderIsEndedAtItsDeadline(Infra infra) throws Exception {
-    DbConfig config = migrated(infra);
-    try (Database first = Database.open(config);
-        Database second = Database.open(config);
-        ExporterLease holder = new ExporterLease(first, Duration.ofSeconds(2));
-        ExporterLease standby = new ExporterLease(second, Duration.ofSeconds(2))) {
+    try (Instances instances =
+        Instances.open(infra, Duration.ofSeconds(2), Duration.ofSeconds(2))) {
+      ExporterLease holder = instances.holder();
+      ExporterLease standby = instances.standby();
       assertThat(holder.acquire()).isTrue();
       assertThat(standby.acquire()).isFalse();
 
@@ -70,11 +93,10 @@ class ExporterLeaseIT {
       "A live holder whose read takes longer than its silence keeps the lease: it reads on the"
           + " lease's own session, which is busy, not idle")
   void slowReadKeepsTheLease(Infra infra) throws Exception {
-    DbConfig config = migrated(infra);
-    try (Database first = Database.open(config);
-        Database second = Database.open(config);
-        ExporterLease holder = new ExporterLease(first, Duration.ofSeconds(1));
-        ExporterLease standby = new ExporterLease(second, Duration.ofSeconds(1))) {
+    try (Instances instances =
+        Instances.open(infra, Duration.ofSeconds(1), Duration.ofSeconds(1))) {
+      ExporterLease holder = instances.holder();
+      ExporterLease standby = instances.standby();
       assertThat(holder.acquire()).isTrue();
       CompletableFuture<Integer> read =
           CompletableFuture.supplyAsync(
@@ -100,11 +122,10 @@ class ExporterLeaseIT {
       "A holder refreshing every 3 s keeps the lease against an instance whose own silence is 1 s:"
           + " each holder's deadline is its own")
   void holderWithALongerPeriodKeepsTheLease(Infra infra) throws Exception {
-    DbConfig config = migrated(infra);
-    try (Database first = Database.open(config);
-        Database second = Database.open(config);
-        ExporterLease holder = new ExporterLease(first, Duration.ofSeconds(10));
-        ExporterLease standby = new ExporterLease(second, Duration.ofSeconds(1))) {
+    try (Instances instances =
+        Instances.open(infra, Duration.ofSeconds(10), Duration.ofSeconds(1))) {
+      ExporterLease holder = instances.holder();
+      ExporterLease standby = instances.standby();
       assertThat(holder.acquire()).isTrue();
       Instant until = Instant.now().plus(Duration.ofSeconds(9));
       boolean standbyExported = false;
