@@ -146,11 +146,11 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
       for (Outcome outcome : Outcome.values()) {
         events(topic, outcome);
       }
-      lost(topic);
+      lostCounter(topic);
     }
   }
 
-  private Counter lost(String topic) {
+  private Counter lostCounter(String topic) {
     return Counter.builder("jobwatch.records.lost")
         .description(
             "Offsets Kafka deleted (retention) before jobwatch read them; transaction markers"
@@ -161,7 +161,7 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
 
   @Override
   public void lost(TopicPartition partition, long offsets) {
-    lost(partition.topic()).increment(offsets);
+    lostCounter(partition.topic()).increment(offsets);
   }
 
   @Override

@@ -51,9 +51,9 @@ public record RuntimeStatus(
    * {@code omitempty}, {@code jq --arg} of an unset variable) send {@code ""} for "none".
    */
   public RuntimeStatus with(JobChange.Status status, Instant time) {
-    String reportedError = given(status.error());
-    String reportedWarning = given(status.warning());
-    String reportedActivity = given(status.activity());
+    String reportedError = messageOrNull(status.error());
+    String reportedWarning = messageOrNull(status.warning());
+    String reportedActivity = messageOrNull(status.activity());
     String nextError = error;
     int nextAdditional = additionalErrors;
     List<String> nextDetails = errorDetails;
@@ -81,7 +81,7 @@ public record RuntimeStatus(
         status.progress() != null ? time : progressAt);
   }
 
-  private static String given(String message) {
+  private static String messageOrNull(String message) {
     return message == null || message.isBlank() ? null : message;
   }
 }
