@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.InvalidOffsetException;
@@ -60,6 +61,7 @@ public final class ConsumerLoop implements Runnable {
   private final BatchTransaction transaction;
   private final PoisonIsolation isolation;
   private final OutOfRange outOfRange;
+  private final TopicIds topicIds;
   private volatile boolean stopping;
   private volatile Throwable failure;
   private volatile Consumer<byte[], byte[]> consumer;
@@ -81,7 +83,8 @@ public final class ConsumerLoop implements Runnable {
     this.clock = clock;
     this.history = new HistoryCache(settings.historyCacheBytes());
     this.progress = new ProgressTracker(database, settings.groupId(), clock);
-    this.offsets = new OffsetResync(settings, database);
+    this.topicIds = new TopicIds(settings, clock);
+    this.offsets = new OffsetResync(settings, database, topicIds);
     this.readiness = new Readiness(database, listener, clock);
     this.commits = new KafkaCommits(offsets, () -> ahead == null ? Set.of() : ahead.inFlight());
     this.lag = new LagReporter(listener);
@@ -156,6 +159,7 @@ public final class ConsumerLoop implements Runnable {
       } finally {
         listener.consumerClosing(kafka);
         kafka.close();
+        topicIds.close();
       }
     } catch (WakeupException e) {
       if (!stopping) {
@@ -177,6 +181,7 @@ public final class ConsumerLoop implements Runnable {
   }
 
   private void pollOnce(Consumer<byte[], byte[]> kafka) {
+    recheckTopicIds(kafka);
     if (outage.inOutage() || offsets.hasUnsynced()) {
       tryToRecover(kafka);
     }
@@ -215,6 +220,28 @@ public final class ConsumerLoop implements Runnable {
       readiness.idle();
       // A poll that returned nothing may still have moved past markers: Kafka's copy follows.
       commits.commit(kafka, false);
+    }
+  }
+
+  /**
+   * A topic deleted and created again while its partitions stay assigned: its partitions are
+   * treated as fenced, so the resynchronisation discards the old topic's offsets (every 30 s).
+   */
+  private void recheckTopicIds(Consumer<byte[], byte[]> kafka) {
+    if (outage.inOutage()) {
+      return;
+    }
+    Set<TopicPartition> assigned = kafka.assignment();
+    Set<String> changed =
+        topicIds.changedSinceVerified(
+            assigned.stream().map(TopicPartition::topic).collect(Collectors.toSet()));
+    if (!changed.isEmpty()) {
+      Set<TopicPartition> stale =
+          assigned.stream()
+              .filter(partition -> changed.contains(partition.topic()))
+              .collect(Collectors.toSet());
+      LOG.warn("the Kafka id of {} changed while consumed; re-reading stored offsets", changed);
+      fenced(kafka, stale);
     }
   }
 
@@ -327,7 +354,10 @@ public final class ConsumerLoop implements Runnable {
       return;
     }
     try {
-      offsets.resync(kafka);
+      Set<TopicPartition> stale = offsets.resync(kafka);
+      if (!stale.isEmpty()) {
+        fenced(kafka, stale);
+      }
       if (outage.resynced()) {
         LOG.info("database answers again; resuming from the stored offsets");
       }

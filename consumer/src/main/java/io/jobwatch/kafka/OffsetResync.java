@@ -4,6 +4,7 @@ import io.jobwatch.config.Settings;
 import io.jobwatch.store.Database;
 import io.jobwatch.store.OffsetsTable;
 import io.jobwatch.store.PartitionAdvance;
+import io.jobwatch.store.TopicsTable;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -11,8 +12,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The offsets as the database holds them: the next offset each partition's transaction expects, and
@@ -21,14 +26,18 @@ import org.apache.kafka.common.TopicPartition;
  * the consumer thread.
  */
 final class OffsetResync {
+  private static final Logger LOG = LoggerFactory.getLogger(OffsetResync.class);
+
   private final Settings settings;
   private final Database database;
+  private final TopicIds topicIds;
   private final Map<TopicPartition, Long> expectedNext = new HashMap<>();
   private final Set<TopicPartition> unsynced = new HashSet<>();
 
-  OffsetResync(Settings settings, Database database) {
+  OffsetResync(Settings settings, Database database, TopicIds topicIds) {
     this.settings = settings;
     this.database = database;
+    this.topicIds = topicIds;
   }
 
   boolean hasUnsynced() {
@@ -81,25 +90,51 @@ final class OffsetResync {
 
   /**
    * Seeks every unsynchronised assigned partition to its stored offset (or the beginning) and
-   * resumes all assigned partitions.
+   * resumes all assigned partitions. First the topics' Kafka ids are compared with the ones their
+   * offsets were stored under ({@link TopicsTable}): the offsets of a topic deleted and created
+   * again are discarded, and its partitions read from the start.
    *
+   * @return assigned partitions already synchronised whose topic turned out to be recreated: the
+   *     caller must treat them as fenced (their positions and expected offsets are the old topic's)
    * @throws RuntimeException when the database cannot be read; nothing changed then
    */
-  void resync(Consumer<byte[], byte[]> kafka) {
+  Set<TopicPartition> resync(Consumer<byte[], byte[]> kafka) {
     Set<TopicPartition> partitions = new HashSet<>(unsynced);
     partitions.retainAll(kafka.assignment());
+    Map<String, UUID> ids =
+        topicIds.lookup(partitions.stream().map(TopicPartition::topic).collect(Collectors.toSet()));
     Map<TopicPartition, Long> stored = new HashMap<>();
-    database
-        .jdbi()
-        .withHandle(
-            handle ->
-                OffsetsTable.load(
-                    handle,
-                    settings.groupId(),
-                    List.of(settings.lifecycleTopic(), settings.errorsTopic())))
-        .forEach(
-            offset ->
-                stored.put(new TopicPartition(offset.topic(), offset.partition()), offset.next()));
+    List<TopicsTable.Recreated> recreated =
+        database
+            .jdbi()
+            .inTransaction(
+                handle -> {
+                  List<TopicsTable.Recreated> changed =
+                      TopicsTable.reconcile(handle, settings.groupId(), ids);
+                  OffsetsTable.load(
+                          handle,
+                          settings.groupId(),
+                          List.of(settings.lifecycleTopic(), settings.errorsTopic()))
+                      .forEach(
+                          offset ->
+                              stored.put(
+                                  new TopicPartition(offset.topic(), offset.partition()),
+                                  offset.next()));
+                  return changed;
+                });
+    topicIds.verified(ids);
+    Set<String> recreatedTopics = new HashSet<>();
+    for (TopicsTable.Recreated topic : recreated) {
+      recreatedTopics.add(topic.topic());
+      LOG.warn(
+          "topic {} was deleted and created again (Kafka id {}, stored offsets of id {}): the"
+              + " {} partition offsets stored for the old topic are discarded and the topic is"
+              + " read from its start",
+          topic.topic(),
+          topic.currentId(),
+          topic.storedId(),
+          topic.offsetsDiscarded());
+    }
     List<TopicPartition> fromStart = new ArrayList<>();
     for (TopicPartition partition : partitions) {
       Long next = stored.get(partition);
@@ -116,5 +151,12 @@ final class OffsetResync {
     }
     unsynced.clear();
     kafka.resume(kafka.assignment());
+    Set<TopicPartition> stale = new HashSet<>();
+    for (TopicPartition partition : kafka.assignment()) {
+      if (recreatedTopics.contains(partition.topic()) && !partitions.contains(partition)) {
+        stale.add(partition);
+      }
+    }
+    return stale;
   }
 }

@@ -138,6 +138,62 @@ class KafkaLogEdgesIT {
 
   @Test
   @DisplayName(
+      "A topic deleted and created again while jobwatch is down, and grown past the old topic's"
+          + " offset before it starts, is read from its start: its Kafka id differs")
+  void recreatedTopicGrownPastTheOldOffsetIsReadFromItsStart(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1)) {
+      try (JobwatchApp app = harness.startApp()) {
+        harness.awaitStored(submit(harness, "old", 3).toArray(String[]::new)); // offsets 0-2
+      }
+      assertThat(storedNext(harness)).isEqualTo(3);
+      recreate(harness);
+      // Offsets 0-4 of the new topic: offset 3, where the old topic's reading ended, is inside it.
+      List<String> fresh = submit(harness, "new", 5);
+      harness.flush();
+      try (JobwatchApp app = harness.startApp()) {
+        harness.awaitStored(fresh.toArray(String[]::new));
+        assertThat(harness.count("SELECT count(*) FROM job_events WHERE job_id LIKE 'new-%'"))
+            .as("the new topic's first records too")
+            .isEqualTo(5);
+        assertThat(storedNext(harness)).isEqualTo(5);
+        assertThat(
+                Scrape.metrics(app.httpPort())
+                    .value(
+                        "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
+            .isEqualTo(5.0);
+      }
+      assertThat(
+              harness
+                  .row(
+                      "SELECT count(*) AS n FROM consumer_topics WHERE topic = :p0",
+                      harness.lifecycle)
+                  .get("n"))
+          .as("one id recorded for the topic, the new one's")
+          .isEqualTo(1L);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "A topic deleted and created again while jobwatch consumes it is read from its start,"
+          + " however far the new topic has grown when jobwatch notices")
+  void topicRecreatedWhileConsumedIsReadFromItsStart(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1)) {
+      try (JobwatchApp app = harness.startApp()) {
+        harness.awaitStored(submit(harness, "old", 3).toArray(String[]::new));
+        recreate(harness);
+        List<String> fresh = submit(harness, "new", 8);
+        harness.flush();
+        harness.awaitStored(fresh.toArray(String[]::new));
+        assertThat(harness.count("SELECT count(*) FROM job_events WHERE job_id LIKE 'new-%'"))
+            .isEqualTo(8);
+        Harness.await("the new topic's offset to be stored", WAIT, () -> storedNext(harness) == 8);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
       "Transactional and compressed publishers: aborted records are never applied, markers leave"
           + " no lag and nothing is applied again after a restart")
   void transactionsAndCompressedBatches(Infra infra) throws Exception {

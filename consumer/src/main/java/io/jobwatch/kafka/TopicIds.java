@@ -1,0 +1,149 @@
+package io.jobwatch.kafka;
+
+import io.jobwatch.config.Settings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The topics' Kafka ids (KIP-516), which tell a topic deleted and created again under the same name
+ * from the one the stored offsets were read in ({@code consumer_topics}, V22). Asked of the brokers
+ * through an admin client with the consumer's connection and security settings, created on first
+ * use. A lookup that fails (brokers unreachable, no DESCRIBE permission) returns nothing, is logged
+ * once, and is not tried again for 30 s: the check is skipped, consumption never waits on it. Not
+ * thread-safe: owned by the consumer thread.
+ */
+final class TopicIds implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TopicIds.class);
+  static final Duration RECHECK = Duration.ofSeconds(30);
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  private final Settings settings;
+  private final Clock clock;
+  private final Map<String, UUID> verified = new HashMap<>();
+  private Admin admin;
+  private Instant failedAt;
+  private boolean failureLogged;
+  private Instant checkedAt;
+
+  TopicIds(Settings settings, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** The current id of each of {@code topics} the brokers know; empty if they cannot be asked. */
+  Map<String, UUID> lookup(Collection<String> topics) {
+    Instant now = clock.instant();
+    if (topics.isEmpty()
+        || (failedAt != null && now.isBefore(failedAt.plus(RECHECK)) && !now.isBefore(failedAt))) {
+      return Map.of();
+    }
+    try {
+      Map<String, TopicDescription> described =
+          admin()
+              .describeTopics(
+                  Set.copyOf(topics),
+                  new DescribeTopicsOptions().timeoutMs((int) TIMEOUT.toMillis()))
+              .allTopicNames()
+              .get(TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+      Map<String, UUID> ids = new HashMap<>();
+      described.forEach(
+          (topic, description) -> {
+            Uuid id = description.topicId();
+            if (id != null && !Uuid.ZERO_UUID.equals(id)) {
+              ids.put(topic, new UUID(id.getMostSignificantBits(), id.getLeastSignificantBits()));
+            }
+          });
+      failedAt = null;
+      failureLogged = false;
+      return ids;
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      failedAt = now;
+      if (!failureLogged) {
+        failureLogged = true;
+        Throwable cause =
+            e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        LOG.warn(
+            "could not read the Kafka ids of {} (a topic deleted and created again is recognised"
+                + " only once they can be read): {}",
+            topics,
+            cause.toString());
+      }
+      return Map.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Map.of();
+    }
+  }
+
+  /** The stored offsets of these topics were checked against these ids. */
+  void verified(Map<String, UUID> ids) {
+    verified.putAll(ids);
+    checkedAt = clock.instant();
+  }
+
+  /**
+   * Every {@link #RECHECK}, the topics among {@code assigned} whose id is no longer the one their
+   * offsets were checked against (deleted and created again while consumed); otherwise none.
+   */
+  Set<String> changedSinceVerified(Collection<String> assigned) {
+    Instant now = clock.instant();
+    if (assigned.isEmpty()
+        || (checkedAt != null
+            && now.isBefore(checkedAt.plus(RECHECK))
+            && !now.isBefore(checkedAt))) {
+      return Set.of();
+    }
+    checkedAt = now;
+    Map<String, UUID> current = lookup(assigned);
+    Set<String> changed = new java.util.HashSet<>();
+    current.forEach(
+        (topic, id) -> {
+          UUID known = verified.get(topic);
+          if (known != null && !known.equals(id)) {
+            changed.add(topic);
+          }
+        });
+    return changed;
+  }
+
+  private Admin admin() {
+    if (admin == null) {
+      Properties consumer = ConsumerProperties.of(settings);
+      Properties properties = new Properties();
+      for (String name : AdminClientConfig.configNames()) {
+        if (consumer.containsKey(name)) {
+          properties.put(name, consumer.get(name));
+        }
+      }
+      properties.put(
+          AdminClientConfig.CLIENT_ID_CONFIG, consumer.getProperty("client.id") + "-topics");
+      admin = Admin.create(properties);
+    }
+    return admin;
+  }
+
+  @Override
+  public void close() {
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(5));
+      admin = null;
+    }
+  }
+}
