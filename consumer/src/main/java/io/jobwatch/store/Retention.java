@@ -75,7 +75,8 @@ public final class Retention {
             events,
             jobs,
             RetentionTable.prunableDeadLetters(handle, now.minus(policy.deadLetters())),
-            RetentionTable.prunableTombstones(handle, now.minus(policy.tombstones())));
+            RetentionTable.prunableTombstones(
+                handle, now.minus(policy.tombstones()), eventsKeptFrom(policy, now)));
     return new RetentionReport(true, true, expired, rows, carried, 0, 0);
   }
 
@@ -159,6 +160,16 @@ public final class Retention {
   /** Day partitions whose whole day ended more than the events' retention before {@code now}. */
   private static List<LocalDate> expiredDays(Handle handle, RetentionPolicy policy, Instant now) {
     return expired(RetentionTable.eventPartitionDays(handle), policy, now);
+  }
+
+  /**
+   * Midnight UTC of the day holding the events' cutoff: the events received before it are in
+   * expired days ({@link #expired}), those received from it on are kept.
+   */
+  private static Instant eventsKeptFrom(RetentionPolicy policy, Instant now) {
+    return LocalDate.ofInstant(now.minus(policy.events()), ZoneOffset.UTC)
+        .atStartOfDay(ZoneOffset.UTC)
+        .toInstant();
   }
 
   /** The days of {@code days} whose whole day is older than the events' retention. */

@@ -265,13 +265,20 @@ public final class RetentionTable {
         .execute();
   }
 
-  public static long prunableTombstones(Handle handle, Instant cutoff) {
+  /**
+   * What {@link #pruneTombstones} would remove in a pass that first drops the events received
+   * before {@code eventsKeptFrom} (the expired days): a tombstone held only by such events goes in
+   * that same pass.
+   */
+  public static long prunableTombstones(Handle handle, Instant cutoff, Instant eventsKeptFrom) {
     return handle
         .createQuery(
             "SELECT count(*) FROM job_tombstones t WHERE t.pruned_at < :cutoff::timestamptz"
                 + " AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.job_id = t.job_id)"
-                + " AND NOT EXISTS (SELECT 1 FROM job_events e WHERE e.job_id = t.job_id)")
+                + " AND NOT EXISTS (SELECT 1 FROM job_events e WHERE e.job_id = t.job_id"
+                + " AND e.received_at >= :kept::timestamptz)")
         .bind("cutoff", cutoff.toString())
+        .bind("kept", eventsKeptFrom.toString())
         .mapTo(Long.class)
         .one();
   }

@@ -180,6 +180,73 @@ class RetentionEdgesIT {
 
   @Test
   @DisplayName(
+      "--dry-run counts the tombstones the real pass removes once the partition holding their"
+          + " jobs' last events is dropped (tombstones kept shorter than events), as SQL counts"
+          + " them before and after")
+  void dryRunCountsTombstonesFreedByTheDroppedPartition(Infra infra) {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS)) {
+      try (io.jobwatch.store.Database database =
+          io.jobwatch.store.Database.open(harness.settings().db())) {
+        database.migrate();
+      }
+      // Terminal jobs pruned after a week, tombstones after two, events after 30 days: a job's
+      // tombstone outlives its row but waits for the day partition of its last events.
+      RetentionPolicy policy =
+          new RetentionPolicy(
+              Duration.ofDays(30),
+              Duration.ofDays(7),
+              Duration.ofDays(30),
+              Duration.ofDays(14),
+              Duration.ZERO,
+              RetentionPolicy.DEFAULT_STEP,
+              RetentionPolicy.DEFAULT_DAYS_AHEAD);
+      LocalDate old = LocalDate.now(ZoneOffset.UTC).minusDays(35);
+      LocalDate young = LocalDate.now(ZoneOffset.UTC).minusDays(3);
+      harness
+          .jdbi()
+          .useHandle(
+              handle -> {
+                for (LocalDate day : List.of(old, young)) {
+                  RetentionTable.createEventPartition(handle, day);
+                }
+                String insert =
+                    "INSERT INTO job_events (event_id, job_id, subject, type, event_time, outcome,"
+                        + " topic, kafka_partition, kafka_offset, envelope, received_at)"
+                        + " VALUES (?, ?, ?, ?, ?::timestamptz, 'applied', 't', 0, ?, '{}',"
+                        + " ?::timestamptz)";
+                String oldAt = old.atTime(12, 0).toInstant(ZoneOffset.UTC).toString();
+                String youngAt = young.atTime(12, 0).toInstant(ZoneOffset.UTC).toString();
+                // gone-1 and gone-2: events only in the expired day; kept: one event 3 days old.
+                handle.execute(insert, "g1", "gone-1", "gone-1", "job.submitted", oldAt, 1, oldAt);
+                handle.execute(insert, "g2", "gone-1", "gone-1", "job.finished", oldAt, 2, oldAt);
+                handle.execute(insert, "g3", "gone-2", "gone-2", "job.finished", oldAt, 3, oldAt);
+                handle.execute(insert, "k1", "kept", "kept", "job.submitted", oldAt, 4, oldAt);
+                handle.execute(insert, "k2", "kept", "kept", "job.finished", youngAt, 5, youngAt);
+                handle.execute(
+                    "INSERT INTO job_tombstones (job_id, state, attempt, finished_at, pruned_at)"
+                        + " SELECT j, 'succeeded', 1, now() - interval '35 days',"
+                        + " now() - interval '20 days' FROM unnest(ARRAY['gone-1', 'gone-2', 'kept']) j");
+              });
+
+      RetentionReport dry = Retention.run(harness.jdbi(), policy, Instant.now(), true);
+      long tombstonesBefore = harness.count("SELECT count(*) FROM job_tombstones");
+      long eventsBefore = harness.count("SELECT count(*) FROM job_events");
+      RetentionReport real = Retention.run(harness.jdbi(), policy, Instant.now(), false);
+
+      assertThat(harness.count("SELECT count(*) FROM job_tombstones"))
+          .isEqualTo(tombstonesBefore - 2);
+      assertThat(harness.count("SELECT count(*) FROM job_tombstones WHERE job_id = 'kept'"))
+          .isEqualTo(1);
+      assertThat(real.rows())
+          .containsEntry("job_tombstones", 2L)
+          .containsEntry(
+              "job_events", eventsBefore - harness.count("SELECT count(*) FROM job_events"));
+      assertThat(dry.rows()).as("dry run: %s; real pass: %s", dry, real).isEqualTo(real.rows());
+    }
+  }
+
+  @Test
+  @DisplayName(
       "--dry-run counts each monitor's latest monitor.declared as kept (moved forward), as the"
           + " real pass does, not as a row that would go")
   void dryRunKeepsMonitorDeclarations(Infra infra) {
