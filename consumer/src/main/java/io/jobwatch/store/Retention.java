@@ -123,6 +123,7 @@ public final class Retention {
           RetentionTable.pruneTombstones(handle, now.minus(policy.tombstones()), policy.step());
       tombstones += removed;
     } while (removed == policy.step());
+    refreshStatistics(handle, jobs, deadLetters, tombstones, sealed);
     RetentionReport report =
         new RetentionReport(
             true,
@@ -134,6 +135,33 @@ public final class Retention {
             created);
     LOG.info("retention pass: {}", report);
     return report;
+  }
+
+  /**
+   * The planner's row estimates ({@code jobwatch_table_rows}) of the tables this pass deleted from
+   * or wrote tombstones to: autovacuum refreshes them only after a tenth or so of a table changed,
+   * so a pass's deletes would otherwise not show, on a small table for ever. Dropped partitions
+   * need nothing (their estimates go with them).
+   */
+  private static void refreshStatistics(
+      Handle handle, RetentionTable.Pruned jobs, long deadLetters, long tombstones, long sealed) {
+    Map<String, Long> changed = new LinkedHashMap<>();
+    changed.put("jobs", jobs.jobs());
+    changed.put("job_dependencies", jobs.dependencies());
+    changed.put("job_attempt_crashes", jobs.crashes());
+    changed.put("dead_letters", deadLetters);
+    changed.put("job_tombstones", jobs.jobs() + tombstones + sealed);
+    changed.forEach(
+        (table, rows) -> {
+          if (rows > 0) {
+            try {
+              RetentionTable.analyze(handle, table);
+            } catch (JdbiException e) {
+              // A busy table (lock_timeout): its estimate is refreshed by the next pass.
+              LOG.warn("could not refresh the statistics of {}: {}", table, e.getMessage());
+            }
+          }
+        });
   }
 
   /** Today's partition, the days ahead, and any day whose rows fell into the default partition. */

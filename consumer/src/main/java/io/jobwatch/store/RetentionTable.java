@@ -283,6 +283,18 @@ public final class RetentionTable {
         .one();
   }
 
+  private static final java.util.Set<String> ANALYZED =
+      java.util.Set.of(
+          "jobs", "job_dependencies", "job_attempt_crashes", "dead_letters", "job_tombstones");
+
+  /** Refreshes the planner's statistics (row estimate) of one table retention prunes. */
+  public static void analyze(Handle handle, String table) {
+    if (!ANALYZED.contains(table)) {
+      throw new IllegalArgumentException("retention does not analyze " + table);
+    }
+    handle.execute("ANALYZE " + table);
+  }
+
   /** Takes the retention lock of this session if it is free; never waits. */
   public static boolean tryLock(Handle handle, long key) {
     return handle

@@ -4,14 +4,17 @@ import static io.jobwatch.it.Envelopes.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobwatch.app.JobwatchApp;
+import io.jobwatch.metrics.TableSizeMetrics;
 import io.jobwatch.store.Retention;
 import io.jobwatch.store.RetentionPolicy;
 import io.jobwatch.store.RetentionReport;
 import io.jobwatch.store.RetentionTable;
 import io.jobwatch.testing.Infra;
 import io.jobwatch.testing.WithInfra;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -242,6 +245,54 @@ class RetentionEdgesIT {
           .containsEntry(
               "job_events", eventsBefore - harness.count("SELECT count(*) FROM job_events"));
       assertThat(dry.rows()).as("dry run: %s; real pass: %s", dry, real).isEqualTo(real.rows());
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "After a pass, jobwatch_table_rows gives the rows it left: the pruned jobs and dead letters"
+          + " are gone from it and the tombstones it wrote are there, without waiting for"
+          + " autovacuum (which a few hundred deleted rows never wake)")
+  void tableRowsAreTrueAfterAPass(Infra infra) {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS)) {
+      try (io.jobwatch.store.Database database =
+          io.jobwatch.store.Database.open(harness.settings().db())) {
+        database.migrate();
+      }
+      harness
+          .jdbi()
+          .useHandle(
+              handle -> {
+                handle.execute(
+                    "INSERT INTO jobs (job_id, state, attempt, updated_at, finished_at)"
+                        + " SELECT 'old-' || i, 'failed', 1, now(), now() - interval '95 days'"
+                        + " FROM generate_series(1, 12) i");
+                handle.execute(
+                    "INSERT INTO jobs (job_id, state, attempt, updated_at, finished_at)"
+                        + " SELECT 'young-' || i, 'succeeded', 1, now(), now() - interval '1 day'"
+                        + " FROM generate_series(1, 5) i");
+                handle.execute(
+                    "INSERT INTO dead_letters (topic, kafka_partition, kafka_offset, reason,"
+                        + " received_at) SELECT 't', 0, i, 'bad', now() - interval '31 days'"
+                        + " FROM generate_series(1, 3) i");
+                handle.execute("ANALYZE jobs");
+                handle.execute("ANALYZE dead_letters");
+                handle.execute("ANALYZE job_tombstones");
+              });
+      RetentionReport real = Retention.run(harness.jdbi(), POLICY, Instant.now(), false);
+      assertThat(real.rows()).containsEntry("jobs", 12L).containsEntry("dead_letters", 3L);
+
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      new TableSizeMetrics(harness.jdbi(), Clock.systemUTC()).bindTo(registry);
+      Map<String, Double> rows = new java.util.TreeMap<>();
+      for (String table : List.of("jobs", "dead_letters", "job_tombstones")) {
+        rows.put(table, registry.get("jobwatch.table.rows").tag("table", table).gauge().value());
+      }
+      assertThat(rows)
+          .as("jobwatch_table_rows after the pass")
+          .containsEntry("jobs", 5.0)
+          .containsEntry("dead_letters", 0.0)
+          .containsEntry("job_tombstones", 12.0);
     }
   }
 
