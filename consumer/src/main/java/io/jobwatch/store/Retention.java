@@ -46,7 +46,7 @@ public final class Retention {
         RetentionTable.limitLockWaits(handle, LOCK_TIMEOUT);
         return dryRun ? plan(handle, policy, now) : prune(handle, policy, now);
       } finally {
-        RetentionTable.limitLockWaits(handle, "0");
+        RetentionTable.restoreLockWaits(handle);
         RetentionTable.unlock(handle, LOCK_KEY);
       }
     }

@@ -322,6 +322,14 @@ public final class RetentionTable {
   }
 
   /**
+   * Gives the session back the lock timeout it started with (the database's, role's or connection's
+   * own setting), not none: the connection goes back to the consumer's pool.
+   */
+  public static void restoreLockWaits(Handle handle) {
+    handle.execute("RESET lock_timeout");
+  }
+
+  /**
    * Rows (the planner's estimate, summed over partitions), bytes (with indexes and TOAST) and the
    * oldest row of the tables retention manages. The oldest job is the oldest terminal one, the next
    * that retention would prune; dependencies and crash rows go with their job and have none.

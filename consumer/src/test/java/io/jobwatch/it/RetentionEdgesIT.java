@@ -298,6 +298,41 @@ class RetentionEdgesIT {
 
   @Test
   @DisplayName(
+      "A pass gives the pooled connection it used back with the lock_timeout the DBA set for the"
+          + " database, not with none: the consumer's batches later run on that connection")
+  void passLeavesTheDatabasesLockTimeoutInPlace(Infra infra) {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS)) {
+      harness
+          .jdbi()
+          .useHandle(
+              handle -> {
+                String name =
+                    handle.createQuery("SELECT current_database()").mapTo(String.class).one();
+                handle.execute("ALTER DATABASE \"" + name + "\" SET lock_timeout = '5s'");
+              });
+      io.jobwatch.store.DbConfig db = harness.settings().db();
+      // One connection: the pass and the check below share its session.
+      try (io.jobwatch.store.Database database =
+          io.jobwatch.store.Database.open(
+              new io.jobwatch.store.DbConfig(db.jdbcUrl(), db.user(), db.password(), 1))) {
+        database.migrate();
+        org.jdbi.v3.core.Jdbi jdbi = database.jdbi();
+        assertThat(jdbi.withHandle(RetentionEdgesIT::lockTimeout)).isEqualTo("5s");
+        RetentionReport report = Retention.run(jdbi, POLICY, Instant.now(), false);
+        assertThat(report.ran()).isTrue();
+        assertThat(jdbi.withHandle(RetentionEdgesIT::lockTimeout)).isEqualTo("5s");
+        Retention.run(jdbi, POLICY, Instant.now(), true);
+        assertThat(jdbi.withHandle(RetentionEdgesIT::lockTimeout)).isEqualTo("5s");
+      }
+    }
+  }
+
+  private static String lockTimeout(Handle handle) {
+    return handle.createQuery("SHOW lock_timeout").mapTo(String.class).one();
+  }
+
+  @Test
+  @DisplayName(
       "--dry-run counts each monitor's latest monitor.declared as kept (moved forward), as the"
           + " real pass does, not as a row that would go")
   void dryRunKeepsMonitorDeclarations(Infra infra) {
