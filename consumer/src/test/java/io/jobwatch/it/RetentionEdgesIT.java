@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobwatch.app.JobwatchApp;
 import io.jobwatch.metrics.TableSizeMetrics;
+import io.jobwatch.pipeline.Outcome;
 import io.jobwatch.store.Retention;
 import io.jobwatch.store.RetentionPolicy;
 import io.jobwatch.store.RetentionReport;
@@ -329,6 +330,114 @@ class RetentionEdgesIT {
 
   private static String lockTimeout(Handle handle) {
     return handle.createQuery("SHOW lock_timeout").mapTo(String.class).one();
+  }
+
+  @Test
+  @DisplayName(
+      "With a 1-day event retention, a week-long job carried by pass after pass keeps folding"
+          + " right: a requeue, an out-of-order report of the old attempt, a re-published"
+          + " submission and the end give the row its whole history gives")
+  void aWeekLongJobFoldsRightThroughDailyPasses(Infra infra) {
+    RetentionPolicy daily =
+        new RetentionPolicy(
+            Duration.ofDays(1),
+            Duration.ofDays(90),
+            Duration.ofDays(30),
+            Duration.ofDays(400),
+            Duration.ZERO,
+            RetentionPolicy.DEFAULT_STEP,
+            RetentionPolicy.DEFAULT_DAYS_AHEAD);
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS);
+        JobwatchApp app = harness.startApp()) {
+      String job = "ret-week-" + UUID.randomUUID();
+      LocalDate today = LocalDate.now(ZoneOffset.UTC);
+      String submittedId = UUID.randomUUID().toString();
+      String submitted =
+          Envelopes.event(
+              submittedId,
+              "job.submitted",
+              T0,
+              Envelopes.json(data("job_id", job, "service", "svc", "runner", "slurm")));
+      harness.send(harness.lifecycle, job, submitted);
+      harness.awaitStored(submittedId);
+      List<String> events = new ArrayList<>(List.of(submittedId));
+      events.add(
+          harness.applyLifecycle(
+              "job.started",
+              T0.plusSeconds(1),
+              data("job_id", job, "runner", "slurm", "attempt", 1)));
+      events.add(
+          harness.applyLifecycle(
+              "job.status",
+              T0.plusSeconds(10),
+              data("job_id", job, "attempt", 1, "error", "disk")));
+      RetentionIT.moveEvents(harness, events, today.minusDays(6));
+      assertThat(Retention.run(harness.jdbi(), daily, Instant.now(), false).eventsCarried())
+          .isEqualTo(3);
+
+      events.add(
+          harness.applyLifecycle(
+              "job.status",
+              T0.plusSeconds(20),
+              data("job_id", job, "attempt", 1, "error", "again")));
+      events.add(
+          harness.applyLifecycle(
+              "job.requeued", T0.plusSeconds(40), data("job_id", job, "attempt", 2)));
+      RetentionIT.moveEvents(harness, events, today.minusDays(4));
+      assertThat(Retention.run(harness.jdbi(), daily, Instant.now(), false).eventsCarried())
+          .isEqualTo(5);
+
+      events.add(
+          harness.applyLifecycle(
+              "job.started",
+              T0.plusSeconds(41),
+              data("job_id", job, "runner", "pbs", "attempt", 2, "host", "h2")));
+      events.add(
+          harness.applyLifecycle(
+              "job.status",
+              T0.plusSeconds(45),
+              data("job_id", job, "attempt", 2, "activity", "step 2")));
+      RetentionIT.moveEvents(harness, events, today.minusDays(2));
+      assertThat(Retention.run(harness.jdbi(), daily, Instant.now(), false).eventsCarried())
+          .isEqualTo(7);
+
+      // Out of order: a report of attempt 1 timed before the requeue (applied at its turn, cleared
+      // by the requeue), and the submission re-published (a duplicate).
+      String late =
+          harness.applyLifecycle(
+              "job.status", T0.plusSeconds(15), data("job_id", job, "attempt", 1, "error", "late"));
+      double duplicates = app.pipelineMetrics().count(harness.lifecycle, Outcome.DUPLICATE);
+      harness.send(harness.lifecycle, job, submitted);
+      harness.flush();
+      Harness.await(
+          "the re-published submission counted as a duplicate",
+          Duration.ofSeconds(60),
+          () ->
+              app.pipelineMetrics().count(harness.lifecycle, Outcome.DUPLICATE) - duplicates
+                  == 1.0);
+      harness.applyLifecycle(
+          "job.finished", T0.plusSeconds(50), data("job_id", job, "attempt", 2, "exit_code", 0));
+
+      Map<String, Object> row = harness.job(job);
+      assertThat(row)
+          .containsEntry("state", "succeeded")
+          .containsEntry("attempt", 2)
+          .containsEntry("service", "svc")
+          .containsEntry("runner", "pbs")
+          .containsEntry("exit_code", 0)
+          .containsEntry("runtime_error", null)
+          .containsEntry("runtime_activity", "step 2");
+      assertThat(Harness.instant(row.get("submitted_at"))).isEqualTo(T0);
+      assertThat(Harness.instant(row.get("started_at"))).isEqualTo(T0.plusSeconds(41));
+      assertThat(Harness.instant(row.get("finished_at"))).isEqualTo(T0.plusSeconds(50));
+      assertThat(harness.outcome(late)).isEqualTo("applied");
+      assertThat(
+              harness.count(
+                  "SELECT count(*) FROM job_events WHERE event_id = '" + submittedId + "'"))
+          .isEqualTo(1);
+      assertThat(harness.count("SELECT count(*) FROM job_tombstones WHERE job_id = '" + job + "'"))
+          .isZero();
+    }
   }
 
   @Test
