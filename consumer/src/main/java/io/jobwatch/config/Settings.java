@@ -126,15 +126,7 @@ public record Settings(
       }
     }
     for (DurationRule rule : DURATION_RULES) {
-      Duration duration = duration(env, rule.name(), rule.fallback());
-      if (duration.isNegative() || (rule.positive() && duration.isZero())) {
-        throw new JobwatchException(
-            rule.name()
-                + " must be "
-                + (rule.positive() ? "above zero" : "zero or more")
-                + ", not "
-                + duration);
-      }
+      checkedDuration(env, rule);
     }
     // Read as "anything but false is true"; a PostgreSQL-style off, 0 or no must not silently
     // keep synchronous_commit = off.
@@ -215,11 +207,11 @@ public record Settings(
         duration(env, "JOBWATCH_LABEL_TTL", "PT24H"),
         // Issue 11 (retention)
         new RetentionPolicy(
-            duration(env, "JOBWATCH_RETAIN_EVENTS", "P30D"),
-            duration(env, "JOBWATCH_RETAIN_JOBS", "P90D"),
-            duration(env, "JOBWATCH_RETAIN_DEAD_LETTERS", "P30D"),
-            duration(env, "JOBWATCH_RETAIN_TOMBSTONES", "P400D"),
-            duration(env, "JOBWATCH_RETENTION_INTERVAL", "PT1H"),
+            retentionDuration(env, "JOBWATCH_RETAIN_EVENTS"),
+            retentionDuration(env, "JOBWATCH_RETAIN_JOBS"),
+            retentionDuration(env, "JOBWATCH_RETAIN_DEAD_LETTERS"),
+            retentionDuration(env, "JOBWATCH_RETAIN_TOMBSTONES"),
+            retentionDuration(env, "JOBWATCH_RETENTION_INTERVAL"),
             RetentionPolicy.DEFAULT_STEP,
             RetentionPolicy.DEFAULT_DAYS_AHEAD),
         // Issue 13 (operability).
@@ -279,6 +271,34 @@ public record Settings(
   }
 
   /** An ISO-8601 duration setting ({@code PT10M}, {@code P30D}), refused naming the variable. */
+  /** A duration of {@link #DURATION_RULES}, refused naming its variable when out of range. */
+  private static Duration checkedDuration(Map<String, String> env, DurationRule rule) {
+    Duration duration = duration(env, rule.name(), rule.fallback());
+    if (duration.isNegative() || (rule.positive() && duration.isZero())) {
+      throw new JobwatchException(
+          rule.name()
+              + " must be "
+              + (rule.positive() ? "above zero" : "zero or more")
+              + ", not "
+              + duration);
+    }
+    return duration;
+  }
+
+  /**
+   * The retention setting {@code name}, checked by its rule: every command reads the settings (a
+   * cron host's {@code jobwatch run} too), so an out-of-range value must be a setting error, not
+   * the policy's IllegalArgumentException (a stack trace, and the run's exit code lost).
+   */
+  private static Duration retentionDuration(Map<String, String> env, String name) {
+    for (DurationRule rule : DURATION_RULES) {
+      if (rule.name().equals(name)) {
+        return checkedDuration(env, rule);
+      }
+    }
+    throw new IllegalArgumentException("no duration rule for " + name);
+  }
+
   private static Duration duration(Map<String, String> env, String name, String fallback) {
     String value = env.get(name);
     String text = value == null || value.isBlank() ? fallback : value.strip();

@@ -46,7 +46,7 @@ public final class Retention {
         RetentionTable.limitLockWaits(handle, LOCK_TIMEOUT);
         return dryRun ? plan(handle, policy, now) : prune(handle, policy, now);
       } finally {
-        RetentionTable.limitLockWaits(handle, "0");
+        RetentionTable.restoreLockWaits(handle);
         RetentionTable.unlock(handle, LOCK_KEY);
       }
     }
@@ -75,7 +75,8 @@ public final class Retention {
             events,
             jobs,
             RetentionTable.prunableDeadLetters(handle, now.minus(policy.deadLetters())),
-            RetentionTable.prunableTombstones(handle, now.minus(policy.tombstones())));
+            RetentionTable.prunableTombstones(
+                handle, now.minus(policy.tombstones()), eventsKeptFrom(policy, now)));
     return new RetentionReport(true, true, expired, rows, carried, 0, 0);
   }
 
@@ -122,6 +123,7 @@ public final class Retention {
           RetentionTable.pruneTombstones(handle, now.minus(policy.tombstones()), policy.step());
       tombstones += removed;
     } while (removed == policy.step());
+    refreshStatistics(handle, jobs, deadLetters, tombstones, sealed);
     RetentionReport report =
         new RetentionReport(
             true,
@@ -133,6 +135,33 @@ public final class Retention {
             created);
     LOG.info("retention pass: {}", report);
     return report;
+  }
+
+  /**
+   * The planner's row estimates ({@code jobwatch_table_rows}) of the tables this pass deleted from
+   * or wrote tombstones to: autovacuum refreshes them only after a tenth or so of a table changed,
+   * so a pass's deletes would otherwise not show, on a small table for ever. Dropped partitions
+   * need nothing (their estimates go with them).
+   */
+  private static void refreshStatistics(
+      Handle handle, RetentionTable.Pruned jobs, long deadLetters, long tombstones, long sealed) {
+    Map<String, Long> changed = new LinkedHashMap<>();
+    changed.put("jobs", jobs.jobs());
+    changed.put("job_dependencies", jobs.dependencies());
+    changed.put("job_attempt_crashes", jobs.crashes());
+    changed.put("dead_letters", deadLetters);
+    changed.put("job_tombstones", jobs.jobs() + tombstones + sealed);
+    changed.forEach(
+        (table, rows) -> {
+          if (rows > 0) {
+            try {
+              RetentionTable.analyze(handle, table);
+            } catch (JdbiException e) {
+              // A busy table (lock_timeout): its estimate is refreshed by the next pass.
+              LOG.warn("could not refresh the statistics of {}: {}", table, e.getMessage());
+            }
+          }
+        });
   }
 
   /** Today's partition, the days ahead, and any day whose rows fell into the default partition. */
@@ -159,6 +188,16 @@ public final class Retention {
   /** Day partitions whose whole day ended more than the events' retention before {@code now}. */
   private static List<LocalDate> expiredDays(Handle handle, RetentionPolicy policy, Instant now) {
     return expired(RetentionTable.eventPartitionDays(handle), policy, now);
+  }
+
+  /**
+   * Midnight UTC of the day holding the events' cutoff: the events received before it are in
+   * expired days ({@link #expired}), those received from it on are kept.
+   */
+  private static Instant eventsKeptFrom(RetentionPolicy policy, Instant now) {
+    return LocalDate.ofInstant(now.minus(policy.events()), ZoneOffset.UTC)
+        .atStartOfDay(ZoneOffset.UTC)
+        .toInstant();
   }
 
   /** The days of {@code days} whose whole day is older than the events' retention. */

@@ -265,15 +265,34 @@ public final class RetentionTable {
         .execute();
   }
 
-  public static long prunableTombstones(Handle handle, Instant cutoff) {
+  /**
+   * What {@link #pruneTombstones} would remove in a pass that first drops the events received
+   * before {@code eventsKeptFrom} (the expired days): a tombstone held only by such events goes in
+   * that same pass.
+   */
+  public static long prunableTombstones(Handle handle, Instant cutoff, Instant eventsKeptFrom) {
     return handle
         .createQuery(
             "SELECT count(*) FROM job_tombstones t WHERE t.pruned_at < :cutoff::timestamptz"
                 + " AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.job_id = t.job_id)"
-                + " AND NOT EXISTS (SELECT 1 FROM job_events e WHERE e.job_id = t.job_id)")
+                + " AND NOT EXISTS (SELECT 1 FROM job_events e WHERE e.job_id = t.job_id"
+                + " AND e.received_at >= :kept::timestamptz)")
         .bind("cutoff", cutoff.toString())
+        .bind("kept", eventsKeptFrom.toString())
         .mapTo(Long.class)
         .one();
+  }
+
+  private static final java.util.Set<String> ANALYZED =
+      java.util.Set.of(
+          "jobs", "job_dependencies", "job_attempt_crashes", "dead_letters", "job_tombstones");
+
+  /** Refreshes the planner's statistics (row estimate) of one table retention prunes. */
+  public static void analyze(Handle handle, String table) {
+    if (!ANALYZED.contains(table)) {
+      throw new IllegalArgumentException("retention does not analyze " + table);
+    }
+    handle.execute("ANALYZE " + table);
   }
 
   /** Takes the retention lock of this session if it is free; never waits. */
@@ -300,6 +319,14 @@ public final class RetentionTable {
         .bind("timeout", timeout)
         .mapTo(String.class)
         .one();
+  }
+
+  /**
+   * Gives the session back the lock timeout it started with (the database's, role's or connection's
+   * own setting), not none: the connection goes back to the consumer's pool.
+   */
+  public static void restoreLockWaits(Handle handle) {
+    handle.execute("RESET lock_timeout");
   }
 
   /**

@@ -145,6 +145,31 @@ class EarlyRunTest {
   }
 
   @Test
+  void aRunWithAZeroRetentionInItsEnvironmentStillPassesTheCommandsExitCodeThrough() {
+    // An environment file shared with the consumer; the consumer itself refuses P0D at start.
+    Map<String, String> zero =
+        Map.of("JOBWATCH_RETAIN_EVENTS", "P0D", "JOBWATCH_SPOOL_DIR", spool.toString());
+    String[] args = {"run", "--monitor", "m", "--", "sh", "-c", "exit 3"};
+    StringWriter parserErr = new StringWriter();
+    StringWriter earlyErr = new StringWriter();
+
+    int parsed =
+        io.jobwatch.Main.execute(
+            args, zero, new PrintWriter(new StringWriter()), new PrintWriter(parserErr));
+    EarlyRun.startIfPlain(args, zero);
+    Integer early = RunCommand.runIfStartedEarly(args, zero, new PrintWriter(earlyErr));
+
+    assertThat(parsed).isEqualTo(3);
+    assertThat(early).isEqualTo(3);
+    for (StringWriter err : List.of(parserErr, earlyErr)) {
+      assertThat(err.toString())
+          .startsWith(
+              "jobwatch run: not reporting: JOBWATCH_RETAIN_EVENTS must be above zero, not PT0S")
+          .doesNotContain("Exception");
+    }
+  }
+
+  @Test
   void theRunCommandTakesTheEarlyProcessOnlyForItsOwnCommand() throws Exception {
     EarlyRun.startIfPlain(new String[] {"run", "--monitor", "m", "--", "true"}, unreachable);
     assertThat(EarlyRun.take(List.of("false"))).isNull();

@@ -3,7 +3,11 @@ package io.jobwatch.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jobwatch.JobwatchException;
+import io.jobwatch.cli.JobwatchCommand;
 import io.jobwatch.store.RetentionPolicy;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -52,5 +56,46 @@ class RetentionSettingsTest {
     assertThatThrownBy(() -> Settings.forConsumer(Map.of("JOBWATCH_RETAIN_JOBS", "PT0S")))
         .isInstanceOf(io.jobwatch.JobwatchException.class)
         .hasMessage("JOBWATCH_RETAIN_JOBS must be above zero, not PT0S");
+  }
+
+  @Test
+  @DisplayName(
+      "A retention of zero or a negative interval is a setting error naming the variable for"
+          + " every command that reads the settings, not an IllegalArgumentException")
+  void aRetentionOutOfRangeIsASettingErrorNamingTheVariable() {
+    Map<String, String> refused =
+        Map.of(
+            "JOBWATCH_RETAIN_EVENTS", "P0D",
+            "JOBWATCH_RETAIN_JOBS", "-P1D",
+            "JOBWATCH_RETAIN_DEAD_LETTERS", "PT0S",
+            "JOBWATCH_RETAIN_TOMBSTONES", "-PT1H",
+            "JOBWATCH_RETENTION_INTERVAL", "-PT1H");
+    refused.forEach(
+        (name, value) ->
+            assertThatThrownBy(() -> Settings.fromEnvironment(Map.of(name, value)))
+                .as(name)
+                .isInstanceOf(JobwatchException.class)
+                .hasMessageStartingWith(name + " must be "));
+  }
+
+  @Test
+  @DisplayName(
+      "jobwatch retention with JOBWATCH_RETAIN_EVENTS=P0D fails with one line naming the"
+          + " variable, not a stack trace")
+  void retentionCommandRefusesAZeroRetentionInOneLine() {
+    StringWriter err = new StringWriter();
+    int exit =
+        JobwatchCommand.commandLine(
+                Map.of(
+                    "JOBWATCH_RETAIN_EVENTS",
+                    "P0D",
+                    "JOBWATCH_DB_URL",
+                    "jdbc:postgresql://127.0.0.1:9/jobwatch"))
+            .setOut(new PrintWriter(new StringWriter()))
+            .setErr(new PrintWriter(err))
+            .execute("retention", "--dry-run");
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString())
+        .isEqualTo("jobwatch: JOBWATCH_RETAIN_EVENTS must be above zero, not PT0S\n");
   }
 }

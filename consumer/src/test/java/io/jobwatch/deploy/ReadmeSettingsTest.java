@@ -66,8 +66,8 @@ class ReadmeSettingsTest {
     Map<String, String> rows = rows();
     Pattern literal =
         Pattern.compile(
-            "(?:getOrDefault|integer|duration)\\(\\s*(?:env,\\s*)?\"(JOBWATCH_[A-Z0-9_]+)\",\\s*"
-                + "(\"[^\"]*\"|[0-9]+)\\)");
+            "(?:getOrDefault|integer|duration|DurationRule)\\(\\s*(?:env,\\s*)?"
+                + "\"(JOBWATCH_[A-Z0-9_]+)\",\\s*(\"[^\"]*\"|[0-9]+)[,)]");
     Matcher m = literal.matcher(settings);
     List<String> checked = new ArrayList<>();
     while (m.find()) {
@@ -78,7 +78,12 @@ class ReadmeSettingsTest {
       assertThat(defaultsOf(row, name)).as("README default of " + name).contains(value);
       checked.add(name);
     }
-    assertThat(checked).contains("JOBWATCH_HTTP_PORT", "JOBWATCH_STUCK_AFTER", "JOBWATCH_DB_URL");
+    assertThat(checked)
+        .contains(
+            "JOBWATCH_HTTP_PORT",
+            "JOBWATCH_STUCK_AFTER",
+            "JOBWATCH_DB_URL",
+            "JOBWATCH_RETAIN_EVENTS");
   }
 
   /** The default column's entry for a name, where a row lists several names and defaults. */

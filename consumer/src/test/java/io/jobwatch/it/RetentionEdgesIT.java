@@ -4,14 +4,18 @@ import static io.jobwatch.it.Envelopes.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobwatch.app.JobwatchApp;
+import io.jobwatch.metrics.TableSizeMetrics;
+import io.jobwatch.pipeline.Outcome;
 import io.jobwatch.store.Retention;
 import io.jobwatch.store.RetentionPolicy;
 import io.jobwatch.store.RetentionReport;
 import io.jobwatch.store.RetentionTable;
 import io.jobwatch.testing.Infra;
 import io.jobwatch.testing.WithInfra;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -175,6 +179,264 @@ class RetentionEdgesIT {
       assertThat(dry.rows().get("job_events"))
           .as("dry run: %s; real pass: %s", dry, real)
           .isEqualTo(25L);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "--dry-run counts the tombstones the real pass removes once the partition holding their"
+          + " jobs' last events is dropped (tombstones kept shorter than events), as SQL counts"
+          + " them before and after")
+  void dryRunCountsTombstonesFreedByTheDroppedPartition(Infra infra) {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS)) {
+      try (io.jobwatch.store.Database database =
+          io.jobwatch.store.Database.open(harness.settings().db())) {
+        database.migrate();
+      }
+      // Terminal jobs pruned after a week, tombstones after two, events after 30 days: a job's
+      // tombstone outlives its row but waits for the day partition of its last events.
+      RetentionPolicy policy =
+          new RetentionPolicy(
+              Duration.ofDays(30),
+              Duration.ofDays(7),
+              Duration.ofDays(30),
+              Duration.ofDays(14),
+              Duration.ZERO,
+              RetentionPolicy.DEFAULT_STEP,
+              RetentionPolicy.DEFAULT_DAYS_AHEAD);
+      LocalDate old = LocalDate.now(ZoneOffset.UTC).minusDays(35);
+      LocalDate young = LocalDate.now(ZoneOffset.UTC).minusDays(3);
+      harness
+          .jdbi()
+          .useHandle(
+              handle -> {
+                for (LocalDate day : List.of(old, young)) {
+                  RetentionTable.createEventPartition(handle, day);
+                }
+                String insert =
+                    "INSERT INTO job_events (event_id, job_id, subject, type, event_time, outcome,"
+                        + " topic, kafka_partition, kafka_offset, envelope, received_at)"
+                        + " VALUES (?, ?, ?, ?, ?::timestamptz, 'applied', 't', 0, ?, '{}',"
+                        + " ?::timestamptz)";
+                String oldAt = old.atTime(12, 0).toInstant(ZoneOffset.UTC).toString();
+                String youngAt = young.atTime(12, 0).toInstant(ZoneOffset.UTC).toString();
+                // gone-1 and gone-2: events only in the expired day; kept: one event 3 days old.
+                handle.execute(insert, "g1", "gone-1", "gone-1", "job.submitted", oldAt, 1, oldAt);
+                handle.execute(insert, "g2", "gone-1", "gone-1", "job.finished", oldAt, 2, oldAt);
+                handle.execute(insert, "g3", "gone-2", "gone-2", "job.finished", oldAt, 3, oldAt);
+                handle.execute(insert, "k1", "kept", "kept", "job.submitted", oldAt, 4, oldAt);
+                handle.execute(insert, "k2", "kept", "kept", "job.finished", youngAt, 5, youngAt);
+                handle.execute(
+                    "INSERT INTO job_tombstones (job_id, state, attempt, finished_at, pruned_at)"
+                        + " SELECT j, 'succeeded', 1, now() - interval '35 days',"
+                        + " now() - interval '20 days' FROM unnest(ARRAY['gone-1', 'gone-2', 'kept']) j");
+              });
+
+      RetentionReport dry = Retention.run(harness.jdbi(), policy, Instant.now(), true);
+      long tombstonesBefore = harness.count("SELECT count(*) FROM job_tombstones");
+      long eventsBefore = harness.count("SELECT count(*) FROM job_events");
+      RetentionReport real = Retention.run(harness.jdbi(), policy, Instant.now(), false);
+
+      assertThat(harness.count("SELECT count(*) FROM job_tombstones"))
+          .isEqualTo(tombstonesBefore - 2);
+      assertThat(harness.count("SELECT count(*) FROM job_tombstones WHERE job_id = 'kept'"))
+          .isEqualTo(1);
+      assertThat(real.rows())
+          .containsEntry("job_tombstones", 2L)
+          .containsEntry(
+              "job_events", eventsBefore - harness.count("SELECT count(*) FROM job_events"));
+      assertThat(dry.rows()).as("dry run: %s; real pass: %s", dry, real).isEqualTo(real.rows());
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "After a pass, jobwatch_table_rows gives the rows it left: the pruned jobs and dead letters"
+          + " are gone from it and the tombstones it wrote are there, without waiting for"
+          + " autovacuum (which a few hundred deleted rows never wake)")
+  void tableRowsAreTrueAfterAPass(Infra infra) {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS)) {
+      try (io.jobwatch.store.Database database =
+          io.jobwatch.store.Database.open(harness.settings().db())) {
+        database.migrate();
+      }
+      harness
+          .jdbi()
+          .useHandle(
+              handle -> {
+                handle.execute(
+                    "INSERT INTO jobs (job_id, state, attempt, updated_at, finished_at)"
+                        + " SELECT 'old-' || i, 'failed', 1, now(), now() - interval '95 days'"
+                        + " FROM generate_series(1, 12) i");
+                handle.execute(
+                    "INSERT INTO jobs (job_id, state, attempt, updated_at, finished_at)"
+                        + " SELECT 'young-' || i, 'succeeded', 1, now(), now() - interval '1 day'"
+                        + " FROM generate_series(1, 5) i");
+                handle.execute(
+                    "INSERT INTO dead_letters (topic, kafka_partition, kafka_offset, reason,"
+                        + " received_at) SELECT 't', 0, i, 'bad', now() - interval '31 days'"
+                        + " FROM generate_series(1, 3) i");
+                handle.execute("ANALYZE jobs");
+                handle.execute("ANALYZE dead_letters");
+                handle.execute("ANALYZE job_tombstones");
+              });
+      RetentionReport real = Retention.run(harness.jdbi(), POLICY, Instant.now(), false);
+      assertThat(real.rows()).containsEntry("jobs", 12L).containsEntry("dead_letters", 3L);
+
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      new TableSizeMetrics(harness.jdbi(), Clock.systemUTC()).bindTo(registry);
+      Map<String, Double> rows = new java.util.TreeMap<>();
+      for (String table : List.of("jobs", "dead_letters", "job_tombstones")) {
+        rows.put(table, registry.get("jobwatch.table.rows").tag("table", table).gauge().value());
+      }
+      assertThat(rows)
+          .as("jobwatch_table_rows after the pass")
+          .containsEntry("jobs", 5.0)
+          .containsEntry("dead_letters", 0.0)
+          .containsEntry("job_tombstones", 12.0);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "A pass gives the pooled connection it used back with the lock_timeout the DBA set for the"
+          + " database, not with none: the consumer's batches later run on that connection")
+  void passLeavesTheDatabasesLockTimeoutInPlace(Infra infra) {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS)) {
+      harness
+          .jdbi()
+          .useHandle(
+              handle -> {
+                String name =
+                    handle.createQuery("SELECT current_database()").mapTo(String.class).one();
+                handle.execute("ALTER DATABASE \"" + name + "\" SET lock_timeout = '5s'");
+              });
+      io.jobwatch.store.DbConfig db = harness.settings().db();
+      // One connection: the pass and the check below share its session.
+      try (io.jobwatch.store.Database database =
+          io.jobwatch.store.Database.open(
+              new io.jobwatch.store.DbConfig(db.jdbcUrl(), db.user(), db.password(), 1))) {
+        database.migrate();
+        org.jdbi.v3.core.Jdbi jdbi = database.jdbi();
+        assertThat(jdbi.withHandle(RetentionEdgesIT::lockTimeout)).isEqualTo("5s");
+        RetentionReport report = Retention.run(jdbi, POLICY, Instant.now(), false);
+        assertThat(report.ran()).isTrue();
+        assertThat(jdbi.withHandle(RetentionEdgesIT::lockTimeout)).isEqualTo("5s");
+        Retention.run(jdbi, POLICY, Instant.now(), true);
+        assertThat(jdbi.withHandle(RetentionEdgesIT::lockTimeout)).isEqualTo("5s");
+      }
+    }
+  }
+
+  private static String lockTimeout(Handle handle) {
+    return handle.createQuery("SHOW lock_timeout").mapTo(String.class).one();
+  }
+
+  @Test
+  @DisplayName(
+      "With a 1-day event retention, a week-long job carried by pass after pass keeps folding"
+          + " right: a requeue, an out-of-order report of the old attempt, a re-published"
+          + " submission and the end give the row its whole history gives")
+  void aWeekLongJobFoldsRightThroughDailyPasses(Infra infra) {
+    RetentionPolicy daily =
+        new RetentionPolicy(
+            Duration.ofDays(1),
+            Duration.ofDays(90),
+            Duration.ofDays(30),
+            Duration.ofDays(400),
+            Duration.ZERO,
+            RetentionPolicy.DEFAULT_STEP,
+            RetentionPolicy.DEFAULT_DAYS_AHEAD);
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS);
+        JobwatchApp app = harness.startApp()) {
+      String job = "ret-week-" + UUID.randomUUID();
+      LocalDate today = LocalDate.now(ZoneOffset.UTC);
+      String submittedId = UUID.randomUUID().toString();
+      String submitted =
+          Envelopes.event(
+              submittedId,
+              "job.submitted",
+              T0,
+              Envelopes.json(data("job_id", job, "service", "svc", "runner", "slurm")));
+      harness.send(harness.lifecycle, job, submitted);
+      harness.awaitStored(submittedId);
+      List<String> events = new ArrayList<>(List.of(submittedId));
+      events.add(
+          harness.applyLifecycle(
+              "job.started",
+              T0.plusSeconds(1),
+              data("job_id", job, "runner", "slurm", "attempt", 1)));
+      events.add(
+          harness.applyLifecycle(
+              "job.status",
+              T0.plusSeconds(10),
+              data("job_id", job, "attempt", 1, "error", "disk")));
+      RetentionIT.moveEvents(harness, events, today.minusDays(6));
+      assertThat(Retention.run(harness.jdbi(), daily, Instant.now(), false).eventsCarried())
+          .isEqualTo(3);
+
+      events.add(
+          harness.applyLifecycle(
+              "job.status",
+              T0.plusSeconds(20),
+              data("job_id", job, "attempt", 1, "error", "again")));
+      events.add(
+          harness.applyLifecycle(
+              "job.requeued", T0.plusSeconds(40), data("job_id", job, "attempt", 2)));
+      RetentionIT.moveEvents(harness, events, today.minusDays(4));
+      assertThat(Retention.run(harness.jdbi(), daily, Instant.now(), false).eventsCarried())
+          .isEqualTo(5);
+
+      events.add(
+          harness.applyLifecycle(
+              "job.started",
+              T0.plusSeconds(41),
+              data("job_id", job, "runner", "pbs", "attempt", 2, "host", "h2")));
+      events.add(
+          harness.applyLifecycle(
+              "job.status",
+              T0.plusSeconds(45),
+              data("job_id", job, "attempt", 2, "activity", "step 2")));
+      RetentionIT.moveEvents(harness, events, today.minusDays(2));
+      assertThat(Retention.run(harness.jdbi(), daily, Instant.now(), false).eventsCarried())
+          .isEqualTo(7);
+
+      // Out of order: a report of attempt 1 timed before the requeue (applied at its turn, cleared
+      // by the requeue), and the submission re-published (a duplicate).
+      String late =
+          harness.applyLifecycle(
+              "job.status", T0.plusSeconds(15), data("job_id", job, "attempt", 1, "error", "late"));
+      double duplicates = app.pipelineMetrics().count(harness.lifecycle, Outcome.DUPLICATE);
+      harness.send(harness.lifecycle, job, submitted);
+      harness.flush();
+      Harness.await(
+          "the re-published submission counted as a duplicate",
+          Duration.ofSeconds(60),
+          () ->
+              app.pipelineMetrics().count(harness.lifecycle, Outcome.DUPLICATE) - duplicates
+                  == 1.0);
+      harness.applyLifecycle(
+          "job.finished", T0.plusSeconds(50), data("job_id", job, "attempt", 2, "exit_code", 0));
+
+      Map<String, Object> row = harness.job(job);
+      assertThat(row)
+          .containsEntry("state", "succeeded")
+          .containsEntry("attempt", 2)
+          .containsEntry("service", "svc")
+          .containsEntry("runner", "pbs")
+          .containsEntry("exit_code", 0)
+          .containsEntry("runtime_error", null)
+          .containsEntry("runtime_activity", "step 2");
+      assertThat(Harness.instant(row.get("submitted_at"))).isEqualTo(T0);
+      assertThat(Harness.instant(row.get("started_at"))).isEqualTo(T0.plusSeconds(41));
+      assertThat(Harness.instant(row.get("finished_at"))).isEqualTo(T0.plusSeconds(50));
+      assertThat(harness.outcome(late)).isEqualTo("applied");
+      assertThat(
+              harness.count(
+                  "SELECT count(*) FROM job_events WHERE event_id = '" + submittedId + "'"))
+          .isEqualTo(1);
+      assertThat(harness.count("SELECT count(*) FROM job_tombstones WHERE job_id = '" + job + "'"))
+          .isZero();
     }
   }
 
