@@ -43,9 +43,13 @@ final class GaugeFamily {
           next.put(tags, number.doubleValue());
           rows.add(MultiGauge.Row.of(tags, this, family -> family.value(tags)));
         });
-    // Published before the series change: a series on its way out reads NaN for that moment.
-    values = Map.copyOf(next);
+    // New series must read their value as soon as they are registered, and series on their way
+    // out their last value until they are removed: both are readable while the set changes.
+    Map<Tags, Double> during = new HashMap<>(values);
+    during.putAll(next);
+    values = Map.copyOf(during);
     gauge.register(rows, false);
+    values = Map.copyOf(next);
   }
 
   private double value(Tags tags) {

@@ -92,4 +92,27 @@ class GaugeFamilyTest {
     Map<String, Double> after = scrape();
     assertThat(after).containsEntry("down", 1.0).containsEntry("up", 0.0);
   }
+
+  @Test
+  @DisplayName(
+      "While a refresh adds and removes series, a scrape reads every registered series at a real"
+          + " value: a new one at its new value, a leaving one at its last, never NaN")
+  void scrapeWhileSeriesComeAndGoNeverReadsNaN() {
+    List<Double> seen = new ArrayList<>();
+    registry
+        .config()
+        .onMeterAdded(meter -> registry.getMeters().forEach(m -> seen.add(value(m))))
+        .onMeterRemoved(meter -> registry.getMeters().forEach(m -> seen.add(value(m))));
+    family.replace(oneHot("up", false));
+    Map<Tags, Number> hourly = new LinkedHashMap<>();
+    hourly.put(Tags.of("monitor", "hourly", "team", "data", "status", "down"), 1);
+    family.replace(hourly);
+
+    assertThat(seen).isNotEmpty().noneMatch(value -> value.isNaN());
+    assertThat(registry.find("jobwatch.monitor.status").gauges()).hasSize(1);
+  }
+
+  private static double value(io.micrometer.core.instrument.Meter meter) {
+    return meter.measure().iterator().next().getValue();
+  }
 }
