@@ -481,6 +481,49 @@ class MetricsIT extends SharedAppIT {
 
   @Test
   @DisplayName(
+      "After a rebalance each instance serves jobwatch_consumer_lag for its own partitions only:"
+          + " the series of a revoked partition leave the instance that gave it up")
+  void lagSeriesFollowTheAssignment(Infra infra) {
+    try (Harness shared = new Harness(infra, 2);
+        JobwatchApp first = shared.startApp()) {
+      Harness.await(
+          "the first instance to report lag for all four partitions",
+          Duration.ofSeconds(60),
+          () -> lagPartitions(first).size() == 4);
+      try (JobwatchApp second = shared.startApp()) {
+        Harness.await(
+            "both instances to report lag for disjoint halves of the partitions",
+            Duration.ofSeconds(120),
+            () -> {
+              Set<String> mine = lagPartitions(first);
+              Set<String> theirs = lagPartitions(second);
+              Set<String> union = new HashSet<>(mine);
+              union.addAll(theirs);
+              return !mine.isEmpty()
+                  && !theirs.isEmpty()
+                  && union.size() == 4
+                  && mine.size() + theirs.size() == 4;
+            });
+      }
+      Harness.await(
+          "the first instance to take every partition back once the second stopped",
+          Duration.ofSeconds(120),
+          () -> lagPartitions(first).size() == 4);
+    }
+  }
+
+  /** The (topic, partition) pairs an instance serves consumer lag for. */
+  private static Set<String> lagPartitions(JobwatchApp instance) {
+    Set<String> partitions = new HashSet<>();
+    for (Scrape.Sample sample :
+        Scrape.metrics(instance.httpPort()).samples("jobwatch_consumer_lag")) {
+      partitions.add(sample.labels().get("topic") + "/" + sample.labels().get("partition"));
+    }
+    return partitions;
+  }
+
+  @Test
+  @DisplayName(
       "Ten thousand service names with a cap of 50 export at most 50 service values and count"
           + " the rest as overflow")
   void labelCap(Infra infra) {
