@@ -12,11 +12,14 @@ import java.util.Map;
  * One gauge family whose set of series is replaced as a whole at each refresh. A series that stays
  * keeps its meter and only its value changes, so a scrape during a refresh never misses it
  * (re-registering every row, as {@code MultiGauge.register(rows, true)} does, removes it for a
- * moment). {@link #replace} runs on one thread; scrapes read concurrently.
+ * moment). The values of a refresh are published together: a scrape during a refresh reads every
+ * series of the one before or every series of this one, never a mix, so a one-hot family such as a
+ * monitor's status has exactly one series at 1 at every scrape. {@link #replace} runs on one
+ * thread; scrapes read concurrently.
  */
 final class GaugeFamily {
   private final MultiGauge gauge;
-  private Map<Tags, Value> values = new HashMap<>();
+  private volatile Map<Tags, Double> values = Map.of();
 
   private GaugeFamily(MultiGauge gauge) {
     this.gauge = gauge;
@@ -33,29 +36,28 @@ final class GaugeFamily {
 
   /** Serves exactly these series (tags to value) from now on. */
   void replace(Map<Tags, ? extends Number> series) {
-    Map<Tags, Value> next = new HashMap<>();
+    Map<Tags, Double> next = new HashMap<>();
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
     series.forEach(
         (tags, number) -> {
-          Value value = values.getOrDefault(tags, new Value());
-          value.current = number.doubleValue();
-          next.put(tags, value);
-          rows.add(MultiGauge.Row.of(tags, value, Value::current));
+          next.put(tags, number.doubleValue());
+          rows.add(MultiGauge.Row.of(tags, this, family -> family.value(tags)));
         });
-    values = next;
+    // New series must read their value as soon as they are registered, and series on their way
+    // out their last value until they are removed: both are readable while the set changes.
+    Map<Tags, Double> during = new HashMap<>(values);
+    during.putAll(next);
+    values = Map.copyOf(during);
     gauge.register(rows, false);
+    values = Map.copyOf(next);
+  }
+
+  private double value(Tags tags) {
+    return values.getOrDefault(tags, Double.NaN);
   }
 
   /** Serves no series. */
   void clear() {
     replace(Map.of());
-  }
-
-  private static final class Value {
-    private volatile double current;
-
-    double current() {
-      return current;
-    }
   }
 }

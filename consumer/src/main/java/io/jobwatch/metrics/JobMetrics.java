@@ -1,12 +1,14 @@
 package io.jobwatch.metrics;
 
 import io.jobwatch.core.job.Blame;
+import io.jobwatch.core.job.JobState;
 import io.jobwatch.store.StateQueries;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -56,13 +58,7 @@ public final class JobMetrics implements MeterBinder {
 
   /** Replaces every job series by those of {@code state}. */
   public void export(DatabaseState state) {
-    Map<Tags, Long> jobRows = new HashMap<>();
-    for (StateQueries.ActiveCount count : state.jobs()) {
-      if (labels.admit("service", count.first(), count.lastActivity())) {
-        jobRows.put(Tags.of("service", count.first(), "state", count.second()), count.count());
-      }
-    }
-    jobs.replace(jobRows);
+    jobs.replace(jobsByServiceAndState(state.jobs()));
     unsatisfiable.replace(byService(state.unsatisfiable()));
     stuck.replace(byService(state.stuck()));
     Map<Tags, Long> letters = new HashMap<>();
@@ -71,6 +67,36 @@ public final class JobMetrics implements MeterBinder {
     Set<String> services = new HashSet<>();
     state.jobs().forEach(count -> services.add(count.first()));
     exportCrashes(services, state.crashes());
+  }
+
+  /**
+   * Every state of every known service (one with a row in {@code job_counts}, even if all its jobs
+   * ended or were pruned), 0 when it has no job in that state: a series that drops to 0 stays, so
+   * rules and dashboards that compare or sum states never meet an absent series.
+   */
+  private Map<Tags, Long> jobsByServiceAndState(List<StateQueries.ActiveCount> counts) {
+    Map<String, Map<String, Long>> byService = new HashMap<>();
+    Map<String, Instant> activity = new HashMap<>();
+    for (StateQueries.ActiveCount count : counts) {
+      byService
+          .computeIfAbsent(count.first(), service -> new HashMap<>())
+          .merge(count.second(), count.count(), Long::sum);
+      if (count.lastActivity() != null) {
+        activity.merge(count.first(), count.lastActivity(), (a, b) -> a.isAfter(b) ? a : b);
+      }
+    }
+    Map<Tags, Long> rows = new HashMap<>();
+    byService.forEach(
+        (service, states) -> {
+          if (!labels.admit("service", service, activity.get(service))) {
+            return;
+          }
+          for (JobState candidate : JobState.values()) {
+            String name = candidate.wireName();
+            rows.put(Tags.of("service", service, "state", name), states.getOrDefault(name, 0L));
+          }
+        });
+    return rows;
   }
 
   private Map<Tags, Long> byService(List<StateQueries.Count> counts) {

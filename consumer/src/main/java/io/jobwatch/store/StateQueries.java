@@ -102,7 +102,6 @@ public final class StateQueries {
               UNION ALL
               SELECT service, state, jobs, last_update FROM job_count_changes) AS c
        GROUP BY service, state
-      HAVING sum(jobs) > 0
        ORDER BY service, state
       """;
 
@@ -121,7 +120,7 @@ public final class StateQueries {
   /**
    * Jobs by (service, state) with the latest {@code updated_at} of each group, from {@code
    * job_counts} and the changes not yet folded: as many rows as groups, whatever the number of
-   * jobs.
+   * jobs. A group whose jobs all moved on or were pruned is there with 0: its service stays known.
    */
   public static List<ActiveCount> jobsByServiceAndStateWithActivity(Handle handle) {
     return handle

@@ -179,6 +179,70 @@ class MetricsIT extends SharedAppIT {
 
   @Test
   @DisplayName(
+      "jobwatch_jobs has every state of a known service, 0 when empty: after its last running job"
+          + " ended, and after retention pruned its last job")
+  void everyStateOfAKnownServiceAtZeroWhenEmpty() {
+    String service = "metrics-every-state";
+    // Ended 100 days ago: older than the default JOBWATCH_RETAIN_JOBS (P90D).
+    Instant longAgo = Instant.now().minus(Duration.ofDays(100));
+    harness.applyLifecycle(
+        "job.submitted", longAgo, data("job_id", "every-1", "service", service, "runner", RUNNER));
+    harness.applyLifecycle(
+        "job.started",
+        longAgo.plusSeconds(1),
+        data("job_id", "every-1", "runner", RUNNER, "attempt", 1));
+
+    Scrape running = refreshAndScrape();
+    assertThat(jobsByState(running, service))
+        .containsExactlyInAnyOrderEntriesOf(jobStates(Map.of("running", 1.0)));
+
+    harness.applyLifecycle(
+        "job.finished",
+        longAgo.plusSeconds(10),
+        data("job_id", "every-1", "attempt", 1, "exit_code", 0));
+    Scrape finished = refreshAndScrape();
+    assertThat(jobsByState(finished, service))
+        .as("running drops to 0, it does not vanish")
+        .containsExactlyInAnyOrderEntriesOf(jobStates(Map.of("succeeded", 1.0)));
+
+    Harness.CliRun retention = harness.cli("retention");
+    assertThat(retention.code()).as(retention.err()).isZero();
+    assertThat(harness.count("SELECT count(*) FROM jobs WHERE job_id = 'every-1'")).isZero();
+    Scrape pruned = refreshAndScrape();
+    assertThat(jobsByState(pruned, service))
+        .as("a service whose last job was pruned")
+        .containsExactlyInAnyOrderEntriesOf(jobStates(Map.of()));
+  }
+
+  /** The value of each state of {@code service} in jobwatch_jobs. */
+  private static Map<String, Double> jobsByState(Scrape scrape, String service) {
+    Map<String, Double> byState = new LinkedHashMap<>();
+    for (Scrape.Sample sample : scrape.samples("jobwatch_jobs", "service", service)) {
+      byState.put(sample.labels().get("state"), sample.value());
+    }
+    return byState;
+  }
+
+  /** Every job state at 0 except those given. */
+  private static Map<String, Double> jobStates(Map<String, Double> nonZero) {
+    Map<String, Double> all = new LinkedHashMap<>();
+    for (String state :
+        List.of(
+            "submitted",
+            "queued",
+            "waiting",
+            "running",
+            "succeeded",
+            "failed",
+            "crashed",
+            "cancelled")) {
+      all.put(state, nonZero.getOrDefault(state, 0.0));
+    }
+    return all;
+  }
+
+  @Test
+  @DisplayName(
       "A monitor past its deadline is one-hot at down and exports the deadline the schedule"
           + " gives")
   void monitorDown() {
@@ -413,6 +477,49 @@ class MetricsIT extends SharedAppIT {
         apps.forEach(JobwatchApp::close);
       }
     }
+  }
+
+  @Test
+  @DisplayName(
+      "After a rebalance each instance serves jobwatch_consumer_lag for its own partitions only:"
+          + " the series of a revoked partition leave the instance that gave it up")
+  void lagSeriesFollowTheAssignment(Infra infra) {
+    try (Harness shared = new Harness(infra, 2);
+        JobwatchApp first = shared.startApp()) {
+      Harness.await(
+          "the first instance to report lag for all four partitions",
+          Duration.ofSeconds(60),
+          () -> lagPartitions(first).size() == 4);
+      try (JobwatchApp second = shared.startApp()) {
+        Harness.await(
+            "both instances to report lag for disjoint halves of the partitions",
+            Duration.ofSeconds(120),
+            () -> {
+              Set<String> mine = lagPartitions(first);
+              Set<String> theirs = lagPartitions(second);
+              Set<String> union = new HashSet<>(mine);
+              union.addAll(theirs);
+              return !mine.isEmpty()
+                  && !theirs.isEmpty()
+                  && union.size() == 4
+                  && mine.size() + theirs.size() == 4;
+            });
+      }
+      Harness.await(
+          "the first instance to take every partition back once the second stopped",
+          Duration.ofSeconds(120),
+          () -> lagPartitions(first).size() == 4);
+    }
+  }
+
+  /** The (topic, partition) pairs an instance serves consumer lag for. */
+  private static Set<String> lagPartitions(JobwatchApp instance) {
+    Set<String> partitions = new HashSet<>();
+    for (Scrape.Sample sample :
+        Scrape.metrics(instance.httpPort()).samples("jobwatch_consumer_lag")) {
+      partitions.add(sample.labels().get("topic") + "/" + sample.labels().get("partition"));
+    }
+    return partitions;
   }
 
   @Test

@@ -274,6 +274,48 @@ class StateMetricsTest {
 
   @Test
   @DisplayName(
+      "Every state of a known service is exported, 0 when it has no job in it, also once its last"
+          + " running job ended (its group in job_counts reads 0)")
+  void everyStateOfAKnownServiceIsExportedAtZeroWhenEmpty() {
+    StateMetrics metrics = bound(10);
+    metrics.export(state(List.of(), List.of()), T0);
+    List<String> states =
+        List.of(
+            "submitted",
+            "queued",
+            "waiting",
+            "running",
+            "succeeded",
+            "failed",
+            "crashed",
+            "cancelled");
+    for (String state : states) {
+      assertThat(gauge("jobwatch.jobs", "service", "blast", "state", state))
+          .as(state)
+          .isEqualTo(state.equals("running") ? 4 : 0);
+    }
+
+    metrics.export(
+        new DatabaseState(
+            List.of(),
+            List.of(
+                new StateQueries.ActiveCount("blast", "running", 0, T0.plusSeconds(5)),
+                new StateQueries.ActiveCount("blast", "succeeded", 4, T0.plusSeconds(5))),
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(),
+            T0.plusSeconds(5)),
+        T0.plusSeconds(5));
+    assertThat(registry.find("jobwatch.jobs").tag("service", "blast").gauges())
+        .hasSize(states.size());
+    assertThat(gauge("jobwatch.jobs", "service", "blast", "state", "running")).isZero();
+    assertThat(gauge("jobwatch.jobs", "service", "blast", "state", "succeeded")).isEqualTo(4);
+  }
+
+  @Test
+  @DisplayName(
       "A failing stage quiet for longer than the label TTL keeps its place when the label is full;"
           + " a quiet healthy one makes room")
   void failingStageIsNeverTheQuietValueThatMakesRoom() {
