@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
@@ -20,9 +23,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Size of the tables retention manages (issue 11): {@code jobwatch_table_rows{table}} (the
  * planner's estimate), {@code jobwatch_table_bytes{table}} and {@code
- * jobwatch_table_oldest_age_seconds{table}} (NaN while a table is empty or has no age). Read from
- * the database at most once per {@link #MAX_STALENESS}, whatever the number of scrapes.
- * Thread-safe.
+ * jobwatch_table_oldest_age_seconds{table}} (NaN while a table is empty or has no age, and until
+ * the first read). Read from the database at most once per {@link #MAX_STALENESS}, whatever the
+ * number of scrapes, and never on the scrape's thread: a scrape that finds the sizes stale starts a
+ * read in the background and serves the last ones. Read on the scrape, a database that is down or
+ * slow held the HTTP thread for the pool's connection timeout, so scrapes timed out and {@code
+ * /healthz} (two HTTP threads) could fail its probe during a database outage. Thread-safe.
  */
 public final class TableSizeMetrics implements MeterBinder {
   static final Duration MAX_STALENESS = Duration.ofSeconds(15);
@@ -38,8 +44,22 @@ public final class TableSizeMetrics implements MeterBinder {
   private static final Logger LOG = LoggerFactory.getLogger(TableSizeMetrics.class);
   private final Jdbi jdbi;
   private final Clock clock;
-  private Map<String, RetentionTable.TableSize> sizes = Map.of();
-  private Instant readAt;
+  // One reader thread at most, gone after a minute idle: nothing to close.
+  private final ThreadPoolExecutor reader =
+      new ThreadPoolExecutor(
+          0,
+          1,
+          1,
+          TimeUnit.MINUTES,
+          new SynchronousQueue<>(),
+          task -> {
+            Thread thread = new Thread(task, "jobwatch-table-sizes");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private volatile Map<String, RetentionTable.TableSize> sizes = Map.of();
+  private Instant readAt; // guarded by this
+  private boolean reading; // guarded by this
 
   public TableSizeMetrics(Jdbi jdbi, Clock clock) {
     this.jdbi = jdbi;
@@ -96,18 +116,40 @@ public final class TableSizeMetrics implements MeterBinder {
         .register(registry);
   }
 
-  private synchronized Map<String, RetentionTable.TableSize> current() {
-    Instant now = clock.instant();
-    if (readAt == null || Duration.between(readAt, now).compareTo(MAX_STALENESS) >= 0) {
-      readAt = now;
-      try {
-        sizes =
-            jdbi.withHandle(RetentionTable::sizes).stream()
-                .collect(Collectors.toMap(RetentionTable.TableSize::table, size -> size));
-      } catch (JdbiException e) {
-        LOG.debug("table sizes unavailable, keeping the last ones: {}", e.getMessage());
+  private Map<String, RetentionTable.TableSize> current() {
+    synchronized (this) {
+      Instant now = clock.instant();
+      if (!reading
+          && (readAt == null || Duration.between(readAt, now).compareTo(MAX_STALENESS) >= 0)) {
+        readAt = now;
+        reading = true;
+        reader.execute(this::readInBackground);
       }
     }
     return sizes;
+  }
+
+  private void readInBackground() {
+    try {
+      refresh();
+    } finally {
+      synchronized (this) {
+        reading = false;
+      }
+    }
+  }
+
+  /**
+   * Reads the sizes now, on the calling thread (the scrapes' reads run it in the background); a
+   * database that cannot be read keeps the last ones.
+   */
+  public void refresh() {
+    try {
+      sizes =
+          jdbi.withHandle(RetentionTable::sizes).stream()
+              .collect(Collectors.toMap(RetentionTable.TableSize::table, size -> size));
+    } catch (JdbiException e) {
+      LOG.debug("table sizes unavailable, keeping the last ones: {}", e.getMessage());
+    }
   }
 }

@@ -284,7 +284,9 @@ class RetentionEdgesIT {
       assertThat(real.rows()).containsEntry("jobs", 12L).containsEntry("dead_letters", 3L);
 
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
-      new TableSizeMetrics(harness.jdbi(), Clock.systemUTC()).bindTo(registry);
+      TableSizeMetrics sizes = new TableSizeMetrics(harness.jdbi(), Clock.systemUTC());
+      sizes.bindTo(registry);
+      sizes.refresh();
       Map<String, Double> rows = new java.util.TreeMap<>();
       for (String table : List.of("jobs", "dead_letters", "job_tombstones")) {
         rows.put(table, registry.get("jobwatch.table.rows").tag("table", table).gauge().value());

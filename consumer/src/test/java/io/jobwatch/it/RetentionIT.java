@@ -364,7 +364,9 @@ class RetentionIT {
       assertThat(counts(harness)).isEqualTo(before);
 
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
-      new TableSizeMetrics(harness.jdbi(), Clock.systemUTC()).bindTo(registry);
+      TableSizeMetrics sizes = new TableSizeMetrics(harness.jdbi(), Clock.systemUTC());
+      sizes.bindTo(registry);
+      sizes.refresh();
       assertThat(registry.get("jobwatch.table.rows").tag("table", "job_events").gauge().value())
           .isEqualTo(25.0);
       assertThat(registry.get("jobwatch.table.rows").tag("table", "jobs").gauge().value())
