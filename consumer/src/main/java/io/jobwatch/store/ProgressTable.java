@@ -10,7 +10,12 @@ import org.jdbi.v3.core.Handle;
  * whether it was caught up. Stateless and thread-safe.
  */
 public final class ProgressTable {
-  /** A watermark only moves forward; a report without one keeps the stored one. */
+  /**
+   * A watermark only moves forward; a report without one keeps the stored one. A stored watermark
+   * later than its own report (written before the consumer capped progress at its clock) is read as
+   * that report's time, so it cannot hold the partition's progress in the future (not LEAST, which
+   * would turn the null of a partition of which nothing was read into its report's time).
+   */
   private static final String REPORT =
       """
       INSERT INTO consumer_progress AS p
@@ -22,7 +27,9 @@ public final class ProgressTable {
           AS r(topic, kafka_partition, watermark, caught_up, lag)
        ORDER BY r.topic, r.kafka_partition
       ON CONFLICT (group_id, topic, kafka_partition) DO UPDATE
-         SET watermark = GREATEST(p.watermark, EXCLUDED.watermark),
+         SET watermark = GREATEST(CASE WHEN p.watermark > p.reported_at THEN p.reported_at
+                                       ELSE p.watermark END,
+                                  EXCLUDED.watermark),
              caught_up = EXCLUDED.caught_up, lag = EXCLUDED.lag,
              reporter = EXCLUDED.reporter, reported_at = EXCLUDED.reported_at
       """;
