@@ -26,12 +26,39 @@ final class MonitorRefresh {
     for (MonitorsTable.Stored stored : MonitorsTable.allWithEvaluation(handle)) {
       MonitorState state = stored.state();
       MonitorEvaluation evaluation = MonitorEvaluator.evaluate(state, now);
-      if (!Objects.equals(evaluation, stored.evaluation())) {
+      if (!asStored(evaluation, stored.evaluation())) {
         changed.add(new MonitorsTable.Evaluated(state, evaluation, now));
       }
       monitors.add(new DatabaseState.Monitor(state, evaluation));
     }
     MonitorsTable.storeEvaluations(handle, changed);
     return monitors;
+  }
+
+  /**
+   * Whether {@code stored} is {@code fresh} as PostgreSQL keeps it: times to the microsecond. A run
+   * reported in nanoseconds (Go's RFC3339Nano) gives an expected time and deadline in nanoseconds,
+   * which never equal their stored values, so a plain comparison rewrote the monitor, and moved its
+   * {@code evaluated_at}, at every refresh although nothing had changed.
+   */
+  static boolean asStored(MonitorEvaluation fresh, MonitorEvaluation stored) {
+    if (fresh == null || stored == null) {
+      return fresh == stored;
+    }
+    return fresh.status() == stored.status()
+        && sameMicrosecond(fresh.expectedAt(), stored.expectedAt())
+        && sameMicrosecond(fresh.deadline(), stored.deadline())
+        && sameMicrosecond(fresh.lastSeenAt(), stored.lastSeenAt());
+  }
+
+  private static boolean sameMicrosecond(Instant fresh, Instant stored) {
+    if (fresh == null || stored == null) {
+      return Objects.equals(fresh, stored);
+    }
+    // Stored values are rounded to the nearest microsecond: at most half of one away. Seconds
+    // first, so that instants centuries apart cannot overflow the nanosecond difference.
+    long seconds = fresh.getEpochSecond() - stored.getEpochSecond();
+    return Math.abs(seconds) <= 1
+        && Math.abs(seconds * 1_000_000_000L + fresh.getNano() - stored.getNano()) < 1_000;
   }
 }

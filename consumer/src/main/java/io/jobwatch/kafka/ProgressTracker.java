@@ -118,12 +118,13 @@ public final class ProgressTracker {
     Map<TopicPartition, Long> lastPolled = writing.lastPolled;
     Map<TopicPartition, Long> lagAfterPoll = writing.lagAfterPoll;
     Set<TopicPartition> consuming = writing.consuming;
+    Instant reportedAt = clock.instant();
     Map<TopicPartition, Instant> watermarks = new LinkedHashMap<>();
     Map<TopicPartition, Long> lastOffsets = new LinkedHashMap<>();
     for (Item item : items) {
       TopicPartition partition = new TopicPartition(item.topic(), item.partition());
       lastOffsets.put(partition, item.offset());
-      Instant progress = progressOf(item);
+      Instant progress = progressOf(item, reportedAt);
       if (progress != null) {
         watermarks.merge(partition, progress, (left, right) -> left.isAfter(right) ? left : right);
       }
@@ -151,17 +152,23 @@ public final class ProgressTracker {
                   left != null && left == 0,
                   left));
         });
-    ProgressTable.report(handle, groupId, reporter, clock.instant(), reports);
+    ProgressTable.report(handle, groupId, reporter, reportedAt, reports);
   }
 
-  /** The item's event time, bounded by its Kafka timestamp (kept in its {@code RecordMeta}). */
-  private static Instant progressOf(Item item) {
+  /**
+   * The item's event time, bounded by its Kafka timestamp (kept in its {@code RecordMeta}) and by
+   * {@code now}: a record cannot have been written after it was read, so a producer whose clock
+   * runs ahead ({@code CreateTime}) or a record without a timestamp cannot move the watermark past
+   * the time of the report, where the stored maximum would hold it until the wall clock caught up.
+   */
+  private static Instant progressOf(Item item, Instant now) {
     Instant recorded = item.meta().timestamp();
+    Instant progress = recorded;
     if (item instanceof Item.Valid valid) {
       Instant eventTime = valid.event().time();
-      return recorded == null || eventTime.isBefore(recorded) ? eventTime : recorded;
+      progress = recorded == null || eventTime.isBefore(recorded) ? eventTime : recorded;
     }
-    return recorded;
+    return progress != null && progress.isAfter(now) ? now : progress;
   }
 
   /**

@@ -10,19 +10,32 @@ import org.jdbi.v3.core.Handle;
  * whether it was caught up. Stateless and thread-safe.
  */
 public final class ProgressTable {
-  /** A watermark only moves forward; a report without one keeps the stored one. */
+  /**
+   * A watermark only moves forward; a report without one keeps the stored one. A caught-up report
+   * moves it to the time of the report: everything written to the partition before then was read,
+   * so a quiet partition (its last record a day old) that falls behind for the moment a new record
+   * takes to be polled is behind by seconds, not by a day. A stored watermark later than its own
+   * report (written before the consumer capped progress at its clock) is read as that report's
+   * time, so it cannot hold the partition's progress in the future (not LEAST, which would turn the
+   * null of a partition of which nothing was read into its report's time).
+   */
   private static final String REPORT =
       """
       INSERT INTO consumer_progress AS p
              (group_id, topic, kafka_partition, watermark, caught_up, lag, reporter, reported_at)
-      SELECT :group, r.topic, r.kafka_partition, r.watermark::timestamptz, r.caught_up, r.lag,
-             :reporter, :reported_at::timestamptz
+      SELECT :group, r.topic, r.kafka_partition,
+             CASE WHEN r.caught_up
+                  THEN GREATEST(r.watermark::timestamptz, :reported_at::timestamptz)
+                  ELSE r.watermark::timestamptz END,
+             r.caught_up, r.lag, :reporter, :reported_at::timestamptz
         FROM unnest(:topic::text[], :kafka_partition::int[], :watermark::text[],
                     :caught_up::boolean[], :lag::bigint[])
           AS r(topic, kafka_partition, watermark, caught_up, lag)
        ORDER BY r.topic, r.kafka_partition
       ON CONFLICT (group_id, topic, kafka_partition) DO UPDATE
-         SET watermark = GREATEST(p.watermark, EXCLUDED.watermark),
+         SET watermark = GREATEST(CASE WHEN p.watermark > p.reported_at THEN p.reported_at
+                                       ELSE p.watermark END,
+                                  EXCLUDED.watermark),
              caught_up = EXCLUDED.caught_up, lag = EXCLUDED.lag,
              reporter = EXCLUDED.reporter, reported_at = EXCLUDED.reported_at
       """;

@@ -508,6 +508,55 @@ class FoldThroughStorageIT extends SharedAppIT {
     assertThat(monitorStatus(monitor)).isEqualTo("retired");
   }
 
+  @Test
+  @DisplayName(
+      "A run reported in nanoseconds (Go's RFC3339Nano) is stored to the microsecond; refreshes"
+          + " that change nothing leave the monitor's evaluation, and its evaluated_at, alone")
+  void nanosecondRunIsNotReEvaluatedAtEveryRefresh() {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    String monitor = "nano-sync";
+    harness.applyLifecycle(
+        "monitor.declared",
+        now.minus(Duration.ofHours(2)),
+        data(
+            "monitor",
+            monitor,
+            "team",
+            "storage",
+            "schedule",
+            data("every", "PT1H"),
+            "grace",
+            "PT10M"));
+    Instant finished = now.minusSeconds(60).plusNanos(123_456_789);
+    harness.applyLifecycle(
+        "job.submitted",
+        finished.minusSeconds(30),
+        data("job_id", "nano-1", "service", "sync", "runner", "cron", "monitor", monitor));
+    harness.applyLifecycle(
+        "job.started",
+        finished.minusSeconds(20),
+        data("job_id", "nano-1", "runner", "cron", "attempt", 1));
+    harness.applyLifecycle(
+        "job.finished", finished, data("job_id", "nano-1", "attempt", 1, "exit_code", 0));
+
+    app.refreshState();
+    Map<String, Object> first = nanoRow(monitor);
+    app.refreshState();
+    Map<String, Object> second = nanoRow(monitor);
+
+    assertThat(first).containsEntry("status", "up");
+    // PostgreSQL keeps microseconds: .123456789 is stored as .123457.
+    assertThat(Harness.instant(first.get("expected_at")))
+        .isEqualTo(now.minusSeconds(60).plus(Duration.ofHours(1)).plusNanos(123_457_000));
+    assertThat(second).isEqualTo(first);
+  }
+
+  private Map<String, Object> nanoRow(String monitor) {
+    return harness.row(
+        "SELECT status, expected_at, deadline, evaluated_at FROM monitor_status WHERE monitor = :p0",
+        monitor);
+  }
+
   private String monitorStatus(String monitor) {
     return (String)
         harness.row("SELECT status FROM monitor_status WHERE monitor = :p0", monitor).get("status");

@@ -411,6 +411,89 @@ class RecordEdgesIT {
 
   @Test
   @DisplayName(
+      "A producer whose clock runs 50 minutes ahead (its records' CreateTime) cannot move its"
+          + " partition's watermark past the time jobwatch read it, and a watermark stored ahead"
+          + " of its report by an older version comes back with the next report")
+  void fastProducerClockDoesNotMoveTheWatermarkAhead(Infra infra) {
+    try (Harness harness = new Harness(infra, 1);
+        JobwatchApp app = harness.startApp()) {
+      // Within the broker's log.message.timestamp.after.max.ms (1 hour by default since Kafka 4).
+      Instant fastClock = Instant.now().plus(Duration.ofMinutes(50)).truncatedTo(ChronoUnit.MILLIS);
+      Instant recorded =
+          sendAt(
+              harness,
+              harness.lifecycle,
+              "fast-job",
+              fastClock,
+              event(
+                  "fast-sub",
+                  "job.submitted",
+                  fastClock,
+                  data("job_id", "fast-job", "service", "skewed")));
+      assertThat(recorded).isEqualTo(fastClock);
+      harness.awaitStored("fast-sub");
+
+      Map<String, Object> progress = progress(harness);
+      assertThat(Harness.instant(progress.get("watermark")))
+          .isBeforeOrEqualTo(Harness.instant(progress.get("reported_at")))
+          .isBeforeOrEqualTo(Instant.now());
+
+      // A row as an older version stored it: the watermark 50 minutes ahead of its report.
+      harness
+          .jdbi()
+          .useHandle(
+              handle ->
+                  handle.execute(
+                      "UPDATE consumer_progress SET watermark = reported_at + interval '50 minutes'"));
+      Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+      send(
+          harness,
+          harness.lifecycle,
+          "on-time-job",
+          event(
+              "on-time-sub",
+              "job.submitted",
+              now,
+              data("job_id", "on-time-job", "service", "skewed")));
+      harness.awaitStored("on-time-sub");
+
+      progress = progress(harness);
+      assertThat(Harness.instant(progress.get("watermark")))
+          .isBeforeOrEqualTo(Harness.instant(progress.get("reported_at")))
+          .isBeforeOrEqualTo(Instant.now());
+    }
+  }
+
+  private static Map<String, Object> progress(Harness harness) {
+    return harness.row(
+        "SELECT watermark, reported_at FROM consumer_progress WHERE group_id = :p0 AND topic = :p1",
+        harness.group,
+        harness.lifecycle);
+  }
+
+  /** Sends a record stamped {@code timestamp} (CreateTime) and returns its record timestamp. */
+  private static Instant sendAt(
+      Harness harness, String topic, String key, Instant timestamp, String value) {
+    try {
+      return Instant.ofEpochMilli(
+          harness
+              .producer()
+              .send(
+                  new ProducerRecord<>(
+                      topic,
+                      null,
+                      timestamp.toEpochMilli(),
+                      key.getBytes(StandardCharsets.UTF_8),
+                      value.getBytes(StandardCharsets.UTF_8)))
+              .get()
+              .timestamp());
+    } catch (Exception e) {
+      throw new AssertionError("could not send a record", e);
+    }
+  }
+
+  @Test
+  @DisplayName(
       "JOBWATCH_STUCK_AFTER reaches the views: after two minutes a job whose dependency ended is"
           + " stuck, a never-seen dependency is unknown, and both are exported as stuck")
   void stuckAfterIsUsed(Infra infra) {

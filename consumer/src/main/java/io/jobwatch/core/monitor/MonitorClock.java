@@ -21,7 +21,8 @@ import java.util.Objects;
  *   <li>a caught-up partition whose reporter is fresh (reported within {@code staleAfter}) has
  *       progressed to {@code now};
  *   <li>a partition that is behind has progressed to its watermark ({@link #NOTHING_READ} if
- *       nothing was read from it yet, which judges monitors as of 1970: none is late);
+ *       nothing was read from it yet, which judges monitors as of 1970: none is late), and never
+ *       further than the time of its report;
  *   <li>a partition whose reporter is stale means the pipeline is down: its progress stops at the
  *       time it last reported if it was caught up then, at its watermark if not. Monitors are not
  *       judged past what was consumed, so they neither go down because of the outage nor resolve.
@@ -90,7 +91,12 @@ public final class MonitorClock {
     if (report.caughtUp()) {
       return fresh ? now : report.reportedAt();
     }
-    return report.watermark() == null ? NOTHING_READ : report.watermark();
+    // Nothing can have been read later than it was reported: a watermark ahead of its report
+    // (record timestamps from a producer clock ahead, or stored before progress was capped) would
+    // judge a stopped or draining partition at the wall clock.
+    return report.watermark() == null
+        ? NOTHING_READ
+        : earlier(report.watermark(), report.reportedAt());
   }
 
   private static String scope(Progress report) {

@@ -106,6 +106,18 @@ class MonitorClockTest {
   }
 
   @Test
+  @DisplayName(
+      "a partition behind whose watermark runs ahead of its last report (records stamped by a"
+          + " producer clock ahead) progressed at most to that report: a pipeline that stopped"
+          + " there is judged where it stopped, not at the wall clock")
+  void aWatermarkAheadOfItsReportStopsAtTheReport() {
+    Instant stoppedAt = NOW.minus(Duration.ofMinutes(10));
+
+    assertThat(judge(caughtUp(0, NOW), behind(1, NOW.plus(Duration.ofMinutes(50)), stoppedAt)))
+        .isEqualTo(stoppedAt);
+  }
+
+  @Test
   @DisplayName("a partition behind of which nothing was read yet holds the judgement at 1970")
   void nothingReadHoldsEverythingBack() {
     assertThat(judge(caughtUp(0, NOW), behind(1, null, NOW))).isEqualTo(MonitorClock.NOTHING_READ);
