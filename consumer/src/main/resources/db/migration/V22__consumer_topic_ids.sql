@@ -5,10 +5,13 @@
 -- compares the ids when it takes partitions (and every 30 s); a different id discards the group's
 -- stored offsets and progress of that topic, which is then read from its start
 -- (docs/operators.md, "Kafka's own log"). A topic first seen by this version is recorded as is.
+-- previous_topic_id is the id it replaced: a broker whose metadata is not yet up to date may still
+-- name it, which must not reset the topic a second time.
 CREATE TABLE consumer_topics (
     group_id    text        NOT NULL,
     topic       text        NOT NULL,
     topic_id    uuid        NOT NULL,
+    previous_topic_id uuid,
     recorded_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (group_id, topic)
 );

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.jobwatch.JobwatchException;
+import io.jobwatch.metrics.Scrapes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -122,7 +123,7 @@ public final class HttpEndpoint implements AutoCloseable {
         accept != null && accept.contains(OPENMETRICS)
             ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
             : "text/plain; version=0.0.4; charset=utf-8";
-    respond(exchange, 200, contentType, registry.scrape(contentType));
+    respond(exchange, 200, contentType, Scrapes.read(() -> registry.scrape(contentType)));
   }
 
   private static ThreadFactory daemon() {

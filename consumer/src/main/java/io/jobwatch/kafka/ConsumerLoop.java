@@ -157,9 +157,12 @@ public final class ConsumerLoop implements Runnable {
         writeAhead(kafka);
         commits.commit(kafka, true);
       } finally {
-        listener.consumerClosing(kafka);
-        kafka.close();
-        topicIds.close();
+        try {
+          listener.consumerClosing(kafka);
+          kafka.close();
+        } finally {
+          topicIds.close();
+        }
       }
     } catch (WakeupException e) {
       if (!stopping) {

@@ -104,12 +104,12 @@ final class OffsetResync {
     Map<String, UUID> ids =
         topicIds.lookup(partitions.stream().map(TopicPartition::topic).collect(Collectors.toSet()));
     Map<TopicPartition, Long> stored = new HashMap<>();
-    List<TopicsTable.Recreated> recreated =
+    TopicsTable.Reconciled reconciled =
         database
             .jdbi()
             .inTransaction(
                 handle -> {
-                  List<TopicsTable.Recreated> changed =
+                  TopicsTable.Reconciled changed =
                       TopicsTable.reconcile(handle, settings.groupId(), ids);
                   OffsetsTable.load(
                           handle,
@@ -122,9 +122,9 @@ final class OffsetResync {
                                   offset.next()));
                   return changed;
                 });
-    topicIds.verified(ids);
+    topicIds.verified(reconciled.inForce());
     Set<String> recreatedTopics = new HashSet<>();
-    for (TopicsTable.Recreated topic : recreated) {
+    for (TopicsTable.Recreated topic : reconciled.recreated()) {
       recreatedTopics.add(topic.topic());
       LOG.warn(
           "topic {} was deleted and created again (Kafka id {}, stored offsets of id {}): the"

@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * The topics' Kafka ids (KIP-516), which tell a topic deleted and created again under the same name
  * from the one the stored offsets were read in ({@code consumer_topics}, V22). Asked of the brokers
  * through an admin client with the consumer's connection and security settings, created on first
- * use. A lookup that fails (brokers unreachable, no DESCRIBE permission) returns nothing, is logged
- * once, and is not tried again for 30 s: the check is skipped, consumption never waits on it. Not
- * thread-safe: owned by the consumer thread.
+ * use. A lookup blocks the consumer thread for at most about 6 s (it is made when partitions are
+ * taken and every 30 s). One that fails (brokers unreachable, no DESCRIBE permission) returns
+ * nothing, is logged once, and is not tried again for 30 s: the check is skipped until then, and
+ * consumption goes on. Not thread-safe: owned by the consumer thread.
  */
 final class TopicIds implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TopicIds.class);
@@ -99,8 +100,9 @@ final class TopicIds implements AutoCloseable {
   }
 
   /**
-   * Every {@link #RECHECK}, the topics among {@code assigned} whose id is no longer the one their
-   * offsets were checked against (deleted and created again while consumed); otherwise none.
+   * Every {@link #RECHECK}, the topics among {@code assigned} whose id is not the one their offsets
+   * were checked against (deleted and created again while consumed), or that were never checked
+   * (the lookup failed when their partitions were taken); otherwise none.
    */
   Set<String> changedSinceVerified(Collection<String> assigned) {
     Instant now = clock.instant();
@@ -113,10 +115,10 @@ final class TopicIds implements AutoCloseable {
     checkedAt = now;
     Map<String, UUID> current = lookup(assigned);
     Set<String> changed = new java.util.HashSet<>();
+    // A topic never verified (its lookup failed when its partitions were taken) is checked now.
     current.forEach(
         (topic, id) -> {
-          UUID known = verified.get(topic);
-          if (known != null && !known.equals(id)) {
+          if (!id.equals(verified.get(topic))) {
             changed.add(topic);
           }
         });

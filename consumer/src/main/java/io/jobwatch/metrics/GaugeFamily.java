@@ -12,10 +12,10 @@ import java.util.Map;
  * One gauge family whose set of series is replaced as a whole at each refresh. A series that stays
  * keeps its meter and only its value changes, so a scrape during a refresh never misses it
  * (re-registering every row, as {@code MultiGauge.register(rows, true)} does, removes it for a
- * moment). The values of a refresh are published together: a scrape during a refresh reads every
- * series of the one before or every series of this one, never a mix, so a one-hot family such as a
- * monitor's status has exactly one series at 1 at every scrape. {@link #replace} runs on one
- * thread; scrapes read concurrently.
+ * moment). The values of a refresh are published together, excluding scrapes ({@link Scrapes}): a
+ * scrape reads every series of the one before or every series of this one, never a mix, so a
+ * one-hot family such as a monitor's status has exactly one series at 1 at every scrape. {@link
+ * #replace} runs on one thread; scrapes read concurrently.
  */
 final class GaugeFamily {
   private final MultiGauge gauge;
@@ -45,11 +45,14 @@ final class GaugeFamily {
         });
     // New series must read their value as soon as they are registered, and series on their way
     // out their last value until they are removed: both are readable while the set changes.
-    Map<Tags, Double> during = new HashMap<>(values);
-    during.putAll(next);
-    values = Map.copyOf(during);
-    gauge.register(rows, false);
-    values = Map.copyOf(next);
+    Scrapes.change(
+        () -> {
+          Map<Tags, Double> during = new HashMap<>(values);
+          during.putAll(next);
+          values = Map.copyOf(during);
+          gauge.register(rows, false);
+          values = Map.copyOf(next);
+        });
   }
 
   private double value(Tags tags) {

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
@@ -44,19 +44,10 @@ public final class TableSizeMetrics implements MeterBinder {
   private static final Logger LOG = LoggerFactory.getLogger(TableSizeMetrics.class);
   private final Jdbi jdbi;
   private final Clock clock;
-  // One reader thread at most, gone after a minute idle: nothing to close.
-  private final ThreadPoolExecutor reader =
-      new ThreadPoolExecutor(
-          0,
-          1,
-          1,
-          TimeUnit.MINUTES,
-          new SynchronousQueue<>(),
-          task -> {
-            Thread thread = new Thread(task, "jobwatch-table-sizes");
-            thread.setDaemon(true);
-            return thread;
-          });
+  // One reader thread at most, gone after a minute idle: nothing to close. A queue rather than a
+  // hand-over, so a read asked for while the last one's thread is finishing waits instead of being
+  // rejected (which left `reading` set and the sizes frozen).
+  private final ThreadPoolExecutor reader = reader();
   private volatile Map<String, RetentionTable.TableSize> sizes = Map.of();
   private Instant readAt; // guarded by this
   private boolean reading; // guarded by this
@@ -114,6 +105,23 @@ public final class TableSizeMetrics implements MeterBinder {
         .baseUnit(unit)
         .description(description)
         .register(registry);
+  }
+
+  private static ThreadPoolExecutor reader() {
+    ThreadPoolExecutor reader =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            1,
+            TimeUnit.MINUTES,
+            new LinkedBlockingQueue<>(),
+            task -> {
+              Thread thread = new Thread(task, "jobwatch-table-sizes");
+              thread.setDaemon(true);
+              return thread;
+            });
+    reader.allowCoreThreadTimeOut(true);
+    return reader;
   }
 
   private Map<String, RetentionTable.TableSize> current() {

@@ -15,9 +15,12 @@ import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** SQL of the {@code dead_letters} table. Stateless and thread-safe. */
 public final class DeadLettersTable {
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLettersTable.class);
   private static final String INSERT =
       """
       INSERT INTO dead_letters (topic, kafka_partition, kafka_offset, record_key, record_value,
@@ -29,7 +32,10 @@ public final class DeadLettersTable {
 
   private DeadLettersTable() {}
 
-  /** Stores dead letters; a re-delivered record keeps its first row. Poison is rare: one batch. */
+  /**
+   * Stores dead letters; a re-delivered record keeps its first row, and a record whose offset
+   * already has one is logged (WARN). Poison is rare: one batch.
+   */
   public static void insert(Handle handle, List<DeadLetter> letters) {
     if (letters.isEmpty()) {
       return;
@@ -48,7 +54,20 @@ public final class DeadLettersTable {
           .bind("original_bytes", letter.originalBytes())
           .add();
     }
-    batch.execute();
+    int[] stored = batch.execute();
+    for (int i = 0; i < stored.length && i < letters.size(); i++) {
+      if (stored[i] == 0) {
+        DeadLetter letter = letters.get(i);
+        // Not silently: a topic deleted and created again numbers its offsets from 0 again, and
+        // the old topic's dead letter of this offset is kept until retention removes it.
+        LOG.warn(
+            "dead letter of {}-{} offset {} not stored: a dead letter of that offset is already"
+                + " stored (the topic was deleted and created again?)",
+            letter.topic(),
+            letter.partition(),
+            letter.offset());
+      }
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.jobwatch.store;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +14,10 @@ import org.jdbi.v3.core.Handle;
  */
 public final class TopicsTable {
   private static final String LOCK =
-      "SELECT topic_id FROM consumer_topics WHERE group_id = :group AND topic = :topic FOR UPDATE";
+      """
+      SELECT topic_id, previous_topic_id FROM consumer_topics
+       WHERE group_id = :group AND topic = :topic FOR UPDATE
+      """;
 
   private static final String RECORD =
       """
@@ -23,7 +27,8 @@ public final class TopicsTable {
 
   private static final String REPLACE =
       """
-      UPDATE consumer_topics SET topic_id = :id, recorded_at = now()
+      UPDATE consumer_topics
+         SET previous_topic_id = topic_id, topic_id = :id, recorded_at = now()
        WHERE group_id = :group AND topic = :topic
       """;
 
@@ -38,15 +43,23 @@ public final class TopicsTable {
   /** A topic whose id changed: its offsets stored for the old one were discarded. */
   public record Recreated(String topic, UUID storedId, UUID currentId, int offsetsDiscarded) {}
 
+  /** The ids the stored offsets now belong to, and the topics found recreated. */
+  public record Reconciled(Map<String, UUID> inForce, List<Recreated> recreated) {}
+
+  private record Stored(UUID id, UUID previous) {}
+
   /**
    * Records each topic's current id; for a topic stored under another id, discards the group's
-   * offsets and progress of it and stores the new id. Call in a transaction: a concurrent instance
-   * waits on the topic's row and then finds the new id, so the offsets are discarded once.
+   * offsets and progress of it and stores the new id. An id equal to the one the stored id replaced
+   * is a broker's metadata not yet up to date, not another recreation: nothing changes. Call in a
+   * transaction: a concurrent instance waits on the topic's row and then finds the new id, so the
+   * offsets are discarded once.
    */
-  public static List<Recreated> reconcile(Handle handle, String group, Map<String, UUID> current) {
+  public static Reconciled reconcile(Handle handle, String group, Map<String, UUID> current) {
     List<Recreated> recreated = new ArrayList<>();
+    Map<String, UUID> inForce = new HashMap<>();
     for (Map.Entry<String, UUID> topic : current.entrySet()) {
-      Optional<UUID> stored = lock(handle, group, topic.getKey());
+      Optional<Stored> stored = lock(handle, group, topic.getKey());
       if (stored.isEmpty()) {
         handle
             .createUpdate(RECORD)
@@ -57,7 +70,18 @@ public final class TopicsTable {
         // Inserted by another instance meanwhile: compare with that one.
         stored = lock(handle, group, topic.getKey());
       }
-      if (stored.isPresent() && !stored.get().equals(topic.getValue())) {
+      if (stored.isEmpty()) {
+        continue;
+      }
+      UUID id = stored.get().id();
+      if (!id.equals(topic.getValue()) && !topic.getValue().equals(stored.get().previous())) {
+        // Progress first: a batch upserts its progress row before its offsets, so the same order
+        // here waits for that batch to commit instead of deadlocking with it.
+        handle
+            .createUpdate(FORGET_PROGRESS)
+            .bind("group", group)
+            .bind("topic", topic.getKey())
+            .execute();
         int discarded =
             handle
                 .createUpdate(FORGET_OFFSETS)
@@ -65,28 +89,29 @@ public final class TopicsTable {
                 .bind("topic", topic.getKey())
                 .execute();
         handle
-            .createUpdate(FORGET_PROGRESS)
-            .bind("group", group)
-            .bind("topic", topic.getKey())
-            .execute();
-        handle
             .createUpdate(REPLACE)
             .bind("group", group)
             .bind("topic", topic.getKey())
             .bind("id", topic.getValue())
             .execute();
-        recreated.add(new Recreated(topic.getKey(), stored.get(), topic.getValue(), discarded));
+        recreated.add(new Recreated(topic.getKey(), id, topic.getValue(), discarded));
+        id = topic.getValue();
       }
+      inForce.put(topic.getKey(), id);
     }
-    return recreated;
+    return new Reconciled(inForce, recreated);
   }
 
-  private static Optional<UUID> lock(Handle handle, String group, String topic) {
+  private static Optional<Stored> lock(Handle handle, String group, String topic) {
     return handle
         .createQuery(LOCK)
         .bind("group", group)
         .bind("topic", topic)
-        .mapTo(UUID.class)
+        .map(
+            (rs, ctx) ->
+                new Stored(
+                    rs.getObject("topic_id", UUID.class),
+                    rs.getObject("previous_topic_id", UUID.class)))
         .findOne();
   }
 }

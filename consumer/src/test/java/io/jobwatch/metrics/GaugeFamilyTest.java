@@ -112,6 +112,35 @@ class GaugeFamilyTest {
     assertThat(registry.find("jobwatch.monitor.status").gauges()).hasSize(1);
   }
 
+  @Test
+  @DisplayName(
+      "A refresh that swaps a monitor's status while a scrape is between two of its series waits"
+          + " for that scrape: the scrape never reads the old up and the new down both at 1")
+  void refreshWaitsForAScrapeInProgress() throws InterruptedException {
+    family.replace(oneHot("up", false));
+    Tags up = Tags.of("monitor", "nightly", "team", "data", "status", "up");
+    Tags down = Tags.of("monitor", "nightly", "team", "data", "status", "down");
+    Map<String, Double> seen = new TreeMap<>();
+    Thread refresh = new Thread(() -> family.replace(oneHot("down", false)));
+
+    Scrapes.read(
+        () -> {
+          seen.put("up", registry.get("jobwatch.monitor.status").tags(up).gauge().value());
+          refresh.start();
+          // The refresh is either queued behind this scrape or (without the exclusion) done.
+          long until = System.nanoTime() + 30_000_000_000L;
+          while (!Scrapes.changeWaiting() && refresh.isAlive() && System.nanoTime() < until) {
+            Thread.onSpinWait();
+          }
+          seen.put("down", registry.get("jobwatch.monitor.status").tags(down).gauge().value());
+          return null;
+        });
+    refresh.join(30_000);
+
+    assertThat(seen).as("one scrape").containsEntry("up", 1.0).containsEntry("down", 0.0);
+    assertThat(scrape()).containsEntry("up", 0.0).containsEntry("down", 1.0);
+  }
+
   private static double value(io.micrometer.core.instrument.Meter meter) {
     return meter.measure().iterator().next().getValue();
   }
