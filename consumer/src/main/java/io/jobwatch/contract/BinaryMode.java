@@ -93,6 +93,27 @@ public final class BinaryMode {
   }
 
   /**
+   * The {@code content-type} of a record in the binding's batch content mode ({@code
+   * application/cloudevents-batch+json}, any letter case and parameters: a JSON array of events in
+   * one record), or null. The first {@code content-type} with a value decides, as in {@link
+   * #isBinary}.
+   */
+  public static String batchContentType(List<Header> headers) {
+    for (Header header : headers) {
+      if (header.value() != null && header.name().equalsIgnoreCase(CONTENT_TYPE)) {
+        String contentType = lenientText(header.value());
+        return contentType
+                .strip()
+                .toLowerCase(Locale.ROOT)
+                .startsWith("application/cloudevents-batch")
+            ? contentType
+            : null;
+      }
+    }
+    return null;
+  }
+
+  /**
    * The structured envelope a binary record's headers stand for, without {@code data}. A header
    * without a value (Kafka's null header, what kafkajs writes for sdk-javascript's unset optional
    * attributes) leaves an optional attribute absent, as JSON null does in structured mode

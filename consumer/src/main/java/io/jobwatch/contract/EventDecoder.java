@@ -76,10 +76,19 @@ public final class EventDecoder {
   /**
    * Decodes a record in either CloudEvents content mode, chosen by its headers ({@link
    * BinaryMode#isBinary}). A binary record is mapped to its structured envelope, validated by the
-   * same rules and kept as that envelope; a reason about an attribute names its header. Never
-   * throws for any input.
+   * same rules and kept as that envelope; a reason about an attribute names its header. A batch
+   * ({@code content-type: application/cloudevents-batch+json}) is rejected as such. Never throws
+   * for any input.
    */
   public Decoded decode(List<BinaryMode.Header> headers, byte[] value) {
+    String batch = BinaryMode.batchContentType(headers);
+    if (batch != null) {
+      return new Decoded.Rejected(
+          "header content-type: '"
+              + batch
+              + "' is the batch content mode, which jobwatch does not read: publish one event per"
+              + " record (structured or binary mode)");
+    }
     if (!BinaryMode.isBinary(headers)) {
       return decode(value);
     }

@@ -83,6 +83,28 @@ class BinaryModeTest {
   }
 
   @Test
+  @DisplayName(
+      "A record in batch content mode (application/cloudevents-batch+json) is rejected saying that"
+          + " batches are not read: one event per record")
+  void batchModeIsRejectedByName() throws IOException {
+    ObjectNode event = Verdicts.validExample("job.finished");
+    byte[] batch = ("[" + event + "," + event + "]").getBytes(StandardCharsets.UTF_8);
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      for (String contentType :
+          List.of(
+              "application/cloudevents-batch+json",
+              "Application/CloudEvents-Batch+JSON; charset=UTF-8")) {
+        Decoded decoded = decoder.decode(headers("content-type", contentType), batch);
+        assertThat(decoded).as("%s", decoder.validation()).isInstanceOf(Decoded.Rejected.class);
+        assertThat(((Decoded.Rejected) decoded).reason())
+            .as("%s %s", decoder.validation(), contentType)
+            .startsWith("header content-type: '" + contentType + "' is the batch content mode")
+            .contains("one event per record");
+      }
+    }
+  }
+
+  @Test
   @DisplayName("A ce_ header without a CloudEvents content-type is binary mode")
   void binaryModeIsDetected() {
     assertThat(BinaryMode.isBinary(headers("ce_specversion", "1.0"))).isTrue();
