@@ -114,6 +114,24 @@ public final class BinaryMode {
   }
 
   /**
+   * The first header that looks like a binary-mode attribute in another binding's spelling ({@code
+   * ce-id}, the HTTP binding's; {@code CE_ID}, {@code Ce-Id}), or null: a record with such headers
+   * and no {@code ce_} one is read as structured, and its rejection then names that header (Spring
+   * Cloud Function writes {@code ce-} unless it knows it is talking to Kafka).
+   */
+  public static String misnamedAttributeHeader(List<Header> headers) {
+    for (Header header : headers) {
+      String name = header.name();
+      if (name.length() > PREFIX.length()
+          && !name.startsWith(PREFIX)
+          && name.substring(0, PREFIX.length()).replace('-', '_').equalsIgnoreCase(PREFIX)) {
+        return name;
+      }
+    }
+    return null;
+  }
+
+  /**
    * The structured envelope a binary record's headers stand for, without {@code data}. A header
    * without a value (Kafka's null header, what kafkajs writes for sdk-javascript's unset optional
    * attributes) leaves an optional attribute absent, as JSON null does in structured mode

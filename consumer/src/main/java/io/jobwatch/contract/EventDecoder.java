@@ -90,7 +90,19 @@ public final class EventDecoder {
               + " record (structured or binary mode)");
     }
     if (!BinaryMode.isBinary(headers)) {
-      return decode(value);
+      Decoded structured = decode(value);
+      String misnamed = BinaryMode.misnamedAttributeHeader(headers);
+      if (structured instanceof Decoded.Rejected rejected && misnamed != null) {
+        return new Decoded.Rejected(
+            "header "
+                + misnamed
+                + ": the Kafka binding names attribute headers ce_<attribute> in lower case ("
+                + BinaryMode.PREFIX
+                + misnamed.substring(BinaryMode.PREFIX.length()).toLowerCase(Locale.ROOT)
+                + "); without one the record was read as structured: "
+                + rejected.reason());
+      }
+      return structured;
     }
     try {
       return streaming != null

@@ -105,6 +105,43 @@ class BinaryModeTest {
   }
 
   @Test
+  @DisplayName(
+      "Attributes in headers named ce-id (the HTTP binding's form) or CE_ID are dead-lettered"
+          + " naming the header and the Kafka binding's lower-case ce_ form")
+  void misnamedAttributeHeadersAreNamed() {
+    for (String prefix : List.of("ce-", "CE_", "Ce-")) {
+      List<Header> headers = new ArrayList<>();
+      for (Header header : finishedHeaders()) {
+        String name = header.name();
+        headers.add(
+            new Header(name.startsWith("ce_") ? prefix + name.substring(3) : name, header.value()));
+      }
+      for (EventDecoder decoder : Verdicts.BOTH) {
+        Decoded decoded = decoder.decode(headers, FINISHED);
+        assertThat(decoded).as("%s", decoder.validation()).isInstanceOf(Decoded.Rejected.class);
+        assertThat(((Decoded.Rejected) decoded).reason())
+            .as("%s %s", decoder.validation(), prefix)
+            .startsWith("header " + prefix + "specversion: ")
+            .contains("ce_specversion");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("A structured record that also carries a ce-… header is still read as structured")
+  void structuredRecordWithAnHttpStyleHeaderIsAccepted() throws IOException {
+    ObjectNode envelope = Verdicts.validExample("job.finished");
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      assertThat(
+              decoder.decode(
+                  headers("ce-id", "forwarded-from-http", "content-type", "application/json"),
+                  envelope.toString().getBytes(StandardCharsets.UTF_8)))
+          .as("%s", decoder.validation())
+          .isInstanceOf(Decoded.Accepted.class);
+    }
+  }
+
+  @Test
   @DisplayName("A ce_ header without a CloudEvents content-type is binary mode")
   void binaryModeIsDetected() {
     assertThat(BinaryMode.isBinary(headers("ce_specversion", "1.0"))).isTrue();
