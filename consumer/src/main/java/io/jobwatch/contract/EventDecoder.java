@@ -37,6 +37,9 @@ public final class EventDecoder {
     }
   }
 
+  /** How both validations name a {@code data_base64} member (not an attribute name). */
+  private static final String DATA_BASE64_VIOLATION = "property 'data_base64' name is not valid";
+
   private final Validation validation;
   private final StreamingDecoder streaming;
   private final SchemaDecoder schema;
@@ -66,11 +69,21 @@ public final class EventDecoder {
 
   /** Decodes one record value in structured mode; never throws for any input. */
   public Decoded decode(byte[] value) {
+    Decoded decoded;
     try {
-      return streaming != null ? streaming.decode(value) : schema.decode(value);
+      decoded = streaming != null ? streaming.decode(value) : schema.decode(value);
     } catch (RuntimeException e) {
       return unexpected(e);
     }
+    if (decoded instanceof Decoded.Rejected rejected
+        && rejected.reason().contains(DATA_BASE64_VIOLATION)) {
+      // What a CloudEvents SDK writes when given bytes and no JSON content type: name it first.
+      return new Decoded.Rejected(
+          "$.data_base64: data in base64 is not read: send data as the JSON object itself"
+              + " (datacontenttype application/json); "
+              + rejected.reason());
+    }
+    return decoded;
   }
 
   /**

@@ -142,6 +142,29 @@ class BinaryModeTest {
   }
 
   @Test
+  @DisplayName(
+      "A structured event whose data is data_base64 (an SDK given bytes) is rejected saying that"
+          + " data must be the JSON object")
+  void dataBase64IsRejectedByName() throws IOException {
+    ObjectNode event = Verdicts.validExample("job.finished");
+    String data = event.remove("data").toString();
+    event.put(
+        "data_base64",
+        java.util.Base64.getEncoder().encodeToString(data.getBytes(StandardCharsets.UTF_8)));
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      for (List<Header> headers :
+          List.of(List.<Header>of(), headers("content-type", "application/cloudevents+json"))) {
+        Decoded decoded =
+            decoder.decode(headers, event.toString().getBytes(StandardCharsets.UTF_8));
+        assertThat(decoded).as("%s", decoder.validation()).isInstanceOf(Decoded.Rejected.class);
+        assertThat(((Decoded.Rejected) decoded).reason())
+            .as("%s", decoder.validation())
+            .startsWith("$.data_base64: data in base64 is not read");
+      }
+    }
+  }
+
+  @Test
   @DisplayName("A ce_ header without a CloudEvents content-type is binary mode")
   void binaryModeIsDetected() {
     assertThat(BinaryMode.isBinary(headers("ce_specversion", "1.0"))).isTrue();
