@@ -44,6 +44,12 @@ public final class BinaryMode {
 
   private static final Pattern ATTRIBUTE = Pattern.compile("[a-z0-9]{1,50}");
 
+  /** An attribute header spelt {@code ce-id}, {@code CE_ID} or {@code Ce-Id}. */
+  private static final Pattern MISNAMED_ATTRIBUTE =
+      Pattern.compile("[cC][eE][-_][A-Za-z0-9]{1,50}");
+
+  private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+
   /** A schema violation's leading path that names an envelope attribute rather than the data. */
   private static final Pattern ATTRIBUTE_PATH =
       Pattern.compile("(^|; )(\\$\\.([a-z0-9]+))(?=[:.\\[])");
@@ -106,7 +112,7 @@ public final class BinaryMode {
                 .strip()
                 .toLowerCase(Locale.ROOT)
                 .startsWith("application/cloudevents-batch")
-            ? contentType
+            ? CONTROL.matcher(contentType).replaceAll("?") // shown in a reason: no NUL, no CR
             : null;
       }
     }
@@ -122,9 +128,7 @@ public final class BinaryMode {
   public static String misnamedAttributeHeader(List<Header> headers) {
     for (Header header : headers) {
       String name = header.name();
-      if (name.length() > PREFIX.length()
-          && !name.startsWith(PREFIX)
-          && name.substring(0, PREFIX.length()).replace('-', '_').equalsIgnoreCase(PREFIX)) {
+      if (!name.startsWith(PREFIX) && MISNAMED_ATTRIBUTE.matcher(name).matches()) {
         return name;
       }
     }

@@ -19,12 +19,12 @@ final class KeyHint {
       return "";
     }
     String id = expected.value();
+    if (Arrays.equals(key, uuidBytes(id))) {
+      // Checked on the bytes: now and then a UUID's 16 bytes happen to be valid UTF-8 too.
+      return " (the " + expected.field() + " as a UUID's 16 raw bytes: send its 36-character text)";
+    }
     if (keyText == null) {
-      return Arrays.equals(key, uuidBytes(id))
-          ? " (the "
-              + expected.field()
-              + " as a UUID's 16 raw bytes: send its 36-character text, UTF-8)"
-          : "";
+      return "";
     }
     if (keyText.equals("\"" + escaped(id) + "\"")) {
       return " (the "

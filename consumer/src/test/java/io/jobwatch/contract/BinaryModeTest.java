@@ -128,6 +128,19 @@ class BinaryModeTest {
   }
 
   @Test
+  @DisplayName("A batch content type or a misnamed header shown in a reason carries no NUL or CR")
+  void headersShownInReasonsHoldNoControlCharacters() {
+    byte[] batch = "[]".getBytes(StandardCharsets.UTF_8);
+    String batchReason =
+        rejection(headers("content-type", "application/cloudevents-batch+json\r\u0000"), batch);
+    assertThat(batchReason)
+        .startsWith("header content-type: 'application/cloudevents-batch+json??'");
+    String oddName =
+        rejection(headers("ce-\u0000", "x", "content-type", "application/json"), FINISHED);
+    assertThat(oddName).doesNotContain("\u0000").doesNotStartWith("header ce-");
+  }
+
+  @Test
   @DisplayName("A structured record that also carries a ce-… header is still read as structured")
   void structuredRecordWithAnHttpStyleHeaderIsAccepted() throws IOException {
     ObjectNode envelope = Verdicts.validExample("job.finished");

@@ -146,7 +146,17 @@ class KafkaRecordDecoderTest {
     assertThat(bytesKey).startsWith(expected + "\"base64:").contains("16 raw bytes");
     assertThat(crKey).startsWith(expected + "\"" + uuid + "\\r\"").contains("line terminator");
     assertThat(newlineKey).startsWith(expected + "\"" + uuid + "\\n\"").contains("line terminator");
-    for (String reason : List.of(jsonKey, bytesKey, crKey, newlineKey)) {
+    // A UUID whose 16 bytes are all ASCII, so that they happen to be valid UTF-8 as well.
+    String asciiUuid = "01020304-0506-4708-090a-0b0c0d0e0f10";
+    java.util.UUID ascii = java.util.UUID.fromString(asciiUuid);
+    byte[] asciiBytes =
+        java.nio.ByteBuffer.allocate(16)
+            .putLong(ascii.getMostSignificantBits())
+            .putLong(ascii.getLeastSignificantBits())
+            .array();
+    String asciiBytesKey = reason(asciiBytes, started(asciiUuid, RECORD_TIME), ts);
+    assertThat(asciiBytesKey).contains("16 raw bytes").contains("\\u0001");
+    for (String reason : List.of(jsonKey, bytesKey, crKey, newlineKey, asciiBytesKey)) {
       assertThat(reason).doesNotContain("\r", "\n");
     }
   }
