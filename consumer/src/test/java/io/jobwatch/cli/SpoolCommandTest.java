@@ -42,6 +42,31 @@ class SpoolCommandTest {
   }
 
   @Test
+  void runWhoseJobCannotBeSubmittedSendsNoLoneFinished() {
+    // A monitor name the contract refuses (a space): job.submitted and job.started are invalid,
+    // and a job.finished alone would make a job of no service and no monitor, every run.
+    Path spoolDir = dir.resolve("spool");
+    StringWriter err = new StringWriter();
+
+    int code =
+        Main.execute(
+            new String[] {"run", "--monitor", "nightly backup", "--", "sh", "-c", "exit 4"},
+            Map.of(
+                "JOBWATCH_KAFKA_BOOTSTRAP",
+                "127.0.0.1:1", // every event sent ends in the spool
+                "JOBWATCH_SPOOL_DIR",
+                spoolDir.toString()),
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(err, true));
+
+    assertThat(code).isEqualTo(4);
+    assertThat(err.toString())
+        .contains("not reporting invalid job.submitted")
+        .contains("not reporting job.finished");
+    assertThat(new Spool(spoolDir, notice -> {}).read()).isEmpty();
+  }
+
+  @Test
   void emitAfterAFailedSpoolFlushNamesTheCauseNotJustUnreachable() {
     Path spoolDir = dir.resolve("spool");
     new Spool(spoolDir, notice -> {})
