@@ -11,7 +11,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code jobwatch spool flush} (docs/publishing.md): what it says when records stay spooled. */
+/**
+ * {@code jobwatch spool flush}, {@code emit} and {@code run} with Kafka away (docs/publishing.md):
+ * what they say and what ends up in the spool.
+ */
 class SpoolCommandTest {
   @TempDir Path dir;
 
