@@ -34,6 +34,7 @@ final class EventPublisher implements AutoCloseable {
   private KafkaProducer<byte[], byte[]> producer; // guarded by this
   private boolean closed; // guarded by this
   private volatile boolean unreachable;
+  private volatile String problem; // the first failed send's, for later refusals and reports
 
   EventPublisher(Settings settings) {
     this(settings, DELIVERY_TIMEOUT);
@@ -88,7 +89,11 @@ final class EventPublisher implements AutoCloseable {
   /** Sends raw bytes with headers and waits for the acknowledgement. */
   Delivery send(String topic, byte[] key, byte[] value, List<Header> headers) {
     if (unreachable) {
-      throw new JobwatchException("Kafka at " + settings.kafkaBootstrap() + " is unreachable");
+      throw new JobwatchException(
+          "Kafka at "
+              + settings.kafkaBootstrap()
+              + " is unreachable"
+              + (problem == null ? "" : " (" + problem + ")"));
     }
     try {
       RecordMetadata metadata =
@@ -97,16 +102,19 @@ final class EventPublisher implements AutoCloseable {
               .get(deliveryTimeout.toMillis() + 2_000, TimeUnit.MILLISECONDS);
       return new Delivery(metadata.topic(), metadata.partition(), metadata.offset());
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      unreachable = true;
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-      throw new JobwatchException(
+      String failure =
           "Kafka at "
               + settings.kafkaBootstrap()
               + " did not acknowledge a record for "
               + topic
               + ": "
-              + cause,
-          cause);
+              + cause;
+      if (problem == null) {
+        problem = failure;
+      }
+      unreachable = true;
+      throw new JobwatchException(failure, cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new JobwatchException("interrupted while sending to " + topic, e);
@@ -147,6 +155,11 @@ final class EventPublisher implements AutoCloseable {
 
   boolean unreachable() {
     return unreachable;
+  }
+
+  /** Why the first failed send failed, or null if none did. */
+  String problem() {
+    return problem;
   }
 
   /** Counts the broker as unreachable from now on: no more sends, and close does not wait. */

@@ -48,7 +48,7 @@ final class Publishing {
     }
     Spool spooled = Spool.fromEnvironment(root.environment()).withNotices(Spool.to(err));
     try (EventPublisher publisher = new EventPublisher(settings)) {
-      flushSpool(publisher, spooled, out);
+      flushSpool(publisher, spooled, out, err);
       try {
         EventPublisher.Delivery delivery = publisher.send(record);
         out.println(
@@ -69,7 +69,13 @@ final class Publishing {
         return 0;
       } catch (JobwatchException e) {
         if (spool) {
-          spooled.append(java.util.List.of(record));
+          try {
+            spooled.append(java.util.List.of(record));
+          } catch (JobwatchException spoolFailed) {
+            err.println(e.getMessage() + "; not spooled: " + spoolFailed.getMessage());
+            err.flush();
+            return UNDELIVERED;
+          }
           err.println(e.getMessage() + "; spooled to " + spooled.file());
           err.flush();
           return 0;
@@ -81,12 +87,23 @@ final class Publishing {
     }
   }
 
-  /** Sends spooled records before new ones; reports how many went out. */
-  static void flushSpool(EventPublisher publisher, Spool spool, PrintWriter out) {
-    if (spool.read().isEmpty()) {
+  /**
+   * Sends spooled records before new ones; reports how many went out. A spool that cannot be used
+   * (a read-only or full file system, a path that is not a directory) is said on {@code err} and
+   * skipped: the new event is still sent, as {@code run} does.
+   */
+  static void flushSpool(EventPublisher publisher, Spool spool, PrintWriter out, PrintWriter err) {
+    int flushed;
+    try {
+      if (spool.read().isEmpty()) {
+        return;
+      }
+      flushed = publisher.flush(spool);
+    } catch (JobwatchException e) {
+      err.println(e.getMessage() + "; sending without it");
+      err.flush();
       return;
     }
-    int flushed = publisher.flush(spool);
     if (flushed > 0) {
       out.println("sent " + flushed + " spooled records from " + spool.file());
       out.flush();

@@ -10,9 +10,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -137,16 +139,29 @@ public final class RunCommand implements Callable<Integer> {
     Spool spool = Spool.fromEnvironment(environment);
     String jobId = UUID.randomUUID().toString();
     List<String> invalid = Collections.synchronizedList(new ArrayList<>());
+    Set<String> rejected = ConcurrentHashMap.newKeySet(); // types of the events left out
     try (EventPublisher publisher =
         connected != null ? connected : EventPublisher.forRun(settings)) {
       RunReporter reporter = new RunReporter(publisher, spool);
       reporter.flushSpoolFirst();
       reporter.publish(
-          () -> records(settings, before(options, jobId, startedAt), options.mode(), invalid));
+          () ->
+              records(
+                  settings, before(options, jobId, startedAt), options.mode(), invalid, rejected));
       int exitCode = started.await(err);
       Instant endedAt = started.endedAt();
       reporter.publish(
-          () -> records(settings, after(jobId, endedAt, exitCode), options.mode(), invalid));
+          () -> {
+            // Built after the before-events (same sender, or finish in order): without a valid
+            // job.submitted the job has no service and no monitor, so job.finished alone would
+            // only make an orphan job of service unknown at every run.
+            if (rejected.contains("job.submitted")) {
+              invalid.add("jobwatch run: not reporting job.finished of a job not submitted");
+              return List.of();
+            }
+            return records(
+                settings, after(jobId, endedAt, exitCode), options.mode(), invalid, rejected);
+          });
       List<String> messages = reporter.finish(RunReporter.GRACE);
       invalid.forEach(err::println);
       messages.forEach(err::println);
@@ -254,14 +269,22 @@ public final class RunCommand implements Callable<Integer> {
     return List.of(CliEvents.envelope("job.finished", at, finished));
   }
 
-  /** The validated records; an invalid event is left out and named in {@code invalid}. */
+  /**
+   * The validated records; an invalid event is left out, named in {@code invalid} and its type
+   * added to {@code rejected}.
+   */
   private static List<OutgoingRecord> records(
-      Settings settings, List<ObjectNode> envelopes, ContentMode mode, List<String> invalid) {
+      Settings settings,
+      List<ObjectNode> envelopes,
+      ContentMode mode,
+      List<String> invalid,
+      Set<String> rejected) {
     List<OutgoingRecord> records = new ArrayList<>();
     for (ObjectNode envelope : envelopes) {
       try {
         records.add(CliEvents.record(settings, envelope).in(mode));
       } catch (CliEvents.InvalidEvent e) {
+        rejected.add(envelope.path("type").asText());
         invalid.add(
             "jobwatch run: not reporting invalid "
                 + envelope.path("type").asText()

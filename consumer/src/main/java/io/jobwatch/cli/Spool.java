@@ -109,8 +109,14 @@ final class Spool {
         });
   }
 
-  /** The spooled records, oldest first. */
+  /**
+   * The spooled records, oldest first. Without a spool file there is nothing to lock: a spool that
+   * was never written needs no directory, so a read-only home does not stop a send.
+   */
   List<OutgoingRecord> read() {
+    if (!Files.exists(file())) {
+      return List.of();
+    }
     return withLock(this::readLocked);
   }
 
@@ -119,6 +125,9 @@ final class Spool {
    * undelivered rest. Returns how many were delivered.
    */
   int drain(Predicate<OutgoingRecord> deliver) {
+    if (!Files.exists(file())) {
+      return 0;
+    }
     return withLock(
         () -> {
           List<OutgoingRecord> records = readLocked();

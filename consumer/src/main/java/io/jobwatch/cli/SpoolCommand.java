@@ -34,6 +34,10 @@ public final class SpoolCommand implements Runnable {
       int left = spool.read().size();
       out.println("sent " + sent + " spooled events, " + left + " left in " + spool.file());
       out.flush();
+      if (left > 0 && publisher.problem() != null) {
+        spec.commandLine().getErr().println(publisher.problem());
+        spec.commandLine().getErr().flush();
+      }
       return left == 0 ? 0 : 1;
     }
   }

@@ -44,6 +44,12 @@ public final class BinaryMode {
 
   private static final Pattern ATTRIBUTE = Pattern.compile("[a-z0-9]{1,50}");
 
+  /** An attribute header spelt {@code ce-id}, {@code CE_ID} or {@code Ce-Id}. */
+  private static final Pattern MISNAMED_ATTRIBUTE =
+      Pattern.compile("[cC][eE][-_][A-Za-z0-9]{1,50}");
+
+  private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+
   /** A schema violation's leading path that names an envelope attribute rather than the data. */
   private static final Pattern ATTRIBUTE_PATH =
       Pattern.compile("(^|; )(\\$\\.([a-z0-9]+))(?=[:.\\[])");
@@ -90,6 +96,43 @@ public final class BinaryMode {
       }
     }
     return attributes;
+  }
+
+  /**
+   * The {@code content-type} of a record in the binding's batch content mode ({@code
+   * application/cloudevents-batch+json}, any letter case and parameters: a JSON array of events in
+   * one record), or null. The first {@code content-type} with a value decides, as in {@link
+   * #isBinary}.
+   */
+  public static String batchContentType(List<Header> headers) {
+    for (Header header : headers) {
+      if (header.value() != null && header.name().equalsIgnoreCase(CONTENT_TYPE)) {
+        String contentType = lenientText(header.value());
+        return contentType
+                .strip()
+                .toLowerCase(Locale.ROOT)
+                .startsWith("application/cloudevents-batch")
+            ? CONTROL.matcher(contentType).replaceAll("?") // shown in a reason: no NUL, no CR
+            : null;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The first header that looks like a binary-mode attribute in another binding's spelling ({@code
+   * ce-id}, the HTTP binding's; {@code CE_ID}, {@code Ce-Id}), or null: a record with such headers
+   * and no {@code ce_} one is read as structured, and its rejection then names that header (Spring
+   * Cloud Function writes {@code ce-} unless it knows it is talking to Kafka).
+   */
+  public static String misnamedAttributeHeader(List<Header> headers) {
+    for (Header header : headers) {
+      String name = header.name();
+      if (!name.startsWith(PREFIX) && MISNAMED_ATTRIBUTE.matcher(name).matches()) {
+        return name;
+      }
+    }
+    return null;
   }
 
   /**

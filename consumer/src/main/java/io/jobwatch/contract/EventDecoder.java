@@ -37,6 +37,9 @@ public final class EventDecoder {
     }
   }
 
+  /** How both validations name a {@code data_base64} member (not an attribute name). */
+  private static final String DATA_BASE64_VIOLATION = "property 'data_base64' name is not valid";
+
   private final Validation validation;
   private final StreamingDecoder streaming;
   private final SchemaDecoder schema;
@@ -66,22 +69,53 @@ public final class EventDecoder {
 
   /** Decodes one record value in structured mode; never throws for any input. */
   public Decoded decode(byte[] value) {
+    Decoded decoded;
     try {
-      return streaming != null ? streaming.decode(value) : schema.decode(value);
+      decoded = streaming != null ? streaming.decode(value) : schema.decode(value);
     } catch (RuntimeException e) {
       return unexpected(e);
     }
+    if (decoded instanceof Decoded.Rejected rejected
+        && rejected.reason().contains(DATA_BASE64_VIOLATION)) {
+      // What a CloudEvents SDK writes when given bytes and no JSON content type: name it first.
+      return new Decoded.Rejected(
+          "$.data_base64: data in base64 is not read: send data as the JSON object itself"
+              + " (datacontenttype application/json); "
+              + rejected.reason());
+    }
+    return decoded;
   }
 
   /**
    * Decodes a record in either CloudEvents content mode, chosen by its headers ({@link
    * BinaryMode#isBinary}). A binary record is mapped to its structured envelope, validated by the
-   * same rules and kept as that envelope; a reason about an attribute names its header. Never
-   * throws for any input.
+   * same rules and kept as that envelope; a reason about an attribute names its header. A batch
+   * ({@code content-type: application/cloudevents-batch+json}) is rejected as such. Never throws
+   * for any input.
    */
   public Decoded decode(List<BinaryMode.Header> headers, byte[] value) {
+    String batch = BinaryMode.batchContentType(headers);
+    if (batch != null) {
+      return new Decoded.Rejected(
+          "header content-type: '"
+              + batch
+              + "' is the batch content mode, which jobwatch does not read: publish one event per"
+              + " record (structured or binary mode)");
+    }
     if (!BinaryMode.isBinary(headers)) {
-      return decode(value);
+      Decoded structured = decode(value);
+      String misnamed = BinaryMode.misnamedAttributeHeader(headers);
+      if (structured instanceof Decoded.Rejected rejected && misnamed != null) {
+        return new Decoded.Rejected(
+            "header "
+                + misnamed
+                + ": the Kafka binding names attribute headers ce_<attribute> in lower case ("
+                + BinaryMode.PREFIX
+                + misnamed.substring(BinaryMode.PREFIX.length()).toLowerCase(Locale.ROOT)
+                + "); without one the record was read as structured: "
+                + rejected.reason());
+      }
+      return structured;
     }
     try {
       return streaming != null

@@ -57,7 +57,10 @@ public final class KafkaRecordDecoder implements RecordDecoder {
       PartitionKey expected = PartitionKey.of(accepted.event());
       String key = keyText(record.key());
       if (!expected.matches(key)) {
-        return invalid(record, expected.mismatch(shorten(key, record.key())), meta);
+        return invalid(
+            record,
+            expected.mismatch(shorten(key, record.key())) + KeyHint.of(expected, key, record.key()),
+            meta);
       }
       Event event = clockSkew.bound(accepted.event(), meta.timestamp());
       if (event != accepted.event()) {
@@ -114,13 +117,20 @@ public final class KafkaRecordDecoder implements RecordDecoder {
     }
   }
 
-  /** The actual key for the reason: text (shortened) or, if not UTF-8, base64. */
+  /**
+   * The actual key for the reason: text (shortened, with quotes, backslashes and control characters
+   * escaped as in JSON, so a CR from a Windows script shows as {@code \r}) or, if not UTF-8,
+   * base64.
+   */
   private static String shorten(String text, byte[] key) {
     if (key == null) {
       return null;
     }
     String shown = text != null ? text : "base64:" + Base64.getEncoder().encodeToString(key);
-    return shown.length() > MAX_KEY_IN_REASON ? shown.substring(0, MAX_KEY_IN_REASON) + "…" : shown;
+    if (shown.length() > MAX_KEY_IN_REASON) {
+      shown = shown.substring(0, MAX_KEY_IN_REASON) + "…";
+    }
+    return KeyHint.escaped(shown);
   }
 
   /** The record's headers as the contract reads them (it knows no Kafka types). */

@@ -280,6 +280,55 @@ class CliIT {
   }
 
   @Test
+  @DisplayName(
+      "emit sends the event when the spool directory cannot be used (a read-only home), saying so")
+  void emitSendsWhenTheSpoolIsUnusable(Infra infra) throws Exception {
+    try (CliFixture cli = new CliFixture(infra)) {
+      // A spool directory that cannot be created, even by root: its parent is a regular file.
+      java.nio.file.Path notADirectory = Files.createTempFile("jobwatch-not-a-directory-", "");
+      Map<String, String> uncreatable = new java.util.HashMap<>(cli.environment());
+      uncreatable.put("JOBWATCH_SPOOL_DIR", notADirectory.resolve("spool").toString());
+      // A spool that exists but cannot be read: its file is a directory.
+      java.nio.file.Path unreadable = Files.createTempDirectory("jobwatch-unreadable-spool-");
+      Files.createDirectory(unreadable.resolve(Spool.FILE));
+      Map<String, String> broken = new java.util.HashMap<>(cli.environment());
+      broken.put("JOBWATCH_SPOOL_DIR", unreadable.toString());
+
+      CliFixture.Result plain =
+          cli.run(
+              uncreatable, "emit", "job.submitted", "--job-id", "no-spool-1", "--service", "cron");
+      CliFixture.Result spooling =
+          cli.run(
+              uncreatable,
+              "emit",
+              "--spool",
+              "job.submitted",
+              "--job-id",
+              "no-spool-2",
+              "--service",
+              "cron");
+      CliFixture.Result unreadableSpool =
+          cli.run(broken, "emit", "job.submitted", "--job-id", "no-spool-3", "--service", "cron");
+
+      assertThat(plain.exitCode()).as(plain.err()).isZero();
+      assertThat(plain.out()).contains("sent job.submitted", "key no-spool-1");
+      assertThat(spooling.exitCode()).as(spooling.err()).isZero();
+      assertThat(spooling.out()).contains("sent job.submitted", "key no-spool-2");
+      assertThat(unreadableSpool.exitCode()).as(unreadableSpool.err()).isZero();
+      assertThat(unreadableSpool.out()).contains("sent job.submitted", "key no-spool-3");
+      assertThat(unreadableSpool.err()).contains("could not use the spool", "sending without it");
+      CliFixture.await(
+          "the three emitted jobs",
+          WAIT,
+          () ->
+              cli.count(
+                      "SELECT count(*) FROM jobs WHERE job_id LIKE 'no-spool-%'"
+                          + " AND state = 'submitted'")
+                  == 3);
+    }
+  }
+
+  @Test
   @DisplayName("monitors retire NAME publishes monitor.retired and the monitor leaves /metrics")
   void retiredMonitorLeavesMetrics(Infra infra) {
     try (CliFixture cli = new CliFixture(infra)) {

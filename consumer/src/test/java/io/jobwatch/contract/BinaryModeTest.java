@@ -83,6 +83,101 @@ class BinaryModeTest {
   }
 
   @Test
+  @DisplayName(
+      "A record in batch content mode (application/cloudevents-batch+json) is rejected saying that"
+          + " batches are not read: one event per record")
+  void batchModeIsRejectedByName() throws IOException {
+    ObjectNode event = Verdicts.validExample("job.finished");
+    byte[] batch = ("[" + event + "," + event + "]").getBytes(StandardCharsets.UTF_8);
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      for (String contentType :
+          List.of(
+              "application/cloudevents-batch+json",
+              "Application/CloudEvents-Batch+JSON; charset=UTF-8")) {
+        Decoded decoded = decoder.decode(headers("content-type", contentType), batch);
+        assertThat(decoded).as("%s", decoder.validation()).isInstanceOf(Decoded.Rejected.class);
+        assertThat(((Decoded.Rejected) decoded).reason())
+            .as("%s %s", decoder.validation(), contentType)
+            .startsWith("header content-type: '" + contentType + "' is the batch content mode")
+            .contains("one event per record");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "Attributes in headers named ce-id (the HTTP binding's form) or CE_ID are dead-lettered"
+          + " naming the header and the Kafka binding's lower-case ce_ form")
+  void misnamedAttributeHeadersAreNamed() {
+    for (String prefix : List.of("ce-", "CE_", "Ce-")) {
+      List<Header> headers = new ArrayList<>();
+      for (Header header : finishedHeaders()) {
+        String name = header.name();
+        headers.add(
+            new Header(name.startsWith("ce_") ? prefix + name.substring(3) : name, header.value()));
+      }
+      for (EventDecoder decoder : Verdicts.BOTH) {
+        Decoded decoded = decoder.decode(headers, FINISHED);
+        assertThat(decoded).as("%s", decoder.validation()).isInstanceOf(Decoded.Rejected.class);
+        assertThat(((Decoded.Rejected) decoded).reason())
+            .as("%s %s", decoder.validation(), prefix)
+            .startsWith("header " + prefix + "specversion: ")
+            .contains("ce_specversion");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("A batch content type or a misnamed header shown in a reason carries no NUL or CR")
+  void headersShownInReasonsHoldNoControlCharacters() {
+    byte[] batch = "[]".getBytes(StandardCharsets.UTF_8);
+    String batchReason =
+        rejection(headers("content-type", "application/cloudevents-batch+json\r\u0000"), batch);
+    assertThat(batchReason)
+        .startsWith("header content-type: 'application/cloudevents-batch+json??'");
+    String oddName =
+        rejection(headers("ce-\u0000", "x", "content-type", "application/json"), FINISHED);
+    assertThat(oddName).doesNotContain("\u0000").doesNotStartWith("header ce-");
+  }
+
+  @Test
+  @DisplayName("A structured record that also carries a ce-… header is still read as structured")
+  void structuredRecordWithAnHttpStyleHeaderIsAccepted() throws IOException {
+    ObjectNode envelope = Verdicts.validExample("job.finished");
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      assertThat(
+              decoder.decode(
+                  headers("ce-id", "forwarded-from-http", "content-type", "application/json"),
+                  envelope.toString().getBytes(StandardCharsets.UTF_8)))
+          .as("%s", decoder.validation())
+          .isInstanceOf(Decoded.Accepted.class);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "A structured event whose data is data_base64 (an SDK given bytes) is rejected saying that"
+          + " data must be the JSON object")
+  void dataBase64IsRejectedByName() throws IOException {
+    ObjectNode event = Verdicts.validExample("job.finished");
+    String data = event.remove("data").toString();
+    event.put(
+        "data_base64",
+        java.util.Base64.getEncoder().encodeToString(data.getBytes(StandardCharsets.UTF_8)));
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      for (List<Header> headers :
+          List.of(List.<Header>of(), headers("content-type", "application/cloudevents+json"))) {
+        Decoded decoded =
+            decoder.decode(headers, event.toString().getBytes(StandardCharsets.UTF_8));
+        assertThat(decoded).as("%s", decoder.validation()).isInstanceOf(Decoded.Rejected.class);
+        assertThat(((Decoded.Rejected) decoded).reason())
+            .as("%s", decoder.validation())
+            .startsWith("$.data_base64: data in base64 is not read");
+      }
+    }
+  }
+
+  @Test
   @DisplayName("A ce_ header without a CloudEvents content-type is binary mode")
   void binaryModeIsDetected() {
     assertThat(BinaryMode.isBinary(headers("ce_specversion", "1.0"))).isTrue();

@@ -122,6 +122,52 @@ class KafkaRecordDecoderTest {
   }
 
   @Test
+  @DisplayName(
+      "A key that is the id serialised otherwise (JSON quotes, a UUID's 16 bytes, a CR or newline"
+          + " from a shell) is a dead letter saying so, the key shown with its control characters")
+  void keysSerialisedOtherwiseAreNamed() {
+    String uuid = "0b6f4c1e-8d2a-4f7b-b1c3-5e9a7d2f4c10";
+    String value = started(uuid, RECORD_TIME);
+    long ts = RECORD_TIME.toEpochMilli();
+    java.util.UUID parsed = java.util.UUID.fromString(uuid);
+    byte[] rawUuid =
+        java.nio.ByteBuffer.allocate(16)
+            .putLong(parsed.getMostSignificantBits())
+            .putLong(parsed.getLeastSignificantBits())
+            .array();
+
+    String jsonKey = reason(utf8("\"" + uuid + "\""), value, ts);
+    String bytesKey = reason(rawUuid, value, ts);
+    String crKey = reason(utf8(uuid + "\r"), value, ts);
+    String newlineKey = reason(utf8(uuid + "\n"), value, ts);
+
+    String expected = "record key must be the event's job_id \"" + uuid + "\", but it is ";
+    assertThat(jsonKey).startsWith(expected + "\"\\\"" + uuid + "\\\"\"").contains("JSON-encoded");
+    assertThat(bytesKey).startsWith(expected + "\"base64:").contains("16 raw bytes");
+    assertThat(crKey).startsWith(expected + "\"" + uuid + "\\r\"").contains("line terminator");
+    assertThat(newlineKey).startsWith(expected + "\"" + uuid + "\\n\"").contains("line terminator");
+    // A UUID whose 16 bytes are all ASCII, so that they happen to be valid UTF-8 as well.
+    String asciiUuid = "01020304-0506-4708-090a-0b0c0d0e0f10";
+    java.util.UUID ascii = java.util.UUID.fromString(asciiUuid);
+    byte[] asciiBytes =
+        java.nio.ByteBuffer.allocate(16)
+            .putLong(ascii.getMostSignificantBits())
+            .putLong(ascii.getLeastSignificantBits())
+            .array();
+    String asciiBytesKey = reason(asciiBytes, started(asciiUuid, RECORD_TIME), ts);
+    assertThat(asciiBytesKey).contains("16 raw bytes").contains("\\u0001");
+    for (String reason : List.of(jsonKey, bytesKey, crKey, newlineKey, asciiBytesKey)) {
+      assertThat(reason).doesNotContain("\r", "\n");
+    }
+  }
+
+  private String reason(byte[] key, String value, long timestamp) {
+    Item item = decoder.decode(record("lifecycle", key, value, timestamp, new RecordHeaders()));
+    assertThat(item).isInstanceOf(Item.Invalid.class);
+    return ((Item.Invalid) item).reason();
+  }
+
+  @Test
   @DisplayName("A stage record must be keyed by its service")
   void stageRecordKeyedByService() {
     long ts = RECORD_TIME.toEpochMilli();

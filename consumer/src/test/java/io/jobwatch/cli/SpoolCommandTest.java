@@ -1,0 +1,95 @@
+package io.jobwatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobwatch.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jobwatch spool flush}, {@code emit} and {@code run} with Kafka away (docs/publishing.md):
+ * what they say and what ends up in the spool.
+ */
+class SpoolCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void aFlushThatLeavesRecordsSaysWhyTheyWereNotSent() {
+    Path spoolDir = dir.resolve("spool");
+    new Spool(spoolDir, notice -> {})
+        .append(List.of(new OutgoingRecord("jobwatch.lifecycle", "k1", "{\"n\":1}")));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+
+    int code =
+        Main.execute(
+            new String[] {"spool", "flush"},
+            Map.of(
+                "JOBWATCH_KAFKA_BOOTSTRAP",
+                "127.0.0.1:1", // nothing listens: refused
+                "JOBWATCH_SPOOL_DIR",
+                spoolDir.toString()),
+            new PrintWriter(out, true),
+            new PrintWriter(err, true));
+
+    assertThat(code).isEqualTo(1);
+    assertThat(out.toString()).contains("sent 0 spooled events, 1 left");
+    assertThat(err.toString())
+        .as("the cause, as emit and run name it")
+        .contains("Kafka at 127.0.0.1:1 did not acknowledge a record for jobwatch.lifecycle");
+  }
+
+  @Test
+  void runWhoseJobCannotBeSubmittedSendsNoLoneFinished() {
+    // A monitor name the contract refuses (a space): job.submitted and job.started are invalid,
+    // and a job.finished alone would make a job of no service and no monitor, every run.
+    Path spoolDir = dir.resolve("spool");
+    StringWriter err = new StringWriter();
+
+    int code =
+        Main.execute(
+            new String[] {"run", "--monitor", "nightly backup", "--", "sh", "-c", "exit 4"},
+            Map.of(
+                "JOBWATCH_KAFKA_BOOTSTRAP",
+                "127.0.0.1:1", // every event sent ends in the spool
+                "JOBWATCH_SPOOL_DIR",
+                spoolDir.toString()),
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(err, true));
+
+    assertThat(code).isEqualTo(4);
+    assertThat(err.toString())
+        .contains("not reporting invalid job.submitted")
+        .contains("not reporting job.finished");
+    assertThat(new Spool(spoolDir, notice -> {}).read()).isEmpty();
+  }
+
+  @Test
+  void emitAfterAFailedSpoolFlushNamesTheCauseNotJustUnreachable() {
+    Path spoolDir = dir.resolve("spool");
+    new Spool(spoolDir, notice -> {})
+        .append(List.of(new OutgoingRecord("jobwatch.lifecycle", "k1", "{\"n\":1}")));
+    StringWriter err = new StringWriter();
+
+    int code =
+        Main.execute(
+            new String[] {"emit", "job.submitted", "--job-id", "j-1", "--service", "cron"},
+            Map.of(
+                "JOBWATCH_KAFKA_BOOTSTRAP",
+                "127.0.0.1:1",
+                "JOBWATCH_SPOOL_DIR",
+                spoolDir.toString()),
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(err, true));
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("Kafka at 127.0.0.1:1 is unreachable (")
+        .contains("did not acknowledge a record for jobwatch.lifecycle");
+  }
+}
