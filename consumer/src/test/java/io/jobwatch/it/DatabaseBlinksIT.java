@@ -12,6 +12,8 @@ import io.jobwatch.testing.WithInfra;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.Test;
 @WithInfra
 class DatabaseBlinksIT {
   private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+  // Only the transactions that advance the offsets (a batch's) send this text.
+  private static final String OFFSETS_WRITE = "UPDATE consumer_offsets";
 
   @Test
   @DisplayName(
@@ -40,23 +44,171 @@ class DatabaseBlinksIT {
     cutOneBatchCommit(infra, true);
   }
 
+  @Test
+  @DisplayName(
+      "A commit without an answer while a batch with a record the database refuses is applied in"
+          + " halves: no half is applied twice or lost, the record is dead-lettered, and the"
+          + " counters count each record once")
+  void ambiguousCommitWhileIsolatingARefusedRecord(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1);
+        CommitCuttingProxy proxy =
+            new CommitCuttingProxy(harness.database.jdbcUrl(), OFFSETS_WRITE)) {
+      try (JobwatchApp app = harness.startApp()) {
+        Harness.await("the schema", Duration.ofSeconds(60), app::isReady);
+      }
+      // Stands for any rule of the database an event might break that the contract cannot see.
+      harness
+          .jdbi()
+          .useHandle(
+              h ->
+                  h.execute(
+                      "ALTER TABLE jobs ADD CONSTRAINT test_no_cursed_service"
+                          + " CHECK (service IS DISTINCT FROM 'cursed')"));
+      for (int i = 0; i < 40; i++) {
+        harness.lifecycleEvent(
+            "job.submitted",
+            T0.plusSeconds(i),
+            data("job_id", "half-" + i, "service", i == 30 ? "cursed" : "blast"));
+      }
+      harness.flush();
+      // The first transaction that commits offsets is the first half of the refused batch.
+      proxy.cutNextCommits(1);
+      try (JobwatchApp app = JobwatchApp.start(proxied(harness, proxy), Clock.systemUTC())) {
+        Harness.await(
+            "all 40 records to be handled",
+            Duration.ofSeconds(60),
+            () ->
+                harness.count("SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets") == 40);
+        Harness.await("readiness after the cut", Duration.ofSeconds(30), app::isReady);
+
+        assertThat(proxy.cutsDone()).as("commits cut").isEqualTo(1);
+        assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(39);
+        assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(39);
+        assertThat(harness.count("SELECT count(*) FROM dead_letters")).isEqualTo(1);
+        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.APPLIED))
+            .as("jobwatch_events_total{outcome=applied}")
+            .isEqualTo(39.0);
+        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.DEAD_LETTERED))
+            .as("jobwatch_events_total{outcome=dead_lettered}")
+            .isEqualTo(1.0);
+        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.DUPLICATE))
+            .as("jobwatch_events_total{outcome=duplicate}")
+            .isZero();
+      }
+    }
+  }
+
+  /** The harness's settings with the database reached through {@code proxy}. */
+  private static Settings proxied(Harness harness, CommitCuttingProxy proxy) {
+    return harness
+        .settings()
+        .with(
+            harness.infra.kafkaBootstrap(),
+            new DbConfig(
+                proxy.proxiedUrl(harness.database.jdbcUrl()),
+                harness.database.user(),
+                harness.database.password(),
+                4),
+            harness.group,
+            0);
+  }
+
+  @Test
+  @DisplayName(
+      "Two instances started at once against an empty database: one migrates while the other"
+          + " waits for Flyway's lock, both start, and every event is applied once")
+  void twoInstancesStartingAtOnceOnAnEmptyDatabase(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 2)) {
+      java.util.concurrent.ExecutorService starting =
+          java.util.concurrent.Executors.newFixedThreadPool(2);
+      List<java.util.concurrent.Future<JobwatchApp>> apps = new ArrayList<>();
+      java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(2);
+      for (int i = 0; i < 2; i++) {
+        apps.add(
+            starting.submit(
+                () -> {
+                  ready.countDown();
+                  ready.await();
+                  return harness.startApp();
+                }));
+      }
+      List<JobwatchApp> started = new ArrayList<>();
+      try {
+        List<Throwable> failures = new ArrayList<>();
+        for (var app : apps) {
+          try {
+            started.add(app.get(120, java.util.concurrent.TimeUnit.SECONDS));
+          } catch (java.util.concurrent.ExecutionException e) {
+            failures.add(e.getCause());
+          }
+        }
+        assertThat(failures).as("instances that failed to start").isEmpty();
+        for (int i = 0; i < 20; i++) {
+          harness.lifecycleEvent(
+              "job.submitted",
+              T0.plusSeconds(i),
+              data("job_id", "race-" + i, "service", "blast", "runner", "slurm"));
+        }
+        harness.flush();
+        Harness.await(
+            "all 20 records to be consumed",
+            Duration.ofSeconds(60),
+            () ->
+                harness.count("SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets") == 20);
+        assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(20);
+        assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(20);
+        assertThat(harness.count("SELECT count(*) FROM flyway_schema_history WHERE NOT success"))
+            .isZero();
+      } finally {
+        for (JobwatchApp app : started) {
+          app.close();
+        }
+        starting.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "A database that refuses the migration (a role without CREATE): consume exits 1 with one"
+          + " line saying so, and neither the password nor the URL's password= is printed")
+  void roleThatCannotMigrateStopsConsumeWithOneLine(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1)) {
+      String role = "nocreate_" + java.util.UUID.randomUUID().toString().substring(0, 8);
+      String password = "Pw-" + java.util.UUID.randomUUID();
+      String urlPassword = "UrlPw-" + java.util.UUID.randomUUID();
+      // Identifiers and CREATE ROLE's password cannot be bind parameters; the test picks them.
+      harness
+          .jdbi()
+          .useHandle(h -> h.execute("CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'"));
+      String url = harness.database.jdbcUrl() + "?ApplicationName=x&password=" + urlPassword;
+      try (ConsumerProcess consume =
+          ConsumerProcess.start(
+              harness,
+              java.util.Map.of(
+                  "JOBWATCH_DB_URL", url,
+                  "JOBWATCH_DB_USER", role,
+                  "JOBWATCH_DB_PASSWORD", password))) {
+        Integer exit = consume.awaitExit(Duration.ofSeconds(60));
+        String output = consume.output();
+        assertThat(exit).as(output).isEqualTo(1);
+        assertThat(output).doesNotContain(password).doesNotContain(urlPassword);
+        List<String> errorLines =
+            output.lines().filter(line -> line.startsWith("jobwatch: ")).toList();
+        assertThat(errorLines).as(output).hasSize(1);
+        assertThat(errorLines.get(0))
+            .contains("could not migrate the jobwatch schema")
+            .contains("permission denied");
+        assertThat(output).as("no stack trace").doesNotContain("\tat ");
+      }
+    }
+  }
+
   private static void cutOneBatchCommit(Infra infra, boolean beforeTheServer) throws Exception {
     try (Harness harness = new Harness(infra, 1);
         CommitCuttingProxy proxy =
-            new CommitCuttingProxy(harness.database.jdbcUrl(), "consumer_offsets")) {
-      Settings settings =
-          harness
-              .settings()
-              .with(
-                  infra.kafkaBootstrap(),
-                  new DbConfig(
-                      proxy.proxiedUrl(harness.database.jdbcUrl()),
-                      harness.database.user(),
-                      harness.database.password(),
-                      4),
-                  harness.group,
-                  0);
-      try (JobwatchApp app = JobwatchApp.start(settings, Clock.systemUTC())) {
+            new CommitCuttingProxy(harness.database.jdbcUrl(), OFFSETS_WRITE)) {
+      try (JobwatchApp app = JobwatchApp.start(proxied(harness, proxy), Clock.systemUTC())) {
         Harness.await("the consumer to be ready", Duration.ofSeconds(60), app::isReady);
         if (beforeTheServer) {
           proxy.cutNextCommitsBeforeTheServer(1);
