@@ -71,12 +71,11 @@ final class OffsetResync {
   }
 
   /**
-   * The transaction writing up to {@code nextOffsets} ran all its statements, but its COMMIT
-   * failed: when the connection broke on the way back (a network cut, a backend killed, a
-   * failover), the database may hold it anyway. The next {@link #resync} tells: if the database
-   * holds exactly these offsets for partitions owned throughout, the transaction committed and
-   * {@code onCommitted} runs (its records are counted once); otherwise it rolled back and its
-   * records are read again.
+   * The transaction writing up to {@code nextOffsets} failed, possibly in its COMMIT: when the
+   * connection broke on the way back (a network cut, a backend killed, a failover), the database
+   * may hold it anyway. The next {@link #resync} tells: if the database holds exactly these offsets
+   * for partitions owned throughout, the transaction committed and {@code onCommitted} runs (its
+   * records are counted once); otherwise it rolled back and its records are read again.
    */
   void commitUnconfirmed(Map<TopicPartition, Long> nextOffsets, Runnable onCommitted) {
     unconfirmed = new Unconfirmed(Map.copyOf(nextOffsets), onCommitted);

@@ -98,6 +98,62 @@ class DatabaseBlinksIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "A commit without an answer of the skip over records Kafka deleted unread: the loss is"
+          + " counted once in jobwatch_records_lost_total, and the skip is stored")
+  void ambiguousCommitOfASkipToTheLogStartCountsTheLoss(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1);
+        CommitCuttingProxy proxy =
+            new CommitCuttingProxy(harness.database.jdbcUrl(), OFFSETS_WRITE)) {
+      try (JobwatchApp app = harness.startApp()) {
+        harness.awaitStored(submit(harness, "read", 3).toArray(String[]::new)); // offsets 0-2
+      }
+      submit(harness, "deleted", 3); // offsets 3-5, deleted unread
+      List<String> kept = submit(harness, "kept", 2); // offsets 6-7
+      harness.flush();
+      try (org.apache.kafka.clients.admin.Admin admin =
+          org.apache.kafka.clients.admin.Admin.create(
+              java.util.Map.<String, Object>of(
+                  org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  harness.infra.kafkaBootstrap()))) {
+        admin
+            .deleteRecords(
+                java.util.Map.of(
+                    new org.apache.kafka.common.TopicPartition(harness.lifecycle, 0),
+                    org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(6)))
+            .all()
+            .get();
+      }
+      // The first transaction that commits offsets is the skip to the log start.
+      proxy.cutNextCommits(1);
+      try (JobwatchApp app = JobwatchApp.start(proxied(harness, proxy), Clock.systemUTC())) {
+        harness.awaitStored(kept.toArray(String[]::new));
+        Harness.await("readiness after the cut", Duration.ofSeconds(30), app::isReady);
+        assertThat(proxy.cutsDone()).as("commits cut").isEqualTo(1);
+        assertThat(harness.count("SELECT sum(next_offset) FROM consumer_offsets")).isEqualTo(8);
+        assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(5);
+        assertThat(
+                Scrape.metrics(app.httpPort())
+                    .value("jobwatch_records_lost_total", "topic", harness.lifecycle))
+            .as("offsets 3-5 were deleted unread")
+            .isEqualTo(3.0);
+      }
+    }
+  }
+
+  private static List<String> submit(Harness harness, String prefix, int count) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ids.add(
+          harness.lifecycleEvent(
+              "job.submitted",
+              T0.plusSeconds(i),
+              data("job_id", prefix + "-" + i, "service", "blast", "runner", "slurm")));
+    }
+    return ids;
+  }
+
   /** The harness's settings with the database reached through {@code proxy}. */
   private static Settings proxied(Harness harness, CommitCuttingProxy proxy) {
     return harness
