@@ -31,6 +31,7 @@ final class CommitCuttingProxy implements AutoCloseable {
   private volatile boolean beforeTheServer;
   private final AtomicInteger cutsDone = new AtomicInteger();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private final List<String> startups = new CopyOnWriteArrayList<>();
 
   /** Listens on a free port of 127.0.0.1 in front of the database of {@code jdbcUrl}. */
   CommitCuttingProxy(String jdbcUrl, String marker) throws IOException {
@@ -74,6 +75,11 @@ final class CommitCuttingProxy implements AutoCloseable {
     cutsLeft.set(count);
   }
 
+  /** The startup messages of the connections so far (user, database, application name...). */
+  List<String> startups() {
+    return List.copyOf(startups);
+  }
+
   /** How many commits were cut. */
   int cutsDone() {
     return cutsDone.get();
@@ -107,6 +113,7 @@ final class CommitCuttingProxy implements AutoCloseable {
     private final Socket server;
     private volatile boolean wroteMarker;
     private volatile boolean cutting;
+    private boolean started;
 
     Link(Socket client, Socket server) {
       this.client = client;
@@ -119,6 +126,10 @@ final class CommitCuttingProxy implements AutoCloseable {
           OutputStream out = server.getOutputStream()) {
         for (int read; (read = in.read(buffer)) >= 0; ) {
           String text = new String(buffer, 0, read, StandardCharsets.ISO_8859_1);
+          if (!started && text.contains("user\0")) {
+            started = true;
+            startups.add(text);
+          }
           if (text.contains(marker)) {
             wroteMarker = true;
           }

@@ -154,6 +154,70 @@ class DatabaseBlinksIT {
     return ids;
   }
 
+  @Test
+  @DisplayName(
+      "PostgreSQL refuses connections at start (too many connections, SQLSTATE 53300): the"
+          + " instance waits for it instead of exiting, then migrates and consumes")
+  void tooManyConnectionsAtStartIsWaitedFor(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1);
+        CommitCuttingProxy proxy =
+            new CommitCuttingProxy(harness.database.jdbcUrl(), OFFSETS_WRITE)) {
+      String role = "crowded_" + java.util.UUID.randomUUID().toString().substring(0, 8);
+      String database = harness.database.jdbcUrl().replaceAll("^.*/([^/?]+).*$", "$1");
+      // Identifiers and CREATE ROLE's password cannot be bind parameters; the test picks them.
+      harness
+          .jdbi()
+          .useHandle(
+              h -> {
+                h.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'crowded' CONNECTION LIMIT 0");
+                h.execute("ALTER DATABASE \"" + database + "\" OWNER TO " + role);
+              });
+      Settings settings =
+          harness
+              .settings()
+              .with(
+                  harness.infra.kafkaBootstrap(),
+                  new DbConfig(proxy.proxiedUrl(harness.database.jdbcUrl()), role, "crowded", 4),
+                  harness.group,
+                  0);
+      java.util.concurrent.ExecutorService starting =
+          java.util.concurrent.Executors.newSingleThreadExecutor();
+      java.util.concurrent.Future<JobwatchApp> start =
+          starting.submit(() -> JobwatchApp.start(settings, Clock.systemUTC()));
+      JobwatchApp app = null;
+      try {
+        // The migration's own connection (not the pool's, which names itself jobwatch) was
+        // refused: the server has no connection for the role.
+        Harness.await(
+            "the migration to be refused a connection",
+            Duration.ofSeconds(60),
+            () ->
+                proxy.startups().stream().anyMatch(startup -> !startup.contains("jobwatch"))
+                    || start.isDone());
+        harness.jdbi().useHandle(h -> h.execute("ALTER ROLE " + role + " CONNECTION LIMIT -1"));
+        try {
+          app = start.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw new AssertionError("the instance did not wait for PostgreSQL: " + e.getCause(), e);
+        }
+        String id =
+            harness.lifecycleEvent(
+                "job.submitted",
+                T0,
+                data("job_id", "crowded-1", "service", "blast", "runner", "slurm"));
+        harness.awaitStored(id);
+        JobwatchApp started = app;
+        Harness.await("readiness", Duration.ofSeconds(30), started::isReady);
+        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.APPLIED)).isEqualTo(1.0);
+      } finally {
+        if (app != null) {
+          app.close();
+        }
+        starting.shutdownNow();
+      }
+    }
+  }
+
   /** The harness's settings with the database reached through {@code proxy}. */
   private static Settings proxied(Harness harness, CommitCuttingProxy proxy) {
     return harness
