@@ -218,6 +218,59 @@ class DatabaseBlinksIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "A failover to a server that is read-only for a while (SQLSTATE 25006): nothing is"
+          + " dead-lettered, and once it takes writes every event is applied and counted once")
+  void readOnlyServerAfterAFailoverDeadLettersNothing(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1);
+        JobwatchApp app = harness.startApp()) {
+      Harness.await("the consumer to be ready", Duration.ofSeconds(60), app::isReady);
+      String database = harness.database.jdbcUrl().replaceAll("^.*/([^/?]+).*$", "$1");
+      harness
+          .jdbi()
+          .useHandle(
+              h ->
+                  h.execute(
+                      "ALTER DATABASE \""
+                          + database
+                          + "\" SET default_transaction_read_only = on"));
+      endOtherSessions(harness);
+      List<String> ids = submit(harness, "readonly", 20);
+      harness.flush();
+      Harness.await("readiness to turn false", Duration.ofSeconds(60), () -> !app.isReady());
+      assertThat(harness.count("SELECT count(*) FROM job_events")).isZero();
+      harness
+          .jdbi()
+          .useHandle(
+              h -> {
+                h.execute("SET default_transaction_read_only = off");
+                h.execute(
+                    "ALTER DATABASE \"" + database + "\" RESET default_transaction_read_only");
+              });
+      endOtherSessions(harness);
+      harness.awaitStored(ids.toArray(String[]::new));
+      Harness.await("readiness to return", Duration.ofSeconds(60), app::isReady);
+      assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(20);
+      assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
+      assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.APPLIED)).isEqualTo(20.0);
+      assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.DEAD_LETTERED)).isZero();
+    }
+  }
+
+  /** What a failover does to the sessions of the old server: every other session ends. */
+  private static void endOtherSessions(Harness harness) {
+    harness
+        .jdbi()
+        .useHandle(
+            h ->
+                h.createQuery(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                            + " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                    .mapTo(Long.class)
+                    .one());
+  }
+
   /** The harness's settings with the database reached through {@code proxy}. */
   private static Settings proxied(Harness harness, CommitCuttingProxy proxy) {
     return harness
