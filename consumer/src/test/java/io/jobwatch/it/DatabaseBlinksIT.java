@@ -258,6 +258,41 @@ class DatabaseBlinksIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "An older jar started against a schema a newer one migrated (a rollback, or the old"
+          + " instances of a rolling upgrade): it starts and consumes, since migrations only add")
+  void olderJarRunsOnANewerSchema(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1)) {
+      try (JobwatchApp app = harness.startApp()) {
+        Harness.await("the schema", Duration.ofSeconds(60), app::isReady);
+      }
+      // What a later version's migration leaves: an added column and a newer version applied.
+      harness
+          .jdbi()
+          .useHandle(
+              h -> {
+                h.execute("ALTER TABLE jobs ADD COLUMN from_the_future text");
+                h.execute(
+                    "INSERT INTO flyway_schema_history (installed_rank, version, description,"
+                        + " type, script, checksum, installed_by, execution_time, success)"
+                        + " SELECT max(installed_rank) + 1, '9999', 'from the future', 'SQL',"
+                        + " 'V9999__from_the_future.sql', 0, current_user, 1, true"
+                        + " FROM flyway_schema_history");
+              });
+      try (JobwatchApp app = harness.startApp()) {
+        String id =
+            harness.lifecycleEvent(
+                "job.submitted",
+                T0,
+                data("job_id", "older-1", "service", "blast", "runner", "slurm"));
+        harness.awaitStored(id);
+        Harness.await("readiness", Duration.ofSeconds(30), app::isReady);
+        assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(1);
+      }
+    }
+  }
+
   /** What a failover does to the sessions of the old server: every other session ends. */
   private static void endOtherSessions(Harness harness) {
     harness
