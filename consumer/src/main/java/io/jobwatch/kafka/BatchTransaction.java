@@ -64,24 +64,48 @@ final class BatchTransaction {
     }
     long started = System.nanoTime();
     long[] writeNanos = new long[1];
-    BatchResult result =
-        database
-            .jdbi()
-            .inTransaction(
-                handle -> {
-                  // Issue 10.3: each partition's watermark moves in the same transaction.
-                  progress.committing(handle, items);
-                  BatchResult written =
-                      writer.write(
-                          handle,
-                          settings.groupId(),
-                          items,
-                          offsets.advances(nextOffsets),
-                          clock.instant(),
-                          history);
-                  writeNanos[0] = System.nanoTime() - started;
-                  return written;
-                });
+    BatchResult[] folded = new BatchResult[1];
+    offsets.writing();
+    BatchResult result;
+    try {
+      result =
+          database
+              .jdbi()
+              .inTransaction(
+                  handle -> {
+                    // Issue 10.3: each partition's watermark moves in the same transaction.
+                    progress.committing(handle, items);
+                    BatchResult written =
+                        writer.write(
+                            handle,
+                            settings.groupId(),
+                            items,
+                            offsets.advances(nextOffsets),
+                            clock.instant(),
+                            history);
+                    writeNanos[0] = System.nanoTime() - started;
+                    folded[0] = written;
+                    return written;
+                  });
+    } catch (RuntimeException e) {
+      if (folded[0] != null) {
+        // Every statement ran and the COMMIT failed: if only its answer was lost, the database
+        // holds the batch, and the resynchronisation after this failure finds its offsets stored.
+        // Its records are counted then, once; read again, they would be skipped (ambiguous commit).
+        BatchResult unanswered = folded[0];
+        Duration write = Duration.ofNanos(writeNanos[0]);
+        Duration commit = Duration.ofNanos(System.nanoTime() - started).minus(write);
+        offsets.commitUnconfirmed(
+            nextOffsets,
+            () -> {
+              LOG.info(
+                  "the database holds the batch of {} records whose commit got no answer",
+                  items.size());
+              listener.committed(unanswered, items.size(), write, commit);
+            });
+      }
+      throw e;
+    }
     Duration total = Duration.ofNanos(System.nanoTime() - started);
     offsets.advanced(nextOffsets);
     // The batch is committed: a failure of the bookkeeping after it must not send the batch back

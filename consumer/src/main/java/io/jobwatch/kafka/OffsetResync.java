@@ -33,6 +33,11 @@ final class OffsetResync {
   private final TopicIds topicIds;
   private final Map<TopicPartition, Long> expectedNext = new HashMap<>();
   private final Set<TopicPartition> unsynced = new HashSet<>();
+  // The last transaction, if its COMMIT got no answer; null when none.
+  private Unconfirmed unconfirmed;
+
+  /** A transaction whose COMMIT may or may not have reached the database. */
+  private record Unconfirmed(Map<TopicPartition, Long> nextOffsets, Runnable onCommitted) {}
 
   OffsetResync(Settings settings, Database database, TopicIds topicIds) {
     this.settings = settings;
@@ -69,6 +74,22 @@ final class OffsetResync {
     expectedNext.putAll(nextOffsets);
   }
 
+  /** A new transaction begins: the answer to an earlier unconfirmed one is no longer asked. */
+  void writing() {
+    unconfirmed = null;
+  }
+
+  /**
+   * The transaction writing up to {@code nextOffsets} failed, possibly in its COMMIT: when the
+   * connection broke on the way back (a network cut, a backend killed, a failover), the database
+   * may hold it anyway. The next {@link #resync} tells: if the database holds exactly these offsets
+   * for partitions owned throughout, the transaction committed and {@code onCommitted} runs (its
+   * records are counted once); otherwise it rolled back and its records are read again.
+   */
+  void commitUnconfirmed(Map<TopicPartition, Long> nextOffsets, Runnable onCommitted) {
+    unconfirmed = new Unconfirmed(Map.copyOf(nextOffsets), onCommitted);
+  }
+
   /** The offsets confirmed by the database for the assigned partitions, for Kafka's copy. */
   Map<TopicPartition, Long> confirmed(Set<TopicPartition> assignment) {
     Map<TopicPartition, Long> offsets = new HashMap<>();
@@ -82,6 +103,11 @@ final class OffsetResync {
   }
 
   void forget(Collection<TopicPartition> partitions) {
+    if (unconfirmed != null
+        && partitions.stream().anyMatch(unconfirmed.nextOffsets()::containsKey)) {
+      // Another consumer may apply the same records and count them.
+      unconfirmed = null;
+    }
     for (TopicPartition partition : partitions) {
       expectedNext.remove(partition);
       unsynced.remove(partition);
@@ -135,6 +161,7 @@ final class OffsetResync {
           topic.storedId(),
           topic.offsetsDiscarded());
     }
+    settleUnconfirmed(partitions, stored);
     List<TopicPartition> fromStart = new ArrayList<>();
     for (TopicPartition partition : partitions) {
       Long next = stored.get(partition);
@@ -158,5 +185,16 @@ final class OffsetResync {
       }
     }
     return stale;
+  }
+
+  private void settleUnconfirmed(Set<TopicPartition> resyncing, Map<TopicPartition, Long> stored) {
+    Unconfirmed batch = unconfirmed;
+    unconfirmed = null;
+    if (batch != null
+        && resyncing.containsAll(batch.nextOffsets().keySet())
+        && batch.nextOffsets().entrySet().stream()
+            .allMatch(next -> next.getValue().equals(stored.get(next.getKey())))) {
+      batch.onCommitted().run();
+    }
   }
 }

@@ -103,42 +103,59 @@ final class OutOfRange {
         // up to the point where the logs part is applied; the new leader's records follow it.
         start = divergent.offset();
       }
-      if (!store(partition, start)) {
+      long position = positions.get(partition);
+      long movedTo = start;
+      Runnable report = () -> reportMove(partition, position, logStart, movedTo);
+      if (!store(partition, start, report)) {
         fenced.add(partition);
         continue;
       }
-      long position = positions.get(partition);
       kafka.seek(partition, start);
-      if (position < logStart) {
-        LOG.warn(
-            "{} offsets of {} ({} to {}) were deleted by Kafka (retention) before jobwatch read"
-                + " them; resuming at the log start {}",
-            logStart - position,
-            partition,
-            position,
-            logStart - 1,
-            start);
-        listener.lost(partition, logStart - position);
-      } else {
-        LOG.warn(
-            "offset {} of {} is beyond its log (the topic was deleted and recreated, or its log"
-                + " truncated); reading it again from offset {}",
-            position,
-            partition,
-            start);
-      }
+      report.run();
     }
     return fenced;
   }
 
-  /** Stores the move to {@code start}; false if another consumer advanced the partition first. */
-  private boolean store(TopicPartition partition, long start) {
+  private void reportMove(TopicPartition partition, long position, long logStart, long start) {
+    if (position < logStart) {
+      LOG.warn(
+          "{} offsets of {} ({} to {}) were deleted by Kafka (retention) before jobwatch read"
+              + " them; resuming at the log start {}",
+          logStart - position,
+          partition,
+          position,
+          logStart - 1,
+          start);
+      listener.lost(partition, logStart - position);
+    } else {
+      LOG.warn(
+          "offset {} of {} is beyond its log (the topic was deleted and recreated, or its log"
+              + " truncated); reading it again from offset {}",
+          position,
+          partition,
+          start);
+    }
+  }
+
+  /**
+   * Stores the move to {@code start}; false if another consumer advanced the partition first. A
+   * failure may still have committed the move (its COMMIT got no answer): the resynchronisation
+   * after it runs {@code onCommitted} if the database holds the move.
+   */
+  private boolean store(TopicPartition partition, long start, Runnable onCommitted) {
     Map<TopicPartition, Long> next = Map.of(partition, start);
-    boolean moved =
-        database
-            .jdbi()
-            .inTransaction(
-                handle -> OffsetsTable.advance(handle, settings.groupId(), offsets.advances(next)));
+    boolean moved;
+    try {
+      moved =
+          database
+              .jdbi()
+              .inTransaction(
+                  handle ->
+                      OffsetsTable.advance(handle, settings.groupId(), offsets.advances(next)));
+    } catch (RuntimeException e) {
+      offsets.commitUnconfirmed(next, onCommitted);
+      throw e;
+    }
     if (moved) {
       offsets.advanced(next);
     }

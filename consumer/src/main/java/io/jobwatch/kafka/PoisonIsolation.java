@@ -51,6 +51,11 @@ final class PoisonIsolation {
         throw e;
       } catch (RuntimeException e) {
         history.clear();
+        if (!Failures.blamesTheRecord(e)) {
+          // The database, not a record: halving further would only retry a half that may have
+          // committed (a commit without an answer). The caller's outage path resynchronises.
+          throw e;
+        }
         isolate(batch, part);
       }
     }

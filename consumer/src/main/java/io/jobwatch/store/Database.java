@@ -3,16 +3,32 @@ package io.jobwatch.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.jobwatch.JobwatchException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The connection pool, Jdbi and schema migrations of one jobwatch process. Thread-safe; close it
  * once at shutdown.
  */
 public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+  private static final Duration REFUSING_FOR_NOW = Duration.ofMinutes(10);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(15);
+
+  /**
+   * SQLSTATEs of a server that answers but takes no connection now: too_many_connections,
+   * cannot_connect_now.
+   */
+  private static final Set<String> NOT_NOW = Set.of("53300", "57P03");
+
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
 
@@ -69,8 +85,52 @@ public final class Database implements AutoCloseable {
     return new Database(new HikariDataSource(hikari), config);
   }
 
-  /** Creates or migrates the schema to the latest version (Flyway, versioned migrations). */
+  /**
+   * Creates or migrates the schema to the latest version (Flyway, versioned migrations). A server
+   * that answers but takes no connection for now (too many connections, starting up, in recovery)
+   * is waited for, up to 10 minutes (the start-up allowance of deploy/kubernetes); every other
+   * failure, a server that does not answer included, fails at once.
+   */
   public int migrate() {
+    Instant deadline = Instant.now().plus(REFUSING_FOR_NOW);
+    Duration backoff = Duration.ofSeconds(1);
+    while (true) {
+      try {
+        return migrateOnce();
+      } catch (JobwatchException e) {
+        String state = refusingForNow(e);
+        if (state == null || Instant.now().plus(backoff).isAfter(deadline)) {
+          throw e;
+        }
+        LOG.warn(
+            "PostgreSQL takes no connection now (SQLSTATE {}); migrating again in {} s",
+            state,
+            backoff.toSeconds());
+        try {
+          Thread.sleep(backoff.toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        backoff =
+            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                ? MAX_BACKOFF
+                : backoff.multipliedBy(2);
+      }
+    }
+  }
+
+  /** The SQLSTATE of {@code error} if it is a server's "not now", else null. */
+  private static String refusingForNow(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+        return NOT_NOW.contains(sql.getSQLState()) ? sql.getSQLState() : null;
+      }
+    }
+    return null;
+  }
+
+  private int migrateOnce() {
     try {
       return Flyway.configure()
           // Its own connections: Flyway holds a lock connection besides the migrating one, which

@@ -17,6 +17,11 @@ final class ConsumerProcess implements AutoCloseable {
   }
 
   static ConsumerProcess start(Harness harness) throws IOException {
+    return start(harness, Map.of());
+  }
+
+  /** With these settings replacing the harness's (another database role, say). */
+  static ConsumerProcess start(Harness harness, Map<String, String> overrides) throws IOException {
     Path jar = Path.of("target", "jobwatch.jar").toAbsolutePath();
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: integration tests run after package");
@@ -40,6 +45,7 @@ final class ConsumerProcess implements AutoCloseable {
     // A killed member keeps its partitions until its session times out; keep that short here.
     env.put("JOBWATCH_KAFKA_SESSION_TIMEOUT_MS", "6000");
     env.put("JOBWATCH_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");
+    env.putAll(overrides);
     return new ConsumerProcess(builder.start(), log);
   }
 
@@ -53,6 +59,13 @@ final class ConsumerProcess implements AutoCloseable {
   int terminate() throws InterruptedException {
     process.destroy();
     return process.waitFor();
+  }
+
+  /** Waits for the process to exit on its own; its exit code, or null if it still runs. */
+  Integer awaitExit(java.time.Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        ? process.exitValue()
+        : null;
   }
 
   boolean isAlive() {

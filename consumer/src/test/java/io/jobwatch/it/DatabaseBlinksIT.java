@@ -1,0 +1,454 @@
+package io.jobwatch.it;
+
+import static io.jobwatch.it.Envelopes.data;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobwatch.app.JobwatchApp;
+import io.jobwatch.config.Settings;
+import io.jobwatch.pipeline.Outcome;
+import io.jobwatch.store.DbConfig;
+import io.jobwatch.testing.Infra;
+import io.jobwatch.testing.WithInfra;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What PostgreSQL does to a consuming jobwatch between two answers: the connection cut while a
+ * batch commits. Rows and counters must hold every record once.
+ */
+@WithInfra
+class DatabaseBlinksIT {
+  private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+  // Only the transactions that advance the offsets (a batch's) send this text.
+  private static final String OFFSETS_WRITE = "UPDATE consumer_offsets";
+
+  @Test
+  @DisplayName(
+      "The connection cut after PostgreSQL committed a batch but before jobwatch heard it: the"
+          + " batch is neither applied twice nor lost, and jobwatch_events_total counts each"
+          + " record once")
+  void ambiguousCommitCountsEachRecordOnce(Infra infra) throws Exception {
+    cutOneBatchCommit(infra, false);
+  }
+
+  @Test
+  @DisplayName(
+      "The connection cut before the COMMIT reached PostgreSQL: the batch rolls back, is read"
+          + " again, and jobwatch_events_total counts each record once")
+  void commitThatNeverArrivedIsReadAgainAndCountedOnce(Infra infra) throws Exception {
+    cutOneBatchCommit(infra, true);
+  }
+
+  @Test
+  @DisplayName(
+      "A commit without an answer while a batch with a record the database refuses is applied in"
+          + " halves: no half is applied twice or lost, the record is dead-lettered, and the"
+          + " counters count each record once")
+  void ambiguousCommitWhileIsolatingARefusedRecord(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1);
+        CommitCuttingProxy proxy =
+            new CommitCuttingProxy(harness.database.jdbcUrl(), OFFSETS_WRITE)) {
+      try (JobwatchApp app = harness.startApp()) {
+        Harness.await("the schema", Duration.ofSeconds(60), app::isReady);
+      }
+      // Stands for any rule of the database an event might break that the contract cannot see.
+      harness
+          .jdbi()
+          .useHandle(
+              h ->
+                  h.execute(
+                      "ALTER TABLE jobs ADD CONSTRAINT test_no_cursed_service"
+                          + " CHECK (service IS DISTINCT FROM 'cursed')"));
+      for (int i = 0; i < 40; i++) {
+        harness.lifecycleEvent(
+            "job.submitted",
+            T0.plusSeconds(i),
+            data("job_id", "half-" + i, "service", i == 30 ? "cursed" : "blast"));
+      }
+      harness.flush();
+      // The first transaction that commits offsets is the first half of the refused batch.
+      proxy.cutNextCommits(1);
+      try (JobwatchApp app = JobwatchApp.start(proxied(harness, proxy), Clock.systemUTC())) {
+        Harness.await(
+            "all 40 records to be handled",
+            Duration.ofSeconds(60),
+            () ->
+                harness.count("SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets") == 40);
+        Harness.await("readiness after the cut", Duration.ofSeconds(30), app::isReady);
+
+        assertThat(proxy.cutsDone()).as("commits cut").isEqualTo(1);
+        assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(39);
+        assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(39);
+        assertThat(harness.count("SELECT count(*) FROM dead_letters")).isEqualTo(1);
+        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.APPLIED))
+            .as("jobwatch_events_total{outcome=applied}")
+            .isEqualTo(39.0);
+        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.DEAD_LETTERED))
+            .as("jobwatch_events_total{outcome=dead_lettered}")
+            .isEqualTo(1.0);
+        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.DUPLICATE))
+            .as("jobwatch_events_total{outcome=duplicate}")
+            .isZero();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "A commit without an answer of the skip over records Kafka deleted unread: the loss is"
+          + " counted once in jobwatch_records_lost_total, and the skip is stored")
+  void ambiguousCommitOfASkipToTheLogStartCountsTheLoss(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1);
+        CommitCuttingProxy proxy =
+            new CommitCuttingProxy(harness.database.jdbcUrl(), OFFSETS_WRITE)) {
+      try (JobwatchApp app = harness.startApp()) {
+        harness.awaitStored(submit(harness, "read", 3).toArray(String[]::new)); // offsets 0-2
+      }
+      submit(harness, "deleted", 3); // offsets 3-5, deleted unread
+      List<String> kept = submit(harness, "kept", 2); // offsets 6-7
+      harness.flush();
+      try (org.apache.kafka.clients.admin.Admin admin =
+          org.apache.kafka.clients.admin.Admin.create(
+              java.util.Map.<String, Object>of(
+                  org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  harness.infra.kafkaBootstrap()))) {
+        admin
+            .deleteRecords(
+                java.util.Map.of(
+                    new org.apache.kafka.common.TopicPartition(harness.lifecycle, 0),
+                    org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(6)))
+            .all()
+            .get();
+      }
+      // The first transaction that commits offsets is the skip to the log start.
+      proxy.cutNextCommits(1);
+      try (JobwatchApp app = JobwatchApp.start(proxied(harness, proxy), Clock.systemUTC())) {
+        harness.awaitStored(kept.toArray(String[]::new));
+        Harness.await("readiness after the cut", Duration.ofSeconds(30), app::isReady);
+        assertThat(proxy.cutsDone()).as("commits cut").isEqualTo(1);
+        assertThat(harness.count("SELECT sum(next_offset) FROM consumer_offsets")).isEqualTo(8);
+        assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(5);
+        assertThat(
+                Scrape.metrics(app.httpPort())
+                    .value("jobwatch_records_lost_total", "topic", harness.lifecycle))
+            .as("offsets 3-5 were deleted unread")
+            .isEqualTo(3.0);
+      }
+    }
+  }
+
+  private static List<String> submit(Harness harness, String prefix, int count) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ids.add(
+          harness.lifecycleEvent(
+              "job.submitted",
+              T0.plusSeconds(i),
+              data("job_id", prefix + "-" + i, "service", "blast", "runner", "slurm")));
+    }
+    return ids;
+  }
+
+  @Test
+  @DisplayName(
+      "PostgreSQL refuses connections at start (too many connections, SQLSTATE 53300): the"
+          + " instance waits for it instead of exiting, then migrates and consumes")
+  void tooManyConnectionsAtStartIsWaitedFor(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1);
+        CommitCuttingProxy proxy =
+            new CommitCuttingProxy(harness.database.jdbcUrl(), OFFSETS_WRITE)) {
+      String role = "crowded_" + java.util.UUID.randomUUID().toString().substring(0, 8);
+      String database = harness.database.jdbcUrl().replaceAll("^.*/([^/?]+).*$", "$1");
+      // Identifiers and CREATE ROLE's password cannot be bind parameters; the test picks them.
+      harness
+          .jdbi()
+          .useHandle(
+              h -> {
+                h.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'crowded' CONNECTION LIMIT 0");
+                h.execute("ALTER DATABASE \"" + database + "\" OWNER TO " + role);
+              });
+      Settings settings =
+          harness
+              .settings()
+              .with(
+                  harness.infra.kafkaBootstrap(),
+                  new DbConfig(proxy.proxiedUrl(harness.database.jdbcUrl()), role, "crowded", 4),
+                  harness.group,
+                  0);
+      java.util.concurrent.ExecutorService starting =
+          java.util.concurrent.Executors.newSingleThreadExecutor();
+      java.util.concurrent.Future<JobwatchApp> start =
+          starting.submit(() -> JobwatchApp.start(settings, Clock.systemUTC()));
+      JobwatchApp app = null;
+      try {
+        // The migration's own connection (not the pool's, which names itself jobwatch) was
+        // refused: the server has no connection for the role.
+        Harness.await(
+            "the migration to be refused a connection",
+            Duration.ofSeconds(60),
+            () ->
+                proxy.startups().stream().anyMatch(startup -> !startup.contains("jobwatch"))
+                    || start.isDone());
+        harness.jdbi().useHandle(h -> h.execute("ALTER ROLE " + role + " CONNECTION LIMIT -1"));
+        try {
+          app = start.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw new AssertionError("the instance did not wait for PostgreSQL: " + e.getCause(), e);
+        }
+        String id =
+            harness.lifecycleEvent(
+                "job.submitted",
+                T0,
+                data("job_id", "crowded-1", "service", "blast", "runner", "slurm"));
+        harness.awaitStored(id);
+        JobwatchApp started = app;
+        Harness.await("readiness", Duration.ofSeconds(30), started::isReady);
+        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.APPLIED)).isEqualTo(1.0);
+      } finally {
+        if (app != null) {
+          app.close();
+        }
+        starting.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "A failover to a server that is read-only for a while (SQLSTATE 25006): nothing is"
+          + " dead-lettered, and once it takes writes every event is applied and counted once")
+  void readOnlyServerAfterAFailoverDeadLettersNothing(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1);
+        JobwatchApp app = harness.startApp()) {
+      Harness.await("the consumer to be ready", Duration.ofSeconds(60), app::isReady);
+      String database = harness.database.jdbcUrl().replaceAll("^.*/([^/?]+).*$", "$1");
+      harness
+          .jdbi()
+          .useHandle(
+              h ->
+                  h.execute(
+                      "ALTER DATABASE \""
+                          + database
+                          + "\" SET default_transaction_read_only = on"));
+      endOtherSessions(harness);
+      List<String> ids = submit(harness, "readonly", 20);
+      harness.flush();
+      Harness.await("readiness to turn false", Duration.ofSeconds(60), () -> !app.isReady());
+      assertThat(harness.count("SELECT count(*) FROM job_events")).isZero();
+      harness
+          .jdbi()
+          .useHandle(
+              h -> {
+                h.execute("SET default_transaction_read_only = off");
+                h.execute(
+                    "ALTER DATABASE \"" + database + "\" RESET default_transaction_read_only");
+              });
+      endOtherSessions(harness);
+      harness.awaitStored(ids.toArray(String[]::new));
+      Harness.await("readiness to return", Duration.ofSeconds(60), app::isReady);
+      assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(20);
+      assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
+      assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.APPLIED)).isEqualTo(20.0);
+      assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.DEAD_LETTERED)).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "An older jar started against a schema a newer one migrated (a rollback, or the old"
+          + " instances of a rolling upgrade): it starts and consumes, since migrations only add")
+  void olderJarRunsOnANewerSchema(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1)) {
+      try (JobwatchApp app = harness.startApp()) {
+        Harness.await("the schema", Duration.ofSeconds(60), app::isReady);
+      }
+      // What a later version's migration leaves: an added column and a newer version applied.
+      harness
+          .jdbi()
+          .useHandle(
+              h -> {
+                h.execute("ALTER TABLE jobs ADD COLUMN from_the_future text");
+                h.execute(
+                    "INSERT INTO flyway_schema_history (installed_rank, version, description,"
+                        + " type, script, checksum, installed_by, execution_time, success)"
+                        + " SELECT max(installed_rank) + 1, '9999', 'from the future', 'SQL',"
+                        + " 'V9999__from_the_future.sql', 0, current_user, 1, true"
+                        + " FROM flyway_schema_history");
+              });
+      try (JobwatchApp app = harness.startApp()) {
+        String id =
+            harness.lifecycleEvent(
+                "job.submitted",
+                T0,
+                data("job_id", "older-1", "service", "blast", "runner", "slurm"));
+        harness.awaitStored(id);
+        Harness.await("readiness", Duration.ofSeconds(30), app::isReady);
+        assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(1);
+      }
+    }
+  }
+
+  /** What a failover does to the sessions of the old server: every other session ends. */
+  private static void endOtherSessions(Harness harness) {
+    harness
+        .jdbi()
+        .useHandle(
+            h ->
+                h.createQuery(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                            + " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                    .mapTo(Long.class)
+                    .one());
+  }
+
+  /** The harness's settings with the database reached through {@code proxy}. */
+  private static Settings proxied(Harness harness, CommitCuttingProxy proxy) {
+    return harness
+        .settings()
+        .with(
+            harness.infra.kafkaBootstrap(),
+            new DbConfig(
+                proxy.proxiedUrl(harness.database.jdbcUrl()),
+                harness.database.user(),
+                harness.database.password(),
+                4),
+            harness.group,
+            0);
+  }
+
+  @Test
+  @DisplayName(
+      "Two instances started at once against an empty database: one migrates while the other"
+          + " waits for Flyway's lock, both start, and every event is applied once")
+  void twoInstancesStartingAtOnceOnAnEmptyDatabase(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 2)) {
+      java.util.concurrent.ExecutorService starting =
+          java.util.concurrent.Executors.newFixedThreadPool(2);
+      List<java.util.concurrent.Future<JobwatchApp>> apps = new ArrayList<>();
+      java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(2);
+      for (int i = 0; i < 2; i++) {
+        apps.add(
+            starting.submit(
+                () -> {
+                  ready.countDown();
+                  ready.await();
+                  return harness.startApp();
+                }));
+      }
+      List<JobwatchApp> started = new ArrayList<>();
+      try {
+        List<Throwable> failures = new ArrayList<>();
+        for (var app : apps) {
+          try {
+            started.add(app.get(120, java.util.concurrent.TimeUnit.SECONDS));
+          } catch (java.util.concurrent.ExecutionException e) {
+            failures.add(e.getCause());
+          }
+        }
+        assertThat(failures).as("instances that failed to start").isEmpty();
+        for (int i = 0; i < 20; i++) {
+          harness.lifecycleEvent(
+              "job.submitted",
+              T0.plusSeconds(i),
+              data("job_id", "race-" + i, "service", "blast", "runner", "slurm"));
+        }
+        harness.flush();
+        Harness.await(
+            "all 20 records to be consumed",
+            Duration.ofSeconds(60),
+            () ->
+                harness.count("SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets") == 20);
+        assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(20);
+        assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(20);
+        assertThat(harness.count("SELECT count(*) FROM flyway_schema_history WHERE NOT success"))
+            .isZero();
+      } finally {
+        for (JobwatchApp app : started) {
+          app.close();
+        }
+        starting.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "A database that refuses the migration (a role without CREATE): consume exits 1 with one"
+          + " line saying so, and neither the password nor the URL's password= is printed")
+  void roleThatCannotMigrateStopsConsumeWithOneLine(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1)) {
+      String role = "nocreate_" + java.util.UUID.randomUUID().toString().substring(0, 8);
+      String password = "Pw-" + java.util.UUID.randomUUID();
+      String urlPassword = "UrlPw-" + java.util.UUID.randomUUID();
+      // Identifiers and CREATE ROLE's password cannot be bind parameters; the test picks them.
+      harness
+          .jdbi()
+          .useHandle(h -> h.execute("CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'"));
+      String url = harness.database.jdbcUrl() + "?ApplicationName=x&password=" + urlPassword;
+      try (ConsumerProcess consume =
+          ConsumerProcess.start(
+              harness,
+              java.util.Map.of(
+                  "JOBWATCH_DB_URL", url,
+                  "JOBWATCH_DB_USER", role,
+                  "JOBWATCH_DB_PASSWORD", password))) {
+        Integer exit = consume.awaitExit(Duration.ofSeconds(60));
+        String output = consume.output();
+        assertThat(exit).as(output).isEqualTo(1);
+        assertThat(output).doesNotContain(password).doesNotContain(urlPassword);
+        List<String> errorLines =
+            output.lines().filter(line -> line.startsWith("jobwatch: ")).toList();
+        assertThat(errorLines).as(output).hasSize(1);
+        assertThat(errorLines.get(0))
+            .contains("could not migrate the jobwatch schema")
+            .contains("permission denied");
+        assertThat(output).as("no stack trace").doesNotContain("\tat ");
+      }
+    }
+  }
+
+  private static void cutOneBatchCommit(Infra infra, boolean beforeTheServer) throws Exception {
+    try (Harness harness = new Harness(infra, 1);
+        CommitCuttingProxy proxy =
+            new CommitCuttingProxy(harness.database.jdbcUrl(), OFFSETS_WRITE)) {
+      try (JobwatchApp app = JobwatchApp.start(proxied(harness, proxy), Clock.systemUTC())) {
+        Harness.await("the consumer to be ready", Duration.ofSeconds(60), app::isReady);
+        if (beforeTheServer) {
+          proxy.cutNextCommitsBeforeTheServer(1);
+        } else {
+          proxy.cutNextCommits(1);
+        }
+        for (int i = 0; i < 30; i++) {
+          harness.lifecycleEvent(
+              "job.submitted",
+              T0.plusSeconds(i),
+              data("job_id", "cut-" + i, "service", "blast", "runner", "slurm"));
+        }
+        harness.flush();
+        Harness.await(
+            "all 30 records to be consumed",
+            Duration.ofSeconds(60),
+            () ->
+                harness.count("SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets") == 30);
+        Harness.await("readiness after the cut", Duration.ofSeconds(30), app::isReady);
+
+        assertThat(proxy.cutsDone()).as("commits cut").isEqualTo(1);
+        assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(30);
+        assertThat(harness.count("SELECT count(DISTINCT event_id) FROM job_events")).isEqualTo(30);
+        assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(30);
+        assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
+        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.APPLIED))
+            .as("jobwatch_events_total{outcome=applied}")
+            .isEqualTo(30.0);
+        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.DUPLICATE))
+            .as("jobwatch_events_total{outcome=duplicate}")
+            .isZero();
+      }
+    }
+  }
+}
