@@ -362,9 +362,12 @@ public final class ConsumerLoop implements Runnable {
         fenced(kafka, stale);
       }
       if (outage.resynced()) {
+        // The database answered a read, which a server still read-only after a failover does:
+        // ready again once a batch commits, or, with nothing to write, at the idle check.
         LOG.info("database answers again; resuming from the stored offsets");
+      } else {
+        readiness.databaseAnswered();
       }
-      readiness.databaseAnswered();
     } catch (RuntimeException e) {
       enterOutage(kafka, e);
     }

@@ -239,6 +239,14 @@ class DatabaseBlinksIT {
       List<String> ids = submit(harness, "readonly", 20);
       harness.flush();
       Harness.await("readiness to turn false", Duration.ofSeconds(60), () -> !app.isReady());
+      // The retries of the next seconds (backoff 0.25, 0.5, 1, 2, 4 s) each read the offsets, which
+      // a read-only server answers, and then fail to write: none of them may report ready.
+      try (ReadinessWatch watch = new ReadinessWatch(app::isReady)) {
+        Thread.sleep(8_000);
+        assertThat(watch.wasNeverReady())
+            .as("/readyz while every write is refused and events wait")
+            .isTrue();
+      }
       assertThat(harness.count("SELECT count(*) FROM job_events")).isZero();
       harness
           .jdbi()

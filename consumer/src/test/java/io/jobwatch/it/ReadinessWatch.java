@@ -5,10 +5,11 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Samples a readiness flag every few milliseconds on its own thread and remembers whether it was
- * ever false; thread-safe.
+ * ever false, and ever true; thread-safe.
  */
 final class ReadinessWatch implements AutoCloseable {
   private final AtomicBoolean everNotReady = new AtomicBoolean();
+  private final AtomicBoolean everReady = new AtomicBoolean();
   private final Thread sampler;
   private volatile boolean running = true;
 
@@ -17,7 +18,9 @@ final class ReadinessWatch implements AutoCloseable {
         new Thread(
             () -> {
               while (running) {
-                if (!ready.getAsBoolean()) {
+                if (ready.getAsBoolean()) {
+                  everReady.set(true);
+                } else {
                   everNotReady.set(true);
                 }
                 try {
@@ -34,6 +37,10 @@ final class ReadinessWatch implements AutoCloseable {
 
   boolean wasAlwaysReady() {
     return !everNotReady.get();
+  }
+
+  boolean wasNeverReady() {
+    return !everReady.get();
   }
 
   @Override
