@@ -7,6 +7,7 @@ import io.jobwatch.pipeline.HistoryCache;
 import io.jobwatch.pipeline.Item;
 import io.jobwatch.store.Database;
 import io.jobwatch.store.LoggableErrors;
+import io.jobwatch.store.OffsetsTable;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -65,6 +66,7 @@ final class BatchTransaction {
     long started = System.nanoTime();
     long[] writeNanos = new long[1];
     BatchResult[] folded = new BatchResult[1];
+    Long[] transaction = new Long[1];
     offsets.writing();
     BatchResult result;
     try {
@@ -83,6 +85,8 @@ final class BatchTransaction {
                             offsets.advances(nextOffsets),
                             clock.instant(),
                             history);
+                    // Asked of the database after a COMMIT without an answer (OffsetResync).
+                    transaction[0] = OffsetsTable.currentTransaction(handle);
                     writeNanos[0] = System.nanoTime() - started;
                     folded[0] = written;
                     return written;
@@ -90,13 +94,14 @@ final class BatchTransaction {
     } catch (RuntimeException e) {
       if (folded[0] != null) {
         // Every statement ran and the COMMIT failed: if only its answer was lost, the database
-        // holds the batch, and the resynchronisation after this failure finds its offsets stored.
-        // Its records are counted then, once; read again, they would be skipped (ambiguous commit).
+        // holds the batch, and the resynchronisation after this failure asks it whether this
+        // transaction committed. Its records are counted then, once; read again, they would be
+        // skipped (ambiguous commit).
         BatchResult unanswered = folded[0];
         Duration write = Duration.ofNanos(writeNanos[0]);
         Duration commit = Duration.ofNanos(System.nanoTime() - started).minus(write);
         offsets.commitUnconfirmed(
-            nextOffsets,
+            transaction[0],
             () -> {
               LOG.info(
                   "the database holds the batch of {} records whose commit got no answer",

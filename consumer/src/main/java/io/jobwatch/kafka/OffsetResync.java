@@ -37,7 +37,7 @@ final class OffsetResync {
   private Unconfirmed unconfirmed;
 
   /** A transaction whose COMMIT may or may not have reached the database. */
-  private record Unconfirmed(Map<TopicPartition, Long> nextOffsets, Runnable onCommitted) {}
+  private record Unconfirmed(long transaction, Runnable onCommitted) {}
 
   OffsetResync(Settings settings, Database database, TopicIds topicIds) {
     this.settings = settings;
@@ -80,14 +80,14 @@ final class OffsetResync {
   }
 
   /**
-   * The transaction writing up to {@code nextOffsets} failed, possibly in its COMMIT: when the
-   * connection broke on the way back (a network cut, a backend killed, a failover), the database
-   * may hold it anyway. The next {@link #resync} tells: if the database holds exactly these offsets
-   * for partitions owned throughout, the transaction committed and {@code onCommitted} runs (its
-   * records are counted once); otherwise it rolled back and its records are read again.
+   * The transaction {@code transaction} (its PostgreSQL id) failed, possibly in its COMMIT: when
+   * the connection broke on the way back (a network cut, a backend killed, a failover), the
+   * database may hold it anyway. The next {@link #resync} asks the database: if the transaction
+   * committed, {@code onCommitted} runs (its records are counted once; no other consumer can have
+   * applied them, the offsets' compare-and-set saw to that); otherwise its records are read again.
    */
-  void commitUnconfirmed(Map<TopicPartition, Long> nextOffsets, Runnable onCommitted) {
-    unconfirmed = new Unconfirmed(Map.copyOf(nextOffsets), onCommitted);
+  void commitUnconfirmed(long transaction, Runnable onCommitted) {
+    unconfirmed = new Unconfirmed(transaction, onCommitted);
   }
 
   /** The offsets confirmed by the database for the assigned partitions, for Kafka's copy. */
@@ -103,11 +103,6 @@ final class OffsetResync {
   }
 
   void forget(Collection<TopicPartition> partitions) {
-    if (unconfirmed != null
-        && partitions.stream().anyMatch(unconfirmed.nextOffsets()::containsKey)) {
-      // Another consumer may apply the same records and count them.
-      unconfirmed = null;
-    }
     for (TopicPartition partition : partitions) {
       expectedNext.remove(partition);
       unsynced.remove(partition);
@@ -130,11 +125,16 @@ final class OffsetResync {
     Map<String, UUID> ids =
         topicIds.lookup(partitions.stream().map(TopicPartition::topic).collect(Collectors.toSet()));
     Map<TopicPartition, Long> stored = new HashMap<>();
+    String[] unconfirmedStatus = new String[1];
     TopicsTable.Reconciled reconciled =
         database
             .jdbi()
             .inTransaction(
                 handle -> {
+                  unconfirmedStatus[0] =
+                      unconfirmed == null
+                          ? null
+                          : OffsetsTable.transactionStatus(handle, unconfirmed.transaction());
                   TopicsTable.Reconciled changed =
                       TopicsTable.reconcile(handle, settings.groupId(), ids);
                   OffsetsTable.load(
@@ -161,7 +161,7 @@ final class OffsetResync {
           topic.storedId(),
           topic.offsetsDiscarded());
     }
-    settleUnconfirmed(partitions, stored);
+    settleUnconfirmed(unconfirmedStatus[0]);
     List<TopicPartition> fromStart = new ArrayList<>();
     for (TopicPartition partition : partitions) {
       Long next = stored.get(partition);
@@ -187,14 +187,19 @@ final class OffsetResync {
     return stale;
   }
 
-  private void settleUnconfirmed(Set<TopicPartition> resyncing, Map<TopicPartition, Long> stored) {
-    Unconfirmed batch = unconfirmed;
+  /** Counts an unconfirmed transaction that committed; keeps one still in progress. */
+  private void settleUnconfirmed(String status) {
+    Unconfirmed transaction = unconfirmed;
+    if (transaction == null || "in progress".equals(status)) {
+      return;
+    }
     unconfirmed = null;
-    if (batch != null
-        && resyncing.containsAll(batch.nextOffsets().keySet())
-        && batch.nextOffsets().entrySet().stream()
-            .allMatch(next -> next.getValue().equals(stored.get(next.getKey())))) {
-      batch.onCommitted().run();
+    if ("committed".equals(status)) {
+      transaction.onCommitted().run();
+    } else if (status == null) {
+      LOG.warn(
+          "could not tell whether transaction {} committed (too old); its records are not counted",
+          transaction.transaction());
     }
   }
 }

@@ -145,15 +145,22 @@ final class OutOfRange {
   private boolean store(TopicPartition partition, long start, Runnable onCommitted) {
     Map<TopicPartition, Long> next = Map.of(partition, start);
     boolean moved;
+    Long[] transaction = new Long[1];
     try {
       moved =
           database
               .jdbi()
               .inTransaction(
-                  handle ->
-                      OffsetsTable.advance(handle, settings.groupId(), offsets.advances(next)));
+                  handle -> {
+                    boolean advanced =
+                        OffsetsTable.advance(handle, settings.groupId(), offsets.advances(next));
+                    transaction[0] = OffsetsTable.currentTransaction(handle);
+                    return advanced;
+                  });
     } catch (RuntimeException e) {
-      offsets.commitUnconfirmed(next, onCommitted);
+      if (transaction[0] != null) {
+        offsets.commitUnconfirmed(transaction[0], onCommitted);
+      }
       throw e;
     }
     if (moved) {

@@ -39,6 +39,23 @@ public final class OffsetsTable {
 
   private OffsetsTable() {}
 
+  /** This transaction's id (assigned now if it has none), for {@link #transactionStatus}. */
+  public static long currentTransaction(Handle handle) {
+    return handle.createQuery("SELECT txid_current()").mapTo(Long.class).one();
+  }
+
+  /**
+   * Whether a transaction of this server committed: {@code committed}, {@code aborted}, {@code in
+   * progress}, or null when it is too old to tell (PostgreSQL's {@code txid_status}).
+   */
+  public static String transactionStatus(Handle handle, long transaction) {
+    return handle
+        .createQuery("SELECT txid_status(:xid)")
+        .bind("xid", transaction)
+        .mapTo(String.class)
+        .one();
+  }
+
   /** The next offset stored for one partition. Immutable. */
   public record StoredOffset(String topic, int partition, long next) {}
 
