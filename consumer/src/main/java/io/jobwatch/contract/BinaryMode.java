@@ -48,13 +48,27 @@ public final class BinaryMode {
   private static final Pattern MISNAMED_ATTRIBUTE =
       Pattern.compile("[cC][eE][-_][A-Za-z0-9]{1,50}");
 
-  private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+  /** Characters not shown in a reason: C0 and C1 controls, line separators, bidi overrides. */
+  private static final Pattern CONTROL =
+      Pattern.compile(
+          "[\\p{Cntrl}\\x{80}-\\x{9F}\\x{2028}\\x{2029}\\x{202A}-\\x{202E}\\x{2066}-\\x{2069}]");
+
+  /** The longest header value a reason quotes. */
+  private static final int SHOWN = 100;
 
   /** A schema violation's leading path that names an envelope attribute rather than the data. */
   private static final Pattern ATTRIBUTE_PATH =
       Pattern.compile("(^|; )(\\$\\.([a-z0-9]+))(?=[:.\\[])");
 
   private BinaryMode() {}
+
+  /**
+   * A header value as a reason shows it: controls replaced by {@code ?}, at most 100 characters.
+   */
+  static String shown(String value) {
+    String clean = CONTROL.matcher(value).replaceAll("?");
+    return clean.length() <= SHOWN ? clean : clean.substring(0, SHOWN) + "…";
+  }
 
   /** One Kafka record header: name and raw value ({@code null} when the header has no value). */
   public record Header(String name, byte[] value) {
@@ -112,7 +126,7 @@ public final class BinaryMode {
                 .strip()
                 .toLowerCase(Locale.ROOT)
                 .startsWith("application/cloudevents-batch")
-            ? CONTROL.matcher(contentType).replaceAll("?") // shown in a reason: no NUL, no CR
+            ? shown(contentType) // shown in a reason: no NUL, no CR, bounded
             : null;
       }
     }

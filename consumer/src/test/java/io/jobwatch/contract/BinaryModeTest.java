@@ -135,6 +135,16 @@ class BinaryModeTest {
         rejection(headers("content-type", "application/cloudevents-batch+json\r\u0000"), batch);
     assertThat(batchReason)
         .startsWith("header content-type: 'application/cloudevents-batch+json??'");
+    String c1AndLong =
+        rejection(
+            headers(
+                "content-type",
+                "application/cloudevents-batch+json;x=\u009b\u202e" + "y".repeat(300)),
+            batch);
+    assertThat(c1AndLong)
+        .doesNotContain("\u009b")
+        .doesNotContain("\u202e")
+        .doesNotContain("y".repeat(101));
     String oddName =
         rejection(headers("ce-\u0000", "x", "content-type", "application/json"), FINISHED);
     assertThat(oddName).doesNotContain("\u0000").doesNotStartWith("header ce-");
