@@ -5,6 +5,7 @@ import io.jobwatch.config.Settings;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,8 +28,32 @@ public final class ConsumeCommand implements Callable<Integer> {
     if (replaced != null) {
       LoggerFactory.getLogger(ConsumeCommand.class).warn(replaced);
     }
-    JobwatchApp app = JobwatchApp.start(Settings.forConsumer(environment), Clock.systemUTC());
+    Settings settings = Settings.forConsumer(environment);
+    // A stop before the consumer exists (the start waits up to 10 minutes for a server that takes
+    // no connection yet) ends the wait and exits 0, as a stop later does.
+    AtomicBoolean stopRequested = new AtomicBoolean();
+    Thread starting = Thread.currentThread();
+    StopSignals.onStop(
+        () -> {
+          stopRequested.set(true);
+          starting.interrupt();
+        });
+    JobwatchApp app;
+    try {
+      app = JobwatchApp.start(settings, Clock.systemUTC());
+    } catch (RuntimeException e) {
+      if (stopRequested.get()) {
+        LoggerFactory.getLogger(ConsumeCommand.class).info("stopped before the consumer started");
+        return 0;
+      }
+      throw e;
+    }
     StopSignals.onStop(app::close);
+    boolean stoppedWhileStarting = stopRequested.get();
+    Thread.interrupted(); // the interrupt of a stop that came as the start ended
+    if (stoppedWhileStarting) {
+      app.close();
+    }
     app.awaitTermination();
     app.close();
     return app.consumerFailed() ? 1 : 0;

@@ -31,4 +31,36 @@ class ConsumeExitIT {
       assertThat(run.code()).isEqualTo(1);
     }
   }
+
+  @Test
+  @DisplayName(
+      "SIGTERM while consume waits at start for a server that takes no connection yet ends the"
+          + " wait and exits 0, as a stop later does (a rolling update or scale-down then)")
+  void stopWhileWaitingForTheDatabaseExitsZero(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1)) {
+      String role = "waiting_" + java.util.UUID.randomUUID().toString().substring(0, 8);
+      String database = harness.database.jdbcUrl().replaceAll("^.*/([^/?]+).*$", "$1");
+      // Identifiers and CREATE ROLE's password cannot be bind parameters; the test picks them.
+      harness
+          .jdbi()
+          .useHandle(
+              h -> {
+                h.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'waiting' CONNECTION LIMIT 0");
+                h.execute("ALTER DATABASE \"" + database + "\" OWNER TO " + role);
+              });
+      try (ConsumerProcess consumer =
+          ConsumerProcess.start(
+              harness, Map.of("JOBWATCH_DB_USER", role, "JOBWATCH_DB_PASSWORD", "waiting"))) {
+        Harness.await(
+            "consume to wait for a connection",
+            Duration.ofSeconds(60),
+            () -> consumer.output().contains("takes no connection now") || !consumer.isAlive());
+
+        int code = consumer.terminate();
+
+        assertThat(code).as(consumer.output()).isZero();
+        assertThat(consumer.output()).contains("stopped before the consumer started");
+      }
+    }
+  }
 }
