@@ -18,6 +18,7 @@ import io.jobwatch.pipeline.BatchWriter;
 import io.jobwatch.pipeline.MonitorsWriter;
 import io.jobwatch.store.Database;
 import io.jobwatch.store.DependencySettingsTable;
+import io.jobwatch.store.Retention;
 import io.jobwatch.store.RetentionSchedule;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -83,6 +84,9 @@ public final class JobwatchApp implements AutoCloseable {
     database
         .jdbi()
         .useHandle(handle -> DependencySettingsTable.write(handle, settings.stuckAfter()));
+    // Issue 11: after an outage longer than the partitions ahead, today's partition before the
+    // first event, not after (docs/operators.md, "Retention").
+    Retention.createPartitionsAhead(database.jdbi(), settings.retention(), clock.instant());
     EventDecoder decoder =
         new EventDecoder(
             new DecoderLimits(settings.maxRecordBytes(), settings.maxNestingDepth()),

@@ -285,7 +285,10 @@ public final class ConsumerLoop implements Runnable {
       fenced(kafka, items, e);
     } catch (RuntimeException e) {
       history.clear();
-      if (!Failures.blamesTheRecord(e) || !database.isReachable()) {
+      // A statement timeout is the database's, but the same batch would time out again on every
+      // retry: a smaller one may not (docs/operators.md, "Poison records and replay").
+      boolean tooBig = items.size() > 1 && Failures.isStatementCancelled(e);
+      if (!(Failures.blamesTheRecord(e) || tooBig) || !database.isReachable()) {
         enterOutage(kafka, e);
         return;
       }

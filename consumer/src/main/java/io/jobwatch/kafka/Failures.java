@@ -46,6 +46,21 @@ final class Failures {
     return true;
   }
 
+  /**
+   * Whether the first SQL exception in the chain is a cancelled statement (SQLSTATE 57014: a {@code
+   * statement_timeout}, or a cancel): the database's fault, never the record's, yet a batch whose
+   * slowest statement outlasts the timeout would time out again as a whole, so it is written in
+   * halves (never dead-lettered for it). The statement's transaction rolled back.
+   */
+  static boolean isStatementCancelled(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLException sql) {
+        return "57014".equals(sql.getSQLState());
+      }
+    }
+    return false;
+  }
+
   /** Whether the database, rather than our code, refused the record (SQLSTATE 22, 23, 54). */
   static boolean isDatabaseRefusal(Throwable error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {

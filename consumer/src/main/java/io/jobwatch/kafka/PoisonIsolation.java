@@ -51,9 +51,10 @@ final class PoisonIsolation {
         throw e;
       } catch (RuntimeException e) {
         history.clear();
-        if (!Failures.blamesTheRecord(e)) {
+        if (!Failures.blamesTheRecord(e) && !Failures.isStatementCancelled(e)) {
           // The database, not a record: halving further would only retry a half that may have
           // committed (a commit without an answer). The caller's outage path resynchronises.
+          // A statement timeout rolled its half back: a smaller half may finish in time.
           throw e;
         }
         isolate(batch, part);

@@ -52,6 +52,29 @@ public final class Retention {
     }
   }
 
+  /**
+   * Creates today's partition and the days ahead now (no pruning), as a consumer does when it
+   * starts, before it consumes: after an outage longer than the days ahead, its first events would
+   * otherwise land in {@code job_events_default} until the first pass moved them, under a lock that
+   * holds the consumer's inserts. Skips when another instance runs a pass; returns how many
+   * partitions it created.
+   */
+  public static int createPartitionsAhead(Jdbi jdbi, RetentionPolicy policy, Instant now) {
+    try (Handle handle = jdbi.open()) {
+      if (!RetentionTable.tryLock(handle, LOCK_KEY)) {
+        LOG.info("partitions not created at start: a retention pass holds its lock");
+        return 0;
+      }
+      try {
+        RetentionTable.limitLockWaits(handle, LOCK_TIMEOUT);
+        return createPartitions(handle, policy, now);
+      } finally {
+        RetentionTable.restoreLockWaits(handle);
+        RetentionTable.unlock(handle, LOCK_KEY);
+      }
+    }
+  }
+
   private static RetentionReport plan(Handle handle, RetentionPolicy policy, Instant now) {
     // A pass first gives the days in the default partition partitions of their own, then drops
     // the expired ones: the plan counts those days too.
