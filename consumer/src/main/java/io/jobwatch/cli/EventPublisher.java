@@ -199,6 +199,11 @@ final class EventPublisher implements AutoCloseable {
     if (unreachable) {
       return Spool.Drained.NONE;
     }
+    if (quietClient) {
+      // The topic check's admin client may come before the producer: run's stderr stays the
+      // command's alone either way.
+      LoggingConfigurator.quietKafkaForRun();
+    }
     try (TopicCheck topics = new TopicCheck(adminProperties(), deliveryTimeout)) {
       return spool.offerEach(record -> offer(record, topics));
     }
