@@ -223,7 +223,17 @@ final class EventPublisher implements AutoCloseable {
     } catch (Refused e) {
       return Spool.Offer.rejected(e.getMessage());
     } catch (JobwatchException e) {
-      return Spool.Offer.KEPT;
+      String missing =
+          e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException
+              ? topics.refusalAfterTimeout(record.topic())
+              : null;
+      if (missing == null) {
+        return Spool.Offer.KEPT;
+      }
+      // The broker answers and has no such topic: the timeout was the topic's, not the broker's.
+      unreachable = false;
+      problem = null;
+      return Spool.Offer.rejected(missing);
     }
   }
 
