@@ -152,4 +152,18 @@ class SpoolTest {
     assertThat(offered).containsExactly(record(4), record(5));
     assertThat(spool.rejected()).hasSize(2);
   }
+
+  @Test
+  void aRejectedLineAppendedBackToTheSpoolIsSentAgain() throws Exception {
+    Spool spool = spool();
+    spool.append(List.of(record(1)));
+    spool.offerEach(r -> Spool.Offer.rejected("topic missing"));
+    String line = Files.readAllLines(spool.rejectedFile()).get(0);
+
+    // docs/publishing.md: fix the cause, then append the rejected line to the spool as it is.
+    Files.writeString(
+        spool.file(), line + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+
+    assertThat(spool.read()).containsExactly(record(1));
+  }
 }
