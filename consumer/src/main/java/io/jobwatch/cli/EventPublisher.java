@@ -11,10 +11,21 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.errors.UnknownProducerIdException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -22,8 +33,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Publishes records for the CLI and waits for each acknowledgement, with a short delivery timeout.
  * Once a send fails the broker counts as unreachable for the rest of this process, so further
- * records go to the {@link Spool} at once instead of waiting again. Sends from one thread at a
- * time; {@link #connect}, {@link #giveUp} and {@link #close} may come from others.
+ * records go to the {@link Spool} at once instead of waiting again; a record Kafka refuses for good
+ * ({@link Refused}: too large, a topic that may not be written) says nothing about the broker and
+ * does not count. Sends from one thread at a time; {@link #connect}, {@link #giveUp} and {@link
+ * #close} may come from others.
  */
 final class EventPublisher implements AutoCloseable {
   static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(5);
@@ -103,6 +116,17 @@ final class EventPublisher implements AutoCloseable {
       return new Delivery(metadata.topic(), metadata.partition(), metadata.offset());
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      if (refusesForGood(cause)) {
+        // The broker answered: this record (its size, its topic) is the problem, not the broker.
+        throw new Refused(
+            "Kafka at "
+                + settings.kafkaBootstrap()
+                + " refuses a record for "
+                + topic
+                + ": "
+                + cause,
+            cause);
+      }
       String failure =
           "Kafka at "
               + settings.kafkaBootstrap()
@@ -121,6 +145,34 @@ final class EventPublisher implements AutoCloseable {
     }
   }
 
+  /** A send that failed for a reason that sending again cannot change. */
+  static final class Refused extends JobwatchException {
+    private static final long serialVersionUID = 1L;
+
+    Refused(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Whether {@code cause} says Kafka will never take this record (too large, a topic that may not
+   * be written or whose name is invalid, a record or policy the broker rejects), as opposed to a
+   * failure of the broker or of the connection (retriable errors, timeouts, authentication, a
+   * producer that is not authorised at all), after which every record would fail alike.
+   */
+  static boolean refusesForGood(Throwable cause) {
+    return cause instanceof ApiException
+        && !(cause instanceof RetriableException)
+        && !(cause instanceof AuthenticationException)
+        && !(cause instanceof ClusterAuthorizationException)
+        && !(cause instanceof TransactionalIdAuthorizationException)
+        && !(cause instanceof UnsupportedVersionException)
+        && !(cause instanceof ProducerFencedException)
+        && !(cause instanceof InvalidProducerEpochException)
+        && !(cause instanceof OutOfOrderSequenceException)
+        && !(cause instanceof UnknownProducerIdException);
+  }
+
   /** Sends each record; from the first failure on, appends the rest to the spool. */
   Outcome sendOrSpool(List<OutgoingRecord> records, Spool spool) {
     for (int i = 0; i < records.size(); i++) {
@@ -137,20 +189,65 @@ final class EventPublisher implements AutoCloseable {
   /** How many records were sent and spooled, and why spooling was necessary. */
   record Outcome(int sent, int spooled, String problem) {}
 
-  /** Sends what the spool holds, oldest first; stops at the first failure. Returns how many. */
-  int flush(Spool spool) {
+  /**
+   * Sends what the spool holds, oldest first. A record Kafka refuses for good (its topic does not
+   * exist or may not be written, it is too large, …) is moved to the spool's rejected file and the
+   * next one is sent; the first other failure (the broker is away) stops, keeping it and the rest
+   * in order, and counts the broker as unreachable.
+   */
+  Spool.Drained flush(Spool spool) {
     if (unreachable) {
-      return 0;
+      return Spool.Drained.NONE;
     }
-    return spool.drain(
-        record -> {
-          try {
-            send(record);
-            return true;
-          } catch (JobwatchException e) {
-            return false;
-          }
-        });
+    if (quietClient) {
+      // The topic check's admin client may come before the producer: run's stderr stays the
+      // command's alone either way.
+      LoggingConfigurator.quietKafkaForRun();
+    }
+    try (TopicCheck topics = new TopicCheck(adminProperties(), deliveryTimeout)) {
+      return spool.offerEach(record -> offer(record, topics));
+    }
+  }
+
+  private Spool.Offer offer(OutgoingRecord record, TopicCheck topics) {
+    if (unreachable) {
+      return Spool.Offer.KEPT;
+    }
+    String refusal = topics.refusal(record.topic());
+    if (refusal != null) {
+      return Spool.Offer.rejected(refusal);
+    }
+    try {
+      send(record);
+      return Spool.Offer.DELIVERED;
+    } catch (Refused e) {
+      return Spool.Offer.rejected(e.getMessage());
+    } catch (JobwatchException e) {
+      String missing =
+          e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException
+              ? topics.refusalAfterTimeout(record.topic())
+              : null;
+      if (missing == null) {
+        return Spool.Offer.KEPT;
+      }
+      // The broker answers and has no such topic: the timeout was the topic's, not the broker's.
+      unreachable = false;
+      problem = null;
+      return Spool.Offer.rejected(missing);
+    }
+  }
+
+  /** The admin client's share of the producer's configuration (bootstrap, TLS, SASL). */
+  private Properties adminProperties() {
+    Properties producer = producerProperties();
+    Properties admin = new Properties();
+    for (String name : AdminClientConfig.configNames()) {
+      if (producer.containsKey(name)) {
+        admin.put(name, producer.get(name));
+      }
+    }
+    admin.put(AdminClientConfig.CLIENT_ID_CONFIG, "jobwatch-cli-topics");
+    return admin;
   }
 
   boolean unreachable() {

@@ -67,6 +67,11 @@ final class Publishing {
                 + ")");
         out.flush();
         return 0;
+      } catch (EventPublisher.Refused e) {
+        // Kafka will never take it: spooled, it would only be moved aside by the next flush.
+        err.println(e.getMessage() + (spool ? "; not spooled" : ""));
+        err.flush();
+        return UNDELIVERED;
       } catch (JobwatchException e) {
         if (spool) {
           try {
@@ -98,7 +103,7 @@ final class Publishing {
       if (spool.read().isEmpty()) {
         return;
       }
-      flushed = publisher.flush(spool);
+      flushed = publisher.flush(spool).delivered();
     } catch (JobwatchException e) {
       err.println(e.getMessage() + "; sending without it");
       err.flush();

@@ -65,7 +65,7 @@ final class RunReporter {
             if (spool.read().isEmpty()) {
               return;
             }
-            int flushed = publisher.flush(spool);
+            int flushed = publisher.flush(spool).delivered();
             if (flushed > 0) {
               message("sent " + flushed + " spooled records from " + spool.file());
             }

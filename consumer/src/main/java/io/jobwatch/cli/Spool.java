@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -32,12 +33,19 @@ import java.util.function.Predicate;
  * appended to {@code spool.jsonl.bad} next to the spool, keeps the readable lines in their order
  * and says so once through the notice sink. An append after a line cut short without its newline
  * starts a new line, so the damage stays within that one line.
+ *
+ * <p>A record Kafka refuses for good (its topic does not exist, it is too large) would block every
+ * later flush the same way: {@link #offerEach} moves it to {@code spool.jsonl.rejected} with the
+ * reason and goes on with the next one.
  */
 final class Spool {
   static final String FILE = "spool.jsonl";
 
   /** Where unreadable lines are moved, next to {@link #FILE}. */
   static final String BAD_FILE = FILE + ".bad";
+
+  /** Where records Kafka refuses for good are moved, with the reason, next to {@link #FILE}. */
+  static final String REJECTED_FILE = FILE + ".rejected";
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -89,6 +97,10 @@ final class Spool {
     return directory.resolve(BAD_FILE);
   }
 
+  Path rejectedFile() {
+    return directory.resolve(REJECTED_FILE);
+  }
+
   /** Appends records at the end of the spool. */
   void append(List<OutgoingRecord> records) {
     StringBuilder lines = new StringBuilder();
@@ -120,29 +132,127 @@ final class Spool {
     return withLock(this::readLocked);
   }
 
+  /** What became of a record offered by {@link #offerEach}. */
+  enum Fate {
+    /** Kafka acknowledged it: it leaves the spool. */
+    DELIVERED,
+    /** Kafka refuses it for good: it moves to {@link #REJECTED_FILE} with the reason. */
+    REJECTED,
+    /** Not sent (the broker is away): it and every later record stay, in order. */
+    KEPT
+  }
+
+  /** The fate of an offered record, with the reason for a {@link Fate#REJECTED} one. */
+  record Offer(Fate fate, String reason) {
+    static final Offer DELIVERED = new Offer(Fate.DELIVERED, null);
+    static final Offer KEPT = new Offer(Fate.KEPT, null);
+
+    static Offer rejected(String reason) {
+      return new Offer(Fate.REJECTED, reason);
+    }
+  }
+
+  /** How many records a {@link #offerEach} delivered and moved to {@link #REJECTED_FILE}. */
+  record Drained(int delivered, int rejected) {
+    static final Drained NONE = new Drained(0, 0);
+  }
+
+  /** A record moved to {@link #REJECTED_FILE}: why, and when. */
+  record Rejected(OutgoingRecord record, String reason, String rejectedAt) {}
+
   /**
-   * Offers each spooled record, oldest first, to {@code deliver} until it returns false; keeps the
-   * undelivered rest. Returns how many were delivered.
+   * Offers each spooled record, oldest first, to {@code offer}: a delivered one leaves the spool, a
+   * rejected one is appended to {@link #REJECTED_FILE} with its reason (and named once through the
+   * notice sink), so that a record Kafka will never take does not block the others; the first kept
+   * one stops the drain and stays with every later record, in order.
    */
-  int drain(Predicate<OutgoingRecord> deliver) {
+  Drained offerEach(Function<OutgoingRecord, Offer> offer) {
     if (!Files.exists(file())) {
-      return 0;
+      return Drained.NONE;
     }
     return withLock(
         () -> {
           List<OutgoingRecord> records = readLocked();
           int delivered = 0;
-          while (delivered < records.size() && deliver.test(records.get(delivered))) {
-            delivered++;
+          List<String> rejected = new ArrayList<>();
+          List<String> reasons = new ArrayList<>();
+          int next = 0;
+          while (next < records.size()) {
+            OutgoingRecord record = records.get(next);
+            Offer fate = offer.apply(record);
+            if (fate.fate() == Fate.KEPT) {
+              break;
+            }
+            if (fate.fate() == Fate.DELIVERED) {
+              delivered++;
+            } else {
+              rejected.add(toRejectedLine(record, fate.reason()));
+              reasons.add(
+                  "jobwatch:   topic "
+                      + record.topic()
+                      + ", key "
+                      + record.key()
+                      + ": "
+                      + fate.reason());
+            }
+            next++;
           }
-          if (delivered > 0) {
+          if (!rejected.isEmpty()) {
+            // Written before the spool loses them: a kill in between repeats, never loses, one.
+            StringBuilder lines = new StringBuilder(endsInsideALine(rejectedFile()) ? "\n" : "");
+            rejected.forEach(line -> lines.append(line).append('\n'));
+            Files.write(
+                rejectedFile(),
+                lines.toString().getBytes(StandardCharsets.UTF_8),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+          }
+          if (next > 0) {
             StringBuilder rest = new StringBuilder();
-            for (OutgoingRecord record : records.subList(delivered, records.size())) {
+            for (OutgoingRecord record : records.subList(next, records.size())) {
               rest.append(toLine(record)).append('\n');
             }
             replace(rest);
           }
-          return delivered;
+          if (!rejected.isEmpty()) {
+            notices.accept(
+                "jobwatch: moved "
+                    + (rejected.size() == 1 ? "1 record" : rejected.size() + " records")
+                    + " of the spool that Kafka refuses for good to "
+                    + rejectedFile()
+                    + " (jobwatch spool show lists them):\n"
+                    + String.join("\n", reasons));
+          }
+          return new Drained(delivered, rejected.size());
+        });
+  }
+
+  /**
+   * Offers each spooled record, oldest first, to {@code deliver} until it returns false; keeps the
+   * undelivered rest. Returns how many were delivered.
+   */
+  int drain(Predicate<OutgoingRecord> deliver) {
+    return offerEach(record -> deliver.test(record) ? Offer.DELIVERED : Offer.KEPT).delivered();
+  }
+
+  /** The records moved to {@link #REJECTED_FILE}, oldest first; unreadable lines are skipped. */
+  List<Rejected> rejected() {
+    if (!Files.exists(rejectedFile())) {
+      return List.of();
+    }
+    return withLock(
+        () -> {
+          List<Rejected> rejected = new ArrayList<>();
+          for (String line : Files.readAllLines(rejectedFile(), StandardCharsets.UTF_8)) {
+            OutgoingRecord record = line.isBlank() ? null : fromLine(line);
+            if (record != null) {
+              JsonNode node = MAPPER.readTree(line);
+              rejected.add(
+                  new Rejected(
+                      record, node.path("reason").asText(), node.path("rejected_at").asText()));
+            }
+          }
+          return rejected;
         });
   }
 
@@ -244,6 +354,18 @@ final class Spool {
   }
 
   private static String toLine(OutgoingRecord record) {
+    return toNode(record).toString();
+  }
+
+  /** The spool line of {@code record} with why Kafka refuses it and when it was moved aside. */
+  private static String toRejectedLine(OutgoingRecord record, String reason) {
+    return toNode(record)
+        .put("reason", reason)
+        .put("rejected_at", java.time.Instant.now().toString())
+        .toString();
+  }
+
+  private static ObjectNode toNode(OutgoingRecord record) {
     ObjectNode line = MAPPER.createObjectNode();
     line.put("topic", record.topic());
     line.put("key", record.key());
@@ -252,7 +374,7 @@ final class Spool {
       ObjectNode headers = line.putObject("headers");
       record.headers().forEach(headers::put);
     }
-    return line.toString();
+    return line;
   }
 
   /** The record of one spool line; null if the line cannot be read. */

@@ -21,4 +21,38 @@ class EventPublisherTest {
     String jmx = "org.apache.kafka.common.metrics.JmxReporter";
     assertThat(reporters(Map.of("JOBWATCH_KAFKA_METRIC_REPORTERS", jmx))).isEqualTo(jmx);
   }
+
+  @Test
+  void onlyARecordsOwnNonRetriableFailureCountsAsRefusedForGood() {
+    assertThat(
+            EventPublisher.refusesForGood(
+                new org.apache.kafka.common.errors.RecordTooLargeException("too large")))
+        .isTrue();
+    assertThat(
+            EventPublisher.refusesForGood(
+                new org.apache.kafka.common.errors.TopicAuthorizationException("no write")))
+        .isTrue();
+    assertThat(
+            EventPublisher.refusesForGood(
+                new org.apache.kafka.common.errors.InvalidTopicException("bad name")))
+        .isTrue();
+    // The broker or the connection: every record would fail alike, so the spool stays as it is.
+    assertThat(
+            EventPublisher.refusesForGood(
+                new org.apache.kafka.common.errors.TimeoutException("not present in metadata")))
+        .isFalse();
+    assertThat(
+            EventPublisher.refusesForGood(
+                new org.apache.kafka.common.errors.SaslAuthenticationException("bad password")))
+        .isFalse();
+    assertThat(
+            EventPublisher.refusesForGood(
+                new org.apache.kafka.common.errors.ClusterAuthorizationException("no idempotence")))
+        .isFalse();
+    assertThat(
+            EventPublisher.refusesForGood(
+                new org.apache.kafka.common.errors.NotEnoughReplicasException("one replica")))
+        .isFalse();
+    assertThat(EventPublisher.refusesForGood(new IllegalStateException("closed"))).isFalse();
+  }
 }

@@ -64,6 +64,18 @@ class RunCommandTest {
   }
 
   @Test
+  void nothingButTheCommandWritesToStderrWhileTheSpoolIsFlushedEither() throws Exception {
+    // A spool to flush first: the sender asks the broker about its topic (an admin client of its
+    // own) before the producer is made (the parser's path connects no producer early).
+    new Spool(dir.resolve("spool"), notice -> {})
+        .append(List.of(new OutgoingRecord("jobwatch.lifecycle", "k1", "{\"n\":1}")));
+    List<String> args =
+        new ArrayList<>(List.of("run", "--mode", "BINARY", "--monitor", "audit", "--"));
+    args.addAll(COMMAND);
+    assertNothingButTheCommandWritesWhileItRuns(args);
+  }
+
+  @Test
   void nothingButTheCommandWritesToStderrOnTheParsersPathEither() throws Exception {
     // --mode BINARY is not a plain line (EarlyRun): picocli reads it and RunCommand starts it.
     List<String> args =

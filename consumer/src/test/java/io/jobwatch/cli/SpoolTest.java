@@ -110,4 +110,60 @@ class SpoolTest {
     expectedBad[spoiled.length] = '\n';
     assertThat(Files.readAllBytes(spool.badFile())).isEqualTo(expectedBad);
   }
+
+  @Test
+  void aRecordKafkaRefusesMovesAsideWithItsReasonAndTheRestKeepsItsOrder() throws Exception {
+    Spool spool = spool();
+    spool.append(List.of(record(1), record(2), record(3), record(4), record(5)));
+    List<OutgoingRecord> offered = new ArrayList<>();
+
+    Spool.Drained drained =
+        spool.offerEach(
+            r -> {
+              offered.add(r);
+              if (r.equals(record(1)) || r.equals(record(3))) {
+                return Spool.Offer.rejected("too large");
+              }
+              return r.equals(record(4)) ? Spool.Offer.KEPT : Spool.Offer.DELIVERED;
+            });
+
+    assertThat(drained).isEqualTo(new Spool.Drained(1, 2));
+    assertThat(offered).containsExactly(record(1), record(2), record(3), record(4));
+    assertThat(spool.read()).containsExactly(record(4), record(5));
+    assertThat(spool.rejected())
+        .extracting(Spool.Rejected::record, Spool.Rejected::reason)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(record(1), "too large"),
+            org.assertj.core.groups.Tuple.tuple(record(3), "too large"));
+    assertThat(notices)
+        .singleElement()
+        .satisfies(
+            notice -> assertThat(notice).contains("2 records", spool.rejectedFile().toString()));
+
+    // The next drain offers the kept records again, never the rejected ones.
+    offered.clear();
+    assertThat(
+            spool.offerEach(
+                r -> {
+                  offered.add(r);
+                  return Spool.Offer.DELIVERED;
+                }))
+        .isEqualTo(new Spool.Drained(2, 0));
+    assertThat(offered).containsExactly(record(4), record(5));
+    assertThat(spool.rejected()).hasSize(2);
+  }
+
+  @Test
+  void aRejectedLineAppendedBackToTheSpoolIsSentAgain() throws Exception {
+    Spool spool = spool();
+    spool.append(List.of(record(1)));
+    spool.offerEach(r -> Spool.Offer.rejected("topic missing"));
+    String line = Files.readAllLines(spool.rejectedFile()).get(0);
+
+    // docs/publishing.md: fix the cause, then append the rejected line to the spool as it is.
+    Files.writeString(
+        spool.file(), line + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+
+    assertThat(spool.read()).containsExactly(record(1));
+  }
 }

@@ -23,7 +23,10 @@ final class DockerInfra implements SharedInfra {
 
   /** Starts both containers side by side. */
   static DockerInfra start() {
-    KafkaContainer kafka = new KafkaContainer(KAFKA_IMAGE);
+    // As the embedded broker (and as production brokers should): a topic must be created first, so
+    // a test of a mistyped topic (SpoolHeadOfLineIT) meets the same broker whatever the infra kind.
+    KafkaContainer kafka =
+        new KafkaContainer(KAFKA_IMAGE).withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
     PostgreSQLContainer<?> postgres =
         new PostgreSQLContainer<>(POSTGRES_IMAGE)
             .withCommand(
