@@ -5,9 +5,10 @@
 -- the default partition's new constraint; the whole function rolled back, on every pass, for as
 -- long as the consumer kept writing. The function now takes the lock ATTACH needs on
 -- job_events_default (ACCESS EXCLUSIVE, waiting at most the caller's lock_timeout) before it
--- moves the rows, so no row of the day can land there between the move and the ATTACH. The lock
--- is held for the move of the rows already there: the consumer creates today's partition and the
--- days ahead when it starts, before it consumes, so after an outage they are few or none.
+-- moves the rows committed since its first, unlocked move of the bulk, so no row of the day can
+-- land there between the last move and the ATTACH, and the lock (which stalls every consumer
+-- batch: their lookups read the default partition) lasts only for those few rows and the ATTACH.
+-- The consumer also creates today's partition and the days ahead when it starts.
 CREATE OR REPLACE FUNCTION jobwatch_event_partition(day date) RETURNS boolean
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -19,6 +20,10 @@ BEGIN
     RETURN false;
   END IF;
   EXECUTE format('CREATE TABLE %I (LIKE job_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part);
+  -- The bulk of the day's rows first, without the table lock (the consumers' lookups read the
+  -- default partition in every batch); then, under the lock ATTACH needs, the rows committed since.
+  EXECUTE format('WITH moved AS (DELETE FROM job_events_default WHERE received_at >= $1 AND received_at < $2 RETURNING *)'
+                 ' INSERT INTO %I SELECT * FROM moved', part) USING low, high;
   LOCK TABLE job_events_default IN ACCESS EXCLUSIVE MODE;
   EXECUTE format('WITH moved AS (DELETE FROM job_events_default WHERE received_at >= $1 AND received_at < $2 RETURNING *)'
                  ' INSERT INTO %I SELECT * FROM moved', part) USING low, high;

@@ -18,6 +18,7 @@ import io.jobwatch.pipeline.BatchWriter;
 import io.jobwatch.pipeline.MonitorsWriter;
 import io.jobwatch.store.Database;
 import io.jobwatch.store.DependencySettingsTable;
+import io.jobwatch.store.LoggableErrors;
 import io.jobwatch.store.Retention;
 import io.jobwatch.store.RetentionSchedule;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -86,7 +87,14 @@ public final class JobwatchApp implements AutoCloseable {
         .useHandle(handle -> DependencySettingsTable.write(handle, settings.stuckAfter()));
     // Issue 11: after an outage longer than the partitions ahead, today's partition before the
     // first event, not after (docs/operators.md, "Retention").
-    Retention.createPartitionsAhead(database.jdbi(), settings.retention(), clock.instant());
+    try {
+      Retention.createPartitionsAhead(database.jdbi(), settings.retention(), clock.instant());
+    } catch (RuntimeException e) {
+      // Never a failed start: the retention passes create them too.
+      LOG.warn(
+          "could not create the job_events partitions ahead at start; the retention pass will: {}",
+          LoggableErrors.describe(e));
+    }
     EventDecoder decoder =
         new EventDecoder(
             new DecoderLimits(settings.maxRecordBytes(), settings.maxNestingDepth()),

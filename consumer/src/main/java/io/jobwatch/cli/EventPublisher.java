@@ -16,16 +16,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.ApiException;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.ClusterAuthorizationException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.RetriableException;
-import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
-import org.apache.kafka.common.errors.UnknownProducerIdException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -155,22 +150,19 @@ final class EventPublisher implements AutoCloseable {
   }
 
   /**
-   * Whether {@code cause} says Kafka will never take this record (too large, a topic that may not
-   * be written or whose name is invalid, a record or policy the broker rejects), as opposed to a
-   * failure of the broker or of the connection (retriable errors, timeouts, authentication, a
-   * producer that is not authorised at all), after which every record would fail alike.
+   * Whether {@code cause} says Kafka will never take this record, for reasons of the record itself:
+   * too large (for the producer, the broker or the topic), a topic name Kafka refuses, a record or
+   * a topic policy the broker rejects. An allow-list: anything else (retriable errors, timeouts,
+   * authentication, authorisation, which an ACL change may grant again in minutes, a broker's
+   * unknown error, a clock outside the broker's timestamp bounds, a setting the broker refuses) may
+   * pass later or fails every record alike, and keeps the spool as it is.
    */
   static boolean refusesForGood(Throwable cause) {
-    return cause instanceof ApiException
-        && !(cause instanceof RetriableException)
-        && !(cause instanceof AuthenticationException)
-        && !(cause instanceof ClusterAuthorizationException)
-        && !(cause instanceof TransactionalIdAuthorizationException)
-        && !(cause instanceof UnsupportedVersionException)
-        && !(cause instanceof ProducerFencedException)
-        && !(cause instanceof InvalidProducerEpochException)
-        && !(cause instanceof OutOfOrderSequenceException)
-        && !(cause instanceof UnknownProducerIdException);
+    return cause instanceof RecordTooLargeException
+        || cause instanceof RecordBatchTooLargeException
+        || cause instanceof InvalidTopicException
+        || cause instanceof InvalidRecordException
+        || cause instanceof PolicyViolationException;
   }
 
   /** Sends each record; from the first failure on, appends the rest to the spool. */

@@ -67,7 +67,9 @@ public final class Retention {
       }
       try {
         RetentionTable.limitLockWaits(handle, LOCK_TIMEOUT);
-        return createPartitions(handle, policy, now);
+        // Today and the days ahead only: the days already in the default partition (a scan of
+        // it) are the passes' work, which a failure here must not turn into a failed start.
+        return createPartitions(handle, policy, now, false);
       } finally {
         RetentionTable.restoreLockWaits(handle);
         RetentionTable.unlock(handle, LOCK_KEY);
@@ -189,8 +191,14 @@ public final class Retention {
 
   /** Today's partition, the days ahead, and any day whose rows fell into the default partition. */
   private static int createPartitions(Handle handle, RetentionPolicy policy, Instant now) {
+    return createPartitions(handle, policy, now, true);
+  }
+
+  private static int createPartitions(
+      Handle handle, RetentionPolicy policy, Instant now, boolean daysInDefault) {
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-    List<LocalDate> days = new ArrayList<>(RetentionTable.daysInDefaultPartition(handle));
+    List<LocalDate> days =
+        new ArrayList<>(daysInDefault ? RetentionTable.daysInDefaultPartition(handle) : List.of());
     for (int ahead = 0; ahead <= policy.daysAhead(); ahead++) {
       days.add(today.plusDays(ahead));
     }

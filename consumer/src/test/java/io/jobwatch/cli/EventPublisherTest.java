@@ -30,13 +30,22 @@ class EventPublisherTest {
         .isTrue();
     assertThat(
             EventPublisher.refusesForGood(
-                new org.apache.kafka.common.errors.TopicAuthorizationException("no write")))
-        .isTrue();
-    assertThat(
-            EventPublisher.refusesForGood(
                 new org.apache.kafka.common.errors.InvalidTopicException("bad name")))
         .isTrue();
-    // The broker or the connection: every record would fail alike, so the spool stays as it is.
+    // The broker, the connection or an authorisation an ACL change may grant again in minutes: the
+    // spool stays as it is.
+    assertThat(
+            EventPublisher.refusesForGood(
+                new org.apache.kafka.common.errors.TopicAuthorizationException("no write")))
+        .isFalse();
+    assertThat(
+            EventPublisher.refusesForGood(
+                new org.apache.kafka.common.errors.UnknownServerException("authorizer down")))
+        .isFalse();
+    assertThat(
+            EventPublisher.refusesForGood(
+                new org.apache.kafka.common.errors.InvalidTimestampException("clock")))
+        .isFalse();
     assertThat(
             EventPublisher.refusesForGood(
                 new org.apache.kafka.common.errors.TimeoutException("not present in metadata")))
