@@ -6,6 +6,7 @@ import io.jobwatch.pipeline.HistoryCache;
 import io.jobwatch.pipeline.Item;
 import io.jobwatch.store.Database;
 import io.jobwatch.store.LoggableErrors;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,14 @@ final class PoisonIsolation {
    * @throws RuntimeException when a failure is not a record's (the database went away, a deadlock):
    *     the caller retries from the stored offsets
    */
+  /** How long batches that time out are halved before the outage path's backoff takes over. */
+  static final Duration TIMEOUT_HALVING = Duration.ofSeconds(60);
+
   void isolate(PolledBatch batch, List<Item> items) {
+    isolate(batch, items, System.nanoTime() + TIMEOUT_HALVING.toNanos());
+  }
+
+  private void isolate(PolledBatch batch, List<Item> items, long timeoutHalvingUntil) {
     if (items.size() == 1) {
       writeOrDeadLetter(batch, items.get(0));
       return;
@@ -51,13 +59,17 @@ final class PoisonIsolation {
         throw e;
       } catch (RuntimeException e) {
         history.clear();
-        if (!Failures.blamesTheRecord(e) && !Failures.isStatementCancelled(e)) {
+        boolean timedOut =
+            Failures.isStatementCancelled(e) && System.nanoTime() - timeoutHalvingUntil < 0;
+        if (!Failures.blamesTheRecord(e) && !timedOut) {
           // The database, not a record: halving further would only retry a half that may have
           // committed (a commit without an answer). The caller's outage path resynchronises.
-          // A statement timeout rolled its half back: a smaller half may finish in time.
+          // A statement timeout rolled its half back: a smaller half may finish in time, but not
+          // for longer than TIMEOUT_HALVING (each level of halves may cost a whole timeout, and
+          // the consumer does not poll meanwhile: past max.poll.interval.ms it leaves the group).
           throw e;
         }
-        isolate(batch, part);
+        isolate(batch, part, timeoutHalvingUntil);
       }
     }
   }
