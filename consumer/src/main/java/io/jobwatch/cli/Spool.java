@@ -243,8 +243,18 @@ final class Spool {
     return withLock(
         () -> {
           List<Rejected> rejected = new ArrayList<>();
-          for (String line : Files.readAllLines(rejectedFile(), StandardCharsets.UTF_8)) {
-            OutgoingRecord record = line.isBlank() ? null : fromLine(line);
+          // Line by line from the bytes, as the spool: a line cut inside a multi-byte character
+          // (a kill during the append) is skipped, not the whole file.
+          byte[] content = Files.readAllBytes(rejectedFile());
+          int start = 0;
+          while (start < content.length) {
+            int end = start;
+            while (end < content.length && content[end] != '\n') {
+              end++;
+            }
+            String line = strictUtf8(java.util.Arrays.copyOfRange(content, start, end));
+            start = end + 1;
+            OutgoingRecord record = line == null || line.isBlank() ? null : fromLine(line);
             if (record != null) {
               JsonNode node = MAPPER.readTree(line);
               rejected.add(

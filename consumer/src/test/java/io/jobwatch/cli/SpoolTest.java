@@ -151,6 +151,13 @@ class SpoolTest {
         .isEqualTo(new Spool.Drained(2, 0));
     assertThat(offered).containsExactly(record(4), record(5));
     assertThat(spool.rejected()).hasSize(2);
+
+    // A line cut inside a multi-byte character (a kill during an append) spoils itself only.
+    java.nio.file.Files.write(
+        spool.rejectedFile(),
+        new byte[] {'{', '"', 'k', '"', ':', '"', (byte) 0xC3},
+        java.nio.file.StandardOpenOption.APPEND);
+    assertThat(spool.rejected()).hasSize(2);
   }
 
   @Test
