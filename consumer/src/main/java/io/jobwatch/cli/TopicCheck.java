@@ -63,6 +63,9 @@ final class TopicCheck implements AutoCloseable {
    * the broker said the topic does not exist (so it did not create it either); null otherwise.
    */
   String refusalAfterTimeout(String topic) {
+    if (Boolean.TRUE.equals(createsTopics)) {
+      return null; // the broker makes topics on first use: it failed to now (brokers down, …)
+    }
     if (!missing.getOrDefault(topic, false)) {
       return null; // it existed, or the broker did not say: the broker is the problem
     }
