@@ -243,17 +243,8 @@ final class Spool {
     return withLock(
         () -> {
           List<Rejected> rejected = new ArrayList<>();
-          // Line by line from the bytes, as the spool: a line cut inside a multi-byte character
-          // (a kill during the append) is skipped, not the whole file.
-          byte[] content = Files.readAllBytes(rejectedFile());
-          int start = 0;
-          while (start < content.length) {
-            int end = start;
-            while (end < content.length && content[end] != '\n') {
-              end++;
-            }
-            String line = strictUtf8(java.util.Arrays.copyOfRange(content, start, end));
-            start = end + 1;
+          for (byte[] bytes : lines(rejectedFile())) {
+            String line = strictUtf8(bytes);
             OutgoingRecord record = line == null || line.isBlank() ? null : fromLine(line);
             if (record != null) {
               JsonNode node = MAPPER.readTree(line);
@@ -264,6 +255,26 @@ final class Spool {
           }
           return rejected;
         });
+  }
+
+  /**
+   * The lines of {@code file} as bytes: decoded one by one, a write cut inside a multi-byte
+   * character (a kill during an append) spoils its own line only, where decoding the whole file
+   * strictly would refuse all of it.
+   */
+  private static List<byte[]> lines(Path file) throws IOException {
+    byte[] content = Files.readAllBytes(file);
+    List<byte[]> lines = new ArrayList<>();
+    int start = 0;
+    while (start < content.length) {
+      int end = start;
+      while (end < content.length && content[end] != '\n') {
+        end++;
+      }
+      lines.add(java.util.Arrays.copyOfRange(content, start, end));
+      start = end + 1;
+    }
+    return lines;
   }
 
   /** Whether {@code file} exists, is not empty and does not end with a newline. */
@@ -294,17 +305,7 @@ final class Spool {
     List<String> good = new ArrayList<>();
     java.io.ByteArrayOutputStream bad = new java.io.ByteArrayOutputStream();
     int badLines = 0;
-    // Line by line from the bytes: a write cut inside a multi-byte character spoils its own line
-    // only (decoding the whole file strictly would refuse all of it).
-    byte[] content = Files.readAllBytes(file());
-    int start = 0;
-    while (start < content.length) {
-      int end = start;
-      while (end < content.length && content[end] != '\n') {
-        end++;
-      }
-      byte[] bytes = java.util.Arrays.copyOfRange(content, start, end);
-      start = end + 1;
+    for (byte[] bytes : lines(file())) {
       String line = strictUtf8(bytes);
       if (line != null && line.isBlank()) {
         continue;

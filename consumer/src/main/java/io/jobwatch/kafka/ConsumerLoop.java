@@ -231,7 +231,7 @@ public final class ConsumerLoop implements Runnable {
    * treated as fenced, so the resynchronisation discards the old topic's offsets (every 30 s).
    */
   private void recheckTopicIds(Consumer<byte[], byte[]> kafka) {
-    if (outage.inOutage()) {
+    if (outage.inOutage() || !topicIds.recheckDue()) {
       return;
     }
     Set<TopicPartition> assigned = kafka.assignment();

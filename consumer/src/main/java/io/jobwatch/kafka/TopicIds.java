@@ -93,6 +93,12 @@ final class TopicIds implements AutoCloseable {
     }
   }
 
+  /** Whether {@link #RECHECK} has passed since the last check (cheap: asked at every poll). */
+  boolean recheckDue() {
+    Instant now = clock.instant();
+    return checkedAt == null || !now.isBefore(checkedAt.plus(RECHECK)) || now.isBefore(checkedAt);
+  }
+
   /** The stored offsets of these topics were checked against these ids. */
   void verified(Map<String, UUID> ids) {
     verified.putAll(ids);
@@ -105,14 +111,10 @@ final class TopicIds implements AutoCloseable {
    * (the lookup failed when their partitions were taken); otherwise none.
    */
   Set<String> changedSinceVerified(Collection<String> assigned) {
-    Instant now = clock.instant();
-    if (assigned.isEmpty()
-        || (checkedAt != null
-            && now.isBefore(checkedAt.plus(RECHECK))
-            && !now.isBefore(checkedAt))) {
+    if (assigned.isEmpty() || !recheckDue()) {
       return Set.of();
     }
-    checkedAt = now;
+    checkedAt = clock.instant();
     Map<String, UUID> current = lookup(assigned);
     Set<String> changed = new java.util.HashSet<>();
     // A topic never verified (its lookup failed when its partitions were taken) is checked now.

@@ -3,6 +3,7 @@ package io.jobwatch.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobwatch.config.Settings;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
@@ -24,44 +25,25 @@ class EventPublisherTest {
 
   @Test
   void onlyARecordsOwnNonRetriableFailureCountsAsRefusedForGood() {
-    assertThat(
-            EventPublisher.refusesForGood(
-                new org.apache.kafka.common.errors.RecordTooLargeException("too large")))
-        .isTrue();
-    assertThat(
-            EventPublisher.refusesForGood(
-                new org.apache.kafka.common.errors.InvalidTopicException("bad name")))
-        .isTrue();
+    for (Exception own :
+        List.<Exception>of(
+            new org.apache.kafka.common.errors.RecordTooLargeException("too large"),
+            new org.apache.kafka.common.errors.InvalidTopicException("bad name"))) {
+      assertThat(EventPublisher.refusesForGood(own)).as("%s", own).isTrue();
+    }
     // The broker, the connection or an authorisation an ACL change may grant again in minutes: the
     // spool stays as it is.
-    assertThat(
-            EventPublisher.refusesForGood(
-                new org.apache.kafka.common.errors.TopicAuthorizationException("no write")))
-        .isFalse();
-    assertThat(
-            EventPublisher.refusesForGood(
-                new org.apache.kafka.common.errors.UnknownServerException("authorizer down")))
-        .isFalse();
-    assertThat(
-            EventPublisher.refusesForGood(
-                new org.apache.kafka.common.errors.InvalidTimestampException("clock")))
-        .isFalse();
-    assertThat(
-            EventPublisher.refusesForGood(
-                new org.apache.kafka.common.errors.TimeoutException("not present in metadata")))
-        .isFalse();
-    assertThat(
-            EventPublisher.refusesForGood(
-                new org.apache.kafka.common.errors.SaslAuthenticationException("bad password")))
-        .isFalse();
-    assertThat(
-            EventPublisher.refusesForGood(
-                new org.apache.kafka.common.errors.ClusterAuthorizationException("no idempotence")))
-        .isFalse();
-    assertThat(
-            EventPublisher.refusesForGood(
-                new org.apache.kafka.common.errors.NotEnoughReplicasException("one replica")))
-        .isFalse();
-    assertThat(EventPublisher.refusesForGood(new IllegalStateException("closed"))).isFalse();
+    for (Exception passing :
+        List.<Exception>of(
+            new org.apache.kafka.common.errors.TopicAuthorizationException("no write"),
+            new org.apache.kafka.common.errors.UnknownServerException("authorizer down"),
+            new org.apache.kafka.common.errors.InvalidTimestampException("clock"),
+            new org.apache.kafka.common.errors.TimeoutException("not present in metadata"),
+            new org.apache.kafka.common.errors.SaslAuthenticationException("bad password"),
+            new org.apache.kafka.common.errors.ClusterAuthorizationException("no idempotence"),
+            new org.apache.kafka.common.errors.NotEnoughReplicasException("one replica"),
+            new IllegalStateException("closed"))) {
+      assertThat(EventPublisher.refusesForGood(passing)).as("%s", passing).isFalse();
+    }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jobwatch.testing.Infra;
 import io.jobwatch.testing.WithInfra;
 import java.nio.file.Files;
@@ -167,42 +168,27 @@ class SpoolHeadOfLineIT {
   }
 
   private static OutgoingRecord submitted(String topic, String jobId) {
-    String envelope =
-        CliEvents.envelope(
-                "job.submitted",
-                Instant.now(),
-                CliEvents.MAPPER.createObjectNode().put("job_id", jobId).put("service", "cron"))
-            .toString();
-    return new OutgoingRecord(topic, jobId, envelope);
+    return submitted(topic, jobId, 0);
   }
 
   /** Larger than a topic of {@link #smallMessagesTopic} takes (the broker refuses it). */
   private static OutgoingRecord padded(String topic, String jobId) {
-    String envelope =
-        CliEvents.envelope(
-                "job.submitted",
-                Instant.now(),
-                CliEvents.MAPPER
-                    .createObjectNode()
-                    .put("job_id", jobId)
-                    .put("service", "cron")
-                    .put("padding", "x".repeat(4_000)))
-            .toString();
-    return new OutgoingRecord(topic, jobId, envelope);
+    return submitted(topic, jobId, 4_000);
   }
 
   /** Larger than the producer's max.request.size (1 MiB): Kafka can never take it. */
   private static OutgoingRecord oversized(String topic, String jobId) {
-    String envelope =
-        CliEvents.envelope(
-                "job.submitted",
-                Instant.now(),
-                CliEvents.MAPPER
-                    .createObjectNode()
-                    .put("job_id", jobId)
-                    .put("service", "cron")
-                    .put("padding", "x".repeat(1_100_000)))
-            .toString();
+    return submitted(topic, jobId, 1_100_000);
+  }
+
+  /** A job.submitted with {@code padding} characters of padding in its data (none if 0). */
+  private static OutgoingRecord submitted(String topic, String jobId, int padding) {
+    ObjectNode data =
+        CliEvents.MAPPER.createObjectNode().put("job_id", jobId).put("service", "cron");
+    if (padding > 0) {
+      data.put("padding", "x".repeat(padding));
+    }
+    String envelope = CliEvents.envelope("job.submitted", Instant.now(), data).toString();
     return new OutgoingRecord(topic, jobId, envelope);
   }
 }

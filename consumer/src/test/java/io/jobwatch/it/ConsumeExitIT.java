@@ -38,16 +38,7 @@ class ConsumeExitIT {
           + " wait and exits 0, as a stop later does (a rolling update or scale-down then)")
   void stopWhileWaitingForTheDatabaseExitsZero(Infra infra) throws Exception {
     try (Harness harness = new Harness(infra, 1)) {
-      String role = "waiting_" + java.util.UUID.randomUUID().toString().substring(0, 8);
-      String database = harness.database.jdbcUrl().replaceAll("^.*/([^/?]+).*$", "$1");
-      // Identifiers and CREATE ROLE's password cannot be bind parameters; the test picks them.
-      harness
-          .jdbi()
-          .useHandle(
-              h -> {
-                h.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'waiting' CONNECTION LIMIT 0");
-                h.execute("ALTER DATABASE \"" + database + "\" OWNER TO " + role);
-              });
+      String role = harness.roleWithoutConnections("waiting", "waiting");
       try (ConsumerProcess consumer =
           ConsumerProcess.start(
               harness, Map.of("JOBWATCH_DB_USER", role, "JOBWATCH_DB_PASSWORD", "waiting"))) {

@@ -162,16 +162,7 @@ class DatabaseBlinksIT {
     try (Harness harness = new Harness(infra, 1);
         CommitCuttingProxy proxy =
             new CommitCuttingProxy(harness.database.jdbcUrl(), OFFSETS_WRITE)) {
-      String role = "crowded_" + java.util.UUID.randomUUID().toString().substring(0, 8);
-      String database = harness.database.jdbcUrl().replaceAll("^.*/([^/?]+).*$", "$1");
-      // Identifiers and CREATE ROLE's password cannot be bind parameters; the test picks them.
-      harness
-          .jdbi()
-          .useHandle(
-              h -> {
-                h.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'crowded' CONNECTION LIMIT 0");
-                h.execute("ALTER DATABASE \"" + database + "\" OWNER TO " + role);
-              });
+      String role = harness.roleWithoutConnections("crowded", "crowded");
       Settings settings =
           harness
               .settings()

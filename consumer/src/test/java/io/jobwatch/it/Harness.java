@@ -279,6 +279,24 @@ final class Harness implements AutoCloseable {
     }
   }
 
+  /**
+   * A new login role that owns this database but may open no connection (the server answers 53300,
+   * too many connections, until {@code ALTER ROLE … CONNECTION LIMIT -1}); its name.
+   */
+  String roleWithoutConnections(String prefix, String password) {
+    String role = prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
+    String name = database.jdbcUrl().replaceAll("^.*/([^/?]+).*$", "$1");
+    // Identifiers and CREATE ROLE's password cannot be bind parameters; the test picks them.
+    jdbi()
+        .useHandle(
+            h -> {
+              h.execute(
+                  "CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "' CONNECTION LIMIT 0");
+              h.execute("ALTER DATABASE \"" + name + "\" OWNER TO " + role);
+            });
+    return role;
+  }
+
   long count(String sql) {
     return jdbi().withHandle(handle -> handle.createQuery(sql).mapTo(Long.class).one());
   }

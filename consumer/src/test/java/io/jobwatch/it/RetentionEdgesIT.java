@@ -156,10 +156,7 @@ class RetentionEdgesIT {
           + " drops")
   void dryRunSeesDefaultPartition(Infra infra) {
     try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS)) {
-      try (io.jobwatch.store.Database database =
-          io.jobwatch.store.Database.open(harness.settings().db())) {
-        database.migrate();
-      }
+      migrate(harness);
       LocalDate old = LocalDate.now(ZoneOffset.UTC).minusDays(45);
       harness
           .jdbi()
@@ -189,10 +186,7 @@ class RetentionEdgesIT {
           + " them before and after")
   void dryRunCountsTombstonesFreedByTheDroppedPartition(Infra infra) {
     try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS)) {
-      try (io.jobwatch.store.Database database =
-          io.jobwatch.store.Database.open(harness.settings().db())) {
-        database.migrate();
-      }
+      migrate(harness);
       // Terminal jobs pruned after a week, tombstones after two, events after 30 days: a job's
       // tombstone outlives its row but waits for the day partition of its last events.
       RetentionPolicy policy =
@@ -256,10 +250,7 @@ class RetentionEdgesIT {
           + " autovacuum (which a few hundred deleted rows never wake)")
   void tableRowsAreTrueAfterAPass(Infra infra) {
     try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS)) {
-      try (io.jobwatch.store.Database database =
-          io.jobwatch.store.Database.open(harness.settings().db())) {
-        database.migrate();
-      }
+      migrate(harness);
       harness
           .jdbi()
           .useHandle(
@@ -327,6 +318,14 @@ class RetentionEdgesIT {
         Retention.run(jdbi, POLICY, Instant.now(), true);
         assertThat(jdbi.withHandle(RetentionEdgesIT::lockTimeout)).isEqualTo("5s");
       }
+    }
+  }
+
+  /** The schema, without an instance (its start would run a pass of its own). */
+  private static void migrate(Harness harness) {
+    try (io.jobwatch.store.Database database =
+        io.jobwatch.store.Database.open(harness.settings().db())) {
+      database.migrate();
     }
   }
 
@@ -448,10 +447,7 @@ class RetentionEdgesIT {
           + " real pass does, not as a row that would go")
   void dryRunKeepsMonitorDeclarations(Infra infra) {
     try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS)) {
-      try (io.jobwatch.store.Database database =
-          io.jobwatch.store.Database.open(harness.settings().db())) {
-        database.migrate();
-      }
+      migrate(harness);
       Instant old =
           LocalDate.now(ZoneOffset.UTC).minusDays(45).atTime(12, 0).toInstant(ZoneOffset.UTC);
       harness
