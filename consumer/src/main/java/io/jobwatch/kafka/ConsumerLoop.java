@@ -29,14 +29,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The poll loop of jobwatch: polls both topics and writes each poll as one database transaction
- * with the next offsets ({@link BatchTransaction}). A poll's records are decoded on a decoding
- * thread while the batch of the poll before is written ({@link DecodeAhead}, issue 12.3); records
- * polled ahead of a partition that is revoked, lost, fenced or paused by an outage are dropped
- * before they are written, and the partition is sought to its stored offset (or given up), so a
- * transaction still advances each partition over a contiguous run of offsets from the one the
- * database holds. A batch that fails while the database answers goes to {@link PoisonIsolation}, a
- * database that does not answer to {@link OutageState} with {@link OffsetResync} on its return;
- * {@link KafkaCommits}, {@link LagReporter} and {@link Readiness} keep the outside informed.
+ * with the next offsets ({@link BatchTransaction}). While a backlog drains, a poll's records are
+ * decoded on a decoding thread while the batch of the poll before is written ({@link DecodeAhead},
+ * issue 12.3); a poll that leaves nothing behind is written at once, as holding it for the next
+ * poll would only delay it (issue 12.4); records polled ahead of a partition that is revoked, lost,
+ * fenced or paused by an outage are dropped before they are written, and the partition is sought to
+ * its stored offset (or given up), so a transaction still advances each partition over a contiguous
+ * run of offsets from the one the database holds. A batch that fails while the database answers
+ * goes to {@link PoisonIsolation}, a database that does not answer to {@link OutageState} with
+ * {@link OffsetResync} on its return; {@link KafkaCommits}, {@link LagReporter} and {@link
+ * Readiness} keep the outside informed.
  *
  * <p>Runs on one thread ({@link #run}); {@link #stop} and {@link #isReady} may be called from any
  * thread.
@@ -219,6 +221,11 @@ public final class ConsumerLoop implements Runnable {
       // Decoding the records just polled overlaps this write; a failure of this write drops
       // what they hold of the partitions it pauses (see fenced and enterOutage).
       write(kafka, previous);
+    } else if (ahead != null && polled.leftNothing()) {
+      // Caught up: nothing is behind these records, so reading ahead would only hold them for
+      // one more poll and write (a whole batch's time added to every event's delay). They are
+      // written now; the overlap resumes with the next poll that leaves a backlog behind it.
+      writeAhead(kafka);
     } else if (records.isEmpty() && !outage.inOutage() && !offsets.hasUnsynced()) {
       readiness.idle();
       // A poll that returned nothing may still have moved past markers: Kafka's copy follows.

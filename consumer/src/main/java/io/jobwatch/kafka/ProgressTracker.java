@@ -66,6 +66,20 @@ public final class ProgressTracker {
       this.consuming = consuming;
     }
 
+    /**
+     * True when the poll left nothing behind: every partition consumed has a known lag of zero (an
+     * unknown lag, before a partition's first fetch answers, may hide a backlog).
+     */
+    boolean leftNothing() {
+      for (TopicPartition partition : consuming) {
+        Long lag = lagAfterPoll.get(partition);
+        if (lag == null || lag > 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     /** This snapshot limited to the partitions still consumed now (owned and not paused). */
     Snapshot consumingOnly(Set<TopicPartition> now) {
       Set<TopicPartition> still = new HashSet<>(consuming);
