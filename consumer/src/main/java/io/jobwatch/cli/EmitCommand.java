@@ -16,9 +16,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code jobwatch emit TYPE --field value …}: builds one event, validates it against the contract
- * and publishes it. {@code --job-id} becomes {@code job_id}; {@code attempt} and {@code exit_code}
- * are numbers, {@code fatal} a boolean; anything else (lists, objects, null) goes in {@code
- * --data}.
+ * and publishes it. {@code --job-id} becomes {@code job_id}; the contract's integer fields ({@code
+ * attempt}, {@code exit_code}, a monitor's thresholds) are numbers, {@code fatal} a boolean;
+ * anything else (lists, objects, null) goes in {@code --data}.
  */
 @Command(
     name = "emit",
@@ -41,8 +41,10 @@ import picocli.CommandLine.Spec;
       "      \"schedule\":{\"cron\":\"0 2 * * *\",\"timezone\":\"UTC\"},\"grace\":\"PT30M\"}'"
     })
 public final class EmitCommand implements Callable<Integer> {
-  private static final Set<String> INTEGERS = Set.of("attempt", "exit_code");
-  private static final Set<String> BOOLEANS = Set.of("fatal");
+  // Every integer field at the top of an event's data in schemas/v1/data (EmitFieldsTest).
+  static final Set<String> INTEGERS =
+      Set.of("attempt", "exit_code", "failure_threshold", "recovery_threshold");
+  static final Set<String> BOOLEANS = Set.of("fatal");
 
   @Spec CommandSpec spec;
 

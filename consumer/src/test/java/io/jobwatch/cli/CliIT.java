@@ -280,6 +280,38 @@ class CliIT {
   }
 
   @Test
+  @DisplayName("emit sends every integer field of the contract as a number, not only attempt")
+  void emitIntegerFields(Infra infra) {
+    try (CliFixture cli = new CliFixture(infra)) {
+      CliFixture.Result declared =
+          cli.run(
+              "emit",
+              "monitor.declared",
+              "--monitor",
+              "emit-thresholds",
+              "--team",
+              "ops",
+              "--failure-threshold",
+              "3",
+              "--recovery-threshold=2",
+              "--grace",
+              "PT30M",
+              "--data",
+              "{\"schedule\": {\"cron\": \"0 2 * * *\", \"timezone\": \"UTC\"}}");
+
+      assertThat(declared.exitCode()).as(declared.err()).isZero();
+      CliFixture.await(
+          "the declared monitor",
+          WAIT,
+          () ->
+              cli.count(
+                      "SELECT count(*) FROM monitors WHERE monitor = 'emit-thresholds'"
+                          + " AND failure_threshold = 3 AND recovery_threshold = 2")
+                  == 1);
+    }
+  }
+
+  @Test
   @DisplayName(
       "emit sends the event when the spool directory cannot be used (a read-only home), saying so")
   void emitSendsWhenTheSpoolIsUnusable(Infra infra) throws Exception {
