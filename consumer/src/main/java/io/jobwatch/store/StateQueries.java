@@ -18,14 +18,51 @@ public final class StateQueries {
 
   // Issue 11.4: open pending jobs and the ones they can never get past, from jobs_open and
   // job_dependencies' keys. Same rules as the job_waits view (V21: propagated through unsatisfied
-  // edges only), which reads every edge; a dependency is what dependency_of (V18) knows of it: its
-  // row, else its tombstone.
+  // edges only; V24: a cycle of pending jobs through unsatisfied edges is a deadlock), which reads
+  // every edge; a dependency is what dependency_of (V18) knows of it: its row, else its tombstone.
+  // The cycle search walks only the edges between two pending jobs, from cycle leaders (V24).
   private static final String PENDING_AND_DOOMED =
       """
       WITH RECURSIVE pending AS MATERIALIZED (
           SELECT job_id, service, state, waiting_reason,
                  coalesce(submitted_at, updated_at) AS submitted
             FROM jobs WHERE state IN ('submitted', 'queued', 'waiting')),
+      blocked AS MATERIALIZED (
+          SELECT d.job_id, d.depends_on
+            FROM pending p
+            JOIN job_dependencies d ON d.job_id = p.job_id
+            JOIN pending q ON q.job_id = d.depends_on
+           WHERE d.depends_on <> d.job_id
+             AND NOT q.state = ANY (d.accept)),
+      ahead(leader, job_id) AS (
+          SELECT job_id, depends_on FROM blocked WHERE depends_on > job_id
+          UNION
+          SELECT a.leader, b.depends_on
+            FROM ahead a
+            JOIN blocked b ON b.job_id = a.job_id
+           WHERE b.depends_on > a.leader),
+      leaders(leader) AS (
+          SELECT DISTINCT a.leader
+            FROM ahead a
+            JOIN blocked b ON b.job_id = a.job_id AND b.depends_on = a.leader),
+      behind(leader, job_id) AS (
+          SELECT b.depends_on, b.job_id
+            FROM blocked b
+            JOIN leaders l ON l.leader = b.depends_on
+           WHERE b.job_id > b.depends_on
+          UNION
+          SELECT k.leader, b.job_id
+            FROM behind k
+            JOIN blocked b ON b.depends_on = k.job_id
+           WHERE b.job_id > k.leader),
+      deadlocked(job_id, depends_on) AS (
+          SELECT DISTINCT b.job_id, b.depends_on
+            FROM (SELECT leader, leader AS job_id FROM leaders
+                  UNION ALL
+                  SELECT a.leader, a.job_id FROM ahead a JOIN leaders l ON l.leader = a.leader) f
+            JOIN blocked b ON b.job_id = f.job_id
+           WHERE b.depends_on = f.leader
+              OR (f.leader, b.depends_on) IN (SELECT leader, job_id FROM behind)),
       doomed(job_id, state) AS (
           SELECT d.job_id, p.state
             FROM pending p
@@ -34,6 +71,11 @@ public final class StateQueries {
            WHERE d.depends_on = d.job_id
               OR (t.state IN ('succeeded', 'failed', 'crashed', 'cancelled')
                   AND NOT t.state = ANY (d.accept))
+          UNION
+          SELECT b.job_id, p.state
+            FROM blocked b
+            JOIN pending p ON p.job_id = b.job_id
+           WHERE (b.job_id, b.depends_on) IN (SELECT job_id, depends_on FROM deadlocked)
           UNION
           SELECT d.job_id, p.state
             FROM doomed x

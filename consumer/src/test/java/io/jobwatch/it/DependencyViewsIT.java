@@ -187,8 +187,9 @@ class DependencyViewsIT {
 
   @Test
   @DisplayName(
-      "Unsatisfiable propagates to dependants; a cycle alone waits; a running job never counts"
-          + " as 'can never run', so nothing propagates through it")
+      "Unsatisfiable propagates to dependants; a cycle of jobs that have not started is a"
+          + " deadlock (V24); a running job never counts as 'can never run', so nothing"
+          + " propagates through it")
   void propagationCyclesAndRunningJobs() {
     job("failed", "failed", ago(minutes(5)), ago(minutes(4)));
     job("x", "waiting", ago(minutes(3)), null, "dependencies");
@@ -207,11 +208,130 @@ class DependencyViewsIT {
     assertThat(waits())
         .containsExactly(
             Map.entry("after-runner->runs-anyway", "waiting"),
-            Map.entry("p->q", "waiting"),
-            Map.entry("q->p", "waiting"),
+            Map.entry("p->q", "invalid (job can never run)"),
+            Map.entry("q->p", "invalid (job can never run)"),
             Map.entry("runs-anyway->failed", "unsatisfiable"),
             Map.entry("x->failed", "unsatisfiable (job can never run)"),
             Map.entry("y->x", "unsatisfiable (job can never run)"));
+  }
+
+  @Test
+  @DisplayName(
+      "Cycles of jobs that have not started (2 and 3 long) are deadlocks: every edge on them is"
+          + " invalid, their jobs can never run, and that propagates to the jobs that depend on"
+          + " them through edges that are not satisfied; the exported count says the same")
+  void cyclesOfPendingJobsAreDeadlocks() {
+    job("two-a", "submitted", ago(minutes(30)), null);
+    job("two-b", "waiting", ago(minutes(30)), null, "dependencies");
+    dependsOn("two-a", "two-b");
+    dependsOn("two-b", "two-a");
+    job("three-a", "submitted", ago(minutes(30)), null);
+    job("three-b", "queued", ago(minutes(30)), null);
+    job("three-c", "waiting", ago(minutes(30)), null, "dependencies");
+    dependsOn("three-a", "three-b");
+    dependsOn("three-b", "three-c");
+    dependsOn("three-c", "three-a");
+    job("done", "succeeded", ago(minutes(30)), ago(minutes(20)));
+    dependsOn("three-c", "done");
+    job("downstream", "submitted", ago(minutes(30)), null);
+    dependsOn("downstream", "three-b");
+    job("further-down", "submitted", ago(minutes(30)), null);
+    dependsOn("further-down", "downstream");
+    // Its accept list takes the state three-a is in: this edge is satisfied, nothing propagates.
+    job("lets-through", "submitted", ago(minutes(30)), null);
+    dependsOn("lets-through", "three-a", "submitted", "succeeded");
+
+    assertThat(waits())
+        .containsExactly(
+            Map.entry("downstream->three-b", "unsatisfiable (job can never run)"),
+            Map.entry("further-down->downstream", "unsatisfiable (job can never run)"),
+            Map.entry("lets-through->three-a", "satisfied"),
+            Map.entry("three-a->three-b", "invalid (job can never run)"),
+            Map.entry("three-b->three-c", "invalid (job can never run)"),
+            Map.entry("three-c->done", "satisfied (job can never run)"),
+            Map.entry("three-c->three-a", "invalid (job can never run)"),
+            Map.entry("two-a->two-b", "invalid (job can never run)"),
+            Map.entry("two-b->two-a", "invalid (job can never run)"));
+    assertThat(stuck()).isEmpty();
+    StateQueries.Waits counts = database.jdbi().withHandle(StateQueries::waitsByService);
+    assertThat(counts.unsatisfiable()).containsExactly(new StateQueries.Count("deps", "", 7));
+  }
+
+  @Test
+  @DisplayName(
+      "A cycle is no deadlock when one of its jobs runs or ended, or one of its edges is"
+          + " satisfied (accept running with the dependency running, or accept queued with it"
+          + " queued): the other rules apply to it")
+  void cyclesThatCanStillMoveWait() {
+    // One job of the cycle runs (it did not wait for the other): the other waits for it.
+    job("runs-a", "running", ago(minutes(30)), null);
+    job("runs-b", "submitted", ago(minutes(30)), null);
+    dependsOn("runs-a", "runs-b");
+    dependsOn("runs-b", "runs-a");
+    // Closed by an edge accept [running] satisfies: after-b may start once after-a runs.
+    job("after-a", "running", ago(minutes(30)), null);
+    job("after-b", "submitted", ago(minutes(30)), null);
+    job("after-c", "submitted", ago(minutes(30)), null);
+    dependsOn("after-a", "after-c");
+    dependsOn("after-b", "after-a", "running", "succeeded");
+    dependsOn("after-c", "after-b");
+    // Every job pending, but one edge satisfied by the state its dependency is in.
+    job("queued-a", "queued", ago(minutes(30)), null);
+    job("queued-b", "submitted", ago(minutes(30)), null);
+    dependsOn("queued-a", "queued-b");
+    dependsOn("queued-b", "queued-a", "queued", "running", "succeeded");
+    // One job of the cycle ended: its dependant's edge says what it did.
+    job("ended-a", "succeeded", ago(minutes(30)), ago(minutes(3)));
+    job("ended-b", "submitted", ago(minutes(30)), null);
+    dependsOn("ended-a", "ended-b");
+    dependsOn("ended-b", "ended-a");
+
+    assertThat(waits())
+        .containsExactly(
+            Map.entry("after-a->after-c", "not_waited_for"),
+            Map.entry("after-b->after-a", "satisfied"),
+            Map.entry("after-c->after-b", "waiting"),
+            Map.entry("ended-a->ended-b", "not_waited_for"),
+            Map.entry("ended-b->ended-a", "satisfied"),
+            Map.entry("queued-a->queued-b", "waiting"),
+            Map.entry("queued-b->queued-a", "satisfied"),
+            Map.entry("runs-a->runs-b", "not_waited_for"),
+            Map.entry("runs-b->runs-a", "waiting"));
+    StateQueries.Waits counts = database.jdbi().withHandle(StateQueries::waitsByService);
+    assertThat(counts.unsatisfiable()).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "A resubmission in force that replaces a job's edges and breaks the cycle clears it, and"
+          + " the jobs that depended on the cycle wait again")
+  void aResubmissionThatBreaksTheCycleClearsIt() {
+    job("c-a", "submitted", ago(minutes(30)), null);
+    job("c-b", "submitted", ago(minutes(30)), null);
+    job("c-c", "submitted", ago(minutes(30)), null);
+    dependsOn("c-a", "c-b");
+    dependsOn("c-b", "c-c");
+    dependsOn("c-c", "c-a");
+    job("after-cycle", "submitted", ago(minutes(30)), null);
+    dependsOn("after-cycle", "c-a");
+    StateQueries.Waits before = database.jdbi().withHandle(StateQueries::waitsByService);
+    assertThat(before.unsatisfiable()).containsExactly(new StateQueries.Count("deps", "", 4));
+
+    // What the fold does when an earlier submission of c-c with other dependencies arrives.
+    database
+        .jdbi()
+        .useHandle(handle -> handle.execute("DELETE FROM job_dependencies WHERE job_id = 'c-c'"));
+    job("upstream", "running", ago(minutes(30)), null);
+    dependsOn("c-c", "upstream");
+
+    assertThat(waits())
+        .containsExactly(
+            Map.entry("after-cycle->c-a", "waiting"),
+            Map.entry("c-a->c-b", "waiting"),
+            Map.entry("c-b->c-c", "waiting"),
+            Map.entry("c-c->upstream", "waiting"));
+    StateQueries.Waits after = database.jdbi().withHandle(StateQueries::waitsByService);
+    assertThat(after.unsatisfiable()).isEmpty();
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,10 +32,10 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The dependency views and the exporter's counts against a reference written from the rule tables
  * of docs/operators.md ("Dependencies"), on random DAGs and non-DAGs: every state, accept lists of
- * any states, self-dependencies, cycles, diamonds, chains, dependencies never seen and pruned ones
- * (tombstones, also of a sealed job whose row wins). Times are minutes away from the {@code
- * stuck_after} threshold, so the test does not depend on how fast it runs. Seeded: the same graphs
- * every run.
+ * any states, self-dependencies, cycles (deadlocked or not), diamonds, chains, dependencies never
+ * seen and pruned ones (tombstones, also of a sealed job whose row wins). Times are minutes away
+ * from the {@code stuck_after} threshold, so the test does not depend on how fast it runs. Seeded:
+ * the same graphs every run.
  */
 @WithInfra
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -79,20 +80,25 @@ class DependencyViewsReferenceIT {
 
   @Test
   @DisplayName(
-      "On 150 random graphs, job_waits, stuck_jobs and the exported counts say what the rule"
+      "On 180 random graphs, job_waits, stuck_jobs and the exported counts say what the rule"
           + " tables of docs/operators.md say")
   void viewsFollowTheRuleTables() {
     Random random = new Random(20261205L);
-    for (int graph = 0; graph < 150; graph++) {
-      checkGraph(graph, random);
+    int deadlocks = 0;
+    for (int graph = 0; graph < 180; graph++) {
+      deadlocks += checkGraph(graph, random);
     }
+    // The graphs exercise the cycle rule, not just the rest: many hold a deadlocked cycle.
+    assertThat(deadlocks).as("graphs with a deadlocked cycle").isGreaterThan(30);
   }
 
-  private void checkGraph(int graph, Random random) {
+  /** Checks one random graph; returns 1 if it holds a deadlocked cycle, else 0. */
+  private int checkGraph(int graph, Random random) {
     Instant now = database.jdbi().withHandle(DependencyViewsReferenceIT::now);
     Map<String, Job> jobs = new TreeMap<>();
     Map<String, Known> tombstones = new TreeMap<>();
-    int size = 2 + random.nextInt(7);
+    // The last 30 graphs are larger: cycles that share jobs, cycles inside cycles.
+    int size = graph < 150 ? 2 + random.nextInt(7) : 10 + random.nextInt(15);
     for (int i = 0; i < size; i++) {
       String state = STATES.get(random.nextInt(STATES.size()));
       Instant submitted = now.minus(Duration.ofMinutes(pick(random)));
@@ -116,8 +122,14 @@ class DependencyViewsReferenceIT {
     targets.addAll(tombstones.keySet());
     targets.add("ghost");
     List<Edge> edges = new ArrayList<>();
+    for (int cycle = 0; cycle < (graph >= 150 ? 3 : graph % 2 == 0 ? 1 : 0); cycle++) {
+      closeACycle(jobs, edges, random);
+    }
     for (String job : jobs.keySet()) {
       Set<String> seen = new HashSet<>();
+      edges.stream()
+          .filter(edge -> edge.job().equals(job))
+          .forEach(edge -> seen.add(edge.dependency()));
       int count = random.nextInt(4);
       for (int k = 0; k < count; k++) {
         String dependency = targets.get(random.nextInt(targets.size()));
@@ -145,6 +157,17 @@ class DependencyViewsReferenceIT {
     jobs.values().forEach(job -> known.put(job.id(), new Known(job.state(), job.finishedAt())));
     Instant threshold = now.minus(STUCK_AFTER);
 
+    // invalid by a cycle: the edge lies on a cycle of dependencies whose jobs have all not started
+    // and none of whose edges is satisfied (a path back from the dependency to the job through
+    // such edges closes it).
+    Set<Edge> deadlocked = new HashSet<>();
+    for (Edge edge : edges) {
+      if (blocked(edge, jobs, known)
+          && leadsBack(edge.dependency(), edge.job(), edges, jobs, known, new HashSet<>())) {
+        deadlocked.add(edge);
+      }
+    }
+
     // job_unsatisfiable: a pending job with an invalid or unsatisfiable edge, propagated.
     Set<String> doomed = new TreeSet<>();
     boolean grew = true;
@@ -157,6 +180,7 @@ class DependencyViewsReferenceIT {
         boolean satisfied = dependency != null && edge.accept().contains(dependency.state());
         boolean bad =
             edge.job().equals(edge.dependency())
+                || deadlocked.contains(edge)
                 || (!satisfied
                     && ((dependency != null && TERMINAL.contains(dependency.state()))
                         || doomed.contains(edge.dependency())));
@@ -171,7 +195,7 @@ class DependencyViewsReferenceIT {
       Job job = jobs.get(edge.job());
       Known dependency = known.get(edge.dependency());
       String status;
-      if (edge.job().equals(edge.dependency())) {
+      if (edge.job().equals(edge.dependency()) || deadlocked.contains(edge)) {
         status = "invalid";
       } else if (dependency != null && edge.accept().contains(dependency.state())) {
         status = "satisfied";
@@ -238,6 +262,77 @@ class DependencyViewsReferenceIT {
     assertThat(counts.stuck().stream().mapToLong(StateQueries.Count::count).sum())
         .as(context)
         .isEqualTo(expectedStuck.size());
+    return deadlocked.isEmpty() ? 0 : 1;
+  }
+
+  /**
+   * Links 2 to 4 jobs into a cycle (an edge already there stays as it is), most of them pending (so
+   * most such cycles are deadlocks), some edges accepting more than {@code succeeded} (so some
+   * cycles are let through).
+   */
+  private static void closeACycle(Map<String, Job> jobs, List<Edge> edges, Random random) {
+    List<String> members = new ArrayList<>(jobs.keySet());
+    Collections.shuffle(members, random);
+    members = members.subList(0, Math.min(members.size(), 2 + random.nextInt(3)));
+    List<String> pending = List.copyOf(new TreeSet<>(PENDING));
+    for (String member : members) {
+      Job job = jobs.get(member);
+      if (random.nextInt(4) > 0 && !PENDING.contains(job.state())) {
+        jobs.put(
+            member,
+            new Job(
+                member,
+                pending.get(random.nextInt(pending.size())),
+                job.submittedAt(),
+                null,
+                null));
+      }
+    }
+    for (int i = 0; i < members.size(); i++) {
+      String job = members.get(i);
+      String dependency = members.get((i + 1) % members.size());
+      if (edges.stream().anyMatch(e -> e.job().equals(job) && e.dependency().equals(dependency))) {
+        continue;
+      }
+      List<String> accept = new ArrayList<>(List.of("succeeded"));
+      if (random.nextInt(5) == 0) {
+        accept.add(STATES.get(random.nextInt(STATES.size())));
+      }
+      edges.add(new Edge(job, dependency, List.copyOf(accept)));
+    }
+  }
+
+  /** An edge a deadlock can run through: between two jobs that have not started, not satisfied. */
+  private static boolean blocked(Edge edge, Map<String, Job> jobs, Map<String, Known> known) {
+    Job job = jobs.get(edge.job());
+    Job dependency = jobs.get(edge.dependency());
+    return !edge.job().equals(edge.dependency())
+        && dependency != null
+        && PENDING.contains(job.state())
+        && PENDING.contains(dependency.state())
+        && !edge.accept().contains(known.get(edge.dependency()).state());
+  }
+
+  /** Whether {@code from} depends, through blocked edges only, on {@code to}. */
+  private static boolean leadsBack(
+      String from,
+      String to,
+      List<Edge> edges,
+      Map<String, Job> jobs,
+      Map<String, Known> known,
+      Set<String> visited) {
+    if (!visited.add(from)) {
+      return false;
+    }
+    for (Edge edge : edges) {
+      if (edge.job().equals(from)
+          && blocked(edge, jobs, known)
+          && (edge.dependency().equals(to)
+              || leadsBack(edge.dependency(), to, edges, jobs, known, visited))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static long pick(Random random) {

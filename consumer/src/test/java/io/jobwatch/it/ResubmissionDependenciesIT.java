@@ -106,4 +106,50 @@ class ResubmissionDependenciesIT {
     assertThat(edges("none-late-first")).isEmpty();
     assertThat(harness.job("none-late-first").get("state")).isEqualTo("submitted");
   }
+
+  private void submitInCycleService(String job, Instant at, String dependency) {
+    harness.applyLifecycle(
+        "job.submitted",
+        at,
+        data(
+            "job_id",
+            job,
+            "service",
+            "resub-cycle",
+            "depends_on",
+            List.of(dependency(dependency))));
+  }
+
+  @Test
+  @DisplayName(
+      "Through Kafka and /metrics: a cycle of submitted jobs counts in jobwatch_jobs_unsatisfiable"
+          + " with the job waiting on it; an earlier submission in force that drops the edge"
+          + " closing the cycle clears them all")
+  void aCycleIsUnsatisfiableUntilAResubmissionBreaksIt() {
+    submitInCycleService("cycle-a", minutesAgo(20), "cycle-b");
+    submitInCycleService("cycle-b", minutesAgo(20), "cycle-c");
+    submitInCycleService("cycle-c", minutesAgo(20), "cycle-a");
+    submitInCycleService("after-cycle", minutesAgo(20), "cycle-a");
+    app.refreshState();
+    assertThat(
+            Scrape.metrics(app.httpPort())
+                .value("jobwatch_jobs_unsatisfiable", "service", "resub-cycle"))
+        .isEqualTo(4.0);
+    assertThat(edges("cycle-c")).containsExactly("cycle-a[succeeded] invalid");
+    assertThat(edges("after-cycle")).containsExactly("cycle-a[succeeded] unsatisfiable");
+
+    // The scheduler's submission of cycle-c in force (earlier) waits on a job that runs instead.
+    harness.applyLifecycle(
+        "job.submitted", minutesAgo(30), data("job_id", "upstream", "service", "resub-cycle"));
+    harness.applyLifecycle(
+        "job.started", minutesAgo(29), data("job_id", "upstream", "runner", "r1", "attempt", 1));
+    submitInCycleService("cycle-c", minutesAgo(25), "upstream");
+    app.refreshState();
+    assertThat(
+            Scrape.metrics(app.httpPort())
+                .samples("jobwatch_jobs_unsatisfiable", "service", "resub-cycle"))
+        .isEmpty();
+    assertThat(edges("cycle-c")).containsExactly("upstream[succeeded] waiting");
+    assertThat(edges("cycle-a")).containsExactly("cycle-b[succeeded] waiting");
+  }
 }
