@@ -36,8 +36,8 @@ class StageHealthBacklogIT {
   @DisplayName(
       "While the lifecycle backlog drains, a start stage whose errors began after the stream's"
           + " watermark is exported ok (its recovery is unread), one in error since before it"
-          + " pages, one half-way shows warning; once caught up the recovered stage is ok and a"
-          + " real failure that began after the watermark is exported as error")
+          + " pages, one half-way shows warning; a real failure is exported as error once the"
+          + " watermark passes it, and once caught up the recovered stage is ok")
   void stageHealthIsJudgedAtTheWatermarkWhileABacklogDrains(Infra infra) {
     try (Harness harness = new Harness(infra, 1)) {
       Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -95,6 +95,16 @@ class StageHealthBacklogIT {
         assertThat(
                 during.value("jobwatch_runner_health", "service", "half-early", "runner", RUNNER))
             .isEqualTo(1);
+
+        // The lifecycle drain reaches 15 minutes ago: past the errors of broken-late and of
+        // recovers (whose job.started, 10 minutes ago, is still unread), which now page.
+        reportLifecycleBehind(harness, minutesAgo(now, 15));
+        app.refreshState();
+        Scrape later = Scrape.metrics(app.httpPort());
+        assertThat(stageHealth(later, "broken-late")).isEqualTo(2);
+        assertThat(stageHealth(later, "recovers")).isEqualTo(2);
+        assertThat(stageHealth(later, "half-early")).isEqualTo(2);
+        assertThat(later.value("jobwatch_service_health", "service", "broken-late")).isEqualTo(2);
       }
 
       try (JobwatchApp app = harness.startApp()) {
