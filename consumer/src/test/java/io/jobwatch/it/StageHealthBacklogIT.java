@@ -116,6 +116,8 @@ class StageHealthBacklogIT {
                         "SELECT count(*) FROM jobs WHERE job_id = 'recovering-1'"
                             + " AND state = 'running'")
                     == 1);
+        // The idle topic's row of the first instance goes stale and is then ignored (a topic
+        // nobody consumes any more); only the two topics consumed now must be caught up.
         Harness.await(
             "every partition reported caught up",
             Duration.ofSeconds(60),
@@ -123,7 +125,11 @@ class StageHealthBacklogIT {
                 harness.count(
                         "SELECT count(*) FROM consumer_progress WHERE group_id = '"
                             + harness.group
-                            + "' AND NOT (caught_up AND reported_at > now() - interval '10 s')")
+                            + "' AND topic IN ('"
+                            + harness.lifecycle
+                            + "', '"
+                            + harness.errors
+                            + "') AND NOT (caught_up AND reported_at > now() - interval '10 s')")
                     == 0);
         app.refreshState();
         Scrape after = Scrape.metrics(app.httpPort());
