@@ -115,7 +115,8 @@ public final class JobwatchApp implements AutoCloseable {
     loopThread = new Thread(loop, "jobwatch-consumer");
     StateMetrics stateMetrics =
         new StateMetrics(
-            new LabelLimiter(settings.maxLabelValues(), settings.labelTtl(), registry, clock));
+            new LabelLimiter(settings.maxLabelValues(), settings.labelTtl(), registry, clock),
+            settings.stagePolicy());
     stateMetrics.bindTo(registry);
     stateRefresh = new StateRefresh(database, stateMetrics, clock, settings.stateRefresh());
     scheduler =

@@ -2,7 +2,9 @@ package io.jobwatch.metrics;
 
 import io.jobwatch.core.Severity;
 import io.jobwatch.core.stage.StageHealth;
+import io.jobwatch.core.stage.StageJudgement;
 import io.jobwatch.core.stage.StageKey;
+import io.jobwatch.core.stage.StagePolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -13,17 +15,21 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Stage, runner and service health (0 ok, 1 warning, 2 error, 3 fatal). Updated from the refresh
- * thread; scrapes read concurrently (MultiGauge is thread-safe).
+ * Stage, runner and service health (0 ok, 1 warning, 2 error, 3 fatal), the series the stage and
+ * service alerts read: each stage as of the judgement instant while a backlog drains ({@link
+ * StageJudgement}), as stored otherwise. Updated from the refresh thread; scrapes read concurrently
+ * (MultiGauge is thread-safe).
  */
 public final class HealthMetrics implements MeterBinder {
   private final LabelLimiter labels;
+  private final StagePolicy policy;
   private GaugeFamily stageHealth;
   private GaugeFamily runnerHealth;
   private GaugeFamily serviceHealth;
 
-  public HealthMetrics(LabelLimiter labels) {
+  public HealthMetrics(LabelLimiter labels, StagePolicy policy) {
     this.labels = labels;
+    this.policy = policy;
   }
 
   @Override
@@ -42,15 +48,20 @@ public final class HealthMetrics implements MeterBinder {
             registry, "jobwatch.service.health", "Service health: the worst of its stages", null);
   }
 
-  /** Replaces every health series by those of {@code stages}. */
-  public void export(List<StageHealth> stages) {
+  /**
+   * Replaces every health series by those of {@code stages}, judged as of {@code judgedAt} (null:
+   * every partition is caught up, the stored severities).
+   */
+  public void export(List<StageHealth> stages, Instant judgedAt) {
     Map<Tags, Integer> stageRows = new HashMap<>();
     Map<List<String>, Severity> runners = new HashMap<>();
     Map<String, Severity> services = new HashMap<>();
     for (StageHealth stage : stages) {
       StageKey key = stage.key();
-      // A stage at error or fatal pages (JobwatchStageError/Fatal, JobwatchServiceDown): never
-      // quiet while it does. A warning pages nobody and ages like an ok stage.
+      Severity severity = StageJudgement.severityAt(stage, judgedAt, policy);
+      // A stage at error or fatal pages (JobwatchStageError/Fatal, JobwatchServiceDown), or will
+      // once the judgement instant reaches it: never quiet while it does. A warning pages nobody
+      // and ages like an ok stage.
       Instant activity =
           stage.severity().level() >= Severity.ERROR.level()
               ? labels.alertingNow()
@@ -61,15 +72,15 @@ public final class HealthMetrics implements MeterBinder {
       if (!labels.admit("service", key.service(), activity)) {
         continue;
       }
-      services.merge(key.service(), stage.severity(), Severity::worst);
+      services.merge(key.service(), severity, Severity::worst);
       if (!labels.admit("runner", key.runner(), activity)) {
         continue;
       }
-      runners.merge(List.of(key.service(), key.runner()), stage.severity(), Severity::worst);
+      runners.merge(List.of(key.service(), key.runner()), severity, Severity::worst);
       if (labels.admit("stage", key.stage(), activity)) {
         stageRows.put(
             Tags.of("service", key.service(), "runner", key.runner(), "stage", key.stage()),
-            stage.severity().level());
+            severity.level());
       }
     }
     stageHealth.replace(stageRows);

@@ -1,5 +1,6 @@
 package io.jobwatch.metrics;
 
+import io.jobwatch.core.stage.StagePolicy;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,8 +25,14 @@ public final class StateMetrics implements MeterBinder {
   private final AtomicLong lastRefreshMillis = new AtomicLong();
   private Counter refreshErrors;
 
+  /** With the default stage thresholds (tests). */
   public StateMetrics(LabelLimiter labels) {
-    this.health = new HealthMetrics(labels);
+    this(labels, StagePolicy.defaults());
+  }
+
+  /** {@code stagePolicy} judges stages as of the judgement instant while a backlog drains. */
+  public StateMetrics(LabelLimiter labels, StagePolicy stagePolicy) {
+    this.health = new HealthMetrics(labels, stagePolicy);
     this.jobs = new JobMetrics(labels);
     this.monitors = new MonitorMetrics(labels);
   }
@@ -49,9 +56,13 @@ public final class StateMetrics implements MeterBinder {
     monitors.bindTo(registry);
   }
 
-  /** This instance holds the lease: replace every family by {@code state}. */
+  /**
+   * This instance holds the lease: replace every family by {@code state}, read at {@code at}. A
+   * judgement instant before {@code at} means a backlog drains: stages are judged as of it.
+   */
   public void export(DatabaseState state, Instant at) {
-    health.export(state.stages());
+    Instant judgedAt = state.judgedAt();
+    health.export(state.stages(), judgedAt != null && judgedAt.isBefore(at) ? judgedAt : null);
     monitors.export(state.monitors(), state.judgedAt());
     jobs.export(state);
     active.set(1);

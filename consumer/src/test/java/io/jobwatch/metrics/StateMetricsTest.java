@@ -6,8 +6,11 @@ import io.jobwatch.core.Severity;
 import io.jobwatch.core.monitor.MonitorEvaluation;
 import io.jobwatch.core.monitor.MonitorState;
 import io.jobwatch.core.monitor.MonitorStatus;
+import io.jobwatch.core.stage.StageFold;
 import io.jobwatch.core.stage.StageHealth;
 import io.jobwatch.core.stage.StageKey;
+import io.jobwatch.core.stage.StageObservation;
+import io.jobwatch.core.stage.StagePolicy;
 import io.jobwatch.store.StateQueries;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -236,6 +239,47 @@ class StateMetricsTest {
   }
 
   @Test
+  @DisplayName(
+      "While a backlog drains (judged before the refresh), a stage whose errors began after the"
+          + " judgement instant is exported ok in every health family, one in error since before"
+          + " it is exported error; caught up, both are exported as stored")
+  void stagesAreJudgedAsOfTheJudgementInstantWhileABacklogDrains() {
+    StateMetrics metrics = bound(10);
+    StageHealth late = failing("late", T0.minusSeconds(60));
+    StageHealth early = failing("early", T0.minusSeconds(600));
+    Instant judgedAt = T0.minusSeconds(300);
+
+    metrics.export(stateJudgedAt(List.of(late, early), judgedAt), T0);
+    assertThat(gauge("jobwatch.stage.health", "service", "late", "stage", "start")).isZero();
+    assertThat(gauge("jobwatch.runner.health", "service", "late", "runner", "slurm")).isZero();
+    assertThat(gauge("jobwatch.service.health", "service", "late")).isZero();
+    assertThat(gauge("jobwatch.stage.health", "service", "early", "stage", "start")).isEqualTo(2);
+    assertThat(gauge("jobwatch.service.health", "service", "early")).isEqualTo(2);
+
+    metrics.export(stateJudgedAt(List.of(late, early), T0), T0);
+    assertThat(gauge("jobwatch.stage.health", "service", "late", "stage", "start")).isEqualTo(2);
+    assertThat(gauge("jobwatch.service.health", "service", "late")).isEqualTo(2);
+  }
+
+  /** Three operating-system errors of the start stage, a second apart from {@code from}. */
+  private static StageHealth failing(String service, Instant from) {
+    StageKey key = new StageKey(service, "slurm", "start");
+    List<StageObservation> errors =
+        List.of(0, 1, 2).stream()
+            .map(
+                i ->
+                    StageObservation.error(
+                        service + i, from.plusSeconds(i), key, "OSError", "down", null, null))
+            .toList();
+    return StageFold.apply(null, key, errors, StagePolicy.defaults());
+  }
+
+  private static DatabaseState stateJudgedAt(List<StageHealth> stages, Instant judgedAt) {
+    return new DatabaseState(
+        stages, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), judgedAt);
+  }
+
+  @Test
   @DisplayName("A stage refused by the label cap still counts in its runner's and service's health")
   void refusedStageStillCountsInTheServiceHealth() {
     StateMetrics metrics = bound(1);
@@ -330,15 +374,17 @@ class StateMetricsTest {
     // Both records last changed at T0, over the 24-hour TTL ago; nothing happened since.
     List<StageHealth> quiet =
         List.of(stageAt("blast", Severity.ERROR, T0), stageAt("idle", Severity.OK, T0));
-    metrics.export(state(quiet, List.of()), now);
+    // Caught up: judged at the time of the refresh (a judgement instant 25 hours behind would be
+    // a backlog, which judges the fresh warnings as not yet reached).
+    metrics.export(stateJudgedAt(quiet, now), now);
     metrics.export(
-        state(
+        stateJudgedAt(
             List.of(
                 stageAt("fresh", Severity.WARNING, now),
                 stageAt("newer", Severity.WARNING, now),
                 quiet.get(0),
                 quiet.get(1)),
-            List.of()),
+            now),
         now);
 
     assertThat(gauge("jobwatch.service.health", "service", "blast")).isEqualTo(2);

@@ -110,6 +110,14 @@ public final class StageFold {
         marks);
   }
 
+  /**
+   * The severity {@code marks} (in time order, as a window keeps them) show on their own, without
+   * what a record knew before them: what the stage was after the last of them.
+   */
+  static Severity severityOf(List<StageHealth.Mark> marks, StagePolicy policy) {
+    return marks.isEmpty() ? Severity.OK : judge(marks, policy, null, List.of()).severity;
+  }
+
   /** Every observation was withdrawn: ok, since it was ok, or since the latest withdrawn one. */
   private static Instant emptiedSince(StageHealth current, Instant lastWithdrawn) {
     if (current == null) {

@@ -1,0 +1,210 @@
+package io.jobwatch.core.stage;
+
+import static io.jobwatch.core.Events.failure;
+import static io.jobwatch.core.Events.ok;
+import static io.jobwatch.core.Events.t;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobwatch.core.Events;
+import io.jobwatch.core.Severity;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Label;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.RandomDistribution;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stage severity the alerting series show as of the judgement instant while a backlog drains.
+ */
+class StageJudgementTest {
+  private static final StageKey START = Events.stage("start");
+  private static final StagePolicy POLICY = StagePolicy.defaults();
+
+  @Test
+  @DisplayName(
+      "A run of errors that began after the judgement instant shows ok: its recovery may still"
+          + " sit in the unread backlog")
+  void runAfterTheJudgementInstantShowsOk() {
+    StageHealth stage =
+        fold(
+            failure("e1", 20, START, "ConnectionError"),
+            failure("e2", 21, START, "ConnectionError"),
+            failure("e3", 22, START, "ConnectionError"));
+    assertThat(stage.severity()).isEqualTo(Severity.ERROR);
+
+    assertThat(StageJudgement.severityAt(stage, t(10), POLICY)).isEqualTo(Severity.OK);
+  }
+
+  @Test
+  @DisplayName("A stage in error since before the judgement instant shows error: it pages")
+  void errorSinceBeforeTheJudgementInstantStands() {
+    StageHealth stage =
+        fold(
+            failure("e1", 20, START, "ConnectionError"),
+            failure("e2", 21, START, "ConnectionError"),
+            failure("e3", 22, START, "ConnectionError"));
+
+    assertThat(StageJudgement.severityAt(stage, t(22), POLICY)).isEqualTo(Severity.ERROR);
+    assertThat(StageJudgement.severityAt(stage, t(30), POLICY)).isEqualTo(Severity.ERROR);
+  }
+
+  @Test
+  @DisplayName(
+      "A run that began before the judgement instant shows what it had reached by then: warning"
+          + " after one of three errors, fatal once a fatal error came")
+  void runThatBeganBeforeShowsWhatItHadReached() {
+    StageHealth errors =
+        fold(
+            failure("e1", 20, START, "ConnectionError"),
+            failure("e2", 21, START, "ConnectionError"),
+            failure("e3", 22, START, "ConnectionError"));
+    assertThat(StageJudgement.severityAt(errors, t(20), POLICY)).isEqualTo(Severity.WARNING);
+
+    StageHealth fatal =
+        fold(
+            failure("e1", 20, START, "ConnectionError"),
+            failure("e2", 21, START, "ConnectionError"),
+            failure("e3", 22, START, "ConnectionError"),
+            failure("f", 23, START, "KeyError"));
+    assertThat(fatal.severity()).isEqualTo(Severity.FATAL);
+    assertThat(StageJudgement.severityAt(fatal, t(22), POLICY)).isEqualTo(Severity.ERROR);
+  }
+
+  @Test
+  @DisplayName(
+      "A failure that a success already read ended after the judgement instant is no page, though"
+          + " a new run began since")
+  void aRecoveryAlreadyReadEndsTheEarlierRun() {
+    StageHealth stage =
+        fold(
+            failure("f", 10, START, "KeyError"),
+            ok("ok", 15, START),
+            failure("e1", 20, START, "ConnectionError"),
+            failure("e2", 21, START, "ConnectionError"),
+            failure("e3", 22, START, "ConnectionError"));
+
+    assertThat(StageJudgement.severityAt(stage, t(12), POLICY)).isEqualTo(Severity.OK);
+  }
+
+  @Test
+  @DisplayName("Without a judgement instant (every partition caught up) the stored severity shows")
+  void caughtUpShowsTheStoredSeverity() {
+    StageHealth stage = fold(failure("e1", 20, START, "KeyError"));
+
+    assertThat(StageJudgement.severityAt(stage, null, POLICY)).isEqualTo(Severity.FATAL);
+  }
+
+  @Property(tries = 2000)
+  @Label(
+      "As of W a stage shows the severity the time-ordered replay of its observations had at W,"
+          + " or ok if that replay is ok at any moment after W")
+  void matchesTheReplayAtTheJudgementInstant(
+      @ForAll("observationLists") List<StageObservation> observations,
+      @ForAll("policies") StagePolicy policy,
+      @ForAll @IntRange(min = -1, max = 16) int judgedAt) {
+    StageHealth stage = StageFold.apply(null, START, observations, policy);
+
+    assertThat(StageJudgement.severityAt(stage, t(judgedAt), policy))
+        .isEqualTo(reference(observations, t(judgedAt), policy));
+  }
+
+  /**
+   * From the rules, not from the record: replay every observation in time order with the plain
+   * reference fold; the severity after the last observation at or before W (ok before the first),
+   * unless some moment after W shows ok (a recovery later than W).
+   */
+  private static Severity reference(
+      List<StageObservation> observations, Instant at, StagePolicy policy) {
+    Map<String, StageObservation> unique = new LinkedHashMap<>();
+    observations.forEach(observation -> unique.putIfAbsent(observation.eventId(), observation));
+    List<StageObservation> sorted = new ArrayList<>(unique.values());
+    sorted.sort(
+        Comparator.comparing(StageObservation::time).thenComparing(StageObservation::eventId));
+    Severity atW = Severity.OK;
+    for (int end = 1; end <= sorted.size(); end++) {
+      Severity severity = ReferenceStageFold.fold(sorted.subList(0, end), policy).severity();
+      if (!sorted.get(end - 1).time().isAfter(at)) {
+        atW = severity;
+      } else if (severity == Severity.OK) {
+        return Severity.OK;
+      }
+    }
+    return atW;
+  }
+
+  private static StageHealth fold(StageObservation... observations) {
+    return StageFold.apply(null, START, List.of(observations), POLICY);
+  }
+
+  /** As StageFoldProperties draws them: up to 30 observations at times 0 to 15 s. */
+  @Provide
+  Arbitrary<List<StageObservation>> observationLists() {
+    Arbitrary<Integer> seconds = Arbitraries.integers().between(0, 15);
+    Arbitrary<String> failure =
+        Arbitraries.of(
+            "ConnectionError",
+            "CalledProcessError",
+            "ValueError",
+            "explicit-warning",
+            "explicit-error",
+            "explicit-fatal");
+    return Arbitraries.of(0, 1, 3, 10)
+        .flatMap(
+            okWeight ->
+                Combinators.combine(
+                        Arbitraries.frequencyOf(
+                            Tuple.of(okWeight, Arbitraries.just("ok")), Tuple.of(3, failure)),
+                        seconds)
+                    .as((kind, at) -> Tuple.of(kind, at))
+                    .list()
+                    .ofMinSize(1)
+                    .ofMaxSize(30)
+                    .withSizeDistribution(RandomDistribution.biased()))
+        .map(
+            specs -> {
+              List<StageObservation> observations = new ArrayList<>();
+              for (int i = 0; i < specs.size(); i++) {
+                observations.add(observation("o" + i, specs.get(i).get1(), specs.get(i).get2()));
+              }
+              return observations;
+            });
+  }
+
+  @Provide
+  Arbitrary<StagePolicy> policies() {
+    return Combinators.combine(
+            Arbitraries.integers().between(1, 4), Arbitraries.integers().between(1, 3))
+        .as(
+            (errors, recovery) ->
+                new StagePolicy(
+                    errors, recovery, StagePolicy.DEFAULT_WINDOW, ErrorClassifier.defaults()));
+  }
+
+  private static StageObservation observation(String id, String kind, int at) {
+    switch (kind) {
+      case "ok":
+        return ok(id, at, START);
+      case "explicit-warning":
+        return failure(id, at, START, "ValueError", Severity.WARNING);
+      case "explicit-error":
+        return failure(id, at, START, "ValueError", Severity.ERROR);
+      case "explicit-fatal":
+        return failure(id, at, START, "ConnectionError", Severity.FATAL);
+      default:
+        return failure(id, at, START, kind);
+    }
+  }
+}
