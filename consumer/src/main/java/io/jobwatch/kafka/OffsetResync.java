@@ -143,6 +143,10 @@ final class OffsetResync {
                     // has not noticed the lost connection yet. Its records read again now would
                     // wait for its locks and then find it committed: never counted (or, aborted,
                     // counted then). The outage goes on, with its backoff, until it is decided.
+                    LOG.info(
+                        "transaction {}, whose commit got no answer, is still in progress on the"
+                            + " server; waiting for it before reading its records again",
+                        unconfirmed.transaction());
                     throw new JobwatchException(
                         "transaction "
                             + unconfirmed.transaction()
