@@ -163,6 +163,50 @@ class DatabaseBlinksIT {
 
   @Test
   @DisplayName(
+      "The commit answers of two batches in a row lost (the second one right after the"
+          + " resynchronisation that settled the first): each batch is counted once in"
+          + " jobwatch_events_total, the rows hold every event once")
+  void twoCommitsInARowWithoutAnAnswerCountEachRecordOnce(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1);
+        CommitCuttingProxy proxy =
+            new CommitCuttingProxy(harness.database.jdbcUrl(), OFFSETS_WRITE)) {
+      try (JobwatchApp app = JobwatchApp.start(proxied(harness, proxy), Clock.systemUTC())) {
+        Harness.await("the consumer to be ready", Duration.ofSeconds(60), app::isReady);
+        proxy.cutNextCommits(2);
+        for (int wave = 0; wave < 2; wave++) {
+          for (int i = 0; i < 15; i++) {
+            harness.lifecycleEvent(
+                "job.submitted",
+                T0.plusSeconds(i),
+                data("job_id", "twice-" + wave + "-" + i, "service", "blast", "runner", "slurm"));
+          }
+          harness.flush();
+          long expected = 15L * (wave + 1);
+          Harness.await(
+              expected + " records consumed",
+              Duration.ofSeconds(60),
+              () ->
+                  harness.count("SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets")
+                      == expected);
+          Harness.await("readiness after the cut", Duration.ofSeconds(30), app::isReady);
+        }
+        assertThat(proxy.cutsDone()).as("commits cut").isEqualTo(2);
+        assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(30);
+        assertThat(harness.count("SELECT count(DISTINCT event_id) FROM job_events")).isEqualTo(30);
+        assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(30);
+        assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
+        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.APPLIED))
+            .as("jobwatch_events_total{outcome=applied}")
+            .isEqualTo(30.0);
+        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.DUPLICATE))
+            .as("jobwatch_events_total{outcome=duplicate}")
+            .isZero();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
       "A commit without an answer of the skip over records Kafka deleted unread: the loss is"
           + " counted once in jobwatch_records_lost_total, and the skip is stored")
   void ambiguousCommitOfASkipToTheLogStartCountsTheLoss(Infra infra) throws Exception {
