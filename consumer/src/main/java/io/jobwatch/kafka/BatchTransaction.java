@@ -6,6 +6,7 @@ import io.jobwatch.pipeline.BatchWriter;
 import io.jobwatch.pipeline.HistoryCache;
 import io.jobwatch.pipeline.Item;
 import io.jobwatch.store.Database;
+import io.jobwatch.store.EventsTable;
 import io.jobwatch.store.LoggableErrors;
 import io.jobwatch.store.OffsetsTable;
 import java.time.Clock;
@@ -75,6 +76,9 @@ final class BatchTransaction {
               .jdbi()
               .inTransaction(
                   handle -> {
+                    // Before any statement that reads job_events: a pass moving a day's rows
+                    // into a new partition is waited for here, not inside a look-up (V23).
+                    EventsTable.holdDefaultPartition(handle);
                     // Issue 10.3: each partition's watermark moves in the same transaction.
                     progress.committing(handle, items);
                     BatchResult written =

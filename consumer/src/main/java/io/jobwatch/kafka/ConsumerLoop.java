@@ -78,6 +78,21 @@ public final class ConsumerLoop implements Runnable {
       RecordDecoder decoder,
       PipelineListener listener,
       Clock clock) {
+    this(settings, database, writer, decoder, listener, clock, PoisonIsolation.TIMEOUT_HALVING);
+  }
+
+  /**
+   * With another budget for halving batches that time out ({@link PoisonIsolation#TIMEOUT_HALVING}
+   * in production), so that tests need not wait a minute.
+   */
+  public ConsumerLoop(
+      Settings settings,
+      Database database,
+      BatchWriter writer,
+      RecordDecoder decoder,
+      PipelineListener listener,
+      Clock clock,
+      Duration timeoutHalving) {
     this.settings = settings;
     this.database = database;
     this.decoder = decoder;
@@ -93,7 +108,7 @@ public final class ConsumerLoop implements Runnable {
     this.transaction =
         new BatchTransaction(
             settings, database, writer, offsets, history, progress, listener, clock);
-    this.isolation = new PoisonIsolation(transaction, database, history);
+    this.isolation = new PoisonIsolation(transaction, database, history, timeoutHalving);
     this.outOfRange = new OutOfRange(settings, database, offsets, listener);
   }
 
@@ -285,35 +300,39 @@ public final class ConsumerLoop implements Runnable {
 
   private void apply(Consumer<byte[], byte[]> kafka, PolledBatch batch) {
     List<Item> items = batch.items();
-    try {
-      transaction.write(items);
-      committed(kafka);
-    } catch (FencedException e) {
-      fenced(kafka, items, e);
-    } catch (RuntimeException e) {
-      history.clear();
-      // A statement timeout is the database's, but the same batch would time out again on every
-      // retry: a smaller one may not (docs/operators.md, "Poison records and replay").
-      boolean tooBig = items.size() > 1 && Failures.isStatementCancelled(e);
-      if (!(Failures.blamesTheRecord(e) || tooBig) || !database.isReachable()) {
-        enterOutage(kafka, e);
-        return;
-      }
-      // The database answers and the failure is no connection's or deadlock's: something in
-      // this batch made it fail. Apply the batch in halves and dead-letter the record that fails
-      // on its own, rather than retry forever.
-      LOG.warn(
-          "a batch of {} records failed; isolating the cause: {}",
-          items.size(),
-          LoggableErrors.describe(e));
+    if (!isolation.resumesHalving()) {
       try {
-        isolation.isolate(batch, items);
+        transaction.write(items);
         committed(kafka);
-      } catch (FencedException fenced) {
-        fenced(kafka, items, fenced);
-      } catch (RuntimeException again) {
-        enterOutage(kafka, again);
+        return;
+      } catch (FencedException e) {
+        fenced(kafka, items, e);
+        return;
+      } catch (RuntimeException e) {
+        history.clear();
+        // A statement timeout is the database's, but the same batch would time out again on
+        // every retry: a smaller one may not (docs/operators.md, "Poison records and replay").
+        boolean tooBig = items.size() > 1 && Failures.isStatementCancelled(e);
+        if (!(Failures.blamesTheRecord(e) || tooBig) || !database.isReachable()) {
+          enterOutage(kafka, e);
+          return;
+        }
+        // The database answers and the failure is no connection's or deadlock's: something in
+        // this batch made it fail. Apply the batch in halves and dead-letter the record that
+        // fails on its own, rather than retry forever.
+        LOG.warn(
+            "a batch of {} records failed; isolating the cause: {}",
+            items.size(),
+            LoggableErrors.describe(e));
       }
+    }
+    try {
+      isolation.isolate(batch, items);
+      committed(kafka);
+    } catch (FencedException fenced) {
+      fenced(kafka, items, fenced);
+    } catch (RuntimeException again) {
+      enterOutage(kafka, again);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.jobwatch.kafka;
 
+import io.jobwatch.JobwatchException;
 import io.jobwatch.config.Settings;
 import io.jobwatch.store.Database;
 import io.jobwatch.store.OffsetsTable;
@@ -84,7 +85,8 @@ final class OffsetResync {
    * the connection broke on the way back (a network cut, a backend killed, a failover), the
    * database may hold it anyway. The next {@link #resync} asks the database: if the transaction
    * committed, {@code onCommitted} runs (its records are counted once; no other consumer can have
-   * applied them, the offsets' compare-and-set saw to that); otherwise its records are read again.
+   * applied them, the offsets' compare-and-set saw to that); still in progress, the resync fails
+   * and is tried again after the outage's backoff; otherwise its records are read again.
    */
   void commitUnconfirmed(long transaction, Runnable onCommitted) {
     unconfirmed = new Unconfirmed(transaction, onCommitted);
@@ -117,7 +119,8 @@ final class OffsetResync {
    *
    * @return assigned partitions already synchronised whose topic turned out to be recreated: the
    *     caller must treat them as fenced (their positions and expected offsets are the old topic's)
-   * @throws RuntimeException when the database cannot be read; nothing changed then
+   * @throws RuntimeException when the database cannot be read, or the transaction whose commit got
+   *     no answer is still in progress; nothing changed then
    */
   Set<TopicPartition> resync(Consumer<byte[], byte[]> kafka) {
     Set<TopicPartition> partitions = new HashSet<>(unsynced);
@@ -135,6 +138,20 @@ final class OffsetResync {
                       unconfirmed == null
                           ? null
                           : OffsetsTable.transactionStatus(handle, unconfirmed.transaction());
+                  if ("in progress".equals(unconfirmedStatus[0])) {
+                    // The server is still committing it (a synchronous standby, a slow disk) or
+                    // has not noticed the lost connection yet. Its records read again now would
+                    // wait for its locks and then find it committed: never counted (or, aborted,
+                    // counted then). The outage goes on, with its backoff, until it is decided.
+                    LOG.info(
+                        "transaction {}, whose commit got no answer, is still in progress on the"
+                            + " server; waiting for it before reading its records again",
+                        unconfirmed.transaction());
+                    throw new JobwatchException(
+                        "transaction "
+                            + unconfirmed.transaction()
+                            + ", whose commit got no answer, is still in progress");
+                  }
                   TopicsTable.Reconciled changed =
                       TopicsTable.reconcile(handle, settings.groupId(), ids);
                   OffsetsTable.load(
@@ -187,10 +204,10 @@ final class OffsetResync {
     return stale;
   }
 
-  /** Counts an unconfirmed transaction that committed; keeps one still in progress. */
+  /** Counts an unconfirmed transaction that committed (one in progress never gets here). */
   private void settleUnconfirmed(String status) {
     Unconfirmed transaction = unconfirmed;
-    if (transaction == null || "in progress".equals(status)) {
+    if (transaction == null) {
       return;
     }
     unconfirmed = null;

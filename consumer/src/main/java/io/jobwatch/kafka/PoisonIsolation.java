@@ -19,16 +19,27 @@ import org.slf4j.LoggerFactory;
  * of offsets. Not thread-safe: owned by the consumer thread.
  */
 final class PoisonIsolation {
+  /** How long batches that time out are halved before the outage path's backoff takes over. */
+  static final Duration TIMEOUT_HALVING = Duration.ofSeconds(60);
+
   private static final Logger LOG = LoggerFactory.getLogger(PoisonIsolation.class);
 
   private final BatchTransaction transaction;
   private final Database database;
   private final HistoryCache history;
+  private final Duration timeoutHalving;
+  // The size of the part whose timeout ended the last halving (its budget spent); 0 when none.
+  private int timedOutSize;
 
-  PoisonIsolation(BatchTransaction transaction, Database database, HistoryCache history) {
+  PoisonIsolation(
+      BatchTransaction transaction,
+      Database database,
+      HistoryCache history,
+      Duration timeoutHalving) {
     this.transaction = transaction;
     this.database = database;
     this.history = history;
+    this.timeoutHalving = timeoutHalving;
   }
 
   /**
@@ -39,38 +50,65 @@ final class PoisonIsolation {
    * @throws RuntimeException when a failure is not a record's (the database went away, a deadlock):
    *     the caller retries from the stored offsets
    */
-  /** How long batches that time out are halved before the outage path's backoff takes over. */
-  static final Duration TIMEOUT_HALVING = Duration.ofSeconds(60);
-
   void isolate(PolledBatch batch, List<Item> items) {
-    isolate(batch, items, System.nanoTime() + TIMEOUT_HALVING.toNanos());
-  }
-
-  private void isolate(PolledBatch batch, List<Item> items, long timeoutHalvingUntil) {
+    long timeoutHalvingUntil = System.nanoTime() + timeoutHalving.toNanos();
     if (items.size() == 1) {
       writeOrDeadLetter(batch, items.get(0));
-      return;
+    } else if (timedOutSize == 0) {
+      halve(batch, items, timeoutHalvingUntil);
+    } else {
+      // The halving of a batch before ran out of its budget: go on where it stopped, in parts of
+      // half the size that last timed out, rather than from the whole batch again (which, with
+      // more levels of halves than the budget allows, would never write anything).
+      int size = Math.max(1, timedOutSize / 2);
+      for (int from = 0; from < items.size(); from += size) {
+        writeOrHalve(
+            batch, items.subList(from, Math.min(items.size(), from + size)), timeoutHalvingUntil);
+      }
     }
+    timedOutSize = 0;
+  }
+
+  /**
+   * Whether the halving of timed-out batches ran out of its budget and has not got through since:
+   * the next batch goes straight to {@link #isolate}, which goes on where it stopped.
+   */
+  boolean resumesHalving() {
+    return timedOutSize > 0;
+  }
+
+  private void halve(PolledBatch batch, List<Item> items, long timeoutHalvingUntil) {
     int half = items.size() / 2;
     for (List<Item> part : List.of(items.subList(0, half), items.subList(half, items.size()))) {
-      try {
-        transaction.write(part);
-      } catch (FencedException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        history.clear();
-        boolean timedOut =
-            Failures.isStatementCancelled(e) && System.nanoTime() - timeoutHalvingUntil < 0;
-        if (!Failures.blamesTheRecord(e) && !timedOut) {
-          // The database, not a record: halving further would only retry a half that may have
-          // committed (a commit without an answer). The caller's outage path resynchronises.
-          // A statement timeout rolled its half back: a smaller half may finish in time, but not
-          // for longer than TIMEOUT_HALVING (each level of halves may cost a whole timeout, and
-          // the consumer does not poll meanwhile: past max.poll.interval.ms it leaves the group).
-          throw e;
-        }
-        isolate(batch, part, timeoutHalvingUntil);
+      writeOrHalve(batch, part, timeoutHalvingUntil);
+    }
+  }
+
+  private void writeOrHalve(PolledBatch batch, List<Item> part, long timeoutHalvingUntil) {
+    if (part.size() == 1) {
+      writeOrDeadLetter(batch, part.get(0));
+      return;
+    }
+    try {
+      transaction.write(part);
+    } catch (FencedException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      history.clear();
+      boolean timedOut = Failures.isStatementCancelled(e);
+      boolean budgetLeft = System.nanoTime() - timeoutHalvingUntil < 0;
+      if (timedOut && !budgetLeft) {
+        timedOutSize = part.size();
       }
+      if (!Failures.blamesTheRecord(e) && !(timedOut && budgetLeft)) {
+        // The database, not a record: halving further would only retry a half that may have
+        // committed (a commit without an answer). The caller's outage path resynchronises.
+        // A statement timeout rolled its half back: a smaller half may finish in time, but not
+        // for longer than the budget (each level of halves may cost a whole timeout, and the
+        // consumer does not poll meanwhile: past max.poll.interval.ms it leaves the group).
+        throw e;
+      }
+      halve(batch, part, timeoutHalvingUntil);
     }
   }
 

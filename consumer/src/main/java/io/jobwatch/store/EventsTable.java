@@ -96,6 +96,19 @@ public final class EventsTable {
   }
 
   /**
+   * Takes {@code job_events_default} in ACCESS SHARE mode for the rest of the transaction, as a
+   * batch's first statement. Only a pass creating a day partition (V23: its rows move out of the
+   * default partition, then ATTACH under an exclusive lock) conflicts with it. A statement planned
+   * while such a pass held that lock waits for it and then reads the partitions it was planned
+   * with, without the new one the day's rows moved into: an event id looked up so is not found, and
+   * a publisher's retry was stored and applied twice. Taken first, the wait is here, and every
+   * later statement of the batch is planned with the new partition.
+   */
+  public static void holdDefaultPartition(Handle handle) {
+    handle.execute("LOCK TABLE job_events_default IN ACCESS SHARE MODE");
+  }
+
+  /**
    * Those of {@code bounded} and {@code unbounded} that are stored already, in one statement: an id
    * of {@code bounded} is looked for only among events received at or after {@code since}.
    */

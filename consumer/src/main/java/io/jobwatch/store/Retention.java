@@ -137,17 +137,22 @@ public final class Retention {
     RetentionTable.Pruned jobs = pruneJobs(handle, now.minus(policy.jobs()), now, policy.step());
     long deadLetters = 0;
     int removed;
+    RetentionSteps letterSteps = new RetentionSteps("dead_letters", policy.step());
     do {
       removed =
-          RetentionTable.pruneDeadLetters(handle, now.minus(policy.deadLetters()), policy.step());
+          letterSteps.run(
+              rows ->
+                  RetentionTable.pruneDeadLetters(handle, now.minus(policy.deadLetters()), rows));
       deadLetters += removed;
-    } while (removed == policy.step());
+    } while (removed == letterSteps.size());
     long tombstones = 0;
+    RetentionSteps tombstoneSteps = new RetentionSteps("job_tombstones", policy.step());
     do {
       removed =
-          RetentionTable.pruneTombstones(handle, now.minus(policy.tombstones()), policy.step());
+          tombstoneSteps.run(
+              rows -> RetentionTable.pruneTombstones(handle, now.minus(policy.tombstones()), rows));
       tombstones += removed;
-    } while (removed == policy.step());
+    } while (removed == tombstoneSteps.size());
     refreshStatistics(handle, jobs, deadLetters, tombstones, sealed);
     RetentionReport report =
         new RetentionReport(
@@ -266,12 +271,13 @@ public final class Retention {
     long dependencies = 0;
     long crashes = 0;
     RetentionTable.Pruned pruned;
+    RetentionSteps steps = new RetentionSteps("jobs", step);
     do {
-      pruned = RetentionTable.pruneJobs(handle, cutoff, now, step);
+      pruned = steps.run(rows -> RetentionTable.pruneJobs(handle, cutoff, now, rows));
       jobs += pruned.jobs();
       dependencies += pruned.dependencies();
       crashes += pruned.crashes();
-    } while (pruned.jobs() == step);
+    } while (pruned.jobs() == steps.size());
     return new RetentionTable.Pruned(jobs, dependencies, crashes);
   }
 

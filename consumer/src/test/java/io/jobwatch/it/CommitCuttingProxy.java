@@ -29,6 +29,7 @@ final class CommitCuttingProxy implements AutoCloseable {
   private final String marker;
   private final AtomicInteger cutsLeft = new AtomicInteger();
   private volatile boolean beforeTheServer;
+  private volatile boolean withoutTheAnswer;
   private final AtomicInteger cutsDone = new AtomicInteger();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final List<String> startups = new CopyOnWriteArrayList<>();
@@ -63,6 +64,18 @@ final class CommitCuttingProxy implements AutoCloseable {
    */
   void cutNextCommits(int count) {
     beforeTheServer = false;
+    withoutTheAnswer = false;
+    cutsLeft.set(count);
+  }
+
+  /**
+   * The next {@code count} commits of a transaction that wrote the marker reach the server, and the
+   * client's side is cut at once, without waiting for the server's answer: a server still busy
+   * committing (a synchronous standby, a slow disk) finishes the commit after the client gave up.
+   */
+  void cutNextCommitsWithoutWaiting(int count) {
+    beforeTheServer = false;
+    withoutTheAnswer = true;
     cutsLeft.set(count);
   }
 
@@ -72,6 +85,7 @@ final class CommitCuttingProxy implements AutoCloseable {
    */
   void cutNextCommitsBeforeTheServer(int count) {
     beforeTheServer = true;
+    withoutTheAnswer = false;
     cutsLeft.set(count);
   }
 
@@ -122,8 +136,10 @@ final class CommitCuttingProxy implements AutoCloseable {
 
     void clientToServer() {
       byte[] buffer = new byte[65536];
-      try (InputStream in = client.getInputStream();
-          OutputStream out = server.getOutputStream()) {
+      boolean serverKeepsItsSide = false;
+      try {
+        InputStream in = client.getInputStream();
+        OutputStream out = server.getOutputStream();
         for (int read; (read = in.read(buffer)) >= 0; ) {
           String text = new String(buffer, 0, read, StandardCharsets.ISO_8859_1);
           if (!started && text.contains("user\0")) {
@@ -133,23 +149,35 @@ final class CommitCuttingProxy implements AutoCloseable {
           if (text.contains(marker)) {
             wroteMarker = true;
           }
+          boolean cutNow = false;
           if (text.contains(new String(COMMIT, StandardCharsets.ISO_8859_1))) {
             if (wroteMarker && cutsLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
               if (beforeTheServer) {
                 cutsDone.incrementAndGet();
                 return;
               }
-              cutting = true;
+              cutNow = withoutTheAnswer;
+              cutting = !cutNow;
             }
             wroteMarker = false;
           }
           out.write(buffer, 0, read);
           out.flush();
+          if (cutNow) {
+            // The server has the COMMIT; only the client's side goes. The server's side stays
+            // open until the server answers (the other pump then fails writing to the client).
+            cutsDone.incrementAndGet();
+            serverKeepsItsSide = true;
+            client.close();
+            return;
+          }
         }
       } catch (IOException e) {
         // The other pump closed the link.
       } finally {
-        closeBoth();
+        if (!serverKeepsItsSide) {
+          closeBoth();
+        }
       }
     }
 

@@ -100,6 +100,113 @@ class DatabaseBlinksIT {
 
   @Test
   @DisplayName(
+      "The connection cut while PostgreSQL is still committing a batch (a synchronous standby, a"
+          + " slow disk): the batch is neither applied twice nor lost, and jobwatch_events_total"
+          + " counts each record once, although the first resynchronisation finds the transaction"
+          + " still in progress")
+  void commitStillInProgressAtTheResyncCountsEachRecordOnce(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1);
+        CommitCuttingProxy proxy =
+            new CommitCuttingProxy(harness.database.jdbcUrl(), OFFSETS_WRITE)) {
+      try (JobwatchApp app = JobwatchApp.start(proxied(harness, proxy), Clock.systemUTC())) {
+        Harness.await("the consumer to be ready", Duration.ofSeconds(60), app::isReady);
+        // The next commit that moves the offsets takes 3 s on the server (a deferred trigger runs
+        // at COMMIT), far longer than the outage's first backoff (250 ms).
+        harness
+            .jdbi()
+            .useHandle(
+                h -> {
+                  h.execute("CREATE TABLE test_slow_commits (remaining int NOT NULL)");
+                  h.execute("INSERT INTO test_slow_commits VALUES (1)");
+                  h.execute(
+                      "CREATE FUNCTION test_slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$"
+                          + " BEGIN UPDATE test_slow_commits SET remaining = remaining - 1"
+                          + " WHERE remaining > 0; IF FOUND THEN PERFORM pg_sleep(3); END IF;"
+                          + " RETURN NULL; END $$");
+                  h.execute(
+                      "CREATE CONSTRAINT TRIGGER test_slow_commit AFTER INSERT OR UPDATE"
+                          + " ON consumer_offsets DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
+                          + " EXECUTE FUNCTION test_slow_commit()");
+                });
+        proxy.cutNextCommitsWithoutWaiting(1);
+        for (int i = 0; i < 30; i++) {
+          harness.lifecycleEvent(
+              "job.submitted",
+              T0.plusSeconds(i),
+              data("job_id", "slow-" + i, "service", "blast", "runner", "slurm"));
+        }
+        harness.flush();
+        Harness.await(
+            "all 30 records to be consumed",
+            Duration.ofSeconds(60),
+            () ->
+                harness.count("SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets") == 30);
+        Harness.await("readiness after the cut", Duration.ofSeconds(30), app::isReady);
+
+        assertThat(proxy.cutsDone()).as("commits cut").isEqualTo(1);
+        assertThat(harness.count("SELECT remaining FROM test_slow_commits"))
+            .as("slow commits left")
+            .isZero();
+        assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(30);
+        assertThat(harness.count("SELECT count(DISTINCT event_id) FROM job_events")).isEqualTo(30);
+        assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(30);
+        assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
+        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.APPLIED))
+            .as("jobwatch_events_total{outcome=applied}")
+            .isEqualTo(30.0);
+        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.DUPLICATE))
+            .as("jobwatch_events_total{outcome=duplicate}")
+            .isZero();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "The commit answers of two batches in a row lost (the second one right after the"
+          + " resynchronisation that settled the first): each batch is counted once in"
+          + " jobwatch_events_total, the rows hold every event once")
+  void twoCommitsInARowWithoutAnAnswerCountEachRecordOnce(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1);
+        CommitCuttingProxy proxy =
+            new CommitCuttingProxy(harness.database.jdbcUrl(), OFFSETS_WRITE)) {
+      try (JobwatchApp app = JobwatchApp.start(proxied(harness, proxy), Clock.systemUTC())) {
+        Harness.await("the consumer to be ready", Duration.ofSeconds(60), app::isReady);
+        proxy.cutNextCommits(2);
+        for (int wave = 0; wave < 2; wave++) {
+          for (int i = 0; i < 15; i++) {
+            harness.lifecycleEvent(
+                "job.submitted",
+                T0.plusSeconds(i),
+                data("job_id", "twice-" + wave + "-" + i, "service", "blast", "runner", "slurm"));
+          }
+          harness.flush();
+          long expected = 15L * (wave + 1);
+          Harness.await(
+              expected + " records consumed",
+              Duration.ofSeconds(60),
+              () ->
+                  harness.count("SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets")
+                      == expected);
+          Harness.await("readiness after the cut", Duration.ofSeconds(30), app::isReady);
+        }
+        assertThat(proxy.cutsDone()).as("commits cut").isEqualTo(2);
+        assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(30);
+        assertThat(harness.count("SELECT count(DISTINCT event_id) FROM job_events")).isEqualTo(30);
+        assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(30);
+        assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
+        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.APPLIED))
+            .as("jobwatch_events_total{outcome=applied}")
+            .isEqualTo(30.0);
+        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.DUPLICATE))
+            .as("jobwatch_events_total{outcome=duplicate}")
+            .isZero();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
       "A commit without an answer of the skip over records Kafka deleted unread: the loss is"
           + " counted once in jobwatch_records_lost_total, and the skip is stored")
   void ambiguousCommitOfASkipToTheLogStartCountsTheLoss(Infra infra) throws Exception {

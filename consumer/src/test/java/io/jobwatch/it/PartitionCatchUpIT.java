@@ -4,6 +4,7 @@ import static io.jobwatch.it.Envelopes.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobwatch.app.JobwatchApp;
+import io.jobwatch.pipeline.Outcome;
 import io.jobwatch.store.Database;
 import io.jobwatch.store.RetentionPolicy;
 import io.jobwatch.store.RetentionTable;
@@ -176,7 +177,7 @@ class PartitionCatchUpIT {
             () ->
                 harness.count(
                         "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-                            + " WHERE NOT l.granted AND a.query ILIKE '%job_events (event_id%'")
+                            + " WHERE NOT l.granted AND a.query ILIKE '%job_events%'")
                     > 0);
         pass.commit();
       }
@@ -193,6 +194,140 @@ class PartitionCatchUpIT {
       assertThat(harness.outcome(submitted)).isEqualTo("applied");
       assertThat(harness.job(job)).containsEntry("state", "submitted");
       assertThat(harness.count("SELECT count(*) FROM job_events_default")).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "A publisher's retry of an event stored in job_events_default, read while a pass moves that"
+          + " day's rows into its new partition, is a duplicate: stored once, counted once as a"
+          + " duplicate, nothing dead-lettered")
+  void aRetryReadWhileItsDayMovesIsADuplicate(Infra infra) {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS);
+        JobwatchApp app = harness.startApp()) {
+      harness.applyStage(
+          "stage.ok", T0, data("service", "warm-up", "runner", "slurm", "stage", "submit"));
+      harness.jdbi().useHandle(handle -> handle.execute(dropPartitionsFromToday()));
+      String job = "catchup-retry-" + UUID.randomUUID();
+      String id = UUID.randomUUID().toString();
+      String envelope =
+          Envelopes.event(
+              id,
+              "job.submitted",
+              T0,
+              Envelopes.json(data("job_id", job, "service", "svc", "runner", "slurm")));
+      harness.send(harness.lifecycle, job, envelope);
+      harness.awaitStored(id);
+      assertThat(harness.count("SELECT count(*) FROM job_events_default")).isEqualTo(1);
+      // A pass creating today's partition, between its ATTACH and its commit.
+      try (Handle pass = harness.jdbi().open()) {
+        pass.begin();
+        pass.createQuery("SELECT jobwatch_event_partition((now() AT TIME ZONE 'UTC')::date)")
+            .mapTo(Boolean.class)
+            .one();
+        harness.send(harness.lifecycle, job, envelope);
+        harness.flush();
+        Harness.await(
+            "the consumer waits for the pass",
+            Duration.ofSeconds(60),
+            () ->
+                harness.count(
+                        "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                            + " WHERE NOT l.granted AND a.query ILIKE '%job_events%'")
+                    > 0);
+        pass.commit();
+      }
+      Harness.await(
+          "the retry handled",
+          Duration.ofSeconds(60),
+          () ->
+              harness.count(
+                      "SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets WHERE topic = '"
+                          + harness.lifecycle
+                          + "'")
+                  == 2);
+      assertThat(harness.count("SELECT count(*) FROM job_events WHERE event_id = '" + id + "'"))
+          .as("copies of the event stored")
+          .isEqualTo(1);
+      assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
+      assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.DUPLICATE))
+          .as("jobwatch_events_total{outcome=duplicate}")
+          .isEqualTo(1.0);
+      assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.APPLIED))
+          .as("jobwatch_events_total{outcome=applied}")
+          .isEqualTo(1.0);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "A publisher's retry of a stage error stored in job_events_default, read while a pass moves"
+          + " that day's rows into its new partition, is a duplicate: stored once, counted once in"
+          + " the stage's health")
+  void aStageErrorRetryReadWhileItsDayMovesIsADuplicate(Infra infra) {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS);
+        JobwatchApp app = harness.startApp()) {
+      harness.applyStage(
+          "stage.ok", T0, data("service", "warm-up", "runner", "slurm", "stage", "submit"));
+      harness.jdbi().useHandle(handle -> handle.execute(dropPartitionsFromToday()));
+      String id = UUID.randomUUID().toString();
+      String envelope =
+          Envelopes.event(
+              id,
+              "stage.error",
+              T0,
+              Envelopes.json(
+                  data(
+                      "service",
+                      "svc",
+                      "runner",
+                      "slurm",
+                      "stage",
+                      "submit",
+                      "error_class",
+                      "ConnectionError",
+                      "message",
+                      "refused")));
+      harness.send(harness.errors, "svc", envelope);
+      harness.awaitStored(id);
+      assertThat(harness.count("SELECT count(*) FROM job_events_default")).isEqualTo(1);
+      try (Handle pass = harness.jdbi().open()) {
+        pass.begin();
+        pass.createQuery("SELECT jobwatch_event_partition((now() AT TIME ZONE 'UTC')::date)")
+            .mapTo(Boolean.class)
+            .one();
+        harness.send(harness.errors, "svc", envelope);
+        harness.flush();
+        Harness.await(
+            "the consumer waits for the pass",
+            Duration.ofSeconds(60),
+            () ->
+                harness.count(
+                        "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                            + " WHERE NOT l.granted AND a.query ILIKE '%job_events%'")
+                    > 0);
+        pass.commit();
+      }
+      Harness.await(
+          "the retry handled",
+          Duration.ofSeconds(60),
+          () ->
+              harness.count(
+                      "SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets WHERE topic = '"
+                          + harness.errors
+                          + "'")
+                  == 3);
+      assertThat(harness.count("SELECT count(*) FROM job_events WHERE event_id = '" + id + "'"))
+          .as("copies of the event stored")
+          .isEqualTo(1);
+      assertThat(
+              harness.count(
+                  "SELECT error_count FROM stage_health WHERE service = 'svc' AND stage = 'submit'"))
+          .as("errors counted in stage_health")
+          .isEqualTo(1);
+      assertThat(app.pipelineMetrics().count(harness.errors, Outcome.DUPLICATE))
+          .as("jobwatch_events_total{outcome=duplicate}")
+          .isEqualTo(1.0);
     }
   }
 

@@ -321,6 +321,51 @@ class RetentionEdgesIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "A role statement_timeout shorter than a pruning step: the pass prunes in smaller steps"
+          + " rather than failing at the same step on every pass (and never reaching the dead"
+          + " letters and tombstones after it)")
+  void passGetsThroughAShortStatementTimeout(Infra infra) {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS)) {
+      migrate(harness);
+      harness
+          .jdbi()
+          .useHandle(
+              handle -> {
+                handle.execute(
+                    "INSERT INTO jobs (job_id, state, attempt, updated_at, finished_at)"
+                        + " SELECT 'old-' || i, 'failed', 1, now(), now() - interval '95 days'"
+                        + " FROM generate_series(1, 40) i");
+                handle.execute(
+                    "INSERT INTO dead_letters (topic, kafka_partition, kafka_offset, reason,"
+                        + " received_at) SELECT 't', 0, i, 'bad', now() - interval '31 days'"
+                        + " FROM generate_series(1, 3) i");
+                // Stands for a step whose time grows with its rows: writing more than ten
+                // tombstones at once takes longer than the timeout.
+                handle.execute(
+                    "CREATE FUNCTION slow_big_tombstones() RETURNS trigger LANGUAGE plpgsql AS $$"
+                        + " BEGIN IF (SELECT count(*) FROM written) > 10 THEN"
+                        + " PERFORM pg_sleep(30); END IF; RETURN NULL; END $$");
+                handle.execute(
+                    "CREATE TRIGGER slow_big_tombstones AFTER INSERT ON job_tombstones"
+                        + " REFERENCING NEW TABLE AS written FOR EACH STATEMENT"
+                        + " EXECUTE FUNCTION slow_big_tombstones()");
+                String name =
+                    handle.createQuery("SELECT current_database()").mapTo(String.class).one();
+                handle.execute(
+                    "ALTER ROLE CURRENT_USER IN DATABASE \""
+                        + name
+                        + "\" SET statement_timeout = '300ms'");
+              });
+      RetentionReport report = Retention.run(harness.jdbi(), POLICY, Instant.now(), false);
+      assertThat(report.rows()).containsEntry("jobs", 40L).containsEntry("dead_letters", 3L);
+      assertThat(harness.count("SELECT count(*) FROM jobs")).isZero();
+      assertThat(harness.count("SELECT count(*) FROM job_tombstones")).isEqualTo(40);
+      assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
+    }
+  }
+
   /** The schema, without an instance (its start would run a pass of its own). */
   private static void migrate(Harness harness) {
     try (io.jobwatch.store.Database database =
