@@ -12,7 +12,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Slurm, HTCondor, Celery, Nomad and shell wrappers end to end, reported as docs/publishing.md
+ * Slurm, HTCondor, Celery, Nomad, shell wrappers and Kubernetes CronJobs end to end, reported as docs/publishing.md
  * ("Mapping your scheduler") says, through Kafka into PostgreSQL and /metrics. Expectations come
  * from the product brief and the operators' documentation.
  */
@@ -275,5 +275,175 @@ class E2eSchedulerMappingsIT extends SharedAppIT {
     assertThat(s.value("jobwatch_job_crashes_total", "service", svc, "blame", "platform"))
         .isEqualTo(1.0);
     assertThat(s.value("jobwatch_jobs", "service", svc, "state", "failed")).isEqualTo(1.0);
+  }
+
+  /** Publishes a monitor event and waits until it is stored, failing with its dead letter. */
+  private void applyMonitor(String type, Instant at, Map<String, Object> data) {
+    String id = harness.lifecycleEvent(type, at, data);
+    harness.flush();
+    Harness.await(
+        "monitor event " + id + " stored or dead-lettered",
+        java.time.Duration.ofSeconds(60),
+        () ->
+            harness.rows("SELECT 1 FROM job_events WHERE event_id = :p0", id).size()
+                    + harness
+                        .rows(
+                            "SELECT 1 FROM dead_letters"
+                                + " WHERE convert_from(record_value, 'UTF8') LIKE '%' || :p0 || '%'",
+                            id)
+                        .size()
+                > 0);
+    assertThat(
+            harness.rows(
+                "SELECT reason FROM dead_letters"
+                    + " WHERE convert_from(record_value, 'UTF8') LIKE '%' || :p0 || '%'",
+                id))
+        .as("dead letters of " + type + " " + data)
+        .isEmpty();
+  }
+
+  private void declareCronJob(String monitor, String cron, String zone, String grace, Instant at) {
+    applyMonitor(
+        "monitor.declared",
+        at,
+        data(
+            "monitor",
+            monitor,
+            "team",
+            "k8s",
+            "schedule",
+            data("cron", cron, "timezone", zone),
+            "grace",
+            grace));
+  }
+
+  private Map<String, Object> monitorStatus(String monitor) {
+    app.refreshState();
+    return harness.row("SELECT * FROM monitor_status WHERE monitor = :p0", monitor);
+  }
+
+  @Test
+  @DisplayName(
+      "Kubernetes CronJobs declared with their spec.schedule as written (@hourly, @daily, ? for"
+          + " any) and spec.timeZone are monitored on that zone's clock; concurrencyPolicy Replace"
+          + " cancels the old job and the new run's success keeps the monitor on time")
+  void kubernetesCronJobs() {
+    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    java.time.ZoneId kolkata = java.time.ZoneId.of("Asia/Kolkata");
+
+    declareCronJob("k8s-hourly", "@hourly", "Asia/Kolkata", "PT10M", now.minusSeconds(3 * 3600));
+    Instant success = now.minusSeconds(60);
+    String run = "k8s-hourly-29012345";
+    harness.applyLifecycle(
+        "job.submitted",
+        success.minusSeconds(40),
+        data(
+            "job_id", run, "service", "k8s-cron", "runner", "kubernetes", "monitor", "k8s-hourly"));
+    harness.applyLifecycle(
+        "job.started",
+        success.minusSeconds(30),
+        data("job_id", run, "runner", "kubernetes", "attempt", 1));
+    harness.applyLifecycle(
+        "job.finished", success, data("job_id", run, "attempt", 1, "exit_code", 0));
+
+    Instant daily = now.minusSeconds(3 * 86400);
+    declareCronJob("k8s-daily", "@daily", "UTC", "PT30M", daily);
+    Instant quartz = now.minusSeconds(60);
+    declareCronJob("k8s-quartz", "0 3 ? * MON-FRI", "Europe/Berlin", "PT1H", quartz);
+
+    Map<String, Object> hourly = monitorStatus("k8s-hourly");
+    Instant nextLocalHour =
+        success
+            .atZone(kolkata)
+            .truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+            .plusHours(1)
+            .toInstant();
+    assertThat(Harness.instant(hourly.get("deadline"))).isEqualTo(nextLocalHour.plusSeconds(600));
+    assertThat(hourly.get("status")).isIn("up", "late");
+    assertThat(Harness.instant(hourly.get("last_success_at"))).isEqualTo(success);
+    assertThat(
+            harness
+                .row("SELECT schedule_cron FROM monitors WHERE monitor = 'k8s-hourly'")
+                .get("schedule_cron"))
+        .isEqualTo("@hourly");
+
+    Map<String, Object> neverRan = monitorStatus("k8s-daily");
+    assertThat(neverRan.get("status")).isEqualTo("down");
+    Instant nextMidnight =
+        daily
+            .atZone(java.time.ZoneOffset.UTC)
+            .toLocalDate()
+            .plusDays(1)
+            .atStartOfDay(java.time.ZoneOffset.UTC)
+            .toInstant();
+    assertThat(Harness.instant(neverRan.get("deadline"))).isEqualTo(nextMidnight.plusSeconds(1800));
+
+    java.time.ZonedDateTime weekday =
+        quartz
+            .atZone(java.time.ZoneId.of("Europe/Berlin"))
+            .withHour(3)
+            .withMinute(0)
+            .withSecond(0)
+            .withNano(0);
+    while (!weekday.toInstant().isAfter(quartz) || weekday.getDayOfWeek().getValue() > 5) {
+      weekday = weekday.plusDays(1).withHour(3);
+    }
+    assertThat(Harness.instant(monitorStatus("k8s-quartz").get("deadline")))
+        .isEqualTo(weekday.toInstant().plusSeconds(3600));
+
+    // concurrencyPolicy Replace: the next schedule deletes the running Job and starts a new one.
+    declareCronJob("k8s-replace", "@hourly", "UTC", "PT10M", now.minusSeconds(3 * 3600));
+    Instant replacedAt = now.minusSeconds(600);
+    harness.applyLifecycle(
+        "job.submitted",
+        replacedAt.minusSeconds(3001),
+        data("job_id", "replace-old", "service", "k8s-cron", "monitor", "k8s-replace"));
+    harness.applyLifecycle(
+        "job.started",
+        replacedAt.minusSeconds(3000),
+        data("job_id", "replace-old", "runner", "kubernetes", "attempt", 1));
+    harness.applyLifecycle(
+        "job.cancelled", replacedAt, data("job_id", "replace-old", "reason", "replaced"));
+    harness.applyLifecycle(
+        "job.started",
+        replacedAt.plusSeconds(3),
+        data(
+            "job_id",
+            "replace-new",
+            "service",
+            "k8s-cron",
+            "runner",
+            "kubernetes",
+            "attempt",
+            1,
+            "monitor",
+            "k8s-replace"));
+    harness.applyLifecycle(
+        "job.finished",
+        replacedAt.plusSeconds(300),
+        data("job_id", "replace-new", "attempt", 1, "exit_code", 0));
+
+    assertThat(harness.job("replace-old"))
+        .containsEntry("state", "cancelled")
+        .containsEntry("blame", null);
+    Map<String, Object> replace = monitorStatus("k8s-replace");
+    assertThat(replace.get("status")).isIn("up", "late");
+    assertThat(Harness.instant(replace.get("last_success_at")))
+        .isEqualTo(replacedAt.plusSeconds(300));
+    Scrape s = scrape();
+    assertThat(s.value("jobwatch_job_crashes_total", "service", "k8s-cron", "blame", "unknown"))
+        .isZero();
+    assertThat(
+            s.value(
+                "jobwatch_monitor_status", "monitor", "k8s-daily", "team", "k8s", "status", "down"))
+        .isEqualTo(1.0);
+    assertThat(
+            s.value(
+                "jobwatch_monitor_deadline_timestamp_seconds",
+                "monitor",
+                "k8s-hourly",
+                "team",
+                "k8s"))
+        .isEqualTo(nextLocalHour.plusSeconds(600).toEpochMilli() / 1000.0);
   }
 }
