@@ -12,9 +12,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Slurm, HTCondor, Celery, Nomad, shell wrappers and Kubernetes CronJobs end to end, reported as docs/publishing.md
- * ("Mapping your scheduler") says, through Kafka into PostgreSQL and /metrics. Expectations come
- * from the product brief and the operators' documentation.
+ * Slurm, HTCondor, Celery, Nomad, shell wrappers and Kubernetes CronJobs end to end, reported as
+ * docs/publishing.md ("Mapping your scheduler") says, through Kafka into PostgreSQL and /metrics.
+ * Expectations come from the product brief and the operators' documentation.
  */
 class E2eSchedulerMappingsIT extends SharedAppIT {
   private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
