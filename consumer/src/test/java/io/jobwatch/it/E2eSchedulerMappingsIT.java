@@ -446,4 +446,90 @@ class E2eSchedulerMappingsIT extends SharedAppIT {
                 "k8s"))
         .isEqualTo(nextLocalHour.plusSeconds(600).toEpochMilli() / 1000.0);
   }
+
+  @Test
+  @DisplayName(
+      "Kubernetes and Airflow: an OOMKilled pod retried by backoffLimit, an evicted pod whose"
+          + " disruption a podFailurePolicy ignores, a Job suspended while running; an Airflow"
+          + " task upstream_failed ends its unsatisfiable wait, a deferred try resumed is one try")
+  void kubernetesAndAirflow() {
+    String svc = "map-k8s";
+    String oom = "k8s/batch/report-7f9c";
+    ev("job.submitted", 0, data("job_id", oom, "service", svc, "runner", "kubernetes"));
+    ev("job.started", 1, data("job_id", oom, "runner", "kubernetes", "attempt", 1));
+    ev("job.finished", 9, data("job_id", oom, "attempt", 1, "exit_code", 137));
+    ev(
+        "job.crashed",
+        9,
+        data("job_id", oom, "attempt", 1, "blame", "task", "cause", "oom", "details", "OOMKilled"));
+    ev("job.requeued", 10, data("job_id", oom, "attempt", 2, "reason", "backoffLimit"));
+    ev("job.started", 12, data("job_id", oom, "runner", "kubernetes", "attempt", 2));
+    ev("job.finished", 20, data("job_id", oom, "attempt", 2, "exit_code", 0));
+    String drained = "k8s/batch/etl-1a2b";
+    ev("job.submitted", 0, data("job_id", drained, "service", svc, "runner", "kubernetes"));
+    ev("job.started", 1, data("job_id", drained, "runner", "kubernetes", "attempt", 1));
+    ev("job.requeued", 30, data("job_id", drained, "attempt", 2, "reason", "disruption"));
+    ev("job.started", 35, data("job_id", drained, "runner", "kubernetes", "attempt", 2));
+    String suspended = "k8s/batch/train-3c4d";
+    ev("job.submitted", 0, data("job_id", suspended, "service", svc, "runner", "kubernetes"));
+    ev("job.started", 1, data("job_id", suspended, "runner", "kubernetes", "attempt", 1));
+    ev("job.requeued", 5, data("job_id", suspended, "attempt", 2, "reason", "suspended"));
+    ev("job.waiting", 5, data("job_id", suspended, "reason", "suspended"));
+
+    String dag = "map-airflow";
+    String up = "etl/scheduled__2026-11-22T00:00:00+00:00/extract";
+    String down = "etl/scheduled__2026-11-22T00:00:00+00:00/load";
+    ev("job.submitted", 0, data("job_id", up, "service", dag, "runner", "celery"));
+    ev(
+        "job.submitted",
+        0,
+        data(
+            "job_id",
+            down,
+            "service",
+            dag,
+            "runner",
+            "celery",
+            "depends_on",
+            List.of(Map.of("job_id", up))));
+    ev("job.started", 1, data("job_id", up, "runner", "celery", "attempt", 1, "host", "w1"));
+    ev("job.status", 2, data("job_id", up, "attempt", 1, "activity", "deferred"));
+    String resumed =
+        ev("job.started", 60, data("job_id", up, "runner", "celery", "attempt", 1, "host", "w2"));
+    ev("job.finished", 61, data("job_id", up, "attempt", 1, "exit_code", 1));
+    awaitSent();
+    assertThat(unsatisfiable(dag)).isEqualTo(1.0);
+
+    ev("job.cancelled", 62, data("job_id", down, "reason", "upstream_failed"));
+    awaitSent();
+
+    assertThat(harness.job(oom))
+        .containsEntry("state", "succeeded")
+        .containsEntry("attempt", 2)
+        .containsEntry("blame", null);
+    assertThat(harness.job(drained)).containsEntry("state", "running").containsEntry("attempt", 2);
+    assertThat(harness.job(suspended))
+        .containsEntry("state", "waiting")
+        .containsEntry("waiting_reason", "suspended");
+    assertThat(harness.job(up))
+        .containsEntry("state", "failed")
+        .containsEntry("host", "w1")
+        .containsEntry("attempt", 1);
+    assertThat(harness.outcome(resumed)).isEqualTo("ignored");
+    assertThat(harness.job(down)).containsEntry("state", "cancelled");
+    assertThat(unsatisfiable(dag)).isZero();
+    Scrape s = scrape();
+    assertThat(s.value("jobwatch_job_crashes_total", "service", svc, "blame", "task"))
+        .isEqualTo(1.0);
+    assertThat(s.value("jobwatch_job_crashes_total", "service", svc, "blame", "platform")).isZero();
+    assertThat(s.value("jobwatch_job_crashes_total", "service", svc, "blame", "unknown")).isZero();
+    assertThat(s.value("jobwatch_jobs", "service", svc, "state", "waiting")).isEqualTo(1.0);
+  }
+
+  private double unsatisfiable(String service) {
+    app.refreshState();
+    List<Scrape.Sample> samples =
+        Scrape.metrics(app.httpPort()).samples("jobwatch_jobs_unsatisfiable", "service", service);
+    return samples.isEmpty() ? 0.0 : samples.get(0).value();
+  }
 }
