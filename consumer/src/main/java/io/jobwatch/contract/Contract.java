@@ -354,7 +354,7 @@ final class Contract {
           length(0, 50),
           regex(
               "^P(?!$)((5[0-2]|[1-4][0-9]|[0-9])W)?((36[0-6]|3[0-5][0-9]|[12][0-9]{2}|[0-9]{1,2})D)?(T(?=[0-9])((878[0-4]|87[0-7][0-9]|8[0-6][0-9]{2}|[1-7][0-9]{3}|[0-9]{1,3})H)?([0-9]{1,6}M)?([0-9]{1,8}(\\.[0-9]{1,9})?S)?)?$(?![\\s\\S])"));
-  private static final Text CRON_VALUE = length(9, 100);
+  private static final Text CRON_VALUE = length(6, 100);
   private static final Text TIMEZONE_VALUE =
       and(
           length(1, 64),

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jobwatch.core.monitor.MonitorChange;
 import io.jobwatch.core.monitor.MonitorLimits;
 import io.jobwatch.core.monitor.MonitorRules;
+import io.jobwatch.core.monitor.MonitorSchedules;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Period;
@@ -121,7 +122,7 @@ final class MonitorChangeMapper {
     Cron cron;
     try {
       // The parser keeps no state between calls, but is cheap enough to build per declaration.
-      cron = new CronParser(UNIX_CRON).parse(expression).validate();
+      cron = new CronParser(UNIX_CRON).parse(MonitorSchedules.fiveFields(expression)).validate();
     } catch (IllegalArgumentException e) {
       throw Rejection.field(
           "$.data.schedule.cron", "not a valid Unix cron expression: " + e.getMessage());

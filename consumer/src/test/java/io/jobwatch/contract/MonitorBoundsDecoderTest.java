@@ -83,12 +83,37 @@ class MonitorBoundsDecoderTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"0 2 30 2 *", "0 0 31 4 *", "61 2 * * *", "* * *"})
+  @CsvSource({"0 2 30 2 *", "0 0 31 4 *", "61 2 * * *", "* * *", "@reboot", "@every 1h", "@Daily"})
   @DisplayName("a cron expression that does not parse or never fires is rejected on arrival")
   void badCronIsRejected(String expression) throws IOException {
     Decoded decoded = declare("schedule.cron", expression);
 
     assertThat(decoded).isInstanceOf(Decoded.Rejected.class);
     assertThat(((Decoded.Rejected) decoded).reason()).contains("$.data.schedule.cron:");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "@hourly",
+    "@daily",
+    "@midnight",
+    "@weekly",
+    "@monthly",
+    "@yearly",
+    "@annually",
+    "0 3 ? * *",
+    "0 0 ? * MON-FRI",
+  })
+  @DisplayName(
+      "a Kubernetes CronJob's schedule as it is written (@nicknames, ? for any) is accepted and"
+          + " kept as declared")
+  void kubernetesCronJobScheduleIsAccepted(String expression) throws IOException {
+    Decoded decoded = declare("schedule.cron", expression);
+
+    assertThat(decoded).isInstanceOf(Decoded.Accepted.class);
+    MonitorChange.Declared declared =
+        (MonitorChange.Declared) ((MonitorEvent) ((Decoded.Accepted) decoded).event()).change();
+    assertThat(declared.schedule())
+        .isEqualTo(new MonitorChange.Schedule.Cron(expression, java.time.ZoneId.of("UTC")));
   }
 }

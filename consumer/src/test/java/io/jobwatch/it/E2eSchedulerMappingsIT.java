@@ -12,9 +12,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Slurm, HTCondor, Celery, Nomad and shell wrappers end to end, reported as docs/publishing.md
- * ("Mapping your scheduler") says, through Kafka into PostgreSQL and /metrics. Expectations come
- * from the product brief and the operators' documentation.
+ * Slurm, HTCondor, Celery, Nomad, shell wrappers and Kubernetes CronJobs end to end, reported as
+ * docs/publishing.md ("Mapping your scheduler") says, through Kafka into PostgreSQL and /metrics.
+ * Expectations come from the product brief and the operators' documentation.
  */
 class E2eSchedulerMappingsIT extends SharedAppIT {
   private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
@@ -275,5 +275,261 @@ class E2eSchedulerMappingsIT extends SharedAppIT {
     assertThat(s.value("jobwatch_job_crashes_total", "service", svc, "blame", "platform"))
         .isEqualTo(1.0);
     assertThat(s.value("jobwatch_jobs", "service", svc, "state", "failed")).isEqualTo(1.0);
+  }
+
+  /** Publishes a monitor event and waits until it is stored, failing with its dead letter. */
+  private void applyMonitor(String type, Instant at, Map<String, Object> data) {
+    String id = harness.lifecycleEvent(type, at, data);
+    harness.flush();
+    Harness.await(
+        "monitor event " + id + " stored or dead-lettered",
+        java.time.Duration.ofSeconds(60),
+        () ->
+            harness.rows("SELECT 1 FROM job_events WHERE event_id = :p0", id).size()
+                    + harness
+                        .rows(
+                            "SELECT 1 FROM dead_letters"
+                                + " WHERE convert_from(record_value, 'UTF8') LIKE '%' || :p0 || '%'",
+                            id)
+                        .size()
+                > 0);
+    assertThat(
+            harness.rows(
+                "SELECT reason FROM dead_letters"
+                    + " WHERE convert_from(record_value, 'UTF8') LIKE '%' || :p0 || '%'",
+                id))
+        .as("dead letters of " + type + " " + data)
+        .isEmpty();
+  }
+
+  private void declareCronJob(String monitor, String cron, String zone, String grace, Instant at) {
+    applyMonitor(
+        "monitor.declared",
+        at,
+        data(
+            "monitor",
+            monitor,
+            "team",
+            "k8s",
+            "schedule",
+            data("cron", cron, "timezone", zone),
+            "grace",
+            grace));
+  }
+
+  private Map<String, Object> monitorStatus(String monitor) {
+    app.refreshState();
+    return harness.row("SELECT * FROM monitor_status WHERE monitor = :p0", monitor);
+  }
+
+  @Test
+  @DisplayName(
+      "Kubernetes CronJobs declared with their spec.schedule as written (@hourly, @daily, ? for"
+          + " any) and spec.timeZone are monitored on that zone's clock; concurrencyPolicy Replace"
+          + " cancels the old job and the new run's success keeps the monitor on time")
+  void kubernetesCronJobs() {
+    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    java.time.ZoneId kolkata = java.time.ZoneId.of("Asia/Kolkata");
+
+    declareCronJob("k8s-hourly", "@hourly", "Asia/Kolkata", "PT10M", now.minusSeconds(3 * 3600));
+    Instant success = now.minusSeconds(60);
+    String run = "k8s-hourly-29012345";
+    harness.applyLifecycle(
+        "job.submitted",
+        success.minusSeconds(40),
+        data(
+            "job_id", run, "service", "k8s-cron", "runner", "kubernetes", "monitor", "k8s-hourly"));
+    harness.applyLifecycle(
+        "job.started",
+        success.minusSeconds(30),
+        data("job_id", run, "runner", "kubernetes", "attempt", 1));
+    harness.applyLifecycle(
+        "job.finished", success, data("job_id", run, "attempt", 1, "exit_code", 0));
+
+    Instant daily = now.minusSeconds(3 * 86400);
+    declareCronJob("k8s-daily", "@daily", "UTC", "PT30M", daily);
+    Instant quartz = now.minusSeconds(60);
+    declareCronJob("k8s-quartz", "0 3 ? * MON-FRI", "Europe/Berlin", "PT1H", quartz);
+
+    Map<String, Object> hourly = monitorStatus("k8s-hourly");
+    Instant nextLocalHour =
+        success
+            .atZone(kolkata)
+            .truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+            .plusHours(1)
+            .toInstant();
+    assertThat(Harness.instant(hourly.get("deadline"))).isEqualTo(nextLocalHour.plusSeconds(600));
+    assertThat(hourly.get("status")).isIn("up", "late");
+    assertThat(Harness.instant(hourly.get("last_success_at"))).isEqualTo(success);
+    assertThat(
+            harness
+                .row("SELECT schedule_cron FROM monitors WHERE monitor = 'k8s-hourly'")
+                .get("schedule_cron"))
+        .isEqualTo("@hourly");
+
+    Map<String, Object> neverRan = monitorStatus("k8s-daily");
+    assertThat(neverRan.get("status")).isEqualTo("down");
+    Instant nextMidnight =
+        daily
+            .atZone(java.time.ZoneOffset.UTC)
+            .toLocalDate()
+            .plusDays(1)
+            .atStartOfDay(java.time.ZoneOffset.UTC)
+            .toInstant();
+    assertThat(Harness.instant(neverRan.get("deadline"))).isEqualTo(nextMidnight.plusSeconds(1800));
+
+    java.time.ZonedDateTime weekday =
+        quartz
+            .atZone(java.time.ZoneId.of("Europe/Berlin"))
+            .withHour(3)
+            .withMinute(0)
+            .withSecond(0)
+            .withNano(0);
+    while (!weekday.toInstant().isAfter(quartz) || weekday.getDayOfWeek().getValue() > 5) {
+      weekday = weekday.plusDays(1).withHour(3);
+    }
+    assertThat(Harness.instant(monitorStatus("k8s-quartz").get("deadline")))
+        .isEqualTo(weekday.toInstant().plusSeconds(3600));
+
+    // concurrencyPolicy Replace: the next schedule deletes the running Job and starts a new one.
+    declareCronJob("k8s-replace", "@hourly", "UTC", "PT10M", now.minusSeconds(3 * 3600));
+    Instant replacedAt = now.minusSeconds(600);
+    harness.applyLifecycle(
+        "job.submitted",
+        replacedAt.minusSeconds(3001),
+        data("job_id", "replace-old", "service", "k8s-cron", "monitor", "k8s-replace"));
+    harness.applyLifecycle(
+        "job.started",
+        replacedAt.minusSeconds(3000),
+        data("job_id", "replace-old", "runner", "kubernetes", "attempt", 1));
+    harness.applyLifecycle(
+        "job.cancelled", replacedAt, data("job_id", "replace-old", "reason", "replaced"));
+    harness.applyLifecycle(
+        "job.started",
+        replacedAt.plusSeconds(3),
+        data(
+            "job_id",
+            "replace-new",
+            "service",
+            "k8s-cron",
+            "runner",
+            "kubernetes",
+            "attempt",
+            1,
+            "monitor",
+            "k8s-replace"));
+    harness.applyLifecycle(
+        "job.finished",
+        replacedAt.plusSeconds(300),
+        data("job_id", "replace-new", "attempt", 1, "exit_code", 0));
+
+    assertThat(harness.job("replace-old"))
+        .containsEntry("state", "cancelled")
+        .containsEntry("blame", null);
+    Map<String, Object> replace = monitorStatus("k8s-replace");
+    assertThat(replace.get("status")).isIn("up", "late");
+    assertThat(Harness.instant(replace.get("last_success_at")))
+        .isEqualTo(replacedAt.plusSeconds(300));
+    Scrape s = scrape();
+    assertThat(s.value("jobwatch_job_crashes_total", "service", "k8s-cron", "blame", "unknown"))
+        .isZero();
+    assertThat(
+            s.value(
+                "jobwatch_monitor_status", "monitor", "k8s-daily", "team", "k8s", "status", "down"))
+        .isEqualTo(1.0);
+    assertThat(
+            s.value(
+                "jobwatch_monitor_deadline_timestamp_seconds",
+                "monitor",
+                "k8s-hourly",
+                "team",
+                "k8s"))
+        .isEqualTo(nextLocalHour.plusSeconds(600).toEpochMilli() / 1000.0);
+  }
+
+  @Test
+  @DisplayName(
+      "Kubernetes and Airflow: an OOMKilled pod retried by backoffLimit, an evicted pod whose"
+          + " disruption a podFailurePolicy ignores, a Job suspended while running; an Airflow"
+          + " task upstream_failed ends its unsatisfiable wait, a deferred try resumed is one try")
+  void kubernetesAndAirflow() {
+    String svc = "map-k8s";
+    String oom = "k8s/batch/report-7f9c";
+    ev("job.submitted", 0, data("job_id", oom, "service", svc, "runner", "kubernetes"));
+    ev("job.started", 1, data("job_id", oom, "runner", "kubernetes", "attempt", 1));
+    ev("job.finished", 9, data("job_id", oom, "attempt", 1, "exit_code", 137));
+    ev(
+        "job.crashed",
+        9,
+        data("job_id", oom, "attempt", 1, "blame", "task", "cause", "oom", "details", "OOMKilled"));
+    ev("job.requeued", 10, data("job_id", oom, "attempt", 2, "reason", "backoffLimit"));
+    ev("job.started", 12, data("job_id", oom, "runner", "kubernetes", "attempt", 2));
+    ev("job.finished", 20, data("job_id", oom, "attempt", 2, "exit_code", 0));
+    String drained = "k8s/batch/etl-1a2b";
+    ev("job.submitted", 0, data("job_id", drained, "service", svc, "runner", "kubernetes"));
+    ev("job.started", 1, data("job_id", drained, "runner", "kubernetes", "attempt", 1));
+    ev("job.requeued", 30, data("job_id", drained, "attempt", 2, "reason", "disruption"));
+    ev("job.started", 35, data("job_id", drained, "runner", "kubernetes", "attempt", 2));
+    String suspended = "k8s/batch/train-3c4d";
+    ev("job.submitted", 0, data("job_id", suspended, "service", svc, "runner", "kubernetes"));
+    ev("job.started", 1, data("job_id", suspended, "runner", "kubernetes", "attempt", 1));
+    ev("job.requeued", 5, data("job_id", suspended, "attempt", 2, "reason", "suspended"));
+    ev("job.waiting", 5, data("job_id", suspended, "reason", "suspended"));
+
+    String dag = "map-airflow";
+    String up = "etl/scheduled__2026-11-22T00:00:00+00:00/extract";
+    String down = "etl/scheduled__2026-11-22T00:00:00+00:00/load";
+    ev("job.submitted", 0, data("job_id", up, "service", dag, "runner", "celery"));
+    ev(
+        "job.submitted",
+        0,
+        data(
+            "job_id",
+            down,
+            "service",
+            dag,
+            "runner",
+            "celery",
+            "depends_on",
+            List.of(Map.of("job_id", up))));
+    ev("job.started", 1, data("job_id", up, "runner", "celery", "attempt", 1, "host", "w1"));
+    ev("job.status", 2, data("job_id", up, "attempt", 1, "activity", "deferred"));
+    String resumed =
+        ev("job.started", 60, data("job_id", up, "runner", "celery", "attempt", 1, "host", "w2"));
+    ev("job.finished", 61, data("job_id", up, "attempt", 1, "exit_code", 1));
+    awaitSent();
+    assertThat(unsatisfiable(dag)).isEqualTo(1.0);
+
+    ev("job.cancelled", 62, data("job_id", down, "reason", "upstream_failed"));
+    awaitSent();
+
+    assertThat(harness.job(oom))
+        .containsEntry("state", "succeeded")
+        .containsEntry("attempt", 2)
+        .containsEntry("blame", null);
+    assertThat(harness.job(drained)).containsEntry("state", "running").containsEntry("attempt", 2);
+    assertThat(harness.job(suspended))
+        .containsEntry("state", "waiting")
+        .containsEntry("waiting_reason", "suspended");
+    assertThat(harness.job(up))
+        .containsEntry("state", "failed")
+        .containsEntry("host", "w1")
+        .containsEntry("attempt", 1);
+    assertThat(harness.outcome(resumed)).isEqualTo("ignored");
+    assertThat(harness.job(down)).containsEntry("state", "cancelled");
+    assertThat(unsatisfiable(dag)).isZero();
+    Scrape s = scrape();
+    assertThat(s.value("jobwatch_job_crashes_total", "service", svc, "blame", "task"))
+        .isEqualTo(1.0);
+    assertThat(s.value("jobwatch_job_crashes_total", "service", svc, "blame", "platform")).isZero();
+    assertThat(s.value("jobwatch_job_crashes_total", "service", svc, "blame", "unknown")).isZero();
+    assertThat(s.value("jobwatch_jobs", "service", svc, "state", "waiting")).isEqualTo(1.0);
+  }
+
+  private double unsatisfiable(String service) {
+    app.refreshState();
+    List<Scrape.Sample> samples =
+        Scrape.metrics(app.httpPort()).samples("jobwatch_jobs_unsatisfiable", "service", service);
+    return samples.isEmpty() ? 0.0 : samples.get(0).value();
   }
 }

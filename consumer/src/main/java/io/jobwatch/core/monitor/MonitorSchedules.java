@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,11 +19,28 @@ import java.util.Optional;
  * a cron daemon: a fire time that a spring-forward transition skips (02:30 on the day Berlin jumps
  * from 02:00 to 03:00) is moved forward by the length of the gap (to 03:30 summer time) instead of
  * being dropped; a wall-clock time that a fall-back transition repeats fires once, at its first
- * occurrence.
+ * occurrence. The crontab(5) nicknames that stand for a schedule ({@code @hourly}, {@code @daily},
+ * …) and Kubernetes' {@code ?} for "any" are read as the five fields they stand for ({@link
+ * #fiveFields}), so a Kubernetes CronJob's or a crontab's schedule can be declared as it is
+ * written.
  */
 public final class MonitorSchedules {
   private static final CronParser UNIX_CRON =
       new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+
+  /**
+   * The crontab(5) nicknames that stand for a schedule, as cron daemons and Kubernetes CronJobs
+   * read them ({@code @reboot} does not: it is no schedule).
+   */
+  private static final Map<String, String> NICKNAMES =
+      Map.of(
+          "@yearly", "0 0 1 1 *",
+          "@annually", "0 0 1 1 *",
+          "@monthly", "0 0 1 * *",
+          "@weekly", "0 0 * * 0",
+          "@daily", "0 0 * * *",
+          "@midnight", "0 0 * * *",
+          "@hourly", "0 * * * *");
 
   /** Enough wall-clock steps to walk out of any fall-back overlap, even for a per-minute cron. */
   private static final int MAX_STEPS = 10_000;
@@ -68,6 +86,31 @@ public final class MonitorSchedules {
     }
   }
 
+  /**
+   * The five-field Unix expression a declared cron expression stands for: a nickname's fields, or
+   * the expression with Kubernetes' (robfig/cron's) {@code ?} read as {@code *}, which is what it
+   * means in any field there. The declared text is what is stored and shown; this is what is
+   * parsed.
+   *
+   * @throws IllegalArgumentException for an {@code @} word that stands for no schedule ({@code
+   *     @reboot}, {@code @every 1h}, a nickname not in lower case)
+   */
+  public static String fiveFields(String expression) {
+    String word = expression.strip();
+    if (word.startsWith("@")) {
+      String fields = NICKNAMES.get(word);
+      if (fields == null) {
+        throw new IllegalArgumentException(
+            "'"
+                + word
+                + "' stands for no schedule (the nicknames are @yearly, @annually, @monthly,"
+                + " @weekly, @daily, @midnight and @hourly)");
+      }
+      return fields;
+    }
+    return expression.replace('?', '*');
+  }
+
   private static Instant nextCronFire(Schedule.Cron cron, Instant base) {
     ExecutionTime executionTime = executionTime(cron);
     // Walk the zone's wall clock on an offset-free line, so cron-utils cannot drop the fire times
@@ -91,7 +134,7 @@ public final class MonitorSchedules {
 
   private static ExecutionTime executionTime(Schedule.Cron cron) {
     try {
-      return ExecutionTime.forCron(UNIX_CRON.parse(cron.expression()));
+      return ExecutionTime.forCron(UNIX_CRON.parse(fiveFields(cron.expression())));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "Invalid cron expression '" + cron.expression() + "': " + e.getMessage(), e);

@@ -342,4 +342,217 @@ class SchedulerMappingsTest {
     assertThat(result.row().state()).isEqualTo(JobState.FAILED);
     assertThat(result.row().runtime().error()).isEqualTo("exit code 1603 (0x643)");
   }
+
+  @Test
+  @DisplayName(
+      "Kubernetes: an OOMKilled container (exit 137, reason OOMKilled) restarted by backoffLimit"
+          + " or restartPolicy OnFailure is a task crash of attempt 1, the new pod attempt 2")
+  void kubernetesOomKilledThenRetried() {
+    JobFold.Result result =
+        fold(
+            submitted("kubernetes"),
+            started("s1", 1, "kubernetes", 1),
+            finished("f1", 9, 1, 137),
+            crashed("c1", 9, 1, Blame.TASK, "oom", "OOMKilled"),
+            event("rq", 10, new JobChange.Requeued(2, "backoffLimit")),
+            started("s2", 12, "kubernetes", 2),
+            finished("f2", 20, 2, 0));
+
+    assertThat(result.row().state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(result.row().attempt()).isEqualTo(2);
+    assertThat(result.crashes()).isEqualTo(Map.of(1, Blame.TASK));
+    assertThat(result.ignoredEventIds()).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "Kubernetes: a pod evicted (node drain, preemption) is a platform crash; one that a"
+          + " podFailurePolicy Ignore retries is job.requeued alone and counts no crash")
+  void kubernetesDisruption() {
+    JobFold.Result evicted =
+        fold(
+            submitted("kubernetes"),
+            started("s1", 1, "kubernetes", 1),
+            crashed("c1", 9, 1, Blame.PLATFORM, "evicted", "DisruptionTarget"),
+            event("rq", 10, new JobChange.Requeued(2, "evicted")));
+    JobFold.Result ignored =
+        fold(
+            submitted("kubernetes"),
+            started("s1", 1, "kubernetes", 1),
+            event("rq", 10, new JobChange.Requeued(2, "disruption ignored")),
+            started("s2", 12, "kubernetes", 2));
+
+    assertThat(evicted.row().state()).isEqualTo(JobState.QUEUED);
+    assertThat(evicted.crashes()).isEqualTo(Map.of(1, Blame.PLATFORM));
+    assertThat(ignored.row().state()).isEqualTo(JobState.RUNNING);
+    assertThat(ignored.row().attempt()).isEqualTo(2);
+    assertThat(ignored.crashes()).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "Kubernetes: a Job suspended while its pod runs is requeued and waiting (suspended), and"
+          + " runs again as attempt 2 when resumed; one created suspended just waits")
+  void kubernetesSuspend() {
+    JobFold.Result suspended =
+        fold(
+            submitted("kubernetes"),
+            started("s1", 1, "kubernetes", 1),
+            event("rq", 5, new JobChange.Requeued(2, "suspended")),
+            event("w", 5, new JobChange.Waiting("suspended")));
+    JobFold.Result resumed =
+        fold(
+            submitted("kubernetes"),
+            started("s1", 1, "kubernetes", 1),
+            event("rq", 5, new JobChange.Requeued(2, "suspended")),
+            event("w", 5, new JobChange.Waiting("suspended")),
+            event("q", 60, new JobChange.Queued("kubernetes", null)),
+            started("s2", 61, "kubernetes", 2));
+    JobFold.Result createdSuspended =
+        fold(submitted("kubernetes"), event("w", 1, new JobChange.Waiting("suspended")));
+
+    assertThat(suspended.row().state()).isEqualTo(JobState.WAITING);
+    assertThat(suspended.row().waitingReason()).isEqualTo("suspended");
+    assertThat(suspended.crashes()).isEmpty();
+    assertThat(resumed.row().state()).isEqualTo(JobState.RUNNING);
+    assertThat(resumed.row().attempt()).isEqualTo(2);
+    assertThat(createdSuspended.row().state()).isEqualTo(JobState.WAITING);
+  }
+
+  @Test
+  @DisplayName(
+      "Kubernetes: activeDeadlineSeconds (DeadlineExceeded) is a fatal task timeout; an image"
+          + " that never pulled until the Job gave up is a start error of the runner")
+  void kubernetesDeadlineAndImagePull() {
+    JobFold.Result deadline =
+        fold(
+            submitted("kubernetes"),
+            started("s1", 1, "kubernetes", 1),
+            event(
+                "c1",
+                9,
+                new JobChange.Crashed(null, 1, Blame.TASK, "timeout", "DeadlineExceeded", true)));
+    JobFold.Result neverPulled =
+        fold(
+            submitted("kubernetes"),
+            event("q1", 0.5, new JobChange.Queued("kubernetes", 1)),
+            crashed("c1", 9, 1, Blame.PLATFORM, "not_started", "ImagePullBackOff"));
+
+    assertThat(deadline.row().state()).isEqualTo(JobState.CRASHED);
+    assertThat(deadline.row().fatal()).isTrue();
+    assertThat(deadline.crashes()).isEqualTo(Map.of(1, Blame.TASK));
+    assertThat(neverPulled.stageEvidence())
+        .filteredOn(observation -> !observation.ok())
+        .extracting(o -> o.key().runner(), o -> o.key().stage())
+        .containsExactly(tuple("kubernetes", "start"));
+  }
+
+  @Test
+  @DisplayName(
+      "Airflow: a sensor rescheduled or a task deferred keeps its try running (the resumed try's"
+          + " job.started is history); up_for_retry is job.requeued{try_number}; a task cleared"
+          + " after it succeeded runs again as the next try")
+  void airflowTries() {
+    JobFold.Result rescheduled =
+        fold(
+            submitted("airflow"),
+            started("s1", 1, "airflow", 1),
+            event("st", 2, new JobChange.Status(1, null, null, "up_for_reschedule", null)),
+            started("s1b", 300, "airflow", 1),
+            finished("f1", 310, 1, 0));
+    JobFold.Result retried =
+        fold(
+            submitted("airflow"),
+            started("s1", 1, "airflow", 1),
+            event("e1", 2, new JobChange.Status(1, "AirflowException: boom", null, null, null)),
+            finished("f1", 3, 1, 1),
+            event("rq", 3, new JobChange.Requeued(2, "up_for_retry")),
+            event("w", 3, new JobChange.Waiting("retry_delay")),
+            started("s2", 303, "airflow", 2));
+    JobFold.Result cleared =
+        fold(
+            submitted("airflow"),
+            started("s1", 1, "airflow", 1),
+            finished("f1", 9, 1, 0),
+            event("rq", 86400, new JobChange.Requeued(2, "cleared")),
+            started("s2", 86410, "airflow", 2),
+            finished("f2", 86420, 2, 1));
+
+    assertThat(rescheduled.row().state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(rescheduled.row().startedAt()).isEqualTo(t(1));
+    assertThat(rescheduled.ignoredEventIds()).containsExactly("s1b");
+    assertThat(retried.row().state()).isEqualTo(JobState.RUNNING);
+    assertThat(retried.row().attempt()).isEqualTo(2);
+    assertThat(retried.row().runtime().error()).isNull();
+    assertThat(cleared.row().state()).isEqualTo(JobState.FAILED);
+    assertThat(cleared.row().attempt()).isEqualTo(2);
+    assertThat(cleared.ignoredEventIds()).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "Airflow: skipped and upstream_failed are cancels that never started; a zombie is a"
+          + " platform crash")
+  void airflowNeverRanAndZombie() {
+    JobFold.Result upstreamFailed =
+        fold(submitted("airflow"), event("c", 5, new JobChange.Cancelled("upstream_failed")));
+    JobFold.Result zombie =
+        fold(
+            submitted("airflow"),
+            started("s1", 1, "airflow", 1),
+            crashed("z", 600, 1, Blame.PLATFORM, "zombie", "worker died"));
+
+    assertThat(upstreamFailed.row().state()).isEqualTo(JobState.CANCELLED);
+    assertThat(upstreamFailed.row().startedAt()).isNull();
+    assertThat(upstreamFailed.crashes()).isEmpty();
+    assertThat(zombie.row().state()).isEqualTo(JobState.CRASHED);
+    assertThat(zombie.crashes()).isEqualTo(Map.of(1, Blame.PLATFORM));
+    assertThat(zombie.stageEvidence()).allMatch(StageObservation::ok);
+  }
+
+  @Test
+  @DisplayName(
+      "CI: a job cancelled by a newer push is cancelled even when the runner reports the"
+          + " killed step after it; a self-hosted runner that lost its connection is a platform"
+          + " crash, re-run as the next run_attempt")
+  void ciRunners() {
+    JobFold.Result superseded =
+        fold(
+            submitted("github-actions"),
+            started("s1", 1, "github-actions", 1),
+            event("c", 30, new JobChange.Cancelled("superseded")),
+            finished("f1", 31, 1, 130));
+    JobFold.Result lost =
+        fold(
+            submitted("github-actions"),
+            started("s1", 1, "github-actions", 1),
+            crashed("c1", 600, 1, Blame.PLATFORM, "runner_lost", "lost communication"),
+            event("rq", 900, new JobChange.Requeued(2, "re-run")),
+            started("s2", 910, "github-actions", 2));
+
+    assertThat(superseded.row().state()).isEqualTo(JobState.CANCELLED);
+    assertThat(superseded.row().exitCode()).isNull();
+    assertThat(superseded.crashes()).isEmpty();
+    assertThat(lost.row().state()).isEqualTo(JobState.RUNNING);
+    assertThat(lost.crashes()).isEqualTo(Map.of(1, Blame.PLATFORM));
+  }
+
+  @Test
+  @DisplayName(
+      "systemd: a service that never ran its command (status 203/EXEC, 217/USER) sent as"
+          + " job.crashed not_started is a start error of the runner, not the task's failure")
+  void systemdSetupFailure() {
+    JobFold.Result result =
+        fold(
+            submitted("systemd"),
+            started("s1", 1, "systemd", 1),
+            crashed("c1", 1.2, 1, Blame.PLATFORM, "not_started", "status=203/EXEC"));
+
+    assertThat(result.row().state()).isEqualTo(JobState.CRASHED);
+    assertThat(result.stageEvidence())
+        .filteredOn(observation -> !observation.ok())
+        .extracting(o -> o.key().runner(), o -> o.key().stage(), StageObservation::errorClass)
+        .containsExactly(tuple("systemd", "start", "NotStarted"));
+    assertThat(result.stageEvidence()).filteredOn(StageObservation::ok).isEmpty();
+  }
 }

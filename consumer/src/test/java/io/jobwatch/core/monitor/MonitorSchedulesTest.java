@@ -7,8 +7,11 @@ import static io.jobwatch.core.monitor.MonitorFixtures.utc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class MonitorSchedulesTest {
 
@@ -65,5 +68,37 @@ class MonitorSchedulesTest {
         .hasMessageContaining("0 3 * *");
     assertThatThrownBy(() -> MonitorSchedules.validate(every("PT0S")))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @ParameterizedTest(name = "{0} fires as {1}")
+  @CsvSource({
+    "@hourly, 0 * * * *",
+    "@daily, 0 0 * * *",
+    "@midnight, 0 0 * * *",
+    "@weekly, 0 0 * * 0",
+    "@monthly, 0 0 1 * *",
+    "@yearly, 0 0 1 1 *",
+    "@annually, 0 0 1 1 *",
+    "0 3 ? * *, 0 3 * * *",
+    "30 1 * * ?, 30 1 * * *",
+    "0 0 ? * MON, 0 0 * * MON",
+  })
+  @DisplayName(
+      "A Kubernetes CronJob's or crontab's @nickname, and Kubernetes' ? for any, fire as the"
+          + " five-field expression they stand for")
+  void nicknamesAndQuestionMarkFireAsTheirExpression(String declared, String standard) {
+    for (String base : List.of("2026-06-10T10:07", "2026-12-31T23:59", "2026-03-29T01:30")) {
+      assertThat(MonitorSchedules.nextAfter(cron(declared), berlin(base)))
+          .as("after %s", base)
+          .isEqualTo(MonitorSchedules.nextAfter(cron(standard), berlin(base)));
+    }
+  }
+
+  @Test
+  @DisplayName("@reboot is no schedule: validating it throws")
+  void rebootIsNoSchedule() {
+    assertThatThrownBy(() -> MonitorSchedules.validate(cron("@reboot")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("@reboot");
   }
 }
