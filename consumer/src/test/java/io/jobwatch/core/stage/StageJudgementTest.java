@@ -100,6 +100,40 @@ class StageJudgementTest {
   }
 
   @Test
+  @DisplayName(
+      "Errors before the judgement instant, a fatal one after it and more than a window's worth"
+          + " of errors since: the failure before W still pages")
+  void aFullWindowKeepsTheStoredSeverity() {
+    List<StageObservation> observations = new ArrayList<>();
+    observations.add(failure("e1", 1, START, "ConnectionError"));
+    observations.add(failure("e2", 2, START, "ConnectionError"));
+    observations.add(failure("e3", 3, START, "ConnectionError"));
+    observations.add(failure("f", 20, START, "KeyError"));
+    for (int i = 0; i < 40; i++) {
+      observations.add(failure("later" + i, 21 + i, START, "ConnectionError"));
+    }
+    StageHealth stage = StageFold.apply(null, START, observations, POLICY);
+    assertThat(stage.severity()).isEqualTo(Severity.FATAL);
+    assertThat(stage.since()).isAfter(t(10));
+
+    assertThat(StageJudgement.severityAt(stage, t(10), POLICY)).isEqualTo(Severity.FATAL);
+  }
+
+  @Test
+  @DisplayName(
+      "A judgement instant before anything was read (a partition never read) shows the stored"
+          + " severity, not ok for every stage")
+  void nothingReadShowsTheStoredSeverity() {
+    StageHealth stage =
+        fold(
+            failure("e1", 20, START, "ConnectionError"),
+            failure("e2", 21, START, "ConnectionError"),
+            failure("e3", 22, START, "ConnectionError"));
+
+    assertThat(StageJudgement.severityAt(stage, Instant.EPOCH, POLICY)).isEqualTo(Severity.ERROR);
+  }
+
+  @Test
   @DisplayName("Without a judgement instant (every partition caught up) the stored severity shows")
   void caughtUpShowsTheStoredSeverity() {
     StageHealth stage = fold(failure("e1", 20, START, "KeyError"));
@@ -124,7 +158,8 @@ class StageJudgementTest {
   /**
    * From the rules, not from the record: replay every observation in time order with the plain
    * reference fold; the severity after the last observation at or before W (ok before the first),
-   * unless some moment after W shows ok (a recovery later than W).
+   * unless some moment after W shows ok (a recovery later than W). With at least a window's worth
+   * of observations, the severity of all of them.
    */
   private static Severity reference(
       List<StageObservation> observations, Instant at, StagePolicy policy) {
@@ -133,6 +168,11 @@ class StageJudgementTest {
     List<StageObservation> sorted = new ArrayList<>(unique.values());
     sorted.sort(
         Comparator.comparing(StageObservation::time).thenComparing(StageObservation::eventId));
+    if (sorted.size() >= policy.window()) {
+      // More observations than the window keeps: the state at W is not known (docs/alerts.md),
+      // the severity of everything read stands.
+      return ReferenceStageFold.fold(sorted, policy).severity();
+    }
     Severity atW = Severity.OK;
     for (int end = 1; end <= sorted.size(); end++) {
       Severity severity = ReferenceStageFold.fold(sorted.subList(0, end), policy).severity();
@@ -185,12 +225,21 @@ class StageJudgementTest {
 
   @Provide
   Arbitrary<StagePolicy> policies() {
+    // Windows from the smallest allowed to the default: the observation lists overflow the
+    // small ones, where the record no longer holds the start of every run.
     return Combinators.combine(
-            Arbitraries.integers().between(1, 4), Arbitraries.integers().between(1, 3))
+            Arbitraries.integers().between(1, 4),
+            Arbitraries.integers().between(1, 3),
+            Arbitraries.integers().between(0, 8))
         .as(
-            (errors, recovery) ->
+            (errors, recovery, extra) ->
                 new StagePolicy(
-                    errors, recovery, StagePolicy.DEFAULT_WINDOW, ErrorClassifier.defaults()));
+                    errors,
+                    recovery,
+                    extra == 8
+                        ? StagePolicy.DEFAULT_WINDOW
+                        : Math.max(errors, recovery) + 1 + extra,
+                    ErrorClassifier.defaults()));
   }
 
   private static StageObservation observation(String id, String kind, int at) {
