@@ -406,6 +406,35 @@ class ChaosReferenceIT {
       harness
           .rows("SELECT event_id, outcome FROM job_events WHERE job_id IS NOT NULL")
           .forEach(row -> outcomes.put((String) row.get("event_id"), (String) row.get("outcome")));
+      Set<String> crashes = new TreeSet<>();
+      jobs.forEach(
+          (jobId, reference) ->
+              reference
+                  .crashes()
+                  .forEach(
+                      (attempt, blame) ->
+                          crashes.add(
+                              jobId
+                                  + " attempt "
+                                  + attempt
+                                  + " "
+                                  + service(byJob.get(jobId))
+                                  + " "
+                                  + blame.wireName())));
+      Set<String> crashRows = new TreeSet<>();
+      harness
+          .rows("SELECT job_id, attempt, service, blame FROM job_attempt_crashes")
+          .forEach(
+              row ->
+                  crashRows.add(
+                      row.get("job_id")
+                          + " attempt "
+                          + row.get("attempt")
+                          + " "
+                          + row.get("service")
+                          + " "
+                          + row.get("blame")));
+      softly.assertThat(crashRows).as("crashed attempts, " + as).isEqualTo(crashes);
       jobs.forEach(
           (jobId, reference) -> {
             Map<String, Object> row = rows.get(jobId);

@@ -40,7 +40,7 @@ final class ChaosWorkload {
   static final String[] SERVICES = {"blast", "hmmer", "jpred"};
   static final String[] RUNNERS = {"slurm", "sge"};
   static final String[] REPORTED_STAGES = {"submit", "start", "check_status"};
-  static final String[] MONITORS = {"nightly-backup", "hourly-sync", "cleanup"};
+  static final String[] MONITORS = {"nightly-backup", "hourly-sync", "cleanup", "tie-monitor"};
   static final Duration MAX_SKEW = Duration.ofMinutes(5);
 
   final List<Published> records = new ArrayList<>();
@@ -73,7 +73,8 @@ final class ChaosWorkload {
       String data,
       boolean skew,
       boolean binary,
-      boolean coarse) {}
+      boolean coarse,
+      boolean late) {}
 
   private final Random random;
   private final String prefix;
@@ -85,6 +86,7 @@ final class ChaosWorkload {
   private int sequence;
   private boolean binaryPublisher;
   private boolean coarsePublisher;
+  private int skewOdds;
 
   ChaosWorkload(long seed, String lifecycle, String errors, Instant t0) {
     this.random = new Random(seed);
@@ -118,6 +120,20 @@ final class ChaosWorkload {
         }
       }
     }
+    // Paused and resumed in one instant: resume wins (docs/monitors.md, "Fold rules").
+    boolean resumeFirst = random.nextBoolean();
+    lifecycle(
+        end.plusSeconds(4),
+        MONITORS[3],
+        resumeFirst ? "monitor.resumed" : "monitor.paused",
+        monitorData(MONITORS[3]),
+        false);
+    lifecycle(
+        end.plusSeconds(4),
+        MONITORS[3],
+        resumeFirst ? "monitor.paused" : "monitor.resumed",
+        monitorData(MONITORS[3]),
+        false);
     pausedMonitors.add(MONITORS[1]);
     lifecycle(end.plusSeconds(5), MONITORS[1], "monitor.paused", monitorData(MONITORS[1]), false);
     retiredMonitors.add(MONITORS[2]);
@@ -141,6 +157,8 @@ final class ChaosWorkload {
     // Monitored runs keep their clocks and one attempt: the monitor's times are then one run's.
     boolean skewAllowed = !monitored;
     binaryPublisher = random.nextInt(3) == 0;
+    // A monitored run keeps its start honest; its end may come from a clock running ahead.
+    skewOdds = monitored ? 4 : 30;
     coarsePublisher = random.nextInt(4) == 0;
     StringBuilder submitted = new StringBuilder("\"service\":\"" + service + "\"");
     if (random.nextInt(4) != 0) {
@@ -230,7 +248,7 @@ final class ChaosWorkload {
           }
         }
       } else {
-        at = ending(id, attempt, at, monitored, skewAllowed);
+        at = ending(id, attempt, at, monitored, true);
       }
     }
     return at;
@@ -334,7 +352,8 @@ final class ChaosWorkload {
         }
       }
       drafts.add(
-          new Draft(at, errors, service, type, data, random.nextInt(40) == 0, binary, coarse));
+          new Draft(
+              at, errors, service, type, data, random.nextInt(40) == 0, binary, coarse, false));
       at = at.plusSeconds(5 + random.nextInt(70));
     }
   }
@@ -347,13 +366,14 @@ final class ChaosWorkload {
             jobId,
             type,
             "\"job_id\":\"" + jobId + "\"," + fields,
-            skewAllowed && random.nextInt(30) == 0,
+            skewAllowed && random.nextInt(skewOdds) == 0,
             binaryPublisher,
-            coarsePublisher));
+            coarsePublisher,
+            skewOdds > 4 && random.nextInt(50) == 0));
   }
 
   private void lifecycle(Instant time, String key, String type, String data, boolean skew) {
-    drafts.add(new Draft(time, lifecycle, key, type, data, skew, false, false));
+    drafts.add(new Draft(time, lifecycle, key, type, data, skew, false, false, false));
   }
 
   /**
@@ -364,7 +384,10 @@ final class ChaosWorkload {
   private void publishOrder() {
     List<Published> out = new ArrayList<>();
     for (Draft draft : drafts) {
-      Instant timestamp = draft.time.plusMillis(random.nextInt(2_000));
+      // A late record left a runner's spool one to three minutes after it happened.
+      Instant timestamp =
+          draft.time.plusMillis(
+              draft.late ? 60_000 + random.nextInt(120_000) : random.nextInt(2_000));
       Instant sent = draft.skew ? timestamp.plusSeconds(600 + random.nextInt(4_800)) : draft.time;
       if (draft.coarse) {
         sent = sent.truncatedTo(ChronoUnit.SECONDS);
