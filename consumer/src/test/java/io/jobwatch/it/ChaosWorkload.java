@@ -113,6 +113,8 @@ final class ChaosWorkload {
       Instant last = job(j, t0.plusSeconds(5 + j * 4L));
       end = last.isAfter(end) ? last : end;
     }
+    Instant longEnd = longJob(t0.plusSeconds(10), Duration.between(t0, end).getSeconds() / 2);
+    end = longEnd.isAfter(end) ? longEnd : end;
     for (String service : SERVICES) {
       for (String runner : RUNNERS) {
         for (String stage : REPORTED_STAGES) {
@@ -250,6 +252,39 @@ final class ChaosWorkload {
       } else {
         at = ending(id, attempt, at, monitored, true);
       }
+    }
+    return at;
+  }
+
+  /**
+   * A long job that reports its status about every second, well over the fold's snapshot interval
+   * (1,000 events), through two attempts; some of its reports come late or from a clock ahead, so
+   * some fold from a snapshot. Returns the time of its last event.
+   */
+  private Instant longJob(Instant t, long secondsPerAttempt) {
+    String id = prefix + "long-0";
+    binaryPublisher = false;
+    coarsePublisher = false;
+    skewOdds = 30;
+    job(id, t, "job.submitted", "\"service\":\"blast\",\"runner\":\"slurm\"", true);
+    job(id, t.plusMillis(500), "job.queued", "\"runner\":\"slurm\",\"attempt\":1", true);
+    Instant at = t.plusSeconds(2);
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      if (attempt == 2) {
+        at = at.plusSeconds(6);
+        job(id, at, "job.requeued", "\"attempt\":2,\"reason\":\"preempted\"", false);
+        at = at.plusSeconds(6);
+      }
+      job(id, at, "job.started", "\"runner\":\"slurm\",\"attempt\":" + attempt, true);
+      Instant attemptEnd = at.plusSeconds(secondsPerAttempt);
+      while (at.isBefore(attemptEnd)) {
+        at = at.plusMillis(700 + random.nextInt(600));
+        job(id, at, "job.status", "\"attempt\":" + attempt + "," + statusFields(), true);
+      }
+    }
+    at = at.plusSeconds(1);
+    if (random.nextBoolean()) {
+      job(id, at, "job.finished", "\"attempt\":2,\"exit_code\":0", true);
     }
     return at;
   }
