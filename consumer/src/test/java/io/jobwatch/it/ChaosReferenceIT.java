@@ -116,6 +116,7 @@ class ChaosReferenceIT {
       List<JobwatchApp> apps = new ArrayList<>();
       Map<Outcome, Double> counted = new EnumMap<>(Outcome.class);
       boolean brokerRestarted = false;
+      Expected expected = null;
       try {
         apps.add(harness.startApp());
         for (int c = 2; c < CHUNKS; c++) {
@@ -160,6 +161,8 @@ class ChaosReferenceIT {
                 harness.countOnceMigrated(
                         "SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets")
                     == total);
+        expected = new Expected(workload);
+        assertExported(apps, expected, seed, log);
       } finally {
         for (JobwatchApp app : apps) {
           close(app, harness, counted);
@@ -184,7 +187,6 @@ class ChaosReferenceIT {
           workload.skewed,
           JOBS,
           log);
-      Expected expected = new Expected(workload);
       expected.assertJobs(harness, softly, as);
       expected.assertStages(harness, softly, as);
       expected.assertMonitors(harness, softly, as);
@@ -245,6 +247,59 @@ class ChaosReferenceIT {
               + app.pipelineMetrics().count(harness.errors, outcome),
           Double::sum);
     }
+  }
+
+  /**
+   * The database-derived families as Prometheus sees them once caught up: exactly one running
+   * instance exports them (docs/alerts.md, "One exporter at a time"), with the reference's job
+   * counts, stage severities and crashes (non-zero series; zeros are not compared).
+   */
+  private static void assertExported(
+      List<JobwatchApp> apps, Expected expected, long seed, List<String> log) {
+    Map<String, Double> wanted = expected.exportedSeries();
+    List<String> last = new ArrayList<>();
+    try {
+      Harness.await(
+          "one exporter with the reference's values",
+          Duration.ofSeconds(60),
+          () -> {
+            last.clear();
+            List<Map<String, Double>> exporters = new ArrayList<>();
+            for (JobwatchApp app : apps) {
+              Scrape scrape = Scrape.metrics(app.httpPort());
+              if (scrape.value("jobwatch_exporter_active") == 1.0) {
+                exporters.add(exportedSeries(scrape));
+              }
+            }
+            last.add(exporters.size() + " exporters");
+            exporters.forEach(series -> last.add(series.toString()));
+            return exporters.size() == 1 && exporters.get(0).equals(wanted);
+          });
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          "seed "
+              + seed
+              + " with faults "
+              + log
+              + ": wanted one exporter of "
+              + wanted
+              + "; last scrapes: "
+              + last,
+          e);
+    }
+  }
+
+  private static Map<String, Double> exportedSeries(Scrape scrape) {
+    Map<String, Double> series = new TreeMap<>();
+    for (String name :
+        List.of("jobwatch_jobs", "jobwatch_stage_health", "jobwatch_job_crashes_total")) {
+      for (Scrape.Sample sample : scrape.samples(name)) {
+        if (sample.value() != 0.0) {
+          series.put(sample.series(), sample.value());
+        }
+      }
+    }
+    return series;
   }
 
   /** What a failover does to the consumer's sessions: every other session of the database ends. */
@@ -388,6 +443,57 @@ class ChaosReferenceIT {
               observations.computeIfAbsent(key, k -> new ArrayList<>()).add(observation);
             }
           });
+    }
+
+    /** The non-zero series of the exported families the reference implies, as Scrape names them. */
+    Map<String, Double> exportedSeries() {
+      Map<String, Double> series = new TreeMap<>();
+      jobs.forEach(
+          (jobId, reference) -> {
+            String service = service(byJob.get(jobId));
+            series.merge(
+                new Scrape.Sample(
+                        "jobwatch_jobs",
+                        Map.of("service", service, "state", reference.state().wireName()),
+                        0)
+                    .series(),
+                1.0,
+                Double::sum);
+            reference
+                .crashes()
+                .values()
+                .forEach(
+                    blame ->
+                        series.merge(
+                            new Scrape.Sample(
+                                    "jobwatch_job_crashes_total",
+                                    Map.of("service", service, "blame", blame.wireName()),
+                                    0)
+                                .series(),
+                            1.0,
+                            Double::sum));
+          });
+      observations.forEach(
+          (key, list) -> {
+            double severity =
+                ReferenceStageFold.fold(list, StagePolicy.defaults()).severity().level();
+            if (severity != 0.0) {
+              series.put(
+                  new Scrape.Sample(
+                          "jobwatch_stage_health",
+                          Map.of(
+                              "service",
+                              key.service(),
+                              "runner",
+                              key.runner(),
+                              "stage",
+                              key.stage()),
+                          0)
+                      .series(),
+                  severity);
+            }
+          });
+      return series;
     }
 
     private static String service(List<JobEvent> events) {
@@ -539,6 +645,16 @@ class ChaosReferenceIT {
             wanted.put("ok_count", reference.okCount());
             wanted.put("error_count", reference.errorCount());
             wanted.put("last_ok_at", reference.lastOkAt());
+            // The latest error by event time (then id) is the one the record names.
+            StageObservation lastError =
+                list.stream()
+                    .filter(o -> !o.ok())
+                    .max(
+                        Comparator.comparing(StageObservation::time)
+                            .thenComparing(StageObservation::eventId))
+                    .orElse(null);
+            wanted.put("last_error_at", lastError == null ? null : lastError.time());
+            wanted.put("last_error_class", lastError == null ? null : lastError.errorClass());
             Map<String, Object> actual = new TreeMap<>();
             actual.put("severity", row.get("severity_name"));
             actual.put("since", Harness.instant(row.get("since")));
@@ -546,6 +662,8 @@ class ChaosReferenceIT {
             actual.put("ok_count", ((Number) row.get("ok_count")).longValue());
             actual.put("error_count", ((Number) row.get("error_count")).longValue());
             actual.put("last_ok_at", Harness.instant(row.get("last_ok_at")));
+            actual.put("last_error_at", Harness.instant(row.get("last_error_at")));
+            actual.put("last_error_class", row.get("last_error_class"));
             List<StageObservation> sorted =
                 list.stream()
                     .sorted(

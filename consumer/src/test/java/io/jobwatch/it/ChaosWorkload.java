@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 
 /**
  * A reproducible mixed workload in the shape real schedulers, runners and cron scripts publish it,
@@ -89,7 +90,8 @@ final class ChaosWorkload {
   private int skewOdds;
 
   ChaosWorkload(long seed, String lifecycle, String errors, Instant t0) {
-    this.random = new Random(seed);
+    // Mixed: java.util.Random's first draws from neighbouring seeds are alike.
+    this.random = new Random(new SplittableRandom(seed).nextLong());
     this.prefix = "c" + seed + "-";
     this.lifecycle = lifecycle;
     this.errors = errors;
