@@ -181,6 +181,12 @@ final class ChaosWorkload {
       }
       submitted.append("}]");
     }
+    // A cron script reports no submission: its job.started names service and monitor.
+    String cronFields = "";
+    if (monitored && random.nextBoolean()) {
+      cronFields = ",\"service\":\"" + service + "\",\"monitor\":\"" + monitorOfJob.get(id) + "\"";
+      return runs(id, runner, t, 1, cronFields, true, false);
+    }
     job(id, t, "job.submitted", submitted.toString(), skewAllowed);
     if (!monitored && random.nextInt(25) == 0) {
       job(id, t.plusMillis(700), "job.cancelled", "\"reason\":\"user\"", skewAllowed);
@@ -197,7 +203,18 @@ final class ChaosWorkload {
       job(id, at.plusMillis(100), "job.status", "\"attempt\":1,\"error\":\"too early\"", false);
     }
     int attempts = monitored ? 1 : (random.nextInt(6) == 0 ? 2 + random.nextInt(2) : 1);
-    at = at.plusSeconds(1);
+    return runs(id, runner, at.plusSeconds(1), attempts, cronFields, monitored, skewAllowed);
+  }
+
+  /** The attempts of a job from {@code at}; returns the time of its last event. */
+  private Instant runs(
+      String id,
+      String runner,
+      Instant at,
+      int attempts,
+      String startFields,
+      boolean monitored,
+      boolean skewAllowed) {
     for (int attempt = 1; attempt <= attempts; attempt++) {
       if (attempt > 1) {
         // Attempts are far apart: a skewed clock bounded to its record stays within its attempt.
@@ -215,7 +232,8 @@ final class ChaosWorkload {
               + attempt
               + ",\"host\":\"n"
               + random.nextInt(9)
-              + "\"",
+              + "\""
+              + startFields,
           skewAllowed);
       int statuses = random.nextInt(4);
       for (int s = 0; s < statuses; s++) {
