@@ -174,6 +174,15 @@ class ChaosReferenceIT {
                     == total);
         expected = new Expected(workload, policy);
         assertExported(apps, expected, seed, log);
+        // A failover with two instances running, then one of them leaving: still one exporter.
+        if (apps.size() < 2) {
+          apps.add(harness.startApp());
+        }
+        terminateSessions(harness);
+        assertExported(apps, expected, seed, log);
+        terminateSessions(harness);
+        close(apps.remove(0), harness, counted);
+        assertExported(apps, expected, seed, log);
       } finally {
         for (JobwatchApp app : apps) {
           close(app, harness, counted);
