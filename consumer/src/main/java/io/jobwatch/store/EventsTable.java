@@ -105,7 +105,10 @@ public final class EventsTable {
    * later statement of the batch is planned with the new partition.
    */
   public static void holdDefaultPartition(Handle handle) {
-    handle.execute("LOCK TABLE job_events_default IN ACCESS SHARE MODE");
+    // The parent first: dropping a partition (retention) or altering the table locks the parent
+    // before its partitions, and a batch holding the default partition while waiting for the
+    // parent would close a deadlock with it (review; RetentionIT drops partitions while consuming).
+    handle.execute("LOCK TABLE ONLY job_events, job_events_default IN ACCESS SHARE MODE");
   }
 
   /**

@@ -177,7 +177,7 @@ class PartitionCatchUpIT {
             () ->
                 harness.count(
                         "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-                            + " WHERE NOT l.granted AND a.query ILIKE '%job_events%'")
+                            + " WHERE NOT l.granted AND a.query ILIKE 'LOCK TABLE ONLY job_events, job_events_default%'")
                     > 0);
         pass.commit();
       }
@@ -233,7 +233,7 @@ class PartitionCatchUpIT {
             () ->
                 harness.count(
                         "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-                            + " WHERE NOT l.granted AND a.query ILIKE '%job_events%'")
+                            + " WHERE NOT l.granted AND a.query ILIKE 'LOCK TABLE ONLY job_events, job_events_default%'")
                     > 0);
         pass.commit();
       }
@@ -304,7 +304,7 @@ class PartitionCatchUpIT {
             () ->
                 harness.count(
                         "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-                            + " WHERE NOT l.granted AND a.query ILIKE '%job_events%'")
+                            + " WHERE NOT l.granted AND a.query ILIKE 'LOCK TABLE ONLY job_events, job_events_default%'")
                     > 0);
         pass.commit();
       }
