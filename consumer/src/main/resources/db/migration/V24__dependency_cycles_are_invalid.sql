@@ -19,7 +19,11 @@
 -- ahead of it and D is L or behind it. UNION keeps each (leader, job) pair once, so the
 -- recursion ends on any graph; walking only through jobs after the leader keeps it short on the
 -- graphs schedulers build (random ids: a walk stops at the first job ordered before its start;
--- ids that grow with submission, dependants after dependencies: ahead stops at once). Same
+-- ids that grow with submission, dependants after dependencies: ahead stops at once). Walks
+-- are at most 15 edges long and an edge is invalid when it closes a cycle of at most 16 jobs
+-- (depth of the job ahead of the leader + 1 + depth of its dependency behind it): each
+-- recursion pass joins the pending edges once, so the cost is at most 15 passes over them
+-- whatever the chains of pending jobs (unbounded, a chain of n pending jobs took n passes). Same
 -- columns as V21's view; stuck_jobs reads job_unsatisfiable and is unchanged. The exporter's
 -- count (StateQueries) follows the same rule.
 CREATE OR REPLACE VIEW job_waits AS
@@ -33,38 +37,48 @@ WITH RECURSIVE blocked(job_id, depends_on) AS (
        AND d.depends_on <> d.job_id
        AND NOT t.state = ANY (d.accept)
 ),
-ahead(leader, job_id) AS (
-    SELECT job_id, depends_on FROM blocked WHERE depends_on > job_id
+core(job_id, depends_on) AS (
+    SELECT b.job_id, b.depends_on
+      FROM blocked b
+     WHERE EXISTS (SELECT 1 FROM blocked i WHERE i.depends_on = b.job_id)
+       AND EXISTS (SELECT 1 FROM blocked o WHERE o.job_id = b.depends_on)
+),
+ahead(leader, job_id, depth) AS (
+    SELECT job_id, depends_on, 1 FROM core WHERE depends_on > job_id
     UNION
-    SELECT a.leader, b.depends_on
+    SELECT a.leader, b.depends_on, a.depth + 1
       FROM ahead a
-      JOIN blocked b ON b.job_id = a.job_id
-     WHERE b.depends_on > a.leader
+      JOIN core b ON b.job_id = a.job_id
+     WHERE b.depends_on > a.leader AND a.depth < 15
 ),
 leaders(leader) AS (
     SELECT DISTINCT a.leader
       FROM ahead a
-      JOIN blocked b ON b.job_id = a.job_id AND b.depends_on = a.leader
+      JOIN core b ON b.job_id = a.job_id AND b.depends_on = a.leader
 ),
-behind(leader, job_id) AS (
-    SELECT b.depends_on, b.job_id
-      FROM blocked b
+behind(leader, job_id, depth) AS (
+    SELECT b.depends_on, b.job_id, 1
+      FROM core b
       JOIN leaders l ON l.leader = b.depends_on
      WHERE b.job_id > b.depends_on
     UNION
-    SELECT k.leader, b.job_id
+    SELECT k.leader, b.job_id, k.depth + 1
       FROM behind k
-      JOIN blocked b ON b.depends_on = k.job_id
-     WHERE b.job_id > k.leader
+      JOIN core b ON b.depends_on = k.job_id
+     WHERE b.job_id > k.leader AND k.depth < 15
 ),
 deadlocked(job_id, depends_on) AS (
     SELECT DISTINCT b.job_id, b.depends_on
-      FROM (SELECT leader, leader AS job_id FROM leaders
+      FROM (SELECT leader, leader AS job_id, 0 AS depth FROM leaders
             UNION ALL
-            SELECT a.leader, a.job_id FROM ahead a JOIN leaders l ON l.leader = a.leader) f
-      JOIN blocked b ON b.job_id = f.job_id
+            SELECT a.leader, a.job_id, min(a.depth)
+              FROM ahead a JOIN leaders l ON l.leader = a.leader
+             GROUP BY a.leader, a.job_id) f
+      JOIN core b ON b.job_id = f.job_id
      WHERE b.depends_on = f.leader
-        OR (f.leader, b.depends_on) IN (SELECT leader, job_id FROM behind)
+        OR EXISTS (SELECT 1 FROM behind k
+                    WHERE k.leader = f.leader AND k.job_id = b.depends_on
+                      AND f.depth + 1 + k.depth <= 16)
 ),
 doomed(job_id) AS (
     SELECT d.job_id

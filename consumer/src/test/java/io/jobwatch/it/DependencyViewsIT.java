@@ -259,6 +259,39 @@ class DependencyViewsIT {
 
   @Test
   @DisplayName(
+      "Cycles of up to 16 pending jobs are deadlocks; the edges of a longer cycle wait (the"
+          + " search's walks are bounded, docs/operators.md)")
+  void cyclesUpTo16JobsAreDeadlocks() {
+    cycle("sixteen", 16);
+    cycle("seventeen", 17);
+
+    Map<String, String> waits = waits();
+    for (int i = 1; i <= 16; i++) {
+      assertThat(waits.get(String.format("sixteen-%02d->sixteen-%02d", i, i % 16 + 1)))
+          .as("edge %d of the 16-job cycle", i)
+          .isEqualTo("invalid (job can never run)");
+    }
+    for (int i = 1; i <= 17; i++) {
+      assertThat(waits.get(String.format("seventeen-%02d->seventeen-%02d", i, i % 17 + 1)))
+          .as("edge %d of the 17-job cycle", i)
+          .isEqualTo("waiting");
+    }
+    StateQueries.Waits counts = database.jdbi().withHandle(StateQueries::waitsByService);
+    assertThat(counts.unsatisfiable()).containsExactly(new StateQueries.Count("deps", "", 16));
+  }
+
+  /** {@code n} submitted jobs PREFIX-01 … PREFIX-n, each depending on the next, the last on 01. */
+  private void cycle(String prefix, int n) {
+    for (int i = 1; i <= n; i++) {
+      job(String.format("%s-%02d", prefix, i), "submitted", ago(minutes(30)), null);
+    }
+    for (int i = 1; i <= n; i++) {
+      dependsOn(String.format("%s-%02d", prefix, i), String.format("%s-%02d", prefix, i % n + 1));
+    }
+  }
+
+  @Test
+  @DisplayName(
       "A cycle is no deadlock when one of its jobs runs or ended, or one of its edges is"
           + " satisfied (accept running with the dependency running, or accept queued with it"
           + " queued): the other rules apply to it")

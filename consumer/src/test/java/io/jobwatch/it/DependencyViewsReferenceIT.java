@@ -55,6 +55,8 @@ class DependencyViewsReferenceIT {
   private static final Set<String> TERMINAL = Set.of("succeeded", "failed", "crashed", "cancelled");
   private static final List<String> ACCEPTABLE = STATES;
   private static final long[] MINUTES_AGO = {1, 5, 30, 60};
+  // docs/operators.md, Dependencies: cycles of up to 16 jobs are deadlocks.
+  private static final int MAX_CYCLE = 16;
 
   private Database database;
 
@@ -98,7 +100,10 @@ class DependencyViewsReferenceIT {
     Map<String, Job> jobs = new TreeMap<>();
     Map<String, Known> tombstones = new TreeMap<>();
     // The last 30 graphs are larger: cycles that share jobs, cycles inside cycles.
-    int size = graph < 150 ? 2 + random.nextInt(7) : 10 + random.nextInt(15);
+    int size =
+        graph < 150
+            ? 2 + random.nextInt(7)
+            : graph < 170 ? 10 + random.nextInt(15) : 18 + random.nextInt(7);
     for (int i = 0; i < size; i++) {
       String state = STATES.get(random.nextInt(STATES.size()));
       Instant submitted = now.minus(Duration.ofMinutes(pick(random)));
@@ -123,7 +128,11 @@ class DependencyViewsReferenceIT {
     targets.add("ghost");
     List<Edge> edges = new ArrayList<>();
     for (int cycle = 0; cycle < (graph >= 150 ? 3 : graph % 2 == 0 ? 1 : 0); cycle++) {
-      closeACycle(jobs, edges, random);
+      closeACycle(jobs, edges, random, 2 + random.nextInt(3), false);
+    }
+    if (graph >= 170) {
+      // A long cycle of pending jobs, either side of the longest one detected (MAX_CYCLE).
+      closeACycle(jobs, edges, random, MAX_CYCLE - 1 + random.nextInt(4), true);
     }
     for (String job : jobs.keySet()) {
       Set<String> seen = new HashSet<>();
@@ -157,13 +166,13 @@ class DependencyViewsReferenceIT {
     jobs.values().forEach(job -> known.put(job.id(), new Known(job.state(), job.finishedAt())));
     Instant threshold = now.minus(STUCK_AFTER);
 
-    // invalid by a cycle: the edge lies on a cycle of dependencies whose jobs have all not started
-    // and none of whose edges is satisfied (a path back from the dependency to the job through
-    // such edges closes it).
+    // invalid by a cycle: the edge lies on a cycle of at most MAX_CYCLE dependencies whose jobs
+    // have all not started and none of whose edges is satisfied (a path back from the dependency
+    // to the job through such edges closes it).
     Set<Edge> deadlocked = new HashSet<>();
     for (Edge edge : edges) {
       if (blocked(edge, jobs, known)
-          && leadsBack(edge.dependency(), edge.job(), edges, jobs, known, new HashSet<>())) {
+          && leadsBack(edge.dependency(), edge.job(), edges, jobs, known)) {
         deadlocked.add(edge);
       }
     }
@@ -266,18 +275,20 @@ class DependencyViewsReferenceIT {
   }
 
   /**
-   * Links 2 to 4 jobs into a cycle (an edge already there stays as it is), most of them pending (so
-   * most such cycles are deadlocks), some edges accepting more than {@code succeeded} (so some
-   * cycles are let through).
+   * Links {@code length} jobs into a cycle (an edge already there stays as it is), most of them
+   * pending (so most such cycles are deadlocks), some edges accepting more than {@code succeeded}
+   * (so some cycles are let through); {@code allPending}: every one pending, accepting only {@code
+   * succeeded}.
    */
-  private static void closeACycle(Map<String, Job> jobs, List<Edge> edges, Random random) {
+  private static void closeACycle(
+      Map<String, Job> jobs, List<Edge> edges, Random random, int length, boolean allPending) {
     List<String> members = new ArrayList<>(jobs.keySet());
     Collections.shuffle(members, random);
-    members = members.subList(0, Math.min(members.size(), 2 + random.nextInt(3)));
+    members = members.subList(0, Math.min(members.size(), length));
     List<String> pending = List.copyOf(new TreeSet<>(PENDING));
     for (String member : members) {
       Job job = jobs.get(member);
-      if (random.nextInt(4) > 0 && !PENDING.contains(job.state())) {
+      if ((allPending || random.nextInt(4) > 0) && !PENDING.contains(job.state())) {
         jobs.put(
             member,
             new Job(
@@ -295,7 +306,7 @@ class DependencyViewsReferenceIT {
         continue;
       }
       List<String> accept = new ArrayList<>(List.of("succeeded"));
-      if (random.nextInt(5) == 0) {
+      if (!allPending && random.nextInt(5) == 0) {
         accept.add(STATES.get(random.nextInt(STATES.size())));
       }
       edges.add(new Edge(job, dependency, List.copyOf(accept)));
@@ -313,24 +324,27 @@ class DependencyViewsReferenceIT {
         && !edge.accept().contains(known.get(edge.dependency()).state());
   }
 
-  /** Whether {@code from} depends, through blocked edges only, on {@code to}. */
+  /**
+   * Whether {@code from} depends, through at most {@code MAX_CYCLE - 1} blocked edges, on {@code
+   * to}: with the edge from {@code to} to {@code from}, a cycle of at most {@code MAX_CYCLE} jobs.
+   */
   private static boolean leadsBack(
-      String from,
-      String to,
-      List<Edge> edges,
-      Map<String, Job> jobs,
-      Map<String, Known> known,
-      Set<String> visited) {
-    if (!visited.add(from)) {
-      return false;
-    }
-    for (Edge edge : edges) {
-      if (edge.job().equals(from)
-          && blocked(edge, jobs, known)
-          && (edge.dependency().equals(to)
-              || leadsBack(edge.dependency(), to, edges, jobs, known, visited))) {
-        return true;
+      String from, String to, List<Edge> edges, Map<String, Job> jobs, Map<String, Known> known) {
+    Set<String> reached = new HashSet<>(Set.of(from));
+    Set<String> frontier = Set.of(from);
+    for (int length = 1; length < MAX_CYCLE && !frontier.isEmpty(); length++) {
+      Set<String> next = new HashSet<>();
+      for (Edge edge : edges) {
+        if (frontier.contains(edge.job()) && blocked(edge, jobs, known)) {
+          if (edge.dependency().equals(to)) {
+            return true;
+          }
+          if (reached.add(edge.dependency())) {
+            next.add(edge.dependency());
+          }
+        }
       }
+      frontier = next;
     }
     return false;
   }
