@@ -6,6 +6,7 @@ import io.jobwatch.store.Database;
 import io.jobwatch.store.OffsetsTable;
 import io.jobwatch.store.PartitionAdvance;
 import io.jobwatch.store.TopicsTable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -29,6 +30,13 @@ import org.slf4j.LoggerFactory;
 final class OffsetResync {
   private static final Logger LOG = LoggerFactory.getLogger(OffsetResync.class);
 
+  /**
+   * How long a transaction whose commit got no answer may stay "in progress" before its records are
+   * read again regardless: a synchronous standby or a slow disk decides within it; an id reused
+   * after a failover, or a session the server keeps until its TCP keepalive, may not.
+   */
+  private static final Duration IN_PROGRESS_WAIT = Duration.ofMinutes(2);
+
   private final Settings settings;
   private final Database database;
   private final TopicIds topicIds;
@@ -38,7 +46,8 @@ final class OffsetResync {
   private Unconfirmed unconfirmed;
 
   /** A transaction whose COMMIT may or may not have reached the database. */
-  private record Unconfirmed(long transaction, Runnable onCommitted) {}
+  /** {@code since}: System.nanoTime() when the commit got no answer. */
+  private record Unconfirmed(long transaction, Runnable onCommitted, long since) {}
 
   OffsetResync(Settings settings, Database database, TopicIds topicIds) {
     this.settings = settings;
@@ -89,7 +98,7 @@ final class OffsetResync {
    * and is tried again after the outage's backoff; otherwise its records are read again.
    */
   void commitUnconfirmed(long transaction, Runnable onCommitted) {
-    unconfirmed = new Unconfirmed(transaction, onCommitted);
+    unconfirmed = new Unconfirmed(transaction, onCommitted, System.nanoTime());
   }
 
   /** The offsets confirmed by the database for the assigned partitions, for Kafka's copy. */
@@ -138,7 +147,8 @@ final class OffsetResync {
                       unconfirmed == null
                           ? null
                           : OffsetsTable.transactionStatus(handle, unconfirmed.transaction());
-                  if ("in progress".equals(unconfirmedStatus[0])) {
+                  if ("in progress".equals(unconfirmedStatus[0])
+                      && System.nanoTime() - unconfirmed.since() < IN_PROGRESS_WAIT.toNanos()) {
                     // The server is still committing it (a synchronous standby, a slow disk) or
                     // has not noticed the lost connection yet. Its records read again now would
                     // wait for its locks and then find it committed: never counted (or, aborted,
@@ -151,6 +161,17 @@ final class OffsetResync {
                         "transaction "
                             + unconfirmed.transaction()
                             + ", whose commit got no answer, is still in progress");
+                  }
+                  if ("in progress".equals(unconfirmedStatus[0])) {
+                    // Still undecided after the wait: an id that now names another transaction
+                    // (a failover to a standby that never saw the batch hands ids out again) or a
+                    // session the server has not dropped yet. Consuming must not wait on it for
+                    // ever: its records are read again, not counted if it commits later.
+                    LOG.warn(
+                        "transaction {}, whose commit got no answer, is still in progress after"
+                            + " {}; reading its records again (they are not counted if it commits)",
+                        unconfirmed.transaction(),
+                        IN_PROGRESS_WAIT);
                   }
                   TopicsTable.Reconciled changed =
                       TopicsTable.reconcile(handle, settings.groupId(), ids);
