@@ -121,6 +121,16 @@ class ChaosReferenceIT {
         assertThat(child.isAlive()).as(child.output()).isTrue();
         child.kill();
         log.add("killed the first consumer (SIGKILL)");
+        // A COMMIT the child had sent still completes on the server: the boundary is read once
+        // the child's sessions are gone (review).
+        Harness.await(
+            "the killed consumer's database sessions to end",
+            Duration.ofSeconds(60),
+            () ->
+                harness.count(
+                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'jobwatch'"
+                            + " AND datname = current_database()")
+                    == 0);
         boundary = committedOffsets(harness);
       }
 
