@@ -1,7 +1,6 @@
 package io.jobwatch.core.stage;
 
 import io.jobwatch.core.Severity;
-import io.jobwatch.core.monitor.MonitorClock;
 import java.time.Instant;
 import java.util.List;
 
@@ -27,8 +26,9 @@ public final class StageJudgement {
    */
   public static Severity severityAt(StageHealth stage, Instant at, StagePolicy policy) {
     Severity stored = stage.severity();
-    if (at == null || stored == Severity.OK || !at.isAfter(MonitorClock.NOTHING_READ)) {
-      // Caught up, or a partition not read at all yet: nothing to judge the record against.
+    if (at == null || stored == Severity.OK || !at.isAfter(Instant.EPOCH)) {
+      // Caught up, or a partition not read at all yet (the monitors' clock then says 1970,
+      // MonitorClock.NOTHING_READ): nothing to judge the record against.
       return stored;
     }
     if (stage.since() != null && !stage.since().isAfter(at)) {
