@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jobwatch.app.JobwatchApp;
 import io.jobwatch.pipeline.Outcome;
 import io.jobwatch.store.Database;
+import io.jobwatch.store.EventsTable;
 import io.jobwatch.store.RetentionPolicy;
 import io.jobwatch.store.RetentionTable;
 import io.jobwatch.testing.Infra;
@@ -334,6 +335,50 @@ class PartitionCatchUpIT {
   /**
    * Drops the day partitions of today and later: a consumer down for longer than the look-ahead.
    */
+  @Test
+  @DisplayName(
+      "A batch holding its locks on job_events and job_events_default does not deadlock with a"
+          + " partition DROP (retention), which locks the parent first: the DROP waits for the"
+          + " batch")
+  void aBatchAndAPartitionDropDoNotDeadlock(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS);
+        JobwatchApp app = harness.startApp()) {
+      LocalDate day = LocalDate.now(ZoneOffset.UTC).plusDays(40);
+      String partition = "job_events_" + day.toString().replace("-", "");
+      harness.jdbi().useHandle(handle -> RetentionTable.createEventPartition(handle, day));
+      try (Handle batch = harness.jdbi().open()) {
+        batch.begin();
+        EventsTable.holdDefaultPartition(batch);
+        CompletableFuture<Void> drop =
+            CompletableFuture.runAsync(
+                () ->
+                    harness.jdbi().useHandle(handle -> handle.execute("DROP TABLE " + partition)));
+        Harness.await(
+            "the DROP waits for the batch",
+            Duration.ofSeconds(60),
+            () ->
+                harness.count(
+                        "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                            + " WHERE NOT l.granted AND a.query ILIKE 'DROP TABLE%'")
+                    > 0);
+        // The batch's event-id look-up reads the parent: with the default partition locked
+        // first and the parent not, this waited for the DROP, which waited for the batch
+        // (40P01 after deadlock_timeout for one of them).
+        long found =
+            batch
+                .createQuery("SELECT count(*) FROM job_events WHERE event_id = 'no-such-event'")
+                .mapTo(Long.class)
+                .one();
+        batch.commit();
+
+        assertThat(found).isZero();
+        drop.get(60, TimeUnit.SECONDS);
+      }
+      assertThat(harness.count("SELECT count(*) FROM pg_class WHERE relname = '" + partition + "'"))
+          .isZero();
+    }
+  }
+
   private static String dropPartitionsFromToday() {
     return "SELECT jobwatch_drop_event_partition(c.relname) FROM pg_inherits i"
         + " JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'job_events'::regclass"
