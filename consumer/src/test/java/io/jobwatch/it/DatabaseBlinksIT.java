@@ -129,34 +129,15 @@ class DatabaseBlinksIT {
                           + " EXECUTE FUNCTION test_slow_commit()");
                 });
         proxy.cutNextCommitsWithoutWaiting(1);
-        for (int i = 0; i < 30; i++) {
-          harness.lifecycleEvent(
-              "job.submitted",
-              T0.plusSeconds(i),
-              data("job_id", "slow-" + i, "service", "blast", "runner", "slurm"));
-        }
+        submit(harness, "slow", 30);
         harness.flush();
-        Harness.await(
-            "all 30 records to be consumed",
-            Duration.ofSeconds(60),
-            () ->
-                harness.count("SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets") == 30);
-        Harness.await("readiness after the cut", Duration.ofSeconds(30), app::isReady);
+        awaitConsumed(harness, app, 30);
 
         assertThat(proxy.cutsDone()).as("commits cut").isEqualTo(1);
         assertThat(harness.count("SELECT remaining FROM test_slow_commits"))
             .as("slow commits left")
             .isZero();
-        assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(30);
-        assertThat(harness.count("SELECT count(DISTINCT event_id) FROM job_events")).isEqualTo(30);
-        assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(30);
-        assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
-        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.APPLIED))
-            .as("jobwatch_events_total{outcome=applied}")
-            .isEqualTo(30.0);
-        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.DUPLICATE))
-            .as("jobwatch_events_total{outcome=duplicate}")
-            .isZero();
+        assertEachStoredAndCountedOnce(harness, app, 30);
       }
     }
   }
@@ -174,33 +155,12 @@ class DatabaseBlinksIT {
         Harness.await("the consumer to be ready", Duration.ofSeconds(60), app::isReady);
         proxy.cutNextCommits(2);
         for (int wave = 0; wave < 2; wave++) {
-          for (int i = 0; i < 15; i++) {
-            harness.lifecycleEvent(
-                "job.submitted",
-                T0.plusSeconds(i),
-                data("job_id", "twice-" + wave + "-" + i, "service", "blast", "runner", "slurm"));
-          }
+          submit(harness, "twice-" + wave, 15);
           harness.flush();
-          long expected = 15L * (wave + 1);
-          Harness.await(
-              expected + " records consumed",
-              Duration.ofSeconds(60),
-              () ->
-                  harness.count("SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets")
-                      == expected);
-          Harness.await("readiness after the cut", Duration.ofSeconds(30), app::isReady);
+          awaitConsumed(harness, app, 15L * (wave + 1));
         }
         assertThat(proxy.cutsDone()).as("commits cut").isEqualTo(2);
-        assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(30);
-        assertThat(harness.count("SELECT count(DISTINCT event_id) FROM job_events")).isEqualTo(30);
-        assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(30);
-        assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
-        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.APPLIED))
-            .as("jobwatch_events_total{outcome=applied}")
-            .isEqualTo(30.0);
-        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.DUPLICATE))
-            .as("jobwatch_events_total{outcome=duplicate}")
-            .isZero();
+        assertEachStoredAndCountedOnce(harness, app, 30);
       }
     }
   }
@@ -247,6 +207,30 @@ class DatabaseBlinksIT {
             .isEqualTo(3.0);
       }
     }
+  }
+
+  /** Every record up to {@code records} committed, and the consumer ready again after the cut. */
+  private static void awaitConsumed(Harness harness, JobwatchApp app, long records) {
+    Harness.await(
+        records + " records consumed",
+        Duration.ofSeconds(60),
+        () ->
+            harness.count("SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets") == records);
+    Harness.await("readiness after the cut", Duration.ofSeconds(30), app::isReady);
+  }
+
+  /** {@code events} distinct job.submitted events, each stored, folded and counted once. */
+  private static void assertEachStoredAndCountedOnce(Harness harness, JobwatchApp app, int events) {
+    assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(events);
+    assertThat(harness.count("SELECT count(DISTINCT event_id) FROM job_events")).isEqualTo(events);
+    assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(events);
+    assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
+    assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.APPLIED))
+        .as("jobwatch_events_total{outcome=applied}")
+        .isEqualTo((double) events);
+    assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.DUPLICATE))
+        .as("jobwatch_events_total{outcome=duplicate}")
+        .isZero();
   }
 
   private static List<String> submit(Harness harness, String prefix, int count) {
@@ -529,31 +513,12 @@ class DatabaseBlinksIT {
         } else {
           proxy.cutNextCommits(1);
         }
-        for (int i = 0; i < 30; i++) {
-          harness.lifecycleEvent(
-              "job.submitted",
-              T0.plusSeconds(i),
-              data("job_id", "cut-" + i, "service", "blast", "runner", "slurm"));
-        }
+        submit(harness, "cut", 30);
         harness.flush();
-        Harness.await(
-            "all 30 records to be consumed",
-            Duration.ofSeconds(60),
-            () ->
-                harness.count("SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets") == 30);
-        Harness.await("readiness after the cut", Duration.ofSeconds(30), app::isReady);
+        awaitConsumed(harness, app, 30);
 
         assertThat(proxy.cutsDone()).as("commits cut").isEqualTo(1);
-        assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(30);
-        assertThat(harness.count("SELECT count(DISTINCT event_id) FROM job_events")).isEqualTo(30);
-        assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(30);
-        assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
-        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.APPLIED))
-            .as("jobwatch_events_total{outcome=applied}")
-            .isEqualTo(30.0);
-        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.DUPLICATE))
-            .as("jobwatch_events_total{outcome=duplicate}")
-            .isZero();
+        assertEachStoredAndCountedOnce(harness, app, 30);
       }
     }
   }

@@ -36,6 +36,13 @@ class PartitionCatchUpIT {
       Map.of("JOBWATCH_RETENTION_INTERVAL", "PT0S");
   private static final Instant T0 =
       Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+
+  /** A consumer batch waiting at its first statement, the locks it takes on job_events. */
+  private static final String BATCH_WAITING =
+      "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+          + " WHERE NOT l.granted"
+          + " AND a.query ILIKE 'LOCK TABLE ONLY job_events, job_events_default%'";
+
   private static final String TODAY =
       "'job_events_' || to_char(now() AT TIME ZONE 'UTC', 'YYYYMMDD')";
 
@@ -175,11 +182,7 @@ class PartitionCatchUpIT {
         Harness.await(
             "the consumer's insert waits for the pass",
             Duration.ofSeconds(60),
-            () ->
-                harness.count(
-                        "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-                            + " WHERE NOT l.granted AND a.query ILIKE 'LOCK TABLE ONLY job_events, job_events_default%'")
-                    > 0);
+            () -> harness.count(BATCH_WAITING) > 0);
         pass.commit();
       }
       Harness.await(
@@ -220,24 +223,7 @@ class PartitionCatchUpIT {
       harness.send(harness.lifecycle, job, envelope);
       harness.awaitStored(id);
       assertThat(harness.count("SELECT count(*) FROM job_events_default")).isEqualTo(1);
-      // A pass creating today's partition, between its ATTACH and its commit.
-      try (Handle pass = harness.jdbi().open()) {
-        pass.begin();
-        pass.createQuery("SELECT jobwatch_event_partition((now() AT TIME ZONE 'UTC')::date)")
-            .mapTo(Boolean.class)
-            .one();
-        harness.send(harness.lifecycle, job, envelope);
-        harness.flush();
-        Harness.await(
-            "the consumer waits for the pass",
-            Duration.ofSeconds(60),
-            () ->
-                harness.count(
-                        "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-                            + " WHERE NOT l.granted AND a.query ILIKE 'LOCK TABLE ONLY job_events, job_events_default%'")
-                    > 0);
-        pass.commit();
-      }
+      resendWhileAPassCreatesToday(harness, harness.lifecycle, job, envelope);
       Harness.await(
           "the retry handled",
           Duration.ofSeconds(60),
@@ -292,23 +278,7 @@ class PartitionCatchUpIT {
       harness.send(harness.errors, "svc", envelope);
       harness.awaitStored(id);
       assertThat(harness.count("SELECT count(*) FROM job_events_default")).isEqualTo(1);
-      try (Handle pass = harness.jdbi().open()) {
-        pass.begin();
-        pass.createQuery("SELECT jobwatch_event_partition((now() AT TIME ZONE 'UTC')::date)")
-            .mapTo(Boolean.class)
-            .one();
-        harness.send(harness.errors, "svc", envelope);
-        harness.flush();
-        Harness.await(
-            "the consumer waits for the pass",
-            Duration.ofSeconds(60),
-            () ->
-                harness.count(
-                        "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-                            + " WHERE NOT l.granted AND a.query ILIKE 'LOCK TABLE ONLY job_events, job_events_default%'")
-                    > 0);
-        pass.commit();
-      }
+      resendWhileAPassCreatesToday(harness, harness.errors, "svc", envelope);
       Harness.await(
           "the retry handled",
           Duration.ofSeconds(60),
@@ -376,6 +346,27 @@ class PartitionCatchUpIT {
       }
       assertThat(harness.count("SELECT count(*) FROM pg_class WHERE relname = '" + partition + "'"))
           .isZero();
+    }
+  }
+
+  /**
+   * Sends {@code envelope} again while a pass creating today's partition sits between its ATTACH
+   * and its commit, and commits the pass once the consumer's batch waits for it.
+   */
+  private static void resendWhileAPassCreatesToday(
+      Harness harness, String topic, String key, String envelope) {
+    try (Handle pass = harness.jdbi().open()) {
+      pass.begin();
+      pass.createQuery("SELECT jobwatch_event_partition((now() AT TIME ZONE 'UTC')::date)")
+          .mapTo(Boolean.class)
+          .one();
+      harness.send(topic, key, envelope);
+      harness.flush();
+      Harness.await(
+          "the consumer waits for the pass",
+          Duration.ofSeconds(60),
+          () -> harness.count(BATCH_WAITING) > 0);
+      pass.commit();
     }
   }
 

@@ -44,30 +44,7 @@ class StatementTimeoutIT {
           + " every event is applied, none is dead-lettered")
   void aBatchThatTimesOutIsWrittenInSmallerBatches(Infra infra) {
     try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS)) {
-      try (Database database = Database.open(harness.settings().db())) {
-        database.migrate();
-      }
-      harness
-          .jdbi()
-          .useHandle(
-              handle -> {
-                // Stands for a statement whose time grows with the batch: inserting more than
-                // three events at once takes longer than the timeout.
-                handle.execute(
-                    "CREATE FUNCTION slow_big_inserts() RETURNS trigger LANGUAGE plpgsql AS $$"
-                        + " BEGIN IF (SELECT count(*) FROM inserted) > 3 THEN"
-                        + " PERFORM pg_sleep(30); END IF; RETURN NULL; END $$");
-                handle.execute(
-                    "CREATE TRIGGER slow_big_inserts AFTER INSERT ON job_events"
-                        + " REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT"
-                        + " EXECUTE FUNCTION slow_big_inserts()");
-                String database =
-                    handle.createQuery("SELECT current_database()").mapTo(String.class).one();
-                handle.execute(
-                    "ALTER ROLE CURRENT_USER IN DATABASE \""
-                        + database
-                        + "\" SET statement_timeout = '1s'");
-              });
+      slowBigInsertsUnderATimeout(harness, "1s");
       List<String> jobs = new ArrayList<>();
       List<String> events = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
@@ -101,28 +78,7 @@ class StatementTimeoutIT {
     environment.put("JOBWATCH_KAFKA_MAX_POLL_INTERVAL_MS", "10000");
     try (Harness harness = new Harness(infra, 1, environment)) {
       Settings settings = harness.settings();
-      try (Database database = Database.open(settings.db())) {
-        database.migrate();
-      }
-      harness
-          .jdbi()
-          .useHandle(
-              handle -> {
-                handle.execute(
-                    "CREATE FUNCTION slow_big_inserts() RETURNS trigger LANGUAGE plpgsql AS $$"
-                        + " BEGIN IF (SELECT count(*) FROM inserted) > 3 THEN"
-                        + " PERFORM pg_sleep(30); END IF; RETURN NULL; END $$");
-                handle.execute(
-                    "CREATE TRIGGER slow_big_inserts AFTER INSERT ON job_events"
-                        + " REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT"
-                        + " EXECUTE FUNCTION slow_big_inserts()");
-                String name =
-                    handle.createQuery("SELECT current_database()").mapTo(String.class).one();
-                handle.execute(
-                    "ALTER ROLE CURRENT_USER IN DATABASE \""
-                        + name
-                        + "\" SET statement_timeout = '500ms'");
-              });
+      slowBigInsertsUnderATimeout(harness, "500ms");
       // Opened after the ALTER ROLE: its sessions have the timeout.
       try (Database database = Database.open(settings.db())) {
         List<String> jobs = new ArrayList<>();
@@ -189,5 +145,37 @@ class StatementTimeoutIT {
         assertThat(harness.count("SELECT sum(next_offset) FROM consumer_offsets")).isEqualTo(64);
       }
     }
+  }
+
+  /**
+   * Migrates the harness's database, makes inserting more than three events at once take 30 s (a
+   * statement whose time grows with the batch) and gives the role {@code timeout} as its
+   * statement_timeout in that database (sessions opened afterwards have it).
+   */
+  private static void slowBigInsertsUnderATimeout(Harness harness, String timeout) {
+    try (Database database = Database.open(harness.settings().db())) {
+      database.migrate();
+    }
+    harness
+        .jdbi()
+        .useHandle(
+            handle -> {
+              handle.execute(
+                  "CREATE FUNCTION slow_big_inserts() RETURNS trigger LANGUAGE plpgsql AS $$"
+                      + " BEGIN IF (SELECT count(*) FROM inserted) > 3 THEN"
+                      + " PERFORM pg_sleep(30); END IF; RETURN NULL; END $$");
+              handle.execute(
+                  "CREATE TRIGGER slow_big_inserts AFTER INSERT ON job_events"
+                      + " REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT"
+                      + " EXECUTE FUNCTION slow_big_inserts()");
+              String database =
+                  handle.createQuery("SELECT current_database()").mapTo(String.class).one();
+              handle.execute(
+                  "ALTER ROLE CURRENT_USER IN DATABASE \""
+                      + database
+                      + "\" SET statement_timeout = '"
+                      + timeout
+                      + "'");
+            });
   }
 }

@@ -77,6 +77,11 @@ class StageFoldProperties {
    */
   @Provide
   Arbitrary<List<StageObservation>> observationLists() {
+    return drawObservations();
+  }
+
+  /** The lists {@link #observationLists} draws, for the other stage properties. */
+  static Arbitrary<List<StageObservation>> drawObservations() {
     Arbitrary<Integer> seconds = Arbitraries.integers().between(0, 15);
     Arbitrary<String> failure =
         Arbitraries.of(

@@ -20,8 +20,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.RandomDistribution;
-import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -241,35 +239,7 @@ class StageJudgementTest {
   /** As StageFoldProperties draws them: up to 30 observations at times 0 to 15 s. */
   @Provide
   Arbitrary<List<StageObservation>> observationLists() {
-    Arbitrary<Integer> seconds = Arbitraries.integers().between(0, 15);
-    Arbitrary<String> failure =
-        Arbitraries.of(
-            "ConnectionError",
-            "CalledProcessError",
-            "ValueError",
-            "explicit-warning",
-            "explicit-error",
-            "explicit-fatal");
-    return Arbitraries.of(0, 1, 3, 10)
-        .flatMap(
-            okWeight ->
-                Combinators.combine(
-                        Arbitraries.frequencyOf(
-                            Tuple.of(okWeight, Arbitraries.just("ok")), Tuple.of(3, failure)),
-                        seconds)
-                    .as((kind, at) -> Tuple.of(kind, at))
-                    .list()
-                    .ofMinSize(1)
-                    .ofMaxSize(30)
-                    .withSizeDistribution(RandomDistribution.biased()))
-        .map(
-            specs -> {
-              List<StageObservation> observations = new ArrayList<>();
-              for (int i = 0; i < specs.size(); i++) {
-                observations.add(observation("o" + i, specs.get(i).get1(), specs.get(i).get2()));
-              }
-              return observations;
-            });
+    return StageFoldProperties.drawObservations();
   }
 
   @Provide
@@ -289,20 +259,5 @@ class StageJudgementTest {
                         ? StagePolicy.DEFAULT_WINDOW
                         : Math.max(errors, recovery) + 1 + extra,
                     ErrorClassifier.defaults()));
-  }
-
-  private static StageObservation observation(String id, String kind, int at) {
-    switch (kind) {
-      case "ok":
-        return ok(id, at, START);
-      case "explicit-warning":
-        return failure(id, at, START, "ValueError", Severity.WARNING);
-      case "explicit-error":
-        return failure(id, at, START, "ValueError", Severity.ERROR);
-      case "explicit-fatal":
-        return failure(id, at, START, "ConnectionError", Severity.FATAL);
-      default:
-        return failure(id, at, START, kind);
-    }
   }
 }
