@@ -106,6 +106,7 @@ final class BatchTransaction {
         Duration commit = Duration.ofNanos(System.nanoTime() - started).minus(write);
         offsets.commitUnconfirmed(
             transaction[0],
+            nextOffsets,
             () -> {
               LOG.info(
                   "the database holds the batch of {} records whose commit got no answer",

@@ -93,6 +93,31 @@ public final class ConsumerLoop implements Runnable {
       PipelineListener listener,
       Clock clock,
       Duration timeoutHalving) {
+    this(
+        settings,
+        database,
+        writer,
+        decoder,
+        listener,
+        clock,
+        timeoutHalving,
+        OffsetResync.IN_PROGRESS_WAIT);
+  }
+
+  /**
+   * With other budgets for halving batches that time out and for waiting on a commit without an
+   * answer that the database still shows in progress ({@link OffsetResync#IN_PROGRESS_WAIT}, 2
+   * minutes, in production), so that tests need not wait minutes.
+   */
+  public ConsumerLoop(
+      Settings settings,
+      Database database,
+      BatchWriter writer,
+      RecordDecoder decoder,
+      PipelineListener listener,
+      Clock clock,
+      Duration timeoutHalving,
+      Duration inProgressWait) {
     this.settings = settings;
     this.database = database;
     this.decoder = decoder;
@@ -101,7 +126,7 @@ public final class ConsumerLoop implements Runnable {
     this.history = new HistoryCache(settings.historyCacheBytes());
     this.progress = new ProgressTracker(database, settings.groupId(), clock);
     this.topicIds = new TopicIds(settings, clock);
-    this.offsets = new OffsetResync(settings, database, topicIds);
+    this.offsets = new OffsetResync(settings, database, topicIds, inProgressWait);
     this.readiness = new Readiness(database, listener, clock);
     this.commits = new KafkaCommits(offsets, () -> ahead == null ? Set.of() : ahead.inFlight());
     this.lag = new LagReporter(listener);

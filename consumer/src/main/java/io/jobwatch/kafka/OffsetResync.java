@@ -9,6 +9,7 @@ import io.jobwatch.store.TopicsTable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,24 +36,32 @@ final class OffsetResync {
    * read again regardless: a synchronous standby or a slow disk decides within it; an id reused
    * after a failover, or a session the server keeps until its TCP keepalive, may not.
    */
-  private static final Duration IN_PROGRESS_WAIT = Duration.ofMinutes(2);
+  static final Duration IN_PROGRESS_WAIT = Duration.ofMinutes(2);
 
   private final Settings settings;
   private final Database database;
   private final TopicIds topicIds;
+  private final Duration inProgressWait;
   private final Map<TopicPartition, Long> expectedNext = new HashMap<>();
   private final Set<TopicPartition> unsynced = new HashSet<>();
   // The last transaction, if its COMMIT got no answer; null when none.
   private Unconfirmed unconfirmed;
+  // A transaction still in progress after the wait whose records were read again; null when none.
+  private Unconfirmed abandoned;
 
-  /** A transaction whose COMMIT may or may not have reached the database. */
-  /** {@code since}: System.nanoTime() when the commit got no answer. */
-  private record Unconfirmed(long transaction, Runnable onCommitted, long since) {}
+  /**
+   * A transaction whose COMMIT may or may not have reached the database. {@code nextOffsets}: the
+   * offsets it writes; {@code since}: System.nanoTime() when the commit got no answer.
+   */
+  private record Unconfirmed(
+      long transaction, Map<TopicPartition, Long> nextOffsets, Runnable onCommitted, long since) {}
 
-  OffsetResync(Settings settings, Database database, TopicIds topicIds) {
+  /** {@code inProgressWait}: {@link #IN_PROGRESS_WAIT} in production. */
+  OffsetResync(Settings settings, Database database, TopicIds topicIds, Duration inProgressWait) {
     this.settings = settings;
     this.database = database;
     this.topicIds = topicIds;
+    this.inProgressWait = inProgressWait;
   }
 
   boolean hasUnsynced() {
@@ -79,9 +88,16 @@ final class OffsetResync {
     return advances;
   }
 
-  /** A transaction committed these next offsets. */
+  /**
+   * A transaction committed these next offsets. One over a partition of an abandoned transaction
+   * (read again past the wait) applied its records itself: that transaction did not commit.
+   */
   void advanced(Map<TopicPartition, Long> nextOffsets) {
     expectedNext.putAll(nextOffsets);
+    if (abandoned != null
+        && !Collections.disjoint(abandoned.nextOffsets().keySet(), nextOffsets.keySet())) {
+      abandoned = null;
+    }
   }
 
   /** A new transaction begins: the answer to an earlier unconfirmed one is no longer asked. */
@@ -95,10 +111,13 @@ final class OffsetResync {
    * database may hold it anyway. The next {@link #resync} asks the database: if the transaction
    * committed, {@code onCommitted} runs (its records are counted once; no other consumer can have
    * applied them, the offsets' compare-and-set saw to that); still in progress, the resync fails
-   * and is tried again after the outage's backoff; otherwise its records are read again.
+   * and is tried again after the outage's backoff; otherwise its records are read again. {@code
+   * nextOffsets}: the offsets the transaction writes.
    */
-  void commitUnconfirmed(long transaction, Runnable onCommitted) {
-    unconfirmed = new Unconfirmed(transaction, onCommitted, System.nanoTime());
+  void commitUnconfirmed(
+      long transaction, Map<TopicPartition, Long> nextOffsets, Runnable onCommitted) {
+    unconfirmed =
+        new Unconfirmed(transaction, Map.copyOf(nextOffsets), onCommitted, System.nanoTime());
   }
 
   /** The offsets confirmed by the database for the assigned partitions, for Kafka's copy. */
@@ -138,6 +157,7 @@ final class OffsetResync {
         topicIds.lookup(partitions.stream().map(TopicPartition::topic).collect(Collectors.toSet()));
     Map<TopicPartition, Long> stored = new HashMap<>();
     String[] unconfirmedStatus = new String[1];
+    String[] abandonedStatus = new String[1];
     TopicsTable.Reconciled reconciled =
         database
             .jdbi()
@@ -148,7 +168,7 @@ final class OffsetResync {
                           ? null
                           : OffsetsTable.transactionStatus(handle, unconfirmed.transaction());
                   if ("in progress".equals(unconfirmedStatus[0])
-                      && System.nanoTime() - unconfirmed.since() < IN_PROGRESS_WAIT.toNanos()) {
+                      && System.nanoTime() - unconfirmed.since() < inProgressWait.toNanos()) {
                     // The server is still committing it (a synchronous standby, a slow disk) or
                     // has not noticed the lost connection yet. Its records read again now would
                     // wait for its locks and then find it committed: never counted (or, aborted,
@@ -169,10 +189,14 @@ final class OffsetResync {
                     // ever: its records are read again, not counted if it commits later.
                     LOG.warn(
                         "transaction {}, whose commit got no answer, is still in progress after"
-                            + " {}; reading its records again (they are not counted if it commits)",
+                            + " {}; reading its records again",
                         unconfirmed.transaction(),
-                        IN_PROGRESS_WAIT);
+                        inProgressWait);
                   }
+                  abandonedStatus[0] =
+                      abandoned == null
+                          ? null
+                          : OffsetsTable.transactionStatus(handle, abandoned.transaction());
                   TopicsTable.Reconciled changed =
                       TopicsTable.reconcile(handle, settings.groupId(), ids);
                   OffsetsTable.load(
@@ -199,6 +223,7 @@ final class OffsetResync {
           topic.storedId(),
           topic.offsetsDiscarded());
     }
+    settleAbandoned(abandonedStatus[0], stored);
     settleUnconfirmed(unconfirmedStatus[0]);
     List<TopicPartition> fromStart = new ArrayList<>();
     for (TopicPartition partition : partitions) {
@@ -225,6 +250,34 @@ final class OffsetResync {
     return stale;
   }
 
+  /**
+   * Counts an abandoned transaction that committed after its records were read again: the batch
+   * over them was fenced by it, so no other batch counted them. {@code stored} must hold at least
+   * its offsets, which only its commit (or one after it) wrote. Still in progress, it is asked
+   * again at the next resynchronisation; aborted or forgotten, its records were read again.
+   */
+  private void settleAbandoned(String status, Map<TopicPartition, Long> stored) {
+    Unconfirmed transaction = abandoned;
+    if (transaction == null || "in progress".equals(status)) {
+      return;
+    }
+    abandoned = null;
+    boolean holdsItsOffsets =
+        transaction.nextOffsets().entrySet().stream()
+            .allMatch(
+                offset -> {
+                  Long next = stored.get(offset.getKey());
+                  return next != null && next >= offset.getValue();
+                });
+    if ("committed".equals(status) && holdsItsOffsets) {
+      LOG.info(
+          "transaction {}, whose records were read again after waiting for its commit, committed"
+              + " after all; its records are counted",
+          transaction.transaction());
+      transaction.onCommitted().run();
+    }
+  }
+
   /** Counts an unconfirmed transaction that committed (one in progress never gets here). */
   private void settleUnconfirmed(String status) {
     Unconfirmed transaction = unconfirmed;
@@ -234,6 +287,11 @@ final class OffsetResync {
     unconfirmed = null;
     if ("committed".equals(status)) {
       transaction.onCommitted().run();
+    } else if ("in progress".equals(status)) {
+      // Past the wait (a transaction still in progress within it never gets here): its records
+      // are read again. Should it commit after all, the batch over them is fenced, and a later
+      // resynchronisation counts it (settleAbandoned).
+      abandoned = transaction;
     } else if (status == null) {
       LOG.warn(
           "could not tell whether transaction {} committed (too old); its records are not counted",

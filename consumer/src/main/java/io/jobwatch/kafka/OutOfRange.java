@@ -159,7 +159,7 @@ final class OutOfRange {
                   });
     } catch (RuntimeException e) {
       if (transaction[0] != null) {
-        offsets.commitUnconfirmed(transaction[0], onCommitted);
+        offsets.commitUnconfirmed(transaction[0], next, onCommitted);
       }
       throw e;
     }
