@@ -105,27 +105,46 @@ public final class Retention {
     return new RetentionReport(true, true, expired, rows, carried, 0, 0);
   }
 
+  /** One step of sealing and carrying a day's jobs: the jobs it took, sealed and events carried. */
+  private record SealedStep(List<String> jobIds, int sealed, int carried) {}
+
+  /**
+   * Seals the terminal jobs among the next {@code rows} jobs of {@code day} after {@code after} and
+   * carries the events of the others forward, in one transaction.
+   */
+  private static SealedStep sealAndCarry(
+      Handle handle, LocalDate day, String after, int rows, Instant now) {
+    List<String> jobIds = RetentionTable.jobsOfDay(handle, day, after, rows);
+    if (jobIds.isEmpty()) {
+      return new SealedStep(jobIds, 0, 0);
+    }
+    return handle.inTransaction(
+        transaction ->
+            new SealedStep(
+                jobIds,
+                RetentionTable.sealTerminalJobs(transaction, jobIds, now),
+                RetentionTable.carryUnsealedJobs(transaction, day, jobIds, now)));
+  }
+
   private static RetentionReport prune(Handle handle, RetentionPolicy policy, Instant now) {
     int created = createPartitions(handle, policy, now);
     List<LocalDate> dropped = new ArrayList<>();
     long events = 0;
     long carried = 0;
     long sealed = 0;
+    RetentionSteps sealSteps =
+        new RetentionSteps("job_events (sealing and carrying)", policy.step());
     for (LocalDate day : expiredDays(handle, policy, now)) {
       String after = "";
-      List<String> jobIds;
-      while (!(jobIds = RetentionTable.jobsOfDay(handle, day, after, policy.step())).isEmpty()) {
-        List<String> batch = jobIds;
-        int[] moved =
-            handle.inTransaction(
-                transaction ->
-                    new int[] {
-                      RetentionTable.sealTerminalJobs(transaction, batch, now),
-                      RetentionTable.carryUnsealedJobs(transaction, day, batch, now)
-                    });
-        sealed += moved[0];
-        carried += moved[1];
-        after = jobIds.get(jobIds.size() - 1);
+      while (true) {
+        String from = after;
+        SealedStep step = sealSteps.run(rows -> sealAndCarry(handle, day, from, rows, now));
+        if (step.jobIds().isEmpty()) {
+          break;
+        }
+        sealed += step.sealed();
+        carried += step.carried();
+        after = step.jobIds().get(step.jobIds().size() - 1);
       }
       carried += RetentionTable.carryMonitorDeclarations(handle, day, now);
       long rows = RetentionTable.eventsOfDay(handle, day)[0];

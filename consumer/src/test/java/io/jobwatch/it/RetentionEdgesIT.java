@@ -366,6 +366,66 @@ class RetentionEdgesIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "The seal and carry steps before a day's partition is dropped also get through a"
+          + " statement_timeout shorter than a full step: the terminal jobs of the expired day are"
+          + " sealed, the open jobs' events carried, the day's other events dropped")
+  void sealAndCarryGetThroughAShortStatementTimeout(Infra infra) {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS)) {
+      migrate(harness);
+      LocalDate old = LocalDate.now(ZoneOffset.UTC).minusDays(45);
+      String oldAt = old.atTime(12, 0).toInstant(ZoneOffset.UTC).toString();
+      harness
+          .jdbi()
+          .useHandle(
+              handle -> {
+                RetentionTable.createEventPartition(handle, old);
+                // 40 jobs that ended 10 days ago (their rows stay: JOBWATCH_RETAIN_JOBS is 90
+                // days) and 5 still running, each with one event on a day past the 30 days.
+                handle.execute(
+                    "INSERT INTO jobs (job_id, state, attempt, updated_at, finished_at)"
+                        + " SELECT 'ended-' || i, 'failed', 1, now(), now() - interval '10 days'"
+                        + " FROM generate_series(1, 40) i");
+                handle.execute(
+                    "INSERT INTO jobs (job_id, state, attempt, updated_at)"
+                        + " SELECT 'open-' || i, 'running', 1, now() FROM generate_series(1, 5) i");
+                handle.execute(
+                    "INSERT INTO job_events (event_id, job_id, subject, type, event_time, outcome,"
+                        + " topic, kafka_partition, kafka_offset, envelope, received_at)"
+                        + " SELECT 'e-' || job_id, job_id, job_id, 'job.submitted', ?::timestamptz,"
+                        + " 'applied', 't', 0, row_number() OVER (), '{}', ?::timestamptz"
+                        + " FROM jobs",
+                    oldAt,
+                    oldAt);
+                // Sealing more than ten jobs at once takes longer than the timeout.
+                handle.execute(
+                    "CREATE FUNCTION slow_big_seals() RETURNS trigger LANGUAGE plpgsql AS $$"
+                        + " BEGIN IF (SELECT count(*) FROM written) > 10 THEN"
+                        + " PERFORM pg_sleep(30); END IF; RETURN NULL; END $$");
+                handle.execute(
+                    "CREATE TRIGGER slow_big_seals AFTER INSERT ON job_tombstones"
+                        + " REFERENCING NEW TABLE AS written FOR EACH STATEMENT"
+                        + " EXECUTE FUNCTION slow_big_seals()");
+                String name =
+                    handle.createQuery("SELECT current_database()").mapTo(String.class).one();
+                handle.execute(
+                    "ALTER ROLE CURRENT_USER IN DATABASE \""
+                        + name
+                        + "\" SET statement_timeout = '300ms'");
+              });
+      Retention.run(harness.jdbi(), POLICY, Instant.now(), false);
+      assertThat(harness.count("SELECT count(*) FROM job_tombstones")).isEqualTo(40);
+      assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(45);
+      assertThat(harness.count("SELECT count(*) FROM job_events WHERE job_id LIKE 'open-%'"))
+          .as("the open jobs' events, carried")
+          .isEqualTo(5);
+      assertThat(harness.count("SELECT count(*) FROM job_events WHERE job_id LIKE 'ended-%'"))
+          .as("the sealed jobs' events, dropped with their day")
+          .isZero();
+    }
+  }
+
   /** The schema, without an instance (its start would run a pass of its own). */
   private static void migrate(Harness harness) {
     try (io.jobwatch.store.Database database =
