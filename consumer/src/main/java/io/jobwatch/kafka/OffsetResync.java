@@ -224,7 +224,7 @@ final class OffsetResync {
           topic.offsetsDiscarded());
     }
     settleAbandoned(abandonedStatus[0], stored);
-    settleUnconfirmed(unconfirmedStatus[0]);
+    settleUnconfirmed(unconfirmedStatus[0], stored);
     List<TopicPartition> fromStart = new ArrayList<>();
     for (TopicPartition partition : partitions) {
       Long next = stored.get(partition);
@@ -262,14 +262,7 @@ final class OffsetResync {
       return;
     }
     abandoned = null;
-    boolean holdsItsOffsets =
-        transaction.nextOffsets().entrySet().stream()
-            .allMatch(
-                offset -> {
-                  Long next = stored.get(offset.getKey());
-                  return next != null && next >= offset.getValue();
-                });
-    if ("committed".equals(status) && holdsItsOffsets) {
+    if (committedHere(status, transaction.nextOffsets(), stored)) {
       LOG.info(
           "transaction {}, whose records were read again after waiting for its commit, committed"
               + " after all; its records are counted",
@@ -278,15 +271,27 @@ final class OffsetResync {
     }
   }
 
-  /** Counts an unconfirmed transaction that committed (one in progress never gets here). */
-  private void settleUnconfirmed(String status) {
+  /**
+   * Counts an unconfirmed transaction that committed (one in progress within the wait never gets
+   * here). A transaction id the database calls committed while the stored offsets are short of the
+   * transaction's own is not this transaction: after a failover to a standby that never saw the
+   * batch the id is handed out again, and the records are read (and counted) again.
+   */
+  private void settleUnconfirmed(String status, Map<TopicPartition, Long> stored) {
     Unconfirmed transaction = unconfirmed;
     if (transaction == null) {
       return;
     }
     unconfirmed = null;
-    if ("committed".equals(status)) {
+    if (committedHere(status, transaction.nextOffsets(), stored)) {
       transaction.onCommitted().run();
+    } else if ("committed".equals(status)) {
+      LOG.warn(
+          "transaction {}, whose commit got no answer, reads as committed but the stored offsets"
+              + " are short of its own {} (its id was handed out again, after a failover?); its"
+              + " records are read again",
+          transaction.transaction(),
+          transaction.nextOffsets());
     } else if ("in progress".equals(status)) {
       // Past the wait (a transaction still in progress within it never gets here): its records
       // are read again. Should it commit after all, the batch over them is fenced, and a later
@@ -297,5 +302,20 @@ final class OffsetResync {
           "could not tell whether transaction {} committed (too old); its records are not counted",
           transaction.transaction());
     }
+  }
+
+  /**
+   * Whether a transaction writing {@code nextOffsets} committed, by its status and by the offsets
+   * the database holds: they are at or past its own once it committed (offsets only move forward).
+   */
+  static boolean committedHere(
+      String status, Map<TopicPartition, Long> nextOffsets, Map<TopicPartition, Long> stored) {
+    return "committed".equals(status)
+        && nextOffsets.entrySet().stream()
+            .allMatch(
+                offset -> {
+                  Long next = stored.get(offset.getKey());
+                  return next != null && next >= offset.getValue();
+                });
   }
 }
