@@ -186,7 +186,7 @@ final class OffsetResync {
                     // Still undecided after the wait: an id that now names another transaction
                     // (a failover to a standby that never saw the batch hands ids out again) or a
                     // session the server has not dropped yet. Consuming must not wait on it for
-                    // ever: its records are read again, not counted if it commits later.
+                    // ever: its records are read again (settleUnconfirmed keeps it as abandoned).
                     LOG.warn(
                         "transaction {}, whose commit got no answer, is still in progress after"
                             + " {}; reading its records again",
