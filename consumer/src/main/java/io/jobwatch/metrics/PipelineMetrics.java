@@ -124,6 +124,15 @@ public final class PipelineMetrics implements MeterBinder, PipelineListener {
                     + " before (0 when decoding was hidden behind the write)")
             .publishPercentileHistogram()
             .register(meters);
+    // The clock every *_timestamp_seconds gauge is read by, at the scrape: an age computed from
+    // it and those gauges does not depend on Prometheus's clock agreeing with this host's, and
+    // compared with the sample's own timestamp it shows how far the two disagree (the rules'
+    // jobwatch:*_age_seconds and JobwatchClockSkew).
+    Gauge.builder("jobwatch.clock", clock, c -> c.millis() / 1000.0)
+        .description(
+            "This instance's wall clock when scraped, the clock of the *_timestamp_seconds gauges")
+        .baseUnit("seconds")
+        .register(meters);
     Gauge.builder("jobwatch.last.poll.timestamp", lastPollMillis, m -> m.get() / 1000.0)
         .description("When a poll of Kafka last returned without error (process start before)")
         .baseUnit("seconds")

@@ -46,6 +46,25 @@ class PipelineMetricsTest {
 
   @Test
   @DisplayName(
+      "jobwatch_clock_seconds reads the clock of the timestamp gauges at each scrape, so that an"
+          + " age taken from the two does not depend on Prometheus's clock")
+  void clockGaugeReadsTheTimestampsClockAtTheScrape() {
+    metrics.bindTo(registry);
+    assertThat(gauge("jobwatch.clock")).isEqualTo(T0.getEpochSecond());
+    clock.advance(Duration.ofSeconds(30));
+    metrics.polled(0);
+    clock.advance(Duration.ofSeconds(95));
+    assertThat(gauge("jobwatch.clock")).isEqualTo(T0.getEpochSecond() + 125);
+    assertThat(gauge("jobwatch.clock") - gauge("jobwatch.last.poll.timestamp"))
+        .as("seconds since the last poll")
+        .isEqualTo(95);
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    metrics.bindTo(prometheus);
+    assertThat(prometheus.scrape()).contains("# TYPE jobwatch_clock_seconds gauge");
+  }
+
+  @Test
+  @DisplayName(
       "Polls that no broker answered advance the poll timestamp but not the broker response"
           + " timestamp, which stays at the process start")
   void pollsWithoutABrokerLeaveTheResponseTimestamp() {
