@@ -63,7 +63,7 @@ class MetricsIT extends SharedAppIT {
     assertThat(id).isNotBlank();
     Harness.await(
         "lag to be reported for both topics' partitions",
-        Duration.ofSeconds(30),
+        Duration.ofSeconds(60),
         () -> Scrape.metrics(app.httpPort()).samples("jobwatch_consumer_lag").size() == 4);
     // Stored is not recorded yet: the batch's size, latencies and delays are recorded after its
     // COMMIT returned (and an earlier test's batches can make the counts positive already).
