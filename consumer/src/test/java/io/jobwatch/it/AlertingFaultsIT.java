@@ -86,7 +86,7 @@ class AlertingFaultsIT {
         double stalled = firstFailure.value("jobwatch_state_refresh_timestamp_seconds");
         assertThat(stalled).isBetween(lastRefresh, stopped.toEpochMilli() / 1000.0 + 1);
         app.refreshState();
-        Harness.await("readiness to turn false", Duration.ofSeconds(30), () -> !app.isReady());
+        Harness.await("readiness to turn false", Duration.ofSeconds(60), () -> !app.isReady());
         Scrape during = Scrape.metrics(app.httpPort());
         assertHealthAndMonitor(during, service);
         assertThat(during.value("jobwatch_state_refresh_timestamp_seconds"))
