@@ -9,6 +9,8 @@ import io.jobwatch.testing.WithInfra;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -93,8 +95,13 @@ class ExporterLeaseIT {
       "A live holder whose read takes longer than its silence keeps the lease: it reads on the"
           + " lease's own session, which is busy, not idle")
   void slowReadKeepsTheLease(Infra infra) throws Exception {
+    // The read must start within the holder's silence of its acquire (the session is idle in
+    // between): 2 s, on a thread of its own (the common pool has one thread on two cores, which
+    // another task may hold), leaves a loaded machine room for that; the read (6 s) and the
+    // standby's attempts (5 s) are still longer than the silence.
+    ExecutorService reader = Executors.newSingleThreadExecutor();
     try (Instances instances =
-        Instances.open(infra, Duration.ofSeconds(1), Duration.ofSeconds(1))) {
+        Instances.open(infra, Duration.ofSeconds(2), Duration.ofSeconds(2))) {
       ExporterLease holder = instances.holder();
       ExporterLease standby = instances.standby();
       assertThat(holder.acquire()).isTrue();
@@ -104,16 +111,19 @@ class ExporterLeaseIT {
                   holder.inTransaction(
                       handle ->
                           handle
-                              .createQuery("SELECT 1 FROM pg_sleep(4)")
+                              .createQuery("SELECT 1 FROM pg_sleep(6)")
                               .mapTo(Integer.class)
-                              .one()));
+                              .one()),
+              reader);
 
-      assertThat(everAcquired(standby, Instant.now().plus(Duration.ofSeconds(3))))
+      assertThat(everAcquired(standby, Instant.now().plus(Duration.ofSeconds(5))))
           .as("the standby took the lease during the holder's read")
           .isFalse();
       assertThat(read.get()).isEqualTo(1);
       assertThat(holder.acquire()).isTrue();
       assertThat(standby.acquire()).isFalse();
+    } finally {
+      reader.shutdownNow();
     }
   }
 

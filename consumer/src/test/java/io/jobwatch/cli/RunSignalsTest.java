@@ -68,6 +68,7 @@ class RunSignalsTest {
     Path spool = dir.resolve("spool");
     Path marker = dir.resolve("ended");
     Path trapped = dir.resolve("trapped");
+    Path release = dir.resolve("release");
     Process jobwatch =
         jvm.run(
             spool,
@@ -81,18 +82,28 @@ class RunSignalsTest {
                 + "' HUP;"
                 + " touch "
                 + trapped
-                + "; sleep 3; echo done >> "
+                + "; while [ ! -e "
+                + release
+                + " ]; do sleep 0.1; done; echo done >> "
                 + marker
                 + "; exit 7");
-    for (int i = 0; i < 400 && !Files.exists(trapped); i++) {
-      Thread.sleep(50);
-    }
-    assertThat(trapped).as("sh has set its traps").exists();
+    // The command ends only once released: with a fixed sleep in it, a slow machine could let it
+    // end (and the wrapper with it) before the signals were sent or the wrapper looked at.
+    boolean survived;
+    try {
+      for (int i = 0; i < 400 && !Files.exists(trapped); i++) {
+        Thread.sleep(50);
+      }
+      assertThat(trapped).as("sh has set its traps").exists();
 
-    JobwatchRunJvm.kill("INT", jobwatch.toHandle());
-    JobwatchRunJvm.kill("HUP", jobwatch.toHandle());
-    Thread.sleep(300);
-    assertThat(jobwatch.isAlive()).as("the wrapper survives INT and HUP").isTrue();
+      JobwatchRunJvm.kill("INT", jobwatch.toHandle());
+      JobwatchRunJvm.kill("HUP", jobwatch.toHandle());
+      Thread.sleep(300);
+      survived = jobwatch.isAlive();
+    } finally {
+      Files.createFile(release);
+    }
+    assertThat(survived).as("the wrapper survives INT and HUP").isTrue();
 
     assertThat(jobwatch.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(jobwatch.exitValue()).isEqualTo(7);

@@ -86,7 +86,7 @@ class AlertingFaultsIT {
         double stalled = firstFailure.value("jobwatch_state_refresh_timestamp_seconds");
         assertThat(stalled).isBetween(lastRefresh, stopped.toEpochMilli() / 1000.0 + 1);
         app.refreshState();
-        Harness.await("readiness to turn false", Duration.ofSeconds(30), () -> !app.isReady());
+        Harness.await("readiness to turn false", Duration.ofSeconds(60), () -> !app.isReady());
         Scrape during = Scrape.metrics(app.httpPort());
         assertHealthAndMonitor(during, service);
         assertThat(during.value("jobwatch_state_refresh_timestamp_seconds"))
@@ -111,6 +111,12 @@ class AlertingFaultsIT {
           "stage.ok",
           T0.plusSeconds(10),
           data("service", service, "runner", RUNNER, "stage", "submit"));
+      // Readiness returns at the consumer's next database check (every 5 s while idle) or after
+      // the COMMIT of the batch above returned, neither of which its row waits for.
+      Harness.await(
+          "jobwatch_ready to return",
+          Duration.ofSeconds(60),
+          () -> Scrape.metrics(app.httpPort()).value("jobwatch_ready") == 1.0);
       app.refreshState();
       Scrape after = Scrape.metrics(app.httpPort());
       assertThat(after.value("jobwatch_service_health", "service", service)).isZero();
@@ -173,6 +179,13 @@ class AlertingFaultsIT {
           "job.started",
           T0.plusSeconds(5),
           data("job_id", "broker-1", "runner", RUNNER, "attempt", 1));
+      // The commit time is recorded after the COMMIT returned, which the row does not wait for.
+      Harness.await(
+          "the commit after the outage to be recorded",
+          Duration.ofSeconds(60),
+          () ->
+              Scrape.metrics(app.httpPort()).value("jobwatch_last_commit_timestamp_seconds")
+                  > stopped.getEpochSecond() + 15.0);
       Scrape after = Scrape.metrics(app.httpPort());
       assertThat(after.value("jobwatch_last_commit_timestamp_seconds"))
           .isGreaterThan(stopped.getEpochSecond() + 15.0);

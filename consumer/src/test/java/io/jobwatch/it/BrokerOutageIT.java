@@ -126,6 +126,13 @@ class BrokerOutageIT {
           () -> Scrape.metrics(app.httpPort()).value(RESPONSE) > restarted);
       String[] after = publish(harness, EVENTS_BEFORE, EVENTS_BEFORE + EVENTS_AFTER);
       harness.awaitStored(after);
+      // The commit time is recorded after the COMMIT returned, which the rows do not wait for.
+      Harness.await(
+          "the commit after the restart to be recorded",
+          Duration.ofSeconds(60),
+          () ->
+              Scrape.metrics(app.httpPort()).value("jobwatch_last_commit_timestamp_seconds")
+                  > restarted);
       Scrape recovered = Scrape.metrics(app.httpPort());
       assertThat(nowSeconds() - recovered.value(RESPONSE)).isLessThan(TEST_THRESHOLD_SECONDS);
       assertThat(recovered.value("jobwatch_last_commit_timestamp_seconds"))

@@ -85,6 +85,8 @@ class DatabaseBlinksIT {
         assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(39);
         assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(39);
         assertThat(harness.count("SELECT count(*) FROM dead_letters")).isEqualTo(1);
+        // The last half is counted after its COMMIT returned, which the offsets do not wait for.
+        harness.awaitCounted(app, 40);
         assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.APPLIED))
             .as("jobwatch_events_total{outcome=applied}")
             .isEqualTo(39.0);
@@ -240,6 +242,9 @@ class DatabaseBlinksIT {
     assertThat(harness.count("SELECT count(DISTINCT event_id) FROM job_events")).isEqualTo(events);
     assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(events);
     assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
+    // The record sent after the cut is counted after its own COMMIT returned, which its offset in
+    // the database does not wait for.
+    harness.awaitCounted(app, events);
     assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.APPLIED))
         .as("jobwatch_events_total{outcome=applied}")
         .isEqualTo((double) events);
@@ -305,6 +310,7 @@ class DatabaseBlinksIT {
         harness.awaitStored(id);
         JobwatchApp started = app;
         Harness.await("readiness", Duration.ofSeconds(30), started::isReady);
+        harness.awaitCounted(app, 1);
         assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.APPLIED)).isEqualTo(1.0);
       } finally {
         if (app != null) {
@@ -358,6 +364,8 @@ class DatabaseBlinksIT {
       Harness.await("readiness to return", Duration.ofSeconds(60), app::isReady);
       assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(20);
       assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
+      // Rows are visible once committed; the last batch of them is counted after that.
+      harness.awaitCounted(app, 20);
       assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.APPLIED)).isEqualTo(20.0);
       assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.DEAD_LETTERED)).isZero();
     }

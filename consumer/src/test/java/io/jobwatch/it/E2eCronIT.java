@@ -529,7 +529,7 @@ class E2eCronIT extends SharedAppIT {
                 });
         Harness.await(
             "caught up",
-            Duration.ofSeconds(30),
+            Duration.ofSeconds(60),
             () ->
                 backlog.count(
                         "SELECT count(*) FROM consumer_progress WHERE group_id = '"

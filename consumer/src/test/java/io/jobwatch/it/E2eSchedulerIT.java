@@ -524,6 +524,8 @@ class E2eSchedulerIT extends SharedAppIT {
           () ->
               countOr0(Scrape.metrics(ownApp.httpPort()), own.lifecycle, "duplicate")
                   >= expectedDuplicates);
+      // The duplicates may all be counted before the last batch is: every record counted.
+      own.awaitCounted(ownApp, stream.size());
       assertThat(own.count("SELECT count(*) FROM job_events")).isEqualTo(distinct);
       assertSlurmOutcome(own, ownApp, service, p, 0);
       Scrape s = Scrape.metrics(ownApp.httpPort());
@@ -1092,6 +1094,20 @@ class E2eSchedulerIT extends SharedAppIT {
             harness.count(
                 "SELECT count(*) FROM stage_health WHERE service = 'e2e-odd' AND stage = 'submit'"))
         .isZero();
+    // The dead letters are rows once their batch commits; they are counted after the COMMIT
+    // returned.
+    long moreBin = harness.count("SELECT count(*) FROM dead_letters WHERE record_key = 'more-bin'");
+    Harness.await(
+        "the dead letters counted",
+        WAIT,
+        () -> {
+          Scrape counted = Scrape.metrics(app.httpPort());
+          return counted.value("jobwatch_events_total", "topic", L, "outcome", "dead_lettered")
+                  >= 2.0 + moreBin
+              && counted.value(
+                      "jobwatch_events_total", "topic", harness.errors, "outcome", "dead_lettered")
+                  >= 1.0;
+        });
     app.refreshState();
     Scrape s = Scrape.metrics(app.httpPort());
     assertThat(s.value("jobwatch_events_total", "topic", L, "outcome", "dead_lettered"))

@@ -596,6 +596,8 @@ class FoldThroughStorageIT extends SharedAppIT {
           .isEqualTo(1);
       assertThat(own.count("SELECT count(*) FROM job_events")).isEqualTo(2);
       assertThat(own.job("dup-job")).containsEntry("state", "queued");
+      // Stored is not counted yet: the counters move after the COMMIT returned.
+      own.awaitCounted(ownApp, 3);
       Scrape scrape = Scrape.metrics(ownApp.httpPort());
       assertThat(
               scrape.value("jobwatch_events_total", "topic", own.lifecycle, "outcome", "duplicate"))
@@ -624,6 +626,8 @@ class FoldThroughStorageIT extends SharedAppIT {
       own.applyLifecycle("job.queued", at(1), data("job_id", "dup-job-2"));
 
       assertThat(own.count("SELECT count(*) FROM job_events")).isEqualTo(2);
+      // Stored is not counted yet: the counters move after the COMMIT returned.
+      own.awaitCounted(ownApp, 3);
       Scrape scrape = Scrape.metrics(ownApp.httpPort());
       assertThat(
               scrape.value("jobwatch_events_total", "topic", own.lifecycle, "outcome", "duplicate"))

@@ -149,6 +149,31 @@ final class Harness implements AutoCloseable {
                 == ids.size());
   }
 
+  /** What {@code app} counted in jobwatch_events_total for this harness's topics, all outcomes. */
+  double counted(JobwatchApp app) {
+    double total = 0;
+    for (io.jobwatch.pipeline.Outcome outcome : io.jobwatch.pipeline.Outcome.values()) {
+      total += app.pipelineMetrics().count(lifecycle, outcome);
+      total += app.pipelineMetrics().count(errors, outcome);
+    }
+    return total;
+  }
+
+  /**
+   * Waits until {@code app} has counted at least {@code records} records of this harness's topics
+   * in jobwatch_events_total (every outcome). The consumer counts a batch only after its COMMIT
+   * returned (one whose COMMIT lost its answer only after the resynchronisation), so rows and
+   * offsets seen in the database do not mean the counters moved yet: a test that asserts counters
+   * or scrapes {@code /metrics} after waiting on the database waits here first, then asserts the
+   * exact values.
+   */
+  void awaitCounted(JobwatchApp app, long records) {
+    await(
+        records + " records counted in jobwatch_events_total",
+        Duration.ofSeconds(60),
+        () -> counted(app) >= records);
+  }
+
   /** What an in-process CLI command returned and printed. */
   record CliRun(int code, String out, String err) {}
 

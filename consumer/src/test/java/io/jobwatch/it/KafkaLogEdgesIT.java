@@ -62,6 +62,8 @@ class KafkaLogEdgesIT {
             .as("the deleted records are gone, the ones read before stay")
             .isEqualTo(3);
         assertThat(storedNext(harness)).isEqualTo(9);
+        // Stored is not counted yet: the counters move after the COMMIT returned.
+        harness.awaitCounted(app, 3);
         Scrape scrape = Scrape.metrics(app.httpPort());
         assertThat(scrape.value("jobwatch_records_lost_total", "topic", harness.lifecycle))
             .as("offsets 3-5 were deleted unread: %s", deleted)
@@ -81,6 +83,14 @@ class KafkaLogEdgesIT {
       try (JobwatchApp app = harness.startApp()) {
         Harness.await(
             "the skip to the log start to be stored", WAIT, () -> storedNext(harness) == 11);
+        // The loss is counted after the skip's COMMIT returned, not when the database shows it.
+        Harness.await(
+            "the loss to be counted",
+            WAIT,
+            () ->
+                Scrape.metrics(app.httpPort())
+                        .value("jobwatch_records_lost_total", "topic", harness.lifecycle)
+                    >= 2.0);
         assertThat(
                 Scrape.metrics(app.httpPort())
                     .value("jobwatch_records_lost_total", "topic", harness.lifecycle))
@@ -89,6 +99,8 @@ class KafkaLogEdgesIT {
       try (JobwatchApp app = harness.startApp()) {
         List<String> last = submit(harness, "last", 1); // offset 11
         harness.awaitStored(last.toArray(String[]::new));
+        // Stored is not counted yet: the counters move after the COMMIT returned.
+        harness.awaitCounted(app, 1);
         Scrape scrape = Scrape.metrics(app.httpPort());
         assertThat(scrape.value("jobwatch_records_lost_total", "topic", harness.lifecycle))
             .as("a loss already stored is not counted again")
@@ -127,6 +139,8 @@ class KafkaLogEdgesIT {
       try (JobwatchApp app = harness.startApp()) {
         harness.awaitStored(fresh.toArray(String[]::new));
         assertThat(storedNext(harness)).isEqualTo(6);
+        // Stored is not counted yet: the counters move after the COMMIT returned.
+        harness.awaitCounted(app, 6);
         assertThat(
                 Scrape.metrics(app.httpPort())
                     .value(
@@ -156,6 +170,8 @@ class KafkaLogEdgesIT {
             .as("the new topic's first records too")
             .isEqualTo(5);
         assertThat(storedNext(harness)).isEqualTo(5);
+        // Stored is not counted yet: the counters move after the COMMIT returned.
+        harness.awaitCounted(app, 5);
         assertThat(
                 Scrape.metrics(app.httpPort())
                     .value(
@@ -261,6 +277,8 @@ class KafkaLogEdgesIT {
         assertThat(harness.count("SELECT count(*) FROM jobs WHERE job_id = 'tx-b'")).isZero();
         assertThat(harness.job("tx-a").get("state")).isEqualTo("running");
         assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
+        // Stored (and no lag, which the poll reports before the write) is not counted yet.
+        harness.awaitCounted(app, committed.size());
         Scrape scrape = Scrape.metrics(app.httpPort());
         assertThat(
                 scrape.value(
@@ -274,6 +292,8 @@ class KafkaLogEdgesIT {
       try (JobwatchApp app = harness.startApp()) {
         List<String> last = submit(harness, "after-restart", 1);
         harness.awaitStored(last.toArray(String[]::new));
+        // Stored is not counted yet: the counters move after the COMMIT returned.
+        harness.awaitCounted(app, 1);
         Scrape scrape = Scrape.metrics(app.httpPort());
         assertThat(
                 scrape.value(
@@ -327,6 +347,8 @@ class KafkaLogEdgesIT {
         Map<String, Object> row = harness.job(job);
         assertThat(row.get("state")).isEqualTo("failed");
         assertThat(row.get("exit_code")).isEqualTo(1);
+        // Stored is not counted yet: the counters move after the COMMIT returned.
+        harness.awaitCounted(app, ids.size());
         Scrape scrape = Scrape.metrics(app.httpPort());
         assertThat(
                 scrape.value(
@@ -376,6 +398,11 @@ class KafkaLogEdgesIT {
               "the second consumer to have settled on the stored offset",
               WAIT,
               () -> storedNext(harness) == 4 && !waiting(harness, "consumer_"));
+          // The winning batch is counted after its COMMIT returned, not when its rows show.
+          Harness.await(
+              "the four records counted over both instances",
+              WAIT,
+              () -> harness.counted(first) + harness.counted(second) >= 4);
           double applied = 0;
           double duplicates = 0;
           for (JobwatchApp app : List.of(first, second)) {
@@ -431,6 +458,8 @@ class KafkaLogEdgesIT {
           WAIT,
           () -> harness.count("SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets") == 11);
       assertThat(harness.count("SELECT count(*) FROM dead_letters")).isEqualTo(9);
+      // Stored is not counted yet: the counters move after the COMMIT returned.
+      harness.awaitCounted(app, 11);
       Scrape scrape = Scrape.metrics(app.httpPort());
       assertThat(
               scrape.value(

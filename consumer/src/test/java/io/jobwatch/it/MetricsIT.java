@@ -63,8 +63,14 @@ class MetricsIT extends SharedAppIT {
     assertThat(id).isNotBlank();
     Harness.await(
         "lag to be reported for both topics' partitions",
-        Duration.ofSeconds(30),
+        Duration.ofSeconds(60),
         () -> Scrape.metrics(app.httpPort()).samples("jobwatch_consumer_lag").size() == 4);
+    // Stored is not recorded yet: the batch's size, latencies and delays are recorded after its
+    // COMMIT returned (and an earlier test's batches can make the counts positive already).
+    Harness.await(
+        "the event's delay to be recorded",
+        Duration.ofSeconds(60),
+        () -> Scrape.metrics(app.httpPort()).value("jobwatch_event_delay_seconds_max") >= 3.0);
     Scrape scrape = Scrape.metrics(app.httpPort());
     assertThat(scrape.labelValues("jobwatch_consumer_lag", "topic"))
         .containsExactlyInAnyOrder(harness.lifecycle, harness.errors);

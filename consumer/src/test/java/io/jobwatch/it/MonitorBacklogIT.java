@@ -70,7 +70,7 @@ class MonitorBacklogIT {
 
         Harness.await(
             "every partition reported caught up",
-            Duration.ofSeconds(30),
+            Duration.ofSeconds(60),
             () ->
                 harness.count(
                         "SELECT count(*) FROM consumer_progress WHERE group_id = '"

@@ -34,8 +34,14 @@ import org.junit.jupiter.api.Test;
 class PartitionCatchUpIT {
   private static final Map<String, String> NO_SCHEDULED_PASS =
       Map.of("JOBWATCH_RETENTION_INTERVAL", "PT0S");
-  private static final Instant T0 =
-      Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+
+  /**
+   * Today's (UTC) event time of each test: an hour ago, but never before today's midnight. The
+   * tests drop today's partition and expect these events in job_events_default (or today's new
+   * partition); an hour ago is yesterday for a run between 00:00 and 01:00 UTC, and so is a time
+   * taken when the class loaded before midnight for a test that runs after it.
+   */
+  private final Instant t0 = todayAnHourAgo();
 
   /** A consumer batch waiting at its first statement, the locks it takes on job_events. */
   private static final String BATCH_WAITING =
@@ -57,10 +63,10 @@ class PartitionCatchUpIT {
       harness.jdbi().useHandle(handle -> handle.execute(dropPartitionsFromToday()));
       String job = "catchup-" + UUID.randomUUID();
       harness.applyLifecycle(
-          "job.submitted", T0, data("job_id", job, "service", "svc", "runner", "slurm"));
+          "job.submitted", t0, data("job_id", job, "service", "svc", "runner", "slurm"));
       harness.applyLifecycle(
           "job.started",
-          T0.plusSeconds(1),
+          t0.plusSeconds(1),
           data("job_id", job, "runner", "slurm", "attempt", 1, "host", "h1"));
       assertThat(harness.count("SELECT count(*) FROM job_events_default")).isEqualTo(2);
 
@@ -113,7 +119,7 @@ class PartitionCatchUpIT {
       assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(3);
 
       harness.applyLifecycle(
-          "job.finished", T0.plusSeconds(5), data("job_id", job, "attempt", 1, "exit_code", 0));
+          "job.finished", t0.plusSeconds(5), data("job_id", job, "attempt", 1, "exit_code", 0));
       assertThat(harness.job(job)).containsEntry("state", "succeeded");
       assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
     }
@@ -138,10 +144,10 @@ class PartitionCatchUpIT {
       try (JobwatchApp app = harness.startApp()) {
         String job = "catchup-start-" + UUID.randomUUID();
         harness.applyLifecycle(
-            "job.submitted", T0, data("job_id", job, "service", "svc", "runner", "slurm"));
+            "job.submitted", t0, data("job_id", job, "service", "svc", "runner", "slurm"));
         harness.applyLifecycle(
             "job.started",
-            T0.plusSeconds(1),
+            t0.plusSeconds(1),
             data("job_id", job, "runner", "slurm", "attempt", 1, "host", "h1"));
         assertThat(harness.count("SELECT count(*) FROM job_events_default")).isZero();
         assertThat(
@@ -165,7 +171,7 @@ class PartitionCatchUpIT {
     try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS);
         JobwatchApp app = harness.startApp()) {
       harness.applyStage(
-          "stage.ok", T0, data("service", "warm-up", "runner", "slurm", "stage", "submit"));
+          "stage.ok", t0, data("service", "warm-up", "runner", "slurm", "stage", "submit"));
       harness.jdbi().useHandle(handle -> handle.execute(dropPartitionsFromToday()));
       String job = "catchup-wait-" + UUID.randomUUID();
       String submitted;
@@ -177,7 +183,7 @@ class PartitionCatchUpIT {
             .one();
         submitted =
             harness.lifecycleEvent(
-                "job.submitted", T0, data("job_id", job, "service", "svc", "runner", "slurm"));
+                "job.submitted", t0, data("job_id", job, "service", "svc", "runner", "slurm"));
         harness.flush();
         Harness.await(
             "the consumer's insert waits for the pass",
@@ -210,7 +216,7 @@ class PartitionCatchUpIT {
     try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS);
         JobwatchApp app = harness.startApp()) {
       harness.applyStage(
-          "stage.ok", T0, data("service", "warm-up", "runner", "slurm", "stage", "submit"));
+          "stage.ok", t0, data("service", "warm-up", "runner", "slurm", "stage", "submit"));
       harness.jdbi().useHandle(handle -> handle.execute(dropPartitionsFromToday()));
       String job = "catchup-retry-" + UUID.randomUUID();
       String id = UUID.randomUUID().toString();
@@ -218,7 +224,7 @@ class PartitionCatchUpIT {
           Envelopes.event(
               id,
               "job.submitted",
-              T0,
+              t0,
               Envelopes.json(data("job_id", job, "service", "svc", "runner", "slurm")));
       harness.send(harness.lifecycle, job, envelope);
       harness.awaitStored(id);
@@ -233,6 +239,8 @@ class PartitionCatchUpIT {
                           + harness.lifecycle
                           + "'")
                   == 2);
+      // The retry's offset moves at its COMMIT; it is counted after the COMMIT returned.
+      harness.awaitCounted(app, 3);
       assertThat(harness.count("SELECT count(*) FROM job_events WHERE event_id = '" + id + "'"))
           .as("copies of the event stored")
           .isEqualTo(1);
@@ -255,14 +263,14 @@ class PartitionCatchUpIT {
     try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS);
         JobwatchApp app = harness.startApp()) {
       harness.applyStage(
-          "stage.ok", T0, data("service", "warm-up", "runner", "slurm", "stage", "submit"));
+          "stage.ok", t0, data("service", "warm-up", "runner", "slurm", "stage", "submit"));
       harness.jdbi().useHandle(handle -> handle.execute(dropPartitionsFromToday()));
       String id = UUID.randomUUID().toString();
       String envelope =
           Envelopes.event(
               id,
               "stage.error",
-              T0,
+              t0,
               Envelopes.json(
                   data(
                       "service",
@@ -288,6 +296,8 @@ class PartitionCatchUpIT {
                           + harness.errors
                           + "'")
                   == 3);
+      // The retry's offset moves at its COMMIT; it is counted after the COMMIT returned.
+      harness.awaitCounted(app, 3);
       assertThat(harness.count("SELECT count(*) FROM job_events WHERE event_id = '" + id + "'"))
           .as("copies of the event stored")
           .isEqualTo(1);
@@ -368,6 +378,13 @@ class PartitionCatchUpIT {
           () -> harness.count(BATCH_WAITING) > 0);
       pass.commit();
     }
+  }
+
+  private static Instant todayAnHourAgo() {
+    Instant now = Instant.now();
+    Instant anHourAgo = now.minus(Duration.ofHours(1));
+    Instant midnight = now.truncatedTo(ChronoUnit.DAYS);
+    return (anHourAgo.isBefore(midnight) ? midnight : anHourAgo).truncatedTo(ChronoUnit.SECONDS);
   }
 
   private static String dropPartitionsFromToday() {

@@ -85,6 +85,8 @@ class RecordPathEdgesIT {
               harness.countOnceMigrated(
                       "SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets")
                   == 5);
+      // The offsets move at the COMMIT; the batch is counted after it returned.
+      harness.awaitCounted(app, 5);
 
       Scrape scrape = Scrape.metrics(app.httpPort());
       assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(5);

@@ -70,7 +70,7 @@ class ResilienceIT {
         infra.stopDatabase();
         try {
           stream.publish(harness, half, stream.records.size());
-          Harness.await("readiness to turn false", Duration.ofSeconds(30), () -> !app.isReady());
+          Harness.await("readiness to turn false", Duration.ofSeconds(60), () -> !app.isReady());
           assertThat(readyz(app)).isEqualTo(503);
           Thread.sleep(2_000);
           assertThat(app.isReady()).isFalse();
@@ -78,7 +78,7 @@ class ResilienceIT {
           infra.startDatabase();
         }
         ExactlyOnceIT.awaitAllConsumed(harness, stream, app);
-        Harness.await("readiness to return", Duration.ofSeconds(30), app::isReady);
+        Harness.await("readiness to return", Duration.ofSeconds(60), app::isReady);
         assertThat(readyz(app)).isEqualTo(200);
       }
       expected.assertDatabaseHolds(harness, stream);
@@ -94,12 +94,12 @@ class ResilienceIT {
       Harness.await("the idle consumer to be ready", Duration.ofSeconds(60), app::isReady);
       infra.stopDatabase();
       try {
-        Harness.await("readiness to turn false", Duration.ofSeconds(30), () -> !app.isReady());
+        Harness.await("readiness to turn false", Duration.ofSeconds(60), () -> !app.isReady());
         assertThat(readyz(app)).isEqualTo(503);
       } finally {
         infra.startDatabase();
       }
-      Harness.await("readiness to return", Duration.ofSeconds(30), app::isReady);
+      Harness.await("readiness to return", Duration.ofSeconds(60), app::isReady);
       assertThat(readyz(app)).isEqualTo(200);
     }
   }

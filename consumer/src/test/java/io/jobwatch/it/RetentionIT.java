@@ -284,6 +284,9 @@ class RetentionIT {
       assertThat(harness.outcome(submittedId)).isEqualTo("ignored");
       assertThat(harness.outcome(late)).isEqualTo("ignored");
       assertThat(harness.count("SELECT count(*) FROM jobs WHERE job_id = '" + job + "'")).isZero();
+      // Stored is not counted yet (the counters move after the COMMIT returned): the six records
+      // so far, the two ignored ones included.
+      harness.awaitCounted(app, 6);
       assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.IGNORED) - ignoredBefore)
           .isEqualTo(2.0);
       // Within the horizon again (its copy is stored): a plain duplicate.

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
  */
 @WithInfra
 class SplitPartitionsIT {
-  private static final Duration WAIT = Duration.ofSeconds(40);
+  private static final Duration WAIT = Duration.ofSeconds(90);
   private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
 
   @Test
@@ -180,7 +180,7 @@ class SplitPartitionsIT {
                             pause(secondStarted);
                             return stored;
                           }));
-      assertThat(firstWrote.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(firstWrote.await(60, TimeUnit.SECONDS)).isTrue();
       FoldStateTable.Stored second =
           database
               .jdbi()
@@ -189,7 +189,7 @@ class SplitPartitionsIT {
                     secondStarted.countDown();
                     return store(handle, four, 3L, Set.of());
                   });
-      assertThat(firstWriter.get(10, TimeUnit.SECONDS).conflicts()).isEmpty();
+      assertThat(firstWriter.get(60, TimeUnit.SECONDS).conflicts()).isEmpty();
       assertThat(second.conflicts()).containsExactly(Events.JOB);
       assertThat(storedFolded(database)).isEqualTo(4L);
     }
@@ -198,7 +198,7 @@ class SplitPartitionsIT {
   /** Waits for {@code started}, then a moment more: the other writer waits for the row lock. */
   private static void pause(CountDownLatch started) {
     try {
-      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
       Thread.sleep(300);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
