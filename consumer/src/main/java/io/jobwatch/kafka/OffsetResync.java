@@ -310,6 +310,12 @@ final class OffsetResync {
       // are read again. Should it commit after all, the batch over them is fenced, and a later
       // resynchronisation counts it (settleAbandoned).
       abandoned = transaction;
+    } else if (OffsetsTable.UNKNOWN_YET.equals(status)) {
+      LOG.warn(
+          "transaction {}, whose commit got no answer, is unknown to the database: its id is one"
+              + " the server has not handed out yet (a failover to a server behind the one it"
+              + " ran on?); its records are read again",
+          transaction.transaction());
     } else if (status == null) {
       LOG.warn(
           "could not tell whether transaction {} committed (too old); its records are not counted",
