@@ -19,6 +19,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,6 +157,7 @@ final class OffsetResync {
     Map<String, UUID> ids =
         topicIds.lookup(partitions.stream().map(TopicPartition::topic).collect(Collectors.toSet()));
     Map<TopicPartition, Long> stored = new HashMap<>();
+    Map<TopicPartition, Long> settling = new HashMap<>();
     String[] unconfirmedStatus = new String[1];
     String[] abandonedStatus = new String[1];
     TopicsTable.Reconciled reconciled =
@@ -197,17 +199,15 @@ final class OffsetResync {
                       abandoned == null
                           ? null
                           : OffsetsTable.transactionStatus(handle, abandoned.transaction());
+                  if (unconfirmed != null || abandoned != null) {
+                    // Read before a recreated topic's offsets are discarded: a transaction over
+                    // the old topic that committed left its offsets there, and its records will
+                    // never be read again (the new topic is read from its start).
+                    settling.putAll(storedOffsets(handle));
+                  }
                   TopicsTable.Reconciled changed =
                       TopicsTable.reconcile(handle, settings.groupId(), ids);
-                  OffsetsTable.load(
-                          handle,
-                          settings.groupId(),
-                          List.of(settings.lifecycleTopic(), settings.errorsTopic()))
-                      .forEach(
-                          offset ->
-                              stored.put(
-                                  new TopicPartition(offset.topic(), offset.partition()),
-                                  offset.next()));
+                  stored.putAll(storedOffsets(handle));
                   return changed;
                 });
     topicIds.verified(reconciled.inForce());
@@ -223,8 +223,8 @@ final class OffsetResync {
           topic.storedId(),
           topic.offsetsDiscarded());
     }
-    settleAbandoned(abandonedStatus[0], stored);
-    settleUnconfirmed(unconfirmedStatus[0], stored);
+    settleAbandoned(abandonedStatus[0], settling);
+    settleUnconfirmed(unconfirmedStatus[0], settling);
     List<TopicPartition> fromStart = new ArrayList<>();
     for (TopicPartition partition : partitions) {
       Long next = stored.get(partition);
@@ -248,6 +248,19 @@ final class OffsetResync {
       }
     }
     return stale;
+  }
+
+  /** The next offsets the database holds for this group's topics. */
+  private Map<TopicPartition, Long> storedOffsets(Handle handle) {
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    for (OffsetsTable.StoredOffset offset :
+        OffsetsTable.load(
+            handle,
+            settings.groupId(),
+            List.of(settings.lifecycleTopic(), settings.errorsTopic()))) {
+      offsets.put(new TopicPartition(offset.topic(), offset.partition()), offset.next());
+    }
+    return offsets;
   }
 
   /**
@@ -297,6 +310,12 @@ final class OffsetResync {
       // are read again. Should it commit after all, the batch over them is fenced, and a later
       // resynchronisation counts it (settleAbandoned).
       abandoned = transaction;
+    } else if (OffsetsTable.UNKNOWN_YET.equals(status)) {
+      LOG.warn(
+          "transaction {}, whose commit got no answer, is unknown to the database: its id is one"
+              + " the server has not handed out yet (a failover to a server behind the one it"
+              + " ran on?); its records are read again",
+          transaction.transaction());
     } else if (status == null) {
       LOG.warn(
           "could not tell whether transaction {} committed (too old); its records are not counted",

@@ -1,7 +1,9 @@
 package io.jobwatch.store;
 
+import java.sql.SQLException;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.JdbiException;
 
 /**
  * SQL of the {@code consumer_offsets} table: the next offset per partition, written in the same
@@ -37,6 +39,11 @@ public final class OffsetsTable {
       SELECT (SELECT count(*) FROM moved) + (SELECT count(*) FROM created)
       """;
 
+  /** {@link #transactionStatus} of an id this server has not handed out yet. */
+  public static final String UNKNOWN_YET = "unknown yet";
+
+  private static final String STATUS_SAVEPOINT = "jobwatch_txid_status";
+
   private OffsetsTable() {}
 
   /** This transaction's id (assigned now if it has none), for {@link #transactionStatus}. */
@@ -46,14 +53,39 @@ public final class OffsetsTable {
 
   /**
    * Whether a transaction of this server committed: {@code committed}, {@code aborted}, {@code in
-   * progress}, or null when it is too old to tell (PostgreSQL's {@code txid_status}).
+   * progress}, or null when it is too old to tell (PostgreSQL's {@code txid_status}); {@link
+   * #UNKNOWN_YET} when this server has not handed the id out yet (a failover to a server behind the
+   * one that gave it, where {@code txid_status} fails with "transaction ID ... is in the future").
+   * Call inside a transaction, which that failure does not abort.
    */
   public static String transactionStatus(Handle handle, long transaction) {
-    return handle
-        .createQuery("SELECT txid_status(:xid)")
-        .bind("xid", transaction)
-        .mapTo(String.class)
-        .one();
+    handle.savepoint(STATUS_SAVEPOINT);
+    try {
+      String status =
+          handle
+              .createQuery("SELECT txid_status(:xid)")
+              .bind("xid", transaction)
+              .mapTo(String.class)
+              .one();
+      handle.releaseSavepoint(STATUS_SAVEPOINT);
+      return status;
+    } catch (JdbiException e) {
+      if (!isInvalidParameter(e)) {
+        throw e;
+      }
+      handle.rollbackToSavepoint(STATUS_SAVEPOINT);
+      return UNKNOWN_YET;
+    }
+  }
+
+  /** SQLSTATE 22023, the only error {@code txid_status} raises for an id: one in the future. */
+  private static boolean isInvalidParameter(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLException sql) {
+        return "22023".equals(sql.getSQLState());
+      }
+    }
+    return false;
   }
 
   /** The next offset stored for one partition. Immutable. */
