@@ -223,6 +223,15 @@ final class OffsetResync {
           topic.storedId(),
           topic.offsetsDiscarded());
     }
+    if (unconfirmed != null
+        && abandoned != null
+        && committedHere(unconfirmedStatus[0], unconfirmed.nextOffsets(), settling)
+        && !Collections.disjoint(
+            unconfirmed.nextOffsets().keySet(), abandoned.nextOffsets().keySet())) {
+      // A later batch over its partitions committed: the abandoned one did not (the offsets'
+      // compare-and-set), whatever its id reads as now.
+      abandoned = null;
+    }
     settleAbandoned(abandonedStatus[0], settling);
     settleUnconfirmed(unconfirmedStatus[0], settling);
     List<TopicPartition> fromStart = new ArrayList<>();

@@ -154,7 +154,9 @@ final class OutOfRange {
                   handle -> {
                     boolean advanced =
                         OffsetsTable.advance(handle, settings.groupId(), offsets.advances(next));
-                    transaction[0] = OffsetsTable.currentTransaction(handle);
+                    // Only a move that advanced may have stored anything: one another consumer
+                    // beat commits nothing of its own, and the offsets past it are that one's.
+                    transaction[0] = advanced ? OffsetsTable.currentTransaction(handle) : null;
                     return advanced;
                   });
     } catch (RuntimeException e) {

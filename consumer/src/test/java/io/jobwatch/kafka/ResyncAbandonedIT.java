@@ -1,0 +1,95 @@
+package io.jobwatch.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobwatch.config.Settings;
+import io.jobwatch.store.Database;
+import io.jobwatch.store.DbConfig;
+import io.jobwatch.store.OffsetsTable;
+import io.jobwatch.testing.Infra;
+import io.jobwatch.testing.WithInfra;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.internals.AutoOffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A commit without an answer still in progress past the wait is abandoned (its records read again);
+ * on a real database and broker, the consumer's side a {@link MockConsumer}.
+ */
+@WithInfra
+class ResyncAbandonedIT {
+
+  @Test
+  @DisplayName(
+      "An abandoned transaction whose id later reads as committed is not counted when a later"
+          + " batch over its partition committed: that batch's compare-and-set proves the"
+          + " abandoned one never did (its id named another transaction)")
+  void laterBatchOverItsPartitionOutranksAnAbandonedId(Infra infra) throws Exception {
+    String lifecycle = infra.newTopic("lifecycle", 1);
+    String errors = infra.newTopic("errors", 1);
+    io.jobwatch.testing.Database db = infra.newDatabase();
+    DbConfig config = new DbConfig(db.jdbcUrl(), db.user(), db.password(), 4);
+    String group = "it-" + UUID.randomUUID();
+    Settings settings =
+        Settings.fromEnvironment(Map.of())
+            .with(infra.kafkaBootstrap(), config, group, 0)
+            .withTopics(lifecycle, errors);
+    TopicPartition partition = new TopicPartition(lifecycle, 0);
+    try (Database database = Database.open(config);
+        TopicIds topicIds = new TopicIds(settings, Clock.systemUTC());
+        MockConsumer<byte[], byte[]> kafka =
+            new MockConsumer<>(AutoOffsetResetStrategy.NONE.name())) {
+      database.migrate();
+      // No wait for an undecided commit: the first resync that finds it in progress abandons it.
+      OffsetResync offsets = new OffsetResync(settings, database, topicIds, Duration.ZERO);
+      kafka.assign(List.of(partition));
+      kafka.updateBeginningOffsets(Map.of(partition, 0L));
+      offsets.markUnsynced(List.of(partition));
+      offsets.resync(kafka);
+
+      // A transaction id that is in progress when asked and commits later without storing any
+      // offsets: what a batch's id can name after a failover (handed out again).
+      AtomicInteger abandonedCounted = new AtomicInteger();
+      try (Handle other = database.jdbi().open()) {
+        other.begin();
+        long otherId = OffsetsTable.currentTransaction(other);
+        offsets.commitUnconfirmed(
+            otherId, Map.of(partition, 5L), abandonedCounted::incrementAndGet);
+        offsets.markUnsynced(kafka.assignment());
+        offsets.resync(kafka);
+        other.commit();
+      }
+
+      // The records are read again; the batch over them commits, and its answer is lost too.
+      Map<TopicPartition, Long> next = Map.of(partition, 8L);
+      long later =
+          database
+              .jdbi()
+              .inTransaction(
+                  handle -> {
+                    assertThat(OffsetsTable.advance(handle, group, offsets.advances(next)))
+                        .isTrue();
+                    return OffsetsTable.currentTransaction(handle);
+                  });
+      AtomicInteger laterCounted = new AtomicInteger();
+      offsets.commitUnconfirmed(later, next, laterCounted::incrementAndGet);
+      offsets.markUnsynced(kafka.assignment());
+      offsets.resync(kafka);
+
+      assertThat(laterCounted.get()).as("the batch that committed, counted once").isEqualTo(1);
+      assertThat(abandonedCounted.get())
+          .as("the abandoned id, committed as another transaction")
+          .isZero();
+      assertThat(kafka.position(partition)).isEqualTo(8);
+    }
+  }
+}
