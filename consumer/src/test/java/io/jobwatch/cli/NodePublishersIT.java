@@ -113,6 +113,18 @@ class NodePublishersIT {
                           + " AND last_error_message LIKE '%/nonexistent/cron.log%'"
                           + " AND consecutive_errors = 1 AND error_count = 1")
                   == 1);
+      String logSeverity =
+          cli.jdbi()
+              .withHandle(
+                  handle ->
+                      handle
+                          .createQuery(
+                              "SELECT severity::text FROM stage_health WHERE stage = 'log'")
+                          .mapTo(String.class)
+                          .one());
+      assertThat(logSeverity)
+          .as("ENOENT is an operating-system failure: error, a warning below 3 in a row")
+          .isEqualTo("warning");
       assertThat(cli.count("SELECT count(*) FROM job_events WHERE source LIKE '/cron/%'"))
           .isEqualTo(10);
       assertThat(
