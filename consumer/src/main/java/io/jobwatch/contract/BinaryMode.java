@@ -151,11 +151,11 @@ public final class BinaryMode {
 
   /**
    * The structured envelope a binary record's headers stand for, without {@code data}. A header
-   * without a value (Kafka's null header, what kafkajs writes for sdk-javascript's unset optional
-   * attributes) leaves an optional attribute absent, as JSON null does in structured mode
-   * (CloudEvents JSON format 1.0, 2.2); for a required attribute it is a rejection. {@code
-   * datacontenttype} is the {@code content-type} header; a {@code ce_datacontenttype} header alone
-   * stands for it too, and beside {@code content-type} it must say the same ({@link
+   * without a value (Kafka's null header, which the Java client and librdkafka send for a null
+   * value; kafkajs cannot send one) leaves an optional attribute absent, as JSON null does in
+   * structured mode (CloudEvents JSON format 1.0, 2.2); for a required attribute it is a rejection.
+   * {@code datacontenttype} is the {@code content-type} header; a {@code ce_datacontenttype} header
+   * alone stands for it too, and beside {@code content-type} it must say the same ({@link
    * #sameMediaType}).
    *
    * @throws Rejection naming the header when one is missing, repeated, empty, not UTF-8 or holds

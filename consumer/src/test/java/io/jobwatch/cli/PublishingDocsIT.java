@@ -157,7 +157,7 @@ class PublishingDocsIT {
    * the service of a stage event): the snippets set librdkafka's {@code murmur2_random}, so a job's
    * events share a partition with those Java publishers and {@code jobwatch emit} send.
    */
-  private static void assertOnTheMurmur2Partition(CliFixture cli) {
+  static void assertOnTheMurmur2Partition(CliFixture cli) {
     List<Map<String, Object>> events =
         cli.jdbi()
             .withHandle(
@@ -183,7 +183,7 @@ class PublishingDocsIT {
     }
   }
 
-  private static Path write(String name, String code) throws IOException {
+  static Path write(String name, String code) throws IOException {
     Path directory = Files.createTempDirectory("jobwatch-doc-snippet-");
     return Files.writeString(directory.resolve(name), code);
   }
@@ -202,7 +202,7 @@ class PublishingDocsIT {
   }
 
   /** Runs a snippet with the fixture's JOBWATCH_* environment; returns its exit code. */
-  private static int run(CliFixture cli, List<String> command, Map<String, String> extra)
+  static int run(CliFixture cli, List<String> command, Map<String, String> extra)
       throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command));
     Map<String, String> environment = cli.environment();
@@ -223,7 +223,7 @@ class PublishingDocsIT {
     return code;
   }
 
-  private static int exitCode(List<String> command) throws InterruptedException {
+  static int exitCode(List<String> command) throws InterruptedException {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());

@@ -313,8 +313,9 @@ class BinaryModeTest {
   @Test
   @DisplayName("An optional attribute's header without a value is absent, as null is in JSON")
   void optionalHeaderWithoutValueIsAbsent() {
-    // sdk-javascript leaves unset optional attributes undefined and kafkajs sends them as headers
-    // without a value (length -1); structured mode reads "subject": null as absent.
+    // Kafka's null header (length -1), which the Java client and librdkafka send for a null value
+    // (kafkajs cannot: it refuses sdk-javascript's undefined ones); structured mode reads
+    // "subject": null as absent.
     List<Header> headers = finishedHeaders();
     headers.set(0, new Header("content-type", null));
     for (String optional : List.of("ce_subject", "ce_dataschema", "ce_partitionkey")) {
@@ -373,7 +374,12 @@ class BinaryModeTest {
     }
   }
 
-  /** Headers as sdk-javascript's Kafka.binary() and kafkajs send them (own-property order). */
+  /**
+   * Headers as sdk-javascript's Kafka.binary() gives them for an event with datacontenttype set
+   * (own-property order), its unset attributes as headers without a value: what a client that can
+   * send null headers would send (kafkajs refuses them; see {@link
+   * #javascriptSdkRecordAsKafkajsSendsItIsAccepted}).
+   */
   private static List<Header> javascriptSdkHeaders() {
     List<Header> headers = new ArrayList<>();
     headers.add(Header.text("content-type", "application/json"));
@@ -420,6 +426,55 @@ class BinaryModeTest {
     assertThat(stored.get("datacontenttype").asText()).isEqualTo("application/json");
     assertThat(stored.get("partitionkey").asText()).isEqualTo("j-1");
     assertThat(stored.has("subject")).isFalse();
+  }
+
+  @Test
+  @DisplayName(
+      "A record as kafkajs sends sdk-javascript's Kafka.binary(): unset attributes left out, no"
+          + " content-type, extensions as text")
+  void javascriptSdkRecordAsKafkajsSendsItIsAccepted() throws IOException {
+    // kafkajs 2.2 throws on an undefined or null header value, so docs/publishing.md's Node
+    // snippet leaves the unset attributes out and stringifies the rest: without datacontenttype
+    // set there is no content-type header at all.
+    List<Header> headers =
+        headers(
+            "ce_id", "0b6f4c1e-8d2a-4f7b-b1c3-5e9a7d2f4c10",
+            "ce_time", "2026-11-22T10:00:00.123Z",
+            "ce_type", "job.finished",
+            "ce_source", "/cron/host-1",
+            "ce_specversion", "1.0",
+            "ce_partitionkey", "j-1",
+            "ce_sequence", "5");
+
+    Decoded.Accepted accepted = acceptedByBoth(headers);
+
+    JsonNode stored = JSON.readTree(accepted.json());
+    assertThat(stored.has("datacontenttype")).isFalse();
+    assertThat(stored.get("partitionkey").asText()).isEqualTo("j-1");
+    assertThat(stored.get("sequence").asText()).isEqualTo("5");
+    assertThat(stored.get("time").asText()).isEqualTo("2026-11-22T10:00:00.123Z");
+  }
+
+  @Test
+  @DisplayName(
+      "A record as sdk-javascript's Kafka.structured() makes it (charset parameter, partitionkey"
+          + " and numeric extension members) is structured mode and read")
+  void javascriptSdkStructuredRecordIsAccepted() throws IOException {
+    byte[] envelope =
+        ("{\"id\":\"0b6f4c1e-8d2a-4f7b-b1c3-5e9a7d2f4c10\",\"time\":\"2026-11-22T10:00:00.000Z\","
+                + "\"type\":\"job.finished\",\"source\":\"/cron/host-1\",\"specversion\":\"1.0\","
+                + "\"data\":{\"job_id\":\"j-1\",\"attempt\":1,\"exit_code\":0},"
+                + "\"partitionkey\":\"j-1\",\"sequence\":5}")
+            .getBytes(StandardCharsets.UTF_8);
+    List<Header> headers = headers("content-type", "application/cloudevents+json; charset=utf-8");
+
+    assertThat(BinaryMode.isBinary(headers)).isFalse();
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      Decoded decoded = decoder.decode(headers, envelope);
+      assertThat(decoded).as("%s", decoder.validation()).isInstanceOf(Decoded.Accepted.class);
+      assertThat(JSON.readTree(((Decoded.Accepted) decoded).json()).get("partitionkey").asText())
+          .isEqualTo("j-1");
+    }
   }
 
   @Test

@@ -35,6 +35,117 @@ public final class ErrorClassifier {
           "TimeoutError",
           "NotStarted");
 
+  /**
+   * Node.js: its system errors are plain {@code Error}s, so publishers send {@code err.code}: the
+   * codes of a failed system call (libuv's, as {@code util.getSystemErrorMap()} lists them in Node
+   * 20) and of a failed DNS lookup (the {@code dns} module's), without the generic {@code EOF} and
+   * {@code UNKNOWN}.
+   */
+  private static final List<String> NODE_SYSTEM_ERROR_CODES =
+      List.of(
+          "E2BIG",
+          "EACCES",
+          "EADDRGETNETWORKPARAMS",
+          "EADDRINUSE",
+          "EADDRNOTAVAIL",
+          "EAFNOSUPPORT",
+          "EAGAIN",
+          "EAI_ADDRFAMILY",
+          "EAI_AGAIN",
+          "EAI_BADFLAGS",
+          "EAI_BADHINTS",
+          "EAI_CANCELED",
+          "EAI_FAIL",
+          "EAI_FAMILY",
+          "EAI_MEMORY",
+          "EAI_NODATA",
+          "EAI_NONAME",
+          "EAI_OVERFLOW",
+          "EAI_PROTOCOL",
+          "EAI_SERVICE",
+          "EAI_SOCKTYPE",
+          "EALREADY",
+          "EBADF",
+          "EBADFAMILY",
+          "EBADFLAGS",
+          "EBADHINTS",
+          "EBADNAME",
+          "EBADQUERY",
+          "EBADRESP",
+          "EBADSTR",
+          "EBUSY",
+          "ECANCELED",
+          "ECANCELLED",
+          "ECHARSET",
+          "ECONNABORTED",
+          "ECONNREFUSED",
+          "ECONNRESET",
+          "EDESTADDRREQ",
+          "EDESTRUCTION",
+          "EEXIST",
+          "EFAULT",
+          "EFBIG",
+          "EFILE",
+          "EFORMERR",
+          "EFTYPE",
+          "EHOSTDOWN",
+          "EHOSTUNREACH",
+          "EILSEQ",
+          "EINTR",
+          "EINVAL",
+          "EIO",
+          "EISCONN",
+          "EISDIR",
+          "ELOADIPHLPAPI",
+          "ELOOP",
+          "EMFILE",
+          "EMLINK",
+          "EMSGSIZE",
+          "ENAMETOOLONG",
+          "ENETDOWN",
+          "ENETUNREACH",
+          "ENFILE",
+          "ENOBUFS",
+          "ENODATA",
+          "ENODEV",
+          "ENOENT",
+          "ENOMEM",
+          "ENONAME",
+          "ENONET",
+          "ENOPROTOOPT",
+          "ENOSPC",
+          "ENOSYS",
+          "ENOTCONN",
+          "ENOTDIR",
+          "ENOTEMPTY",
+          "ENOTFOUND",
+          "ENOTIMP",
+          "ENOTINITIALIZED",
+          "ENOTSOCK",
+          "ENOTSUP",
+          "ENOTTY",
+          "ENXIO",
+          "EOVERFLOW",
+          "EPERM",
+          "EPIPE",
+          "EPROTO",
+          "EPROTONOSUPPORT",
+          "EPROTOTYPE",
+          "ERANGE",
+          "EREFUSED",
+          "EREMOTEIO",
+          "EROFS",
+          "ESERVFAIL",
+          "ESHUTDOWN",
+          "ESOCKTNOSUPPORT",
+          "ESPIPE",
+          "ESRCH",
+          "ETIMEDOUT",
+          "ETIMEOUT",
+          "ETXTBSY",
+          "EUNATCH",
+          "EXDEV");
+
   /** Full names that also match by their simple name, which means the same wherever it appears. */
   private static final List<String> ALSO_BY_SIMPLE_NAME =
       List.of(
@@ -209,6 +320,7 @@ public final class ErrorClassifier {
 
   private static Set<String> defaultErrorClasses() {
     Set<String> names = new HashSet<>(BARE);
+    names.addAll(NODE_SYSTEM_ERROR_CODES);
     names.addAll(ONLY_IN_FULL);
     for (String name : ALSO_BY_SIMPLE_NAME) {
       names.add(name);
@@ -229,10 +341,12 @@ public final class ErrorClassifier {
    * built-in OSError classes; every OSError subclass of the standard library (as Python 3.11
    * defines them, {@code socket.timeout} of older versions included) and of {@code requests};
    * {@code subprocess.CalledProcessError} and {@code subprocess.TimeoutExpired} (the command
-   * returned non-zero or hung). Java: every public subclass of {@code IOException} in the JDK's
-   * exported {@code java.*} and {@code javax.*} packages, with {@code UncheckedIOException} and
-   * {@code IOError}, which carry an I/O failure. {@code ErrorClassifierTest} checks the lists
-   * against the running JDK's class hierarchy and Python's own.
+   * returned non-zero or hung). Node.js: the {@code code} of a system or DNS error ({@code ENOENT},
+   * {@code ECONNREFUSED}, {@code ENOTFOUND}). Java: every public subclass of {@code IOException} in
+   * the JDK's exported {@code java.*} and {@code javax.*} packages, with {@code
+   * UncheckedIOException} and {@code IOError}, which carry an I/O failure. {@code
+   * ErrorClassifierTest} checks the lists against the running JDK's class hierarchy and Python's
+   * own.
    */
   public static final Set<String> DEFAULT_ERROR_CLASSES = defaultErrorClasses();
 

@@ -263,6 +263,48 @@ class ErrorClassifierTest {
         .allSatisfy(name -> assertThat(classifier.classify(name)).isEqualTo(Severity.FATAL));
   }
 
+  /**
+   * Node decides: its system errors have no class of their own ({@code err.name} is {@code Error}),
+   * so a Node publisher sends {@code err.code}. Every code Node reports for a failed system call
+   * (libuv's, {@code util.getSystemErrorMap()}) or DNS lookup (the {@code dns} module's) must be an
+   * error, but the generic {@code EOF} and {@code UNKNOWN}; Node's own error classes stay fatal.
+   */
+  @Test
+  void nodeSystemErrorCodesAreErrorsAndItsErrorClassesFatal() throws Exception {
+    String script =
+        """
+        const util = require("node:util"), dns = require("node:dns");
+        const codes = new Set([...util.getSystemErrorMap().values()].map((entry) => entry[0]));
+        for (const value of Object.values(dns)) {
+          if (typeof value === "string" && /^E[A-Z_]+$/.test(value)) codes.add(value);
+        }
+        for (const code of codes) console.log(code);
+        """;
+    Process node;
+    try {
+      node = new ProcessBuilder("node", "-e", script).redirectErrorStream(true).start();
+    } catch (IOException notInstalled) {
+      throw new AssertionError("node on the PATH (README: NodePublishersIT)", notInstalled);
+    }
+    String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(node.exitValue()).as(output).isZero();
+
+    List<String> codes = List.of(output.strip().split("\n"));
+    assertThat(codes).contains("ENOENT", "EACCES", "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN");
+    List<String> wrong = new ArrayList<>();
+    for (String code : codes) {
+      Severity expected =
+          code.equals("EOF") || code.equals("UNKNOWN") ? Severity.FATAL : Severity.ERROR;
+      if (classifier.classify(code) != expected) {
+        wrong.add(expected + " " + code);
+      }
+    }
+    assertThat(wrong).as("classified against Node's own system error codes").isEmpty();
+    assertThat(Stream.of("Error", "TypeError", "RangeError", "SyntaxError", "AbortError"))
+        .allSatisfy(name -> assertThat(classifier.classify(name)).isEqualTo(Severity.FATAL));
+  }
+
   @Test
   void namesOnlyListedInFullDoNotMatchElsewhere() {
     assertThat(classifier.classify("shutil.Error")).isEqualTo(Severity.ERROR);
