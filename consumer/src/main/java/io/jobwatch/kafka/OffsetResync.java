@@ -277,24 +277,34 @@ final class OffsetResync {
    * Counts an abandoned transaction that committed after its records were read again: the batch
    * over them was fenced by it, so no other batch counted them. {@code stored} must hold at least
    * its offsets, which only its commit (or one after it) wrote. Still in progress, it is asked
-   * again at the next resynchronisation; aborted or forgotten, its records were read again.
+   * again at the next resynchronisation; aborted or forgotten, its records were read again. The
+   * newest are settled first: one found committed proves that the older ones over any of its
+   * partitions never did (it advanced from the offsets they would have moved), whatever their ids
+   * read as now.
    */
   private void settleAbandoned(Map<Long, String> statuses, Map<TopicPartition, Long> stored) {
-    for (Unconfirmed transaction : List.copyOf(abandoned)) {
-      if (!statuses.containsKey(transaction.transaction())) {
+    List<Unconfirmed> newestFirst = new ArrayList<>(abandoned);
+    Collections.reverse(newestFirst);
+    for (Unconfirmed transaction : newestFirst) {
+      int i = abandoned.indexOf(transaction);
+      if (i < 0 || !statuses.containsKey(transaction.transaction())) {
         continue;
       }
       String status = statuses.get(transaction.transaction());
       if ("in progress".equals(status)) {
         continue;
       }
-      abandoned.remove(transaction);
+      abandoned.remove(i);
       if (committedHere(status, transaction.nextOffsets(), stored)) {
         LOG.info(
             "transaction {}, whose records were read again after waiting for its commit,"
                 + " committed after all; its records are counted",
             transaction.transaction());
         transaction.onCommitted().run();
+        Set<TopicPartition> written = transaction.nextOffsets().keySet();
+        abandoned
+            .subList(0, i)
+            .removeIf(older -> !Collections.disjoint(older.nextOffsets().keySet(), written));
       }
     }
   }
