@@ -291,6 +291,38 @@ sys.exit(1 if errors else 0)
 PY
 }
 check "dashboard panels use the provisioned datasource and cover every family" lint_dashboard
+# The ages the dashboard computes from jobwatch_clock_seconds must not drop an instance that does
+# not serve it (a version before it, the old half of a rolling upgrade), as the rules'
+# jobwatch:*_age_seconds do not: each such query, evaluated by promtool over an old instance
+# alone (a timestamp 5 minutes old at 5m), must give that instance's age.
+dashboard_ages_fall_back() {
+  local dir
+  dir=$(mktemp -d) || return 1
+  python3 - "$dashboard" "$dir/ages.test.yml" <<'PY' || { rm -rf "$dir"; return 1; }
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+exprs = [t.get("expr", "") for p in d.get("panels", []) for t in p.get("targets", [])]
+exprs = [e for e in exprs if "jobwatch_clock_seconds" in e]
+if not exprs:
+    sys.exit(0)
+labels = 'job="jobwatch",instance="old:9464"'
+out = ["tests:"]
+for e in exprs:
+    names = sorted(set(re.findall(r"jobwatch_[a-z_]+_timestamp_seconds", e)))
+    out += ["  - interval: 1m", "    input_series:"]
+    for n in names:
+        out += [f"      - series: '{n}{{{labels}}}'", "        values: '0x10'"]
+    out += ["    promql_expr_test:", "      - expr: " + json.dumps(e), "        eval_time: 5m",
+            "        exp_samples:", f"          - labels: '{{{labels}}}'", "            value: 300"]
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+PY
+  [[ -f "$dir/ages.test.yml" ]] || { rm -rf "$dir"; return 0; }
+  (cd "$dir" && promtool test rules ages.test.yml)
+  local rc=$?
+  rm -rf "$dir"
+  return $rc
+}
+check "dashboard ages keep instances without jobwatch_clock_seconds (rolling upgrade)" dashboard_ages_fall_back
 check "datasource provisioning points at http://prometheus:9090 with uid prometheus" \
   bash -c 'grep -q "url: http://prometheus:9090" "$1"/*.yml && grep -q "uid: prometheus" "$1"/*.yml' _ \
   "$grafana/provisioning/datasources"

@@ -47,8 +47,10 @@ final class OffsetResync {
   private final Set<TopicPartition> unsynced = new HashSet<>();
   // The last transaction, if its COMMIT got no answer; null when none.
   private Unconfirmed unconfirmed;
-  // A transaction still in progress after the wait whose records were read again; null when none.
-  private Unconfirmed abandoned;
+  // Transactions still in progress after the wait whose records were read again, oldest first: a
+  // second commit without an answer may be abandoned while an earlier one is still undecided, and
+  // either may commit after all.
+  private final List<Unconfirmed> abandoned = new ArrayList<>();
 
   /**
    * A transaction whose COMMIT may or may not have reached the database. {@code nextOffsets}: the
@@ -95,10 +97,9 @@ final class OffsetResync {
    */
   void advanced(Map<TopicPartition, Long> nextOffsets) {
     expectedNext.putAll(nextOffsets);
-    if (abandoned != null
-        && !Collections.disjoint(abandoned.nextOffsets().keySet(), nextOffsets.keySet())) {
-      abandoned = null;
-    }
+    abandoned.removeIf(
+        transaction ->
+            !Collections.disjoint(transaction.nextOffsets().keySet(), nextOffsets.keySet()));
   }
 
   /** A new transaction begins: the answer to an earlier unconfirmed one is no longer asked. */
@@ -159,7 +160,7 @@ final class OffsetResync {
     Map<TopicPartition, Long> stored = new HashMap<>();
     Map<TopicPartition, Long> settling = new HashMap<>();
     String[] unconfirmedStatus = new String[1];
-    String[] abandonedStatus = new String[1];
+    Map<Long, String> abandonedStatus = new HashMap<>();
     TopicsTable.Reconciled reconciled =
         database
             .jdbi()
@@ -195,11 +196,12 @@ final class OffsetResync {
                         unconfirmed.transaction(),
                         inProgressWait);
                   }
-                  abandonedStatus[0] =
-                      abandoned == null
-                          ? null
-                          : OffsetsTable.transactionStatus(handle, abandoned.transaction());
-                  if (unconfirmed != null || abandoned != null) {
+                  for (Unconfirmed transaction : abandoned) {
+                    abandonedStatus.put(
+                        transaction.transaction(),
+                        OffsetsTable.transactionStatus(handle, transaction.transaction()));
+                  }
+                  if (unconfirmed != null || !abandoned.isEmpty()) {
                     // Read before a recreated topic's offsets are discarded: a transaction over
                     // the old topic that committed left its offsets there, and its records will
                     // never be read again (the new topic is read from its start).
@@ -224,15 +226,14 @@ final class OffsetResync {
           topic.offsetsDiscarded());
     }
     if (unconfirmed != null
-        && abandoned != null
-        && committedHere(unconfirmedStatus[0], unconfirmed.nextOffsets(), settling)
-        && !Collections.disjoint(
-            unconfirmed.nextOffsets().keySet(), abandoned.nextOffsets().keySet())) {
-      // A later batch over its partitions committed: the abandoned one did not (the offsets'
-      // compare-and-set), whatever its id reads as now.
-      abandoned = null;
+        && committedHere(unconfirmedStatus[0], unconfirmed.nextOffsets(), settling)) {
+      // A later batch over their partitions committed: the abandoned ones did not (the offsets'
+      // compare-and-set), whatever their ids read as now.
+      Set<TopicPartition> written = unconfirmed.nextOffsets().keySet();
+      abandoned.removeIf(
+          transaction -> !Collections.disjoint(transaction.nextOffsets().keySet(), written));
     }
-    settleAbandoned(abandonedStatus[0], settling);
+    settleAbandoned(abandonedStatus, settling);
     settleUnconfirmed(unconfirmedStatus[0], settling);
     List<TopicPartition> fromStart = new ArrayList<>();
     for (TopicPartition partition : partitions) {
@@ -276,20 +277,35 @@ final class OffsetResync {
    * Counts an abandoned transaction that committed after its records were read again: the batch
    * over them was fenced by it, so no other batch counted them. {@code stored} must hold at least
    * its offsets, which only its commit (or one after it) wrote. Still in progress, it is asked
-   * again at the next resynchronisation; aborted or forgotten, its records were read again.
+   * again at the next resynchronisation; aborted or forgotten, its records were read again. The
+   * newest are settled first: one found committed proves that the older ones over any of its
+   * partitions never did (it advanced from the offsets they would have moved), whatever their ids
+   * read as now.
    */
-  private void settleAbandoned(String status, Map<TopicPartition, Long> stored) {
-    Unconfirmed transaction = abandoned;
-    if (transaction == null || "in progress".equals(status)) {
-      return;
-    }
-    abandoned = null;
-    if (committedHere(status, transaction.nextOffsets(), stored)) {
-      LOG.info(
-          "transaction {}, whose records were read again after waiting for its commit, committed"
-              + " after all; its records are counted",
-          transaction.transaction());
-      transaction.onCommitted().run();
+  private void settleAbandoned(Map<Long, String> statuses, Map<TopicPartition, Long> stored) {
+    List<Unconfirmed> newestFirst = new ArrayList<>(abandoned);
+    Collections.reverse(newestFirst);
+    for (Unconfirmed transaction : newestFirst) {
+      int i = abandoned.indexOf(transaction);
+      if (i < 0 || !statuses.containsKey(transaction.transaction())) {
+        continue;
+      }
+      String status = statuses.get(transaction.transaction());
+      if ("in progress".equals(status)) {
+        continue;
+      }
+      abandoned.remove(i);
+      if (committedHere(status, transaction.nextOffsets(), stored)) {
+        LOG.info(
+            "transaction {}, whose records were read again after waiting for its commit,"
+                + " committed after all; its records are counted",
+            transaction.transaction());
+        transaction.onCommitted().run();
+        Set<TopicPartition> written = transaction.nextOffsets().keySet();
+        abandoned
+            .subList(0, i)
+            .removeIf(older -> !Collections.disjoint(older.nextOffsets().keySet(), written));
+      }
     }
   }
 
@@ -318,7 +334,7 @@ final class OffsetResync {
       // Past the wait (a transaction still in progress within it never gets here): its records
       // are read again. Should it commit after all, the batch over them is fenced, and a later
       // resynchronisation counts it (settleAbandoned).
-      abandoned = transaction;
+      abandoned.add(transaction);
     } else if (OffsetsTable.UNKNOWN_YET.equals(status)) {
       LOG.warn(
           "transaction {}, whose commit got no answer, is unknown to the database: its id is one"

@@ -6,6 +6,7 @@ import io.jobwatch.config.Settings;
 import io.jobwatch.store.Database;
 import io.jobwatch.store.DbConfig;
 import io.jobwatch.store.OffsetsTable;
+import io.jobwatch.store.PartitionAdvance;
 import io.jobwatch.testing.Infra;
 import io.jobwatch.testing.WithInfra;
 import java.time.Clock;
@@ -90,6 +91,143 @@ class ResyncAbandonedIT {
           .as("the abandoned id, committed as another transaction")
           .isZero();
       assertThat(kafka.position(partition)).isEqualTo(8);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "A second commit without an answer abandoned while the first is still in progress does not"
+          + " make the first forgotten: the first, committing after all, is counted")
+  void secondAbandonedTransactionKeepsTheFirst(Infra infra) throws Exception {
+    String lifecycle = infra.newTopic("lifecycle", 2);
+    String errors = infra.newTopic("errors", 1);
+    io.jobwatch.testing.Database db = infra.newDatabase();
+    DbConfig config = new DbConfig(db.jdbcUrl(), db.user(), db.password(), 4);
+    String group = "it-" + UUID.randomUUID();
+    Settings settings =
+        Settings.fromEnvironment(Map.of())
+            .with(infra.kafkaBootstrap(), config, group, 0)
+            .withTopics(lifecycle, errors);
+    TopicPartition first = new TopicPartition(lifecycle, 0);
+    TopicPartition second = new TopicPartition(lifecycle, 1);
+    try (Database database = Database.open(config);
+        TopicIds topicIds = new TopicIds(settings, Clock.systemUTC());
+        MockConsumer<byte[], byte[]> kafka =
+            new MockConsumer<>(AutoOffsetResetStrategy.NONE.name())) {
+      database.migrate();
+      OffsetResync offsets = new OffsetResync(settings, database, topicIds, Duration.ZERO);
+      kafka.assign(List.of(first, second));
+      kafka.updateBeginningOffsets(Map.of(first, 0L, second, 0L));
+      offsets.markUnsynced(kafka.assignment());
+      offsets.resync(kafka);
+
+      AtomicInteger firstCounted = new AtomicInteger();
+      AtomicInteger secondCounted = new AtomicInteger();
+      try (Handle firstBatch = database.jdbi().open();
+          Handle secondBatch = database.jdbi().open()) {
+        // The batch over partition 0 lost its commit's answer; the server still shows it in
+        // progress (a session it has not dropped yet): abandoned, its records read again.
+        firstBatch.begin();
+        long firstId = OffsetsTable.currentTransaction(firstBatch);
+        offsets.commitUnconfirmed(firstId, Map.of(first, 5L), firstCounted::incrementAndGet);
+        offsets.markUnsynced(kafka.assignment());
+        offsets.resync(kafka);
+
+        // A batch over partition 1 alone loses its answer too, and is abandoned in turn.
+        secondBatch.begin();
+        long secondId = OffsetsTable.currentTransaction(secondBatch);
+        offsets.commitUnconfirmed(secondId, Map.of(second, 3L), secondCounted::incrementAndGet);
+        offsets.markUnsynced(kafka.assignment());
+        offsets.resync(kafka);
+
+        // The first commits after all, with its offsets: the batch that read its records again
+        // is fenced, and the resync after that must count it.
+        assertThat(
+                OffsetsTable.advance(
+                    firstBatch, group, List.of(new PartitionAdvance(lifecycle, 0, null, 5L))))
+            .isTrue();
+        firstBatch.commit();
+        offsets.markUnsynced(kafka.assignment());
+        offsets.resync(kafka);
+        assertThat(firstCounted.get()).as("the first abandoned batch, committed late").isEqualTo(1);
+        assertThat(secondCounted.get()).as("the second, still in progress").isZero();
+        assertThat(kafka.position(first)).isEqualTo(5);
+
+        secondBatch.rollback();
+        offsets.markUnsynced(kafka.assignment());
+        offsets.resync(kafka);
+      }
+      assertThat(firstCounted.get()).as("the first, counted once").isEqualTo(1);
+      assertThat(secondCounted.get()).as("the second, aborted").isZero();
+      assertThat(kafka.position(second)).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "Of two abandoned transactions over the same partition, the later one found committed is"
+          + " counted and the earlier one is not, although its id reads as committed too (it named"
+          + " another transaction): the later one advanced from the offsets the earlier one would"
+          + " have moved")
+  void laterAbandonedTransactionOutranksAnEarlierOne(Infra infra) throws Exception {
+    String lifecycle = infra.newTopic("lifecycle", 1);
+    String errors = infra.newTopic("errors", 1);
+    io.jobwatch.testing.Database db = infra.newDatabase();
+    DbConfig config = new DbConfig(db.jdbcUrl(), db.user(), db.password(), 4);
+    String group = "it-" + UUID.randomUUID();
+    Settings settings =
+        Settings.fromEnvironment(Map.of())
+            .with(infra.kafkaBootstrap(), config, group, 0)
+            .withTopics(lifecycle, errors);
+    TopicPartition partition = new TopicPartition(lifecycle, 0);
+    try (Database database = Database.open(config);
+        TopicIds topicIds = new TopicIds(settings, Clock.systemUTC());
+        MockConsumer<byte[], byte[]> kafka =
+            new MockConsumer<>(AutoOffsetResetStrategy.NONE.name())) {
+      database.migrate();
+      OffsetResync offsets = new OffsetResync(settings, database, topicIds, Duration.ZERO);
+      kafka.assign(List.of(partition));
+      kafka.updateBeginningOffsets(Map.of(partition, 0L));
+      offsets.markUnsynced(List.of(partition));
+      offsets.resync(kafka);
+
+      AtomicInteger earlierCounted = new AtomicInteger();
+      AtomicInteger laterCounted = new AtomicInteger();
+      try (Handle other = database.jdbi().open();
+          Handle laterBatch = database.jdbi().open()) {
+        // The first batch's id names a transaction in progress that stores no offsets (handed out
+        // again after a failover): abandoned.
+        other.begin();
+        long otherId = OffsetsTable.currentTransaction(other);
+        offsets.commitUnconfirmed(otherId, Map.of(partition, 5L), earlierCounted::incrementAndGet);
+        offsets.markUnsynced(kafka.assignment());
+        offsets.resync(kafka);
+
+        // The batch over the same records read again loses its answer and is abandoned too.
+        laterBatch.begin();
+        long laterId = OffsetsTable.currentTransaction(laterBatch);
+        offsets.commitUnconfirmed(laterId, Map.of(partition, 5L), laterCounted::incrementAndGet);
+        offsets.markUnsynced(kafka.assignment());
+        offsets.resync(kafka);
+
+        // Both commit; only the later one stored the offsets.
+        assertThat(
+                OffsetsTable.advance(
+                    laterBatch, group, List.of(new PartitionAdvance(lifecycle, 0, null, 5L))))
+            .isTrue();
+        laterBatch.commit();
+        other.commit();
+      }
+      offsets.markUnsynced(kafka.assignment());
+      offsets.resync(kafka);
+      offsets.markUnsynced(kafka.assignment());
+      offsets.resync(kafka);
+
+      assertThat(laterCounted.get()).as("the batch that committed, counted once").isEqualTo(1);
+      assertThat(earlierCounted.get())
+          .as("the earlier id, committed as another transaction")
+          .isZero();
+      assertThat(kafka.position(partition)).isEqualTo(5);
     }
   }
 }
