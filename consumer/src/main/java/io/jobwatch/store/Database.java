@@ -49,6 +49,26 @@ public final class Database implements AutoCloseable {
     jdbi.registerArgument(new BinaryArrays());
   }
 
+  /**
+   * Each session's settings, sent when it starts.
+   *
+   * <ul>
+   *   <li>{@code jit=off}: issue 11.4: every query here is short and index-driven, but over 40 day
+   *       partitions of job_events PostgreSQL estimates them expensive and JIT-compiles them: on
+   *       10M jobs / 50M events that took 17-22 s of a batch's 1.5 s history lookup
+   *       (docs/performance.md).
+   *   <li>the server's keepalive probes after 30 s, every 10 s, 3 of them, and an end to a
+   *       transaction left idle for a minute: jobwatch never leaves one idle (its transactions run
+   *       their statements back to back), so such a transaction is one whose client is gone without
+   *       the server knowing (a network cut before its COMMIT arrived). Its locks, on the rows of
+   *       consumer_offsets and stage_health every batch writes, would otherwise hold every later
+   *       batch until the server's TCP keepalive gave up, two hours by default.
+   * </ul>
+   */
+  static final String SESSION_OPTIONS =
+      "-c jit=off -c idle_in_transaction_session_timeout=60s -c tcp_keepalives_idle=30"
+          + " -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3";
+
   /** Opens a pool; it does not fail when the database is away (the consumer waits for it). */
   public static Database open(DbConfig config) {
     return open(config, false);
@@ -78,10 +98,10 @@ public final class Database implements AutoCloseable {
     hikari.setAutoCommit(true);
     hikari.addDataSourceProperty("ApplicationName", "jobwatch");
     hikari.addDataSourceProperty("tcpKeepAlive", "true");
-    // Issue 11.4: every query here is short and index-driven, but over 40 day partitions of
-    // job_events PostgreSQL estimates them expensive and JIT-compiles them: on 10M jobs / 50M
-    // events that took 17-22 s of a batch's 1.5 s history lookup (docs/performance.md).
-    hikari.addDataSourceProperty("options", "-c jit=off");
+    // A server that vanished without closing the connection (its host died, a failover moved its
+    // address) is noticed within about a minute, also mid-statement, not after hours.
+    hikari.addDataSourceProperty("socketFactory", KeepAliveSockets.class.getName());
+    hikari.addDataSourceProperty("options", SESSION_OPTIONS);
     return new Database(new HikariDataSource(hikari), config);
   }
 

@@ -30,6 +30,7 @@ final class CommitCuttingProxy implements AutoCloseable {
   private final AtomicInteger cutsLeft = new AtomicInteger();
   private volatile boolean beforeTheServer;
   private volatile boolean withoutTheAnswer;
+  private volatile boolean serverKeepsWaiting;
   private final AtomicInteger cutsDone = new AtomicInteger();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final List<String> startups = new CopyOnWriteArrayList<>();
@@ -65,6 +66,7 @@ final class CommitCuttingProxy implements AutoCloseable {
   void cutNextCommits(int count) {
     beforeTheServer = false;
     withoutTheAnswer = false;
+    serverKeepsWaiting = false;
     cutsLeft.set(count);
   }
 
@@ -76,6 +78,7 @@ final class CommitCuttingProxy implements AutoCloseable {
   void cutNextCommitsWithoutWaiting(int count) {
     beforeTheServer = false;
     withoutTheAnswer = true;
+    serverKeepsWaiting = false;
     cutsLeft.set(count);
   }
 
@@ -86,6 +89,20 @@ final class CommitCuttingProxy implements AutoCloseable {
   void cutNextCommitsBeforeTheServer(int count) {
     beforeTheServer = true;
     withoutTheAnswer = false;
+    serverKeepsWaiting = false;
+    cutsLeft.set(count);
+  }
+
+  /**
+   * The next {@code count} commits of a transaction that wrote the marker never reach the server,
+   * and only the client's side is cut: the server sees no end of the connection (a network cut, not
+   * a closed socket) and keeps the transaction open, idle, with its locks, until it ends the
+   * session itself.
+   */
+  void cutNextCommitsLeavingTheServerWaiting(int count) {
+    beforeTheServer = true;
+    withoutTheAnswer = false;
+    serverKeepsWaiting = true;
     cutsLeft.set(count);
   }
 
@@ -154,6 +171,10 @@ final class CommitCuttingProxy implements AutoCloseable {
             if (wroteMarker && cutsLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
               if (beforeTheServer) {
                 cutsDone.incrementAndGet();
+                if (serverKeepsWaiting) {
+                  serverKeepsItsSide = true;
+                  client.close();
+                }
                 return;
               }
               cutNow = withoutTheAnswer;

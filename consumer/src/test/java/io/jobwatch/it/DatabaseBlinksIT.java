@@ -46,6 +46,32 @@ class DatabaseBlinksIT {
 
   @Test
   @DisplayName(
+      "The connection cut before the COMMIT reached PostgreSQL, which sees no end of the"
+          + " connection and keeps the transaction open with its locks: the server ends it within"
+          + " a minute (jobwatch's sessions end a transaction left idle), the batch is read again"
+          + " and jobwatch_events_total counts each record once")
+  void commitLostWhileTheServerKeepsTheSessionIsReadAgainOnce(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1);
+        CommitCuttingProxy proxy =
+            new CommitCuttingProxy(harness.database.jdbcUrl(), OFFSETS_WRITE)) {
+      try (JobwatchApp app = JobwatchApp.start(proxied(harness, proxy), Clock.systemUTC())) {
+        Harness.await("the consumer to be ready", Duration.ofSeconds(60), app::isReady);
+        proxy.cutNextCommitsLeavingTheServerWaiting(1);
+        submit(harness, "orphan", 30);
+        harness.flush();
+        // Without the session's idle_in_transaction_session_timeout the orphaned transaction
+        // holds the partition's consumer_offsets row until the server's TCP keepalive (hours):
+        // the batch read again waits for it, and nothing is consumed.
+        long consumed = awaitConsumedPastTheCut(harness, app, 30, Duration.ofSeconds(150));
+
+        assertThat(proxy.cutsDone()).as("commits cut").isEqualTo(1);
+        assertEachStoredAndCountedOnce(harness, app, (int) consumed);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
       "A commit without an answer while a batch with a record the database refuses is applied in"
           + " halves: no half is applied twice or lost, the record is dead-lettered, and the"
           + " counters count each record once")
@@ -219,9 +245,15 @@ class DatabaseBlinksIT {
    * that is done. Returns the records consumed, the one sent here included.
    */
   private static long awaitConsumedPastTheCut(Harness harness, JobwatchApp app, long records) {
+    return awaitConsumedPastTheCut(harness, app, records, Duration.ofSeconds(60));
+  }
+
+  /** {@link #awaitConsumedPastTheCut}, waiting up to {@code wait} for the records. */
+  private static long awaitConsumedPastTheCut(
+      Harness harness, JobwatchApp app, long records, Duration wait) {
     Harness.await(
         records + " records consumed",
-        Duration.ofSeconds(60),
+        wait,
         () ->
             harness.count("SELECT coalesce(sum(next_offset), 0) FROM consumer_offsets") == records);
     submit(harness, "after-" + records, 1);
