@@ -2,21 +2,15 @@ package io.jobwatch.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jobwatch.config.Settings;
-import io.jobwatch.store.Database;
-import io.jobwatch.store.DbConfig;
 import io.jobwatch.store.OffsetsTable;
 import io.jobwatch.store.PartitionAdvance;
 import io.jobwatch.testing.Infra;
 import io.jobwatch.testing.WithInfra;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.clients.consumer.internals.AutoOffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.DisplayName;
@@ -35,62 +29,44 @@ class ResyncAbandonedIT {
           + " batch over its partition committed: that batch's compare-and-set proves the"
           + " abandoned one never did (its id named another transaction)")
   void laterBatchOverItsPartitionOutranksAnAbandonedId(Infra infra) throws Exception {
-    String lifecycle = infra.newTopic("lifecycle", 1);
-    String errors = infra.newTopic("errors", 1);
-    io.jobwatch.testing.Database db = infra.newDatabase();
-    DbConfig config = new DbConfig(db.jdbcUrl(), db.user(), db.password(), 4);
-    String group = "it-" + UUID.randomUUID();
-    Settings settings =
-        Settings.fromEnvironment(Map.of())
-            .with(infra.kafkaBootstrap(), config, group, 0)
-            .withTopics(lifecycle, errors);
-    TopicPartition partition = new TopicPartition(lifecycle, 0);
-    try (Database database = Database.open(config);
-        TopicIds topicIds = new TopicIds(settings, Clock.systemUTC());
-        MockConsumer<byte[], byte[]> kafka =
-            new MockConsumer<>(AutoOffsetResetStrategy.NONE.name())) {
-      database.migrate();
-      // No wait for an undecided commit: the first resync that finds it in progress abandons it.
-      OffsetResync offsets = new OffsetResync(settings, database, topicIds, Duration.ZERO);
-      kafka.assign(List.of(partition));
-      kafka.updateBeginningOffsets(Map.of(partition, 0L));
-      offsets.markUnsynced(List.of(partition));
-      offsets.resync(kafka);
+    // No wait for an undecided commit: the first resync that finds it in progress abandons it.
+    try (ResyncFixture fixture = ResyncFixture.open(infra, 1, Duration.ZERO)) {
+      OffsetResync offsets = fixture.offsets;
+      TopicPartition partition = fixture.partition(0);
 
       // A transaction id that is in progress when asked and commits later without storing any
       // offsets: what a batch's id can name after a failover (handed out again).
       AtomicInteger abandonedCounted = new AtomicInteger();
-      try (Handle other = database.jdbi().open()) {
+      try (Handle other = fixture.database.jdbi().open()) {
         other.begin();
         long otherId = OffsetsTable.currentTransaction(other);
         offsets.commitUnconfirmed(
             otherId, Map.of(partition, 5L), abandonedCounted::incrementAndGet);
-        offsets.markUnsynced(kafka.assignment());
-        offsets.resync(kafka);
+        fixture.resync();
         other.commit();
       }
 
       // The records are read again; the batch over them commits, and its answer is lost too.
       Map<TopicPartition, Long> next = Map.of(partition, 8L);
       long later =
-          database
+          fixture
+              .database
               .jdbi()
               .inTransaction(
                   handle -> {
-                    assertThat(OffsetsTable.advance(handle, group, offsets.advances(next)))
+                    assertThat(OffsetsTable.advance(handle, fixture.group, offsets.advances(next)))
                         .isTrue();
                     return OffsetsTable.currentTransaction(handle);
                   });
       AtomicInteger laterCounted = new AtomicInteger();
       offsets.commitUnconfirmed(later, next, laterCounted::incrementAndGet);
-      offsets.markUnsynced(kafka.assignment());
-      offsets.resync(kafka);
+      fixture.resync();
 
       assertThat(laterCounted.get()).as("the batch that committed, counted once").isEqualTo(1);
       assertThat(abandonedCounted.get())
           .as("the abandoned id, committed as another transaction")
           .isZero();
-      assertThat(kafka.position(partition)).isEqualTo(8);
+      assertThat(fixture.kafka.position(partition)).isEqualTo(8);
     }
   }
 
@@ -99,67 +75,48 @@ class ResyncAbandonedIT {
       "A second commit without an answer abandoned while the first is still in progress does not"
           + " make the first forgotten: the first, committing after all, is counted")
   void secondAbandonedTransactionKeepsTheFirst(Infra infra) throws Exception {
-    String lifecycle = infra.newTopic("lifecycle", 2);
-    String errors = infra.newTopic("errors", 1);
-    io.jobwatch.testing.Database db = infra.newDatabase();
-    DbConfig config = new DbConfig(db.jdbcUrl(), db.user(), db.password(), 4);
-    String group = "it-" + UUID.randomUUID();
-    Settings settings =
-        Settings.fromEnvironment(Map.of())
-            .with(infra.kafkaBootstrap(), config, group, 0)
-            .withTopics(lifecycle, errors);
-    TopicPartition first = new TopicPartition(lifecycle, 0);
-    TopicPartition second = new TopicPartition(lifecycle, 1);
-    try (Database database = Database.open(config);
-        TopicIds topicIds = new TopicIds(settings, Clock.systemUTC());
-        MockConsumer<byte[], byte[]> kafka =
-            new MockConsumer<>(AutoOffsetResetStrategy.NONE.name())) {
-      database.migrate();
-      OffsetResync offsets = new OffsetResync(settings, database, topicIds, Duration.ZERO);
-      kafka.assign(List.of(first, second));
-      kafka.updateBeginningOffsets(Map.of(first, 0L, second, 0L));
-      offsets.markUnsynced(kafka.assignment());
-      offsets.resync(kafka);
+    try (ResyncFixture fixture = ResyncFixture.open(infra, 2, Duration.ZERO)) {
+      OffsetResync offsets = fixture.offsets;
+      TopicPartition first = fixture.partition(0);
+      TopicPartition second = fixture.partition(1);
 
       AtomicInteger firstCounted = new AtomicInteger();
       AtomicInteger secondCounted = new AtomicInteger();
-      try (Handle firstBatch = database.jdbi().open();
-          Handle secondBatch = database.jdbi().open()) {
+      try (Handle firstBatch = fixture.database.jdbi().open();
+          Handle secondBatch = fixture.database.jdbi().open()) {
         // The batch over partition 0 lost its commit's answer; the server still shows it in
         // progress (a session it has not dropped yet): abandoned, its records read again.
         firstBatch.begin();
         long firstId = OffsetsTable.currentTransaction(firstBatch);
         offsets.commitUnconfirmed(firstId, Map.of(first, 5L), firstCounted::incrementAndGet);
-        offsets.markUnsynced(kafka.assignment());
-        offsets.resync(kafka);
+        fixture.resync();
 
         // A batch over partition 1 alone loses its answer too, and is abandoned in turn.
         secondBatch.begin();
         long secondId = OffsetsTable.currentTransaction(secondBatch);
         offsets.commitUnconfirmed(secondId, Map.of(second, 3L), secondCounted::incrementAndGet);
-        offsets.markUnsynced(kafka.assignment());
-        offsets.resync(kafka);
+        fixture.resync();
 
         // The first commits after all, with its offsets: the batch that read its records again
         // is fenced, and the resync after that must count it.
         assertThat(
                 OffsetsTable.advance(
-                    firstBatch, group, List.of(new PartitionAdvance(lifecycle, 0, null, 5L))))
+                    firstBatch,
+                    fixture.group,
+                    List.of(new PartitionAdvance(fixture.lifecycle, 0, null, 5L))))
             .isTrue();
         firstBatch.commit();
-        offsets.markUnsynced(kafka.assignment());
-        offsets.resync(kafka);
+        fixture.resync();
         assertThat(firstCounted.get()).as("the first abandoned batch, committed late").isEqualTo(1);
         assertThat(secondCounted.get()).as("the second, still in progress").isZero();
-        assertThat(kafka.position(first)).isEqualTo(5);
+        assertThat(fixture.kafka.position(first)).isEqualTo(5);
 
         secondBatch.rollback();
-        offsets.markUnsynced(kafka.assignment());
-        offsets.resync(kafka);
+        fixture.resync();
       }
       assertThat(firstCounted.get()).as("the first, counted once").isEqualTo(1);
       assertThat(secondCounted.get()).as("the second, aborted").isZero();
-      assertThat(kafka.position(second)).isZero();
+      assertThat(fixture.kafka.position(second)).isZero();
     }
   }
 
@@ -170,64 +127,45 @@ class ResyncAbandonedIT {
           + " another transaction): the later one advanced from the offsets the earlier one would"
           + " have moved")
   void laterAbandonedTransactionOutranksAnEarlierOne(Infra infra) throws Exception {
-    String lifecycle = infra.newTopic("lifecycle", 1);
-    String errors = infra.newTopic("errors", 1);
-    io.jobwatch.testing.Database db = infra.newDatabase();
-    DbConfig config = new DbConfig(db.jdbcUrl(), db.user(), db.password(), 4);
-    String group = "it-" + UUID.randomUUID();
-    Settings settings =
-        Settings.fromEnvironment(Map.of())
-            .with(infra.kafkaBootstrap(), config, group, 0)
-            .withTopics(lifecycle, errors);
-    TopicPartition partition = new TopicPartition(lifecycle, 0);
-    try (Database database = Database.open(config);
-        TopicIds topicIds = new TopicIds(settings, Clock.systemUTC());
-        MockConsumer<byte[], byte[]> kafka =
-            new MockConsumer<>(AutoOffsetResetStrategy.NONE.name())) {
-      database.migrate();
-      OffsetResync offsets = new OffsetResync(settings, database, topicIds, Duration.ZERO);
-      kafka.assign(List.of(partition));
-      kafka.updateBeginningOffsets(Map.of(partition, 0L));
-      offsets.markUnsynced(List.of(partition));
-      offsets.resync(kafka);
+    try (ResyncFixture fixture = ResyncFixture.open(infra, 1, Duration.ZERO)) {
+      OffsetResync offsets = fixture.offsets;
+      TopicPartition partition = fixture.partition(0);
 
       AtomicInteger earlierCounted = new AtomicInteger();
       AtomicInteger laterCounted = new AtomicInteger();
-      try (Handle other = database.jdbi().open();
-          Handle laterBatch = database.jdbi().open()) {
+      try (Handle other = fixture.database.jdbi().open();
+          Handle laterBatch = fixture.database.jdbi().open()) {
         // The first batch's id names a transaction in progress that stores no offsets (handed out
         // again after a failover): abandoned.
         other.begin();
         long otherId = OffsetsTable.currentTransaction(other);
         offsets.commitUnconfirmed(otherId, Map.of(partition, 5L), earlierCounted::incrementAndGet);
-        offsets.markUnsynced(kafka.assignment());
-        offsets.resync(kafka);
+        fixture.resync();
 
         // The batch over the same records read again loses its answer and is abandoned too.
         laterBatch.begin();
         long laterId = OffsetsTable.currentTransaction(laterBatch);
         offsets.commitUnconfirmed(laterId, Map.of(partition, 5L), laterCounted::incrementAndGet);
-        offsets.markUnsynced(kafka.assignment());
-        offsets.resync(kafka);
+        fixture.resync();
 
         // Both commit; only the later one stored the offsets.
         assertThat(
                 OffsetsTable.advance(
-                    laterBatch, group, List.of(new PartitionAdvance(lifecycle, 0, null, 5L))))
+                    laterBatch,
+                    fixture.group,
+                    List.of(new PartitionAdvance(fixture.lifecycle, 0, null, 5L))))
             .isTrue();
         laterBatch.commit();
         other.commit();
       }
-      offsets.markUnsynced(kafka.assignment());
-      offsets.resync(kafka);
-      offsets.markUnsynced(kafka.assignment());
-      offsets.resync(kafka);
+      fixture.resync();
+      fixture.resync();
 
       assertThat(laterCounted.get()).as("the batch that committed, counted once").isEqualTo(1);
       assertThat(earlierCounted.get())
           .as("the earlier id, committed as another transaction")
           .isZero();
-      assertThat(kafka.position(partition)).isEqualTo(5);
+      assertThat(fixture.kafka.position(partition)).isEqualTo(5);
     }
   }
 }

@@ -2,13 +2,10 @@ package io.jobwatch.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jobwatch.config.Settings;
 import io.jobwatch.store.Database;
-import io.jobwatch.store.DbConfig;
 import io.jobwatch.store.OffsetsTable;
 import io.jobwatch.testing.Infra;
 import io.jobwatch.testing.WithInfra;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +16,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.clients.consumer.internals.AutoOffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -39,27 +35,13 @@ class ResyncRecreatedTopicIT {
           + " during the outage: the resync that discards the old topic's offsets still counts the"
           + " batch, which the rows hold (its records cannot be read again)")
   void unconfirmedBatchOfARecreatedTopicIsCounted(Infra infra) throws Exception {
-    String lifecycle = infra.newTopic("lifecycle", 1);
-    String errors = infra.newTopic("errors", 1);
-    io.jobwatch.testing.Database db = infra.newDatabase();
-    DbConfig config = new DbConfig(db.jdbcUrl(), db.user(), db.password(), 4);
-    String group = "it-" + UUID.randomUUID();
-    Settings settings =
-        Settings.fromEnvironment(Map.of())
-            .with(infra.kafkaBootstrap(), config, group, 0)
-            .withTopics(lifecycle, errors);
-    TopicPartition partition = new TopicPartition(lifecycle, 0);
-    try (Database database = Database.open(config);
-        TopicIds topicIds = new TopicIds(settings, Clock.systemUTC());
-        MockConsumer<byte[], byte[]> kafka =
-            new MockConsumer<>(AutoOffsetResetStrategy.NONE.name())) {
-      database.migrate();
-      OffsetResync offsets = new OffsetResync(settings, database, topicIds, Duration.ofMinutes(2));
-      kafka.assign(List.of(partition));
-      kafka.updateBeginningOffsets(Map.of(partition, 0L));
-      // The partition is taken: the topic's id is recorded, nothing is stored yet.
-      offsets.markUnsynced(List.of(partition));
-      assertThat(offsets.resync(kafka)).isEmpty();
+    try (ResyncFixture fixture = ResyncFixture.open(infra, 1, Duration.ofMinutes(2))) {
+      OffsetResync offsets = fixture.offsets;
+      MockConsumer<byte[], byte[]> kafka = fixture.kafka;
+      TopicPartition partition = fixture.partition(0);
+      String lifecycle = fixture.lifecycle;
+      String group = fixture.group;
+      Database database = fixture.database;
 
       // A batch of 5 records commits its offsets, and its COMMIT's answer is lost.
       Map<TopicPartition, Long> next = Map.of(partition, 5L);
@@ -83,7 +65,8 @@ class ResyncRecreatedTopicIT {
       List<OffsetsTable.StoredOffset> stored =
           database
               .jdbi()
-              .withHandle(handle -> OffsetsTable.load(handle, group, List.of(lifecycle, errors)));
+              .withHandle(
+                  handle -> OffsetsTable.load(handle, group, List.of(lifecycle, fixture.errors)));
       assertThat(stored).as("the old topic's offsets are discarded").isEmpty();
       assertThat(counted.get())
           .as("the batch the database holds, counted once, though its topic's offsets are gone")

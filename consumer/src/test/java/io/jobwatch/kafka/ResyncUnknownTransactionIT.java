@@ -3,20 +3,13 @@ package io.jobwatch.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import io.jobwatch.config.Settings;
-import io.jobwatch.store.Database;
-import io.jobwatch.store.DbConfig;
 import io.jobwatch.store.OffsetsTable;
 import io.jobwatch.testing.Infra;
 import io.jobwatch.testing.WithInfra;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.clients.consumer.internals.AutoOffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -36,30 +29,15 @@ class ResyncUnknownTransactionIT {
           + " fail on txid_status ('in the future') for ever; the records are read again, not"
           + " counted, and the partition resumes")
   void transactionIdInTheFutureIsReadAgain(Infra infra) {
-    String lifecycle = infra.newTopic("lifecycle", 1);
-    String errors = infra.newTopic("errors", 1);
-    io.jobwatch.testing.Database db = infra.newDatabase();
-    DbConfig config = new DbConfig(db.jdbcUrl(), db.user(), db.password(), 4);
-    String group = "it-" + UUID.randomUUID();
-    Settings settings =
-        Settings.fromEnvironment(Map.of())
-            .with(infra.kafkaBootstrap(), config, group, 0)
-            .withTopics(lifecycle, errors);
-    TopicPartition partition = new TopicPartition(lifecycle, 0);
-    try (Database database = Database.open(config);
-        TopicIds topicIds = new TopicIds(settings, Clock.systemUTC());
-        MockConsumer<byte[], byte[]> kafka =
-            new MockConsumer<>(AutoOffsetResetStrategy.NONE.name())) {
-      database.migrate();
-      OffsetResync offsets = new OffsetResync(settings, database, topicIds, Duration.ofMinutes(2));
-      kafka.assign(List.of(partition));
-      kafka.updateBeginningOffsets(Map.of(partition, 0L));
-      offsets.markUnsynced(List.of(partition));
-      offsets.resync(kafka);
+    try (ResyncFixture fixture = ResyncFixture.open(infra, 1, Duration.ofMinutes(2))) {
+      OffsetResync offsets = fixture.offsets;
+      MockConsumer<byte[], byte[]> kafka = fixture.kafka;
+      TopicPartition partition = fixture.partition(0);
 
       // Records 0-4 were applied on the old primary, whose COMMIT answer was lost; the server
       // failed over to is many transactions behind it.
-      long current = database.jdbi().withHandle(handle -> OffsetsTable.currentTransaction(handle));
+      long current =
+          fixture.database.jdbi().withHandle(handle -> OffsetsTable.currentTransaction(handle));
       AtomicInteger counted = new AtomicInteger();
       offsets.commitUnconfirmed(
           current + 1_000_000, Map.of(partition, 5L), counted::incrementAndGet);
