@@ -3,11 +3,9 @@ package io.jobwatch.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobwatch.store.OffsetsTable;
-import io.jobwatch.store.PartitionAdvance;
 import io.jobwatch.testing.Infra;
 import io.jobwatch.testing.WithInfra;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -38,11 +36,7 @@ class ResyncAbandonedIT {
       // offsets: what a batch's id can name after a failover (handed out again).
       AtomicInteger abandonedCounted = new AtomicInteger();
       try (Handle other = fixture.database.jdbi().open()) {
-        other.begin();
-        long otherId = OffsetsTable.currentTransaction(other);
-        offsets.commitUnconfirmed(
-            otherId, Map.of(partition, 5L), abandonedCounted::incrementAndGet);
-        fixture.resync();
+        fixture.abandon(other, Map.of(partition, 5L), abandonedCounted);
         other.commit();
       }
 
@@ -76,7 +70,6 @@ class ResyncAbandonedIT {
           + " make the first forgotten: the first, committing after all, is counted")
   void secondAbandonedTransactionKeepsTheFirst(Infra infra) throws Exception {
     try (ResyncFixture fixture = ResyncFixture.open(infra, 2, Duration.ZERO)) {
-      OffsetResync offsets = fixture.offsets;
       TopicPartition first = fixture.partition(0);
       TopicPartition second = fixture.partition(1);
 
@@ -86,25 +79,14 @@ class ResyncAbandonedIT {
           Handle secondBatch = fixture.database.jdbi().open()) {
         // The batch over partition 0 lost its commit's answer; the server still shows it in
         // progress (a session it has not dropped yet): abandoned, its records read again.
-        firstBatch.begin();
-        long firstId = OffsetsTable.currentTransaction(firstBatch);
-        offsets.commitUnconfirmed(firstId, Map.of(first, 5L), firstCounted::incrementAndGet);
-        fixture.resync();
+        fixture.abandon(firstBatch, Map.of(first, 5L), firstCounted);
 
         // A batch over partition 1 alone loses its answer too, and is abandoned in turn.
-        secondBatch.begin();
-        long secondId = OffsetsTable.currentTransaction(secondBatch);
-        offsets.commitUnconfirmed(secondId, Map.of(second, 3L), secondCounted::incrementAndGet);
-        fixture.resync();
+        fixture.abandon(secondBatch, Map.of(second, 3L), secondCounted);
 
         // The first commits after all, with its offsets: the batch that read its records again
         // is fenced, and the resync after that must count it.
-        assertThat(
-                OffsetsTable.advance(
-                    firstBatch,
-                    fixture.group,
-                    List.of(new PartitionAdvance(fixture.lifecycle, 0, null, 5L))))
-            .isTrue();
+        assertThat(fixture.store(firstBatch, 0, 5L)).isTrue();
         firstBatch.commit();
         fixture.resync();
         assertThat(firstCounted.get()).as("the first abandoned batch, committed late").isEqualTo(1);
@@ -128,7 +110,6 @@ class ResyncAbandonedIT {
           + " have moved")
   void laterAbandonedTransactionOutranksAnEarlierOne(Infra infra) throws Exception {
     try (ResyncFixture fixture = ResyncFixture.open(infra, 1, Duration.ZERO)) {
-      OffsetResync offsets = fixture.offsets;
       TopicPartition partition = fixture.partition(0);
 
       AtomicInteger earlierCounted = new AtomicInteger();
@@ -137,24 +118,13 @@ class ResyncAbandonedIT {
           Handle laterBatch = fixture.database.jdbi().open()) {
         // The first batch's id names a transaction in progress that stores no offsets (handed out
         // again after a failover): abandoned.
-        other.begin();
-        long otherId = OffsetsTable.currentTransaction(other);
-        offsets.commitUnconfirmed(otherId, Map.of(partition, 5L), earlierCounted::incrementAndGet);
-        fixture.resync();
+        fixture.abandon(other, Map.of(partition, 5L), earlierCounted);
 
         // The batch over the same records read again loses its answer and is abandoned too.
-        laterBatch.begin();
-        long laterId = OffsetsTable.currentTransaction(laterBatch);
-        offsets.commitUnconfirmed(laterId, Map.of(partition, 5L), laterCounted::incrementAndGet);
-        fixture.resync();
+        fixture.abandon(laterBatch, Map.of(partition, 5L), laterCounted);
 
         // Both commit; only the later one stored the offsets.
-        assertThat(
-                OffsetsTable.advance(
-                    laterBatch,
-                    fixture.group,
-                    List.of(new PartitionAdvance(fixture.lifecycle, 0, null, 5L))))
-            .isTrue();
+        assertThat(fixture.store(laterBatch, 0, 5L)).isTrue();
         laterBatch.commit();
         other.commit();
       }

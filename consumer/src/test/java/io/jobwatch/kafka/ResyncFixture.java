@@ -3,16 +3,21 @@ package io.jobwatch.kafka;
 import io.jobwatch.config.Settings;
 import io.jobwatch.store.Database;
 import io.jobwatch.store.DbConfig;
+import io.jobwatch.store.OffsetsTable;
+import io.jobwatch.store.PartitionAdvance;
 import io.jobwatch.testing.Infra;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.internals.AutoOffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
+import org.jdbi.v3.core.Handle;
 
 /**
  * The resynchronisation that ends an outage, on a real database and broker, for the Resync*IT
@@ -91,6 +96,24 @@ final class ResyncFixture implements AutoCloseable {
 
   TopicPartition partition(int number) {
     return new TopicPartition(lifecycle, number);
+  }
+
+  /**
+   * Begins a transaction on {@code transaction} and lets its id stand for a batch writing {@code
+   * next} whose COMMIT got no answer, then resynchronises: with no wait for an undecided commit,
+   * the batch is abandoned while the transaction stays open. {@code counted} counts the batch.
+   */
+  void abandon(Handle transaction, Map<TopicPartition, Long> next, AtomicInteger counted) {
+    transaction.begin();
+    offsets.commitUnconfirmed(
+        OffsetsTable.currentTransaction(transaction), next, counted::incrementAndGet);
+    resync();
+  }
+
+  /** Stores {@code next} as partition {@code number}'s first offset, in {@code transaction}. */
+  boolean store(Handle transaction, int number, long next) {
+    return OffsetsTable.advance(
+        transaction, group, List.of(new PartitionAdvance(lifecycle, number, null, next)));
   }
 
   /** Every assigned partition resynchronised, as at the end of an outage. */
