@@ -158,6 +158,29 @@ class MonitorRulesIT extends SharedAppIT {
     assertThat(status("rules-start-grace")).containsEntry("status", "late");
   }
 
+  @Test
+  @DisplayName(
+      "a run the scheduler cancelled, whose SIGTERM exit (143) arrived before the cancel, is no"
+          + " failure: up, as when the cancel arrives first")
+  void cancelArrivingAfterTheExitItPrecedes() {
+    declare("rules-cancelled", Map.of());
+    run("rules-cancelled", "rc-1", now.minusSeconds(1200), now.minusSeconds(1190), 0);
+    run("rules-cancelled", "rc-2", now.minusSeconds(300), now.minusSeconds(120), 143);
+    assertThat(status("rules-cancelled")).containsEntry("status", "down");
+
+    // The scheduler's cancel, a second before the runner saw the process end, arrives last.
+    harness.applyLifecycle(
+        "job.cancelled", now.minusSeconds(121), data("job_id", "rc-2", "reason", "operator"));
+
+    assertThat(harness.row("SELECT state FROM jobs WHERE job_id = :p0", "rc-2"))
+        .containsEntry("state", "cancelled");
+    assertThat(status("rules-cancelled"))
+        .containsEntry("status", "up")
+        .containsEntry("consecutive_failures", 0);
+    assertThat(statusGauge("rules-cancelled", "down")).isEqualTo(0.0);
+    assertThat(statusGauge("rules-cancelled", "up")).isEqualTo(1.0);
+  }
+
   private void started(String monitor, String jobId, Instant started) {
     harness.applyLifecycle(
         "job.submitted",

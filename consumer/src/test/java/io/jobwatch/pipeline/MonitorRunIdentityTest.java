@@ -6,6 +6,7 @@ import io.jobwatch.core.JobEvent;
 import io.jobwatch.core.MonitorEvent;
 import io.jobwatch.core.job.JobChange;
 import io.jobwatch.core.job.JobFold;
+import io.jobwatch.core.job.JobState;
 import io.jobwatch.core.monitor.FinishedRun;
 import io.jobwatch.core.monitor.MonitorChange;
 import io.jobwatch.core.monitor.MonitorEvaluator;
@@ -318,6 +319,51 @@ class MonitorRunIdentityTest {
       // no success: down once the deadline after the declaration passes, as for any run pending
       assertThat(MonitorEvaluator.evaluate(state, Instant.parse("2026-06-10T10:41:00Z")).status())
           .isEqualTo(MonitorStatus.DOWN);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "A run cancelled before its exit arrived is no failure, whatever the batching: not down")
+  void cancelTimedBeforeTheExitAndArrivingAfterItIsNoFailure() {
+    // The scheduler cancels at 10:04:59; the runner reports the SIGTERM exit (143, crashed) at
+    // 10:05:00 and its record arrives first. The job row ends cancelled (the first terminal event
+    // by time), and a cancelled run counts as a finish only, in either order of arrival.
+    JobEvent cancelled =
+        new JobEvent(
+            "e-cancelled",
+            FINISHED_AT.minusSeconds(1),
+            JOB,
+            null,
+            new JobChange.Cancelled("cancelled by the scheduler"));
+    JobEvent[] all = {submitted(), started(STARTED_AT), finished(FINISHED_AT, 143), cancelled};
+    MonitorRun earlierSuccess =
+        new MonitorRun(
+            "job-0",
+            1,
+            Instant.parse("2026-06-10T09:50:00Z"),
+            Instant.parse("2026-06-10T09:55:00Z"),
+            true);
+    MonitorState declared =
+        declared(Instant.parse("2026-06-10T09:30:00Z"), MonitorRules.DEFAULT, null);
+    Instant now = Instant.parse("2026-06-10T10:07:00Z");
+
+    assertThat(JobFold.fold(List.of(all)).row().state()).isEqualTo(JobState.CANCELLED);
+    for (MonitorState state : everyBatching(observe(declared, earlierSuccess), all)) {
+      assertThat(state.recentRuns())
+          .containsExactly(
+              new FinishedRun(
+                  "job-0", 1, earlierSuccess.startedAt(), earlierSuccess.finishedAt(), true));
+      assertThat(state.lastRunFailed()).isFalse();
+      assertThat(MonitorEvaluator.consecutiveFailures(state)).isZero();
+      assertThat(MonitorEvaluator.evaluate(state, now).status()).isEqualTo(MonitorStatus.UP);
+    }
+    // the monitor's first run: nothing is left to judge from, not even the withdrawn failure time
+    for (MonitorState state : everyBatching(declared, all)) {
+      assertThat(state.recentRuns()).isEmpty();
+      assertThat(state.lastRunFailed()).isFalse();
+      assertThat(state.lastFailureAt()).isNull();
+      assertThat(MonitorEvaluator.evaluate(state, now).status()).isEqualTo(MonitorStatus.UP);
     }
   }
 

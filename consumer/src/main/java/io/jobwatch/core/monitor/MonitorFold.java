@@ -69,7 +69,8 @@ public final class MonitorFold {
    * observation of a later attempt supersedes every earlier attempt of the job (in the recent and
    * the open runs), and one of an earlier attempt than a kept one changes nothing. Observations of
    * the same attempt are one run: a finished observation closes the open one, a later open
-   * observation does not reopen it, and two finished ones merge ({@link FinishedRun#add}).
+   * observation does not reopen it, two finished ones merge ({@link FinishedRun#add}), and one
+   * ended by a cancellation timed before the kept finish withdraws it (the job ended cancelled).
    */
   public static MonitorState observeRun(MonitorState stateOrNull, String monitor, MonitorRun run) {
     MonitorState state = stateOf(stateOrNull, monitor);
@@ -126,17 +127,33 @@ public final class MonitorFold {
         Boolean.FALSE.equals(run.succeeded())
             ? max(NULL_FIRST, state.lastFailureAt(), finishedAt)
             : state.lastFailureAt();
-    List<FinishedRun> recentRuns =
-        run.succeeded() == null
-            ? state.recentRuns()
-            : FinishedRun.add(
-                state.recentRuns(),
-                new FinishedRun(
-                    run.jobId(),
-                    run.jobId() == null ? null : run.attempt(),
-                    start,
-                    finishedAt,
-                    run.succeeded()));
+    List<FinishedRun> recentRuns = state.recentRuns();
+    if (run.succeeded() != null) {
+      recentRuns =
+          FinishedRun.add(
+              recentRuns,
+              new FinishedRun(
+                  run.jobId(),
+                  run.jobId() == null ? null : run.attempt(),
+                  start,
+                  finishedAt,
+                  run.succeeded()));
+    } else if (run.jobId() != null) {
+      FinishedRun withdrawn = endedLaterThan(recentRuns, run.jobId(), run.attempt(), finishedAt);
+      if (withdrawn != null) {
+        // A cancellation timed before the outcome kept for this attempt, arriving after it: the
+        // job fold keeps the first terminal event by time, so the attempt ended cancelled and has
+        // no outcome. Its time moves back to the latest one left in the runs.
+        recentRuns = new ArrayList<>(recentRuns);
+        recentRuns.remove(withdrawn);
+        recentRuns = List.copyOf(recentRuns);
+        if (withdrawn.finishedAt().equals(lastSuccessAt) && withdrawn.succeeded()) {
+          lastSuccessAt = latestFinish(recentRuns, true);
+        } else if (withdrawn.finishedAt().equals(lastFailureAt) && !withdrawn.succeeded()) {
+          lastFailureAt = latestFinish(recentRuns, false);
+        }
+      }
+    }
     return state.withRuns(
         lastFinishedStartAt,
         lastSuccessAt,
@@ -145,6 +162,27 @@ public final class MonitorFold {
         lastRunDuration,
         recentRuns,
         openRuns);
+  }
+
+  /** The kept run of this attempt if it finished strictly after {@code finishedAt}; else null. */
+  private static FinishedRun endedLaterThan(
+      List<FinishedRun> runs, String jobId, int attempt, Instant finishedAt) {
+    for (FinishedRun kept : runs) {
+      if (kept.isRun(jobId, attempt) && kept.finishedAt().isAfter(finishedAt)) {
+        return kept;
+      }
+    }
+    return null;
+  }
+
+  /** The latest finish of the successful (or failed) runs among {@code runs}; null if none. */
+  private static Instant latestFinish(List<FinishedRun> runs, boolean succeeded) {
+    for (FinishedRun run : runs) {
+      if (run.succeeded() == succeeded) {
+        return run.finishedAt();
+      }
+    }
+    return null;
   }
 
   /** The latest attempt of {@code jobId} kept in the runs, finished or open; 0 if none. */
