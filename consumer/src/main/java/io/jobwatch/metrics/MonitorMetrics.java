@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +76,12 @@ public final class MonitorMetrics implements MeterBinder {
     Map<Tags, Double> deadlineRows = new HashMap<>();
     Map<Tags, Double> lastSeenRows = new HashMap<>();
     Map<Tags, Integer> failureRows = new HashMap<>();
-    for (DatabaseState.Monitor monitor : monitors) {
+    // An exporter that starts (a handover, a restart) fills the label from nothing: the monitors
+    // that alert take their places first, so a full label never drops a page because its monitor's
+    // name sorts after those of quiet ones (the sort is stable: otherwise the database's order).
+    List<DatabaseState.Monitor> alertingFirst = new ArrayList<>(monitors);
+    alertingFirst.sort(Comparator.comparing(monitor -> !alerting(monitor)));
+    for (DatabaseState.Monitor monitor : alertingFirst) {
       MonitorState state = monitor.state();
       MonitorEvaluation evaluation = monitor.evaluation();
       if (evaluation == null) {
@@ -106,6 +113,10 @@ public final class MonitorMetrics implements MeterBinder {
     deadline.replace(deadlineRows);
     lastSeen.replace(lastSeenRows);
     consecutiveFailures.replace(failureRows);
+  }
+
+  private static boolean alerting(DatabaseState.Monitor monitor) {
+    return monitor.evaluation() != null && ALERTING.contains(monitor.evaluation().status());
   }
 
   /** A monitor is active while declared or run recently; it holds its label value meanwhile. */

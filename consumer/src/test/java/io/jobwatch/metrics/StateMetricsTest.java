@@ -416,4 +416,26 @@ class StateMetricsTest {
         .isEqualTo(1);
     assertThat(registry.find("jobwatch.monitor.status").tags("monitor", "hourly").gauge()).isNull();
   }
+
+  @Test
+  @DisplayName(
+      "An exporter that starts with the monitor label full (a handover, a restart) gives the"
+          + " places to the monitors that alert first, whatever their names")
+  void newExporterAdmitsAlertingMonitorsFirst() {
+    StateMetrics metrics = bound(1);
+    Instant now = T0.plus(Duration.ofHours(1));
+    clock.advance(Duration.ofHours(1));
+    // The database lists monitors by name: "hourly" (up, ran a minute ago) comes first.
+    metrics.export(
+        state(
+            List.of(),
+            List.of(
+                monitorSeen("hourly", MonitorStatus.UP, now),
+                monitorSeen("nightly", MonitorStatus.DOWN, T0))),
+        now);
+
+    assertThat(gauge("jobwatch.monitor.status", "monitor", "nightly", "status", "down"))
+        .isEqualTo(1);
+    assertThat(registry.find("jobwatch.monitor.status").tags("monitor", "hourly").gauge()).isNull();
+  }
 }
