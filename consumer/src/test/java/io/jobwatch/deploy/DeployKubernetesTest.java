@@ -344,6 +344,25 @@ class DeployKubernetesTest {
   }
 
   @Test
+  @DisplayName(
+      "The ServiceMonitor keeps jobwatch's own service label: the operator's target label service"
+          + " (the Kubernetes Service's name) would rename it to exported_service")
+  void serviceMonitorHonoursTheServiceLabel() throws IOException {
+    // The Prometheus Operator gives every target the labels namespace, service (the Kubernetes
+    // Service), pod, container and endpoint. Without honorLabels a scraped label of the same name
+    // loses: jobwatch_service_health{service="blast"} would be stored as {service="jobwatch",
+    // exported_service="blast"}, so every stage, service and crash alert would name the service
+    // "jobwatch", be grouped as one, and one failing service would inhibit the crash tickets of
+    // all (alertmanager.yml, equal: [service]).
+    GenericKubernetesResource monitor = operatorResource("ServiceMonitor");
+    List<Map<String, Object>> endpoints = monitor.get("spec", "endpoints");
+
+    assertThat(endpoints)
+        .isNotEmpty()
+        .allSatisfy(endpoint -> assertThat(endpoint).containsEntry("honorLabels", true));
+  }
+
+  @Test
   @DisplayName("ServiceMonitor and PrometheusRule are monitoring.coreos.com/v1 resources")
   void operatorResourcesHaveTheRightApiVersion() throws IOException {
     GenericKubernetesResource monitor = operatorResource("ServiceMonitor");
