@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,16 +58,18 @@ public final class HealthMetrics implements MeterBinder {
     Map<Tags, Integer> stageRows = new HashMap<>();
     Map<List<String>, Severity> runners = new HashMap<>();
     Map<String, Severity> services = new HashMap<>();
-    for (StageHealth stage : stages) {
+    // An exporter that starts (a handover, a restart) fills the labels from nothing: the stages
+    // that page take their places first, so a full label never drops a page because its service's
+    // name sorts after those of quiet ones (the sort is stable: otherwise the database's order).
+    List<StageHealth> failingFirst = new ArrayList<>(stages);
+    failingFirst.sort(Comparator.comparing(stage -> !pages(stage)));
+    for (StageHealth stage : failingFirst) {
       StageKey key = stage.key();
       Severity severity = StageJudgement.severityAt(stage, judgedAt, policy);
       // A stage at error or fatal pages (JobwatchStageError/Fatal, JobwatchServiceDown), or will
       // once the judgement instant reaches it: never quiet while it does. A warning pages nobody
       // and ages like an ok stage.
-      Instant activity =
-          stage.severity().level() >= Severity.ERROR.level()
-              ? labels.alertingNow()
-              : activity(stage);
+      Instant activity = pages(stage) ? labels.alertingNow() : activity(stage);
       // Each family needs only its own labels admitted: a stage whose stage (or runner) value is
       // refused still counts in its service's (and runner's) worst, so a cap on a label a
       // publisher floods never hides a failing stage from the service's health.
@@ -93,6 +97,10 @@ public final class HealthMetrics implements MeterBinder {
     services.forEach(
         (service, severity) -> serviceRows.put(Tags.of("service", service), severity.level()));
     serviceHealth.replace(serviceRows);
+  }
+
+  private static boolean pages(StageHealth stage) {
+    return stage.severity().level() >= Severity.ERROR.level();
   }
 
   /** The latest time the record shows the stage doing anything. */

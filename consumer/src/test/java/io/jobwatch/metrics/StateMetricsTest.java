@@ -283,19 +283,38 @@ class StateMetricsTest {
   @DisplayName("A stage refused by the label cap still counts in its runner's and service's health")
   void refusedStageStillCountsInTheServiceHealth() {
     StateMetrics metrics = bound(1);
-    // One value per label: blast and slurm fit, only the first stage does.
+    // One value per label: blast and slurm fit, only the first stage does (both page, so the
+    // database's order decides which).
     metrics.export(
         state(
             List.of(
-                stage("blast", "start", Severity.OK),
+                stage("blast", "start", Severity.ERROR),
                 stage("blast", "check_status", Severity.FATAL)),
             List.of()),
         T0);
-    assertThat(gauge("jobwatch.stage.health", "service", "blast", "stage", "start")).isZero();
+    assertThat(gauge("jobwatch.stage.health", "service", "blast", "stage", "start")).isEqualTo(2);
     assertThat(registry.find("jobwatch.stage.health").tags("stage", "check_status").gauge())
         .isNull();
     assertThat(gauge("jobwatch.runner.health", "service", "blast", "runner", "slurm")).isEqualTo(3);
     assertThat(gauge("jobwatch.service.health", "service", "blast")).isEqualTo(3);
+  }
+
+  @Test
+  @DisplayName(
+      "An exporter that starts with the service label full (a handover, a restart) gives the"
+          + " places to the stages that page first, whatever their services' names")
+  void newExporterAdmitsPagingStagesFirst() {
+    StateMetrics metrics = bound(1);
+    // The database lists stages by service: "alpha" (ok) comes before "blast" (error).
+    metrics.export(
+        state(
+            List.of(stage("alpha", "start", Severity.OK), stage("blast", "submit", Severity.ERROR)),
+            List.of()),
+        T0);
+
+    assertThat(gauge("jobwatch.stage.health", "service", "blast", "stage", "submit")).isEqualTo(2);
+    assertThat(gauge("jobwatch.service.health", "service", "blast")).isEqualTo(2);
+    assertThat(registry.find("jobwatch.service.health").tags("service", "alpha").gauge()).isNull();
   }
 
   @Test
