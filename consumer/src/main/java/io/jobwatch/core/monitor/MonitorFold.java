@@ -126,17 +126,30 @@ public final class MonitorFold {
         Boolean.FALSE.equals(run.succeeded())
             ? max(NULL_FIRST, state.lastFailureAt(), finishedAt)
             : state.lastFailureAt();
-    List<FinishedRun> recentRuns =
-        run.succeeded() == null
-            ? state.recentRuns()
-            : FinishedRun.add(
-                state.recentRuns(),
-                new FinishedRun(
-                    run.jobId(),
-                    run.jobId() == null ? null : run.attempt(),
-                    start,
-                    finishedAt,
-                    run.succeeded()));
+    List<FinishedRun> recentRuns;
+    if (run.succeeded() == null) {
+      recentRuns = withoutRun(state.recentRuns(), run);
+      for (FinishedRun dropped : state.recentRuns()) {
+        // What an earlier batch saw the cancelled attempt end with leaves the times as well.
+        if (!recentRuns.contains(dropped)) {
+          if (dropped.succeeded() && dropped.finishedAt().equals(lastSuccessAt)) {
+            lastSuccessAt = latestFinish(recentRuns, true);
+          } else if (!dropped.succeeded() && dropped.finishedAt().equals(lastFailureAt)) {
+            lastFailureAt = latestFinish(recentRuns, false);
+          }
+        }
+      }
+    } else {
+      recentRuns =
+          FinishedRun.add(
+              state.recentRuns(),
+              new FinishedRun(
+                  run.jobId(),
+                  run.jobId() == null ? null : run.attempt(),
+                  start,
+                  finishedAt,
+                  run.succeeded()));
+    }
     return state.withRuns(
         lastFinishedStartAt,
         lastSuccessAt,
@@ -145,6 +158,35 @@ public final class MonitorFold {
         lastRunDuration,
         recentRuns,
         openRuns);
+  }
+
+  /**
+   * {@code runs} without the run of a cancelled attempt: the job fold now ends that attempt by its
+   * cancel (timed before the exit, or in the instant of a kill by signal, and read after it), so
+   * what an earlier batch saw it end with is no run, as if the cancel had come in the same batch.
+   */
+  private static List<FinishedRun> withoutRun(List<FinishedRun> runs, MonitorRun cancelled) {
+    if (cancelled.jobId() == null) {
+      return runs;
+    }
+    List<FinishedRun> kept = new ArrayList<>(runs.size());
+    for (FinishedRun run : runs) {
+      if (!run.isRun(cancelled.jobId(), cancelled.attempt())) {
+        kept.add(run);
+      }
+    }
+    return kept.size() == runs.size() ? runs : List.copyOf(kept);
+  }
+
+  /** The latest finish among {@code runs} that succeeded (or failed); null if none. */
+  private static Instant latestFinish(List<FinishedRun> runs, boolean succeeded) {
+    Instant latest = null;
+    for (FinishedRun run : runs) {
+      if (run.succeeded() == succeeded) {
+        latest = max(NULL_FIRST, latest, run.finishedAt());
+      }
+    }
+    return latest;
   }
 
   /** The latest attempt of {@code jobId} kept in the runs, finished or open; 0 if none. */
