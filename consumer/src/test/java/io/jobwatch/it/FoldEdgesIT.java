@@ -170,6 +170,38 @@ class FoldEdgesIT extends SharedAppIT {
 
   @Test
   @DisplayName(
+      "4. scancel and the runner's exit 143 stamped in one second (whole-second clocks), the"
+          + " cancel arriving last: the job is cancelled and job_crashes and"
+          + " jobwatch_job_crashes_total count no crash")
+  void cancelInTheSecondOfItsSigtermIsNoCrash() {
+    String service = "edges-scancel";
+    String job = "edges-scancel-1";
+    submit(job, service, 0);
+    start(job, 1, 1);
+    String exit = finish(job, 1, 143, 10);
+    assertThat(crashTotals(service)).isEqualTo(Map.of("unknown", 1L));
+
+    String cancel =
+        harness.applyLifecycle(
+            "job.cancelled", at(10), data("job_id", job, "reason", "scancel by uid 1001"));
+
+    assertThat(harness.job(job))
+        .containsEntry("state", "cancelled")
+        .containsEntry("blame", null)
+        .containsEntry("cause", null)
+        .containsEntry("exit_code", 143);
+    assertThat(harness.outcome(exit)).isEqualTo("applied");
+    assertThat(harness.outcome(cancel)).isEqualTo("applied");
+    assertThat(crashTotals(service)).isEqualTo(Map.of("unknown", 0L));
+    app.refreshState();
+    assertThat(
+            Scrape.metrics(app.httpPort())
+                .value("jobwatch_job_crashes_total", "service", service, "blame", "unknown"))
+        .isEqualTo(0.0);
+  }
+
+  @Test
+  @DisplayName(
       "4. A job.crashed{third_party} after exit 137 moves the crash from unknown to third_party"
           + " in job_crashes")
   void lateCrashReportMovesTheBlame() {

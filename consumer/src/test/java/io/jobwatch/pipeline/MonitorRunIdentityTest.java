@@ -416,4 +416,35 @@ class MonitorRunIdentityTest {
     assertThat(observe(latestFirst, observations.subList(0, 3).toArray(MonitorRun[]::new)))
         .isEqualTo(latestFirst);
   }
+
+  @Test
+  @DisplayName(
+      "A script killed by its cancel (CronJob Replace: the controller's cancel, then jobwatch run's"
+          + " exit 143 in that second or later) is no failed run, wherever the batches fall")
+  void cancelThatKilledTheScriptIsNoFailedRun() {
+    for (Instant cancelAt : List.of(FINISHED_AT, FINISHED_AT.minusMillis(300))) {
+      JobEvent cancelled =
+          new JobEvent("e-cancelled", cancelAt, JOB, null, new JobChange.Cancelled("replaced"));
+      Instant now = Instant.parse("2026-06-10T10:06:00Z");
+      MonitorState oneBatch =
+          observe(
+              declared(MonitorRules.DEFAULT, null),
+              runAfter(submitted(), started(STARTED_AT), finished(FINISHED_AT, 143), cancelled));
+
+      assertThat(oneBatch.recentRuns()).isEmpty();
+      for (MonitorState state :
+          everyBatching(
+              declared(MonitorRules.DEFAULT, null),
+              submitted(),
+              started(STARTED_AT),
+              finished(FINISHED_AT, 143),
+              cancelled)) {
+        assertThat(state.recentRuns()).as("cancel at " + cancelAt).isEmpty();
+        assertThat(state.openRuns()).isEmpty();
+        assertThat(MonitorEvaluator.consecutiveFailures(state)).isZero();
+        assertThat(MonitorEvaluator.evaluate(state, now).status())
+            .isEqualTo(MonitorEvaluator.evaluate(oneBatch, now).status());
+      }
+    }
+  }
 }

@@ -315,7 +315,7 @@ public final class JobFold {
       } else if (change instanceof JobChange.Requeued requeued) {
         return requeue(requeued);
       } else if (change instanceof JobChange.Cancelled) {
-        return end(event, JobState.CANCELLED);
+        return cancel(event);
       }
       Integer eventAttempt = change.attemptOrNull();
       if (eventAttempt != null && eventAttempt != attempt) {
@@ -431,6 +431,24 @@ public final class JobFold {
         crashUnexplained = true;
       }
       return true;
+    }
+
+    /**
+     * A cancel ends an open attempt; one stamped in the very instant of a kill by signal that no
+     * crash report explained is what sent that signal (scancel, a CI cancel: the runner reports the
+     * SIGTERM's 143 within the cancel's second), so the attempt is cancelled, not crashed.
+     */
+    private boolean cancel(JobEvent event) {
+      if (crashUnexplained && state == JobState.CRASHED && event.time().equals(finishedAt)) {
+        crashUnexplained = false;
+        crashes.remove(attempt);
+        state = JobState.CANCELLED;
+        blame = null;
+        cause = null;
+        details = null;
+        return true;
+      }
+      return end(event, JobState.CANCELLED);
     }
 
     private boolean crash(JobEvent event, JobChange.Crashed crashed) {

@@ -69,8 +69,7 @@ public final class MonitorFold {
    * observation of a later attempt supersedes every earlier attempt of the job (in the recent and
    * the open runs), and one of an earlier attempt than a kept one changes nothing. Observations of
    * the same attempt are one run: a finished observation closes the open one, a later open
-   * observation does not reopen it, two finished ones merge ({@link FinishedRun#add}), and one
-   * ended by a cancellation timed before the kept finish withdraws it (the job ended cancelled).
+   * observation does not reopen it, and two finished ones merge ({@link FinishedRun#add}).
    */
   public static MonitorState observeRun(MonitorState stateOrNull, String monitor, MonitorRun run) {
     MonitorState state = stateOf(stateOrNull, monitor);
@@ -127,32 +126,29 @@ public final class MonitorFold {
         Boolean.FALSE.equals(run.succeeded())
             ? max(NULL_FIRST, state.lastFailureAt(), finishedAt)
             : state.lastFailureAt();
-    List<FinishedRun> recentRuns = state.recentRuns();
-    if (run.succeeded() != null) {
+    List<FinishedRun> recentRuns;
+    if (run.succeeded() == null) {
+      recentRuns = withoutRun(state.recentRuns(), run);
+      for (FinishedRun dropped : state.recentRuns()) {
+        // What an earlier batch saw the cancelled attempt end with leaves the times as well.
+        if (!recentRuns.contains(dropped)) {
+          if (dropped.succeeded() && dropped.finishedAt().equals(lastSuccessAt)) {
+            lastSuccessAt = latestFinish(recentRuns, true);
+          } else if (!dropped.succeeded() && dropped.finishedAt().equals(lastFailureAt)) {
+            lastFailureAt = latestFinish(recentRuns, false);
+          }
+        }
+      }
+    } else {
       recentRuns =
           FinishedRun.add(
-              recentRuns,
+              state.recentRuns(),
               new FinishedRun(
                   run.jobId(),
                   run.jobId() == null ? null : run.attempt(),
                   start,
                   finishedAt,
                   run.succeeded()));
-    } else if (run.jobId() != null) {
-      FinishedRun withdrawn = endedLaterThan(recentRuns, run.jobId(), run.attempt(), finishedAt);
-      if (withdrawn != null) {
-        // A cancellation timed before the outcome kept for this attempt, arriving after it: the
-        // job fold keeps the first terminal event by time, so the attempt ended cancelled and has
-        // no outcome. Its time moves back to the latest one left in the runs.
-        recentRuns = new ArrayList<>(recentRuns);
-        recentRuns.remove(withdrawn);
-        recentRuns = List.copyOf(recentRuns);
-        if (withdrawn.finishedAt().equals(lastSuccessAt) && withdrawn.succeeded()) {
-          lastSuccessAt = latestFinish(recentRuns, true);
-        } else if (withdrawn.finishedAt().equals(lastFailureAt) && !withdrawn.succeeded()) {
-          lastFailureAt = latestFinish(recentRuns, false);
-        }
-      }
     }
     return state.withRuns(
         lastFinishedStartAt,
@@ -164,25 +160,33 @@ public final class MonitorFold {
         openRuns);
   }
 
-  /** The kept run of this attempt if it finished strictly after {@code finishedAt}; else null. */
-  private static FinishedRun endedLaterThan(
-      List<FinishedRun> runs, String jobId, int attempt, Instant finishedAt) {
-    for (FinishedRun kept : runs) {
-      if (kept.isRun(jobId, attempt) && kept.finishedAt().isAfter(finishedAt)) {
-        return kept;
+  /**
+   * {@code runs} without the run of a cancelled attempt: the job fold now ends that attempt by its
+   * cancel (timed before the exit, or in the instant of a kill by signal, and read after it), so
+   * what an earlier batch saw it end with is no run, as if the cancel had come in the same batch.
+   */
+  private static List<FinishedRun> withoutRun(List<FinishedRun> runs, MonitorRun cancelled) {
+    if (cancelled.jobId() == null) {
+      return runs;
+    }
+    List<FinishedRun> kept = new ArrayList<>(runs.size());
+    for (FinishedRun run : runs) {
+      if (!run.isRun(cancelled.jobId(), cancelled.attempt())) {
+        kept.add(run);
       }
     }
-    return null;
+    return kept.size() == runs.size() ? runs : List.copyOf(kept);
   }
 
-  /** The latest finish of the successful (or failed) runs among {@code runs}; null if none. */
+  /** The latest finish among {@code runs} that succeeded (or failed); null if none. */
   private static Instant latestFinish(List<FinishedRun> runs, boolean succeeded) {
+    Instant latest = null;
     for (FinishedRun run : runs) {
       if (run.succeeded() == succeeded) {
-        return run.finishedAt();
+        latest = max(NULL_FIRST, latest, run.finishedAt());
       }
     }
-    return null;
+    return latest;
   }
 
   /** The latest attempt of {@code jobId} kept in the runs, finished or open; 0 if none. */

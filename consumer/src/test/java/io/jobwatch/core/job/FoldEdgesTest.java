@@ -486,6 +486,56 @@ class FoldEdgesTest {
       assertThat(result.ignoredEventIds()).containsExactly("f");
     }
 
+    @ParameterizedTest(name = "exit {0}")
+    @CsvSource({"143", "130", "137", "-15"})
+    @DisplayName(
+        "A job.cancelled stamped in the very instant of an exit by a signal (scancel, a CI cancel:"
+            + " the runner reports the SIGTERM's 143 within the cancel's second) is a cancel, no"
+            + " crash; the exit code stays")
+    void cancelInTheInstantOfASignalExitIsNoCrash(int exitCode) {
+      JobFold.Result result =
+          fold(
+              submitted("s", 0),
+              started("r", 1, 1),
+              finished("f", 10, 1, exitCode),
+              cancelled("c", 10));
+      JobRow row = result.row();
+
+      assertThat(row.state()).isEqualTo(JobState.CANCELLED);
+      assertThat(row.blame()).isNull();
+      assertThat(row.cause()).isNull();
+      assertThat(row.details()).isNull();
+      assertThat(row.exitCode()).isEqualTo(exitCode);
+      assertThat(row.finishedAt()).isEqualTo(t(10));
+      assertThat(row.updatedAt()).isEqualTo(t(10));
+      assertThat(result.crashes()).isEmpty();
+      assertThat(result.ignoredEventIds()).isEmpty();
+    }
+
+    @Test
+    @DisplayName(
+        "In the instant of a signal exit, a crash report that explains it wins over a cancel of"
+            + " that instant, and a cancel does not undo a non-signal end of its instant")
+    void cancelInTheInstantOfAnExplainedOrOtherEndChangesNothing() {
+      JobFold.Result explained =
+          fold(
+              submitted("s", 0),
+              started("r", 1, 1),
+              finished("f", 10, 1, 137),
+              crashed("oom", 10, 1, Blame.TASK, "oom", null, false),
+              cancelled("c", 10));
+      JobFold.Result notStarted =
+          fold(submitted("s", 0), finished("f", 10, 1, 127), cancelled("c", 10));
+      JobFold.Result failed = fold(submitted("s", 0), finished("f", 10, 1, 1), cancelled("c", 10));
+
+      assertThat(explained.row().state()).isEqualTo(JobState.CRASHED);
+      assertThat(explained.crashes()).isEqualTo(Map.of(1, Blame.TASK));
+      assertThat(explained.ignoredEventIds()).containsExactly("c");
+      assertThat(notStarted.row().state()).isEqualTo(JobState.CRASHED);
+      assertThat(notStarted.crashes()).isEqualTo(Map.of(1, Blame.PLATFORM));
+      assertThat(failed.row().state()).isEqualTo(JobState.FAILED);
+    }
+
     @Test
     @DisplayName(
         "A job.crashed {blame: platform, cause: not_started} (a pod that never pulled its image) is"

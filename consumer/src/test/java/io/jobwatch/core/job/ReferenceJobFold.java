@@ -199,6 +199,17 @@ public final class ReferenceJobFold {
         blame = crashed.blame();
         cause = crashed.cause();
         crashes.put(attempt, blame);
+      } else if (change instanceof JobChange.Cancelled
+          && state == JobState.CRASHED
+          && signalUnexplained
+          && event.time().equals(finishedAt)) {
+        // Row "job.cancelled in the instant of a signal exit": the cancel sent that signal.
+        applied = true;
+        signalUnexplained = false;
+        state = JobState.CANCELLED;
+        blame = null;
+        cause = null;
+        crashes.remove(attempt);
       } else if (change instanceof JobChange.Started started
           && state != null
           && state.isTerminal()) {
