@@ -1,6 +1,7 @@
 package io.jobwatch.cli;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -12,7 +13,8 @@ import sun.misc.SignalHandler;
  *
  * <ul>
  *   <li>SIGTERM ({@code kill PID}, systemd, {@code timeout}, a host shutdown) is forwarded to the
- *       command ({@link Process#destroy} sends SIGTERM); each one received is forwarded again.
+ *       command and to the processes it started, as {@code timeout} signals its command's process
+ *       group ({@link Process#destroy} sends SIGTERM); each one received is forwarded again.
  *   <li>SIGINT and SIGHUP are not fatal to the wrapper and not forwarded: a terminal sends them to
  *       the whole foreground process group (Ctrl-C, hang-up), so the command gets them itself, and
  *       forwarding would deliver them twice, which some programs take as "stop now".
@@ -60,16 +62,28 @@ final class RunSignals {
     command = process;
     if (terminated) {
       terminated = false;
-      process.destroy();
+      stop(process);
     }
   }
 
   private static synchronized void terminate() {
     if (command != null) {
-      command.destroy();
+      stop(command);
     } else if (previous != null) {
       terminated = true;
     }
+  }
+
+  /**
+   * SIGTERM to the command and to every process under it, as timeout(1) signals its command's
+   * process group: a script's running step (tar under backup.sh) must not go on, orphaned, after
+   * the run was reported ended. The tree is read first, since the command's end hands its children
+   * over to init.
+   */
+  private static void stop(Process process) {
+    List<ProcessHandle> underneath = process.descendants().toList();
+    process.destroy();
+    underneath.forEach(ProcessHandle::destroy);
   }
 
   /**

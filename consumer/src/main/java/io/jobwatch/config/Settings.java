@@ -6,7 +6,9 @@ import io.jobwatch.core.stage.ErrorClassifier;
 import io.jobwatch.core.stage.StagePolicy;
 import io.jobwatch.store.DbConfig;
 import io.jobwatch.store.RetentionPolicy;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Period;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -304,9 +306,28 @@ public record Settings(
     String text = value == null || value.isBlank() ? fallback : value.strip();
     try {
       return Duration.parse(text);
-    } catch (java.time.format.DateTimeParseException e) {
-      throw new JobwatchException(
-          name + " must be an ISO-8601 duration such as PT10M or P30D, not '" + value + "'");
+    } catch (DateTimeException notPlain) {
+      // Duration.parse knows days but not weeks, which the contract's durations allow (P1W,
+      // P1W2D, schemas/README.md): the date part is read as a Period, weeks as 7 days each.
+      Period period;
+      Duration time;
+      try {
+        int timeAt = text.toUpperCase(Locale.ROOT).indexOf('T');
+        period = Period.parse(timeAt < 0 ? text : text.substring(0, timeAt));
+        time = timeAt < 0 ? Duration.ZERO : Duration.parse("P" + text.substring(timeAt));
+      } catch (DateTimeException | ArithmeticException e) {
+        throw new JobwatchException(
+            name + " must be an ISO-8601 duration such as PT10M, P30D or P2W, not '" + value + "'");
+      }
+      if (period.getYears() != 0 || period.getMonths() != 0) {
+        throw new JobwatchException(
+            name
+                + " must be in weeks, days, hours, minutes and seconds (years and months have no"
+                + " fixed length; P365D for a year), not '"
+                + value
+                + "'");
+      }
+      return Duration.ofDays(period.getDays()).plus(time);
     }
   }
 

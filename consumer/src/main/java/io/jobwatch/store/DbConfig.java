@@ -15,6 +15,12 @@ public record DbConfig(String jdbcUrl, String user, String password, int poolSiz
       Pattern.compile("(?i)([?&;](?:password|sslpassword)=)[^&;#]*");
   // user:password@host, which some tools write although pgjdbc does not read it.
   private static final Pattern USER_INFO = Pattern.compile("(//[^/@:?]*:)[^/@?]*@");
+  // libpq's keyword=value form (host=db password=…, as psql, psycopg and PGDSN write it), which
+  // pgjdbc does not read but the commands quote when no driver takes the setting: a value ends at
+  // white space, or is quoted.
+  private static final Pattern KEYWORD_PASSWORD =
+      Pattern.compile(
+          "(?i)((?:^|\\s)(?:password|sslpassword)\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'|[^\\s']\\S*)");
 
   /** {@code jdbcUrl} with the values of secret parameters and any user-info password masked. */
   public static String redact(String jdbcUrl) {
@@ -22,6 +28,7 @@ public record DbConfig(String jdbcUrl, String user, String password, int poolSiz
       return null;
     }
     String masked = SECRET_PARAMETER.matcher(jdbcUrl).replaceAll("$1***");
+    masked = KEYWORD_PASSWORD.matcher(masked).replaceAll("$1***");
     return USER_INFO.matcher(masked).replaceAll("$1***@");
   }
 
@@ -51,6 +58,10 @@ public record DbConfig(String jdbcUrl, String user, String password, int poolSiz
       Matcher parameters = SECRET_PARAMETER.matcher(jdbcUrl);
       while (parameters.find()) {
         secrets.add(jdbcUrl.substring(parameters.end(1), parameters.end()));
+      }
+      Matcher keyword = KEYWORD_PASSWORD.matcher(jdbcUrl);
+      while (keyword.find()) {
+        secrets.add(keyword.group(2));
       }
       Matcher userInfo = USER_INFO.matcher(jdbcUrl);
       while (userInfo.find()) {

@@ -40,6 +40,28 @@ class CommandFailureIT {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(
+      strings = {"status", "status --json", "job x", "monitors", "retention --dry-run", "migrate"})
+  @DisplayName(
+      "A libpq connection string (host=… password=…) where the JDBC URL belongs fails in one line"
+          + " without printing the password")
+  void aLibpqConnectionStringIsNotPrintedWithItsPassword(String command) {
+    StringWriter err = new StringWriter();
+    int code =
+        Main.execute(
+            command.split(" "),
+            Map.of(
+                "JOBWATCH_DB_URL",
+                "host=127.0.0.1 port=1 password=hunter2 dbname=jobwatch",
+                "JOBWATCH_KAFKA_BOOTSTRAP",
+                "127.0.0.1:1"),
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(err, true));
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).doesNotContain("hunter2", "\tat ");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
       strings = {
         "job x",
         "monitors",

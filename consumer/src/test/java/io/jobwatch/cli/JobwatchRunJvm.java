@@ -65,6 +65,22 @@ final class JobwatchRunJvm implements AutoCloseable {
     throw new AssertionError("the command never started");
   }
 
+  /** The child process {@code name} of {@code parent}, once it runs (killed with the JVM's). */
+  static ProcessHandle childOf(ProcessHandle parent, String name) throws InterruptedException {
+    for (int i = 0; i < 400; i++) {
+      Optional<ProcessHandle> found =
+          parent
+              .children()
+              .filter(p -> p.info().command().orElse("").endsWith("/" + name))
+              .findFirst();
+      if (found.isPresent()) {
+        return found.get();
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError(name + " never started under " + parent.pid());
+  }
+
   /** Sends signal {@code name} (INT, HUP, …) to {@code process} alone, as {@code kill} does. */
   static void kill(String name, ProcessHandle process) throws Exception {
     Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();

@@ -43,6 +43,37 @@ class RunSignalsTest {
   }
 
   @Test
+  void sigtermToJobwatchRunStopsTheCommandsOwnChildrenAsTimeoutDoes() throws Exception {
+    // A crontab's script is a shell running its steps: `kill PID` of the wrapper must stop the
+    // step that runs, not only the shell, as timeout(1) does (it signals the process group). Else
+    // the run is reported ended (crashed, signal_15) while its work goes on, orphaned.
+    Path spool = dir.resolve("spool");
+    Process jobwatch =
+        jvm.run(spool, dir.resolve("err"), "sh", "-c", "sleep 61; echo the script went on");
+    // /bin/sh is a link to the shell the system uses (dash, bash): the process has that one's name
+    ProcessHandle shell =
+        jvm.child(jobwatch, Path.of("/bin/sh").toRealPath().getFileName().toString());
+    ProcessHandle sleep = JobwatchRunJvm.childOf(shell, "sleep");
+
+    boolean outlived;
+    try {
+      jobwatch.destroy(); // SIGTERM, as `kill PID`, systemd or timeout(1) send it
+      assertThat(jobwatch.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      for (int i = 0; i < 50 && sleep.isAlive(); i++) {
+        Thread.sleep(100);
+      }
+      outlived = sleep.isAlive();
+    } finally {
+      sleep.destroyForcibly(); // orphaned, it is no longer under the JVM that close() kills
+    }
+
+    assertThat(outlived).as("the script's step must not outlive the reported run").isFalse();
+    assertThat(jobwatch.exitValue()).isEqualTo(143);
+    List<JsonNode> events = JobwatchRunJvm.spooled(spool);
+    assertThat(events.get(events.size() - 1).path("data").path("exit_code").asInt()).isEqualTo(143);
+  }
+
+  @Test
   void sigtermToJobwatchRunStillReportsTheRunAndExitsWithTheCommandsStatus() throws Exception {
     Path spool = dir.resolve("spool");
     Path err = dir.resolve("err");

@@ -51,6 +51,45 @@ class RetentionSettingsTest {
   }
 
   @Test
+  @DisplayName(
+      "Weeks are ISO-8601 durations as in the contract (P1W, P1W2D): JOBWATCH_RETAIN_JOBS=P13W"
+          + " keeps 91 days instead of stopping consume and every cron host's reports")
+  void weeksAreRead() {
+    RetentionPolicy policy =
+        Settings.forConsumer(
+                Map.of(
+                    "JOBWATCH_RETAIN_EVENTS", "P2W",
+                    "JOBWATCH_RETAIN_JOBS", "P13W",
+                    "JOBWATCH_RETAIN_DEAD_LETTERS", "P1W2D",
+                    "JOBWATCH_RETAIN_TOMBSTONES", "P52WT12H"))
+            .retention();
+    assertThat(policy.events()).isEqualTo(Duration.ofDays(14));
+    assertThat(policy.jobs()).isEqualTo(Duration.ofDays(91));
+    assertThat(policy.deadLetters()).isEqualTo(Duration.ofDays(9));
+    assertThat(policy.tombstones()).isEqualTo(Duration.ofDays(364).plusHours(12));
+  }
+
+  @Test
+  @DisplayName(
+      "Years and months are ISO-8601 too, but of no fixed length: refused saying so, not as"
+          + " 'not an ISO-8601 duration'")
+  void yearsAndMonthsAreRefusedSayingWhy() {
+    assertThatThrownBy(() -> Settings.forConsumer(Map.of("JOBWATCH_RETAIN_TOMBSTONES", "P1Y")))
+        .isInstanceOf(JobwatchException.class)
+        .hasMessage(
+            "JOBWATCH_RETAIN_TOMBSTONES must be in weeks, days, hours, minutes and seconds"
+                + " (years and months have no fixed length; P365D for a year), not 'P1Y'");
+    assertThatThrownBy(() -> Settings.forConsumer(Map.of("JOBWATCH_RETAIN_JOBS", "P3M")))
+        .isInstanceOf(JobwatchException.class)
+        .hasMessageStartingWith("JOBWATCH_RETAIN_JOBS must be in weeks, days");
+    assertThatThrownBy(() -> Settings.forConsumer(Map.of("JOBWATCH_RETAIN_JOBS", "30d")))
+        .isInstanceOf(JobwatchException.class)
+        .hasMessage(
+            "JOBWATCH_RETAIN_JOBS must be an ISO-8601 duration such as PT10M, P30D or P2W, not"
+                + " '30d'");
+  }
+
+  @Test
   @DisplayName("A retention of zero would delete everything at once and is refused")
   void zeroRetentionIsRefused() {
     assertThatThrownBy(() -> Settings.forConsumer(Map.of("JOBWATCH_RETAIN_JOBS", "PT0S")))

@@ -29,6 +29,25 @@ class DbConfigTest {
   }
 
   @Test
+  @DisplayName(
+      "A libpq connection string put where the JDBC URL belongs (host=db password=…) has its"
+          + " password masked: the commands quote the setting when no driver takes it")
+  void keywordValuePasswordsAreMasked() {
+    assertThat(DbConfig.redact("host=db password=s3cret dbname=jobwatch"))
+        .isEqualTo("host=db password=*** dbname=jobwatch");
+    assertThat(DbConfig.redact("password=s3cret host=db sslpassword = 'k3y with space'"))
+        .isEqualTo("password=*** host=db sslpassword = ***");
+    assertThat(DbConfig.redact("jdbc:postgresql://db/jobwatch password=s3cret"))
+        .isEqualTo("jdbc:postgresql://db/jobwatch password=***");
+    DbConfig dsn = new DbConfig("host=db password=s3cret dbname=jobwatch", "jobwatch", "", 4);
+    assertThat(dsn.redactText("No suitable driver found for host=db password=s3cret dbname=jw"))
+        .doesNotContain("s3cret");
+    // A query value keeps all it had up to the next parameter, a space included.
+    assertThat(DbConfig.redact("jdbc:postgresql://db/jobwatch?password=two words&ssl=true"))
+        .isEqualTo("jdbc:postgresql://db/jobwatch?password=***&ssl=true");
+  }
+
+  @Test
   @DisplayName("A URL without secrets is shown as it is")
   void plainUrlIsUnchanged() {
     String url = "jdbc:postgresql://db:5432/jobwatch?sslmode=verify-full&sslrootcert=/etc/ca.pem";
