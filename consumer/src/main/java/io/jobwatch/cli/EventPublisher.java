@@ -119,7 +119,7 @@ final class EventPublisher implements AutoCloseable {
                 + " refuses a record for "
                 + topic
                 + ": "
-                + cause,
+                + withRootCause(cause),
             cause);
       }
       String failure =
@@ -128,7 +128,7 @@ final class EventPublisher implements AutoCloseable {
               + " did not acknowledge a record for "
               + topic
               + ": "
-              + cause;
+              + withRootCause(cause);
       if (problem == null) {
         problem = failure;
       }
@@ -138,6 +138,20 @@ final class EventPublisher implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new JobwatchException("interrupted while sending to " + topic, e);
     }
+  }
+
+  /**
+   * {@code cause} and, if it wraps one, the error at its root: a client that could not be made says
+   * only "Failed to construct kafka producer", and the reason (a SASL mechanism without a JAAS
+   * configuration, a trust store that cannot be read) is what the operator must change. Kafka's
+   * messages name settings, never the values of its password-typed ones.
+   */
+  static String withRootCause(Throwable cause) {
+    Throwable root = cause;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == cause ? cause.toString() : cause + " (" + root + ")";
   }
 
   /** A send that failed for a reason that sending again cannot change. */

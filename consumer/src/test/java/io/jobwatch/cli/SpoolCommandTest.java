@@ -45,6 +45,36 @@ class SpoolCommandTest {
   }
 
   @Test
+  void aKafkaSettingTheClientRefusesIsNamedNotOnlyAsAProducerThatCouldNotBeMade() {
+    // SASL asked for without a JAAS configuration: the client cannot even be made. The top-level
+    // error says only "Failed to construct kafka producer"; the operator needs its root cause.
+    Path spoolDir = dir.resolve("spool");
+    new Spool(spoolDir, notice -> {})
+        .append(List.of(new OutgoingRecord("jobwatch.lifecycle", "k1", "{\"n\":1}")));
+    StringWriter err = new StringWriter();
+
+    int code =
+        Main.execute(
+            new String[] {"spool", "flush"},
+            Map.of(
+                "JOBWATCH_KAFKA_BOOTSTRAP",
+                "127.0.0.1:1",
+                "JOBWATCH_KAFKA_SECURITY_PROTOCOL",
+                "SASL_PLAINTEXT",
+                "JOBWATCH_KAFKA_SASL_MECHANISM",
+                "PLAIN",
+                "JOBWATCH_SPOOL_DIR",
+                spoolDir.toString()),
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(err, true));
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("Failed to construct kafka producer")
+        .contains("JAAS configuration");
+  }
+
+  @Test
   void runWhoseJobCannotBeSubmittedSendsNoLoneFinished() {
     // A monitor name the contract refuses (a space): job.submitted and job.started are invalid,
     // and a job.finished alone would make a job of no service and no monitor, every run.
