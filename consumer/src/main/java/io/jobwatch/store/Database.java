@@ -82,6 +82,14 @@ public final class Database implements AutoCloseable {
    * from Kafka; the database stays consistent and nothing is applied twice.
    */
   public static Database open(DbConfig config, boolean asyncCommit) {
+    if (config.jdbcUrl() == null || !config.jdbcUrl().startsWith("jdbc:postgresql:")) {
+      // Never quoted: HikariCP would quote it in its error, password and all, masking only the
+      // JDBC form's password= parameter (psql's keyword string and a libpq URI are pasted here).
+      throw new JobwatchException(
+          "JOBWATCH_DB_URL must be a PostgreSQL JDBC URL (jdbc:postgresql://HOST:PORT/DATABASE);"
+              + " a libpq connection string (host=… dbname=…) or URI (postgresql://…) is not one,"
+              + " and the password goes in JOBWATCH_DB_PASSWORD");
+    }
     HikariConfig hikari = new HikariConfig();
     if (asyncCommit) {
       hikari.setConnectionInitSql("SET synchronous_commit = off");
