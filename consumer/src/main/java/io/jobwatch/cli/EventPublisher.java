@@ -38,7 +38,6 @@ final class EventPublisher implements AutoCloseable {
 
   private final Settings settings;
   private final Duration deliveryTimeout;
-  private final boolean quietClient;
   private KafkaProducer<byte[], byte[]> producer; // guarded by this
   private boolean closed; // guarded by this
   private volatile boolean unreachable;
@@ -48,23 +47,21 @@ final class EventPublisher implements AutoCloseable {
     this(settings, DELIVERY_TIMEOUT);
   }
 
+  /**
+   * A publisher for the CLI. The Kafka client's own log lines are turned off before the producer or
+   * the topic check is made ({@link LoggingConfigurator#quietKafkaForRun}): {@code jobwatch run}'s
+   * command's standard error must pass through unchanged, and scripts and cron lines call {@code
+   * emit} and the others, where cron mails whatever a line prints (the client's WARN lines came
+   * every 0.2 s while the broker was away). A failed send names its cause itself.
+   */
   EventPublisher(Settings settings, Duration deliveryTimeout) {
-    this(settings, deliveryTimeout, false);
-  }
-
-  private EventPublisher(Settings settings, Duration deliveryTimeout, boolean quietClient) {
     this.settings = settings;
     this.deliveryTimeout = deliveryTimeout;
-    this.quietClient = quietClient;
   }
 
-  /**
-   * A publisher for {@code jobwatch run}, whose command's standard error must pass through
-   * unchanged: the Kafka client's own log lines are turned off before the producer is made ({@link
-   * LoggingConfigurator#quietKafkaForRun}); a failed send still names its cause in run's summary.
-   */
+  /** A publisher for {@code jobwatch run}. */
   static EventPublisher forRun(Settings settings) {
-    return new EventPublisher(settings, DELIVERY_TIMEOUT, true);
+    return new EventPublisher(settings, DELIVERY_TIMEOUT);
   }
 
   /** Where a record landed. */
@@ -205,11 +202,8 @@ final class EventPublisher implements AutoCloseable {
     if (unreachable) {
       return Spool.Drained.NONE;
     }
-    if (quietClient) {
-      // The topic check's admin client may come before the producer: run's stderr stays the
-      // command's alone either way.
-      LoggingConfigurator.quietKafkaForRun();
-    }
+    // The topic check's admin client may come before the producer: quiet either way.
+    LoggingConfigurator.quietKafkaForRun();
     try (TopicCheck topics = new TopicCheck(adminProperties(), deliveryTimeout)) {
       return spool.offerEach(record -> offer(record, topics));
     }
@@ -289,9 +283,7 @@ final class EventPublisher implements AutoCloseable {
       throw new IllegalStateException("publisher closed");
     }
     if (producer == null) {
-      if (quietClient) {
-        LoggingConfigurator.quietKafkaForRun();
-      }
+      LoggingConfigurator.quietKafkaForRun();
       producer = new KafkaProducer<>(producerProperties());
     }
     return producer;

@@ -103,10 +103,10 @@ public final class LoggingConfigurator extends ContextAwareBase implements Confi
   }
 
   /**
-   * {@code jobwatch run}: turns the Kafka client's loggers off in the built-in setup (initialising
-   * logging if nothing has yet), unless JOBWATCH_LOG_LEVEL is DEBUG or TRACE; a setup from the
-   * user's own {@code logback.configurationFile} is left as it is. Called right before the producer
-   * is made, which would initialise logging anyway.
+   * The CLI's publishers ({@code run}, {@code emit}, …): turns the Kafka client's loggers off in
+   * the built-in setup (initialising logging if nothing has yet), unless JOBWATCH_LOG_LEVEL is
+   * DEBUG or TRACE; a setup from the user's own {@code logback.configurationFile} is left as it is.
+   * Called right before the producer is made, which would initialise logging anyway.
    */
   public static void quietKafkaForRun() {
     ILoggerFactory factory = LoggerFactory.getILoggerFactory();
