@@ -324,14 +324,22 @@ final class SchemaDecoder {
         severity == null ? null : Severity.fromWireName(severity));
   }
 
-  /** RFC 3339 allows lower-case 't' and 'z'; java.time wants them upper-case. */
+  /**
+   * RFC 3339 allows lower-case 't' and 'z'; java.time wants them upper-case. A leap second (second
+   * 60, which the date-time format has checked) is second 59 of its minute, as {@link
+   * Instant#parse} reads it in the Z form, in every notation: {@link OffsetDateTime} refuses it.
+   */
   static Instant time(String text) {
     try {
       // The common form (UTC, upper-case Z) parses much faster as an Instant.
       if (text.endsWith("Z") && text.indexOf('t') < 0) {
         return Instant.parse(text);
       }
-      return OffsetDateTime.parse(text.toUpperCase(Locale.ROOT)).toInstant();
+      String upper = text.toUpperCase(Locale.ROOT);
+      if (upper.length() > 19 && upper.charAt(16) == ':' && upper.startsWith("60", 17)) {
+        upper = upper.substring(0, 17) + "59" + upper.substring(19);
+      }
+      return OffsetDateTime.parse(upper).toInstant();
     } catch (DateTimeException e) {
       throw Rejection.field("$.time", "not a valid RFC 3339 date-time '" + text + "'");
     }
