@@ -91,4 +91,32 @@ class TriggerNumbersTest {
       }
     }
   }
+
+  @Test
+  @DisplayName(
+      "An integer field sent with a fraction a double cannot hold (0.99999999999999999) reads as"
+          + " the whole number the streaming decoder reads, also in binary mode and read back")
+  void integersWithUnrepresentableFractionsReadAlike() {
+    String data =
+        "{\"job_id\":\"J1\",\"attempt\":0.99999999999999999,\"exit_code\":137.0000000000000001}";
+    List<BinaryMode.Header> headers =
+        List.of(
+            BinaryMode.Header.text("ce_specversion", "1.0"),
+            BinaryMode.Header.text("ce_id", "e2"),
+            BinaryMode.Header.text("ce_source", "/runner"),
+            BinaryMode.Header.text("ce_type", "job.finished"),
+            BinaryMode.Header.text("ce_time", "2026-11-22T10:00:00Z"));
+    JobChange.Finished expected = new JobChange.Finished(null, 1, 137);
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      Decoded decoded = decoder.decode(headers, data.getBytes(StandardCharsets.UTF_8));
+      assertThat(decoded).as("%s", decoder.validation()).isInstanceOf(Decoded.Accepted.class);
+      Decoded.Accepted accepted = (Decoded.Accepted) decoded;
+      assertThat(((JobEvent) accepted.event()).change())
+          .as("%s", decoder.validation())
+          .isEqualTo(expected);
+      assertThat(((JobEvent) decoder.decodeStored(accepted.json())).change())
+          .as("%s read back from %s", decoder.validation(), accepted.json())
+          .isEqualTo(expected);
+    }
+  }
 }
