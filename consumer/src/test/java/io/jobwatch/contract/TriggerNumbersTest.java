@@ -34,6 +34,13 @@ class TriggerNumbersTest {
           + DATA
           + "}";
 
+  /** The same event with data first: the streaming decoder keeps it until it knows the type. */
+  private static final String DATA_FIRST =
+      "{\"data\":"
+          + DATA
+          + ",\"specversion\":\"1.0\",\"id\":\"e1\",\"source\":\"/scheduler\","
+          + "\"type\":\"job.submitted\",\"time\":\"2026-11-22T10:00:00Z\"}";
+
   private static final List<BinaryMode.Header> HEADERS =
       List.of(
           BinaryMode.Header.text("ce_specversion", "1.0"),
@@ -78,9 +85,14 @@ class TriggerNumbersTest {
     for (EventDecoder decoder : Verdicts.BOTH) {
       String name = decoder.validation().toString();
       Decoded structured = decoder.decode(STRUCTURED.getBytes(StandardCharsets.UTF_8));
+      Decoded dataFirst = decoder.decode(DATA_FIRST.getBytes(StandardCharsets.UTF_8));
       Decoded binary = decoder.decode(HEADERS, DATA.getBytes(StandardCharsets.UTF_8));
-      for (Decoded decoded : List.of(structured, binary)) {
-        String what = name + (decoded == structured ? " structured" : " binary");
+      for (Decoded decoded : List.of(structured, dataFirst, binary)) {
+        String what =
+            name
+                + (decoded == structured
+                    ? " structured"
+                    : decoded == dataFirst ? " structured, data first" : " binary");
         assertThat(decoded).as(what).isInstanceOf(Decoded.Accepted.class);
         Decoded.Accepted accepted = (Decoded.Accepted) decoded;
         assertExact(triggerOf(accepted.event()), what);
