@@ -1,7 +1,9 @@
 package io.jobwatch.cli;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jobwatch.JobwatchException;
 import io.jobwatch.config.Settings;
@@ -20,6 +22,18 @@ import java.util.UUID;
  */
 final class CliEvents {
   static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /**
+   * Reads what a user gives ({@code --data}) and the envelopes the CLI sends with every number's
+   * digits: a decimal as a {@link java.math.BigDecimal} with its trailing zeros, so a trigger is
+   * sent as written ({@code 12345678901234567.89}, not {@code 1.2345678901234568E16}; {@code
+   * 1E+400}, not the string {@code "Infinity"}).
+   */
+  static final ObjectMapper EXACT =
+      new ObjectMapper()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+
   private static final EventDecoder DECODER = new EventDecoder();
 
   private CliEvents() {}

@@ -80,7 +80,7 @@ public final class EmitCommand implements Callable<Integer> {
     ObjectNode data = CliEvents.MAPPER.createObjectNode();
     try {
       if (dataJson != null) {
-        JsonNode parsed = CliEvents.MAPPER.readTree(dataJson);
+        JsonNode parsed = CliEvents.EXACT.readTree(dataJson);
         if (!(parsed instanceof ObjectNode object)) {
           return invalid("--data must be a JSON object");
         }

@@ -34,7 +34,7 @@ record OutgoingRecord(String topic, String key, String value, Map<String, String
       return this;
     }
     try {
-      BinaryMode.Binary binary = BinaryMode.fromEnvelope(CliEvents.MAPPER.readTree(value));
+      BinaryMode.Binary binary = BinaryMode.fromEnvelope(CliEvents.EXACT.readTree(value));
       Map<String, String> binaryHeaders = new LinkedHashMap<>();
       for (BinaryMode.Header header : binary.headers()) {
         binaryHeaders.put(header.name(), new String(header.value(), StandardCharsets.UTF_8));

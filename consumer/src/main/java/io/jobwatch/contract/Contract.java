@@ -679,6 +679,31 @@ final class Contract {
 
   private static final JsonFactory COPIER = new JsonFactory();
 
+  /**
+   * Copies the value the parser is at, token by token, each number with the digits it was sent
+   * with: {@code copyCurrentStructure} writes a decimal as a double, which rounds {@code
+   * 12345678901234567.89} and turns {@code 1E+400} into the string {@code "Infinity"}. A decimal is
+   * written from {@code getDecimalValue()}, which reads the digits also from a {@link
+   * com.fasterxml.jackson.databind.util.TokenBuffer} (data that came before its type), whose {@code
+   * copyCurrentEventExact} would still give a double.
+   */
+  static void copyExact(JsonParser parser, JsonGenerator out) throws IOException {
+    int depth = 0;
+    do {
+      JsonToken token = parser.currentToken();
+      if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+        out.writeNumber(parser.getDecimalValue());
+      } else {
+        out.copyCurrentEvent(parser);
+      }
+      if (token.isStructStart()) {
+        depth++;
+      } else if (token.isStructEnd()) {
+        depth--;
+      }
+    } while (depth > 0 && parser.nextToken() != null);
+  }
+
   /** {@code trigger}: any object with a {@code message_id}, kept as its compact JSON text. */
   private static final Rule TRIGGER =
       (parser, path, reading) -> {
@@ -707,7 +732,7 @@ final class Contract {
                 }
               }
             }
-            out.copyCurrentStructure(parser);
+            copyExact(parser, out);
           }
           out.writeEndObject();
         }

@@ -59,7 +59,9 @@ public final class EventDecoder {
     this.schema = validation == Validation.SCHEMA ? new SchemaDecoder(limits) : null;
     // One level more than the contract: a binary record's data could nest as deep as a whole
     // structured record before binary envelopes were held to the limit.
-    this.storedReader = new ObjectMapper(SchemaDecoder.factory(limits.maxNestingDepth() + 1));
+    // Numbers exactly as stored, so a refold keeps a trigger as it was sent.
+    this.storedReader =
+        SchemaDecoder.exact(new ObjectMapper(SchemaDecoder.factory(limits.maxNestingDepth() + 1)));
   }
 
   /** The validation this decoder uses. */

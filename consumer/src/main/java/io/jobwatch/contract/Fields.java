@@ -22,12 +22,21 @@ final class Fields {
 
   static Integer integer(JsonNode object, String name) {
     JsonNode value = object.get(name);
-    return value == null || value.isNull() ? null : value.intValue();
+    return value == null || value.isNull() ? null : (int) whole(value);
   }
 
   static Long count(JsonNode object, String name) {
     JsonNode value = object.get(name);
-    return value == null || value.isNull() ? null : value.longValue();
+    return value == null || value.isNull() ? null : whole(value);
+  }
+
+  /**
+   * A schema-valid integer as the streaming decoder reads it: a number written with a fraction
+   * ({@code 1.0}, or {@code 0.99999999999999999}, which is 1 as a double) is the double's whole
+   * value, also when read exactly as a {@link java.math.BigDecimal} (which would truncate to 0).
+   */
+  static long whole(JsonNode value) {
+    return value.isIntegralNumber() ? value.longValue() : (long) value.doubleValue();
   }
 
   static boolean flag(JsonNode object, String name) {

@@ -44,7 +44,7 @@ final class JobChangeMapper {
             progress(present(data, "progress")));
       case "job.finished":
         return new JobChange.Finished(
-            text(data, "runner"), attempt(data), data.get("exit_code").intValue());
+            text(data, "runner"), attempt(data), (int) Fields.whole(data.get("exit_code")));
       case "job.crashed":
         return new JobChange.Crashed(
             text(data, "runner"),
@@ -64,7 +64,7 @@ final class JobChangeMapper {
 
   /** The schema makes attempt required on every type that calls this. */
   private static int attempt(JsonNode data) {
-    return data.get("attempt").intValue();
+    return (int) Fields.whole(data.get("attempt"));
   }
 
   private static List<JobChange.Dependency> dependencies(JsonNode dependsOn) {

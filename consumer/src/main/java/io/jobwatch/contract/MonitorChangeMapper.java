@@ -64,7 +64,7 @@ final class MonitorChangeMapper {
             text(data, "start_grace"),
             Fields.integer(data, "failure_threshold"),
             Fields.integer(data, "recovery_threshold"),
-            limited ? perPeriod.get("runs").intValue() : null,
+            limited ? (int) Fields.whole(perPeriod.get("runs")) : null,
             limited ? perPeriod.get("period").asText() : null));
   }
 

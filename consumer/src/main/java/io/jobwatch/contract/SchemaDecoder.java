@@ -8,8 +8,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jobwatch.core.Event;
 import io.jobwatch.core.JobEvent;
@@ -44,12 +46,31 @@ final class SchemaDecoder {
   /** Reads a binary record's value, its data, one level shallower than an envelope. */
   private final ObjectMapper dataMapper;
 
+  /**
+   * Reads an accepted record again for what is kept of it (the event, a binary record's stored
+   * envelope) with every number as it was sent; the validation reads doubles, as the streaming
+   * decoder does.
+   */
+  private final ObjectMapper exactMapper;
+
   private final EventSchema schema = new EventSchema();
 
   SchemaDecoder(DecoderLimits limits) {
     this.limits = limits;
     this.mapper = new ObjectMapper(factory(limits.maxNestingDepth()));
     this.dataMapper = new ObjectMapper(factory(limits.maxNestingDepth() - 1));
+    this.exactMapper = exact(new ObjectMapper(factory(limits.maxNestingDepth())));
+  }
+
+  /**
+   * {@code mapper} reading every number with the digits it was sent with: a decimal as a {@link
+   * java.math.BigDecimal} that keeps its trailing zeros ({@code 1.0} stays {@code 1.0}), so a
+   * {@code trigger} is kept as it is and a number beyond double range stays a number.
+   */
+  static ObjectMapper exact(ObjectMapper mapper) {
+    mapper.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    mapper.configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+    return mapper;
   }
 
   /** The JSON parsers of both decoders: this nesting limit, duplicate names rejected. */
@@ -82,11 +103,16 @@ final class SchemaDecoder {
       String json = utf8(limits, value, "record");
       JsonNode event = parse(json);
       Optional<String> violation = schema.violationsByType(event);
-      return violation.isPresent()
-          ? new Decoded.Rejected(violation.get())
-          : new Decoded.Accepted(toEvent(event), text(event, "source"), json);
+      if (violation.isPresent()) {
+        return new Decoded.Rejected(violation.get());
+      }
+      // Only a trigger is kept as sent; every other number of an event is an integer.
+      JsonNode kept = event.path("data").has("trigger") ? exactMapper.readTree(json) : event;
+      return new Decoded.Accepted(toEvent(kept), text(event, "source"), json);
     } catch (Rejection e) {
       return new Decoded.Rejected(e.getMessage());
+    } catch (JsonProcessingException e) {
+      return new Decoded.Rejected("the record could not be read again: " + e);
     }
   }
 
@@ -106,12 +132,16 @@ final class SchemaDecoder {
         return new Decoded.Rejected(
             "empty record value: in binary content mode the value is the data JSON object");
       }
-      envelope.set("data", parse(dataMapper, utf8(limits, value, "record value")));
-      String json = mapper.writeValueAsString(envelope);
+      String data = utf8(limits, value, "record value");
+      ObjectNode kept = envelope.deepCopy();
+      envelope.set("data", parse(dataMapper, data));
       Optional<String> violation = schema.violationsByType(envelope);
-      return violation.isPresent()
-          ? new Decoded.Rejected(BinaryMode.nameHeaders(violation.get(), headers))
-          : new Decoded.Accepted(toEvent(envelope), text(envelope, "source"), json);
+      if (violation.isPresent()) {
+        return new Decoded.Rejected(BinaryMode.nameHeaders(violation.get(), headers));
+      }
+      kept.set("data", exactMapper.readTree(data));
+      return new Decoded.Accepted(
+          toEvent(kept), text(envelope, "source"), exactMapper.writeValueAsString(kept));
     } catch (Rejection e) {
       return new Decoded.Rejected(e.getMessage());
     } catch (JsonProcessingException e) {
@@ -294,14 +324,22 @@ final class SchemaDecoder {
         severity == null ? null : Severity.fromWireName(severity));
   }
 
-  /** RFC 3339 allows lower-case 't' and 'z'; java.time wants them upper-case. */
+  /**
+   * RFC 3339 allows lower-case 't' and 'z'; java.time wants them upper-case. A leap second (second
+   * 60, which the date-time format has checked) is second 59 of its minute, as {@link
+   * Instant#parse} reads it in the Z form, in every notation: {@link OffsetDateTime} refuses it.
+   */
   static Instant time(String text) {
     try {
       // The common form (UTC, upper-case Z) parses much faster as an Instant.
       if (text.endsWith("Z") && text.indexOf('t') < 0) {
         return Instant.parse(text);
       }
-      return OffsetDateTime.parse(text.toUpperCase(Locale.ROOT)).toInstant();
+      String upper = text.toUpperCase(Locale.ROOT);
+      if (upper.length() > 19 && upper.charAt(16) == ':' && upper.startsWith("60", 17)) {
+        upper = upper.substring(0, 17) + "59" + upper.substring(19);
+      }
+      return OffsetDateTime.parse(upper).toInstant();
     } catch (DateTimeException e) {
       throw Rejection.field("$.time", "not a valid RFC 3339 date-time '" + text + "'");
     }

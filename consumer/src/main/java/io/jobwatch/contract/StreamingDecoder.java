@@ -97,7 +97,9 @@ final class StreamingDecoder {
 
   /**
    * The structured envelope of a binary record as JSON text: the attributes in header order, then
-   * {@code data}, the value copied token by token (as the schema path writes it).
+   * {@code data}, the value copied token by token with each number as it was sent (as the schema
+   * path writes it): a decimal copied as a double would lose digits, and one beyond double range
+   * would become the string {@code "-Infinity"}, which a string field would accept.
    */
   private String envelopeJson(ObjectNode attributes, byte[] value) throws IOException {
     SegmentedStringWriter text = new SegmentedStringWriter(BufferRecyclers.getBufferRecycler());
@@ -112,7 +114,7 @@ final class StreamingDecoder {
         if (parser.nextToken() == null) {
           throw new Rejection("not JSON: the record holds only whitespace");
         }
-        copyValue(parser, out);
+        Contract.copyExact(parser, out);
         expectEnd(parser);
       } catch (StreamConstraintsException e) {
         throw new Rejection(
@@ -125,29 +127,6 @@ final class StreamingDecoder {
       out.writeEndObject();
     }
     return text.getAndClear();
-  }
-
-  /**
-   * Copies the value the parser is at, token by token. A number beyond double range is written as
-   * its exact decimal: copied as a double it would become the string {@code "-Infinity"} (Jackson
-   * quotes non-finite numbers), which a string field would accept, while the schema path and
-   * structured mode see a number.
-   */
-  private static void copyValue(JsonParser parser, JsonGenerator out) throws IOException {
-    int depth = 0;
-    do {
-      JsonToken token = parser.currentToken();
-      if (token == JsonToken.VALUE_NUMBER_FLOAT && Double.isInfinite(parser.getDoubleValue())) {
-        out.writeNumber(parser.getDecimalValue());
-      } else {
-        out.copyCurrentEvent(parser);
-      }
-      if (token.isStructStart()) {
-        depth++;
-      } else if (token.isStructEnd()) {
-        depth--;
-      }
-    } while (depth > 0 && parser.nextToken() != null);
   }
 
   /**

@@ -280,6 +280,42 @@ class CliIT {
   }
 
   @Test
+  @DisplayName(
+      "emit --data sends a trigger's numbers with their digits, in structured and binary mode")
+  void emitKeepsTriggerNumbers(Infra infra) {
+    try (CliFixture cli = new CliFixture(infra)) {
+      String trigger =
+          "{\"trigger\": {\"message_id\": \"m1\", \"budget\": 12345678901234567.89,"
+              + " \"beyond\": 1E+400}}";
+      for (String mode : List.of("structured", "binary")) {
+        CliFixture.Result sent =
+            cli.run(
+                "emit",
+                "job.submitted",
+                "--mode",
+                mode,
+                "--job-id",
+                "emit-trigger-" + mode,
+                "--service",
+                "exact",
+                "--data",
+                trigger);
+        assertThat(sent.exitCode()).as(sent.err()).isZero();
+      }
+      CliFixture.await(
+          "both jobs",
+          WAIT,
+          () -> cli.count("SELECT count(*) FROM jobs WHERE job_id LIKE 'emit-trigger-%'") == 2);
+      assertThat(
+              cli.count(
+                  "SELECT count(*) FROM jobs WHERE job_id LIKE 'emit-trigger-%'"
+                      + " AND (trigger->'budget')::numeric = 12345678901234567.89"
+                      + " AND jsonb_typeof(trigger->'beyond') = 'number'"))
+          .isEqualTo(2);
+    }
+  }
+
+  @Test
   @DisplayName("emit sends every integer field of the contract as a number, not only attempt")
   void emitIntegerFields(Infra infra) {
     try (CliFixture cli = new CliFixture(infra)) {

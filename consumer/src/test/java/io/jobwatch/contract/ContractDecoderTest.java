@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Decoder limits, parse failures and the mapping of valid events to the core records. */
 class ContractDecoderTest {
@@ -158,6 +160,37 @@ class ContractDecoderTest {
     assertThat(rejection(withEnvelope("job.started", "time", "22/11/2026 10:00")))
         .startsWith("$.time:");
     assertThat(rejection(withEnvelope("job.started", "time", "2026-02-30T10:00:00Z")))
+        .startsWith("$.time:");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "2016-12-31T23:59:60Z, 2016-12-31T23:59:59Z",
+    "2016-12-31T23:59:60.5Z, 2016-12-31T23:59:59.500Z",
+    "2016-12-31T23:59:60+00:00, 2016-12-31T23:59:59Z",
+    "2016-12-31t23:59:60z, 2016-12-31T23:59:59Z",
+    "1990-12-31T15:59:60.25-08:00, 1990-12-31T23:59:59.250Z"
+  })
+  @DisplayName(
+      "A leap second RFC 3339 allows is read as second 59 of its minute in every notation (an"
+          + " offset, lower-case t and z), with both decoders in both content modes")
+  void leapSecondIsReadInEveryNotation(String time, String folded) throws IOException {
+    ObjectNode event = (ObjectNode) JSON.readTree(example("job.started"));
+    event.put("time", time);
+    BinaryMode.Binary binary = BinaryMode.fromEnvelope(event);
+    for (EventDecoder decoder : Verdicts.BOTH) {
+      for (Decoded decoded :
+          List.of(
+              decoder.decode(JSON.writeValueAsBytes(event)),
+              decoder.decode(binary.headers(), binary.value().getBytes(UTF_8)))) {
+        assertThat(decoded)
+            .as("%s, %s", time, decoder.validation())
+            .isInstanceOf(Decoded.Accepted.class);
+        assertThat(((Decoded.Accepted) decoded).event().time()).isEqualTo(Instant.parse(folded));
+      }
+    }
+    assertThat(rejection(withEnvelope("job.started", "time", "2016-11-30T23:59:60Z")))
+        .as("no leap second ended November 2016")
         .startsWith("$.time:");
   }
 

@@ -102,7 +102,17 @@ class StreamingDecoderProperties {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    // A trigger's numbers are kept with their digits: both decoders, in either member order.
+    POOL.computeIfAbsent("trigger", k -> new ArrayList<>())
+        .add(
+            NODES
+                .objectNode()
+                .put("message_id", "m-exact")
+                .put("budget", new BigDecimal("12345678901234567.89"))
+                .put("beyond", new BigDecimal("1E+400"))
+                .put("one", new BigDecimal("1.0")));
     pool("time", "2026-11-22T10:00:00.123456789+01:00", "2016-12-31T23:59:60Z");
+    pool("time", "2016-12-31T23:59:60+00:00", "1990-12-31t15:59:60-08:00");
     pool("time", "2026-11-22t10:00:00z", "2026-02-29T10:00:00Z", "0001-01-01T00:00:00Z");
     pool("time", "9999-12-31T23:59:59.999999999Z", "2026-11-22T10:00:00-23:59");
     for (String duration : List.of("every", "grace", "max_runtime", "min_runtime", "period")) {

@@ -715,4 +715,102 @@ class RecordEdgesIT {
           .containsEntry("reason", "$.data.attempt: null found, integer expected");
     }
   }
+
+  @Test
+  @DisplayName(
+      "A trigger's numbers are stored with the digits they were sent with (a BigDecimal, a number"
+          + " beyond double range), in structured and binary mode, also after the job is refolded")
+  void triggerNumbersAreStoredAsSent(Infra infra) {
+    try (Harness harness = new Harness(infra, 1);
+        JobwatchApp app = harness.startApp()) {
+      Harness.await("the consumer", WAIT, app::isReady);
+      Instant t0 = Instant.parse("2026-11-22T10:00:00Z");
+      String trigger =
+          "{\"message_id\":\"m1\",\"budget\":12345678901234567.89,"
+              + "\"ratio\":0.1000000000000000000001,\"beyond\":1E+400}";
+      send(
+          harness,
+          harness.lifecycle,
+          "job-trigger-s",
+          Envelopes.event(
+              "t-submitted-s",
+              "job.submitted",
+              t0,
+              "{\"job_id\":\"job-trigger-s\",\"service\":\"exact\",\"trigger\":" + trigger + "}"));
+      send(
+          harness,
+          harness.lifecycle,
+          "job-trigger-b",
+          "{\"job_id\":\"job-trigger-b\",\"service\":\"exact\",\"trigger\":" + trigger + "}",
+          "ce_specversion",
+          "1.0",
+          "ce_id",
+          "t-submitted-b",
+          "ce_source",
+          "/it",
+          "ce_type",
+          "job.submitted",
+          "ce_time",
+          t0.toString(),
+          "content-type",
+          "application/json");
+      harness.awaitStored("t-submitted-s", "t-submitted-b");
+      String exact =
+          "SELECT (trigger->'budget')::numeric = 12345678901234567.89"
+              + " AND (trigger->'ratio')::numeric = 0.1000000000000000000001"
+              + " AND jsonb_typeof(trigger->'beyond') = 'number'"
+              + " AND (trigger->'beyond')::numeric = 1E+400 AS exact, trigger::text AS trigger"
+              + " FROM jobs WHERE job_id = :p0";
+      for (String job : List.of("job-trigger-s", "job-trigger-b")) {
+        Map<String, Object> row = harness.row(exact, job);
+        assertThat(row.get("exact"))
+            .as("trigger of %s: %s", job, row.get("trigger"))
+            .isEqualTo(true);
+      }
+      assertThat(
+              harness
+                  .row(
+                      "SELECT (envelope->'data'->'trigger'->'budget')::numeric"
+                          + " = 12345678901234567.89 AS exact FROM job_events"
+                          + " WHERE event_id = 't-submitted-b'")
+                  .get("exact"))
+          .as("the binary record's stored envelope")
+          .isEqualTo(true);
+      // A later event of each job refolds it from its stored events.
+      for (String job : List.of("job-trigger-s", "job-trigger-b")) {
+        send(
+            harness,
+            harness.lifecycle,
+            job,
+            event(
+                job + "-started",
+                "job.started",
+                t0.plusSeconds(1),
+                data("job_id", job, "runner", "slurm", "attempt", 1)));
+      }
+      harness.awaitStored("job-trigger-s-started", "job-trigger-b-started");
+      app.close();
+      try (JobwatchApp restarted = harness.startApp()) {
+        for (String job : List.of("job-trigger-s", "job-trigger-b")) {
+          send(
+              harness,
+              harness.lifecycle,
+              job,
+              event(
+                  job + "-finished",
+                  "job.finished",
+                  t0.plusSeconds(2),
+                  data("job_id", job, "attempt", 1, "exit_code", 0)));
+        }
+        harness.awaitStored("job-trigger-s-finished", "job-trigger-b-finished");
+        for (String job : List.of("job-trigger-s", "job-trigger-b")) {
+          Map<String, Object> row = harness.row(exact, job);
+          assertThat(row.get("exact"))
+              .as("trigger of %s after a refold: %s", job, row.get("trigger"))
+              .isEqualTo(true);
+          assertThat(harness.job(job).get("state")).isEqualTo("succeeded");
+        }
+      }
+    }
+  }
 }
