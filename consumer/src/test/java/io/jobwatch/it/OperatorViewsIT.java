@@ -259,4 +259,89 @@ class OperatorViewsIT extends SharedAppIT {
       assertThat(holders).hasSize(1);
     }
   }
+
+  /** The SQL statements of the section of docs/alerts.md about {@code alert}, in order. */
+  private static List<String> runbook(String alert) throws java.io.IOException {
+    String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "alerts.md"));
+    int start = doc.indexOf("\n## " + alert + "\n");
+    int end = doc.indexOf("\n## ", start + 1);
+    java.nio.file.Path section = java.nio.file.Files.createTempFile("runbook", ".md");
+    try {
+      java.nio.file.Files.writeString(section, doc.substring(start, end < 0 ? doc.length() : end));
+      return DocsSqlIT.statements(section);
+    } finally {
+      java.nio.file.Files.delete(section);
+    }
+  }
+
+  /**
+   * A login role made as docs/operators.md says an admin makes one (its first sql block, run here
+   * as the database's owner), connected to the shared database.
+   */
+  private org.jdbi.v3.core.Jdbi operatorAsDocumented() throws java.io.IOException {
+    String doc =
+        java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "operators.md"));
+    int open = doc.indexOf("```sql\n");
+    String setup = doc.substring(open + "```sql\n".length(), doc.indexOf("```", open + 6));
+    String login = "alice_" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    harness
+        .jdbi()
+        .useHandle(
+            h -> {
+              for (String statement :
+                  setup.replaceAll("(?m)--.*$", "").replace("'…'", "'operator-test'").split(";")) {
+                if (!statement.isBlank()) {
+                  h.execute(statement.strip().replace("alice", login));
+                }
+              }
+            });
+    return org.jdbi.v3.core.Jdbi.create(harness.database.jdbcUrl(), login, "operator-test");
+  }
+
+  @Test
+  @DisplayName(
+      "The runbooks' pg_stat_activity checks show jobwatch's sessions to an operator set up as"
+          + " docs/operators.md says: the lease holder's state and since when, what each session"
+          + " runs (not \"<insufficient privilege>\" and nulls)")
+  void sessionChecksShowJobwatchSessionsToOperators() throws Exception {
+    String lease =
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            + " AND classid = 1785684599 AND objid = 1635017576 AND objsubid = 1";
+    Harness.await("the exporter lease", Duration.ofSeconds(60), () -> harness.count(lease) == 1);
+    org.jdbi.v3.core.Jdbi operator = operatorAsDocumented();
+    String holderQuery =
+        runbook("JobwatchNoExporter").stream()
+            .filter(q -> q.contains("l.locktype = 'advisory'"))
+            .findFirst()
+            .orElseThrow();
+    String activityQuery =
+        runbook("JobwatchLagGrowing").stream()
+            .filter(q -> q.contains("pg_stat_activity"))
+            .findFirst()
+            .orElseThrow();
+
+    List<Map<String, Object>> holders =
+        operator.withHandle(h -> h.createQuery(holderQuery).mapToMap().list());
+    List<Map<String, Object>> sessions =
+        operator.withHandle(h -> h.createQuery(activityQuery).mapToMap().list());
+
+    assertThat(holders).hasSize(1);
+    assertThat(holders.get(0))
+        .containsEntry("usename", harness.database.user())
+        .hasEntrySatisfying("state", state -> assertThat(state).isNotNull())
+        .hasEntrySatisfying("state_change", since -> assertThat(since).isNotNull())
+        .hasEntrySatisfying("client_addr", address -> assertThat(address).isNotNull());
+    Object holderPid = holders.get(0).get("pid");
+    assertThat(sessions)
+        .filteredOn(row -> row.get("pid").equals(holderPid))
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.get("state")).isNotNull();
+              assertThat(row.get("left")).isNotNull().isNotEqualTo("<insufficient privilege>");
+            });
+    assertThat(sessions)
+        .extracting(row -> row.get("left"))
+        .doesNotContain("<insufficient privilege>");
+  }
 }
