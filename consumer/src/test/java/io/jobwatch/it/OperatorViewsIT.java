@@ -344,4 +344,83 @@ class OperatorViewsIT extends SharedAppIT {
         .extracting(row -> row.get("left"))
         .doesNotContain("<insufficient privilege>");
   }
+
+  @Test
+  @DisplayName(
+      "The JobwatchJobCrashes runbook lists every crash the alert counts, also a crashed attempt"
+          + " that the scheduler requeued since (Slurm --requeue, an Airflow retry, a Job's"
+          + " backoffLimit), with its cause; the day's causes and operators.md's crashes by blame"
+          + " count it too")
+  void crashRunbookListsRequeuedCrashes() throws Exception {
+    String service = "ops-crashes";
+    Instant now = Instant.now().minus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.SECONDS);
+    String requeued = "ops-crash-requeued";
+    String notStarted = "ops-crash-127";
+    String taskCrash = "ops-crash-task";
+    for (String job : List.of(requeued, notStarted, taskCrash)) {
+      harness.applyLifecycle("job.submitted", now, data("job_id", job, "service", service));
+      harness.applyLifecycle(
+          "job.started", now.plusSeconds(1), data("job_id", job, "runner", "slurm", "attempt", 1));
+    }
+    harness.applyLifecycle(
+        "job.crashed",
+        now.plusSeconds(2),
+        data("job_id", requeued, "attempt", 1, "blame", "platform", "cause", "oom"));
+    harness.applyLifecycle(
+        "job.requeued",
+        now.plusSeconds(3),
+        data("job_id", requeued, "attempt", 2, "reason", "node failure"));
+    harness.applyLifecycle(
+        "job.started",
+        now.plusSeconds(4),
+        data("job_id", requeued, "runner", "slurm", "attempt", 2));
+    harness.applyLifecycle(
+        "job.finished",
+        now.plusSeconds(2),
+        data("job_id", notStarted, "attempt", 1, "exit_code", 127));
+    harness.applyLifecycle(
+        "job.crashed",
+        now.plusSeconds(2),
+        data("job_id", taskCrash, "attempt", 1, "blame", "task", "cause", "timeout"));
+    // What the alert counts: jobwatch_job_crashes_total{service, blame} is job_crashes.
+    assertThat(
+            harness.count(
+                "SELECT crashes FROM job_crashes WHERE service = '"
+                    + service
+                    + "' AND blame = 'platform'"))
+        .isEqualTo(2);
+    List<String> queries = runbook("JobwatchJobCrashes");
+
+    List<Map<String, Object>> crashes =
+        harness.rows(queries.get(0).replace("'blast'", "'" + service + "'"));
+    List<Map<String, Object>> causes =
+        harness.rows(queries.get(1).replace("'blast'", "'" + service + "'"));
+    String byBlame =
+        DocsSqlIT.statements(java.nio.file.Path.of("..", "docs", "operators.md")).stream()
+            .filter(q -> q.contains("AS crashes"))
+            .findFirst()
+            .orElseThrow();
+    List<Map<String, Object>> blames = harness.rows(byBlame);
+
+    assertThat(crashes)
+        .extracting(row -> row.get("job_id"), row -> row.get("attempt"), row -> row.get("cause"))
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(requeued, 1, "oom"),
+            org.assertj.core.groups.Tuple.tuple(notStarted, 1, "not_started"));
+    assertThat(causes)
+        .extracting(row -> row.get("cause"), row -> ((Number) row.get("count")).longValue())
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("oom", 1L),
+            org.assertj.core.groups.Tuple.tuple("not_started", 1L),
+            org.assertj.core.groups.Tuple.tuple("timeout", 1L));
+    assertThat(blames)
+        .extracting(
+            row -> row.get("blame"),
+            row -> row.get("cause"),
+            row -> ((Number) row.get("crashes")).longValue())
+        .contains(
+            org.assertj.core.groups.Tuple.tuple("platform", "oom", 1L),
+            org.assertj.core.groups.Tuple.tuple("platform", "not_started", 1L),
+            org.assertj.core.groups.Tuple.tuple("task", "timeout", 1L));
+  }
 }
