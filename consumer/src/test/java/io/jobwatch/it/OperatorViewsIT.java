@@ -423,4 +423,71 @@ class OperatorViewsIT extends SharedAppIT {
             org.assertj.core.groups.Tuple.tuple("platform", "not_started", 1L),
             org.assertj.core.groups.Tuple.tuple("task", "timeout", 1L));
   }
+
+  @Test
+  @DisplayName(
+      "operators.md's scripts that alert come worst first: a script down because its last run"
+          + " failed (a page, its deadline still ahead) before one that is only late")
+  void alertingScriptsComeWorstFirst() throws Exception {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    String late = "ops-worst-late";
+    String down = "ops-worst-down";
+    for (String monitor : List.of(late, down)) {
+      harness.applyLifecycle(
+          "monitor.declared",
+          now.minus(Duration.ofHours(3)),
+          data(
+              "monitor",
+              monitor,
+              "team",
+              "data",
+              "schedule",
+              data("every", "PT1H"),
+              "grace",
+              "PT30M"));
+    }
+    // late: its last success 64 minutes ago, due 4 minutes ago, deadline in 26 minutes
+    run(late, "ok", now.minus(Duration.ofMinutes(65)), 0);
+    // down: succeeded 10 minutes ago (deadline in 80 minutes), then a run failed
+    run(down, "ok", now.minus(Duration.ofMinutes(11)), 0);
+    run(down, "failed", now.minus(Duration.ofMinutes(6)), 1);
+    String query =
+        DocsSqlIT.statements(java.nio.file.Path.of("..", "docs", "operators.md")).stream()
+            .filter(q -> q.contains("FROM monitor_status") && q.contains("status IN"))
+            .findFirst()
+            .orElseThrow();
+    Harness.await(
+        "both monitors judged",
+        Duration.ofSeconds(60),
+        () -> {
+          app.refreshState();
+          return harness.count(
+                  "SELECT count(*) FROM monitor_status WHERE (monitor, status) IN (('"
+                      + late
+                      + "', 'late'), ('"
+                      + down
+                      + "', 'down'))")
+              == 2;
+        });
+
+    List<Object> listed =
+        harness.rows(query).stream()
+            .map(row -> row.get("monitor"))
+            .filter(monitor -> monitor.toString().startsWith("ops-worst-"))
+            .toList();
+
+    assertThat(listed).containsExactly(down, late);
+  }
+
+  private void run(String monitor, String name, Instant start, int exitCode) {
+    String job = monitor + "-" + name;
+    harness.applyLifecycle(
+        "job.started",
+        start,
+        data("job_id", job, "service", "cron", "runner", "cron", "attempt", 1, "monitor", monitor));
+    harness.applyLifecycle(
+        "job.finished",
+        start.plus(Duration.ofMinutes(1)),
+        data("job_id", job, "attempt", 1, "exit_code", exitCode));
+  }
 }
