@@ -365,7 +365,15 @@ class OperatorViewsIT extends SharedAppIT {
     harness.applyLifecycle(
         "job.crashed",
         now.plusSeconds(2),
-        data("job_id", requeued, "attempt", 1, "blame", "platform", "cause", "oom"));
+        data(
+            "job_id",
+            requeued,
+            "attempt",
+            1,
+            "blame",
+            "platform",
+            "cause",
+            "oom_in_requeued_attempt"));
     harness.applyLifecycle(
         "job.requeued",
         now.plusSeconds(3),
@@ -405,22 +413,22 @@ class OperatorViewsIT extends SharedAppIT {
     assertThat(crashes)
         .extracting(row -> row.get("job_id"), row -> row.get("attempt"), row -> row.get("cause"))
         .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple(requeued, 1, "oom"),
+            org.assertj.core.groups.Tuple.tuple(requeued, 1, "oom_in_requeued_attempt"),
             org.assertj.core.groups.Tuple.tuple(notStarted, 1, "not_started"));
     assertThat(causes)
         .extracting(row -> row.get("cause"), row -> ((Number) row.get("count")).longValue())
         .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple("oom", 1L),
+            org.assertj.core.groups.Tuple.tuple("oom_in_requeued_attempt", 1L),
             org.assertj.core.groups.Tuple.tuple("not_started", 1L),
             org.assertj.core.groups.Tuple.tuple("timeout", 1L));
+    // operators.md's query counts every service's crashes: this test's own causes are unique
     assertThat(blames)
         .extracting(
             row -> row.get("blame"),
             row -> row.get("cause"),
             row -> ((Number) row.get("crashes")).longValue())
         .contains(
-            org.assertj.core.groups.Tuple.tuple("platform", "oom", 1L),
-            org.assertj.core.groups.Tuple.tuple("platform", "not_started", 1L),
+            org.assertj.core.groups.Tuple.tuple("platform", "oom_in_requeued_attempt", 1L),
             org.assertj.core.groups.Tuple.tuple("task", "timeout", 1L));
   }
 
@@ -477,6 +485,58 @@ class OperatorViewsIT extends SharedAppIT {
             .toList();
 
     assertThat(listed).containsExactly(down, late);
+  }
+
+  @Test
+  @DisplayName(
+      "operators.md's jobs that never ran (exit 126/127) include an attempt the scheduler retried"
+          + " since, as the start stage's errors count it")
+  void neverRanListsRetriedAttempts() throws Exception {
+    Instant now = Instant.now().minus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.SECONDS);
+    String retried = "ops-never-ran-retried";
+    String crashed = "ops-never-ran-reported";
+    String oom = "ops-never-ran-oom";
+    for (String job : List.of(retried, crashed, oom)) {
+      harness.applyLifecycle("job.submitted", now, data("job_id", job, "service", "ops-nr"));
+      harness.applyLifecycle(
+          "job.started",
+          now.plusSeconds(1),
+          data("job_id", job, "runner", "slurm", "attempt", 1, "host", "node-1"));
+    }
+    harness.applyLifecycle(
+        "job.finished",
+        now.plusSeconds(2),
+        data("job_id", retried, "attempt", 1, "exit_code", 127));
+    harness.applyLifecycle(
+        "job.requeued", now.plusSeconds(3), data("job_id", retried, "attempt", 2));
+    harness.applyLifecycle(
+        "job.started",
+        now.plusSeconds(4),
+        data("job_id", retried, "runner", "slurm", "attempt", 2, "host", "node-2"));
+    harness.applyLifecycle(
+        "job.crashed",
+        now.plusSeconds(2),
+        data("job_id", crashed, "attempt", 1, "blame", "platform", "cause", "not_started"));
+    harness.applyLifecycle(
+        "job.requeued", now.plusSeconds(3), data("job_id", crashed, "attempt", 2));
+    harness.applyLifecycle(
+        "job.crashed",
+        now.plusSeconds(2),
+        data("job_id", oom, "attempt", 1, "blame", "platform", "cause", "oom"));
+    String query =
+        DocsSqlIT.statements(java.nio.file.Path.of("..", "docs", "operators.md")).stream()
+            .filter(q -> q.contains("not_started") && q.contains("LIMIT 50"))
+            .findFirst()
+            .orElseThrow();
+
+    List<Map<String, Object>> rows = harness.rows(query);
+
+    assertThat(rows)
+        .filteredOn(row -> row.get("job_id").toString().startsWith("ops-never-ran-"))
+        .extracting(row -> row.get("job_id"), row -> row.get("attempt"))
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(retried, 1),
+            org.assertj.core.groups.Tuple.tuple(crashed, 1));
   }
 
   private void run(String monitor, String name, Instant start, int exitCode) {
