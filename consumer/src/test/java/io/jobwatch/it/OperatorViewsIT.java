@@ -259,4 +259,295 @@ class OperatorViewsIT extends SharedAppIT {
       assertThat(holders).hasSize(1);
     }
   }
+
+  /** The SQL statements of the section of docs/alerts.md about {@code alert}, in order. */
+  private static List<String> runbook(String alert) throws java.io.IOException {
+    String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "alerts.md"));
+    int start = doc.indexOf("\n## " + alert + "\n");
+    int end = doc.indexOf("\n## ", start + 1);
+    java.nio.file.Path section = java.nio.file.Files.createTempFile("runbook", ".md");
+    try {
+      java.nio.file.Files.writeString(section, doc.substring(start, end < 0 ? doc.length() : end));
+      return DocsSqlIT.statements(section);
+    } finally {
+      java.nio.file.Files.delete(section);
+    }
+  }
+
+  /**
+   * A login role made as docs/operators.md says an admin makes one (its first sql block, run here
+   * as the database's owner), connected to the shared database.
+   */
+  private org.jdbi.v3.core.Jdbi operatorAsDocumented() throws java.io.IOException {
+    String doc =
+        java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "operators.md"));
+    int open = doc.indexOf("```sql\n");
+    String setup = doc.substring(open + "```sql\n".length(), doc.indexOf("```", open + 6));
+    String login = "alice_" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    harness
+        .jdbi()
+        .useHandle(
+            h -> {
+              for (String statement :
+                  setup.replaceAll("(?m)--.*$", "").replace("'…'", "'operator-test'").split(";")) {
+                if (!statement.isBlank()) {
+                  h.execute(statement.strip().replace("alice", login));
+                }
+              }
+            });
+    return org.jdbi.v3.core.Jdbi.create(harness.database.jdbcUrl(), login, "operator-test");
+  }
+
+  @Test
+  @DisplayName(
+      "The runbooks' pg_stat_activity checks show jobwatch's sessions to an operator set up as"
+          + " docs/operators.md says: the lease holder's state and since when, what each session"
+          + " runs (not \"<insufficient privilege>\" and nulls)")
+  void sessionChecksShowJobwatchSessionsToOperators() throws Exception {
+    String lease =
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            + " AND classid = 1785684599 AND objid = 1635017576 AND objsubid = 1";
+    Harness.await("the exporter lease", Duration.ofSeconds(60), () -> harness.count(lease) == 1);
+    org.jdbi.v3.core.Jdbi operator = operatorAsDocumented();
+    String holderQuery =
+        runbook("JobwatchNoExporter").stream()
+            .filter(q -> q.contains("l.locktype = 'advisory'"))
+            .findFirst()
+            .orElseThrow();
+    String activityQuery =
+        runbook("JobwatchLagGrowing").stream()
+            .filter(q -> q.contains("pg_stat_activity"))
+            .findFirst()
+            .orElseThrow();
+
+    List<Map<String, Object>> holders =
+        operator.withHandle(h -> h.createQuery(holderQuery).mapToMap().list());
+    List<Map<String, Object>> sessions =
+        operator.withHandle(h -> h.createQuery(activityQuery).mapToMap().list());
+
+    assertThat(holders).hasSize(1);
+    assertThat(holders.get(0))
+        .containsEntry("usename", harness.database.user())
+        .hasEntrySatisfying("state", state -> assertThat(state).isNotNull())
+        .hasEntrySatisfying("state_change", since -> assertThat(since).isNotNull())
+        .hasEntrySatisfying("client_addr", address -> assertThat(address).isNotNull());
+    Object holderPid = holders.get(0).get("pid");
+    assertThat(sessions)
+        .filteredOn(row -> row.get("pid").equals(holderPid))
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.get("state")).isNotNull();
+              assertThat(row.get("left")).isNotNull().isNotEqualTo("<insufficient privilege>");
+            });
+    assertThat(sessions)
+        .extracting(row -> row.get("left"))
+        .doesNotContain("<insufficient privilege>");
+  }
+
+  @Test
+  @DisplayName(
+      "The JobwatchJobCrashes runbook lists every crash the alert counts, also a crashed attempt"
+          + " that the scheduler requeued since (Slurm --requeue, an Airflow retry, a Job's"
+          + " backoffLimit), with its cause; the day's causes and operators.md's crashes by blame"
+          + " count it too")
+  void crashRunbookListsRequeuedCrashes() throws Exception {
+    String service = "ops-crashes";
+    Instant now = Instant.now().minus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.SECONDS);
+    String requeued = "ops-crash-requeued";
+    String notStarted = "ops-crash-127";
+    String taskCrash = "ops-crash-task";
+    for (String job : List.of(requeued, notStarted, taskCrash)) {
+      harness.applyLifecycle("job.submitted", now, data("job_id", job, "service", service));
+      harness.applyLifecycle(
+          "job.started", now.plusSeconds(1), data("job_id", job, "runner", "slurm", "attempt", 1));
+    }
+    harness.applyLifecycle(
+        "job.crashed",
+        now.plusSeconds(2),
+        data(
+            "job_id",
+            requeued,
+            "attempt",
+            1,
+            "blame",
+            "platform",
+            "cause",
+            "oom_in_requeued_attempt"));
+    harness.applyLifecycle(
+        "job.requeued",
+        now.plusSeconds(3),
+        data("job_id", requeued, "attempt", 2, "reason", "node failure"));
+    harness.applyLifecycle(
+        "job.started",
+        now.plusSeconds(4),
+        data("job_id", requeued, "runner", "slurm", "attempt", 2));
+    harness.applyLifecycle(
+        "job.finished",
+        now.plusSeconds(2),
+        data("job_id", notStarted, "attempt", 1, "exit_code", 127));
+    harness.applyLifecycle(
+        "job.crashed",
+        now.plusSeconds(2),
+        data("job_id", taskCrash, "attempt", 1, "blame", "task", "cause", "timeout"));
+    // What the alert counts: jobwatch_job_crashes_total{service, blame} is job_crashes.
+    assertThat(
+            harness.count(
+                "SELECT crashes FROM job_crashes WHERE service = '"
+                    + service
+                    + "' AND blame = 'platform'"))
+        .isEqualTo(2);
+    List<String> queries = runbook("JobwatchJobCrashes");
+
+    List<Map<String, Object>> crashes =
+        harness.rows(queries.get(0).replace("'blast'", "'" + service + "'"));
+    List<Map<String, Object>> causes =
+        harness.rows(queries.get(1).replace("'blast'", "'" + service + "'"));
+    String byBlame =
+        DocsSqlIT.statements(java.nio.file.Path.of("..", "docs", "operators.md")).stream()
+            .filter(q -> q.contains("AS crashes"))
+            .findFirst()
+            .orElseThrow();
+    List<Map<String, Object>> blames = harness.rows(byBlame);
+
+    assertThat(crashes)
+        .extracting(row -> row.get("job_id"), row -> row.get("attempt"), row -> row.get("cause"))
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(requeued, 1, "oom_in_requeued_attempt"),
+            org.assertj.core.groups.Tuple.tuple(notStarted, 1, "not_started"));
+    assertThat(causes)
+        .extracting(row -> row.get("cause"), row -> ((Number) row.get("count")).longValue())
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("oom_in_requeued_attempt", 1L),
+            org.assertj.core.groups.Tuple.tuple("not_started", 1L),
+            org.assertj.core.groups.Tuple.tuple("timeout", 1L));
+    // operators.md's query counts every service's crashes: this test's own causes are unique
+    assertThat(blames)
+        .extracting(
+            row -> row.get("blame"),
+            row -> row.get("cause"),
+            row -> ((Number) row.get("crashes")).longValue())
+        .contains(
+            org.assertj.core.groups.Tuple.tuple("platform", "oom_in_requeued_attempt", 1L),
+            org.assertj.core.groups.Tuple.tuple("task", "timeout", 1L));
+  }
+
+  @Test
+  @DisplayName(
+      "operators.md's scripts that alert come worst first: a script down because its last run"
+          + " failed (a page, its deadline still ahead) before one that is only late")
+  void alertingScriptsComeWorstFirst() throws Exception {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    String late = "ops-worst-late";
+    String down = "ops-worst-down";
+    for (String monitor : List.of(late, down)) {
+      harness.applyLifecycle(
+          "monitor.declared",
+          now.minus(Duration.ofHours(3)),
+          data(
+              "monitor",
+              monitor,
+              "team",
+              "data",
+              "schedule",
+              data("every", "PT1H"),
+              "grace",
+              "PT30M"));
+    }
+    // late: its last success 64 minutes ago, due 4 minutes ago, deadline in 26 minutes
+    run(late, "ok", now.minus(Duration.ofMinutes(65)), 0);
+    // down: succeeded 10 minutes ago (deadline in 80 minutes), then a run failed
+    run(down, "ok", now.minus(Duration.ofMinutes(11)), 0);
+    run(down, "failed", now.minus(Duration.ofMinutes(6)), 1);
+    String query =
+        DocsSqlIT.statements(java.nio.file.Path.of("..", "docs", "operators.md")).stream()
+            .filter(q -> q.contains("FROM monitor_status") && q.contains("status IN"))
+            .findFirst()
+            .orElseThrow();
+    Harness.await(
+        "both monitors judged",
+        Duration.ofSeconds(60),
+        () -> {
+          app.refreshState();
+          return harness.count(
+                  "SELECT count(*) FROM monitor_status WHERE (monitor, status) IN (('"
+                      + late
+                      + "', 'late'), ('"
+                      + down
+                      + "', 'down'))")
+              == 2;
+        });
+
+    List<Object> listed =
+        harness.rows(query).stream()
+            .map(row -> row.get("monitor"))
+            .filter(monitor -> monitor.toString().startsWith("ops-worst-"))
+            .toList();
+
+    assertThat(listed).containsExactly(down, late);
+  }
+
+  @Test
+  @DisplayName(
+      "operators.md's jobs that never ran (exit 126/127) include an attempt the scheduler retried"
+          + " since, as the start stage's errors count it")
+  void neverRanListsRetriedAttempts() throws Exception {
+    Instant now = Instant.now().minus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.SECONDS);
+    String retried = "ops-never-ran-retried";
+    String crashed = "ops-never-ran-reported";
+    String oom = "ops-never-ran-oom";
+    for (String job : List.of(retried, crashed, oom)) {
+      harness.applyLifecycle("job.submitted", now, data("job_id", job, "service", "ops-nr"));
+      harness.applyLifecycle(
+          "job.started",
+          now.plusSeconds(1),
+          data("job_id", job, "runner", "slurm", "attempt", 1, "host", "node-1"));
+    }
+    harness.applyLifecycle(
+        "job.finished",
+        now.plusSeconds(2),
+        data("job_id", retried, "attempt", 1, "exit_code", 127));
+    harness.applyLifecycle(
+        "job.requeued", now.plusSeconds(3), data("job_id", retried, "attempt", 2));
+    harness.applyLifecycle(
+        "job.started",
+        now.plusSeconds(4),
+        data("job_id", retried, "runner", "slurm", "attempt", 2, "host", "node-2"));
+    harness.applyLifecycle(
+        "job.crashed",
+        now.plusSeconds(2),
+        data("job_id", crashed, "attempt", 1, "blame", "platform", "cause", "not_started"));
+    harness.applyLifecycle(
+        "job.requeued", now.plusSeconds(3), data("job_id", crashed, "attempt", 2));
+    harness.applyLifecycle(
+        "job.crashed",
+        now.plusSeconds(2),
+        data("job_id", oom, "attempt", 1, "blame", "platform", "cause", "oom"));
+    String query =
+        DocsSqlIT.statements(java.nio.file.Path.of("..", "docs", "operators.md")).stream()
+            .filter(q -> q.contains("not_started") && q.contains("LIMIT 50"))
+            .findFirst()
+            .orElseThrow();
+
+    List<Map<String, Object>> rows = harness.rows(query);
+
+    assertThat(rows)
+        .filteredOn(row -> row.get("job_id").toString().startsWith("ops-never-ran-"))
+        .extracting(row -> row.get("job_id"), row -> row.get("attempt"))
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(retried, 1),
+            org.assertj.core.groups.Tuple.tuple(crashed, 1));
+  }
+
+  private void run(String monitor, String name, Instant start, int exitCode) {
+    String job = monitor + "-" + name;
+    harness.applyLifecycle(
+        "job.started",
+        start,
+        data("job_id", job, "service", "cron", "runner", "cron", "attempt", 1, "monitor", monitor));
+    harness.applyLifecycle(
+        "job.finished",
+        start.plus(Duration.ofMinutes(1)),
+        data("job_id", job, "attempt", 1, "exit_code", exitCode));
+  }
 }
