@@ -6,6 +6,7 @@ import io.jobwatch.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.UnknownHostException;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -47,17 +48,23 @@ class CommandFailureIT {
   void aLibpqConnectionStringIsNotPrintedWithItsPassword(String command) {
     StringWriter err = new StringWriter();
     int code =
-        Main.execute(
-            command.split(" "),
-            Map.of(
-                "JOBWATCH_DB_URL",
-                "host=127.0.0.1 port=1 password=hunter2 dbname=jobwatch",
-                "JOBWATCH_KAFKA_BOOTSTRAP",
-                "127.0.0.1:1"),
-            new PrintWriter(new StringWriter(), true),
-            new PrintWriter(err, true));
+        executeWithoutDatabase(
+            command, "host=127.0.0.1 port=1 password=hunter2 dbname=jobwatch", Map.of(), err);
     assertThat(code).isEqualTo(1);
     assertThat(err.toString()).doesNotContain("hunter2", "\tat ");
+  }
+
+  /** Runs {@code command} with {@code url} as JOBWATCH_DB_URL and no Kafka broker listening. */
+  private static int executeWithoutDatabase(
+      String command, String url, Map<String, String> more, StringWriter err) {
+    Map<String, String> environment = new HashMap<>(more);
+    environment.put("JOBWATCH_DB_URL", url);
+    environment.put("JOBWATCH_KAFKA_BOOTSTRAP", "127.0.0.1:1");
+    return Main.execute(
+        command.split(" "),
+        environment,
+        new PrintWriter(new StringWriter(), true),
+        new PrintWriter(err, true));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -73,17 +80,11 @@ class CommandFailureIT {
   void unreachableDatabaseIsOneLine(String command) {
     StringWriter err = new StringWriter();
     int code =
-        Main.execute(
-            command.split(" "),
-            Map.of(
-                "JOBWATCH_DB_URL",
-                "jdbc:postgresql://127.0.0.1:1/jobwatch?connectTimeout=2",
-                "JOBWATCH_DB_PASSWORD",
-                "hunter2",
-                "JOBWATCH_KAFKA_BOOTSTRAP",
-                "127.0.0.1:1"),
-            new PrintWriter(new StringWriter(), true),
-            new PrintWriter(err, true));
+        executeWithoutDatabase(
+            command,
+            "jdbc:postgresql://127.0.0.1:1/jobwatch?connectTimeout=2",
+            Map.of("JOBWATCH_DB_PASSWORD", "hunter2"),
+            err);
     assertThat(code).isEqualTo(1);
     assertThat(err.toString().lines()).singleElement().asString().startsWith("jobwatch: ");
     assertThat(err.toString()).contains("127.0.0.1:1").doesNotContain("hunter2", "\tat ");

@@ -423,17 +423,7 @@ class StateMetricsTest {
     clock.advance(Duration.ofHours(25));
     Instant now = T0.plus(Duration.ofHours(25));
     metrics.export(state(List.of(), List.of(monitorSeen("nightly", MonitorStatus.DOWN, T0))), now);
-    metrics.export(
-        state(
-            List.of(),
-            List.of(
-                monitorSeen("hourly", MonitorStatus.UP, now),
-                monitorSeen("nightly", MonitorStatus.DOWN, T0))),
-        now);
-
-    assertThat(gauge("jobwatch.monitor.status", "monitor", "nightly", "status", "down"))
-        .isEqualTo(1);
-    assertThat(registry.find("jobwatch.monitor.status").tags("monitor", "hourly").gauge()).isNull();
+    exportHourlyUpAndNightlyDownOnlyNightlyFits(metrics, now);
   }
 
   @Test
@@ -445,6 +435,14 @@ class StateMetricsTest {
     Instant now = T0.plus(Duration.ofHours(1));
     clock.advance(Duration.ofHours(1));
     // The database lists monitors by name: "hourly" (up, ran a minute ago) comes first.
+    exportHourlyUpAndNightlyDownOnlyNightlyFits(metrics, now);
+  }
+
+  /**
+   * Exports "hourly" (up, ran just now, listed first as the database lists by name) and "nightly"
+   * (down since T0) with room for one, and asserts that the down one holds the place.
+   */
+  private void exportHourlyUpAndNightlyDownOnlyNightlyFits(StateMetrics metrics, Instant now) {
     metrics.export(
         state(
             List.of(),
