@@ -19,15 +19,19 @@ import org.jdbi.v3.core.Handle;
 final class MonitorRefresh {
   private MonitorRefresh() {}
 
-  /** Evaluates every monitor at {@code now}, stores changed evaluations, returns them all. */
+  /**
+   * Evaluates every monitor at {@code now}, stores changed evaluations, returns them all. A monitor
+   * that a batch folded since it was read keeps the batch's evaluation (it is the fresher one); the
+   * next refresh judges its new state.
+   */
   static List<DatabaseState.Monitor> refresh(Handle handle, Instant now) {
-    List<MonitorsTable.Evaluated> changed = new ArrayList<>();
+    List<MonitorsTable.Reevaluated> changed = new ArrayList<>();
     List<DatabaseState.Monitor> monitors = new ArrayList<>();
     for (MonitorsTable.Stored stored : MonitorsTable.allWithEvaluation(handle)) {
       MonitorState state = stored.state();
       MonitorEvaluation evaluation = MonitorEvaluator.evaluate(state, now);
       if (!asStored(evaluation, stored.evaluation())) {
-        changed.add(new MonitorsTable.Evaluated(state, evaluation, now));
+        changed.add(new MonitorsTable.Reevaluated(stored, evaluation, now));
       }
       monitors.add(new DatabaseState.Monitor(state, evaluation));
     }

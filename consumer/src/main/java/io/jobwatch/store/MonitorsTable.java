@@ -55,8 +55,13 @@ public final class MonitorsTable {
 
   private static final String ALL = "SELECT " + COLUMNS + " FROM monitors ORDER BY monitor";
 
+  // xmin: the transaction that wrote the row version read, so that a re-evaluation is stored only
+  // over that version (storeEvaluations).
   private static final String ALL_WITH_EVALUATION =
-      "SELECT " + COLUMNS + ", status, expected_at, deadline FROM monitors ORDER BY monitor";
+      "SELECT "
+          + COLUMNS
+          + ", status, expected_at, deadline, xmin::text AS row_version"
+          + " FROM monitors ORDER BY monitor";
 
   private static final String UPDATE =
       """
@@ -107,9 +112,10 @@ public final class MonitorsTable {
       """
       UPDATE monitors m SET status = u.status, expected_at = u.expected_at::timestamptz,
              deadline = u.deadline::timestamptz, evaluated_at = u.evaluated_at::timestamptz
-        FROM unnest(:monitor::text[], :status::text[], :expected_at::text[], :deadline::text[],
-                    :evaluated_at::text[]) AS u(monitor, status, expected_at, deadline, evaluated_at)
-       WHERE m.monitor = u.monitor
+        FROM unnest(:monitor::text[], :row_version::text[], :status::text[], :expected_at::text[],
+                    :deadline::text[], :evaluated_at::text[])
+          AS u(monitor, row_version, status, expected_at, deadline, evaluated_at)
+       WHERE m.monitor = u.monitor AND m.xmin = u.row_version::xid
       """;
 
   private MonitorsTable() {}
@@ -163,8 +169,14 @@ public final class MonitorsTable {
     return handle.createQuery(DECLARATIONS_ALL).map(mapper).list();
   }
 
-  /** A monitor's state with the evaluation last stored for it (null if none). */
-  public record Stored(MonitorState state, MonitorEvaluation evaluation) {}
+  /**
+   * A monitor's state with the evaluation last stored for it (null if none), and the version of the
+   * row they were read from.
+   */
+  public record Stored(MonitorState state, MonitorEvaluation evaluation, String version) {}
+
+  /** A fresh evaluation of a monitor read by {@link #allWithEvaluation}, for an instant. */
+  public record Reevaluated(Stored read, MonitorEvaluation evaluation, Instant evaluatedAt) {}
 
   /** Every monitor's state with its stored evaluation. */
   public static List<Stored> allWithEvaluation(Handle handle) {
@@ -182,7 +194,7 @@ public final class MonitorsTable {
                           StageHealthTable.instant(rs, "expected_at"),
                           StageHealthTable.instant(rs, "deadline"),
                           state.lastSeenAt());
-              return new Stored(state, evaluation);
+              return new Stored(state, evaluation, rs.getString("row_version"));
             })
         .list();
   }
@@ -245,22 +257,32 @@ public final class MonitorsTable {
     Checks.expectRows("update monitors", rows.size(), written);
   }
 
-  /** Stores fresh evaluations (status, expected time, deadline) for an instant. */
-  public static void storeEvaluations(Handle handle, List<Evaluated> rows) {
+  /**
+   * Stores fresh evaluations (status, expected time, deadline) for an instant, each only over the
+   * row version it was evaluated from: the read does not lock the rows, and a batch that folded a
+   * monitor since then (another instance's, or this one's) stored its own, fresher evaluation with
+   * its state, which a stale one must not overwrite. Under READ COMMITTED the update waits for such
+   * a batch and then finds the row's version changed. Returns how many were stored.
+   */
+  public static int storeEvaluations(Handle handle, List<Reevaluated> rows) {
     if (rows.isEmpty()) {
-      return;
+      return 0;
     }
-    handle
+    return handle
         .createUpdate(EVALUATE)
-        .bind("monitor", Columns.text(rows, r -> r.state().monitor()))
-        .bind("status", Columns.text(rows, MonitorsTable::statusOf))
+        .bind("monitor", Columns.text(rows, r -> r.read().state().monitor()))
+        .bind("row_version", Columns.text(rows, r -> r.read().version()))
+        .bind(
+            "status",
+            Columns.text(
+                rows, r -> r.evaluation() == null ? null : r.evaluation().status().wireName()))
         .bind(
             "expected_at",
             Columns.instant(rows, r -> r.evaluation() == null ? null : r.evaluation().expectedAt()))
         .bind(
             "deadline",
             Columns.instant(rows, r -> r.evaluation() == null ? null : r.evaluation().deadline()))
-        .bind("evaluated_at", Columns.instant(rows, Evaluated::evaluatedAt))
+        .bind("evaluated_at", Columns.instant(rows, Reevaluated::evaluatedAt))
         .execute();
   }
 
