@@ -21,6 +21,10 @@ final class ConsumerProperties {
     properties.put(
         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(settings.maxPollRecords()));
     properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // A topic not created yet is waited for, never created: on a broker that creates topics on
+    // demand (Kafka's default) the client's subscription would create it with the broker's
+    // defaults (one partition), and the platform team's own create would then fail.
+    // properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     // Partitions added to a topic are assigned once the client's metadata shows them: within 30 s
     // rather than the default 5 minutes, during which their records are in no lag and no
     // watermark (a monitor whose run landed there would be judged without it).

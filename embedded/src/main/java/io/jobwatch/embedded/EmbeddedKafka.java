@@ -51,6 +51,20 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
+   * Formats {@code logDir} if it is new and starts a broker on free ports that creates a topic a
+   * client asks for and that does not exist, as Kafka's own default ({@code
+   * auto.create.topics.enable=true}) does: tests that jobwatch never relies on, or causes, that.
+   */
+  public static EmbeddedKafka startCreatingTopicsOnDemand(Path logDir) {
+    KafkaBrokerSettings settings =
+        new KafkaBrokerSettings(logDir, FreePort.pick(), FreePort.pick()).creatingTopicsOnDemand();
+    KafkaStorageFormatter.formatIfNeeded(settings);
+    EmbeddedKafka kafka = new EmbeddedKafka(settings);
+    kafka.restart();
+    return kafka;
+  }
+
+  /**
    * Formats {@code logDir} and starts a broker with, beside the PLAINTEXT listener, a SASL_SSL
    * listener using {@code saslSsl}'s certificate and SCRAM user (tests of secure transport).
    */

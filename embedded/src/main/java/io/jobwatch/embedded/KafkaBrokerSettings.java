@@ -9,14 +9,29 @@ import java.util.Properties;
  * {@code saslSslPort} joins the PLAINTEXT one (which brokers and the embedded admin keep using).
  */
 record KafkaBrokerSettings(
-    Path logDir, int brokerPort, int controllerPort, int saslSslPort, KafkaSaslSsl saslSsl) {
+    Path logDir,
+    int brokerPort,
+    int controllerPort,
+    int saslSslPort,
+    KafkaSaslSsl saslSsl,
+    boolean autoCreateTopics) {
 
   static final int NODE_ID = 1;
   static final String CONTROLLER_LISTENER = "CONTROLLER";
   static final String SASL_SSL_LISTENER = "SASL_SSL";
 
   KafkaBrokerSettings(Path logDir, int brokerPort, int controllerPort) {
-    this(logDir, brokerPort, controllerPort, 0, null);
+    this(logDir, brokerPort, controllerPort, 0, null, false);
+  }
+
+  KafkaBrokerSettings(
+      Path logDir, int brokerPort, int controllerPort, int saslSslPort, KafkaSaslSsl saslSsl) {
+    this(logDir, brokerPort, controllerPort, saslSslPort, saslSsl, false);
+  }
+
+  /** The same broker, creating a topic a client asks for that does not exist (Kafka's default). */
+  KafkaBrokerSettings creatingTopicsOnDemand() {
+    return new KafkaBrokerSettings(logDir, brokerPort, controllerPort, saslSslPort, saslSsl, true);
   }
 
   String bootstrapServers() {
@@ -52,7 +67,7 @@ record KafkaBrokerSettings(
     props.put("num.partitions", "1");
     props.put("default.replication.factor", "1");
     props.put("min.insync.replicas", "1");
-    props.put("auto.create.topics.enable", "false");
+    props.put("auto.create.topics.enable", Boolean.toString(autoCreateTopics));
     props.put("offsets.topic.replication.factor", "1");
     // Fewer internal partitions make the first consumer group come up much faster.
     props.put("offsets.topic.num.partitions", "1");
