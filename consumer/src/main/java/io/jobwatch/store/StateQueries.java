@@ -16,15 +16,24 @@ public final class StateQueries {
   /** A count under a pair of labels, such as jobs by (service, state). */
   public record Count(String first, String second, long count) {}
 
+  /** The instant stuck and doomed jobs are judged at; null judges at the database's now(). */
+  private static final String JUDGED_AT = "cast(:judged_at AS timestamptz)";
+
   // Issue 11.4: open pending jobs and the ones they can never get past, from jobs_open and
   // job_dependencies' keys. Same rules as the job_waits view (V21: propagated through unsatisfied
   // edges only; V24: a cycle of pending jobs through unsatisfied edges is a deadlock), which reads
   // every edge; a dependency is what dependency_of (V18) knows of it: its row, else its tombstone.
   // The cycle search walks only the edges between two pending jobs, from cycle leaders, at most
-  // 15 edges deep: cycles of up to 16 jobs (V24).
+  // 15 edges deep: cycles of up to 16 jobs (V24). A dependency dooms its dependents only once it
+  // ended at or before the judgement instant (judged): while a backlog drains, the scheduler's
+  // answer
+  // to its end (the dependents cancelled, docs/operators.md) may still sit unread in a partition
+  // behind it, so the exported count, like the stuck jobs, judges only as far as the stream was
+  // read; job_waits keeps the fold of everything read.
   private static final String PENDING_AND_DOOMED =
       """
-      WITH RECURSIVE pending AS MATERIALIZED (
+      WITH RECURSIVE judged AS (SELECT least(now(), coalesce(%s, now())) AS at),
+      pending AS MATERIALIZED (
           SELECT job_id, service, state, waiting_reason,
                  coalesce(submitted_at, updated_at) AS submitted
             FROM jobs WHERE state IN ('submitted', 'queued', 'waiting')),
@@ -80,7 +89,8 @@ public final class StateQueries {
             LEFT JOIN LATERAL dependency_of(d.depends_on) t ON true
            WHERE d.depends_on = d.job_id
               OR (t.state IN ('succeeded', 'failed', 'crashed', 'cancelled')
-                  AND NOT t.state = ANY (d.accept))
+                  AND NOT t.state = ANY (d.accept)
+                  AND (t.finished_at IS NULL OR t.finished_at <= (SELECT at FROM judged)))
           UNION
           SELECT b.job_id, p.state
             FROM blocked b
@@ -93,9 +103,6 @@ public final class StateQueries {
             JOIN pending p ON p.job_id = d.job_id
            WHERE NOT x.state = ANY (d.accept))
       """;
-
-  /** The instant stuck jobs are judged at; null judges at the database's now(). */
-  private static final String JUDGED_AT = "cast(:judged_at AS timestamptz)";
 
   // Both counts from one evaluation of the pending jobs and the doomed ones (issue 11.4): open
   // jobs that can never start (the doomed part of job_waits), and the stuck_jobs view (V21) over
@@ -110,10 +117,9 @@ public final class StateQueries {
   // partition, so the exported count, like the monitors, judges only as far as the stream was read
   // (docs/operators.md, Dependencies).
   private static final String WAITS =
-      PENDING_AND_DOOMED
-          + """
+      (PENDING_AND_DOOMED
+              + """
           , doomed_ids AS MATERIALIZED (SELECT DISTINCT job_id FROM doomed)
-          , judged AS (SELECT least(now(), coalesce(%s, now())) AS at)
           , stuck AS (
               SELECT p.job_id, p.service
                 FROM pending p
@@ -138,8 +144,8 @@ public final class StateQueries {
             FROM pending p WHERE p.job_id IN (SELECT job_id FROM doomed_ids) GROUP BY 2
           UNION ALL
           SELECT 'stuck', coalesce(service, 'unknown'), count(*) FROM stuck GROUP BY 2
-          """
-              .formatted(JUDGED_AT);
+          """)
+          .formatted(JUDGED_AT);
 
   /** Folds the appended changes of job counts into {@code job_counts} (V14). */
   private static final String FOLD_JOB_COUNT_CHANGES =

@@ -1,0 +1,140 @@
+package io.jobwatch.it;
+
+import static io.jobwatch.it.Envelopes.data;
+import static io.jobwatch.it.Envelopes.dependency;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobwatch.app.JobwatchApp;
+import io.jobwatch.store.ProgressTable;
+import io.jobwatch.testing.Infra;
+import io.jobwatch.testing.WithInfra;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * JobwatchJobsUnsatisfiable while a backlog drains: a dependency's failure is read (its partition
+ * is ahead), while the dependent job's cancellation, which a scheduler sends right after it (Slurm
+ * with {@code kill_invalid_depend}, Airflow's {@code upstream_failed}), still sits in a partition
+ * read only up to before that failure. As of the stream's progress the job still waited on a
+ * running dependency: the exported {@code jobwatch_jobs_unsatisfiable} must not count it before the
+ * judgement instant passes the failure, as {@code jobwatch_jobs_stuck_waiting} does not count a job
+ * whose wake-up is unread. The partition held behind is reported by "another instance", as in
+ * {@link StageHealthBacklogIT}.
+ */
+@WithInfra
+class UnsatisfiableBacklogIT {
+  @Test
+  @DisplayName(
+      "While a backlog drains, a job whose dependency failed after the stream's watermark is not"
+          + " exported as unsatisfiable; one whose dependency failed before it is, and so is the"
+          + " first once the watermark passes that failure")
+  void unsatisfiableJobsAreJudgedAtTheWatermarkWhileABacklogDrains(Infra infra) {
+    try (Harness harness = new Harness(infra, 1)) {
+      Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+      // "early": the dependency failed 35 minutes ago, before the watermark (30 minutes ago).
+      dependencyThatFails(harness, "early", minutesAgo(now, 35));
+      // "late": the dependency failed 20 minutes ago, after the watermark; the dependent's
+      // cancellation (19 minutes ago) is still in the backlog.
+      dependencyThatFails(harness, "late", minutesAgo(now, 20));
+      harness.flush();
+      try (JobwatchApp drain = harness.startApp()) {
+        Harness.await(
+            "both dependencies failed, both dependents pending",
+            Duration.ofSeconds(120),
+            () ->
+                harness.countOnceMigrated(
+                        "SELECT count(*) FROM jobs WHERE (job_id LIKE 'dep-%' AND state = 'failed')"
+                            + " OR (job_id LIKE 'waiter-%' AND state = 'submitted')")
+                    == 4);
+      }
+
+      String idle = infra.newTopic("lifecycle-idle", 1);
+      try (JobwatchApp app =
+          JobwatchApp.start(
+              harness.settings().withTopics(idle, harness.errors), Clock.systemUTC())) {
+        reportLifecycleBehind(harness, minutesAgo(now, 30));
+        app.refreshState();
+        Scrape during = Scrape.metrics(app.httpPort());
+        assertThat(during.value("jobwatch_watermark_timestamp_seconds"))
+            .isEqualTo(minutesAgo(now, 30).getEpochSecond());
+        // Operators see the fold of what was read: both dependents can never run.
+        assertThat(
+                harness.count(
+                    "SELECT count(DISTINCT job_id) FROM job_waits WHERE job_unsatisfiable"))
+            .isEqualTo(2);
+        assertThat(during.value("jobwatch_jobs_unsatisfiable", "service", "early")).isEqualTo(1);
+        assertThat(during.samples("jobwatch_jobs_unsatisfiable", "service", "late")).isEmpty();
+
+        // The drain passes the late failure: as of then the dependent really could never run.
+        reportLifecycleBehind(harness, minutesAgo(now, 19).minusSeconds(30));
+        app.refreshState();
+        Scrape later = Scrape.metrics(app.httpPort());
+        assertThat(later.value("jobwatch_jobs_unsatisfiable", "service", "early")).isEqualTo(1);
+        assertThat(later.value("jobwatch_jobs_unsatisfiable", "service", "late")).isEqualTo(1);
+      }
+    }
+  }
+
+  /**
+   * Job dep-SERVICE runs and fails at {@code failedAt}; waiter-SERVICE, submitted with it 10
+   * minutes earlier, depends on it (accept: succeeded) and is still pending.
+   */
+  private static void dependencyThatFails(Harness harness, String service, Instant failedAt) {
+    String dependency = "dep-" + service;
+    Instant submitted = failedAt.minus(Duration.ofMinutes(10));
+    harness.lifecycleEvent(
+        "job.submitted",
+        submitted,
+        data("job_id", dependency, "service", service, "runner", "slurm"));
+    harness.lifecycleEvent(
+        "job.submitted",
+        submitted,
+        data(
+            "job_id",
+            "waiter-" + service,
+            "service",
+            service,
+            "runner",
+            "slurm",
+            "depends_on",
+            List.of(dependency(dependency))));
+    harness.lifecycleEvent(
+        "job.started",
+        submitted.plusSeconds(30),
+        data("job_id", dependency, "runner", "slurm", "attempt", 1));
+    harness.lifecycleEvent(
+        "job.finished", failedAt, data("job_id", dependency, "attempt", 1, "exit_code", 1));
+  }
+
+  private static Instant minutesAgo(Instant now, int minutes) {
+    return now.minus(Duration.ofMinutes(minutes));
+  }
+
+  /**
+   * What the owner of the lifecycle partition reports while it is still behind. The instance that
+   * folded the events reported the partition caught up, and a stored watermark only moves forward:
+   * its row goes first, as if that partition had been read by the other instance only so far.
+   */
+  private static void reportLifecycleBehind(Harness harness, Instant watermark) {
+    harness
+        .jdbi()
+        .useHandle(
+            handle -> {
+              handle.execute(
+                  "DELETE FROM consumer_progress WHERE group_id = ? AND topic = ?",
+                  harness.group,
+                  harness.lifecycle);
+              ProgressTable.report(
+                  handle,
+                  harness.group,
+                  "other-instance@host",
+                  Instant.now(),
+                  List.of(new ProgressTable.Report(harness.lifecycle, 0, watermark, false, 5000L)));
+            });
+  }
+}
