@@ -26,10 +26,9 @@ public final class StateQueries {
   // The cycle search walks only the edges between two pending jobs, from cycle leaders, at most
   // 15 edges deep: cycles of up to 16 jobs (V24). A dependency dooms its dependents only once it
   // ended at or before the judgement instant (judged): while a backlog drains, the scheduler's
-  // answer
-  // to its end (the dependents cancelled, docs/operators.md) may still sit unread in a partition
-  // behind it, so the exported count, like the stuck jobs, judges only as far as the stream was
-  // read; job_waits keeps the fold of everything read.
+  // answer to its end (the dependents cancelled, docs/operators.md) may still sit unread in a
+  // partition behind it, so the exported count, like the stuck jobs, judges only as far as the
+  // stream was read; job_waits keeps the fold of everything read.
   private static final String PENDING_AND_DOOMED =
       """
       WITH RECURSIVE judged AS (SELECT least(now(), coalesce(%s, now())) AS at),
