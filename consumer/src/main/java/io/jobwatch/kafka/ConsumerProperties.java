@@ -24,7 +24,7 @@ final class ConsumerProperties {
     // A topic not created yet is waited for, never created: on a broker that creates topics on
     // demand (Kafka's default) the client's subscription would create it with the broker's
     // defaults (one partition), and the platform team's own create would then fail.
-    // properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+    properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     // Partitions added to a topic are assigned once the client's metadata shows them: within 30 s
     // rather than the default 5 minutes, during which their records are in no lag and no
     // watermark (a monitor whose run landed there would be judged without it).
