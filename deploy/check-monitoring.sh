@@ -323,6 +323,34 @@ PY
   return $rc
 }
 check "dashboard ages keep instances without jobwatch_clock_seconds (rolling upgrade)" dashboard_ages_fall_back
+# The crash panel counts as JobwatchJobCrashes does (tests/jobs.test.yml): crashes a restarted
+# jobwatch drained before Prometheus's first scrape after an outage (5 before the gap, 9 after it)
+# show as 4 in the 15 minutes after, where a delta() within them would show none.
+dashboard_crashes_after_outage() {
+  local dir
+  dir=$(mktemp -d) || return 1
+  python3 - "$dashboard" "$dir/crashes.test.yml" <<'PY' || { rm -rf "$dir"; return 1; }
+import json, sys
+d = json.load(open(sys.argv[1]))
+exprs = [t.get("expr", "") for p in d.get("panels", []) for t in p.get("targets", [])]
+exprs = [e.replace("$service", ".*") for e in exprs if "jobwatch_job_crashes_total" in e]
+if not exprs:
+    sys.exit("no panel reads jobwatch_job_crashes_total")
+series = 'jobwatch_job_crashes_total{job="jobwatch",instance="a:9464",service="blast",blame="platform"}'
+out = ["tests:", "  - interval: 1m", "    input_series:",
+       f"      - series: '{series}'", "        values: '5x9 _x60 9x20'", "    promql_expr_test:"]
+for e in exprs:
+    out += ["      - expr: " + json.dumps(e), "        eval_time: 75m", "        exp_samples:",
+            "          - labels: '{blame=\"platform\"}'", "            value: 4"]
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+PY
+  (cd "$dir" && promtool test rules crashes.test.yml)
+  local rc=$?
+  rm -rf "$dir"
+  return $rc
+}
+check "dashboard crash panel counts crashes drained before the first scrape after an outage" \
+  dashboard_crashes_after_outage
 check "datasource provisioning points at http://prometheus:9090 with uid prometheus" \
   bash -c 'grep -q "url: http://prometheus:9090" "$1"/*.yml && grep -q "uid: prometheus" "$1"/*.yml' _ \
   "$grafana/provisioning/datasources"
