@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 @WithInfra
 class ExporterLeaseIT {
-  /** A fresh, migrated database; each instance opens its own pool on it. */
-  private static DbConfig migrated(Infra infra) {
+  /** A fresh, migrated database; each instance opens its own pool on it (also MonitorRefreshIT). */
+  static DbConfig migrated(Infra infra) {
     io.jobwatch.testing.Database database = infra.newDatabase();
     DbConfig config = new DbConfig(database.jdbcUrl(), database.user(), database.password(), 4);
     try (Database migrating = Database.open(config)) {

@@ -33,15 +33,6 @@ class MonitorRefreshIT {
   private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
   private static final Instant LATER = T0.plus(Duration.ofHours(2));
 
-  private static DbConfig migrated(Infra infra) {
-    io.jobwatch.testing.Database database = infra.newDatabase();
-    DbConfig config = new DbConfig(database.jdbcUrl(), database.user(), database.password(), 4);
-    try (Database migrating = Database.open(config)) {
-      migrating.migrate();
-    }
-    return config;
-  }
-
   private static MonitorEvent event(String monitor, Instant time, MonitorChange change) {
     return new MonitorEvent(UUID.randomUUID().toString(), time, monitor, change);
   }
@@ -84,7 +75,7 @@ class MonitorRefreshIT {
       "A refresh that read a monitor before a batch paused it does not write its stale 'down'"
           + " over the batch's 'paused'; a monitor no batch touched is still re-judged")
   void refreshDoesNotOverwriteWhatABatchCommittedSinceItsRead(Infra infra) throws Exception {
-    DbConfig config = migrated(infra);
+    DbConfig config = ExporterLeaseIT.migrated(infra);
     MonitorsWriter writer = new MonitorsWriter();
     ExecutorService refresher = Executors.newSingleThreadExecutor();
     try (Database consumer = Database.open(config);
