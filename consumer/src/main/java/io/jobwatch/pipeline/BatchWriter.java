@@ -206,7 +206,8 @@ public final class BatchWriter {
     // Issue 11.5: rows every consumer writes (monitors, crash totals, stages: the hottest) are
     // locked last, always in this order and each set in key order, so another instance waits for
     // them only until this commit and never in a cycle.
-    int monitors = monitorStep.apply(handle, monitorEvents, jobs.rows(), now);
+    int monitors =
+        monitorStep.apply(handle, monitorEvents, jobs.rows(), jobs.priorSuccesses(), now);
     JobsTable.recordCrashes(handle, jobs.crashedJobs(), crashRows(jobs.crashes()));
     List<StageHealth> stages = foldStages(handle, observations, jobs.withdrawn());
     StageHealthTable.update(handle, stages);

@@ -1,6 +1,7 @@
 package io.jobwatch.pipeline;
 
 import io.jobwatch.core.MonitorEvent;
+import io.jobwatch.core.job.JobFoldState;
 import io.jobwatch.core.job.JobRow;
 import io.jobwatch.core.job.JobState;
 import io.jobwatch.core.monitor.MonitorEvaluator;
@@ -23,8 +24,16 @@ import org.jdbi.v3.core.Handle;
  */
 public final class MonitorsWriter implements MonitorStep {
 
+  /** One observation of a monitored job: its current attempt, and its prior success if any. */
+  private record Observed(MonitorRun run, MonitorRun priorSuccess) {}
+
   @Override
-  public int apply(Handle handle, List<MonitorEvent> events, List<JobRow> jobs, Instant now) {
+  public int apply(
+      Handle handle,
+      List<MonitorEvent> events,
+      List<JobRow> jobs,
+      Map<String, JobFoldState.PriorSuccess> priorSuccesses,
+      Instant now) {
     Map<String, List<Object>> inputs = new LinkedHashMap<>();
     for (MonitorEvent event : events) {
       inputs.computeIfAbsent(event.monitor(), name -> new ArrayList<>()).add(event);
@@ -32,7 +41,9 @@ public final class MonitorsWriter implements MonitorStep {
     for (JobRow job : jobs) {
       MonitorRun run = runOf(job);
       if (job.monitor() != null && run != null) {
-        inputs.computeIfAbsent(job.monitor(), name -> new ArrayList<>()).add(run);
+        inputs
+            .computeIfAbsent(job.monitor(), name -> new ArrayList<>())
+            .add(new Observed(run, priorSuccessOf(job, priorSuccesses.get(job.jobId()))));
       }
     }
     if (inputs.isEmpty()) {
@@ -44,10 +55,14 @@ public final class MonitorsWriter implements MonitorStep {
     for (Map.Entry<String, List<Object>> entry : inputs.entrySet()) {
       MonitorState state = current.get(entry.getKey());
       for (Object input : entry.getValue()) {
-        state =
-            input instanceof MonitorEvent event
-                ? MonitorFold.apply(state, event)
-                : MonitorFold.observeRun(state, entry.getKey(), (MonitorRun) input);
+        if (input instanceof MonitorEvent event) {
+          state = MonitorFold.apply(state, event);
+        } else {
+          Observed observed = (Observed) input;
+          state =
+              MonitorFold.observeRun(
+                  state, entry.getKey(), observed.run(), observed.priorSuccess());
+        }
       }
       folded.add(
           new MonitorsTable.Evaluated(state, MonitorEvaluator.evaluate(state, judgedAt), judgedAt));
@@ -76,5 +91,19 @@ public final class MonitorsWriter implements MonitorStep {
       succeeded = job.state() == JobState.SUCCEEDED;
     }
     return new MonitorRun(job.jobId(), job.attempt(), job.startedAt(), job.finishedAt(), succeeded);
+  }
+
+  /**
+   * A monitored job's prior success (its latest finished attempt before the row's, when that
+   * succeeded) as a run of the same job: it stands for the job while the row's attempt has no
+   * outcome, so re-running a job that succeeded does not make its monitor {@code down} while the
+   * re-run waits or runs. Null when there is none.
+   */
+  static MonitorRun priorSuccessOf(JobRow job, JobFoldState.PriorSuccess prior) {
+    if (prior == null || prior.attempt() >= job.attempt()) {
+      return null;
+    }
+    return new MonitorRun(
+        job.jobId(), prior.attempt(), prior.startedAt(), prior.finishedAt(), Boolean.TRUE);
   }
 }

@@ -13,6 +13,7 @@ import io.jobwatch.testing.WithInfra;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -85,7 +86,11 @@ class MonitorRefreshIT {
           .useTransaction(
               handle ->
                   writer.apply(
-                      handle, List.of(declared("nightly"), declared("hourly")), List.of(), T0));
+                      handle,
+                      List.of(declared("nightly"), declared("hourly")),
+                      List.of(),
+                      Map.of(),
+                      T0));
       assertThat(status(consumer, "nightly")).isEqualTo("new");
 
       try (Handle batch = consumer.jdbi().open()) {
@@ -93,7 +98,11 @@ class MonitorRefreshIT {
         // it holds the row until it commits.
         batch.begin();
         writer.apply(
-            batch, List.of(event("nightly", LATER, new MonitorChange.Paused())), List.of(), LATER);
+            batch,
+            List.of(event("nightly", LATER, new MonitorChange.Paused())),
+            List.of(),
+            Map.of(),
+            LATER);
         int batchPid = batch.createQuery("SELECT pg_backend_pid()").mapTo(Integer.class).one();
 
         // The lease holder's refresh at the same instant: it reads the committed, unpaused state

@@ -449,6 +449,63 @@ class E2eSchedulerMappingsIT extends SharedAppIT {
 
   @Test
   @DisplayName(
+      "Airflow: a daily task cleared and re-run after it succeeded keeps its monitor up while the"
+          + " re-run runs, in separate batches or in one; the re-run's failure then makes it down")
+  void airflowTaskClearedAfterSuccess() {
+    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    for (String monitor : List.of("airflow-daily-batches", "airflow-daily-burst")) {
+      declareCronJob(monitor, "@daily", "UTC", "PT30M", now.minusSeconds(3 * 86400));
+      String job = monitor + "__report__2026-12-01";
+      Map<String, Object> submitted =
+          data("job_id", job, "service", "airflow", "runner", "airflow", "monitor", monitor);
+      List<Object[]> events =
+          List.of(
+              new Object[] {"job.submitted", now.minusSeconds(600), submitted},
+              new Object[] {
+                "job.started",
+                now.minusSeconds(590),
+                data("job_id", job, "runner", "airflow", "attempt", 1)
+              },
+              new Object[] {
+                "job.finished",
+                now.minusSeconds(300),
+                data("job_id", job, "attempt", 1, "exit_code", 0)
+              },
+              new Object[] {
+                "job.requeued",
+                now.minusSeconds(120),
+                data("job_id", job, "attempt", 2, "reason", "cleared")
+              },
+              new Object[] {
+                "job.started",
+                now.minusSeconds(100),
+                data("job_id", job, "runner", "airflow", "attempt", 2)
+              });
+      for (Object[] event : events) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> eventData = (Map<String, Object>) event[2];
+        if (monitor.endsWith("batches")) {
+          harness.applyLifecycle((String) event[0], (Instant) event[1], eventData);
+        } else {
+          sent.add(harness.lifecycleEvent((String) event[0], (Instant) event[1], eventData));
+        }
+      }
+      awaitSent();
+
+      assertThat(harness.job(job)).containsEntry("state", "running").containsEntry("attempt", 2);
+      Map<String, Object> rerunning = monitorStatus(monitor);
+      assertThat(rerunning.get("status")).as(monitor).isIn("up", "late");
+      assertThat(Harness.instant(rerunning.get("last_success_at")))
+          .isEqualTo(now.minusSeconds(300));
+
+      harness.applyLifecycle(
+          "job.finished", now.minusSeconds(30), data("job_id", job, "attempt", 2, "exit_code", 1));
+      assertThat(monitorStatus(monitor).get("status")).as(monitor).isEqualTo("down");
+    }
+  }
+
+  @Test
+  @DisplayName(
       "Kubernetes and Airflow: an OOMKilled pod retried by backoffLimit, an evicted pod whose"
           + " disruption a podFailurePolicy ignores, a Job suspended while running; an Airflow"
           + " task upstream_failed ends its unsatisfiable wait, a deferred try resumed is one try")

@@ -1,6 +1,7 @@
 package io.jobwatch.it;
 
 import io.jobwatch.core.MonitorEvent;
+import io.jobwatch.core.job.JobFoldState;
 import io.jobwatch.core.job.JobRow;
 import io.jobwatch.pipeline.MonitorStep;
 import io.jobwatch.pipeline.MonitorsWriter;
@@ -37,7 +38,12 @@ final class FaultyMonitorStep implements MonitorStep {
   }
 
   @Override
-  public int apply(Handle handle, List<MonitorEvent> events, List<JobRow> jobs, Instant now) {
+  public int apply(
+      Handle handle,
+      List<MonitorEvent> events,
+      List<JobRow> jobs,
+      Map<String, JobFoldState.PriorSuccess> priorSuccesses,
+      Instant now) {
     for (MonitorEvent event : events) {
       String monitor = event.monitor();
       int attempt =
@@ -51,7 +57,7 @@ final class FaultyMonitorStep implements MonitorStep {
         throw new IllegalArgumentException("injected fault for " + monitor);
       }
     }
-    return real.apply(handle, events, jobs, now);
+    return real.apply(handle, events, jobs, priorSuccesses, now);
   }
 
   int attempts(String monitor) {

@@ -79,6 +79,18 @@ class MonitorRunIdentityTest {
     return MonitorsWriter.runOf(JobFold.fold(List.of(eventsSoFar)).row());
   }
 
+  /**
+   * What the pipeline observes of the job after a batch, given every event so far: its current
+   * attempt as a run, and the prior success the job fold reports with it (null if none).
+   */
+  private static MonitorRun[] observedAfter(JobEvent... eventsSoFar) {
+    JobFold.Result folded = JobFold.fold(List.of(eventsSoFar));
+    return new MonitorRun[] {
+      MonitorsWriter.runOf(folded.row()),
+      MonitorsWriter.priorSuccessOf(folded.row(), folded.priorSuccess())
+    };
+  }
+
   private static MonitorState declared(MonitorRules rules, Duration maxRuntime) {
     return declared(Instant.parse("2026-06-10T09:00:00Z"), rules, maxRuntime);
   }
@@ -119,7 +131,10 @@ class MonitorRunIdentityTest {
       MonitorState state = declared;
       for (int end = 1; end <= n; end++) {
         if (end == n || (cuts & 1 << (end - 1)) != 0) {
-          state = observe(state, runAfter(Arrays.copyOf(events, end)));
+          MonitorRun[] observed = observedAfter(Arrays.copyOf(events, end));
+          if (observed[0] != null) {
+            state = MonitorFold.observeRun(state, MONITOR, observed[0], observed[1]);
+          }
         }
       }
       states.add(state);
@@ -445,6 +460,147 @@ class MonitorRunIdentityTest {
         assertThat(MonitorEvaluator.evaluate(state, now).status())
             .isEqualTo(MonitorEvaluator.evaluate(oneBatch, now).status());
       }
+    }
+  }
+
+  private static JobEvent requeuedAt(Instant at, int attempt) {
+    return new JobEvent(
+        "e-requeued-" + attempt, at, JOB, null, new JobChange.Requeued(attempt, "cleared"));
+  }
+
+  /**
+   * Known limit of earlier releases, fixed: an Airflow task cleared after it succeeded (or a GitHub
+   * Actions "Re-run jobs") is {@code job.requeued} with the next attempt. The re-run superseded the
+   * success, so a daily monitor read {@code down} while the re-run waited or ran (its base went
+   * back to the day before). The success stands until the re-run has an outcome, whatever the
+   * batching; then the re-run's outcome is the job's.
+   */
+  @Test
+  @DisplayName(
+      "A succeeded job re-run (requeued): up while the re-run is queued or running, whatever the"
+          + " batching; the re-run's failure then makes it down, its success keeps it up")
+  void rerunOfASucceededJobKeepsItsSuccessUntilTheRerunEnds() {
+    Instant rerunAt = Instant.parse("2026-06-10T10:45:00Z");
+    Instant rerunStart = rerunAt.plusSeconds(30);
+    Instant rerunEnd = rerunAt.plusSeconds(300);
+    JobEvent started2 =
+        new JobEvent(
+            "e-started-2", rerunStart, JOB, null, new JobChange.Started("cron", 2, "h", null));
+    JobEvent failed2 =
+        new JobEvent("e-finished-2", rerunEnd, JOB, null, new JobChange.Finished(2, 1));
+    JobEvent succeeded2 =
+        new JobEvent("e-finished-2", rerunEnd, JOB, null, new JobChange.Finished(2, 0));
+    MonitorState declared =
+        declared(Instant.parse("2026-06-10T09:30:00Z"), MonitorRules.DEFAULT, null);
+    FinishedRun success = new FinishedRun(JOB, 1, STARTED_AT, FINISHED_AT, true);
+    // Judged when the deadline after the declaration (10:30 + 10 minutes) has passed, but not the
+    // one after the success (11:05 + 10 minutes).
+    Instant now = Instant.parse("2026-06-10T10:50:00Z");
+
+    JobEvent[] queued = {
+      submitted(), started(STARTED_AT), finished(FINISHED_AT, 0), requeuedAt(rerunAt, 2)
+    };
+    JobEvent[] running = Arrays.copyOf(queued, 5);
+    running[4] = started2;
+    for (JobEvent[] events : List.of(queued, running)) {
+      for (MonitorState state : everyBatching(declared, events)) {
+        assertThat(state.recentRuns()).containsExactly(success);
+        assertThat(state.lastRunFailed()).isFalse();
+        assertThat(state.isRunning()).isEqualTo(events == running);
+        assertThat(MonitorEvaluator.evaluate(state, now).status()).isEqualTo(MonitorStatus.UP);
+        assertThat(MonitorEvaluator.evaluate(state, now).expectedAt())
+            .isEqualTo(Instant.parse("2026-06-10T11:05:00Z"));
+      }
+    }
+    JobEvent[] thenFailed = Arrays.copyOf(running, 6);
+    thenFailed[5] = failed2;
+    for (MonitorState state : everyBatching(declared, thenFailed)) {
+      assertThat(state.recentRuns())
+          .containsExactly(new FinishedRun(JOB, 2, rerunStart, rerunEnd, false));
+      assertThat(state.lastRunFailed()).isTrue();
+      assertThat(MonitorEvaluator.evaluate(state, now.plusSeconds(60)).status())
+          .isEqualTo(MonitorStatus.DOWN);
+    }
+    JobEvent[] thenSucceeded = Arrays.copyOf(running, 6);
+    thenSucceeded[5] = succeeded2;
+    for (MonitorState state : everyBatching(declared, thenSucceeded)) {
+      assertThat(state.recentRuns())
+          .containsExactly(new FinishedRun(JOB, 2, rerunStart, rerunEnd, true));
+      assertThat(MonitorEvaluator.evaluate(state, now.plusSeconds(60)).status())
+          .isEqualTo(MonitorStatus.UP);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "The success that stands for a re-run job is its latest finished attempt's: a re-run"
+          + " cancelled or requeued before it ended leaves it; a failed one after it does not")
+  void priorSuccessIsTheLatestFinishedAttempt() {
+    Instant rerunAt = Instant.parse("2026-06-10T10:45:00Z");
+    JobEvent[] succeeded = {submitted(), started(STARTED_AT), finished(FINISHED_AT, 0)};
+    JobEvent cancelled2 =
+        new JobEvent(
+            "e-cancelled", rerunAt.plusSeconds(10), JOB, null, new JobChange.Cancelled("manual"));
+    JobEvent started2 =
+        new JobEvent(
+            "e-started-2",
+            rerunAt.plusSeconds(5),
+            JOB,
+            null,
+            new JobChange.Started("cron", 2, "h", null));
+    JobEvent failed2 =
+        new JobEvent(
+            "e-finished-2", rerunAt.plusSeconds(60), JOB, null, new JobChange.Finished(2, 1));
+    FinishedRun success = new FinishedRun(JOB, 1, STARTED_AT, FINISHED_AT, true);
+    MonitorState declared =
+        declared(Instant.parse("2026-06-10T09:30:00Z"), MonitorRules.DEFAULT, null);
+
+    // re-run cancelled: no outcome, the success stands (and nothing is running)
+    JobEvent[] cancelledRerun = {
+      succeeded[0], succeeded[1], succeeded[2], requeuedAt(rerunAt, 2), started2, cancelled2
+    };
+    for (MonitorState state : everyBatching(declared, cancelledRerun)) {
+      assertThat(state.recentRuns()).containsExactly(success);
+      assertThat(state.isRunning()).isFalse();
+    }
+    // re-run requeued again before it ended: the success still stands
+    JobEvent[] requeuedTwice = {
+      succeeded[0],
+      succeeded[1],
+      succeeded[2],
+      requeuedAt(rerunAt, 2),
+      started2,
+      requeuedAt(rerunAt.plusSeconds(30), 3)
+    };
+    for (MonitorState state : everyBatching(declared, requeuedTwice)) {
+      assertThat(state.recentRuns()).containsExactly(success);
+    }
+    // re-run failed, then retried: the failure came after the success, so neither stands
+    JobEvent[] failedThenRetried = {
+      succeeded[0],
+      succeeded[1],
+      succeeded[2],
+      requeuedAt(rerunAt, 2),
+      started2,
+      failed2,
+      requeuedAt(rerunAt.plusSeconds(120), 3)
+    };
+    for (MonitorState state : everyBatching(declared, failedThenRetried)) {
+      assertThat(state.recentRuns()).isEmpty();
+      assertThat(state.lastRunFailed()).isFalse();
+    }
+    // the failure arriving last (after the retry's requeue) withdraws the success it follows
+    JobEvent[] failureLast = {
+      succeeded[0],
+      succeeded[1],
+      succeeded[2],
+      requeuedAt(rerunAt, 2),
+      started2,
+      requeuedAt(rerunAt.plusSeconds(120), 3),
+      failed2
+    };
+    for (MonitorState state : everyBatching(declared, failureLast)) {
+      assertThat(state.recentRuns()).isEmpty();
     }
   }
 }

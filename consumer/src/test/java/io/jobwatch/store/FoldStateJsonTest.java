@@ -111,4 +111,25 @@ class FoldStateJsonTest {
             });
     assertThat(before.memory()).isEqualTo(state.memory());
   }
+
+  @Test
+  @DisplayName(
+      "A re-run job's prior success reads back equal; a state stored before the field reads none")
+  void priorSuccessRoundTrip() {
+    List<JobEvent> events =
+        List.of(
+            event("s", 0, new JobChange.Submitted("cron", "nightly", List.of(), null, Map.of())),
+            event("r1", 1, new JobChange.Started("cron", 1, null, null)),
+            event("f1", 2, new JobChange.Finished(1, 0)),
+            event("rq", 3, new JobChange.Requeued(2, "cleared")));
+    JobFoldState state = JobFold.foldAll("job", events).state();
+    assertThat(state.memory().priorSuccess())
+        .isEqualTo(new JobFoldState.PriorSuccess(1, T.plusSeconds(1), T.plusSeconds(2)));
+    String json = Json.write(state);
+
+    assertThat(Json.read(json, JobFoldState.class)).isEqualTo(state);
+    String withoutField = json.replaceAll(",?\"priorSuccess\":\\{[^}]*\\}", "");
+    assertThat(withoutField).isNotEqualTo(json).doesNotContain("priorSuccess");
+    assertThat(Json.read(withoutField, JobFoldState.class).memory().priorSuccess()).isNull();
+  }
 }

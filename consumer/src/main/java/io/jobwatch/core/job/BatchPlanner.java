@@ -118,6 +118,8 @@ public final class BatchPlanner {
    * @param states the fold state of every folded job, to store and cache
    * @param snapshots snapshots to store (replacing any at the same position)
    * @param dropSnapshotsAfter per job, its stored snapshots after this many events are stale
+   * @param priorSuccesses per monitored job among {@code rows}, its latest finished attempt before
+   *     the row's when that succeeded ({@link JobFoldState.Memory#priorSuccess})
    */
   public record Plan(
       List<JobRow> rows,
@@ -132,7 +134,8 @@ public final class BatchPlanner {
       List<JobFoldState> states,
       List<JobFoldState> snapshots,
       Map<String, Long> dropSnapshotsAfter,
-      Map<Refold, Integer> refolds) {}
+      Map<Refold, Integer> refolds,
+      Map<String, JobFoldState.PriorSuccess> priorSuccesses) {}
 
   /**
    * The positions in {@code arrived} of events to store: the first of each id that is not among
@@ -316,6 +319,9 @@ public final class BatchPlanner {
     JobFold.Result folded = folding.result();
     JobRow row = folded.row();
     plan.rows.add(row);
+    if (row.monitor() != null && folded.priorSuccess() != null) {
+      plan.priorSuccesses.put(row.jobId(), folded.priorSuccess());
+    }
     plan.states.add(after);
     if (dropAfter >= 0) {
       plan.dropSnapshotsAfter.put(job.jobId(), dropAfter);
@@ -396,6 +402,7 @@ public final class BatchPlanner {
     final List<JobFoldState> snapshots = new ArrayList<>();
     final Map<String, Long> dropSnapshotsAfter = new HashMap<>();
     final Map<Refold, Integer> refolds = new EnumMap<>(Refold.class);
+    final Map<String, JobFoldState.PriorSuccess> priorSuccesses = new HashMap<>();
 
     void refold(Refold from) {
       refolds.merge(from, 1, Integer::sum);
@@ -415,7 +422,8 @@ public final class BatchPlanner {
           states,
           snapshots,
           dropSnapshotsAfter,
-          refolds);
+          refolds,
+          priorSuccesses);
     }
   }
 }

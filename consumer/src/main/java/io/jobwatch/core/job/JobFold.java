@@ -32,12 +32,15 @@ public final class JobFold {
    *     an exit code of 127; empty when the job's service or runner is unknown
    * @param crashes the attempts that ended crashed, with their blame; a requeue does not erase
    *     them, so every crashed attempt is counted once
+   * @param priorSuccess the latest attempt before the row's that finished, when it succeeded
+   *     ({@link JobFoldState.Memory#priorSuccess}); null otherwise
    */
   public record Result(
       JobRow row,
       Set<String> ignoredEventIds,
       List<StageObservation> stageEvidence,
-      Map<Integer, Blame> crashes) {}
+      Map<Integer, Blame> crashes,
+      JobFoldState.PriorSuccess priorSuccess) {}
 
   /** Folds the given events, which must all belong to one job and be at least one. */
   public static Result fold(List<JobEvent> events) {
@@ -159,6 +162,9 @@ public final class JobFold {
     /** The latest time of the evidence of earlier attempts (in fold order); null in attempt 1. */
     private Instant evidenceFloor;
 
+    /** The latest finished attempt before the current one, when it succeeded. */
+    private JobFoldState.PriorSuccess priorSuccess;
+
     /** The current attempt crashed by a signal only, so a crash report may still explain it. */
     private boolean crashUnexplained;
 
@@ -207,6 +213,7 @@ public final class JobFold {
       job.crashUnexplained = memory.crashUnexplained();
       job.crashes.putAll(memory.crashes());
       job.evidenceFloor = memory.evidenceFloor();
+      job.priorSuccess = memory.priorSuccess();
       // States stored before the field: their latest applied event is taken as the current
       // attempt's.
       job.latestAppliedAttempt =
@@ -246,7 +253,8 @@ public final class JobFold {
               crashUnexplained,
               crashes,
               evidenceFloor,
-              latestAppliedAttempt));
+              latestAppliedAttempt,
+              priorSuccess));
     }
 
     /** How many events this fold has folded, those of the state it resumed included. */
@@ -553,6 +561,13 @@ public final class JobFold {
       if (requeued.attempt() <= attempt) {
         return false;
       }
+      if (state == JobState.SUCCEEDED && finishedAt != null) {
+        priorSuccess = new JobFoldState.PriorSuccess(attempt, startedAt, finishedAt);
+      } else if (state != null && state.isTerminal() && state != JobState.CANCELLED) {
+        // A failure after the success: the success no longer stands for the job. An attempt
+        // requeued before it ended, or cancelled, had no outcome and leaves it standing.
+        priorSuccess = null;
+      }
       attempt = requeued.attempt();
       state = JobState.QUEUED;
       exitCode = null;
@@ -606,7 +621,8 @@ public final class JobFold {
           }
         }
       }
-      return new Result(row, Set.copyOf(ignored), List.copyOf(observations), Map.copyOf(crashes));
+      return new Result(
+          row, Set.copyOf(ignored), List.copyOf(observations), Map.copyOf(crashes), priorSuccess);
     }
   }
 }

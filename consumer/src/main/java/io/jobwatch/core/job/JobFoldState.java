@@ -37,7 +37,13 @@ public record JobFoldState(String jobId, Position position, Memory memory) {
     }
   }
 
-  /** What the fold knows: the fields of the job row and what later events may still change. */
+  /**
+   * What the fold knows: the fields of the job row and what later events may still change.
+   *
+   * @param priorSuccess the latest attempt before the current one that finished, when it succeeded;
+   *     null when there is none or it did not succeed. A monitor counts it while the current
+   *     attempt (a re-run or a retry) has no outcome yet (docs/monitors.md, "Runs").
+   */
   public record Memory(
       String service,
       String runner,
@@ -65,7 +71,8 @@ public record JobFoldState(String jobId, Position position, Memory memory) {
       boolean crashUnexplained,
       Map<Integer, Blame> crashes,
       Instant evidenceFloor,
-      Integer latestAppliedAttempt) {
+      Integer latestAppliedAttempt,
+      PriorSuccess priorSuccess) {
     public Memory {
       labels = Map.copyOf(labels);
       dependsOn = List.copyOf(dependsOn);
@@ -73,6 +80,14 @@ public record JobFoldState(String jobId, Position position, Memory memory) {
       crashes = Map.copyOf(crashes);
     }
   }
+
+  /**
+   * An attempt that finished successfully before the job was requeued: a scheduler re-running a job
+   * that had succeeded (an Airflow task cleared, a GitHub Actions re-run).
+   *
+   * @param startedAt null when its start is unknown
+   */
+  public record PriorSuccess(int attempt, Instant startedAt, Instant finishedAt) {}
 
   /** Stage evidence of an applied event, observed once the job's service is known. */
   public record Evidence(

@@ -72,6 +72,21 @@ public final class MonitorFold {
    * observation does not reopen it, and two finished ones merge ({@link FinishedRun#add}).
    */
   public static MonitorState observeRun(MonitorState stateOrNull, String monitor, MonitorRun run) {
+    return observeRun(stateOrNull, monitor, run, null);
+  }
+
+  /**
+   * {@link #observeRun(MonitorState, String, MonitorRun)} with what the job fold knows of the job's
+   * earlier attempts: {@code priorSuccessOrNull} is its latest finished attempt before {@code
+   * run}'s, when that succeeded. While {@code run} has no outcome (a re-run or a retry queued or
+   * running, or cancelled), that success stands for the job in the recent runs, so re-running a job
+   * that succeeded does not turn its monitor {@code down} until the re-run itself fails; once
+   * {@code run} has an outcome, it alone is the job's. Each observation of a job says which of its
+   * earlier attempts stands (one or none), so an earlier observation's is replaced, whatever the
+   * batching.
+   */
+  public static MonitorState observeRun(
+      MonitorState stateOrNull, String monitor, MonitorRun run, MonitorRun priorSuccessOrNull) {
     MonitorState state = stateOf(stateOrNull, monitor);
     if (run.jobId() != null) {
       int latest = latestAttempt(state, run.jobId());
@@ -79,13 +94,25 @@ public final class MonitorFold {
         // A retry of this job was seen: an earlier attempt is no longer its outcome.
         return state;
       }
-      if (latest != 0 && latest < run.attempt()) {
-        state = withoutAttemptsBefore(state, run.jobId(), run.attempt());
+      state = withoutAttemptsBefore(state, run.jobId(), run.attempt());
+      if (priorSuccessOrNull != null && run.succeeded() == null) {
+        if (!run.jobId().equals(priorSuccessOrNull.jobId())
+            || priorSuccessOrNull.attempt() >= run.attempt()
+            || !Boolean.TRUE.equals(priorSuccessOrNull.succeeded())) {
+          throw new IllegalArgumentException(
+              "a prior success must be an earlier attempt of the same job that succeeded");
+        }
+        state = observeAttempt(state, priorSuccessOrNull);
       }
       if (run.isPendingRetry()) {
         return observePendingRetry(state, run);
       }
     }
+    return observeAttempt(state, run);
+  }
+
+  /** {@code run} merged into the runs, its job's other attempts already settled by the caller. */
+  private static MonitorState observeAttempt(MonitorState state, MonitorRun run) {
     Instant finishedAt = run.finishedAt();
     if (finishedAt == null) {
       return observeOpen(state, run);
@@ -254,9 +281,8 @@ public final class MonitorFold {
       for (FinishedRun kept : state.recentRuns()) {
         if (kept.isRun(run.jobId(), run.attempt())) {
           // Seen finished already: the start only completes that run, as if it had come first.
-          return observeRun(
+          return observeAttempt(
               state,
-              state.monitor(),
               new MonitorRun(
                   run.jobId(),
                   run.attempt(),
