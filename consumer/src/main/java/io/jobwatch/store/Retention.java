@@ -101,7 +101,10 @@ public final class Retention {
             jobs,
             RetentionTable.prunableDeadLetters(handle, now.minus(policy.deadLetters())),
             RetentionTable.prunableTombstones(
-                handle, now.minus(policy.tombstones()), eventsKeptFrom(policy, now)));
+                handle,
+                now.minus(policy.tombstones()),
+                eventsKeptFrom(policy, now),
+                now.minus(policy.jobs())));
     return new RetentionReport(true, true, expired, rows, carried, 0, 0);
   }
 

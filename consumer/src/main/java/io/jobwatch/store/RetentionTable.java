@@ -245,9 +245,11 @@ public final class RetentionTable {
 
   /**
    * Removes up to {@code step} tombstones older than {@code cutoff}, except those of jobs whose row
-   * is still there (sealed because their history went: they must stay sealed while the row lives)
-   * and those of jobs with events still stored (without its tombstone such a job would look new to
-   * the batch, which then neither looks up its event ids nor reads its history).
+   * is still there (sealed because their history went: they must stay sealed while the row lives),
+   * those of jobs with events still stored (without its tombstone such a job would look new to the
+   * batch, which then neither looks up its event ids nor reads its history) and those of jobs that
+   * a job still depends on (the tombstone is the dependency's final state for {@code job_waits}:
+   * without it a job that can never run would read as waiting on a never-seen, typo'd id).
    */
   public static int pruneTombstones(Handle handle, Instant cutoff, int step) {
     return handle
@@ -258,6 +260,7 @@ public final class RetentionTable {
                WHERE t.pruned_at < :cutoff::timestamptz
                  AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.job_id = t.job_id)
                  AND NOT EXISTS (SELECT 1 FROM job_events e WHERE e.job_id = t.job_id)
+                 AND NOT EXISTS (SELECT 1 FROM job_dependencies d WHERE d.depends_on = t.job_id)
                ORDER BY t.pruned_at LIMIT :step FOR UPDATE SKIP LOCKED)
             """)
         .bind("cutoff", cutoff.toString())
@@ -267,18 +270,26 @@ public final class RetentionTable {
 
   /**
    * What {@link #pruneTombstones} would remove in a pass that first drops the events received
-   * before {@code eventsKeptFrom} (the expired days): a tombstone held only by such events goes in
-   * that same pass.
+   * before {@code eventsKeptFrom} (the expired days) and prunes the jobs that finished before
+   * {@code jobsCutoff}: a tombstone held only by such events, or only by the dependencies of such
+   * jobs, goes in that same pass.
    */
-  public static long prunableTombstones(Handle handle, Instant cutoff, Instant eventsKeptFrom) {
+  public static long prunableTombstones(
+      Handle handle, Instant cutoff, Instant eventsKeptFrom, Instant jobsCutoff) {
     return handle
         .createQuery(
             "SELECT count(*) FROM job_tombstones t WHERE t.pruned_at < :cutoff::timestamptz"
                 + " AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.job_id = t.job_id)"
                 + " AND NOT EXISTS (SELECT 1 FROM job_events e WHERE e.job_id = t.job_id"
-                + " AND e.received_at >= :kept::timestamptz)")
+                + " AND e.received_at >= :kept::timestamptz)"
+                + " AND NOT EXISTS (SELECT 1 FROM job_dependencies d WHERE d.depends_on = t.job_id"
+                + " AND NOT EXISTS (SELECT 1 FROM jobs p WHERE p.job_id = d.job_id"
+                + " AND p.state IN "
+                + TERMINAL
+                + " AND p.finished_at < :jobs_cutoff::timestamptz))")
         .bind("cutoff", cutoff.toString())
         .bind("kept", eventsKeptFrom.toString())
+        .bind("jobs_cutoff", jobsCutoff.toString())
         .mapTo(Long.class)
         .one();
   }
