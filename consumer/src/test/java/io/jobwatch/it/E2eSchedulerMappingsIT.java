@@ -106,8 +106,8 @@ class E2eSchedulerMappingsIT extends SharedAppIT {
 
   @Test
   @DisplayName(
-      "Slurm dependencies: afterany accepts a failed upstream, afternotok refuses a succeeded one,"
-          + " a pending job on Dependency then Resources is not stuck")
+      "Slurm dependencies: afterany accepts a failed upstream, afternotok refuses a succeeded one"
+          + " and accepts a cancelled one, a pending job on Dependency then Resources is not stuck")
   void slurmDependencies() {
     String svc = "map-slurm-deps";
     ev("job.submitted", 0, data("job_id", "up-ok", "service", svc));
@@ -136,7 +136,26 @@ class E2eSchedulerMappingsIT extends SharedAppIT {
             "service",
             svc,
             "depends_on",
-            List.of(Map.of("job_id", "up-ok", "accept", List.of("failed", "crashed")))));
+            List.of(
+                Map.of("job_id", "up-ok", "accept", List.of("failed", "crashed", "cancelled")))));
+    // scancel of the upstream: Slurm releases an afternotok job on any end but COMPLETED.
+    ev("job.submitted", 0, data("job_id", "up-cancelled", "service", svc));
+    ev(
+        "job.submitted",
+        1,
+        data(
+            "job_id",
+            "after-not-ok-cancelled",
+            "service",
+            svc,
+            "depends_on",
+            List.of(
+                Map.of(
+                    "job_id",
+                    "up-cancelled",
+                    "accept",
+                    List.of("failed", "crashed", "cancelled")))));
+    ev("job.cancelled", 3, data("job_id", "up-cancelled", "reason", "scancel"));
     ev("job.waiting", 2, data("job_id", "after-any", "reason", "dependencies"));
     ev("job.finished", 5, data("job_id", "up-ok", "attempt", 1, "exit_code", 0, "runner", "s"));
     ev("job.finished", 5, data("job_id", "up-bad", "attempt", 1, "exit_code", 2, "runner", "s"));
@@ -147,13 +166,16 @@ class E2eSchedulerMappingsIT extends SharedAppIT {
     for (Map<String, Object> row :
         harness.rows(
             "SELECT job_id, status, job_unsatisfiable FROM job_waits"
-                + " WHERE job_id IN ('after-any', 'after-not-ok')")) {
+                + " WHERE job_id IN ('after-any', 'after-not-ok', 'after-not-ok-cancelled')")) {
       edges.put((String) row.get("job_id"), row);
     }
     assertThat(edges.get("after-any")).containsEntry("status", "satisfied");
     assertThat(edges.get("after-not-ok"))
         .containsEntry("status", "unsatisfiable")
         .containsEntry("job_unsatisfiable", true);
+    assertThat(edges.get("after-not-ok-cancelled"))
+        .containsEntry("status", "satisfied")
+        .containsEntry("job_unsatisfiable", false);
     assertThat(harness.count("SELECT count(*) FROM stuck_jobs WHERE job_id = 'after-any'"))
         .isZero();
   }
