@@ -434,6 +434,116 @@ class OperatorViewsIT extends SharedAppIT {
 
   @Test
   @DisplayName(
+      "A crashed attempt the scheduler requeued shows, in the crash runbook and operators.md, the"
+          + " cause of the report that ended it, not of a later report or exit the fold ignored;"
+          + " an attempt a node failure ended is no job that never ran, whatever exit came after")
+  void crashQueriesReadOnlyAppliedEventsOfEarlierAttempts() throws Exception {
+    String service = "ops-crash-reports";
+    Instant now = Instant.now().minus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.SECONDS);
+    String twoReports = "ops-crash-two-reports";
+    String exitThenReport = "ops-crash-exit-then-report";
+    String reportThenExit = "ops-never-ran-report-then-127";
+    for (String job : List.of(twoReports, exitThenReport, reportThenExit)) {
+      harness.applyLifecycle("job.submitted", now, data("job_id", job, "service", service));
+      harness.applyLifecycle(
+          "job.started", now.plusSeconds(1), data("job_id", job, "runner", "slurm", "attempt", 1));
+    }
+    // The node failed; later the task's wrapper also reported (ignored: the attempt had ended).
+    harness.applyLifecycle(
+        "job.crashed",
+        now.plusSeconds(2),
+        data("job_id", twoReports, "attempt", 1, "blame", "platform", "cause", "node_fail"));
+    harness.applyLifecycle(
+        "job.crashed",
+        now.plusSeconds(3),
+        data("job_id", twoReports, "attempt", 1, "blame", "task", "cause", "oom_reported_late"));
+    // Exit 127 (not_started), then a report the fold ignored.
+    harness.applyLifecycle(
+        "job.finished",
+        now.plusSeconds(2),
+        data("job_id", exitThenReport, "attempt", 1, "exit_code", 127));
+    harness.applyLifecycle(
+        "job.crashed",
+        now.plusSeconds(3),
+        data(
+            "job_id",
+            exitThenReport,
+            "attempt",
+            1,
+            "blame",
+            "task",
+            "cause",
+            "bad_command_reported_late"));
+    // A node failure ended the attempt; the runner's exit 127 after it was ignored.
+    harness.applyLifecycle(
+        "job.crashed",
+        now.plusSeconds(2),
+        data("job_id", reportThenExit, "attempt", 1, "blame", "platform", "cause", "node_fail"));
+    harness.applyLifecycle(
+        "job.finished",
+        now.plusSeconds(3),
+        data("job_id", reportThenExit, "attempt", 1, "exit_code", 127));
+    for (String job : List.of(twoReports, exitThenReport, reportThenExit)) {
+      harness.applyLifecycle("job.requeued", now.plusSeconds(4), data("job_id", job, "attempt", 2));
+    }
+    assertThat(
+            harness.rows(
+                "SELECT job_id, blame FROM job_attempt_crashes WHERE service = '"
+                    + service
+                    + "' AND attempt = 1"))
+        .extracting(row -> row.get("job_id"), row -> row.get("blame"))
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(twoReports, "platform"),
+            org.assertj.core.groups.Tuple.tuple(exitThenReport, "platform"),
+            org.assertj.core.groups.Tuple.tuple(reportThenExit, "platform"));
+    List<String> queries = runbook("JobwatchJobCrashes");
+    String byBlame =
+        DocsSqlIT.statements(java.nio.file.Path.of("..", "docs", "operators.md")).stream()
+            .filter(q -> q.contains("AS crashes"))
+            .findFirst()
+            .orElseThrow();
+    String neverRan =
+        DocsSqlIT.statements(java.nio.file.Path.of("..", "docs", "operators.md")).stream()
+            .filter(q -> q.contains("not_started") && q.contains("LIMIT 50"))
+            .findFirst()
+            .orElseThrow();
+
+    List<Map<String, Object>> crashes =
+        harness.rows(queries.get(0).replace("'blast'", "'" + service + "'"));
+    List<Map<String, Object>> causes =
+        harness.rows(queries.get(1).replace("'blast'", "'" + service + "'"));
+    List<Map<String, Object>> blames = harness.rows(byBlame);
+    List<Map<String, Object>> notRun = harness.rows(neverRan);
+
+    assertThat(crashes)
+        .extracting(
+            row -> row.get("job_id"),
+            row -> row.get("blame"),
+            row -> row.get("cause"),
+            row -> row.get("exit_code"))
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(twoReports, "platform", "node_fail", null),
+            org.assertj.core.groups.Tuple.tuple(exitThenReport, "platform", null, "127"),
+            org.assertj.core.groups.Tuple.tuple(reportThenExit, "platform", "node_fail", null));
+    assertThat(causes)
+        .extracting(row -> row.get("cause"), row -> ((Number) row.get("count")).longValue())
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("node_fail", 2L),
+            org.assertj.core.groups.Tuple.tuple(null, 1L));
+    assertThat(blames)
+        // operators.md's query counts every service's crashes: the ignored reports' causes are
+        // unique to this test
+        .extracting(row -> row.get("cause"))
+        .doesNotContain("oom_reported_late", "bad_command_reported_late");
+    assertThat(notRun)
+        .filteredOn(
+            row -> List.of(twoReports, exitThenReport, reportThenExit).contains(row.get("job_id")))
+        .extracting(row -> row.get("job_id"), row -> row.get("attempt"))
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(exitThenReport, 1));
+  }
+
+  @Test
+  @DisplayName(
       "operators.md's scripts that alert come worst first: a script down because its last run"
           + " failed (a page, its deadline still ahead) before one that is only late")
   void alertingScriptsComeWorstFirst() throws Exception {
