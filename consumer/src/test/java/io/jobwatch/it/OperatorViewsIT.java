@@ -544,6 +544,73 @@ class OperatorViewsIT extends SharedAppIT {
 
   @Test
   @DisplayName(
+      "The crash queries find an earlier attempt's events also when its publisher wrote attempt"
+          + " and exit code as whole-number floats (Python float, Jackson DoubleNode: 1.0, 127.0),"
+          + " which the contract reads as integers")
+  void crashQueriesMatchWholeNumberFloats() throws Exception {
+    String service = "ops-crash-floats";
+    Instant now = Instant.now().minus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.SECONDS);
+    String reported = "ops-crash-float-reported";
+    String notStarted = "ops-crash-float-127";
+    for (String job : List.of(reported, notStarted)) {
+      harness.applyLifecycle("job.submitted", now, data("job_id", job, "service", service));
+      harness.applyLifecycle(
+          "job.started",
+          now.plusSeconds(1),
+          data("job_id", job, "runner", "slurm", "attempt", 1.0));
+    }
+    harness.applyLifecycle(
+        "job.crashed",
+        now.plusSeconds(2),
+        data("job_id", reported, "attempt", 1.0, "blame", "platform", "cause", "float_node_fail"));
+    harness.applyLifecycle(
+        "job.finished",
+        now.plusSeconds(2),
+        data("job_id", notStarted, "attempt", 1.0, "exit_code", 127.0));
+    for (String job : List.of(reported, notStarted)) {
+      harness.applyLifecycle(
+          "job.requeued", now.plusSeconds(4), data("job_id", job, "attempt", 2.0));
+    }
+    assertThat(
+            harness.rows(
+                "SELECT job_id, attempt, blame FROM job_attempt_crashes WHERE service = '"
+                    + service
+                    + "'"))
+        .extracting(row -> row.get("job_id"), row -> row.get("attempt"), row -> row.get("blame"))
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(reported, 1, "platform"),
+            org.assertj.core.groups.Tuple.tuple(notStarted, 1, "platform"));
+    List<String> queries = runbook("JobwatchJobCrashes");
+    String neverRan =
+        DocsSqlIT.statements(java.nio.file.Path.of("..", "docs", "operators.md")).stream()
+            .filter(q -> q.contains("not_started") && q.contains("LIMIT 50"))
+            .findFirst()
+            .orElseThrow();
+
+    List<Map<String, Object>> crashes =
+        harness.rows(queries.get(0).replace("'blast'", "'" + service + "'"));
+    List<Map<String, Object>> causes =
+        harness.rows(queries.get(1).replace("'blast'", "'" + service + "'"));
+    List<Map<String, Object>> notRun = harness.rows(neverRan);
+
+    assertThat(crashes)
+        .extracting(row -> row.get("job_id"), row -> row.get("cause"), row -> row.get("exit_code"))
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(reported, "float_node_fail", null),
+            org.assertj.core.groups.Tuple.tuple(notStarted, null, "127"));
+    assertThat(causes)
+        .extracting(row -> row.get("cause"), row -> ((Number) row.get("count")).longValue())
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("float_node_fail", 1L),
+            org.assertj.core.groups.Tuple.tuple(null, 1L));
+    assertThat(notRun)
+        .filteredOn(row -> List.of(reported, notStarted).contains(row.get("job_id")))
+        .extracting(row -> row.get("job_id"), row -> row.get("attempt"))
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(notStarted, 1));
+  }
+
+  @Test
+  @DisplayName(
       "operators.md's scripts that alert come worst first: a script down because its last run"
           + " failed (a page, its deadline still ahead) before one that is only late")
   void alertingScriptsComeWorstFirst() throws Exception {
