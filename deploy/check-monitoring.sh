@@ -189,15 +189,24 @@ PY
 check "throw-away Alertmanager ($alertmanager_bin) is ready" test "${am_ready:-}" = yes
 post_alert alertname=JobwatchStageError service=blast runner=slurm stage=start team=platform severity=page
 post_alert alertname=JobwatchServiceDown service=blast team=platform severity=page
+post_alert alertname=JobwatchJobCrashes service=blast blame=platform severity=ticket
+post_alert alertname=JobwatchJobCrashes service=blast blame=unknown severity=ticket
 post_alert alertname=JobwatchJobCrashes service=blast blame=task severity=ticket
+post_alert alertname=JobwatchJobCrashes service=blast blame=third_party severity=ticket
 post_alert alertname=JobwatchJobCrashes service=align blame=platform severity=ticket
 post_alert alertname=JobwatchServiceDown service=fetch team=platform severity=page
 post_alert alertname=JobwatchAbsent team=platform severity=page
 post_alert alertname=JobwatchConsumerNotReady instance=jobwatch-1:9464 team=platform severity=page
 post_alert alertname=JobwatchMonitorDown monitor=nightly team=data status=down severity=page
 sleep 1
-check "stage error on blast inhibits JobwatchJobCrashes of blast" \
-  state_is suppressed alertname=JobwatchJobCrashes service=blast
+check "stage error on blast inhibits JobwatchJobCrashes of blast blamed on the platform" \
+  state_is suppressed alertname=JobwatchJobCrashes service=blast blame=platform
+check "stage error on blast inhibits JobwatchJobCrashes of blast blamed on nobody (unknown)" \
+  state_is suppressed alertname=JobwatchJobCrashes service=blast blame=unknown
+check "stage error on blast does not inhibit JobwatchJobCrashes of blast blamed on the task" \
+  state_is active alertname=JobwatchJobCrashes service=blast blame=task
+check "stage error on blast does not inhibit JobwatchJobCrashes of blast blamed on a third party" \
+  state_is active alertname=JobwatchJobCrashes service=blast blame=third_party
 check "JobwatchJobCrashes of align (healthy service) stays active" \
   state_is active alertname=JobwatchJobCrashes service=align
 check "stage error on blast inhibits the JobwatchServiceDown roll-up of blast" \
