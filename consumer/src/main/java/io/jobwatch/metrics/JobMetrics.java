@@ -49,7 +49,7 @@ public final class JobMetrics implements MeterBinder {
         GaugeFamily.register(
             meters,
             "jobwatch.jobs.stuck.waiting",
-            "Pending jobs whose dependencies all ended over 10 minutes ago",
+            "Jobs listed in stuck_jobs (waiting JOBWATCH_STUCK_AFTER past their dependencies)",
             null);
     deadLetters =
         GaugeFamily.register(
