@@ -362,6 +362,33 @@ PY
 }
 check "dashboard crash panel counts crashes drained before the first scrape after an outage" \
   dashboard_crashes_after_outage
+# ... and, as JobwatchJobCrashes does, a new service whose first job crashed before the next refresh
+# (a series born at 1 at 60m) while jobwatch had been exporting for an hour shows as 1, and a
+# fresh Prometheus over an old database (a series born at 5 at 0m) shows none at 15m and after.
+dashboard_crashes_of_new_service() {
+  promtool_test_from_dashboard <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+exprs = [t.get("expr", "") for p in d.get("panels", []) for t in p.get("targets", [])]
+exprs = [e.replace("$service", ".*") for e in exprs if "jobwatch_job_crashes_total" in e]
+if not exprs:
+    sys.exit("no panel reads jobwatch_job_crashes_total")
+target = 'job="jobwatch",instance="a:9464"'
+out = ["tests:", "  - interval: 1m", "    input_series:",
+       f"      - series: 'jobwatch_exporter_active{{{target}}}'", "        values: '1x80'",
+       f"      - series: 'jobwatch_job_crashes_total{{{target},service=\"old\",blame=\"platform\"}}'",
+       "        values: '5x80'",
+       f"      - series: 'jobwatch_job_crashes_total{{{target},service=\"new\",blame=\"platform\"}}'",
+       "        values: '_x60 1x20'", "    promql_expr_test:"]
+for e in exprs:
+    for at, value in (("15m", 0), ("16m", 0), ("65m", 1)):
+        out += ["      - expr: " + json.dumps(e), f"        eval_time: {at}", "        exp_samples:",
+                "          - labels: '{blame=\"platform\"}'", f"            value: {value}"]
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+PY
+}
+check "dashboard crash panel counts a new service's first crashes, not a fresh Prometheus's old ones" \
+  dashboard_crashes_of_new_service
 check "datasource provisioning points at http://prometheus:9090 with uid prometheus" \
   bash -c 'grep -q "url: http://prometheus:9090" "$1"/*.yml && grep -q "uid: prometheus" "$1"/*.yml' _ \
   "$grafana/provisioning/datasources"
