@@ -165,6 +165,7 @@ public final class Database implements AutoCloseable {
           // a small pool could not spare.
           .dataSource(config.jdbcUrl(), config.user(), config.password())
           .locations("classpath:db/migration")
+          .callbacks(new PartitioningInAnySchema())
           .load()
           .migrate()
           .migrationsExecuted;
