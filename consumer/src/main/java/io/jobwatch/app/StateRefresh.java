@@ -80,7 +80,8 @@ public final class StateRefresh implements AutoCloseable {
     // Issue 11.4: the lease holder keeps job_counts current, so no refresh counts all jobs.
     StateQueries.foldJobCountChanges(handle);
     // Stuck jobs too: a wake-up still in the backlog must not make a job look stuck.
-    StateQueries.Waits waits = StateQueries.waitsByService(handle, judgedAt);
+    StateQueries.Waits waits =
+        StateQueries.waitsByService(handle, judgedAt.isBefore(now) ? judgedAt : null);
     return new DatabaseState(
         StageHealthTable.all(handle),
         StateQueries.jobsByServiceAndStateWithActivity(handle),

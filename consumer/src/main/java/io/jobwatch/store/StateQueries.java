@@ -28,10 +28,14 @@ public final class StateQueries {
   // ended at or before the judgement instant (judged): while a backlog drains, the scheduler's
   // answer to its end (the dependents cancelled, docs/operators.md) may still sit unread in a
   // partition behind it, so the exported count, like the stuck jobs, judges only as far as the
-  // stream was read; job_waits keeps the fold of everything read.
+  // stream was read; job_waits keeps the fold of everything read. Caught up (no judgement instant),
+  // everything read dooms, as the stage series show their stored severities: an end timed ahead of
+  // the wall clock (a scheduler clock ahead) is no reason to wait for the clock.
   private static final String PENDING_AND_DOOMED =
       """
-      WITH RECURSIVE judged AS (SELECT least(now(), coalesce(%s, now())) AS at),
+      WITH RECURSIVE judged AS (
+          SELECT least(now(), coalesce(%1$s, now())) AS at,
+                 coalesce(%1$s, 'infinity'::timestamptz) AS dooms_until),
       pending AS MATERIALIZED (
           SELECT job_id, service, state, waiting_reason,
                  coalesce(submitted_at, updated_at) AS submitted
@@ -89,7 +93,7 @@ public final class StateQueries {
            WHERE d.depends_on = d.job_id
               OR (t.state IN ('succeeded', 'failed', 'crashed', 'cancelled')
                   AND NOT t.state = ANY (d.accept)
-                  AND (t.finished_at IS NULL OR t.finished_at <= (SELECT at FROM judged)))
+                  AND (t.finished_at IS NULL OR t.finished_at <= (SELECT dooms_until FROM judged)))
           UNION
           SELECT b.job_id, p.state
             FROM blocked b
@@ -219,9 +223,10 @@ public final class StateQueries {
   }
 
   /**
-   * {@link Waits} from one statement, stuck jobs judged at {@code judgedAt} (the stream's watermark
-   * while the pipeline is behind; never later than the database's {@code now()}; null: {@code
-   * now()}).
+   * {@link Waits} from one statement, judged at {@code judgedAt}, the stream's watermark while the
+   * pipeline is behind: stuck jobs as of then (never later than the database's {@code now()}), and
+   * only dependencies that ended by then doom their dependents. Null (caught up): stuck jobs as of
+   * {@code now()}, and every dependency read that ended outside {@code accept} dooms.
    */
   public static Waits waitsByService(Handle handle, Instant judgedAt) {
     List<Count> unsatisfiable = new ArrayList<>();

@@ -80,6 +80,49 @@ class UnsatisfiableBacklogIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "Caught up, a job whose dependency failed at a time still ahead of the wall clock (a"
+          + " scheduler clock ahead, within JOBWATCH_MAX_CLOCK_SKEW) is exported as unsatisfiable"
+          + " at once, as job_waits shows it")
+  void caughtUpEverythingReadDooms(Infra infra) {
+    try (Harness harness = new Harness(infra, 1);
+        JobwatchApp app = harness.startApp()) {
+      Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+      // Ahead of the record timestamp by less than the default tolerance (PT5M): folded as sent.
+      dependencyThatFails(harness, "ahead", now.plus(Duration.ofMinutes(3)));
+      harness.flush();
+      Harness.await(
+          "the dependency failed, its dependent pending",
+          Duration.ofSeconds(60),
+          () ->
+              harness.count(
+                      "SELECT count(*) FROM jobs WHERE (job_id = 'dep-ahead' AND state = 'failed')"
+                          + " OR (job_id = 'waiter-ahead' AND state = 'submitted')")
+                  == 2);
+      harness.awaitCounted(app, 4);
+      assertThat(
+              harness.count(
+                  "SELECT count(*) FROM job_waits WHERE job_id = 'waiter-ahead'"
+                      + " AND job_unsatisfiable"))
+          .isEqualTo(1);
+      Harness.await(
+          "the stream judged caught up (at the wall clock)",
+          Duration.ofSeconds(60),
+          () -> {
+            app.refreshState();
+            Scrape scrape = Scrape.metrics(app.httpPort());
+            return scrape.value("jobwatch_watermark_timestamp_seconds") >= now.getEpochSecond();
+          });
+      app.refreshState();
+      assertThat(
+              Scrape.metrics(app.httpPort())
+                  .samples("jobwatch_jobs_unsatisfiable", "service", "ahead"))
+          .extracting(Scrape.Sample::value)
+          .containsExactly(1.0);
+    }
+  }
+
   /**
    * Job dep-SERVICE runs and fails at {@code failedAt}; waiter-SERVICE, submitted with it 10
    * minutes earlier, depends on it (accept: succeeded) and is still pending.
