@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +66,26 @@ class OwnSchemaIT {
                         + " WHERE table_schema = 'public'"))
             .as("nothing created in public")
             .isZero();
+        // The operators' role reads it there too, the events' partitions included (V25).
+        Map<String, Object> asOperator =
+            harness
+                .jdbi()
+                .<Map<String, Object>, RuntimeException>withHandle(
+                    handle -> {
+                      handle.begin();
+                      handle.execute("SET LOCAL ROLE jobwatch_operator");
+                      Map<String, Object> read =
+                          handle
+                              .createQuery(
+                                  "SELECT (SELECT state FROM jobwatch.jobs WHERE job_id = 'J1')"
+                                      + " AS state, (SELECT count(*) FROM jobwatch.job_events"
+                                      + " WHERE job_id = 'J1') AS events")
+                              .mapToMap()
+                              .one();
+                      handle.rollback();
+                      return read;
+                    });
+        assertThat(asOperator).containsEntry("state", "crashed").containsEntry("events", 2L);
       }
     }
   }
