@@ -58,8 +58,8 @@ public record Settings(
    */
   public static DbConfig database(Map<String, String> env) {
     return new DbConfig(
-        env.getOrDefault("JOBWATCH_DB_URL", "jdbc:postgresql://localhost:5432/jobwatch"),
-        env.getOrDefault("JOBWATCH_DB_USER", "jobwatch"),
+        text(env, "JOBWATCH_DB_URL", "jdbc:postgresql://localhost:5432/jobwatch"),
+        text(env, "JOBWATCH_DB_USER", "jobwatch"),
         env.getOrDefault("JOBWATCH_DB_PASSWORD", ""),
         integer(env, "JOBWATCH_DB_POOL_SIZE", 4));
   }
@@ -186,10 +186,10 @@ public record Settings(
             StagePolicy.DEFAULT_WINDOW,
             new ErrorClassifier(errorClasses));
     return new Settings(
-        env.getOrDefault("JOBWATCH_KAFKA_BOOTSTRAP", "localhost:9092"),
-        env.getOrDefault("JOBWATCH_LIFECYCLE_TOPIC", "jobwatch.lifecycle"),
-        env.getOrDefault("JOBWATCH_ERRORS_TOPIC", "jobwatch.errors"),
-        env.getOrDefault("JOBWATCH_GROUP_ID", "jobwatch"),
+        text(env, "JOBWATCH_KAFKA_BOOTSTRAP", "localhost:9092"),
+        text(env, "JOBWATCH_LIFECYCLE_TOPIC", "jobwatch.lifecycle"),
+        text(env, "JOBWATCH_ERRORS_TOPIC", "jobwatch.errors"),
+        text(env, "JOBWATCH_GROUP_ID", "jobwatch"),
         database(env),
         integer(env, "JOBWATCH_HTTP_PORT", 9464),
         overrides,
@@ -299,6 +299,15 @@ public record Settings(
       }
     }
     throw new IllegalArgumentException("no duration rule for " + name);
+  }
+
+  /**
+   * A text setting: unset or blank is {@code fallback}, as for numbers and durations (a blank group
+   * id, topic or server list is a template's empty variable, never meant literally).
+   */
+  private static String text(Map<String, String> env, String name, String fallback) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? fallback : value.strip();
   }
 
   private static Duration duration(Map<String, String> env, String name, String fallback) {

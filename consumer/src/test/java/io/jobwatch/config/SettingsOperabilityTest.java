@@ -48,4 +48,32 @@ class SettingsOperabilityTest {
         .doesNotContain("kafka-secret")
         .contains("sasl.jaas.config");
   }
+
+  @Test
+  @DisplayName(
+      "A blank server list, topic, group id, database URL or user is the default, as a blank"
+          + " number or duration is (a template's empty variable)")
+  void blankTextSettingsAreTheirDefaults() {
+    Settings blank =
+        Settings.fromEnvironment(
+            Map.of(
+                "JOBWATCH_KAFKA_BOOTSTRAP", "",
+                "JOBWATCH_LIFECYCLE_TOPIC", " ",
+                "JOBWATCH_ERRORS_TOPIC", "",
+                "JOBWATCH_GROUP_ID", "  ",
+                "JOBWATCH_DB_URL", "",
+                "JOBWATCH_DB_USER", ""));
+    Settings unset = Settings.fromEnvironment(Map.of());
+
+    assertThat(blank.kafkaBootstrap())
+        .isEqualTo("localhost:9092")
+        .isEqualTo(unset.kafkaBootstrap());
+    assertThat(blank.lifecycleTopic()).isEqualTo("jobwatch.lifecycle");
+    assertThat(blank.errorsTopic()).isEqualTo("jobwatch.errors");
+    assertThat(blank.groupId()).isEqualTo("jobwatch");
+    assertThat(blank.db().jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/jobwatch");
+    assertThat(blank.db().user()).isEqualTo("jobwatch");
+    assertThat(Settings.fromEnvironment(Map.of("JOBWATCH_GROUP_ID", " team-a ")).groupId())
+        .isEqualTo("team-a");
+  }
 }
