@@ -92,7 +92,8 @@ public final class BatchWriter {
   /**
    * Writes the batch through {@code handle}, which must be inside a transaction the caller commits.
    *
-   * @throws FencedException when another consumer advanced one of the partitions first
+   * @throws FencedException when another consumer advanced one of the partitions first, or stored a
+   *     copy of one of its stage or monitor events since this batch looked it up
    * @throws FoldConflictException when another consumer stored a fold state of one of the batch's
    *     jobs after this batch read or cached it
    */
@@ -210,12 +211,38 @@ public final class BatchWriter {
         monitorStep.apply(handle, monitorEvents, jobs.rows(), jobs.priorSuccesses(), now);
     JobsTable.recordCrashes(handle, jobs.crashedJobs(), crashRows(jobs.crashes()));
     List<StageHealth> stages = foldStages(handle, observations, jobs.withdrawn());
+    checkStoredOnce(handle, fresh);
     StageHealthTable.update(handle, stages);
     result.written(jobs.rows().size(), stages.size(), monitors);
     result.refolds(jobs.refolds());
     result.states(jobs.states());
     result.firstStored(firstStoredAfter);
     return result;
+  }
+
+  /**
+   * Stage and monitor events have no fold state whose compare-and-set would notice that another
+   * consumer applied a copy of them (a publisher's retry on another partition) after this batch
+   * looked their ids up. Both batches lock the copy's stage or monitor row, so once this batch
+   * holds those locks the other one has committed, or waits until this one has: a copy stored twice
+   * now was applied by the other, and this batch rolls back and is read again, which then finds the
+   * copy a duplicate.
+   */
+  private static void checkStoredOnce(Handle handle, List<Item.Valid> fresh) {
+    List<String> ids = new ArrayList<>();
+    for (Item.Valid item : fresh) {
+      if (item.event() instanceof StageEvent || item.event() instanceof MonitorEvent) {
+        ids.add(item.event().id());
+      }
+    }
+    Set<String> twice = EventsTable.storedTwice(handle, ids);
+    if (!twice.isEmpty()) {
+      throw new FencedException(
+          "another consumer stored event "
+              + twice.stream().sorted().findFirst().orElseThrow()
+              + (twice.size() == 1 ? "" : " and " + (twice.size() - 1) + " more")
+              + " first (a copy on another partition); retrying from the stored offsets");
+    }
   }
 
   /**

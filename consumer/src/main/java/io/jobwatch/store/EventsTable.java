@@ -3,6 +3,7 @@ package io.jobwatch.store;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -129,6 +130,29 @@ public final class EventsTable {
         .mapTo(String.class)
         .forEach(known::add);
     return known;
+  }
+
+  private static final String STORED_TWICE =
+      """
+      SELECT event_id FROM job_events WHERE event_id = ANY(:ids::text[])
+       GROUP BY event_id HAVING count(*) > 1
+      """;
+
+  /**
+   * Those of {@code eventIds} stored more than once: this transaction stored them, and so did
+   * another one that committed since {@link #knownIds} looked (a copy of the event on another
+   * partition, read by another consumer). The table holds no unique index on the event id alone.
+   */
+  public static Set<String> storedTwice(Handle handle, Collection<String> eventIds) {
+    Set<String> twice = new HashSet<>();
+    if (!eventIds.isEmpty()) {
+      handle
+          .createQuery(STORED_TWICE)
+          .bind("ids", eventIds.toArray(String[]::new))
+          .mapTo(String.class)
+          .forEach(twice::add);
+    }
+    return twice;
   }
 
   /**
