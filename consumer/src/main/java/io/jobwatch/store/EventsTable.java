@@ -134,7 +134,8 @@ public final class EventsTable {
 
   private static final String STORED_TWICE =
       """
-      SELECT event_id FROM job_events WHERE event_id = ANY(:ids::text[])
+      SELECT event_id FROM job_events
+       WHERE event_id = ANY(:ids::text[]) AND received_at >= now() - interval '1 day'
        GROUP BY event_id HAVING count(*) > 1
       """;
 
@@ -142,6 +143,8 @@ public final class EventsTable {
    * Those of {@code eventIds} stored more than once: this transaction stored them, and so did
    * another one that committed since {@link #knownIds} looked (a copy of the event on another
    * partition, read by another consumer). The table holds no unique index on the event id alone.
+   * Both copies were received by transactions running now, so only the last day's partitions are
+   * read.
    */
   public static Set<String> storedTwice(Handle handle, Collection<String> eventIds) {
     Set<String> twice = new HashSet<>();
