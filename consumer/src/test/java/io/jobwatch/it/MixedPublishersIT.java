@@ -71,6 +71,7 @@ class MixedPublishersIT {
         String jobA = splitJobId("runner-a");
         String jobB = splitJobId("runner-b");
         String jobC = splitJobId("cron-c");
+        String jobD = splitJobId("runner-d");
         String monitor = "mixed-nightly";
         List<Map<String, Object>> python = new ArrayList<>();
 
@@ -127,6 +128,27 @@ class MixedPublishersIT {
                 pacific(t0.plusSeconds(20).plus(RUNNER_BEHIND)),
                 data("job_id", jobB, "attempt", 1, "exit_code", 143)));
 
+        // Job D: a runner whose clock is right but gives whole seconds reports the SIGTERM of the
+        // scheduler's cancel (stamped in milliseconds, below) at the start of the cancel's second.
+        python.add(
+            record(
+                harness.lifecycle,
+                jobD,
+                structured(
+                    "job.started",
+                    t0.plusSeconds(31).toString(),
+                    data("job_id", jobD, "runner", "slurm", "attempt", 1)),
+                null));
+        python.add(
+            record(
+                harness.lifecycle,
+                jobD,
+                structured(
+                    "job.finished",
+                    t0.plusSeconds(40).toString(),
+                    data("job_id", jobD, "attempt", 1, "exit_code", 143)),
+                null));
+
         // check_status fails three times (whole seconds), keyed by service, CRC32-partitioned.
         for (int second = 1; second <= 3; second++) {
           python.add(
@@ -170,6 +192,11 @@ class MixedPublishersIT {
         harness.lifecycleEvent("job.submitted", t0, data("job_id", jobB, "service", "blast"));
         harness.lifecycleEvent(
             "job.cancelled", t0.plusSeconds(20), data("job_id", jobB, "reason", "scancel"));
+        harness.lifecycleEvent("job.submitted", t0, data("job_id", jobD, "service", "blast"));
+        harness.lifecycleEvent(
+            "job.cancelled",
+            t0.plusSeconds(40).plusMillis(700),
+            data("job_id", jobD, "reason", "scancel"));
         harness.lifecycleEvent(
             "monitor.declared",
             t0.minusSeconds(3600),
@@ -188,7 +215,7 @@ class MixedPublishersIT {
             data("service", "blast", "runner", "slurm", "stage", "check_status"));
         harness.flush();
 
-        long records = python.size() + 2 + 6;
+        long records = python.size() + 2 + 8;
         harness.awaitCounted(app, records);
 
         assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
@@ -222,6 +249,15 @@ class MixedPublishersIT {
             .as("exit 143 in the instant of the cancel (another offset, whole seconds)")
             .isEqualTo("cancelled");
         assertThat(b.get("blame")).isNull();
+
+        Map<String, Object> d = harness.job(jobD);
+        assertThat(d.get("state"))
+            .as("exit 143 stamped in whole seconds within the cancel's second")
+            .isEqualTo("cancelled");
+        assertThat(d.get("blame")).isNull();
+        assertThat(d.get("exit_code")).isEqualTo(143);
+        assertThat(Harness.instant(d.get("finished_at"))).isEqualTo(t0.plusSeconds(40));
+
         assertThat(harness.count("SELECT count(*) FROM job_attempt_crashes")).isZero();
 
         Map<String, Object> c = harness.job(jobC);
@@ -240,7 +276,7 @@ class MixedPublishersIT {
         assertThat(Harness.instant(stage.get("last_ok_at"))).isEqualTo(t0.plusSeconds(4));
         Map<String, Object> start = harness.stage("blast", "slurm", "start");
         assertThat(start.get("severity")).isEqualTo("ok");
-        assertThat(start.get("ok_count")).as("the starts of A and B").isEqualTo(2L);
+        assertThat(start.get("ok_count")).as("the starts of A, B and D").isEqualTo(3L);
       } finally {
         app.close();
       }

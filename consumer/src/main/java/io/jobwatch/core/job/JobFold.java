@@ -442,12 +442,14 @@ public final class JobFold {
     }
 
     /**
-     * A cancel ends an open attempt; one stamped in the very instant of a kill by signal that no
-     * crash report explained is what sent that signal (scancel, a CI cancel: the runner reports the
-     * SIGTERM's 143 within the cancel's second), so the attempt is cancelled, not crashed.
+     * A cancel ends an open attempt; one stamped in the instant of a kill by signal that no crash
+     * report explained is what sent that signal (scancel, a CI cancel: the runner reports the
+     * SIGTERM's 143 within the cancel's second), so the attempt is cancelled, not crashed. An exit
+     * stamped in whole seconds (a runner whose clock gives seconds only) stands for its whole
+     * second: a cancel stamped later in it, by a publisher with a finer clock, is of its instant.
      */
     private boolean cancel(JobEvent event) {
-      if (crashUnexplained && state == JobState.CRASHED && event.time().equals(finishedAt)) {
+      if (crashUnexplained && state == JobState.CRASHED && inTheInstantOf(event, finishedAt)) {
         crashUnexplained = false;
         crashes.remove(attempt);
         state = JobState.CANCELLED;
@@ -457,6 +459,12 @@ public final class JobFold {
         return true;
       }
       return end(event, JobState.CANCELLED);
+    }
+
+    /** {@code event} is stamped at {@code end}, or within its second if that is a whole one. */
+    private static boolean inTheInstantOf(JobEvent event, Instant end) {
+      return event.time().equals(end)
+          || (end.getNano() == 0 && event.time().getEpochSecond() == end.getEpochSecond());
     }
 
     private boolean crash(JobEvent event, JobChange.Crashed crashed) {

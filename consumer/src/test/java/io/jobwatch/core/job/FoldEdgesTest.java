@@ -514,6 +514,45 @@ class FoldEdgesTest {
 
     @Test
     @DisplayName(
+        "A runner stamping whole seconds reports the cancel's SIGTERM as exit 143 at the start of"
+            + " the cancel's second (the scheduler's cancel at 10.700 s, the exit at 10 s): a"
+            + " cancel, no crash; an exit stamped in milliseconds keeps its own instant")
+    void cancelInTheWholeSecondOfASignalExitIsNoCrash() {
+      JobFold.Result wholeSecondExit =
+          fold(
+              submitted("s", 0),
+              started("r", 1, 1),
+              finished("f", 10, 1, 143),
+              event("c", t(10).plusMillis(700), new JobChange.Cancelled("scancel")));
+      JobFold.Result preciseExit =
+          fold(
+              submitted("s", 0),
+              started("r", 1, 1),
+              event("f", t(10).plusMillis(300), new JobChange.Finished(null, 1, 143)),
+              event("c", t(10).plusMillis(700), new JobChange.Cancelled("scancel")));
+      JobFold.Result nextSecond =
+          fold(
+              submitted("s", 0),
+              started("r", 1, 1),
+              finished("f", 10, 1, 143),
+              event("c", t(11), new JobChange.Cancelled("scancel")));
+
+      JobRow row = wholeSecondExit.row();
+      assertThat(row.state()).isEqualTo(JobState.CANCELLED);
+      assertThat(row.blame()).isNull();
+      assertThat(row.cause()).isNull();
+      assertThat(row.exitCode()).isEqualTo(143);
+      assertThat(row.finishedAt()).isEqualTo(t(10));
+      assertThat(wholeSecondExit.crashes()).isEmpty();
+      assertThat(wholeSecondExit.ignoredEventIds()).isEmpty();
+      assertThat(preciseExit.row().state()).isEqualTo(JobState.CRASHED);
+      assertThat(preciseExit.crashes()).isEqualTo(Map.of(1, Blame.UNKNOWN));
+      assertThat(nextSecond.row().state()).isEqualTo(JobState.CRASHED);
+      assertThat(nextSecond.crashes()).isEqualTo(Map.of(1, Blame.UNKNOWN));
+    }
+
+    @Test
+    @DisplayName(
         "In the instant of a signal exit, a crash report that explains it wins over a cancel of"
             + " that instant, and a cancel does not undo a non-signal end of its instant")
     void cancelInTheInstantOfAnExplainedOrOtherEndChangesNothing() {

@@ -202,8 +202,11 @@ public final class ReferenceJobFold {
       } else if (change instanceof JobChange.Cancelled
           && state == JobState.CRASHED
           && signalUnexplained
-          && event.time().equals(finishedAt)) {
-        // Row "job.cancelled in the instant of a signal exit": the cancel sent that signal.
+          && (event.time().equals(finishedAt)
+              || (finishedAt.getNano() == 0
+                  && event.time().getEpochSecond() == finishedAt.getEpochSecond()))) {
+        // Row "job.cancelled in the instant of a signal exit" (an exit stamped in whole seconds:
+        // anywhere in that second): the cancel sent that signal.
         applied = true;
         signalUnexplained = false;
         state = JobState.CANCELLED;
