@@ -341,9 +341,10 @@ public final class RetentionTable {
   }
 
   /**
-   * Rows (the planner's estimate, summed over partitions), bytes (with indexes and TOAST) and the
-   * oldest row of the tables retention manages. The oldest job is the oldest terminal one, the next
-   * that retention would prune; dependencies and crash rows go with their job and have none.
+   * Rows (the planner's estimate; of a table never analyzed, the live rows the statistics count;
+   * summed over partitions), bytes (with indexes and TOAST) and the oldest row of the tables
+   * retention manages. The oldest job is the oldest terminal one, the next that retention would
+   * prune; dependencies and crash rows go with their job and have none.
    */
   public static List<TableSize> sizes(Handle handle) {
     return handle
@@ -365,7 +366,11 @@ public final class RetentionTable {
                 SELECT o.name, i.inhrelid FROM oldest o
                   JOIN pg_inherits i ON i.inhparent = o.name::regclass)
             SELECT o.name,
-                   coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint AS rows,
+                   -- reltuples is -1 until a table's first ANALYZE, which autovacuum never runs
+                   -- on a table of fewer than 50 changed rows: such a table has the live rows
+                   -- the statistics count at every commit (within seconds; no ANALYZE to race)
+                   coalesce(sum(CASE WHEN c.reltuples < 0 THEN pg_stat_get_live_tuples(t.oid)
+                                     ELSE c.reltuples END), 0)::bigint AS rows,
                    coalesce(sum(pg_total_relation_size(t.oid)), 0)::bigint AS bytes,
                    o.at AS oldest
               FROM oldest o

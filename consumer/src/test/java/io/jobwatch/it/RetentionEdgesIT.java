@@ -426,6 +426,76 @@ class RetentionEdgesIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "jobwatch_table_rows counts the rows of tables too small for autovacuum ever to analyze"
+          + " them (5 jobs, 2 dead letters): not 0")
+  void tableRowsCountTablesNeverAnalyzed(Infra infra) {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS);
+        JobwatchApp app = harness.startApp()) {
+      List<String> events = new ArrayList<>();
+      String first = "rows-0-" + UUID.randomUUID();
+      for (int i = 0; i < 5; i++) {
+        String job = i == 0 ? first : "rows-" + i + "-" + UUID.randomUUID();
+        events.add(
+            harness.lifecycleEvent(
+                "job.submitted",
+                T0,
+                i == 0
+                    ? data("job_id", job, "service", "svc", "runner", "slurm")
+                    : data(
+                        "job_id",
+                        job,
+                        "service",
+                        "svc",
+                        "runner",
+                        "slurm",
+                        "depends_on",
+                        List.of(Envelopes.dependency(first)))));
+        events.add(
+            harness.lifecycleEvent(
+                "job.finished",
+                T0.plusSeconds(2),
+                data("job_id", job, "attempt", 1, "exit_code", 137)));
+      }
+      harness.send(harness.lifecycle, "k", "not json");
+      harness.send(harness.lifecycle, "k", "not json either");
+      harness.awaitStored(events.toArray(String[]::new));
+      harness.awaitCounted(app, 12);
+
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      TableSizeMetrics sizes = new TableSizeMetrics(harness.jdbi(), Clock.systemUTC());
+      sizes.bindTo(registry);
+      Map<String, Double> expected =
+          Map.of(
+              "job_events", 10.0,
+              "jobs", 5.0,
+              "job_dependencies", 4.0,
+              "job_attempt_crashes", 5.0,
+              "dead_letters", 2.0,
+              "job_tombstones", 0.0);
+      Map<String, Double> rows = new java.util.TreeMap<>();
+      // The statistics the consumer's sessions collect reach the server within seconds.
+      try {
+        Harness.await(
+            "jobwatch_table_rows to give the rows stored",
+            Duration.ofSeconds(60),
+            () -> {
+              sizes.refresh();
+              for (String table : expected.keySet()) {
+                rows.put(
+                    table, registry.get("jobwatch.table.rows").tag("table", table).gauge().value());
+              }
+              return rows.equals(expected);
+            });
+      } catch (AssertionError timedOut) {
+        assertThat(rows).as("jobwatch_table_rows after 60 s").isEqualTo(expected);
+        throw timedOut;
+      }
+      assertThat(rows).as("jobwatch_table_rows").isEqualTo(expected);
+    }
+  }
+
   /** The schema, without an instance (its start would run a pass of its own). */
   private static void migrate(Harness harness) {
     try (io.jobwatch.store.Database database =
