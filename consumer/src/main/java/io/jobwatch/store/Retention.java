@@ -1,5 +1,6 @@
 package io.jobwatch.store;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -28,6 +29,7 @@ public final class Retention {
   private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
   private static final String LOCK_TIMEOUT = "2s";
   private static final int DROP_ATTEMPTS = 3;
+  private static final Instant OLDEST = Instant.parse("0001-01-01T00:00:00Z");
 
   private Retention() {}
 
@@ -94,17 +96,17 @@ public final class Retention {
       events += counts[0] - counts[1];
       carried += counts[1];
     }
-    RetentionTable.Pruned jobs = RetentionTable.prunableJobs(handle, now.minus(policy.jobs()));
+    RetentionTable.Pruned jobs = RetentionTable.prunableJobs(handle, cutoff(now, policy.jobs()));
     Map<String, Long> rows =
         rows(
             events,
             jobs,
-            RetentionTable.prunableDeadLetters(handle, now.minus(policy.deadLetters())),
+            RetentionTable.prunableDeadLetters(handle, cutoff(now, policy.deadLetters())),
             RetentionTable.prunableTombstones(
                 handle,
-                now.minus(policy.tombstones()),
+                cutoff(now, policy.tombstones()),
                 eventsKeptFrom(policy, now),
-                now.minus(policy.jobs())));
+                cutoff(now, policy.jobs())));
     return new RetentionReport(true, true, expired, rows, carried, 0, 0);
   }
 
@@ -156,7 +158,7 @@ public final class Retention {
         events += rows;
       }
     }
-    RetentionTable.Pruned jobs = pruneJobs(handle, now.minus(policy.jobs()), now, policy.step());
+    RetentionTable.Pruned jobs = pruneJobs(handle, cutoff(now, policy.jobs()), now, policy.step());
     long deadLetters = 0;
     int removed;
     RetentionSteps letterSteps = new RetentionSteps("dead_letters", policy.step());
@@ -164,7 +166,7 @@ public final class Retention {
       removed =
           letterSteps.run(
               rows ->
-                  RetentionTable.pruneDeadLetters(handle, now.minus(policy.deadLetters()), rows));
+                  RetentionTable.pruneDeadLetters(handle, cutoff(now, policy.deadLetters()), rows));
       deadLetters += removed;
     } while (removed == letterSteps.size());
     long tombstones = 0;
@@ -172,7 +174,8 @@ public final class Retention {
     do {
       removed =
           tombstoneSteps.run(
-              rows -> RetentionTable.pruneTombstones(handle, now.minus(policy.tombstones()), rows));
+              rows ->
+                  RetentionTable.pruneTombstones(handle, cutoff(now, policy.tombstones()), rows));
       tombstones += removed;
     } while (removed == tombstoneSteps.size());
     refreshStatistics(handle, jobs, deadLetters, tombstones, sealed);
@@ -243,6 +246,16 @@ public final class Retention {
     return created;
   }
 
+  /**
+   * The instant {@code age} before {@code now}, but never before year 1: no stored row is older (an
+   * event timed earlier is a dead letter), and PostgreSQL cannot read an earlier one. A retention
+   * of thousands of years (an operator's "keep for ever", P1000000D) so keeps everything instead of
+   * failing every pass.
+   */
+  private static Instant cutoff(Instant now, Duration age) {
+    return age.compareTo(Duration.between(OLDEST, now)) >= 0 ? OLDEST : now.minus(age);
+  }
+
   /** Day partitions whose whole day ended more than the events' retention before {@code now}. */
   private static List<LocalDate> expiredDays(Handle handle, RetentionPolicy policy, Instant now) {
     return expired(RetentionTable.eventPartitionDays(handle), policy, now);
@@ -253,7 +266,7 @@ public final class Retention {
    * expired days ({@link #expired}), those received from it on are kept.
    */
   private static Instant eventsKeptFrom(RetentionPolicy policy, Instant now) {
-    return LocalDate.ofInstant(now.minus(policy.events()), ZoneOffset.UTC)
+    return LocalDate.ofInstant(cutoff(now, policy.events()), ZoneOffset.UTC)
         .atStartOfDay(ZoneOffset.UTC)
         .toInstant();
   }
@@ -261,7 +274,7 @@ public final class Retention {
   /** The days of {@code days} whose whole day is older than the events' retention. */
   private static List<LocalDate> expired(
       List<LocalDate> days, RetentionPolicy policy, Instant now) {
-    Instant cutoff = now.minus(policy.events());
+    Instant cutoff = cutoff(now, policy.events());
     List<LocalDate> expired = new ArrayList<>();
     for (LocalDate day : days) {
       if (!day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().isAfter(cutoff)) {

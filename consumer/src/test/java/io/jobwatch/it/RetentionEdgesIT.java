@@ -496,6 +496,48 @@ class RetentionEdgesIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "A retention of thousands of years (JOBWATCH_RETAIN_*=P1000000D, 'keep for ever') is"
+          + " accepted at start, so a pass and --dry-run keep everything instead of failing on"
+          + " every pass with a cutoff PostgreSQL cannot read")
+  void aRetentionOfThousandsOfYearsKeepsEverything(Infra infra) {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS)) {
+      migrate(harness);
+      harness
+          .jdbi()
+          .useHandle(
+              handle -> {
+                handle.execute(
+                    "INSERT INTO jobs (job_id, state, attempt, updated_at, finished_at)"
+                        + " VALUES ('ancient', 'failed', 1, now(), now() - interval '3000 days')");
+                handle.execute(
+                    "INSERT INTO dead_letters (topic, kafka_partition, kafka_offset, reason,"
+                        + " received_at) VALUES ('t', 0, 1, 'bad', now() - interval '3000 days')");
+              });
+      String forever = "P1000000D";
+      Map<String, String> environment = new java.util.HashMap<>(harness.cliEnvironment());
+      for (String name :
+          List.of(
+              "JOBWATCH_RETAIN_EVENTS",
+              "JOBWATCH_RETAIN_JOBS",
+              "JOBWATCH_RETAIN_DEAD_LETTERS",
+              "JOBWATCH_RETAIN_TOMBSTONES")) {
+        environment.put(name, forever);
+      }
+      RetentionPolicy policy = io.jobwatch.config.Settings.forConsumer(environment).retention();
+
+      RetentionReport dry = Retention.run(harness.jdbi(), policy, Instant.now(), true);
+      RetentionReport real = Retention.run(harness.jdbi(), policy, Instant.now(), false);
+
+      assertThat(dry.rows().values()).containsOnly(0L);
+      assertThat(real.rows().values()).containsOnly(0L);
+      assertThat(real.partitions()).isEmpty();
+      assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(1);
+      assertThat(harness.count("SELECT count(*) FROM dead_letters")).isEqualTo(1);
+    }
+  }
+
   /** The schema, without an instance (its start would run a pass of its own). */
   private static void migrate(Harness harness) {
     try (io.jobwatch.store.Database database =
