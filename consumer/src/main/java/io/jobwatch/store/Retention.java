@@ -178,7 +178,7 @@ public final class Retention {
                   RetentionTable.pruneTombstones(handle, cutoff(now, policy.tombstones()), rows));
       tombstones += removed;
     } while (removed == tombstoneSteps.size());
-    refreshStatistics(handle, jobs, deadLetters, tombstones, sealed);
+    refreshStatistics(handle, jobs, deadLetters, tombstones, sealed, carried, now);
     RetentionReport report =
         new RetentionReport(
             true,
@@ -196,11 +196,19 @@ public final class Retention {
    * The planner's row estimates ({@code jobwatch_table_rows}) of the tables this pass deleted from
    * or wrote tombstones to: autovacuum refreshes them only after a tenth or so of a table changed,
    * so a pass's deletes would otherwise not show, on a small table for ever. Dropped partitions
-   * need nothing (their estimates go with them).
+   * need nothing (their estimates go with them), but the partition of {@code now} received the
+   * events carried out of them: without a refresh they would count nowhere.
    */
   private static void refreshStatistics(
-      Handle handle, RetentionTable.Pruned jobs, long deadLetters, long tombstones, long sealed) {
+      Handle handle,
+      RetentionTable.Pruned jobs,
+      long deadLetters,
+      long tombstones,
+      long sealed,
+      long carried,
+      Instant now) {
     Map<String, Long> changed = new LinkedHashMap<>();
+    changed.put(RetentionTable.partitionName(LocalDate.ofInstant(now, ZoneOffset.UTC)), carried);
     changed.put("jobs", jobs.jobs());
     changed.put("job_dependencies", jobs.dependencies());
     changed.put("job_attempt_crashes", jobs.crashes());

@@ -498,6 +498,57 @@ class RetentionEdgesIT {
 
   @Test
   @DisplayName(
+      "After a pass that carried an open job's events into today's partition,"
+          + " jobwatch_table_rows{table=job_events} still counts them")
+  void tableRowsCountTheEventsAPassCarried(Infra infra) {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS)) {
+      migrate(harness);
+      LocalDate today = LocalDate.now(ZoneOffset.UTC);
+      LocalDate old = today.minusDays(40);
+      harness
+          .jdbi()
+          .useHandle(
+              handle -> {
+                RetentionTable.createEventPartition(handle, today);
+                RetentionTable.createEventPartition(handle, old);
+                handle.execute(
+                    "INSERT INTO jobs (job_id, state, attempt, updated_at)"
+                        + " VALUES ('long-running', 'running', 1, now())");
+                String insert =
+                    "INSERT INTO job_events (event_id, job_id, subject, type, event_time, outcome,"
+                        + " topic, kafka_partition, kafka_offset, envelope, received_at)"
+                        + " SELECT ? || i, ?, ?, ?, now(), 'applied', 't', 0, i, '{}',"
+                        + " ?::timestamptz FROM generate_series(1, ?) i";
+                handle.execute(
+                    insert,
+                    "old-",
+                    "long-running",
+                    "long-running",
+                    "job.status",
+                    old.atTime(12, 0).toInstant(ZoneOffset.UTC).toString(),
+                    20);
+                handle.execute(
+                    insert, "today-", null, "s/r/submit", "stage.ok", Instant.now().toString(), 60);
+                handle.execute("ANALYZE job_events");
+              });
+
+      RetentionReport real = Retention.run(harness.jdbi(), POLICY, Instant.now(), false);
+      assertThat(real.partitions()).containsExactly(old);
+      assertThat(real.eventsCarried()).isEqualTo(20);
+      assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(80);
+
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      TableSizeMetrics sizes = new TableSizeMetrics(harness.jdbi(), Clock.systemUTC());
+      sizes.bindTo(registry);
+      sizes.refresh();
+      assertThat(registry.get("jobwatch.table.rows").tag("table", "job_events").gauge().value())
+          .as("jobwatch_table_rows{table=job_events} after the pass")
+          .isEqualTo(80.0);
+    }
+  }
+
+  @Test
+  @DisplayName(
       "A retention of thousands of years (JOBWATCH_RETAIN_*=P1000000D, 'keep for ever') is"
           + " accepted at start, so a pass and --dry-run keep everything instead of failing on"
           + " every pass with a cutoff PostgreSQL cannot read")
