@@ -498,6 +498,126 @@ class RetentionEdgesIT {
 
   @Test
   @DisplayName(
+      "Late events of every kind for a pruned job and for a sealed one (a monitored run's start,"
+          + " a runtime error, exit 127, a crash report, a requeue, the new attempt's start and"
+          + " kill) are ignored and counted so: no row comes back, and stage health, the monitor"
+          + " and the crash totals stay as they were")
+  void lateEventsOfEveryKindLeavePrunedAndSealedJobsAlone(Infra infra) {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS);
+        JobwatchApp app = harness.startApp()) {
+      String monitor = "ret-mon-" + UUID.randomUUID().toString().substring(0, 8);
+      String pruned = "ret-pruned-" + UUID.randomUUID();
+      String sealed = "ret-sealed-" + UUID.randomUUID();
+      harness.applyLifecycle(
+          "monitor.declared",
+          T0.minusSeconds(10),
+          data(
+              "monitor",
+              monitor,
+              "team",
+              "ops",
+              "schedule",
+              data("every", "PT1H"),
+              "grace",
+              "PT5M"));
+      List<String> old = new ArrayList<>();
+      for (String job : List.of(pruned, sealed)) {
+        old.add(
+            harness.applyLifecycle(
+                "job.submitted",
+                T0,
+                data("job_id", job, "service", "late", "runner", "slurm", "monitor", monitor)));
+        old.add(
+            harness.applyLifecycle(
+                "job.started",
+                T0.plusSeconds(1),
+                data("job_id", job, "runner", "slurm", "attempt", 1)));
+        old.add(
+            harness.applyLifecycle(
+                "job.finished",
+                T0.plusSeconds(2),
+                data("job_id", job, "attempt", 1, "exit_code", 0)));
+      }
+      RetentionIT.moveEvents(harness, old, LocalDate.now(ZoneOffset.UTC).minusDays(40));
+      harness
+          .jdbi()
+          .useHandle(
+              handle ->
+                  handle.execute(
+                      "UPDATE jobs SET finished_at = now() - interval '100 days' WHERE job_id = ?",
+                      pruned));
+      Retention.run(harness.jdbi(), POLICY, Instant.now(), false);
+      assertThat(harness.count("SELECT count(*) FROM jobs WHERE job_id = '" + pruned + "'"))
+          .isZero();
+      assertThat(harness.job(sealed)).containsEntry("state", "succeeded");
+      assertThat(harness.count("SELECT count(*) FROM job_tombstones")).isEqualTo(2);
+      harness.awaitCounted(app, 7);
+      double ignoredBefore = app.pipelineMetrics().count(harness.lifecycle, Outcome.IGNORED);
+      Map<String, Object> stageBefore = harness.stage("late", "slurm", "start");
+      String monitorQuery =
+          "SELECT last_start_at, last_success_at, last_failure_at, last_finish_at, recent_runs::text"
+              + " AS runs, consecutive_failures FROM monitors WHERE monitor = :p0";
+      Map<String, Object> monitorBefore = harness.row(monitorQuery, monitor);
+
+      List<String> late = new ArrayList<>();
+      for (String job : List.of(pruned, sealed)) {
+        late.add(
+            harness.lifecycleEvent(
+                "job.started",
+                T0.plusSeconds(3),
+                data("job_id", job, "runner", "slurm", "attempt", 1, "monitor", monitor)));
+        late.add(
+            harness.lifecycleEvent(
+                "job.status",
+                T0.plusSeconds(3),
+                data("job_id", job, "attempt", 1, "error", "boom")));
+        late.add(
+            harness.lifecycleEvent(
+                "job.finished",
+                T0.plusSeconds(4),
+                data("job_id", job, "attempt", 1, "exit_code", 127)));
+        late.add(
+            harness.lifecycleEvent(
+                "job.crashed",
+                T0.plusSeconds(4),
+                data("job_id", job, "attempt", 1, "blame", "platform", "cause", "not_started")));
+        late.add(
+            harness.lifecycleEvent(
+                "job.requeued", T0.plusSeconds(5), data("job_id", job, "attempt", 2)));
+        late.add(
+            harness.lifecycleEvent(
+                "job.started",
+                T0.plusSeconds(6),
+                data("job_id", job, "runner", "slurm", "attempt", 2, "monitor", monitor)));
+        late.add(
+            harness.lifecycleEvent(
+                "job.finished",
+                T0.plusSeconds(7),
+                data("job_id", job, "attempt", 2, "exit_code", 137)));
+      }
+      harness.awaitStored(late.toArray(String[]::new));
+      harness.awaitCounted(app, 7 + late.size());
+
+      for (String id : late) {
+        assertThat(harness.outcome(id)).as("outcome of %s", id).isEqualTo("ignored");
+      }
+      assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.IGNORED) - ignoredBefore)
+          .isEqualTo(late.size());
+      assertThat(harness.count("SELECT count(*) FROM jobs WHERE job_id = '" + pruned + "'"))
+          .isZero();
+      assertThat(harness.job(sealed))
+          .containsEntry("state", "succeeded")
+          .containsEntry("attempt", 1)
+          .containsEntry("runtime_error", null);
+      assertThat(harness.stage("late", "slurm", "start")).isEqualTo(stageBefore);
+      assertThat(harness.row(monitorQuery, monitor)).isEqualTo(monitorBefore);
+      assertThat(harness.count("SELECT count(*) FROM job_attempt_crashes")).isZero();
+      assertThat(harness.count("SELECT coalesce(sum(crashes), 0) FROM job_crashes")).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName(
       "After a pass that carried an open job's events into today's partition,"
           + " jobwatch_table_rows{table=job_events} still counts them")
   void tableRowsCountTheEventsAPassCarried(Infra infra) {
