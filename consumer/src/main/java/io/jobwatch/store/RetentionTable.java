@@ -300,11 +300,24 @@ public final class RetentionTable {
 
   /**
    * Refreshes the planner's statistics (row estimate) of one table retention prunes, or of the day
-   * partition of {@code job_events} it carried events into.
+   * partition of {@code job_events} it carried events into. Such a partition is analyzed only if it
+   * was before: one never analyzed counts its live rows ({@link #sizes}), carried ones included,
+   * and an ANALYZE would freeze its estimate until autovacuum's threshold of 50 changed rows.
    */
   public static void analyze(Handle handle, String table) {
-    if (!ANALYZED.contains(table) && !table.matches("job_events_[0-9]{8}")) {
+    boolean partition = table.matches("job_events_[0-9]{8}");
+    if (!ANALYZED.contains(table) && !partition) {
       throw new IllegalArgumentException("retention does not analyze " + table);
+    }
+    if (partition
+        && !handle
+            .createQuery(
+                "SELECT coalesce((SELECT reltuples >= 0 FROM pg_class"
+                    + " WHERE oid = to_regclass(:name)), false)")
+            .bind("name", table)
+            .mapTo(Boolean.class)
+            .one()) {
+      return;
     }
     handle.execute("ANALYZE " + table);
   }

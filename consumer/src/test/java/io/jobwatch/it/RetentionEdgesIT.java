@@ -669,6 +669,84 @@ class RetentionEdgesIT {
 
   @Test
   @DisplayName(
+      "A quiet day partition (never analyzed) that a pass carried events into keeps counting the"
+          + " events stored after the pass in jobwatch_table_rows: the pass does not freeze its"
+          + " estimate")
+  void tableRowsOfAQuietPartitionKeepCountingAfterACarry(Infra infra) {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS)) {
+      migrate(harness);
+      LocalDate today = LocalDate.now(ZoneOffset.UTC);
+      LocalDate old = today.minusDays(40);
+      String insert =
+          "INSERT INTO job_events (event_id, job_id, subject, type, event_time, outcome,"
+              + " topic, kafka_partition, kafka_offset, envelope, received_at)"
+              + " SELECT ? || i, ?, ?, ?, now(), 'applied', 't', 0, i, '{}',"
+              + " ?::timestamptz FROM generate_series(1, ?) i";
+      harness
+          .jdbi()
+          .useHandle(
+              handle -> {
+                RetentionTable.createEventPartition(handle, today);
+                RetentionTable.createEventPartition(handle, old);
+                handle.execute(
+                    "INSERT INTO jobs (job_id, state, attempt, updated_at)"
+                        + " VALUES ('long-running', 'running', 1, now())");
+                handle.execute(
+                    insert,
+                    "old-",
+                    "long-running",
+                    "long-running",
+                    "job.status",
+                    old.atTime(12, 0).toInstant(ZoneOffset.UTC).toString(),
+                    20);
+                handle.execute(
+                    insert,
+                    "before-",
+                    null,
+                    "s/r/submit",
+                    "stage.ok",
+                    Instant.now().toString(),
+                    10);
+              });
+      RetentionReport real = Retention.run(harness.jdbi(), POLICY, Instant.now(), false);
+      assertThat(real.eventsCarried()).isEqualTo(20);
+      harness
+          .jdbi()
+          .useHandle(
+              handle ->
+                  handle.execute(
+                      insert,
+                      "after-",
+                      null,
+                      "s/r/submit",
+                      "stage.ok",
+                      Instant.now().toString(),
+                      30));
+      assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(60);
+
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      TableSizeMetrics sizes = new TableSizeMetrics(harness.jdbi(), Clock.systemUTC());
+      sizes.bindTo(registry);
+      double[] rows = {Double.NaN};
+      try {
+        Harness.await(
+            "jobwatch_table_rows{table=job_events} to count 60",
+            Duration.ofSeconds(60),
+            () -> {
+              sizes.refresh();
+              rows[0] =
+                  registry.get("jobwatch.table.rows").tag("table", "job_events").gauge().value();
+              return rows[0] == 60.0;
+            });
+      } catch (AssertionError timedOut) {
+        assertThat(rows[0]).as("jobwatch_table_rows{table=job_events} after 60 s").isEqualTo(60.0);
+        throw timedOut;
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
       "A retention of thousands of years (JOBWATCH_RETAIN_*=P1000000D, 'keep for ever') is"
           + " accepted at start, so a pass and --dry-run keep everything instead of failing on"
           + " every pass with a cutoff PostgreSQL cannot read")
