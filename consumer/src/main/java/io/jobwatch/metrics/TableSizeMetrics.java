@@ -65,7 +65,7 @@ public final class TableSizeMetrics implements MeterBinder {
           "jobwatch.table.rows",
           table,
           null,
-          "rows in the table (estimate)",
+          "rows in the table (counted in a small table, else the planner's estimate)",
           size -> size.rows());
       gauge(
           registry,

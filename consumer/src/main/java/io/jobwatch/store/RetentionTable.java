@@ -357,15 +357,35 @@ public final class RetentionTable {
   }
 
   /**
-   * Rows (the planner's estimate; of a table never analyzed, the live rows the statistics count;
-   * summed over partitions), bytes (with indexes and TOAST) and the oldest row of the tables
-   * retention manages. The oldest job is the oldest terminal one, the next that retention would
-   * prune; dependencies and crash rows go with their job and have none.
+   * A table of at most this much heap has its rows counted (a millisecond): the planner's estimate
+   * of a small table stays stale until 50 rows changed, which for such a table is most of it.
+   */
+  static final long COUNTED_UP_TO_BYTES = 1 << 20;
+
+  private static final java.util.Set<String> SIZED =
+      java.util.Set.of(
+          "job_events",
+          "jobs",
+          "job_dependencies",
+          "job_attempt_crashes",
+          "dead_letters",
+          "job_tombstones");
+
+  /** One row of the sizes query: the size, and the table's heap alone (without indexes). */
+  private record SizeRow(TableSize size, long heap) {}
+
+  /**
+   * Rows (counted in a table of at most {@link #COUNTED_UP_TO_BYTES} of heap; otherwise the
+   * planner's estimate, or of a partition never analyzed the live rows the statistics count, summed
+   * over partitions), bytes (with indexes and TOAST) and the oldest row of the tables retention
+   * manages. The oldest job is the oldest terminal one, the next that retention would prune;
+   * dependencies and crash rows go with their job and have none.
    */
   public static List<TableSize> sizes(Handle handle) {
-    return handle
-        .createQuery(
-            """
+    List<SizeRow> rows =
+        handle
+            .createQuery(
+                """
             WITH oldest(name, at) AS (VALUES
                 ('job_events', (SELECT min(received_at) FROM job_events WHERE outcome IS NOT NULL)),
                 ('jobs', (SELECT min(finished_at) FROM jobs
@@ -388,22 +408,42 @@ public final class RetentionTable {
                    coalesce(sum(CASE WHEN c.reltuples < 0 THEN pg_stat_get_live_tuples(t.oid)
                                      ELSE c.reltuples END), 0)::bigint AS rows,
                    coalesce(sum(pg_total_relation_size(t.oid)), 0)::bigint AS bytes,
+                   coalesce(sum(pg_relation_size(t.oid)), 0)::bigint AS heap,
                    o.at AS oldest
               FROM oldest o
               LEFT JOIN tables t ON t.name = o.name
               LEFT JOIN pg_class c ON c.oid = t.oid
              GROUP BY o.name, o.at
             """)
-        .map(
-            (rs, ctx) -> {
-              java.sql.Timestamp oldest = rs.getTimestamp("oldest");
-              return new TableSize(
-                  rs.getString("name"),
-                  rs.getLong("rows"),
-                  rs.getLong("bytes"),
-                  oldest == null ? null : oldest.toInstant());
-            })
-        .list();
+            .map(
+                (rs, ctx) -> {
+                  java.sql.Timestamp oldest = rs.getTimestamp("oldest");
+                  return new SizeRow(
+                      new TableSize(
+                          rs.getString("name"),
+                          rs.getLong("rows"),
+                          rs.getLong("bytes"),
+                          oldest == null ? null : oldest.toInstant()),
+                      rs.getLong("heap"));
+                })
+            .list();
+    List<TableSize> sizes = new java.util.ArrayList<>(rows.size());
+    for (SizeRow row : rows) {
+      TableSize size = row.size();
+      sizes.add(
+          row.heap() > COUNTED_UP_TO_BYTES
+              ? size
+              : new TableSize(
+                  size.table(), count(handle, size.table()), size.bytes(), size.oldest()));
+    }
+    return sizes;
+  }
+
+  private static long count(Handle handle, String table) {
+    if (!SIZED.contains(table)) {
+      throw new IllegalArgumentException("retention does not size " + table);
+    }
+    return handle.createQuery("SELECT count(*) FROM " + table).mapTo(Long.class).one();
   }
 
   /** Midnight UTC starting {@code day}, as text PostgreSQL reads as a timestamptz. */

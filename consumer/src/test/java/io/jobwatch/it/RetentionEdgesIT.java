@@ -618,8 +618,9 @@ class RetentionEdgesIT {
 
   @Test
   @DisplayName(
-      "After a pass that carried an open job's events into today's partition,"
-          + " jobwatch_table_rows{table=job_events} still counts them")
+      "After a pass that carried an open job's events into today's partition (20,000 events,"
+          + " analyzed: estimated, not counted), jobwatch_table_rows{table=job_events} still"
+          + " counts them")
   void tableRowsCountTheEventsAPassCarried(Infra infra) {
     try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS)) {
       migrate(harness);
@@ -648,14 +649,20 @@ class RetentionEdgesIT {
                     old.atTime(12, 0).toInstant(ZoneOffset.UTC).toString(),
                     20);
                 handle.execute(
-                    insert, "today-", null, "s/r/submit", "stage.ok", Instant.now().toString(), 60);
+                    insert,
+                    "today-",
+                    null,
+                    "s/r/submit",
+                    "stage.ok",
+                    Instant.now().toString(),
+                    20_000);
                 handle.execute("ANALYZE job_events");
               });
 
       RetentionReport real = Retention.run(harness.jdbi(), POLICY, Instant.now(), false);
       assertThat(real.partitions()).containsExactly(old);
       assertThat(real.eventsCarried()).isEqualTo(20);
-      assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(80);
+      assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(20_020);
 
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       TableSizeMetrics sizes = new TableSizeMetrics(harness.jdbi(), Clock.systemUTC());
@@ -663,7 +670,7 @@ class RetentionEdgesIT {
       sizes.refresh();
       assertThat(registry.get("jobwatch.table.rows").tag("table", "job_events").gauge().value())
           .as("jobwatch_table_rows{table=job_events} after the pass")
-          .isEqualTo(80.0);
+          .isEqualTo(20_020.0);
     }
   }
 
@@ -742,6 +749,61 @@ class RetentionEdgesIT {
         assertThat(rows[0]).as("jobwatch_table_rows{table=job_events} after 60 s").isEqualTo(60.0);
         throw timedOut;
       }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "A small table keeps its exact row count in jobwatch_table_rows after a pass analyzed it:"
+          + " the jobs and dead letters stored after the pass count (autovacuum would refresh the"
+          + " estimate only after 50 changed rows)")
+  void tableRowsOfSmallTablesStayExactAfterAPass(Infra infra) {
+    try (Harness harness = new Harness(infra, 1, NO_SCHEDULED_PASS)) {
+      migrate(harness);
+      harness
+          .jdbi()
+          .useHandle(
+              handle -> {
+                handle.execute(
+                    "INSERT INTO jobs (job_id, state, attempt, updated_at, finished_at)"
+                        + " SELECT 'old-' || i, 'failed', 1, now(), now() - interval '95 days'"
+                        + " FROM generate_series(1, 12) i");
+                handle.execute(
+                    "INSERT INTO jobs (job_id, state, attempt, updated_at, finished_at)"
+                        + " SELECT 'young-' || i, 'succeeded', 1, now(), now() - interval '1 day'"
+                        + " FROM generate_series(1, 5) i");
+                handle.execute(
+                    "INSERT INTO dead_letters (topic, kafka_partition, kafka_offset, reason,"
+                        + " received_at) SELECT 't', 0, i, 'bad', now() - interval '31 days'"
+                        + " FROM generate_series(1, 3) i");
+              });
+      RetentionReport real = Retention.run(harness.jdbi(), POLICY, Instant.now(), false);
+      assertThat(real.rows()).containsEntry("jobs", 12L).containsEntry("dead_letters", 3L);
+      harness
+          .jdbi()
+          .useHandle(
+              handle -> {
+                handle.execute(
+                    "INSERT INTO jobs (job_id, state, attempt, updated_at)"
+                        + " SELECT 'after-' || i, 'running', 1, now() FROM generate_series(1, 7) i");
+                handle.execute(
+                    "INSERT INTO dead_letters (topic, kafka_partition, kafka_offset, reason)"
+                        + " SELECT 't', 0, 100 + i, 'bad' FROM generate_series(1, 5) i");
+              });
+
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      TableSizeMetrics sizes = new TableSizeMetrics(harness.jdbi(), Clock.systemUTC());
+      sizes.bindTo(registry);
+      sizes.refresh();
+      Map<String, Double> rows = new java.util.TreeMap<>();
+      for (String table : List.of("jobs", "dead_letters", "job_tombstones")) {
+        rows.put(table, registry.get("jobwatch.table.rows").tag("table", table).gauge().value());
+      }
+      assertThat(rows)
+          .as("jobwatch_table_rows after the pass and 7 jobs and 5 dead letters more")
+          .containsEntry("jobs", 12.0)
+          .containsEntry("dead_letters", 5.0)
+          .containsEntry("job_tombstones", 12.0);
     }
   }
 
