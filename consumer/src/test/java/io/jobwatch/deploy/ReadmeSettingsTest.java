@@ -66,7 +66,7 @@ class ReadmeSettingsTest {
     Map<String, String> rows = rows();
     Pattern literal =
         Pattern.compile(
-            "(?:getOrDefault|integer|duration|DurationRule)\\(\\s*(?:env,\\s*)?"
+            "(?:getOrDefault|text|integer|duration|DurationRule)\\(\\s*(?:env,\\s*)?"
                 + "\"(JOBWATCH_[A-Z0-9_]+)\",\\s*(\"[^\"]*\"|[0-9]+)[,)]");
     Matcher m = literal.matcher(settings);
     List<String> checked = new ArrayList<>();
