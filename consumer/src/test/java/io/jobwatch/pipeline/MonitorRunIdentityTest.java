@@ -9,6 +9,7 @@ import io.jobwatch.core.job.JobFold;
 import io.jobwatch.core.job.JobState;
 import io.jobwatch.core.monitor.FinishedRun;
 import io.jobwatch.core.monitor.MonitorChange;
+import io.jobwatch.core.monitor.MonitorEvaluation;
 import io.jobwatch.core.monitor.MonitorEvaluator;
 import io.jobwatch.core.monitor.MonitorFold;
 import io.jobwatch.core.monitor.MonitorRules;
@@ -601,6 +602,72 @@ class MonitorRunIdentityTest {
     };
     for (MonitorState state : everyBatching(declared, failureLast)) {
       assertThat(state.recentRuns()).isEmpty();
+    }
+  }
+
+  /**
+   * With {@code min_runtime}, a success shorter than it counts as failed (docs/monitors.md, "Run
+   * rules"), so re-running it is retrying a failed run: as for "attempt 1 failed, attempt 2
+   * running", the monitor is not down by that run while the re-run waits or runs, whatever the
+   * batching; if the re-run is cancelled, the short success is the job's outcome again.
+   */
+  @Test
+  @DisplayName(
+      "A re-run of a success shorter than min_runtime reads as a retry of a failed run: not down"
+          + " while it is queued or running, down again if it is cancelled")
+  void rerunOfATooShortSuccessIsARetryOfAFailedRun() {
+    MonitorRules minRuntime = new MonitorRules(Duration.ofMinutes(5), null, 1, 1, null, null);
+    Instant shortEnd = STARTED_AT.plusSeconds(2);
+    Instant rerunAt = Instant.parse("2026-06-10T10:10:00Z");
+    JobEvent started2 =
+        new JobEvent(
+            "e-started-2",
+            rerunAt.plusSeconds(30),
+            JOB,
+            null,
+            new JobChange.Started("cron", 2, "h", null));
+    MonitorRun earlierSuccess =
+        new MonitorRun(
+            "job-0",
+            1,
+            Instant.parse("2026-06-10T09:00:00Z"),
+            Instant.parse("2026-06-10T09:20:00Z"),
+            true);
+    MonitorState declared =
+        observe(declared(Instant.parse("2026-06-10T08:00:00Z"), minRuntime, null), earlierSuccess);
+    // expected 10:20 after the 09:20 success, deadline 10:30
+    Instant now = Instant.parse("2026-06-10T10:12:00Z");
+
+    JobEvent[] shortSuccess = {submitted(), started(STARTED_AT), finished(shortEnd, 0)};
+    for (MonitorState state : everyBatching(declared, shortSuccess)) {
+      assertThat(MonitorEvaluator.evaluate(state, now).status()).isEqualTo(MonitorStatus.DOWN);
+    }
+    JobEvent[] queued = {
+      submitted(), started(STARTED_AT), finished(shortEnd, 0), requeuedAt(rerunAt, 2)
+    };
+    JobEvent[] running = Arrays.copyOf(queued, 5);
+    running[4] = started2;
+    JobEvent[] failedThenRunning = running.clone();
+    failedThenRunning[2] = finished(shortEnd, 1);
+    MonitorState retryOfAFailure = everyBatching(declared, failedThenRunning).get(0);
+    assertThat(MonitorEvaluator.evaluate(retryOfAFailure, now).status())
+        .isEqualTo(MonitorStatus.UP);
+    for (JobEvent[] events : List.of(queued, running)) {
+      for (MonitorState state : everyBatching(declared, events)) {
+        assertThat(MonitorEvaluator.consecutiveFailures(state)).isZero();
+        MonitorEvaluation evaluation = MonitorEvaluator.evaluate(state, now);
+        assertThat(evaluation.status()).isEqualTo(MonitorStatus.UP);
+        assertThat(evaluation.deadline())
+            .isEqualTo(MonitorEvaluator.evaluate(retryOfAFailure, now).deadline());
+      }
+    }
+    JobEvent[] cancelled = Arrays.copyOf(running, 6);
+    cancelled[5] =
+        new JobEvent(
+            "e-cancelled", rerunAt.plusSeconds(60), JOB, null, new JobChange.Cancelled("manual"));
+    for (MonitorState state : everyBatching(declared, cancelled)) {
+      assertThat(MonitorEvaluator.consecutiveFailures(state)).isEqualTo(1);
+      assertThat(MonitorEvaluator.evaluate(state, now).status()).isEqualTo(MonitorStatus.DOWN);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.jobwatch.core.monitor;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -40,10 +41,11 @@ public final class MonitorEvaluator {
   private MonitorEvaluator() {}
 
   /** The evaluation of {@code state} at {@code now}; null if the monitor was never declared. */
-  public static MonitorEvaluation evaluate(MonitorState state, Instant now) {
-    if (!state.isDeclared()) {
+  public static MonitorEvaluation evaluate(MonitorState stored, Instant now) {
+    if (!stored.isDeclared()) {
       return null;
     }
+    MonitorState state = judged(stored);
     if (state.retired()) {
       return new MonitorEvaluation(MonitorStatus.RETIRED, null, null, state.lastSeenAt());
     }
@@ -66,11 +68,47 @@ public final class MonitorEvaluator {
    * are superseded in the recent runs). Without recent runs (rows older than them, or only a retry
    * still open), 1 if the last run failed, else 0 ({@link MonitorState#lastRunFailed}).
    */
-  public static int consecutiveFailures(MonitorState state) {
+  public static int consecutiveFailures(MonitorState stored) {
+    MonitorState state = judged(stored);
     if (state.recentRuns().isEmpty()) {
       return lastRunFailedSinceRestart(state) ? 1 : 0;
     }
     return streak(state, 0, true);
+  }
+
+  /**
+   * {@code state} without the success of a job's earlier attempt kept while its re-run is open
+   * (docs/monitors.md, "Runs") when, with {@code min_runtime}, that success was too short: it
+   * counts as failed, so the re-run is a retry of a failed run and, like a retry of a failure,
+   * supersedes it until it ends. A success long enough stands; a re-run cancelled leaves no open
+   * run, and the short success is the job's outcome again. Judged here, not in the fold, because a
+   * later declaration may change {@code min_runtime}.
+   */
+  private static MonitorState judged(MonitorState state) {
+    if (state.rules().minRuntime() == null) {
+      return state;
+    }
+    List<FinishedRun> judged = new ArrayList<>(state.recentRuns().size());
+    for (FinishedRun run : state.recentRuns()) {
+      if (!(tooShort(state, run) && reRunOpen(state, run))) {
+        judged.add(run);
+      }
+    }
+    return judged.size() == state.recentRuns().size()
+        ? state
+        : state.withRunLists(List.copyOf(judged), state.openRuns());
+  }
+
+  /** Whether a later attempt of {@code run}'s job is open (seen requeued or started). */
+  private static boolean reRunOpen(MonitorState state, FinishedRun run) {
+    for (OpenRun open : state.openRuns()) {
+      if (run.jobId() != null
+          && run.jobId().equals(open.jobId())
+          && open.attempt() > run.attempt()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -33,8 +33,11 @@ public final class PlannerModel {
     this.planner = new BatchPlanner(snapshotEvery);
   }
 
-  /** Delivers one batch, which may repeat events of itself or of earlier batches. */
-  public void deliver(List<JobEvent> batch) {
+  /**
+   * Delivers one batch, which may repeat events of itself or of earlier batches; returns its plan
+   * (the rows and prior successes the monitors step observes).
+   */
+  public BatchPlanner.Plan deliver(List<JobEvent> batch) {
     Set<Integer> firstNew = BatchPlanner.firstNew(batch, storedEvents.keySet());
     List<JobEvent> fresh = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
@@ -96,6 +99,7 @@ public final class PlannerModel {
     plan.evidence().forEach(o -> evidence.merge(o, 1, Integer::sum));
     plan.withdrawn().forEach(o -> evidence.merge(o, -1, Integer::sum));
     plan.refolds().forEach((from, n) -> refolds.merge(from, n, Integer::sum));
+    return plan;
   }
 
   /** Forgets every fold state and snapshot, as a database migrated from before they existed. */
