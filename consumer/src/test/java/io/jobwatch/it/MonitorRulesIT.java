@@ -102,6 +102,41 @@ class MonitorRulesIT extends SharedAppIT {
   }
 
   @Test
+  @DisplayName(
+      "min_runtime PT5M: a 2-second success re-run by the operator is a retry of a failed run, not"
+          + " down while the re-run runs; the re-run's own short success is down again")
+  void minRuntimeRerun() {
+    declare("rules-too-short-rerun", data("min_runtime", "PT5M"));
+    run("rules-too-short-rerun", "tsr-1", now.minusSeconds(900), now.minusSeconds(540), 0);
+    run("rules-too-short-rerun", "tsr-2", now.minusSeconds(120), now.minusSeconds(118), 0);
+    assertThat(status("rules-too-short-rerun"))
+        .containsEntry("status", "down")
+        .containsEntry("consecutive_failures", 1);
+
+    harness.applyLifecycle(
+        "job.requeued",
+        now.minusSeconds(60),
+        data("job_id", "tsr-2", "attempt", 2, "reason", "cleared"));
+    harness.applyLifecycle(
+        "job.started",
+        now.minusSeconds(50),
+        data("job_id", "tsr-2", "runner", "cron", "attempt", 2));
+
+    assertThat(status("rules-too-short-rerun"))
+        .containsEntry("status", "up")
+        .containsEntry("consecutive_failures", 0);
+    assertThat(statusGauge("rules-too-short-rerun", "down")).isEqualTo(0.0);
+
+    harness.applyLifecycle(
+        "job.finished",
+        now.minusSeconds(48),
+        data("job_id", "tsr-2", "attempt", 2, "exit_code", 0));
+    assertThat(status("rules-too-short-rerun"))
+        .containsEntry("status", "down")
+        .containsEntry("consecutive_failures", 1);
+  }
+
+  @Test
   @DisplayName("max_runs_per_period 1 per hour: a second run within the hour is too_often")
   void tooOften() {
     declare("rules-too-often", data("max_runs_per_period", data("runs", 1, "period", "PT1H")));

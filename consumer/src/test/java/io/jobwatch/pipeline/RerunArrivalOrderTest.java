@@ -170,6 +170,22 @@ class RerunArrivalOrderTest {
   }
 
   @Test
+  @DisplayName(
+      "A cancel after the success that a requeue timed before it moves to the re-run: any arrival")
+  void cancelMovedToTheRerun() {
+    assertSameWhateverTheArrival(
+        List.of(submitted(), started(1, 1), finished(1, 300, 0), cancelled(400), requeued(2, 350)));
+    assertSameWhateverTheArrival(
+        List.of(
+            submitted(),
+            started(1, 1),
+            finished(1, 300, 0),
+            cancelled(400),
+            requeued(2, 350),
+            started(2, 360)));
+  }
+
+  @Test
   @DisplayName("Re-run twice: succeeded, re-run succeeded, re-run again; or failed then retried")
   void rerunTwice() {
     assertSameWhateverTheArrival(
