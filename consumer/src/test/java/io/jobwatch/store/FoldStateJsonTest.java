@@ -7,6 +7,7 @@ import io.jobwatch.core.job.Blame;
 import io.jobwatch.core.job.JobChange;
 import io.jobwatch.core.job.JobFold;
 import io.jobwatch.core.job.JobFoldState;
+import io.jobwatch.core.monitor.FinishedRun;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -131,5 +132,38 @@ class FoldStateJsonTest {
     String withoutField = json.replaceAll(",?\"priorSuccess\":\\{[^}]*\\}", "");
     assertThat(withoutField).isNotEqualTo(json).doesNotContain("priorSuccess");
     assertThat(Json.read(withoutField, JobFoldState.class).memory().priorSuccess()).isNull();
+  }
+
+  /**
+   * README "Upgrade": an older version runs on a database a newer one wrote (a rollback of the jar,
+   * the old half of a rolling upgrade). Fold states and monitor runs gain fields between versions
+   * (priorSuccess, evidenceFloor, latestAppliedAttempt, all on 2026-12-05), and a reader that
+   * refused a field it does not know failed the batch of every job a newer instance had folded.
+   */
+  @Test
+  @DisplayName(
+      "A fold state and monitor runs written by a newer version, with fields this one does not"
+          + " know, read as what this version knows")
+  void fieldsOfANewerVersionAreIgnored() {
+    JobFoldState state =
+        JobFold.foldAll(
+                "job",
+                List.of(
+                    event(
+                        "s",
+                        0,
+                        new JobChange.Submitted("cron", "nightly", List.of(), null, Map.of())),
+                    event("r1", 1, new JobChange.Started("cron", 1, null, null))))
+            .state();
+    String json = Json.write(state);
+    String newer =
+        json.replaceFirst("\\{", "{\"addedLater\":{\"attempt\":3},")
+            .replace("\"memory\":{", "\"memory\":{\"alsoAddedLater\":[1,2],");
+
+    assertThat(newer).contains("addedLater").contains("alsoAddedLater");
+    assertThat(Json.read(newer, JobFoldState.class)).isEqualTo(state);
+    FinishedRun run = new FinishedRun("job", 1, T, T.plusSeconds(60), true);
+    String runs = Json.write(List.of(run)).replace("{", "{\"heldFor\":2,");
+    assertThat(Json.read(runs, FinishedRun[].class)).containsExactly(run);
   }
 }
