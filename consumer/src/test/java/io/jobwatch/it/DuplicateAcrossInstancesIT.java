@@ -116,6 +116,60 @@ class DuplicateAcrossInstancesIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "A copy of a stage event an older version stored twice within the day is a duplicate, and the"
+          + " batch carrying it applies its other events instead of being fenced for ever")
+  void eventStoredTwiceBeforeIsADuplicateNotAFence(Infra infra) {
+    try (Harness harness = new Harness(infra, 2)) {
+      harness.startApp().close(); // migrates the database
+      String id = UUID.randomUUID().toString();
+      String stageError = stageError(id, T0);
+      writeAsTheConsumerDoes(harness, List.of(item("errors", 0, stageError)));
+      // The second copy an older version stored (a race this check now closes), a minute earlier.
+      harness
+          .jdbi()
+          .useHandle(
+              handle -> {
+                handle.execute(
+                    "CREATE TEMP TABLE copy AS SELECT * FROM job_events WHERE event_id = ?", id);
+                handle.execute("UPDATE copy SET received_at = received_at - interval '1 minute'");
+                handle.execute("INSERT INTO job_events SELECT * FROM copy");
+              });
+      String next = stageError(UUID.randomUUID().toString(), T0.plusSeconds(1));
+
+      BatchResult result =
+          writeOnce(harness, List.of(item("errors", 1, stageError), item("errors", 1, next)));
+
+      assertThat(result.count(Outcome.DUPLICATE)).isEqualTo(1);
+      assertThat(result.count(Outcome.APPLIED)).isEqualTo(1);
+      assertThat(harness.count("SELECT count(*) FROM job_events WHERE type = 'stage.error'"))
+          .isEqualTo(3);
+      Map<String, Object> stage = harness.stage("blast", "slurm", "submit");
+      assertThat(stage.get("error_count")).isEqualTo(2L);
+      assertThat(stage.get("consecutive_errors")).isEqualTo(2);
+    }
+  }
+
+  private static String stageError(String id, Instant time) {
+    return Envelopes.event(
+        id,
+        "stage.error",
+        time,
+        Envelopes.json(
+            data(
+                "service", "blast",
+                "runner", "slurm",
+                "stage", "submit",
+                "error_class", "ConnectionError",
+                "message", "sbatch: connection refused")));
+  }
+
+  /** Writes a batch in its own transaction once: a {@link FencedException} fails the test. */
+  private static BatchResult writeOnce(Harness harness, List<Item> items) {
+    return harness.jdbi().inTransaction(handle -> write(handle, harness, items));
+  }
+
   private static Item item(String topic, int partition, String envelope) {
     return new Item.Valid(
         topic, partition, 0, DECODER.decodeStored(envelope), "it", envelope, RecordMeta.NONE);
