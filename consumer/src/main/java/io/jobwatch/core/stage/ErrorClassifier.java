@@ -187,6 +187,16 @@ public final class ErrorClassifier {
           "requests.exceptions.ChunkedEncodingError",
           "subprocess.SubprocessError",
           "subprocess.TimeoutExpired",
+          // Python HTTP clients beneath requests (the Kubernetes client, botocore): the network
+          // failures requests turns into its IOError family, under their own names.
+          "urllib3.exceptions.ReadTimeoutError",
+          "urllib3.exceptions.ConnectTimeoutError",
+          "urllib3.exceptions.NewConnectionError",
+          "urllib3.exceptions.NameResolutionError",
+          "urllib3.exceptions.MaxRetryError",
+          "botocore.exceptions.EndpointConnectionError",
+          "botocore.exceptions.ConnectionClosedError",
+          "botocore.exceptions.ProxyConnectionError",
           // Go, as fmt's %T names the error type.
           "fs.PathError",
           "os.PathError",
@@ -248,7 +258,14 @@ public final class ErrorClassifier {
           "javax.net.ssl.SSLHandshakeException",
           "javax.net.ssl.SSLKeyException",
           "javax.net.ssl.SSLPeerUnverifiedException",
-          "javax.net.ssl.SSLProtocolException");
+          "javax.net.ssl.SSLProtocolException",
+          // Java: Apache HttpClient 4 and 5, IOExceptions outside the JDK.
+          "org.apache.http.conn.HttpHostConnectException",
+          "org.apache.http.conn.ConnectTimeoutException",
+          "org.apache.http.NoHttpResponseException",
+          "org.apache.hc.client5.http.HttpHostConnectException",
+          "org.apache.hc.client5.http.ConnectTimeoutException",
+          "org.apache.hc.core5.http.NoHttpResponseException");
 
   /** Full names only: their simple name is generic ({@code shutil.Error}, {@code url.Error}). */
   private static final List<String> ONLY_IN_FULL =
@@ -282,6 +299,10 @@ public final class ErrorClassifier {
           // Go, as fmt's %T names the error type.
           "url.Error",
           "exec.Error",
+          // Go's sentinel as publishers name it (%T of it is context.deadlineExceededError).
+          "context.DeadlineExceeded",
+          // urllib3's dropped connection (requests' ChunkedEncodingError or ConnectionError).
+          "urllib3.exceptions.ProtocolError",
           // Java.
           "java.io.InvalidClassException",
           "java.io.InvalidObjectException",
@@ -344,9 +365,10 @@ public final class ErrorClassifier {
    * returned non-zero or hung). Node.js: the {@code code} of a system or DNS error ({@code ENOENT},
    * {@code ECONNREFUSED}, {@code ENOTFOUND}). Java: every public subclass of {@code IOException} in
    * the JDK's exported {@code java.*} and {@code javax.*} packages, with {@code
-   * UncheckedIOException} and {@code IOError}, which carry an I/O failure. {@code
-   * ErrorClassifierTest} checks the lists against the running JDK's class hierarchy and Python's
-   * own.
+   * UncheckedIOException} and {@code IOError}, which carry an I/O failure. HTTP clients' network
+   * failures outside the languages' own libraries: Apache HttpClient's IOExceptions, urllib3's and
+   * botocore's connection and timeout errors (docs/publishing.md). {@code ErrorClassifierTest}
+   * checks the lists against the running JDK's class hierarchy and Python's own.
    */
   public static final Set<String> DEFAULT_ERROR_CLASSES = defaultErrorClasses();
 

@@ -315,4 +315,46 @@ class ErrorClassifierTest {
     assertThat(classifier.classify(null)).isEqualTo(Severity.FATAL);
     assertThat(classifier.classify("NotStarted")).isEqualTo(Severity.ERROR);
   }
+
+  /**
+   * The HTTP clients publishers talk to their schedulers' APIs with (the Kubernetes API, Slurm's
+   * REST API, cloud batch services) raise their own classes for a refused connection, a timeout or
+   * a dropped stream: Apache HttpClient's are IOExceptions outside the JDK, urllib3's (under the
+   * Kubernetes Python client and botocore) are the very failures requests turns into its IOError
+   * family. They are the service malfunctioning, not a defect of the publisher's code.
+   */
+  @Test
+  void httpClientsNetworkFailuresAreErrors() {
+    assertThat(
+            Stream.of(
+                "org.apache.http.conn.HttpHostConnectException",
+                "org.apache.http.conn.ConnectTimeoutException",
+                "org.apache.http.NoHttpResponseException",
+                "org.apache.hc.client5.http.HttpHostConnectException",
+                "org.apache.hc.client5.http.ConnectTimeoutException",
+                "org.apache.hc.core5.http.NoHttpResponseException",
+                "urllib3.exceptions.ReadTimeoutError",
+                "urllib3.exceptions.ConnectTimeoutError",
+                "urllib3.exceptions.NewConnectionError",
+                "urllib3.exceptions.NameResolutionError",
+                "urllib3.exceptions.MaxRetryError",
+                "urllib3.exceptions.ProtocolError",
+                "botocore.exceptions.ReadTimeoutError",
+                "botocore.exceptions.ConnectTimeoutError",
+                "botocore.exceptions.EndpointConnectionError",
+                "context.DeadlineExceeded"))
+        .allSatisfy(
+            name -> assertThat(classifier.classify(name)).as(name).isEqualTo(Severity.ERROR));
+    // An answer the service gave (AccessDenied, a validation error) and generic names stay fatal.
+    assertThat(
+            Stream.of(
+                "botocore.exceptions.ClientError",
+                "botocore.exceptions.ParamValidationError",
+                "ProtocolError",
+                "org.example.ProtocolError",
+                "urllib3.exceptions.LocationParseError",
+                "urllib3.exceptions.DecodeError"))
+        .allSatisfy(
+            name -> assertThat(classifier.classify(name)).as(name).isEqualTo(Severity.FATAL));
+  }
 }
