@@ -250,4 +250,23 @@ class SettingsValidationTest {
         .isTrue();
     assertThat(Settings.forConsumer(Map.of()).asyncCommit()).isTrue();
   }
+
+  @Test
+  @DisplayName(
+      "JOBWATCH_ERROR_CLASSES takes a Go error type as stage_health shows it, with its leading *")
+  void errorClassesTakeGoPointerTypesAsPublishersSendThem() {
+    // An operator copies last_error_class ('*errors.StatusError', client-go's 429 or 503) into
+    // the setting; publishers send it the same way.
+    Settings settings =
+        Settings.forConsumer(
+            Map.of("JOBWATCH_ERROR_CLASSES", "*errors.StatusError, ImagePullBackOff"));
+    var classifier = settings.stagePolicy().classifier();
+    assertThat(classifier.classify("*errors.StatusError"))
+        .isEqualTo(io.jobwatch.core.Severity.ERROR);
+    assertThat(classifier.classify("errors.StatusError"))
+        .isEqualTo(io.jobwatch.core.Severity.ERROR);
+    assertThat(classifier.classify("ImagePullBackOff")).isEqualTo(io.jobwatch.core.Severity.ERROR);
+    assertThat(classifier.classify("*errors.errorString"))
+        .isEqualTo(io.jobwatch.core.Severity.FATAL);
+  }
 }

@@ -374,8 +374,16 @@ public final class ErrorClassifier {
 
   private final Set<String> errorClasses;
 
+  /**
+   * {@code errorClasses} are taken as publishers send them: a Go type with its leading {@code *}
+   * (as {@code stage_health.last_error_class} shows it) is the same name without it.
+   */
   public ErrorClassifier(Set<String> errorClasses) {
-    this.errorClasses = Set.copyOf(errorClasses);
+    Set<String> names = new HashSet<>();
+    for (String name : errorClasses) {
+      names.add(name.startsWith("*") ? name.substring(1) : name);
+    }
+    this.errorClasses = Set.copyOf(names);
   }
 
   public static ErrorClassifier defaults() {
