@@ -197,6 +197,14 @@ public final class ErrorClassifier {
           "botocore.exceptions.EndpointConnectionError",
           "botocore.exceptions.ConnectionClosedError",
           "botocore.exceptions.ProxyConnectionError",
+          // An OSError outside the standard library: SSH to a queuing system's head node.
+          "paramiko.ssh_exception.NoValidConnectionsError",
+          // PEP 249's OperationalError (a disconnect, a database or broker out of reach), as an
+          // Airflow scheduler's or executor's heartbeat raises it: one meaning in every driver.
+          "sqlalchemy.exc.OperationalError",
+          "psycopg2.OperationalError",
+          "pymysql.err.OperationalError",
+          "kombu.exceptions.OperationalError",
           // Go, as fmt's %T names the error type.
           "fs.PathError",
           "os.PathError",

@@ -357,4 +357,31 @@ class ErrorClassifierTest {
         .allSatisfy(
             name -> assertThat(classifier.classify(name)).as(name).isEqualTo(Severity.FATAL));
   }
+
+  /**
+   * Control planes reached over SSH or through a database: paramiko's NoValidConnectionsError is an
+   * OSError (socket.error) outside the standard library; a DB-API OperationalError (PEP 249: a
+   * disconnect, a database that cannot be reached, "not necessarily under the control of the
+   * programmer") is what an Airflow scheduler's or executor's heartbeat raises when its metadata
+   * database or Celery broker (kombu) goes away.
+   */
+  @Test
+  void sshAndDatabaseOutagesOfTheControlPlaneAreErrors() {
+    assertThat(
+            Stream.of(
+                "paramiko.ssh_exception.NoValidConnectionsError",
+                "sqlalchemy.exc.OperationalError",
+                "psycopg2.OperationalError",
+                "pymysql.err.OperationalError",
+                "kombu.exceptions.OperationalError"))
+        .allSatisfy(
+            name -> assertThat(classifier.classify(name)).as(name).isEqualTo(Severity.ERROR));
+    assertThat(
+            Stream.of(
+                "sqlalchemy.exc.ProgrammingError",
+                "sqlalchemy.exc.IntegrityError",
+                "paramiko.ssh_exception.BadHostKeyException"))
+        .allSatisfy(
+            name -> assertThat(classifier.classify(name)).as(name).isEqualTo(Severity.FATAL));
+  }
 }
