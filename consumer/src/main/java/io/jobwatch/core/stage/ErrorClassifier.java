@@ -12,7 +12,10 @@ import java.util.Set;
  */
 public final class ErrorClassifier {
 
-  /** Python's built-in OSError classes and jobwatch's own: bare names, as publishers send them. */
+  /**
+   * Python's built-in OSError classes, jobwatch's own and Kubernetes' container waiting reasons:
+   * bare names, as publishers send them.
+   */
   private static final List<String> BARE =
       List.of(
           "OSError",
@@ -33,7 +36,15 @@ public final class ErrorClassifier {
           "PermissionError",
           "ProcessLookupError",
           "TimeoutError",
-          "NotStarted");
+          "NotStarted",
+          // Kubernetes: the reasons a pod's container waits while the kubelet cannot start it
+          // (registry, runtime, missing configuration), sent as the class of a start error. Not
+          // CrashLoopBackOff (the task's own crashes) nor InvalidImageName (its definition).
+          "ErrImagePull",
+          "ImagePullBackOff",
+          "CreateContainerConfigError",
+          "CreateContainerError",
+          "RunContainerError");
 
   /**
    * Node.js: its system errors are plain {@code Error}s, so publishers send {@code err.code}: the

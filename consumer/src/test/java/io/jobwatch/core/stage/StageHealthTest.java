@@ -553,4 +553,24 @@ class StageHealthTest {
     }
     return health;
   }
+
+  @Test
+  @DisplayName(
+      "A pod stuck pulling its image (ImagePullBackOff, as the kubelet retries) makes start warning,"
+          + " then error after three reports, and the pod's start makes it ok: never fatal")
+  void kubernetesImagePullBackOffIsAnErrorOfStart() {
+    observe(failure("pull-1", 10, START, "ErrImagePull"));
+    assertThat(record(START).severity()).isEqualTo(Severity.WARNING);
+    observe(failure("pull-2", 20, START, "ImagePullBackOff"));
+    assertThat(record(START).severity()).isEqualTo(Severity.WARNING);
+    observe(failure("pull-3", 40, START, "ImagePullBackOff"));
+    assertThat(record(START).severity()).isEqualTo(Severity.ERROR);
+    assertThat(record(START).since()).isEqualTo(t(40));
+    observe(failure("config-1", 50, START, "CreateContainerConfigError"));
+    assertThat(record(START).severity()).isEqualTo(Severity.ERROR);
+    assertThat(record(START).consecutiveErrors()).isEqualTo(4);
+    observe(ok("pod-started", 60, START));
+    assertThat(record(START).severity()).isEqualTo(Severity.OK);
+    assertThat(record(START).since()).isEqualTo(t(60));
+  }
 }
