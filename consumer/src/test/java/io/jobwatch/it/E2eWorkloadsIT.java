@@ -302,4 +302,62 @@ class E2eWorkloadsIT extends SharedAppIT {
       throw new AssertionError("could not send " + id, e);
     }
   }
+
+  @Test
+  @DisplayName(
+      "Control-plane outages reported with the class their client raises (urllib3 under the"
+          + " Kubernetes client, Apache HttpClient, an Airflow heartbeat's OperationalError, a pod's"
+          + " ImagePullBackOff) read warning, then error after three: never fatal")
+  void controlPlaneOutagesAsClientsReportThemAreErrors() {
+    String svc = "wl-control-plane";
+    Map<String, String> classes =
+        Map.of(
+            "submit", "urllib3.exceptions.ReadTimeoutError",
+            "check_status", "urllib3.exceptions.ProtocolError",
+            "cancel", "org.apache.http.conn.HttpHostConnectException",
+            "heartbeat", "sqlalchemy.exc.OperationalError",
+            "start", "ImagePullBackOff");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      for (Map.Entry<String, String> stage : classes.entrySet()) {
+        ids.add(
+            harness.stageEvent(
+                "stage.error",
+                t(10 * i),
+                data(
+                    "service",
+                    svc,
+                    "runner",
+                    "k8s",
+                    "stage",
+                    stage.getKey(),
+                    "error_class",
+                    stage.getValue(),
+                    "message",
+                    "the control plane is away")));
+      }
+      if (i == 0) {
+        harness.awaitStored(ids.toArray(String[]::new));
+        for (String stage : classes.keySet()) {
+          assertThat(harness.stage(svc, "k8s", stage).get("severity"))
+              .as(stage)
+              .isEqualTo("warning");
+        }
+      }
+    }
+    harness.awaitStored(ids.toArray(String[]::new));
+    Scrape s = scrape();
+    for (String stage : classes.keySet()) {
+      assertThat(harness.stage(svc, "k8s", stage).get("severity")).as(stage).isEqualTo("error");
+      assertThat(Harness.instant(harness.stage(svc, "k8s", stage).get("since"))).isEqualTo(t(20));
+      assertThat(s.value("jobwatch_stage_health", "service", svc, "runner", "k8s", "stage", stage))
+          .as(stage)
+          .isEqualTo(2.0);
+    }
+    assertThat(s.value("jobwatch_service_health", "service", svc)).isEqualTo(2.0);
+    assertThat(
+            harness.row(
+                "SELECT severity::text AS severity FROM service_health WHERE service = :p0", svc))
+        .containsEntry("severity", "error");
+  }
 }
