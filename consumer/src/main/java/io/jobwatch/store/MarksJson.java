@@ -11,8 +11,9 @@ import java.util.List;
 
 /**
  * The {@code stage_health.recent} column: a stage's window of observations as compact JSON arrays
- * {@code [event_id, epoch_second, nano, severity, thresholded]}, read back without parsing dates
- * (it is read and written for every stage a batch touches). Stateless and thread-safe.
+ * {@code [event_id, epoch_second, nano, severity, thresholded, error_class?]}, read back without
+ * parsing dates (it is read and written for every stage a batch touches). Stateless and
+ * thread-safe.
  */
 final class MarksJson {
   private MarksJson() {}
@@ -20,13 +21,17 @@ final class MarksJson {
   static String write(List<StageHealth.Mark> marks) {
     List<List<Object>> rows = new ArrayList<>(marks.size());
     for (StageHealth.Mark mark : marks) {
-      rows.add(
-          List.of(
-              mark.eventId(),
-              mark.time().getEpochSecond(),
-              mark.time().getNano(),
-              mark.severity().wireName(),
-              mark.thresholded()));
+      List<Object> row = new ArrayList<>(6);
+      row.add(mark.eventId());
+      row.add(mark.time().getEpochSecond());
+      row.add(mark.time().getNano());
+      row.add(mark.severity().wireName());
+      row.add(mark.thresholded());
+      if (mark.errorClass() != null) {
+        // Sixth and optional: a version that reads five ignores it.
+        row.add(mark.errorClass());
+      }
+      rows.add(row);
     }
     return Json.write(rows);
   }
@@ -41,7 +46,8 @@ final class MarksJson {
                 row.get(0).asText(),
                 Instant.ofEpochSecond(row.get(1).asLong(), row.get(2).asLong()),
                 Severity.fromWireName(row.get(3).asText()),
-                row.get(4).asBoolean()));
+                row.get(4).asBoolean(),
+                row.size() > 5 ? row.get(5).asText() : null));
       }
       return marks;
     } catch (JsonProcessingException e) {

@@ -64,6 +64,16 @@ public final class StageFold {
     // A withdrawn observation still in the window may be what the record's severity rests on; one
     // that has left the window is history, and the record still holds.
     boolean windowWithdrawn = marks.removeIf(mark -> withdrawnIds.contains(mark.eventId()));
+    // The error classes may have been configured otherwise since the window's marks were judged
+    // (an operator listed a class that paged as fatal): the record then rests on old verdicts.
+    boolean reclassified = false;
+    for (int i = 0; i < marks.size(); i++) {
+      StageHealth.Mark now = marks.get(i).classifiedBy(policy.classifier());
+      if (now != marks.get(i)) {
+        marks.set(i, now);
+        reclassified = true;
+      }
+    }
     for (StageObservation observation : withdrawn) {
       counters.uncount(observation, marks);
     }
@@ -94,7 +104,7 @@ public final class StageFold {
     Verdict verdict =
         marks.isEmpty()
             ? new Verdict(Severity.OK, emptiedSince(current, lastWithdrawn), 0)
-            : judge(marks, policy, windowWithdrawn ? null : current, evicted);
+            : judge(marks, policy, windowWithdrawn || reclassified ? null : current, evicted);
     return new StageHealth(
         key,
         verdict.severity,
@@ -136,7 +146,11 @@ public final class StageFold {
     }
     Severity classified = classifier.classify(observation.errorClass());
     return new StageHealth.Mark(
-        observation.eventId(), observation.time(), classified, classified == Severity.ERROR);
+        observation.eventId(),
+        observation.time(),
+        classified,
+        classified == Severity.ERROR,
+        observation.errorClass());
   }
 
   private static int insertionPoint(List<StageHealth.Mark> marks, StageHealth.Mark mark) {

@@ -35,10 +35,29 @@ public record StageHealth(
    *
    * @param thresholded true for a classified {@code error}, which shows as {@code warning} until
    *     enough of them come in a row
+   * @param errorClass the class the severity was classified from; null for a success, an explicit
+   *     severity and marks stored before it was kept (those are never classified again)
    */
-  public record Mark(String eventId, Instant time, Severity severity, boolean thresholded) {
+  public record Mark(
+      String eventId, Instant time, Severity severity, boolean thresholded, String errorClass) {
+    public Mark(String eventId, Instant time, Severity severity, boolean thresholded) {
+      this(eventId, time, severity, thresholded, null);
+    }
+
     public boolean ok() {
       return severity == Severity.OK;
+    }
+
+    /** This mark as {@code classifier} classifies its error class now (itself if it has none). */
+    Mark classifiedBy(ErrorClassifier classifier) {
+      if (errorClass == null) {
+        return this;
+      }
+      Severity classified = classifier.classify(errorClass);
+      boolean byThreshold = classified == Severity.ERROR;
+      return classified == severity && byThreshold == thresholded
+          ? this
+          : new Mark(eventId, time, classified, byThreshold, errorClass);
     }
   }
 }

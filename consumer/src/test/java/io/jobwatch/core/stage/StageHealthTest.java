@@ -573,4 +573,36 @@ class StageHealthTest {
     assertThat(record(START).severity()).isEqualTo(Severity.OK);
     assertThat(record(START).since()).isEqualTo(t(60));
   }
+
+  @Test
+  @DisplayName(
+      "An error class the operator adds to JOBWATCH_ERROR_CLASSES after it paged as fatal is"
+          + " judged by the new setting at the stage's next report: error, not fatal for ever")
+  void aClassListedLaterIsReclassifiedAtTheNextReport() {
+    StageHealth before =
+        applyOneByOne(
+            DEFAULTS,
+            failure("pull-1", 10, START, "RegistryUnavailable"),
+            failure("pull-2", 20, START, "RegistryUnavailable"));
+    assertThat(before.severity()).isEqualTo(Severity.FATAL);
+
+    // alerts.md, JobwatchStageFatal: the classification was wrong; the operator lists the class
+    // and restarts jobwatch, and the runner reports the same failure once more.
+    java.util.Set<String> classes = new java.util.HashSet<>(ErrorClassifier.DEFAULT_ERROR_CLASSES);
+    classes.add("RegistryUnavailable");
+    StagePolicy listed =
+        new StagePolicy(
+            StagePolicy.DEFAULT_ERROR_THRESHOLD,
+            StagePolicy.DEFAULT_RECOVERY_THRESHOLD,
+            StagePolicy.DEFAULT_WINDOW,
+            new ErrorClassifier(classes));
+    StageHealth after =
+        StageFold.apply(
+            before, START, List.of(failure("pull-3", 30, START, "RegistryUnavailable")), listed);
+
+    assertThat(after.severity()).isEqualTo(Severity.ERROR);
+    assertThat(after.since()).isEqualTo(t(30));
+    assertThat(after.consecutiveErrors()).isEqualTo(3);
+    assertThat(after.errorCount()).isEqualTo(3);
+  }
 }
