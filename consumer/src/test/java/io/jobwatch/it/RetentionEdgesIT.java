@@ -255,18 +255,7 @@ class RetentionEdgesIT {
           .jdbi()
           .useHandle(
               handle -> {
-                handle.execute(
-                    "INSERT INTO jobs (job_id, state, attempt, updated_at, finished_at)"
-                        + " SELECT 'old-' || i, 'failed', 1, now(), now() - interval '95 days'"
-                        + " FROM generate_series(1, 12) i");
-                handle.execute(
-                    "INSERT INTO jobs (job_id, state, attempt, updated_at, finished_at)"
-                        + " SELECT 'young-' || i, 'succeeded', 1, now(), now() - interval '1 day'"
-                        + " FROM generate_series(1, 5) i");
-                handle.execute(
-                    "INSERT INTO dead_letters (topic, kafka_partition, kafka_offset, reason,"
-                        + " received_at) SELECT 't', 0, i, 'bad', now() - interval '31 days'"
-                        + " FROM generate_series(1, 3) i");
+                storeOldAndYoungRows(handle);
                 handle.execute("ANALYZE jobs");
                 handle.execute("ANALYZE dead_letters");
                 handle.execute("ANALYZE job_tombstones");
@@ -764,18 +753,7 @@ class RetentionEdgesIT {
           .jdbi()
           .useHandle(
               handle -> {
-                handle.execute(
-                    "INSERT INTO jobs (job_id, state, attempt, updated_at, finished_at)"
-                        + " SELECT 'old-' || i, 'failed', 1, now(), now() - interval '95 days'"
-                        + " FROM generate_series(1, 12) i");
-                handle.execute(
-                    "INSERT INTO jobs (job_id, state, attempt, updated_at, finished_at)"
-                        + " SELECT 'young-' || i, 'succeeded', 1, now(), now() - interval '1 day'"
-                        + " FROM generate_series(1, 5) i");
-                handle.execute(
-                    "INSERT INTO dead_letters (topic, kafka_partition, kafka_offset, reason,"
-                        + " received_at) SELECT 't', 0, i, 'bad', now() - interval '31 days'"
-                        + " FROM generate_series(1, 3) i");
+                storeOldAndYoungRows(handle);
               });
       RetentionReport real = Retention.run(harness.jdbi(), POLICY, Instant.now(), false);
       assertThat(real.rows()).containsEntry("jobs", 12L).containsEntry("dead_letters", 3L);
@@ -1190,5 +1168,24 @@ class RetentionEdgesIT {
         harness.cli("monitors", "apply", file.toString(), "--owner", "gitops", "--dry-run");
     assertThat(run.code()).as(run.err()).isZero();
     return run.out();
+  }
+
+  /**
+   * 12 jobs that ended 95 days ago, 5 that ended yesterday and 3 dead letters 31 days old: with
+   * {@code POLICY}, a pass prunes the 12 jobs and the 3 dead letters and keeps the 5 jobs.
+   */
+  private static void storeOldAndYoungRows(Handle handle) {
+    handle.execute(
+        "INSERT INTO jobs (job_id, state, attempt, updated_at, finished_at)"
+            + " SELECT 'old-' || i, 'failed', 1, now(), now() - interval '95 days'"
+            + " FROM generate_series(1, 12) i");
+    handle.execute(
+        "INSERT INTO jobs (job_id, state, attempt, updated_at, finished_at)"
+            + " SELECT 'young-' || i, 'succeeded', 1, now(), now() - interval '1 day'"
+            + " FROM generate_series(1, 5) i");
+    handle.execute(
+        "INSERT INTO dead_letters (topic, kafka_partition, kafka_offset, reason,"
+            + " received_at) SELECT 't', 0, i, 'bad', now() - interval '31 days'"
+            + " FROM generate_series(1, 3) i");
   }
 }
