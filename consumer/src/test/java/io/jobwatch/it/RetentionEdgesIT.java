@@ -263,14 +263,7 @@ class RetentionEdgesIT {
       RetentionReport real = Retention.run(harness.jdbi(), POLICY, Instant.now(), false);
       assertThat(real.rows()).containsEntry("jobs", 12L).containsEntry("dead_letters", 3L);
 
-      SimpleMeterRegistry registry = new SimpleMeterRegistry();
-      TableSizeMetrics sizes = new TableSizeMetrics(harness.jdbi(), Clock.systemUTC());
-      sizes.bindTo(registry);
-      sizes.refresh();
-      Map<String, Double> rows = new java.util.TreeMap<>();
-      for (String table : List.of("jobs", "dead_letters", "job_tombstones")) {
-        rows.put(table, registry.get("jobwatch.table.rows").tag("table", table).gauge().value());
-      }
+      Map<String, Double> rows = tableRowsNow(harness, "jobs", "dead_letters", "job_tombstones");
       assertThat(rows)
           .as("jobwatch_table_rows after the pass")
           .containsEntry("jobs", 5.0)
@@ -653,11 +646,7 @@ class RetentionEdgesIT {
       assertThat(real.eventsCarried()).isEqualTo(20);
       assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(20_020);
 
-      SimpleMeterRegistry registry = new SimpleMeterRegistry();
-      TableSizeMetrics sizes = new TableSizeMetrics(harness.jdbi(), Clock.systemUTC());
-      sizes.bindTo(registry);
-      sizes.refresh();
-      assertThat(registry.get("jobwatch.table.rows").tag("table", "job_events").gauge().value())
+      assertThat(tableRowsNow(harness, "job_events").get("job_events"))
           .as("jobwatch_table_rows{table=job_events} after the pass")
           .isEqualTo(20_020.0);
     }
@@ -769,14 +758,7 @@ class RetentionEdgesIT {
                         + " SELECT 't', 0, 100 + i, 'bad' FROM generate_series(1, 5) i");
               });
 
-      SimpleMeterRegistry registry = new SimpleMeterRegistry();
-      TableSizeMetrics sizes = new TableSizeMetrics(harness.jdbi(), Clock.systemUTC());
-      sizes.bindTo(registry);
-      sizes.refresh();
-      Map<String, Double> rows = new java.util.TreeMap<>();
-      for (String table : List.of("jobs", "dead_letters", "job_tombstones")) {
-        rows.put(table, registry.get("jobwatch.table.rows").tag("table", table).gauge().value());
-      }
+      Map<String, Double> rows = tableRowsNow(harness, "jobs", "dead_letters", "job_tombstones");
       assertThat(rows)
           .as("jobwatch_table_rows after the pass and 7 jobs and 5 dead letters more")
           .containsEntry("jobs", 12.0)
@@ -1187,5 +1169,18 @@ class RetentionEdgesIT {
         "INSERT INTO dead_letters (topic, kafka_partition, kafka_offset, reason,"
             + " received_at) SELECT 't', 0, i, 'bad', now() - interval '31 days'"
             + " FROM generate_series(1, 3) i");
+  }
+
+  /** {@code jobwatch_table_rows} of {@code tables} after one refresh of the table metrics. */
+  private static Map<String, Double> tableRowsNow(Harness harness, String... tables) {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    TableSizeMetrics sizes = new TableSizeMetrics(harness.jdbi(), Clock.systemUTC());
+    sizes.bindTo(registry);
+    sizes.refresh();
+    Map<String, Double> rows = new java.util.TreeMap<>();
+    for (String table : tables) {
+      rows.put(table, registry.get("jobwatch.table.rows").tag("table", table).gauge().value());
+    }
+    return rows;
   }
 }
