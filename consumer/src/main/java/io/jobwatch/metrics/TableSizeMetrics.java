@@ -32,14 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TableSizeMetrics implements MeterBinder {
   static final Duration MAX_STALENESS = Duration.ofSeconds(15);
-  static final List<String> TABLES =
-      List.of(
-          "job_events",
-          "jobs",
-          "job_dependencies",
-          "job_attempt_crashes",
-          "dead_letters",
-          "job_tombstones");
+  static final List<String> TABLES = RetentionTable.SIZED;
 
   private static final Logger LOG = LoggerFactory.getLogger(TableSizeMetrics.class);
   private final Jdbi jdbi;

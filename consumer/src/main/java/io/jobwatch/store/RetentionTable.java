@@ -362,8 +362,9 @@ public final class RetentionTable {
    */
   static final long COUNTED_UP_TO_BYTES = 1 << 20;
 
-  private static final java.util.Set<String> SIZED =
-      java.util.Set.of(
+  /** The tables whose size, rows and oldest age are measured ({@code jobwatch_table_*}). */
+  public static final List<String> SIZED =
+      List.of(
           "job_events",
           "jobs",
           "job_dependencies",
