@@ -340,17 +340,18 @@ open(sys.argv[2], "w").write("\n".join(out) + "\n")
 PY
 }
 check "dashboard ages keep instances without jobwatch_clock_seconds (rolling upgrade)" dashboard_ages_fall_back
-# The crash panel counts as JobwatchJobCrashes does (tests/jobs.test.yml): crashes a restarted
-# jobwatch drained before Prometheus's first scrape after an outage (5 before the gap, 9 after it)
-# show as 4 in the 15 minutes after, where a delta() within them would show none.
-dashboard_crashes_after_outage() {
-  promtool_test_from_dashboard <<'PY'
-import json, sys
+# The crash panel's queries ($service as .*) as Python's exprs: the start of both generators below.
+crash_panel_exprs='import json, sys
 d = json.load(open(sys.argv[1]))
 exprs = [t.get("expr", "") for p in d.get("panels", []) for t in p.get("targets", [])]
 exprs = [e.replace("$service", ".*") for e in exprs if "jobwatch_job_crashes_total" in e]
 if not exprs:
-    sys.exit("no panel reads jobwatch_job_crashes_total")
+    sys.exit("no panel reads jobwatch_job_crashes_total")'
+# The crash panel counts as JobwatchJobCrashes does (tests/jobs.test.yml): crashes a restarted
+# jobwatch drained before Prometheus's first scrape after an outage (5 before the gap, 9 after it)
+# show as 4 in the 15 minutes after, where a delta() within them would show none.
+dashboard_crashes_after_outage() {
+  { echo "$crash_panel_exprs"; cat; } <<'PY' | promtool_test_from_dashboard
 series = 'jobwatch_job_crashes_total{job="jobwatch",instance="a:9464",service="blast",blame="platform"}'
 out = ["tests:", "  - interval: 1m", "    input_series:",
        f"      - series: '{series}'", "        values: '5x9 _x60 9x20'", "    promql_expr_test:"]
@@ -366,13 +367,7 @@ check "dashboard crash panel counts crashes drained before the first scrape afte
 # (a series born at 1 at 60m) while jobwatch had been exporting for an hour shows as 1, and a
 # fresh Prometheus over an old database (a series born at 5 at 0m) shows none at 15m and after.
 dashboard_crashes_of_new_service() {
-  promtool_test_from_dashboard <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-exprs = [t.get("expr", "") for p in d.get("panels", []) for t in p.get("targets", [])]
-exprs = [e.replace("$service", ".*") for e in exprs if "jobwatch_job_crashes_total" in e]
-if not exprs:
-    sys.exit("no panel reads jobwatch_job_crashes_total")
+  { echo "$crash_panel_exprs"; cat; } <<'PY' | promtool_test_from_dashboard
 target = 'job="jobwatch",instance="a:9464"'
 out = ["tests:", "  - interval: 1m", "    input_series:",
        f"      - series: 'jobwatch_exporter_active{{{target}}}'", "        values: '1x80'",
