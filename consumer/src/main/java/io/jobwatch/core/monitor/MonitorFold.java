@@ -251,7 +251,11 @@ public final class MonitorFold {
         openRuns.add(open);
       }
     }
-    return state.withRunLists(recentRuns, openRuns);
+    // Most observations remove nothing (a job's first attempt, or its latest seen again).
+    return recentRuns.size() == state.recentRuns().size()
+            && openRuns.size() == state.openRuns().size()
+        ? state
+        : state.withRunLists(recentRuns, openRuns);
   }
 
   /**
