@@ -79,9 +79,10 @@ public final class StateRefresh implements AutoCloseable {
     Instant judgedAt = ProgressTable.judgementInstant(handle, now);
     // Issue 11.4: the lease holder keeps job_counts current, so no refresh counts all jobs.
     StateQueries.foldJobCountChanges(handle);
-    // Stuck jobs too: a wake-up still in the backlog must not make a job look stuck.
+    // Stuck jobs too: a wake-up still in the backlog must not make a job look stuck. Caught up,
+    // by this instance's clock, as the monitors, not by the database's (docs/operators.md).
     StateQueries.Waits waits =
-        StateQueries.waitsByService(handle, judgedAt.isBefore(now) ? judgedAt : null);
+        StateQueries.waitsByService(handle, judgedAt, judgedAt.isBefore(now));
     return new DatabaseState(
         StageHealthTable.all(handle),
         StateQueries.jobsByServiceAndStateWithActivity(handle),

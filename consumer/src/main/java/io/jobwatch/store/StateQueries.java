@@ -16,8 +16,11 @@ public final class StateQueries {
   /** A count under a pair of labels, such as jobs by (service, state). */
   public record Count(String first, String second, long count) {}
 
-  /** The instant stuck and doomed jobs are judged at; null judges at the database's now(). */
+  /** The instant stuck jobs are judged at; null judges at the database's now(). */
   private static final String JUDGED_AT = "cast(:judged_at AS timestamptz)";
+
+  /** The latest end that dooms a job's dependents; null: every end read (caught up). */
+  private static final String DOOMS_UNTIL = "cast(:dooms_until AS timestamptz)";
 
   // Issue 11.4: open pending jobs and the ones they can never get past, from jobs_open and
   // job_dependencies' keys. Same rules as the job_waits view (V21: propagated through unsatisfied
@@ -28,14 +31,16 @@ public final class StateQueries {
   // ended at or before the judgement instant (judged): while a backlog drains, the scheduler's
   // answer to its end (the dependents cancelled, docs/operators.md) may still sit unread in a
   // partition behind it, so the exported count, like the stuck jobs, judges only as far as the
-  // stream was read; job_waits keeps the fold of everything read. Caught up (no judgement instant),
-  // everything read dooms, as the stage series show their stored severities: an end timed ahead of
-  // the wall clock (a scheduler clock ahead) is no reason to wait for the clock.
+  // stream was read; job_waits keeps the fold of everything read. Caught up (no bound), everything
+  // read dooms, as the stage series show their stored severities: an end timed ahead of the wall
+  // clock (a scheduler clock ahead) is no reason to wait for the clock. Stuck jobs are judged at
+  // the exporter's judgement instant, caught up too (its clock then), not at the database's now():
+  // one clock for monitors, stages and jobs, the one JobwatchClockSkew watches.
   private static final String PENDING_AND_DOOMED =
       """
       WITH RECURSIVE judged AS (
-          SELECT least(now(), coalesce(%1$s, now())) AS at,
-                 coalesce(%1$s, 'infinity'::timestamptz) AS dooms_until),
+          SELECT coalesce(%1$s, now()) AS at,
+                 coalesce(%2$s, 'infinity'::timestamptz) AS dooms_until),
       pending AS MATERIALIZED (
           SELECT job_id, service, state, waiting_reason,
                  coalesce(submitted_at, updated_at) AS submitted
@@ -148,7 +153,7 @@ public final class StateQueries {
           UNION ALL
           SELECT 'stuck', coalesce(service, 'unknown'), count(*) FROM stuck GROUP BY 2
           """)
-          .formatted(JUDGED_AT);
+          .formatted(JUDGED_AT, DOOMS_UNTIL);
 
   /** Folds the appended changes of job counts into {@code job_counts} (V14). */
   private static final String FOLD_JOB_COUNT_CHANGES =
@@ -217,23 +222,28 @@ public final class StateQueries {
    */
   public record Waits(List<Count> unsatisfiable, List<Count> stuck) {}
 
-  /** {@link Waits} from one statement, stuck jobs judged at the database's {@code now()}. */
+  /**
+   * {@link Waits} from one statement, stuck jobs judged at the database's {@code now()}, every
+   * dependency read that ended outside {@code accept} dooming its dependents (the views' rules).
+   */
   public static Waits waitsByService(Handle handle) {
-    return waitsByService(handle, null);
+    return waitsByService(handle, null, false);
   }
 
   /**
-   * {@link Waits} from one statement, judged at {@code judgedAt}, the stream's watermark while the
-   * pipeline is behind: stuck jobs as of then (never later than the database's {@code now()}), and
-   * only dependencies that ended by then doom their dependents. Null (caught up): stuck jobs as of
-   * {@code now()}, and every dependency read that ended outside {@code accept} dooms.
+   * {@link Waits} from one statement, stuck jobs judged at {@code judgedAt} (the exporter's
+   * judgement instant: the stream's watermark while the pipeline is behind, its clock once caught
+   * up; null: the database's {@code now()}). While {@code behind}, only dependencies that ended by
+   * {@code judgedAt} doom their dependents; caught up, every dependency read that ended outside
+   * {@code accept} dooms.
    */
-  public static Waits waitsByService(Handle handle, Instant judgedAt) {
+  public static Waits waitsByService(Handle handle, Instant judgedAt, boolean behind) {
     List<Count> unsatisfiable = new ArrayList<>();
     List<Count> stuck = new ArrayList<>();
     handle
         .createQuery(WAITS)
         .bind("judged_at", judgedAt == null ? null : judgedAt.toString())
+        .bind("dooms_until", behind && judgedAt != null ? judgedAt.toString() : null)
         .map((rs, ctx) -> Map.entry(rs.getString(1), new Count(rs.getString(2), "", rs.getLong(3))))
         .forEach(row -> (row.getKey().equals("stuck") ? stuck : unsatisfiable).add(row.getValue()));
     return new Waits(unsatisfiable, stuck);
@@ -243,7 +253,7 @@ public final class StateQueries {
   public static List<String> refreshQueries() {
     return List.of(
         JOB_COUNTS,
-        WAITS.replace(JUDGED_AT, "now()"),
+        WAITS.replace(JUDGED_AT, "now()").replace(DOOMS_UNTIL, "now()"),
         DEAD_LETTERS,
         CRASHES,
         FOLD_JOB_COUNT_CHANGES);
