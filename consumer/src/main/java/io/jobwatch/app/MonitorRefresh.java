@@ -19,17 +19,23 @@ import org.jdbi.v3.core.Handle;
 final class MonitorRefresh {
   private MonitorRefresh() {}
 
-  /**
-   * Evaluates every monitor at {@code now}, stores changed evaluations, returns them all. A monitor
-   * that a batch folded since it was read keeps the batch's evaluation (it is the fresher one); the
-   * next refresh judges its new state.
-   */
+  /** {@link #refresh(Handle, Instant, boolean)} with every partition caught up. */
   static List<DatabaseState.Monitor> refresh(Handle handle, Instant now) {
+    return refresh(handle, now, false);
+  }
+
+  /**
+   * Evaluates every monitor at {@code now} (the judgement instant; {@code behind} while a backlog
+   * drains, {@link MonitorEvaluator#evaluate(MonitorState, Instant, boolean)}), stores changed
+   * evaluations, returns them all. A monitor that a batch folded since it was read keeps the
+   * batch's evaluation (it is the fresher one); the next refresh judges its new state.
+   */
+  static List<DatabaseState.Monitor> refresh(Handle handle, Instant now, boolean behind) {
     List<MonitorsTable.Reevaluated> changed = new ArrayList<>();
     List<DatabaseState.Monitor> monitors = new ArrayList<>();
     for (MonitorsTable.Stored stored : MonitorsTable.allWithEvaluation(handle)) {
       MonitorState state = stored.state();
-      MonitorEvaluation evaluation = MonitorEvaluator.evaluate(state, now);
+      MonitorEvaluation evaluation = MonitorEvaluator.evaluate(state, now, behind);
       if (!asStored(evaluation, stored.evaluation())) {
         changed.add(new MonitorsTable.Reevaluated(stored, evaluation, now));
       }

@@ -90,7 +90,7 @@ public final class StateRefresh implements AutoCloseable {
         waits.stuck(),
         StateQueries.deadLettersByTopic(handle),
         StateQueries.crashesByServiceAndBlame(handle),
-        MonitorRefresh.refresh(handle, judgedAt),
+        MonitorRefresh.refresh(handle, judgedAt, judgedAt.isBefore(now)),
         judgedAt);
   }
 

@@ -65,7 +65,8 @@ public final class MonitorsWriter implements MonitorStep {
         }
       }
       folded.add(
-          new MonitorsTable.Evaluated(state, MonitorEvaluator.evaluate(state, judgedAt), judgedAt));
+          new MonitorsTable.Evaluated(
+              state, MonitorEvaluator.evaluate(state, judgedAt, judgedAt.isBefore(now)), judgedAt));
     }
     MonitorsTable.update(handle, folded);
     return folded.size();

@@ -42,6 +42,19 @@ public final class MonitorEvaluator {
 
   /** The evaluation of {@code state} at {@code now}; null if the monitor was never declared. */
   public static MonitorEvaluation evaluate(MonitorState stored, Instant now) {
+    return evaluate(stored, now, false);
+  }
+
+  /**
+   * The evaluation of {@code state} at {@code now}, the judgement instant; null if the monitor was
+   * never declared. While {@code behind} (a backlog drains: {@code now} is the stream's watermark,
+   * {@link MonitorClock}), a run that finished after {@code now} has been read ahead of the rest of
+   * the stream: a failure among them makes the monitor down only once the judgement reaches it,
+   * since the success after it may still be unread (on another partition: each run is a job). A
+   * success read after {@code now} still counts, so the judgement is never worse than the runs
+   * read. Caught up, every run read counts, also one timed ahead of the clock.
+   */
+  public static MonitorEvaluation evaluate(MonitorState stored, Instant now, boolean behind) {
     if (!stored.isDeclared()) {
       return null;
     }
@@ -59,7 +72,7 @@ public final class MonitorEvaluator {
     Duration grace = state.grace() == null ? Duration.ZERO : state.grace();
     Instant deadline = MonitorLimits.plusOrNever(expectedAt, grace);
     return new MonitorEvaluation(
-        status(state, now, expectedAt, deadline), expectedAt, deadline, state.lastSeenAt());
+        status(state, now, behind, expectedAt, deadline), expectedAt, deadline, state.lastSeenAt());
   }
 
   /**
@@ -138,10 +151,10 @@ public final class MonitorEvaluator {
   }
 
   private static MonitorStatus status(
-      MonitorState state, Instant now, Instant expectedAt, Instant deadline) {
+      MonitorState state, Instant now, boolean behind, Instant expectedAt, Instant deadline) {
     // Down before overrun: a run that hangs past the deadline pages (down), and a page never
     // turns into the overrun ticket while nothing has succeeded.
-    if (failing(state)
+    if (failing(state) && (!behind || failingBy(state, now))
         || deadline != null && now.isAfter(deadline)
         || notStarted(state, now, expectedAt)) {
       return MonitorStatus.DOWN;
@@ -177,6 +190,33 @@ public final class MonitorEvaluator {
     int successes = streak(state, 0, false);
     return successes < rules.recoveryThreshold()
         && streak(state, successes, true) >= rules.failureThreshold();
+  }
+
+  /**
+   * Down by failures as of {@code at}, judged on the recent runs that had finished by then. With
+   * none, it had not failed yet, unless the kept runs are as many as the fold keeps: then the runs
+   * before {@code at} may have been dropped, and the runs read decide. A row without recent runs
+   * (judged from its times) and a judgement before anything was read ({@link
+   * MonitorClock#NOTHING_READ}) are judged on what was read as well.
+   */
+  private static boolean failingBy(MonitorState state, Instant at) {
+    List<FinishedRun> runs = state.recentRuns();
+    if (runs.isEmpty() || !at.isAfter(MonitorClock.NOTHING_READ)) {
+      return true;
+    }
+    List<FinishedRun> byThen = new ArrayList<>(runs.size());
+    for (FinishedRun run : runs) {
+      if (!run.finishedAt().isAfter(at)) {
+        byThen.add(run);
+      }
+    }
+    if (byThen.size() == runs.size()) {
+      return true;
+    }
+    if (byThen.isEmpty()) {
+      return runs.size() >= FinishedRun.KEPT;
+    }
+    return failing(state.withRunLists(List.copyOf(byThen), state.openRuns()));
   }
 
   /**

@@ -438,4 +438,65 @@ class MonitorEvaluatorTest {
     assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T01:00:00Z")).status())
         .isEqualTo(MonitorStatus.NEW);
   }
+
+  @Nested
+  @DisplayName(
+      "While a backlog drains (judged at the stream's watermark), an hourly monitor that succeeded"
+          + " at 07:00 and failed at 08:00")
+  class FailureReadAheadOfTheWatermark {
+    final MonitorState state =
+        fold(
+            declared(utc("2026-06-10T05:00:00Z"), every("PT1H"), Duration.ofMinutes(10), null),
+            succeeded(utc("2026-06-10T06:55:00Z"), utc("2026-06-10T07:00:00Z")),
+            failed(utc("2026-06-10T07:55:00Z"), utc("2026-06-10T08:00:00Z")));
+
+    @Test
+    @DisplayName("is up as of 07:30: the success after the failure may still be unread")
+    void upBeforeTheFailure() {
+      assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T07:30:00Z"), true).status())
+          .isEqualTo(MonitorStatus.UP);
+    }
+
+    @Test
+    @DisplayName("is down as of 08:05, once the judgement has passed the failure")
+    void downOnceTheJudgementPassesIt() {
+      assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T08:05:00Z"), true).status())
+          .isEqualTo(MonitorStatus.DOWN);
+    }
+
+    @Test
+    @DisplayName("is down at 07:30 when caught up: every run read counts, even one timed ahead")
+    void caughtUpEveryRunCounts() {
+      assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T07:30:00Z"), false).status())
+          .isEqualTo(MonitorStatus.DOWN);
+    }
+
+    @Test
+    @DisplayName("is up as of 07:30 after a success read after the failure: the recovery counts")
+    void recoveryReadAfterTheJudgementCounts() {
+      MonitorState recovered =
+          MonitorFold.observeRun(
+              state,
+              MonitorFixtures.MONITOR,
+              succeeded(utc("2026-06-10T08:55:00Z"), utc("2026-06-10T09:00:00Z")));
+      assertThat(MonitorEvaluator.evaluate(recovered, utc("2026-06-10T07:30:00Z"), true).status())
+          .isEqualTo(MonitorStatus.UP);
+    }
+
+    @Test
+    @DisplayName(
+        "is down as of 07:30 when every kept run finished after it and the window is full: what"
+            + " it read before is gone")
+    void fullWindowAfterTheJudgementKeepsTheRunsRead() {
+      MonitorState many = state;
+      for (int minute = 0; minute < FinishedRun.KEPT; minute++) {
+        Instant start = utc("2026-06-10T08:01:00Z").plus(Duration.ofMinutes(minute));
+        many =
+            MonitorFold.observeRun(
+                many, MonitorFixtures.MONITOR, failed(start, start.plusSeconds(30)));
+      }
+      assertThat(MonitorEvaluator.evaluate(many, utc("2026-06-10T07:30:00Z"), true).status())
+          .isEqualTo(MonitorStatus.DOWN);
+    }
+  }
 }
