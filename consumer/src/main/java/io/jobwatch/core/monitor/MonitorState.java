@@ -16,6 +16,9 @@ import java.util.Objects;
  * grace}, {@code maxRuntime} and {@code declaredAt} are then null, {@code rules} the defaults, and
  * the runs are kept.
  *
+ * <p>{@code paused} is false when the latest pause is not later than the latest retirement: a
+ * retirement ends a pause, also for rows stored before this rule.
+ *
  * <p>Two components are derived and kept consistent by {@link MonitorFold}: {@code retired} is true
  * when {@code retiredAt} is set and no declaration in force is later than it; {@code lastSeenAt} is
  * the latest start or finish of any run. {@code recentRuns} holds the latest finished runs with an
@@ -52,6 +55,14 @@ public record MonitorState(
 
   public MonitorState {
     Objects.requireNonNull(monitor, "monitor");
+    // A retirement ends a pause: the script is gone for good, and one declared again under its
+    // name is watched from the start, not silenced by a pause of its former life. Derived here
+    // from the latest pause and the latest retirement, so every order of events agrees.
+    paused =
+        paused
+            && !(retiredAt != null
+                && pausedChangedAt != null
+                && !pausedChangedAt.isAfter(retiredAt));
     rules = rules == null ? MonitorRules.DEFAULT : rules;
     recentRuns = recentRuns == null ? List.of() : List.copyOf(recentRuns);
     openRuns = openRuns == null ? List.of() : List.copyOf(openRuns);

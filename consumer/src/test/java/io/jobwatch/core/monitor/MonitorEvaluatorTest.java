@@ -172,6 +172,42 @@ class MonitorEvaluatorTest {
 
     @Test
     @DisplayName(
+        "when paused, then retired (the script is gone for good), then declared again months"
+            + " later, is watched again: its old pause ended with the retirement")
+    void reactivationEndsAPauseBeforeTheRetirement() {
+      MonitorEvent pause = event(berlin("2026-06-09T12:00"), new MonitorChange.Paused());
+      MonitorEvent retire = event(berlin("2026-06-10T12:00"), new MonitorChange.Retired());
+      MonitorEvent again =
+          declared(berlin("2026-11-10T12:00"), cron("0 3 * * *"), Duration.ofMinutes(30), null);
+      MonitorState state = fold(declaration, yesterday, pause, retire, again);
+
+      MonitorEvaluation evaluation = MonitorEvaluator.evaluate(state, berlin("2026-11-10T12:01"));
+      assertThat(evaluation.status()).isEqualTo(MonitorStatus.UP);
+      assertThat(evaluation.expectedAt()).isEqualTo(berlin("2026-11-11T03:00"));
+      assertThat(state.paused()).isFalse();
+      assertThat(MonitorEvaluator.evaluate(state, berlin("2026-11-11T03:31")).status())
+          .as("a missed first run of the re-declared monitor pages")
+          .isEqualTo(MonitorStatus.DOWN);
+      // Any order of the same events folds to the same state.
+      assertThat(fold(again, retire, pause, yesterday, declaration)).isEqualTo(state);
+      assertThat(fold(declaration, again, pause, yesterday, retire)).isEqualTo(state);
+      // Retired meanwhile, it shows retired; a pause after the re-declaration pauses it again.
+      assertThat(
+              MonitorEvaluator.evaluate(
+                      fold(declaration, pause, retire), berlin("2026-06-11T12:00"))
+                  .status())
+          .isEqualTo(MonitorStatus.RETIRED);
+      MonitorEvent pauseAgain = event(berlin("2026-11-12T12:00"), new MonitorChange.Paused());
+      assertThat(
+              MonitorEvaluator.evaluate(
+                      fold(declaration, yesterday, pause, retire, again, pauseAgain),
+                      berlin("2026-11-13T12:00"))
+                  .status())
+          .isEqualTo(MonitorStatus.PAUSED);
+    }
+
+    @Test
+    @DisplayName(
         "when retired while its last run failed and declared again months later, comes back"
             + " fresh: not down for January's failure, down for the next one")
     void reactivationForgetsOldFailure() {
