@@ -103,6 +103,7 @@ class MonitorBoundsDecoderTest {
     "@annually",
     "0 3 ? * *",
     "0 0 ? * MON-FRI",
+    "0 9 * * SUN-THU",
   })
   @DisplayName(
       "a Kubernetes CronJob's schedule as it is written (@nicknames, ? for any) is accepted and"

@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * When a monitor schedule next fires. Pure and stateless, safe to call from any thread.
@@ -41,6 +42,13 @@ public final class MonitorSchedules {
           "@daily", "0 0 * * *",
           "@midnight", "0 0 * * *",
           "@hourly", "0 * * * *");
+
+  /**
+   * A day-of-week range that starts on Sunday by name ({@code SUN-THU}, a Sunday-to-Thursday
+   * working week): cron daemons and Kubernetes read {@code SUN} as 0, cron-utils as 7, which would
+   * make the range run backwards and refuse it.
+   */
+  private static final Pattern SUNDAY_STARTS_RANGE = Pattern.compile("(?i)\\bSUN-");
 
   /** Enough wall-clock steps to walk out of any fall-back overlap, even for a per-minute cron. */
   private static final int MAX_STEPS = 10_000;
@@ -89,8 +97,8 @@ public final class MonitorSchedules {
   /**
    * The five-field Unix expression a declared cron expression stands for: a nickname's fields, or
    * the expression with Kubernetes' (robfig/cron's) {@code ?} read as {@code *}, which is what it
-   * means in any field there. The declared text is what is stored and shown; this is what is
-   * parsed.
+   * means in any field there, and a day-of-week range from {@code SUN} read from 0 ({@link
+   * #SUNDAY_STARTS_RANGE}). The declared text is what is stored and shown; this is what is parsed.
    *
    * @throws IllegalArgumentException for an {@code @} word that stands for no schedule ({@code
    *     @reboot}, {@code @every 1h}, a nickname not in lower case)
@@ -107,6 +115,11 @@ public final class MonitorSchedules {
                 + " @weekly, @daily, @midnight and @hourly)");
       }
       return fields;
+    }
+    String[] fields = expression.strip().split("\\s+");
+    if (fields.length == 5) {
+      fields[4] = SUNDAY_STARTS_RANGE.matcher(fields[4]).replaceAll("0-");
+      return String.join(" ", fields).replace('?', '*');
     }
     return expression.replace('?', '*');
   }

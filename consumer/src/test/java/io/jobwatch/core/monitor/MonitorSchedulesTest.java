@@ -94,6 +94,29 @@ class MonitorSchedulesTest {
     }
   }
 
+  @ParameterizedTest(name = "{0} fires as {1}")
+  @CsvSource({
+    "0 9 * * SUN-THU, 0 9 * * 0-4",
+    "0 9 * * sun-thu, 0 9 * * 0-4",
+    "'0 9 * * Sun-Wed,Fri', '0 9 * * 0-3,5'",
+    "0 9 * * SUN-FRI/2, 0 9 * * 0-5/2",
+    "0 9 * * SUN-SAT, 0 9 * * 0-6",
+  })
+  @DisplayName(
+      "A day-of-week range that starts on Sunday by name (a Sunday-to-Thursday working week) fires"
+          + " as cron and Kubernetes read it, Sunday being 0")
+  void sundayStartsADayOfWeekRange(String declared, String standard) {
+    MonitorSchedules.validate(cron(declared));
+    assertThat(MonitorSchedules.nextAfter(cron("0 9 * * SUN-THU"), berlin("2026-12-03T09:00")))
+        .as("Thursday's run done, Friday and Saturday off")
+        .isEqualTo(berlin("2026-12-06T09:00"));
+    for (String base : List.of("2026-06-10T10:07", "2026-12-04T23:59", "2026-03-29T01:30")) {
+      assertThat(MonitorSchedules.nextAfter(cron(declared), berlin(base)))
+          .as("after %s", base)
+          .isEqualTo(MonitorSchedules.nextAfter(cron(standard), berlin(base)));
+    }
+  }
+
   @Test
   @DisplayName("@reboot is no schedule: validating it throws")
   void rebootIsNoSchedule() {
