@@ -270,9 +270,13 @@ public final class MonitorEvaluator {
     return runs > rules.maxRuns();
   }
 
-  /** The longest-running open run has run longer than max runtime. */
+  /**
+   * The longest-running open run that started after the last restart has run longer than max
+   * runtime: one that hung before a pause or retirement (killed without a finish) does not make the
+   * resumed or re-activated monitor overrun at once; its next run or deadline judges it.
+   */
   private static boolean overran(MonitorState state, Instant now) {
-    Instant since = state.runningSince();
+    Instant since = state.runningSince(restartedAt(state));
     return state.maxRuntime() != null
         && since != null
         && Duration.between(since, now).compareTo(state.maxRuntime()) > 0;

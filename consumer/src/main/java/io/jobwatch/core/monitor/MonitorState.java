@@ -243,9 +243,18 @@ public record MonitorState(
    * ones start is still the one that overruns.
    */
   public Instant runningSince() {
+    return runningSince(null);
+  }
+
+  /**
+   * {@link #runningSince()} among the open runs that started after {@code after} (any when null): a
+   * run that hung before a restart (a resume, a re-activation) was silenced with the monitor.
+   */
+  public Instant runningSince(Instant after) {
     Instant since = null;
     for (OpenRun run : openRuns) {
       if (isOpen(run, lastFinishAt, lastFinishedStartAt)
+          && (after == null || run.startedAt().isAfter(after))
           && (since == null || run.startedAt().isBefore(since))) {
         since = run.startedAt();
       }

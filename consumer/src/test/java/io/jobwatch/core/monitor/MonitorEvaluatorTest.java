@@ -443,6 +443,54 @@ class MonitorEvaluatorTest {
   }
 
   @Test
+  @DisplayName(
+      "A run that hung before a pause (killed -9, no finish) is not overrun after the resume: the"
+          + " resumed monitor comes back fresh, and a run started after the resume still overruns")
+  void runHungBeforeAPauseIsNotOverrunAfterTheResume() {
+    MonitorEvent declaration =
+        declared(
+            berlin("2026-06-01T12:00"),
+            cron("0 3 * * *"),
+            Duration.ofMinutes(30),
+            Duration.ofHours(1));
+    MonitorRun yesterday =
+        new MonitorRun("j1", 1, berlin("2026-06-09T03:00"), berlin("2026-06-09T03:05"), true);
+    MonitorRun hung = new MonitorRun("j2", 1, berlin("2026-06-10T03:00"), null, null);
+    MonitorEvent pause = event(berlin("2026-06-10T03:40"), new MonitorChange.Paused());
+    MonitorEvent resume = event(berlin("2026-06-10T09:00"), new MonitorChange.Resumed());
+    MonitorState state = fold(declaration, yesterday, hung, pause, resume);
+
+    MonitorEvaluation evaluation = MonitorEvaluator.evaluate(state, berlin("2026-06-10T09:01"));
+    assertThat(evaluation.status()).isEqualTo(MonitorStatus.UP);
+    assertThat(evaluation.expectedAt()).isEqualTo(berlin("2026-06-11T03:00"));
+    assertThat(MonitorEvaluator.evaluate(state, berlin("2026-06-11T03:31")).status())
+        .as("its next deadline judges it")
+        .isEqualTo(MonitorStatus.DOWN);
+    MonitorRun byHand = new MonitorRun("j3", 1, berlin("2026-06-10T10:00"), null, null);
+    assertThat(
+            MonitorEvaluator.evaluate(
+                    fold(declaration, yesterday, hung, pause, resume, byHand),
+                    berlin("2026-06-10T11:01"))
+                .status())
+        .as("a run started after the resume, running longer than max runtime")
+        .isEqualTo(MonitorStatus.OVERRUN);
+
+    // Retired with the hung run, declared again months later: not overrun either.
+    MonitorEvent retire = event(berlin("2026-06-10T04:00"), new MonitorChange.Retired());
+    MonitorEvent again =
+        declared(
+            berlin("2026-11-10T12:00"),
+            cron("0 3 * * *"),
+            Duration.ofMinutes(30),
+            Duration.ofHours(1));
+    assertThat(
+            MonitorEvaluator.evaluate(
+                    fold(declaration, yesterday, hung, retire, again), berlin("2026-11-10T12:01"))
+                .status())
+        .isEqualTo(MonitorStatus.UP);
+  }
+
+  @Test
   @DisplayName("A long run is not overrun when no max runtime is declared")
   void noMaxRuntimeNoOverrun() {
     MonitorState state =
