@@ -256,13 +256,19 @@ public final class MonitorEvaluator {
     return state.lastStartAt() == null || !state.lastStartAt().isAfter(base(state));
   }
 
-  /** More than {@code maxRuns} runs finished within the period that ends at {@code now}. */
+  /**
+   * More than {@code maxRuns} runs finished within the period that ends at {@code now}, counting
+   * only runs that finished after the last restart ({@link #restartedAt}): a monitor paused for
+   * running too often and resumed once its crontab is fixed is judged by its runs from then on.
+   */
   private static boolean tooOften(MonitorState state, Instant now) {
     MonitorRules rules = state.rules();
     if (rules.maxRuns() == null) {
       return false;
     }
-    Instant from = now.minus(rules.runsPeriod());
+    Instant restart = restartedAt(state);
+    Instant window = now.minus(rules.runsPeriod());
+    Instant from = restart != null && restart.isAfter(window) ? restart : window;
     long runs =
         state.recentRuns().stream()
             .filter(run -> run.finishedAt().isAfter(from) && !run.finishedAt().isAfter(now))

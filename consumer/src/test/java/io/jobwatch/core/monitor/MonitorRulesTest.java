@@ -141,6 +141,44 @@ class MonitorRulesTest {
   }
 
   @Test
+  @DisplayName(
+      "max_runs_per_period 1 per day: paused for running too often, crontab fixed and resumed,"
+          + " the runs before the pause no longer make it too often; runs after it still do")
+  void resumeEndsTooOften() {
+    MonitorEvent declared =
+        event(
+            T0,
+            new MonitorChange.Declared(
+                "storage",
+                every("P1D"),
+                Duration.ofMinutes(30),
+                null,
+                new MonitorRules(null, null, 1, 1, 1, Duration.ofDays(1))));
+    // The crontab says every hour instead of every day.
+    MonitorRun first = succeeded(at(60), at(61));
+    MonitorRun second = succeeded(at(120), at(121));
+    assertThat(status(at(122), declared, first, second)).isEqualTo(MonitorStatus.TOO_OFTEN);
+
+    MonitorEvent pause = event(at(130), new MonitorChange.Paused());
+    MonitorEvent resume = event(at(150), new MonitorChange.Resumed());
+    assertThat(status(at(151), declared, first, second, pause, resume))
+        .as("fixed and resumed: judged from its next run")
+        .isEqualTo(MonitorStatus.UP);
+    assertThat(
+            status(
+                at(241),
+                declared,
+                first,
+                second,
+                pause,
+                resume,
+                succeeded(at(180), at(181)),
+                succeeded(at(240), at(240))))
+        .as("still every hour after the resume")
+        .isEqualTo(MonitorStatus.TOO_OFTEN);
+  }
+
+  @Test
   @DisplayName("the recent runs and the thresholds fold alike in any order and with duplicates")
   void recentRunsAreOrderIndependent() {
     List<Object> inputs = new ArrayList<>();
