@@ -285,4 +285,36 @@ class MonitorRulesIT extends SharedAppIT {
         .containsEntry("consecutive_failures", 0);
     assertThat(statusGauge("rules-comeback", "down")).isEqualTo(0.0);
   }
+
+  @Test
+  @DisplayName(
+      "paused, retired and declared again: watched again, down at its missed deadline, not paused")
+  void pausedRetiredAndDeclaredAgainIsWatched() {
+    declare("rules-reborn", Map.of());
+    harness.applyLifecycle(
+        "monitor.paused", now.minus(Duration.ofMinutes(170)), data("monitor", "rules-reborn"));
+    harness.applyLifecycle(
+        "monitor.retired", now.minus(Duration.ofMinutes(160)), data("monitor", "rules-reborn"));
+    assertThat(status("rules-reborn")).containsEntry("status", "retired");
+    harness.applyLifecycle(
+        "monitor.declared",
+        now.minus(Duration.ofMinutes(150)),
+        data(
+            "monitor",
+            "rules-reborn",
+            "team",
+            "batch",
+            "schedule",
+            data("every", "PT1H"),
+            "grace",
+            "PT10M"));
+
+    // Expected 90 minutes ago, deadline 80 minutes ago, no run: the new script never ran.
+    Map<String, Object> row = status("rules-reborn");
+    assertThat(row).containsEntry("status", "down");
+    assertThat(statusGauge("rules-reborn", "down")).isEqualTo(1.0);
+    assertThat(statusGauge("rules-reborn", "paused")).isEqualTo(0.0);
+    assertThat(harness.row("SELECT paused FROM monitors WHERE monitor = :p0", "rules-reborn"))
+        .containsEntry("paused", false);
+  }
 }
