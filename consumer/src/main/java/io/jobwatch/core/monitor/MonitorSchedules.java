@@ -46,9 +46,10 @@ public final class MonitorSchedules {
   /**
    * A day-of-week range that starts on Sunday by name ({@code SUN-THU}, a Sunday-to-Thursday
    * working week): cron daemons and Kubernetes read {@code SUN} as 0, cron-utils as 7, which would
-   * make the range run backwards and refuse it.
+   * make the range run backwards and refuse it. {@code SUN-SUN} stays as it is: 7-7 is Sunday too,
+   * while 0-7 would be every day.
    */
-  private static final Pattern SUNDAY_STARTS_RANGE = Pattern.compile("(?i)\\bSUN-");
+  private static final Pattern SUNDAY_STARTS_RANGE = Pattern.compile("(?i)\\bSUN-(?!SUN\\b)");
 
   /** Enough wall-clock steps to walk out of any fall-back overlap, even for a per-minute cron. */
   private static final int MAX_STEPS = 10_000;

@@ -101,6 +101,7 @@ class MonitorSchedulesTest {
     "'0 9 * * Sun-Wed,Fri', '0 9 * * 0-3,5'",
     "0 9 * * SUN-FRI/2, 0 9 * * 0-5/2",
     "0 9 * * SUN-SAT, 0 9 * * 0-6",
+    "0 9 * * SUN-SUN, 0 9 * * 0",
   })
   @DisplayName(
       "A day-of-week range that starts on Sunday by name (a Sunday-to-Thursday working week) fires"
