@@ -119,6 +119,24 @@ class MonitorSchedulesTest {
   }
 
   @Test
+  @DisplayName(
+      "Day of month and day of week both restricted fire on either (Vixie cron): 0 9 1 * MON runs"
+          + " on the 1st and on every Monday; 7 is Sunday; names in any case")
+  void dayOfMonthOrDayOfWeek() {
+    assertThat(MonitorSchedules.nextAfter(cron("0 9 1 * MON"), berlin("2026-12-01T09:00")))
+        .isEqualTo(berlin("2026-12-07T09:00"));
+    assertThat(MonitorSchedules.nextAfter(cron("0 9 1 * MON"), berlin("2026-12-28T09:00")))
+        .as("Friday the 1st")
+        .isEqualTo(berlin("2027-01-01T09:00"));
+    assertThat(MonitorSchedules.nextAfter(cron("0 0 * * 7"), berlin("2026-12-01T00:00")))
+        .isEqualTo(berlin("2026-12-06T00:00"));
+    assertThat(MonitorSchedules.nextAfter(cron("0 9 * * mon-fri"), berlin("2026-12-04T09:00")))
+        .isEqualTo(berlin("2026-12-07T09:00"));
+    assertThat(MonitorSchedules.nextAfter(cron("5-59/15 * 1 jan *"), berlin("2026-12-01T00:00")))
+        .isEqualTo(berlin("2027-01-01T00:05"));
+  }
+
+  @Test
   @DisplayName("@reboot is no schedule: validating it throws")
   void rebootIsNoSchedule() {
     assertThatThrownBy(() -> MonitorSchedules.validate(cron("@reboot")))
