@@ -38,7 +38,8 @@ public final class MonitorsTable {
       (extract(epoch FROM start_grace) * 1000)::bigint AS start_grace_ms,
       failure_threshold, recovery_threshold, max_runs,
       (extract(epoch FROM runs_period) * 1000)::bigint AS runs_period_ms, recent_runs::text,
-      last_finished_start_at, open_runs::text
+      last_finished_start_at, open_runs::text,
+      schedule_declarations::text, schedule_replaced_at
       """;
 
   private static final String ENSURE =
@@ -87,7 +88,8 @@ public final class MonitorsTable {
         max_runs = u.max_runs, runs_period = (u.runs_period_ms || ' milliseconds')::interval,
         recent_runs = u.recent_runs::jsonb, consecutive_failures = u.consecutive_failures,
         last_finished_start_at = u.last_finished_start_at::timestamptz,
-        open_runs = u.open_runs::jsonb, updated_at = now()
+        open_runs = u.open_runs::jsonb, schedule_declarations = u.schedule_declarations::jsonb,
+        schedule_replaced_at = u.schedule_replaced_at::timestamptz, updated_at = now()
         FROM unnest(:monitor::text[], :team::text[], :every_ms::bigint[], :schedule_cron::text[],
                     :schedule_timezone::text[], :grace_ms::bigint[], :max_runtime_ms::bigint[],
                     :declared_at::text[], :paused::boolean[], :paused_changed_at::text[],
@@ -98,13 +100,15 @@ public final class MonitorsTable {
                     :start_grace_ms::bigint[], :failure_threshold::int[],
                     :recovery_threshold::int[], :max_runs::int[], :runs_period_ms::bigint[],
                     :recent_runs::text[], :consecutive_failures::int[],
-                    :last_finished_start_at::text[], :open_runs::text[])
+                    :last_finished_start_at::text[], :open_runs::text[],
+                    :schedule_declarations::text[], :schedule_replaced_at::text[])
           AS u(monitor, team, every_ms, schedule_cron, schedule_timezone, grace_ms,
                max_runtime_ms, declared_at, paused, paused_changed_at, retired_at, last_start_at,
                last_success_at, last_failure_at, last_finish_at, last_run_ms, last_seen_at, status,
                expected_at, deadline, evaluated_at, min_runtime_ms, start_grace_ms,
                failure_threshold, recovery_threshold, max_runs, runs_period_ms, recent_runs,
-               consecutive_failures, last_finished_start_at, open_runs)
+               consecutive_failures, last_finished_start_at, open_runs, schedule_declarations,
+               schedule_replaced_at)
        WHERE m.monitor = u.monitor
       """;
 
@@ -253,6 +257,11 @@ public final class MonitorsTable {
                 "last_finished_start_at",
                 Columns.instant(rows, r -> r.state().lastFinishedStartAt()))
             .bind("open_runs", Columns.text(rows, r -> Json.write(r.state().openRuns())))
+            .bind(
+                "schedule_declarations",
+                Columns.text(rows, r -> Json.write(r.state().scheduleDeclarations())))
+            .bind(
+                "schedule_replaced_at", Columns.instant(rows, r -> r.state().scheduleReplacedAt()))
             .execute();
     Checks.expectRows("update monitors", rows.size(), written);
   }
@@ -351,6 +360,8 @@ public final class MonitorsTable {
             duration(rs, "runs_period_ms")),
         List.of(Json.read(rs.getString("recent_runs"), FinishedRun[].class)),
         StageHealthTable.instant(rs, "last_finished_start_at"),
-        List.of(Json.read(rs.getString("open_runs"), OpenRun[].class)));
+        List.of(Json.read(rs.getString("open_runs"), OpenRun[].class)),
+        List.of(Json.read(rs.getString("schedule_declarations"), Instant[].class)),
+        StageHealthTable.instant(rs, "schedule_replaced_at"));
   }
 }

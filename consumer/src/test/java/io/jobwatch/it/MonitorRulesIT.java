@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -316,5 +318,60 @@ class MonitorRulesIT extends SharedAppIT {
     assertThat(statusGauge("rules-reborn", "paused")).isEqualTo(0.0);
     assertThat(harness.row("SELECT paused FROM monitors WHERE monitor = :p0", "rules-reborn"))
         .containsEntry("paused", false);
+  }
+
+  @Test
+  @DisplayName(
+      "a daily schedule moved later in the day after today's run is not down for the new time"
+          + " it never had; its next missed run is")
+  void scheduleMovedLaterInTheDay() {
+    ZonedDateTime utc = now.atZone(ZoneOffset.UTC);
+    ZonedDateTime oldTime = utc.minusMinutes(125);
+    ZonedDateTime newTime = utc.minusMinutes(60);
+    Map<String, Object> daily =
+        data(
+            "monitor",
+            "rules-moved",
+            "team",
+            "batch",
+            "schedule",
+            data(
+                "cron",
+                oldTime.getMinute() + " " + oldTime.getHour() + " * * *",
+                "timezone",
+                "UTC"),
+            "grace",
+            "PT10M");
+    harness.applyLifecycle("monitor.declared", now.minus(Duration.ofDays(3)), daily);
+    Instant ran = oldTime.toInstant().truncatedTo(ChronoUnit.MINUTES);
+    run("rules-moved", "moved-1", ran, ran.plusSeconds(60), 0);
+    assertThat(status("rules-moved")).containsEntry("status", "up");
+
+    Map<String, Object> moved = new LinkedHashMap<>(daily);
+    moved.put(
+        "schedule",
+        data("cron", newTime.getMinute() + " " + newTime.getHour() + " * * *", "timezone", "UTC"));
+    harness.applyLifecycle("monitor.declared", now.minus(Duration.ofMinutes(10)), moved);
+
+    // Today's new time (an hour ago, deadline 50 minutes ago) came before the change: not due.
+    assertThat(status("rules-moved")).containsEntry("status", "up");
+    assertThat(statusGauge("rules-moved", "down")).isEqualTo(0.0);
+    Instant tomorrow = newTime.plusDays(1).truncatedTo(ChronoUnit.MINUTES).toInstant();
+    assertThat(
+            harness.row(
+                "SELECT extract(epoch FROM expected_at)::bigint AS expected,"
+                    + " extract(epoch FROM schedule_replaced_at)::bigint AS replaced"
+                    + " FROM monitors WHERE monitor = :p0",
+                "rules-moved"))
+        .containsEntry("expected", tomorrow.getEpochSecond())
+        .containsEntry("replaced", now.minus(Duration.ofDays(3)).getEpochSecond());
+    // The same schedule declared again (a deploy) moves nothing.
+    harness.applyLifecycle("monitor.declared", now.minus(Duration.ofMinutes(5)), moved);
+    assertThat(
+            harness.row(
+                "SELECT extract(epoch FROM expected_at)::bigint AS expected FROM monitors"
+                    + " WHERE monitor = :p0",
+                "rules-moved"))
+        .containsEntry("expected", tomorrow.getEpochSecond());
   }
 }

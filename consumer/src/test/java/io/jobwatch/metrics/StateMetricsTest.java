@@ -78,6 +78,8 @@ class StateMetricsTest {
             null,
             null,
             null,
+            null,
+            null,
             null);
     return new DatabaseState.Monitor(
         state, new MonitorEvaluation(status, T0, T0.plusSeconds(600), null));

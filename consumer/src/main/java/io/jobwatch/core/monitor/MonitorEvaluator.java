@@ -19,7 +19,9 @@ import java.util.List;
  *   <li>{@code expectedAt} is the first scheduled time strictly after the base: the last success
  *       among the recent runs, or the declaration time if none; a resume later than that base
  *       restarts the clock from the resume, so a resumed monitor is not down the moment it is
- *       resumed. {@code deadline} is {@code expectedAt} plus grace (a missing grace is zero).
+ *       resumed, and so does a declaration that changed the schedule ({@link
+ *       MonitorState#scheduleChangedAt}). {@code deadline} is {@code expectedAt} plus grace (a
+ *       missing grace is zero).
  *   <li>{@code DOWN}: {@code failure_threshold} finished runs in a row failed (1 by default: the
  *       last run failed; a success shorter than {@code min_runtime} counts as failed; after that,
  *       down until {@code recovery_threshold} successes in a row), or {@code now} is after the
@@ -311,6 +313,12 @@ public final class MonitorEvaluator {
         && declaredAt.isAfter(state.retiredAt())
         && declaredAt.isAfter(base)) {
       base = declaredAt; // re-activated: its last success, months old, is no deadline
+    }
+    Instant scheduleChangedAt = state.scheduleChangedAt();
+    if (scheduleChangedAt != null && scheduleChangedAt.isAfter(base)) {
+      // A changed schedule is judged from its declaration, not as if it had always been in force:
+      // moved from 03:00 to 05:00 at 14:00, it is next expected tomorrow at 05:00, not today.
+      base = scheduleChangedAt;
     }
     Instant resumedAt = state.pausedChangedAt();
     if (resumedAt != null && resumedAt.isAfter(base)) {

@@ -37,6 +37,13 @@ import java.util.Objects;
  * </ul>
  */
 public final class MonitorFold {
+  /**
+   * How many declarations of the schedule in force the fold keeps (the earliest): enough for every
+   * deploy's re-declaration between two changes in practice; past it, a change read late is judged
+   * from that change itself.
+   */
+  static final int SCHEDULE_DECLARATIONS_KEPT = 32;
+
   private static final Comparator<Instant> NULL_FIRST =
       Comparator.nullsFirst(Comparator.naturalOrder());
   private static final Comparator<Duration> SHORTER_FIRST =
@@ -305,12 +312,68 @@ public final class MonitorFold {
     return state.withRunLists(state.recentRuns(), openRuns);
   }
 
+  /**
+   * The latest declaration wins. The schedule in force is judged from its first declaration after
+   * the latest declaration of another schedule (docs/monitors.md, "Changing a schedule"), not as if
+   * it had always been in force; re-declaring the same schedule (a {@code monitors apply} of every
+   * deploy) moves nothing. The fold keeps the latest declaration of another schedule ({@link
+   * MonitorState#scheduleReplacedAt}) and the declarations of the schedule in force after it
+   * ({@link MonitorState#scheduleDeclarations}, the earliest {@link #SCHEDULE_DECLARATIONS_KEPT}),
+   * so that declarations read in any order fold alike: one of another schedule read late drops
+   * those before it.
+   */
   private static MonitorState declare(MonitorState state, Declared declared, Instant at) {
     int order = NULL_FIRST.compare(at, state.declaredAt());
+    Instant replacedAt = state.scheduleReplacedAt();
+    List<Instant> declarations = state.scheduleDeclarations();
+    boolean same = state.isDeclared() && sameSchedule(declared.schedule(), state.schedule());
+    boolean afterReplaced = replacedAt == null || at.isAfter(replacedAt);
     if (order < 0 || order == 0 && canonical(declared).compareTo(canonical(inForce(state))) <= 0) {
-      return state;
+      if (!afterReplaced) {
+        return state;
+      }
+      return same
+          ? state.withScheduleChange(withDeclaration(declarations, at), replacedAt)
+          : state.withScheduleChange(after(declarations, at), at);
     }
-    return state.withDeclaration(declared, at, isRetired(state.retiredAt(), at));
+    MonitorState declaredNow =
+        state.withDeclaration(declared, at, isRetired(state.retiredAt(), at));
+    if (same) {
+      return afterReplaced
+          ? declaredNow.withScheduleChange(withDeclaration(declarations, at), replacedAt)
+          : declaredNow;
+    }
+    // The schedule in force until now was declared last at the previous declaration's instant.
+    Instant previous = state.declaredAt();
+    return declaredNow.withScheduleChange(order > 0 ? List.of(at) : List.of(), previous);
+  }
+
+  /** {@code declarations} with {@code at} among them, ascending, the earliest ones kept. */
+  private static List<Instant> withDeclaration(List<Instant> declarations, Instant at) {
+    if (declarations.contains(at)) {
+      return declarations;
+    }
+    List<Instant> merged = new ArrayList<>(declarations);
+    merged.add(at);
+    merged.sort(Comparator.naturalOrder());
+    return merged.size() > SCHEDULE_DECLARATIONS_KEPT
+        ? List.copyOf(merged.subList(0, SCHEDULE_DECLARATIONS_KEPT))
+        : List.copyOf(merged);
+  }
+
+  /** The declarations strictly after {@code at}. */
+  private static List<Instant> after(List<Instant> declarations, Instant at) {
+    List<Instant> later = new ArrayList<>(declarations.size());
+    for (Instant declaration : declarations) {
+      if (declaration.isAfter(at)) {
+        later.add(declaration);
+      }
+    }
+    return later.size() == declarations.size() ? declarations : List.copyOf(later);
+  }
+
+  private static boolean sameSchedule(Schedule left, Schedule right) {
+    return canonical(left).equals(canonical(right));
   }
 
   private static MonitorState pauseOrResume(MonitorState state, boolean pause, Instant at) {

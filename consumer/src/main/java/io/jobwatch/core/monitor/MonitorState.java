@@ -51,7 +51,9 @@ public record MonitorState(
     MonitorRules rules,
     List<FinishedRun> recentRuns,
     Instant lastFinishedStartAt,
-    List<OpenRun> openRuns) {
+    List<OpenRun> openRuns,
+    List<Instant> scheduleDeclarations,
+    Instant scheduleReplacedAt) {
 
   public MonitorState {
     Objects.requireNonNull(monitor, "monitor");
@@ -66,6 +68,8 @@ public record MonitorState(
     rules = rules == null ? MonitorRules.DEFAULT : rules;
     recentRuns = recentRuns == null ? List.of() : List.copyOf(recentRuns);
     openRuns = openRuns == null ? List.of() : List.copyOf(openRuns);
+    scheduleDeclarations =
+        scheduleDeclarations == null ? List.of() : List.copyOf(scheduleDeclarations);
   }
 
   /** A monitor nothing is known about yet. */
@@ -90,7 +94,9 @@ public record MonitorState(
         MonitorRules.DEFAULT,
         List.of(),
         null,
-        List.of());
+        List.of(),
+        List.of(),
+        null);
   }
 
   /** This state under another declaration (made at {@code declaredAt}). */
@@ -116,7 +122,56 @@ public record MonitorState(
         declared.rules(),
         recentRuns,
         lastFinishedStartAt,
-        openRuns);
+        openRuns,
+        scheduleDeclarations,
+        scheduleReplacedAt);
+  }
+
+  /**
+   * When the schedule in force took over from another one: its first declaration after {@link
+   * #scheduleReplacedAt}, the latest declaration of another schedule; that one itself when none of
+   * the schedule in force is known after it (declared in the same instant); null when no other
+   * schedule was ever declared (or the row predates V26): the schedule has always been in force.
+   */
+  public Instant scheduleChangedAt() {
+    if (scheduleReplacedAt == null) {
+      return null;
+    }
+    return scheduleDeclarations.isEmpty() ? scheduleReplacedAt : scheduleDeclarations.get(0);
+  }
+
+  /**
+   * This state with {@code declarations} (ascending) of the schedule in force after {@code
+   * replacedAt}, the latest declaration of another schedule (null: none).
+   */
+  MonitorState withScheduleChange(List<Instant> declarations, Instant replacedAt) {
+    if (declarations.equals(scheduleDeclarations)
+        && Objects.equals(replacedAt, scheduleReplacedAt)) {
+      return this;
+    }
+    return new MonitorState(
+        monitor,
+        team,
+        schedule,
+        grace,
+        maxRuntime,
+        declaredAt,
+        paused,
+        pausedChangedAt,
+        retired,
+        retiredAt,
+        lastStartAt,
+        lastSuccessAt,
+        lastFailureAt,
+        lastFinishAt,
+        lastRunDuration,
+        lastSeenAt,
+        rules,
+        recentRuns,
+        lastFinishedStartAt,
+        openRuns,
+        declarations,
+        replacedAt);
   }
 
   /** This state paused or resumed at {@code changedAt}. */
@@ -141,7 +196,9 @@ public record MonitorState(
         rules,
         recentRuns,
         lastFinishedStartAt,
-        openRuns);
+        openRuns,
+        scheduleDeclarations,
+        scheduleReplacedAt);
   }
 
   /** This state with another retirement. */
@@ -166,7 +223,9 @@ public record MonitorState(
         rules,
         recentRuns,
         lastFinishedStartAt,
-        openRuns);
+        openRuns,
+        scheduleDeclarations,
+        scheduleReplacedAt);
   }
 
   /**
@@ -220,7 +279,9 @@ public record MonitorState(
         rules,
         runs,
         finishedStart,
-        open);
+        open,
+        scheduleDeclarations,
+        scheduleReplacedAt);
   }
 
   /** Whether a {@code monitor.declared} event has been folded in. */

@@ -208,6 +208,84 @@ class MonitorEvaluatorTest {
 
     @Test
     @DisplayName(
+        "moved from 03:00 to 05:00 at 14:00 after today's run: next expected tomorrow at 05:00,"
+            + " not down for today's 05:00 that the new schedule never had")
+    void scheduleMovedLaterInTheDay() {
+      MonitorRun today = succeeded(berlin("2026-06-10T03:00"), berlin("2026-06-10T03:05"));
+      MonitorEvent moved =
+          declared(berlin("2026-06-10T14:00"), cron("0 5 * * *"), Duration.ofMinutes(30), null);
+      MonitorState state = fold(declaration, yesterday, today, moved);
+
+      MonitorEvaluation evaluation = MonitorEvaluator.evaluate(state, berlin("2026-06-10T14:01"));
+      assertThat(evaluation.status()).isEqualTo(MonitorStatus.UP);
+      assertThat(evaluation.expectedAt()).isEqualTo(berlin("2026-06-11T05:00"));
+      assertThat(evaluation.deadline()).isEqualTo(berlin("2026-06-11T05:30"));
+      assertThat(MonitorEvaluator.evaluate(state, berlin("2026-06-11T05:31")).status())
+          .as("a missed run of the new schedule pages")
+          .isEqualTo(MonitorStatus.DOWN);
+      // Declarations read out of order (publishers' clocks, a re-sent declaration) agree.
+      assertThat(fold(moved, today, declaration, yesterday)).isEqualTo(state);
+      assertThat(fold(yesterday, moved, declaration, today)).isEqualTo(state);
+    }
+
+    @Test
+    @DisplayName(
+        "the same schedule declared again (monitors apply on every deploy) moves nothing: a"
+            + " missed run still pages at its deadline")
+    void sameScheduleDeclaredAgainMovesNothing() {
+      MonitorEvent moved =
+          declared(berlin("2026-06-09T14:00"), cron("0 5 * * *"), Duration.ofMinutes(30), null);
+      MonitorEvent reapplied =
+          declared(berlin("2026-06-10T06:00"), cron("0 5 * * *"), Duration.ofMinutes(30), null);
+      MonitorState state = fold(declaration, yesterday, moved, reapplied);
+
+      MonitorEvaluation evaluation = MonitorEvaluator.evaluate(state, berlin("2026-06-10T06:01"));
+      assertThat(evaluation.status())
+          .as("today's 05:00 run of the schedule declared yesterday was missed")
+          .isEqualTo(MonitorStatus.DOWN);
+      assertThat(evaluation.deadline()).isEqualTo(berlin("2026-06-10T05:30"));
+      assertThat(fold(reapplied, moved, yesterday, declaration)).isEqualTo(state);
+      // Another change of the grace alone keeps a down monitor down, as before.
+      MonitorEvent graceOnly =
+          declared(berlin("2026-06-10T06:05"), cron("0 5 * * *"), Duration.ofHours(2), null);
+      assertThat(
+              MonitorEvaluator.evaluate(
+                      fold(declaration, yesterday, moved, reapplied, graceOnly),
+                      berlin("2026-06-10T08:01"))
+                  .status())
+          .isEqualTo(MonitorStatus.DOWN);
+    }
+
+    @Test
+    @DisplayName(
+        "a schedule changed back and forth: judged from the last change, whatever order the"
+            + " declarations are read in")
+    void scheduleChangedBackAndForth() {
+      MonitorEvent hourly =
+          declared(berlin("2026-06-09T10:00"), every("PT1H"), Duration.ofMinutes(5), null);
+      MonitorEvent daily =
+          declared(berlin("2026-06-09T12:00"), cron("0 3 * * *"), Duration.ofMinutes(30), null);
+      MonitorEvent dailyAgain =
+          declared(berlin("2026-06-09T13:00"), cron("0 3 * * *"), Duration.ofMinutes(30), null);
+      MonitorState state = fold(declaration, yesterday, hourly, daily, dailyAgain);
+
+      assertThat(state.scheduleChangedAt()).isEqualTo(berlin("2026-06-09T12:00"));
+      assertThat(MonitorEvaluator.evaluate(state, berlin("2026-06-10T03:31")).status())
+          .isEqualTo(MonitorStatus.DOWN);
+      assertThat(state.scheduleReplacedAt()).isEqualTo(berlin("2026-06-09T10:00"));
+      // Read backwards, or in any other order, the same.
+      assertThat(fold(dailyAgain, daily, hourly, yesterday, declaration)).isEqualTo(state);
+      assertThat(fold(hourly, dailyAgain, declaration, yesterday, daily)).isEqualTo(state);
+      // Without the 12:00 declaration, the first daily one after the hourly one is 13:00's,
+      // whether the hourly one is read before it or late.
+      MonitorState partly = fold(declaration, yesterday, dailyAgain, hourly);
+      assertThat(partly.scheduleChangedAt()).isEqualTo(berlin("2026-06-09T13:00"));
+      assertThat(partly.scheduleReplacedAt()).isEqualTo(berlin("2026-06-09T10:00"));
+      assertThat(fold(dailyAgain, hourly, declaration, yesterday)).isEqualTo(partly);
+    }
+
+    @Test
+    @DisplayName(
         "when retired while its last run failed and declared again months later, comes back"
             + " fresh: not down for January's failure, down for the next one")
     void reactivationForgetsOldFailure() {
