@@ -106,6 +106,54 @@ class E2eSchedulerMappingsIT extends SharedAppIT {
 
   @Test
   @DisplayName(
+      "Slurm: the task's last error, stamped by its millisecond clock within the second of the"
+          + " End the runner read from sacct (whole seconds), is the failed job's runtime_error,"
+          + " whether it arrives before or after the end; a report in the next second is not")
+  void slurmLastErrorWithinTheSecondOfAWholeSecondEnd() {
+    String svc = "map-slurm-last-error";
+    String early = "4250";
+    String late = "4251";
+    for (String job : List.of(early, late)) {
+      ev("job.submitted", 0, data("job_id", job, "service", svc, "runner", "slurm"));
+      ev("job.queued", 0.3, data("job_id", job, "attempt", 1, "runner", "slurm"));
+      ev("job.started", 1, data("job_id", job, "runner", "slurm", "attempt", 1, "host", "n1"));
+      ev("job.status", 5.25, data("job_id", job, "attempt", 1, "warning", "scratch 91% full"));
+    }
+    String earlyError =
+        ev("job.status", 9.4, data("job_id", early, "attempt", 1, "error", "OSError: quota"));
+    ev("job.finished", 9, data("job_id", early, "attempt", 1, "exit_code", 1));
+    ev("job.finished", 9, data("job_id", late, "attempt", 1, "exit_code", 1));
+    awaitSent();
+    String lateError =
+        ev("job.status", 9.4, data("job_id", late, "attempt", 1, "error", "OSError: quota"));
+    String nextSecond =
+        ev("job.status", 10.1, data("job_id", late, "attempt", 1, "activity", "cleaning up"));
+    awaitSent();
+
+    for (String job : List.of(early, late)) {
+      assertThat(harness.job(job))
+          .as(job)
+          .containsEntry("state", "failed")
+          .containsEntry("exit_code", 1)
+          .containsEntry("runtime_error", "OSError: quota")
+          .containsEntry("runtime_warning", "scratch 91% full")
+          .containsEntry("runtime_activity", null)
+          .containsEntry("blame", null);
+      assertThat(Harness.instant(harness.job(job).get("finished_at"))).isEqualTo(t(9));
+    }
+    assertThat(harness.outcome(earlyError)).isEqualTo("applied");
+    assertThat(harness.outcome(lateError)).isEqualTo("applied");
+    assertThat(harness.outcome(nextSecond)).isEqualTo("ignored");
+    Scrape s = scrape();
+    assertThat(s.value("jobwatch_jobs", "service", svc, "state", "failed")).isEqualTo(2.0);
+    assertThat(s.value("jobwatch_jobs", "service", svc, "state", "running")).isZero();
+    assertThat(s.samples("jobwatch_job_crashes_total", "service", svc))
+        .extracting(Scrape.Sample::value)
+        .containsOnly(0.0);
+  }
+
+  @Test
+  @DisplayName(
       "Slurm dependencies: afterany accepts a failed upstream, afternotok refuses a succeeded one"
           + " and accepts a cancelled one, a pending job on Dependency then Resources is not stuck")
   void slurmDependencies() {

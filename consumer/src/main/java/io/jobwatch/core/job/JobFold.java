@@ -412,12 +412,26 @@ public final class JobFold {
       return true;
     }
 
+    /**
+     * A status counts while the attempt runs, and in the instant it ended. An end stamped in whole
+     * seconds (a runner reading sacct's End, a shell's {@code date +%s}) stands for its whole
+     * second: a status the task stamped later in it, with a finer clock, is of that instant (the
+     * last error a task reports just before it exits), as a cancel is for a signal exit.
+     */
     private boolean report(JobEvent event, JobChange.Status status) {
-      if (state != JobState.RUNNING) {
+      if (state != JobState.RUNNING && !ranAndEndedInTheInstantOf(event)) {
         return false;
       }
       runtime = runtime.with(status, event.time());
       return true;
+    }
+
+    private boolean ranAndEndedInTheInstantOf(JobEvent event) {
+      return state != null
+          && state.isTerminal()
+          && startedAt != null
+          && finishedAt != null
+          && inTheInstantOf(event, finishedAt);
     }
 
     private boolean finish(JobEvent event, JobChange.Finished finished) {

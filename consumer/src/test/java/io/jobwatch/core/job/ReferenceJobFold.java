@@ -213,6 +213,22 @@ public final class ReferenceJobFold {
         blame = null;
         cause = null;
         crashes.remove(attempt);
+      } else if (change instanceof JobChange.Status status
+          && state != null
+          && state.isTerminal()
+          && startedAt != null
+          && finishedAt.getNano() == 0
+          && event.time().getEpochSecond() == finishedAt.getEpochSecond()) {
+        // Row "job.status within the second of an end stamped in whole seconds, after a start":
+        // of the end's instant, so taken.
+        applied = true;
+        if (status.error() != null && !status.error().isBlank()) {
+          if (runtimeError == null) {
+            runtimeError = status.error();
+          } else {
+            moreErrors++;
+          }
+        }
       } else if (change instanceof JobChange.Started started
           && state != null
           && state.isTerminal()) {

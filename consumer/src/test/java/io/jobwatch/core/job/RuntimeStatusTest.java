@@ -167,6 +167,52 @@ class RuntimeStatusTest {
   }
 
   @Test
+  @DisplayName(
+      "A status stamped within the second of an end stamped in whole seconds (the task's"
+          + " millisecond clock beside a runner's sacct End) is of the end's instant: its error is"
+          + " kept; one in the next second, or after an end stamped in milliseconds, is not")
+  void statusWithinTheSecondOfAWholeSecondEndIsAccepted() {
+    JobEvent lastError =
+        new JobEvent(
+            "last-error",
+            t(7).plusMillis(400),
+            Events.JOB,
+            null,
+            new JobChange.Status(1, "out of quota", null, null, null));
+    JobEvent nextSecond =
+        new JobEvent(
+            "next-second",
+            t(8).plusMillis(100),
+            Events.JOB,
+            null,
+            new JobChange.Status(1, null, "too late", null, null));
+    JobFold.Result wholeSecondEnd =
+        fold(submitted("s", 0), started("r", 1, 1), finished("f", 7, 1, 1), lastError, nextSecond);
+    JobFold.Result millisecondEnd =
+        fold(
+            submitted("s", 0),
+            started("r", 1, 1),
+            new JobEvent("f", t(7).plusMillis(300), Events.JOB, null, new JobChange.Finished(1, 1)),
+            lastError);
+    JobFold.Result cancelledWhileQueued =
+        fold(
+            submitted("s", 0),
+            queued("q", 1),
+            new JobEvent("c", t(7), Events.JOB, null, new JobChange.Cancelled(null)),
+            lastError);
+
+    assertThat(wholeSecondEnd.row().state()).isEqualTo(JobState.FAILED);
+    assertThat(wholeSecondEnd.row().runtime().error()).isEqualTo("out of quota");
+    assertThat(wholeSecondEnd.row().runtime().warning()).isNull();
+    assertThat(wholeSecondEnd.row().finishedAt()).isEqualTo(t(7));
+    assertThat(wholeSecondEnd.ignoredEventIds()).containsExactly("next-second");
+    assertThat(millisecondEnd.row().runtime().error()).isNull();
+    assertThat(millisecondEnd.ignoredEventIds()).containsExactly("last-error");
+    assertThat(cancelledWhileQueued.row().runtime().error()).isNull();
+    assertThat(cancelledWhileQueued.ignoredEventIds()).containsExactly("last-error");
+  }
+
+  @Test
   @DisplayName("A running job with only a warning is reusable")
   void runningWithWarningIsReusable() {
     JobRow row = fold(submitted("s", 0), started("r", 1, 1), warning("w", 2, 1, "slow")).row();
