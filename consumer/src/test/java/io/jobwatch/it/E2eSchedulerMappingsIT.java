@@ -154,6 +154,52 @@ class E2eSchedulerMappingsIT extends SharedAppIT {
 
   @Test
   @DisplayName(
+      "Slurm: sbatch working again brings the submit stage back to ok even when the job starts"
+          + " at once, sacct's Start (whole seconds) before the runner's job.queued in that second")
+  void slurmSubmitRecoversOnAJobThatStartsAtOnce() {
+    String svc = "map-slurm-submit";
+    for (int i = 0; i < 3; i++) {
+      sent.add(
+          harness.stageEvent(
+              "stage.error",
+              t(i),
+              data(
+                  "service",
+                  svc,
+                  "runner",
+                  "slurm",
+                  "stage",
+                  "submit",
+                  "error_class",
+                  "subprocess.CalledProcessError",
+                  "message",
+                  "sbatch: error: Batch job submission failed: Socket timed out")));
+    }
+    awaitSent();
+    assertThat(harness.stage(svc, "slurm", "submit").get("severity")).isEqualTo("error");
+
+    String job = "4260";
+    ev("job.submitted", 9.8, data("job_id", job, "service", svc, "runner", "slurm"));
+    ev("job.started", 10, data("job_id", job, "runner", "slurm", "attempt", 1, "host", "n1"));
+    String queued = ev("job.queued", 10.7, data("job_id", job, "attempt", 1, "runner", "slurm"));
+    awaitSent();
+
+    assertThat(harness.job(job)).containsEntry("state", "running").containsEntry("runner", "slurm");
+    assertThat(Harness.instant(harness.job(job).get("started_at"))).isEqualTo(t(10));
+    Map<String, Object> submit = harness.stage(svc, "slurm", "submit");
+    assertThat(submit.get("severity")).isEqualTo("ok");
+    assertThat(harness.outcome(queued)).isEqualTo("applied");
+    assertThat(Harness.instant(submit.get("last_ok_at"))).isEqualTo(t(10.7));
+    assertThat(Harness.instant(submit.get("since"))).isEqualTo(t(10.7));
+    Scrape s = scrape();
+    assertThat(
+            s.value("jobwatch_stage_health", "service", svc, "runner", "slurm", "stage", "submit"))
+        .isZero();
+    assertThat(s.value("jobwatch_service_health", "service", svc)).isZero();
+  }
+
+  @Test
+  @DisplayName(
       "Slurm dependencies: afterany accepts a failed upstream, afternotok refuses a succeeded one"
           + " and accepts a cancelled one, a pending job on Dependency then Resources is not stuck")
   void slurmDependencies() {

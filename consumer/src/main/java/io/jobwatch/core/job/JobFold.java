@@ -371,13 +371,32 @@ public final class JobFold {
 
     private boolean queue(JobEvent event, JobChange.Queued queued) {
       if (!isPending()) {
-        return false;
+        return queuedInTheInstantOfTheStart(event, queued);
       }
       state = JobState.QUEUED;
       waitingReason = null;
       if (queued.runner() != null) {
         runner = queued.runner();
         evidence.add(evidenceOk(event, "submit"));
+      }
+      return true;
+    }
+
+    /**
+     * A start stamped in whole seconds (a runner reading sacct's Start) stands for its whole
+     * second: a {@code job.queued} stamped later in it with a finer clock (the runner's own when
+     * sbatch returned, the job started at once) is of that instant, where it ranks before the
+     * start. It changes nothing the start has not replaced (state, runner), but it proves the
+     * submission.
+     */
+    private boolean queuedInTheInstantOfTheStart(JobEvent event, JobChange.Queued queued) {
+      if (startedAt == null || !inTheInstantOf(event, startedAt)) {
+        return false;
+      }
+      if (queued.runner() != null) {
+        evidence.add(
+            new JobFoldState.Evidence(
+                event.id(), evidenceTime(event), queued.runner(), "submit", true, null, null));
       }
       return true;
     }

@@ -213,6 +213,19 @@ public final class ReferenceJobFold {
         blame = null;
         cause = null;
         crashes.remove(attempt);
+      } else if (change instanceof JobChange.Queued queued
+          && state != null
+          && !PENDING.contains(state)
+          && startedAt != null
+          && (event.time().equals(startedAt)
+              || (startedAt.getNano() == 0
+                  && event.time().getEpochSecond() == startedAt.getEpochSecond()))) {
+        // Row "job.queued within the second of a start stamped in whole seconds": of the start's
+        // instant, where it ranks first; a submit success that changes nothing else.
+        applied = true;
+        if (queued.runner() != null) {
+          evidence.add(event.id() + " submit ok " + queued.runner());
+        }
       } else if (change instanceof JobChange.Status status
           && state != null
           && state.isTerminal()

@@ -131,6 +131,37 @@ class SchedulerMappingsTest {
 
   @Test
   @DisplayName(
+      "Slurm: a job that starts as sbatch returns (sacct's Start in whole seconds, before the"
+          + " runner's job.queued stamped by its millisecond clock in that second) still proves"
+          + " the submit stage; a job.queued in a later second is history")
+  void slurmQueuedWithinTheSecondOfAWholeSecondStart() {
+    JobFold.Result immediate =
+        fold(
+            submitted(null),
+            started("s1", 5, "slurm", 1),
+            event("q1", 5.7, new JobChange.Queued("slurm", 1)),
+            finished("f1", 9, 1, 0));
+    JobFold.Result late =
+        fold(
+            submitted(null),
+            started("s1", 5, "slurm", 1),
+            event("q1", 6.1, new JobChange.Queued("slurm", 1)),
+            finished("f1", 9, 1, 0));
+
+    assertThat(immediate.row().state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(immediate.row().startedAt()).isEqualTo(t(5));
+    assertThat(immediate.ignoredEventIds()).isEmpty();
+    assertThat(immediate.stageEvidence())
+        .extracting(o -> o.eventId(), o -> o.key().runner(), o -> o.key().stage(), o -> o.ok())
+        .containsExactlyInAnyOrder(
+            tuple("s1", "slurm", "start", true), tuple("q1", "slurm", "submit", true));
+    assertThat(late.row()).isEqualTo(immediate.row());
+    assertThat(late.ignoredEventIds()).containsExactly("q1");
+    assertThat(late.stageEvidence()).extracting(o -> o.key().stage()).containsExactly("start");
+  }
+
+  @Test
+  @DisplayName(
       "Slurm PREEMPTED and requeued under the same job id: the crash report of attempt 1"
           + " arriving after the requeue and the restart counts against attempt 1 only")
   void slurmPreemptedRequeueWithALateCrashReport() {
