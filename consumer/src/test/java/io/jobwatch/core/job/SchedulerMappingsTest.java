@@ -162,6 +162,65 @@ class SchedulerMappingsTest {
 
   @Test
   @DisplayName(
+      "Grid Engine: a job killed at h_rt (exit 137) explained as a task timeout; Eqw (the"
+          + " shepherd could not start it) a start error, run again as attempt 2 once cleared;"
+          + " qdel with the kill's 137 after it a cancel")
+  void gridEngine() {
+    JobFold.Result hardRuntime =
+        fold(
+            submitted("sge"),
+            started("s1", 1, "sge", 1),
+            finished("f1", 3600, 1, 137),
+            crashed("c1", 3600, 1, Blame.TASK, "timeout", "h_rt exceeded"));
+    JobFold.Result errorState =
+        fold(
+            submitted("sge"),
+            event("q1", 0.5, new JobChange.Queued("sge", 1)),
+            crashed("c1", 2, 1, Blame.PLATFORM, "not_started", "Eqw: can't chdir"),
+            event("rq", 600, new JobChange.Requeued(2, "qmod -cj")),
+            started("s2", 610, "sge", 2),
+            finished("f2", 620, 2, 0));
+    JobFold.Result deleted =
+        fold(
+            submitted("sge"),
+            started("s1", 1, "sge", 1),
+            event("c", 9, new JobChange.Cancelled("qdel")),
+            finished("f1", 10, 1, 137));
+
+    assertThat(hardRuntime.row().state()).isEqualTo(JobState.CRASHED);
+    assertThat(hardRuntime.row().exitCode()).isEqualTo(137);
+    assertThat(hardRuntime.row().cause()).isEqualTo("timeout");
+    assertThat(hardRuntime.crashes()).isEqualTo(Map.of(1, Blame.TASK));
+    assertThat(errorState.row().state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(errorState.crashes()).isEqualTo(Map.of(1, Blame.PLATFORM));
+    assertThat(errorState.stageEvidence())
+        .extracting(StageObservation::eventId, o -> o.key().stage(), StageObservation::ok)
+        .containsExactlyInAnyOrder(
+            tuple("q1", "submit", true), tuple("c1", "start", false), tuple("s2", "start", true));
+    assertThat(deleted.row().state()).isEqualTo(JobState.CANCELLED);
+    assertThat(deleted.crashes()).isEmpty();
+    assertThat(deleted.ignoredEventIds()).containsExactly("f1");
+  }
+
+  @Test
+  @DisplayName(
+      "Kubernetes: a Job deleted while its pod runs is a cancel; the pod's SIGTERM exit 143,"
+          + " stamped in whole seconds within the deletion's second, changes nothing")
+  void kubernetesJobDeleted() {
+    JobFold.Result result =
+        fold(
+            submitted("kubernetes"),
+            started("s1", 1, "kubernetes", 1),
+            finished("f1", 30, 1, 143),
+            event("c", 30.4, new JobChange.Cancelled("deleted")));
+
+    assertThat(result.row().state()).isEqualTo(JobState.CANCELLED);
+    assertThat(result.row().blame()).isNull();
+    assertThat(result.crashes()).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
       "Slurm PREEMPTED and requeued under the same job id: the crash report of attempt 1"
           + " arriving after the requeue and the restart counts against attempt 1 only")
   void slurmPreemptedRequeueWithALateCrashReport() {
