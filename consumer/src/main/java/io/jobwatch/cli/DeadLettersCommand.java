@@ -141,12 +141,21 @@ public final class DeadLettersCommand implements Runnable {
                 + shown.originalBytes()
                 + " bytes: not the original record, never replayed");
       }
-      out.println("headers   " + (shown.headerKeys().isEmpty() ? "-" : shown.headerKeys()));
-      out.println("reason    " + shown.reason());
+      // Anything a publisher sent is shown with its control characters escaped.
       out.println(
-          "key       " + shown.key() + (shown.encoding().equals("base64") ? " (base64)" : ""));
+          "headers   "
+              + (shown.headerKeys().isEmpty()
+                  ? "-"
+                  : TerminalText.of(shown.headerKeys().toString())));
+      out.println("reason    " + TerminalText.of(shown.reason()));
       out.println(
-          "value     " + shown.value() + (shown.encoding().equals("base64") ? " (base64)" : ""));
+          "key       "
+              + TerminalText.of(shown.key())
+              + (shown.encoding().equals("base64") ? " (base64)" : ""));
+      out.println(
+          "value     "
+              + TerminalText.keepingLines(shown.value())
+              + (shown.encoding().equals("base64") ? " (base64)" : ""));
       out.flush();
       return 0;
     }

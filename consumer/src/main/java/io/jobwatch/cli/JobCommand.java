@@ -104,12 +104,13 @@ public final class JobCommand implements Callable<Integer> {
               + dash(job.cause())
               + "  fatal "
               + (job.fatal() ? "yes (do not reschedule)" : "no")
-              + (job.details() == null ? "" : "  details: " + job.details()));
+              + (job.details() == null ? "" : "  details: " + TerminalText.of(job.details())));
     }
     // The column already reads "first error (n additional errors)".
-    out.println("runtime   error: " + dash(job.runtimeError()));
-    out.println("          warning: " + dash(job.runtimeWarning()));
-    out.println("          activity: " + dash(job.runtimeActivity()));
+    // Free text a publisher sent: shown with its control characters escaped.
+    out.println("runtime   error: " + dash(TerminalText.of(job.runtimeError())));
+    out.println("          warning: " + dash(TerminalText.of(job.runtimeWarning())));
+    out.println("          activity: " + dash(TerminalText.of(job.runtimeActivity())));
     out.println("          reusable: " + (job.reusable() ? "yes" : "no"));
     out.println(
         "times     submitted "

@@ -5,7 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** A plain-text table with left-aligned, padded columns. Not thread-safe. */
+/**
+ * A plain-text table with left-aligned, padded columns; a cell's whitespace runs collapse to one
+ * space and its other control characters are shown as escapes ({@link TerminalText}). Not
+ * thread-safe.
+ */
 final class Table {
   private static final int MAX_CELL = 60;
   private static final Pattern WHITESPACE_RUN = Pattern.compile("\\s+");
@@ -65,7 +69,7 @@ final class Table {
     if (needsCollapsing(text)) {
       text = WHITESPACE_RUN.matcher(text).replaceAll(" ");
     }
-    text = text.strip();
+    text = TerminalText.of(text.strip());
     if (text.isEmpty()) {
       return "-";
     }

@@ -42,6 +42,12 @@ class TableTest {
   }
 
   @Test
+  void controlCharactersOtherThanWhitespaceAreShownAsEscapes() {
+    assertThat(rendered("a\u001b[31mred\u0007 \u007f\u009b1m\u0000"))
+        .isEqualTo("a\\u001b[31mred\\u0007 \\u007f\\u009b1m\\u0000");
+  }
+
+  @Test
   void nullAndBlankAreADash() {
     assertThat(rendered(" \t ")).isEqualTo("-");
     StringWriter out = new StringWriter();
