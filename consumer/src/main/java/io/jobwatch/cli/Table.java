@@ -73,7 +73,15 @@ final class Table {
     if (text.isEmpty()) {
       return "-";
     }
-    return text.length() > MAX_CELL ? text.substring(0, MAX_CELL - 1) + "…" : text;
+    if (text.length() <= MAX_CELL) {
+      return text;
+    }
+    // Never between the two halves of an emoji or other supplementary character.
+    int cut = MAX_CELL - 1;
+    if (Character.isHighSurrogate(text.charAt(cut - 1))) {
+      cut--;
+    }
+    return text.substring(0, cut) + "…";
   }
 
   /**

@@ -48,6 +48,17 @@ class TableTest {
   }
 
   @Test
+  void aLongCellIsCutBetweenCharactersNotInsideOne() {
+    String emoji = "\uD83D\uDD25"; // U+1F525, two UTF-16 units
+    String text = "x".repeat(58) + emoji + " more";
+
+    String cell = rendered(text);
+
+    assertThat(cell).isEqualTo("x".repeat(58) + "…");
+    assertThat(rendered("x".repeat(57) + emoji + " more")).isEqualTo("x".repeat(57) + emoji + "…");
+  }
+
+  @Test
   void nullAndBlankAreADash() {
     assertThat(rendered(" \t ")).isEqualTo("-");
     StringWriter out = new StringWriter();
