@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * per line: {@code JOBWATCH_LOG_FORMAT} {@code text} (default) or {@code json} (Logback's {@link
  * JsonEncoder}: timestamp in epoch ms, level, threadName, loggerName, mdc, kvpList,
  * formattedMessage, throwable), {@code JOBWATCH_LOG_LEVEL} TRACE to ERROR (default INFO). The Kafka
- * client's and the embedded servers' chatter stays at WARN whatever the level.
+ * client's and the embedded servers' chatter stays at WARN whatever the level, and so do HikariCP's
+ * configuration dump and driver loading, which quote the JDBC URL.
  *
  * <p>In code rather than in a {@code logback.xml} because reading XML costs every command about 0.1
  * s of its start (the JDK's XML parser and Logback's Joran; docs/performance.md, "`jobwatch status`
@@ -58,7 +59,11 @@ public final class LoggingConfigurator extends ContextAwareBase implements Confi
           "org.apache.zookeeper", Level.WARN,
           "io.zonky", Level.WARN,
           "org.testcontainers", Level.WARN,
-          "com.github.dockerjava", Level.WARN);
+          "com.github.dockerjava", Level.WARN,
+          // Their DEBUG lines quote the JDBC URL masked by HikariCP's own rule, which ends a
+          // password= value at # or ;, where pgjdbc reads on to the next &: the rest would show.
+          "com.zaxxer.hikari.HikariConfig", Level.WARN,
+          "com.zaxxer.hikari.util.DriverDataSource", Level.WARN);
 
   public LoggingConfigurator() {}
 

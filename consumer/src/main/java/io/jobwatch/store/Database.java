@@ -94,9 +94,11 @@ public final class Database implements AutoCloseable {
     if (asyncCommit) {
       hikari.setConnectionInitSql("SET synchronous_commit = off");
     }
-    hikari.setJdbcUrl(config.jdbcUrl());
+    // Secrets outside the URL, which HikariCP and Flyway log (DbConfig.connectionUrl).
+    hikari.setJdbcUrl(config.connectionUrl());
     hikari.setUsername(config.user());
-    hikari.setPassword(config.password());
+    hikari.setPassword(config.connectionPassword());
+    config.connectionProperties().forEach(hikari::addDataSourceProperty);
     hikari.setMaximumPoolSize(config.poolSize());
     hikari.setMinimumIdle(1);
     hikari.setPoolName("jobwatch");
@@ -163,7 +165,8 @@ public final class Database implements AutoCloseable {
       return Flyway.configure()
           // Its own connections: Flyway holds a lock connection besides the migrating one, which
           // a small pool could not spare.
-          .dataSource(config.jdbcUrl(), config.user(), config.password())
+          .dataSource(config.connectionUrl(), config.user(), config.connectionPassword())
+          .jdbcProperties(config.connectionProperties())
           .locations("classpath:db/migration")
           .callbacks(new PartitioningInAnySchema())
           .load()

@@ -2,6 +2,7 @@ package io.jobwatch.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,53 @@ class DbConfigTest {
     // A query value keeps all it had up to the next parameter, a space included.
     assertThat(DbConfig.redact("jdbc:postgresql://db/jobwatch?password=two words&ssl=true"))
         .isEqualTo("jdbc:postgresql://db/jobwatch?password=***&ssl=true");
+  }
+
+  @Test
+  @DisplayName(
+      "A URL password holding # or ; is masked whole: pgjdbc reads a query value up to the next &")
+  void passwordsWithHashesAndSemicolonsAreMaskedWhole() {
+    // pgjdbc's parseURL gives password "p#ss;w0rd" here (it knows no fragment, and splits at &
+    // only).
+    DbConfig config =
+        new DbConfig(
+            "jdbc:postgresql://db/jobwatch?password=p#ss;w0rd&sslmode=verify-full",
+            "jobwatch",
+            "",
+            4);
+    assertThat(config.loggableUrl())
+        .isEqualTo("jdbc:postgresql://db/jobwatch?password=***&sslmode=verify-full");
+    assertThat(config.toString()).doesNotContain("ss;w0rd", "w0rd");
+    assertThat(config.redactText("connecting as jobwatch with p#ss;w0rd failed"))
+        .isEqualTo("connecting as jobwatch with *** failed");
+    assertThat(DbConfig.redact("jdbc:postgresql://db/jobwatch?sslpassword=k#y"))
+        .isEqualTo("jdbc:postgresql://db/jobwatch?sslpassword=***");
+    // user:password@host with an @ in the password: masked up to the host's @.
+    DbConfig userInfo =
+        new DbConfig("jdbc:postgresql://jobwatch:p@ss@db/jobwatch", "jobwatch", "", 4);
+    assertThat(userInfo.loggableUrl()).isEqualTo("jdbc:postgresql://jobwatch:***@db/jobwatch");
+    assertThat(userInfo.redactText("UnknownHostException: jobwatch:p@ss@db"))
+        .isEqualTo("UnknownHostException: jobwatch:***@db");
+  }
+
+  @Test
+  @DisplayName(
+      "The pool and Flyway get the URL without password= and sslpassword=, the values beside it")
+  void connectionsGetTheSecretsBesideTheUrl() {
+    DbConfig config =
+        new DbConfig(
+            "jdbc:postgresql://db/jobwatch?ssl=true&password=p%23ss;w0rd&sslpassword=k#y&x=1",
+            "jobwatch", "field", 4);
+    assertThat(config.connectionUrl()).isEqualTo("jdbc:postgresql://db/jobwatch?ssl=true&x=1");
+    assertThat(config.connectionPassword()).isEqualTo("p#ss;w0rd");
+    assertThat(config.connectionProperties()).containsExactly(Map.entry("sslpassword", "k#y"));
+    DbConfig plain = new DbConfig("jdbc:postgresql://db/jobwatch?password=u", "jobwatch", "f", 4);
+    assertThat(plain.connectionUrl()).isEqualTo("jdbc:postgresql://db/jobwatch");
+    assertThat(plain.connectionPassword()).isEqualTo("u");
+    DbConfig none = new DbConfig("jdbc:postgresql://db/jobwatch", "jobwatch", "f", 4);
+    assertThat(none.connectionUrl()).isEqualTo("jdbc:postgresql://db/jobwatch");
+    assertThat(none.connectionPassword()).isEqualTo("f");
+    assertThat(none.connectionProperties()).isEmpty();
   }
 
   @Test
