@@ -29,7 +29,7 @@ final class TerminalText {
     StringBuilder shown = new StringBuilder(text.length() + 16);
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (!Character.isISOControl(c) || keepLines && isLineLayout(c)) {
+      if (!isControl(c) || keepLines && isLineLayout(c)) {
         shown.append(c);
       } else if (c == '\n') {
         shown.append("\\n");
@@ -47,11 +47,22 @@ final class TerminalText {
   private static boolean hasControl(String text, boolean keepLines) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (Character.isISOControl(c) && !(keepLines && isLineLayout(c))) {
+      if (isControl(c) && !(keepLines && isLineLayout(c))) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * C0, DEL, C1, and the bidirectional embeddings, overrides and isolates, which would make a
+   * terminal that orders right-to-left text show the rest of the line reordered ("png.exe" for
+   * "exe.gnp"); right-to-left letters themselves are text.
+   */
+  private static boolean isControl(char c) {
+    return Character.isISOControl(c)
+        || (c >= '\u202a' && c <= '\u202e')
+        || (c >= '\u2066' && c <= '\u2069');
   }
 
   private static boolean isLineLayout(char c) {
