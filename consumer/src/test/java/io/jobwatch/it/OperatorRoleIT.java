@@ -115,6 +115,71 @@ class OperatorRoleIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "Every table, partition and view of the schema, one a later pass creates included, is"
+          + " readable by jobwatch_operator and writable by no member of it; its functions write"
+          + " nothing for it")
+  void everyRelationIsReadableAndNoneWritable(Infra infra) {
+    io.jobwatch.testing.Database db = infra.newDatabase();
+    try (Database database =
+        Database.open(new DbConfig(db.jdbcUrl(), db.user(), db.password(), 1))) {
+      database.migrate();
+      // A day partition created after the migrations, as a retention pass creates them.
+      database
+          .jdbi()
+          .useHandle(h -> h.execute("SELECT jobwatch_event_partition(current_date + 30)"));
+      Jdbi operator = operatorLogin(database, db);
+      List<String> relations =
+          database
+              .jdbi()
+              .withHandle(
+                  h ->
+                      h.createQuery(
+                              "SELECT c.relname FROM pg_class c"
+                                  + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                                  + " WHERE n.nspname = current_schema()"
+                                  + " AND c.relkind IN ('r', 'p', 'v', 'm') ORDER BY 1")
+                          .mapTo(String.class)
+                          .list());
+      assertThat(relations).contains("consumer_topics", "job_tombstones", "job_events_default");
+      for (String relation : relations) {
+        List<Boolean> privileges =
+            operator.withHandle(
+                h ->
+                    h.createQuery(
+                            "SELECT has_table_privilege(current_user, c.oid, p)"
+                                + " FROM pg_class c, unnest(ARRAY['SELECT', 'INSERT', 'UPDATE',"
+                                + " 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) WITH"
+                                + " ORDINALITY AS u(p, i)"
+                                + " WHERE c.oid = to_regclass(:relation) ORDER BY i")
+                        .bind("relation", relation)
+                        .mapTo(Boolean.class)
+                        .list());
+        assertThat(privileges)
+            .as(relation)
+            .containsExactly(true, false, false, false, false, false, false);
+      }
+      refused(operator, "SELECT jobwatch_event_partition(current_date + 40)");
+      refused(
+          operator,
+          "SELECT jobwatch_drop_event_partition('job_events_'"
+              + " || to_char(current_date + 30, 'YYYYMMDD'))");
+      long partitions =
+          database
+              .jdbi()
+              .withHandle(
+                  h ->
+                      h.createQuery(
+                              "SELECT count(*) FROM pg_class WHERE relname IN ('job_events_' ||"
+                                  + " to_char(current_date + 30, 'YYYYMMDD'), 'job_events_' ||"
+                                  + " to_char(current_date + 40, 'YYYYMMDD'))")
+                          .mapTo(Long.class)
+                          .one());
+      assertThat(partitions).isEqualTo(1);
+    }
+  }
+
   private static String firstColumn(Database database, String table) {
     return database
         .jdbi()
