@@ -4,7 +4,6 @@ import io.jobwatch.core.monitor.MonitorEvaluation;
 import io.jobwatch.core.monitor.MonitorEvaluator;
 import io.jobwatch.core.monitor.MonitorState;
 import io.jobwatch.core.monitor.MonitorStatus;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -36,8 +34,9 @@ public final class MonitorMetrics implements MeterBinder {
   private GaugeFamily deadline;
   private GaugeFamily lastSeen;
   private GaugeFamily consecutiveFailures;
-  // The instant monitors were last judged at; NaN when this instance does not judge them.
-  private final AtomicReference<Double> judgedAt = new AtomicReference<>(Double.NaN);
+  // The instant monitors were last judged at: one series on the exporter, none elsewhere (served
+  // as NaN by every other instance, it was one more series per instance than the exporter's).
+  private GaugeFamily judgedAt;
 
   public MonitorMetrics(LabelLimiter labels) {
     this.labels = labels;
@@ -57,10 +56,12 @@ public final class MonitorMetrics implements MeterBinder {
             "Failed runs in a row (a success shorter than min_runtime counts as failed); down at"
                 + " failure_threshold",
             null);
-    Gauge.builder("jobwatch.watermark.timestamp", judgedAt, AtomicReference::get)
-        .description("Instant monitors are judged at: the stream's watermark while behind")
-        .baseUnit("seconds")
-        .register(registry);
+    judgedAt =
+        GaugeFamily.register(
+            registry,
+            "jobwatch.watermark.timestamp",
+            "Instant monitors are judged at: the stream's watermark while behind",
+            "seconds");
   }
 
   private static GaugeFamily timestamp(MeterRegistry registry, String what, String description) {
@@ -70,7 +71,8 @@ public final class MonitorMetrics implements MeterBinder {
 
   /** Replaces every monitor series by those of {@code monitors}, judged at {@code judged}. */
   public void export(List<DatabaseState.Monitor> monitors, Instant judged) {
-    judgedAt.set(judged == null ? Double.NaN : judged.toEpochMilli() / 1000.0);
+    judgedAt.replace(
+        judged == null ? Map.of() : Map.of(Tags.empty(), judged.toEpochMilli() / 1000.0));
     Map<Tags, Integer> statusRows = new HashMap<>();
     Map<Tags, Double> lastSuccessRows = new HashMap<>();
     Map<Tags, Double> deadlineRows = new HashMap<>();
@@ -135,9 +137,8 @@ public final class MonitorMetrics implements MeterBinder {
 
   /** Removes every monitor series (another instance exports them). */
   public void withdraw() {
-    judgedAt.set(Double.NaN);
     for (GaugeFamily family :
-        List.of(status, lastSuccess, deadline, lastSeen, consecutiveFailures)) {
+        List.of(status, lastSuccess, deadline, lastSeen, consecutiveFailures, judgedAt)) {
       family.clear();
     }
   }

@@ -207,6 +207,23 @@ class StateMetricsTest {
   }
 
   @Test
+  @DisplayName(
+      "The judgement instant is served by the exporter only: absent on an instance that never"
+          + " exported and once another instance exports, like the other database-derived series")
+  void watermarkOnTheExporterOnly() {
+    StateMetrics metrics = bound(10);
+    assertThat(registry.find("jobwatch.watermark.timestamp").meters())
+        .as("before any export")
+        .isEmpty();
+    metrics.export(state(List.of(), List.of(monitor("nightly", MonitorStatus.UP))), T0);
+    assertThat(gauge("jobwatch.watermark.timestamp")).isEqualTo(T0.getEpochSecond());
+    metrics.withdraw(T0.plusSeconds(5));
+    assertThat(registry.find("jobwatch.watermark.timestamp").meters())
+        .as("after another instance took the lease")
+        .isEmpty();
+  }
+
+  @Test
   @DisplayName("A retired monitor leaves the metrics and its label place at once")
   void retiredMonitorLeavesAtOnce() {
     StateMetrics metrics = bound(1);
