@@ -68,6 +68,18 @@ final class ConsumerProcess implements AutoCloseable {
         : null;
   }
 
+  /** Sends a signal by name ({@code STOP}, {@code CONT}) to the process, as {@code kill -NAME}. */
+  void signal(String name) throws IOException, InterruptedException {
+    int code =
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+            .inheritIO()
+            .start()
+            .waitFor();
+    if (code != 0) {
+      throw new IOException("kill -" + name + " exited " + code);
+    }
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

@@ -79,6 +79,159 @@ class MultiInstanceMetricsIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "An instance frozen (SIGSTOP) past its Kafka session and its exporter lease: the other takes"
+          + " its partitions and the lease; thawed, it serves neither the lag of partitions it lost"
+          + " nor the database-derived series, and the events summed over both equal the rows")
+  void frozenInstanceGivesUpItsPartitionsAndTheLease(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 2)) {
+      Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(30));
+      int port;
+      try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+        port = free.getLocalPort();
+      }
+      try (ConsumerProcess frozen =
+          ConsumerProcess.start(
+              harness,
+              Map.of(
+                  "JOBWATCH_HTTP_PORT",
+                  Integer.toString(port),
+                  "JOBWATCH_STATE_REFRESH",
+                  "PT1S"))) {
+        Harness.await(
+            "the child to export the database state",
+            Duration.ofSeconds(120),
+            () -> {
+              try {
+                return Scrape.metrics(port).value("jobwatch_exporter_active") == 1.0;
+              } catch (AssertionError | RuntimeException notYet) {
+                return false;
+              }
+            });
+        try (JobwatchApp survivor = harness.startApp()) {
+          declareMonitors(harness, t0);
+          publishRound(harness, 0, t0);
+          harness.flush();
+          Harness.await(
+              "both instances to serve the lag of disjoint partitions, all consumed",
+              Duration.ofSeconds(120),
+              () -> lagServedOnce(List.of(port, survivor.httpPort()), true));
+
+          frozen.signal("STOP");
+          try {
+            publishRound(harness, 1, t0.plusSeconds(60));
+            retireMonitor(harness, t0.plusSeconds(90));
+            harness.flush();
+            Harness.await(
+                "the survivor to consume every partition and export",
+                Duration.ofSeconds(120),
+                () -> {
+                  survivor.refreshState();
+                  return lagServedOnce(List.of(survivor.httpPort()), false)
+                      && Scrape.metrics(survivor.httpPort()).value("jobwatch_exporter_active")
+                          == 1.0;
+                });
+          } finally {
+            frozen.signal("CONT");
+          }
+          publishRound(harness, 2, t0.plusSeconds(120));
+          harness.flush();
+          Harness.await(
+              "every record counted over both instances, lag served once per partition",
+              Duration.ofSeconds(120),
+              () -> {
+                double total = 0;
+                for (int instance : List.of(port, survivor.httpPort())) {
+                  for (Scrape.Sample sample :
+                      Scrape.metrics(instance).samples("jobwatch_events_total")) {
+                    if (sample.labels().get("topic").equals(harness.lifecycle)
+                        || sample.labels().get("topic").equals(harness.errors)) {
+                      total += sample.value();
+                    }
+                  }
+                }
+                return total >= publishedTotal()
+                    && lagServedOnce(List.of(port, survivor.httpPort()), false);
+              });
+          survivor.refreshState();
+          Harness.await(
+              "the thawed child to withdraw the database-derived series",
+              Duration.ofSeconds(60),
+              () -> Scrape.metrics(port).samples("jobwatch_jobs").isEmpty());
+          Scrape child = Scrape.metrics(port);
+          assertThat(child.value("jobwatch_exporter_active")).isZero();
+          for (String family :
+              List.of(
+                  "jobwatch_service_health",
+                  "jobwatch_monitor_status",
+                  "jobwatch_job_crashes_total",
+                  "jobwatch_watermark_timestamp_seconds")) {
+            assertThat(child.samples(family)).as("%s on the thawed child", family).isEmpty();
+          }
+          for (String topic : List.of(harness.lifecycle, harness.errors)) {
+            for (Outcome outcome : Outcome.values()) {
+              double sum = 0;
+              for (int instance : List.of(port, survivor.httpPort())) {
+                sum +=
+                    Scrape.metrics(instance)
+                        .samples(
+                            "jobwatch_events_total", "topic", topic, "outcome", outcome.wireName())
+                        .stream()
+                        .mapToDouble(Scrape.Sample::value)
+                        .sum();
+              }
+              assertThat(sum)
+                  .as("jobwatch_events_total{topic=%s,outcome=%s} summed", topic, outcome)
+                  .isEqualTo(expectedCount(harness, topic, outcome));
+            }
+          }
+          assertExportedFamiliesMatchTheRows(harness, List.of(survivor));
+        }
+      }
+    }
+  }
+
+  private double expectedCount(Harness harness, String topic, Outcome outcome) {
+    switch (outcome) {
+      case APPLIED:
+      case IGNORED:
+        return harness.count(
+            "SELECT count(*) FROM job_events WHERE outcome = '"
+                + outcome.wireName()
+                + "' AND topic = '"
+                + topic
+                + "'");
+      case DEAD_LETTERED:
+        return harness.count("SELECT count(*) FROM dead_letters WHERE topic = '" + topic + "'");
+      case DUPLICATE:
+        return retries.getOrDefault(topic, 0);
+      default:
+        throw new IllegalArgumentException(outcome.toString());
+    }
+  }
+
+  /**
+   * Whether the instances on these ports serve the lag of all four partitions, each exactly once,
+   * all at 0 (and every instance some of them if {@code eachServesSome}).
+   */
+  private static boolean lagServedOnce(List<Integer> ports, boolean eachServesSome) {
+    Map<String, Integer> servedBy = new HashMap<>();
+    double lag = 0;
+    for (int port : ports) {
+      List<Scrape.Sample> samples = Scrape.metrics(port).samples("jobwatch_consumer_lag");
+      if (eachServesSome && samples.isEmpty()) {
+        return false;
+      }
+      for (Scrape.Sample sample : samples) {
+        servedBy.merge(
+            sample.labels().get("topic") + "/" + sample.labels().get("partition"), 1, Integer::sum);
+        lag += sample.value();
+      }
+    }
+    return servedBy.size() == 4 && servedBy.values().stream().allMatch(n -> n == 1) && lag == 0;
+  }
+
   private void declareMonitors(Harness harness, Instant t0) {
     for (String monitor : List.of("mi-keep", "mi-gone")) {
       send(
