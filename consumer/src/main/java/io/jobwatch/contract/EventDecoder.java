@@ -69,8 +69,19 @@ public final class EventDecoder {
     return validation;
   }
 
-  /** Decodes one record value in structured mode; never throws for any input. */
+  /**
+   * Decodes one record value in structured mode; never throws for any input. A value behind
+   * Confluent Schema Registry framing is read after it ({@link SchemaRegistryFraming}).
+   */
   public Decoded decode(byte[] value) {
+    if (SchemaRegistryFraming.isFramed(value)) {
+      return SchemaRegistryFraming.named(
+          value, decodeStructured(SchemaRegistryFraming.payload(value)));
+    }
+    return decodeStructured(value);
+  }
+
+  private Decoded decodeStructured(byte[] value) {
     Decoded decoded;
     try {
       decoded = streaming != null ? streaming.decode(value) : schema.decode(value);
@@ -119,6 +130,14 @@ public final class EventDecoder {
       }
       return structured;
     }
+    if (SchemaRegistryFraming.isFramed(value)) {
+      return SchemaRegistryFraming.named(
+          value, decodeBinary(headers, SchemaRegistryFraming.payload(value)));
+    }
+    return decodeBinary(headers, value);
+  }
+
+  private Decoded decodeBinary(List<BinaryMode.Header> headers, byte[] value) {
     try {
       return streaming != null
           ? streaming.decodeBinary(headers, value)
