@@ -128,7 +128,12 @@ public final class ConsumerLoop implements Runnable {
     this.topicIds = new TopicIds(settings, clock);
     this.offsets = new OffsetResync(settings, database, topicIds, inProgressWait);
     this.readiness = new Readiness(database, listener, clock);
-    this.commits = new KafkaCommits(offsets, () -> ahead == null ? Set.of() : ahead.inFlight());
+    this.commits =
+        new KafkaCommits(
+            database,
+            settings.groupId(),
+            offsets,
+            () -> ahead == null ? Set.of() : ahead.inFlight());
     this.lag = new LagReporter(listener);
     this.transaction =
         new BatchTransaction(
@@ -268,8 +273,8 @@ public final class ConsumerLoop implements Runnable {
       writeAhead(kafka);
     } else if (records.isEmpty() && !outage.inOutage() && !offsets.hasUnsynced()) {
       readiness.idle();
-      // A poll that returned nothing may still have moved past markers: Kafka's copy follows.
-      commits.commit(kafka, false);
+      // A poll that returned nothing may still have moved past markers: both copies follow.
+      commits.commitIdle(kafka);
     }
   }
 

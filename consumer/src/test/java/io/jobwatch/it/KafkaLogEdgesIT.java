@@ -312,6 +312,64 @@ class KafkaLogEdgesIT {
 
   @Test
   @DisplayName(
+      "A partition whose last records came in transactions, all read, then deleted by retention:"
+          + " nothing counts as lost after a restart, as the markers held no record")
+  void transactionMarkersReadBeforeRetentionAreNoLoss(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1)) {
+      TopicPartition partition = new TopicPartition(harness.lifecycle, 0);
+      List<String> committed = new ArrayList<>();
+      long end;
+      try (JobwatchApp app = harness.startApp()) {
+        Harness.await("the consumer to be ready", WAIT, app::isReady);
+        // A Spring or Kafka Streams publisher with transactions: each ends with a marker.
+        try (KafkaProducer<byte[], byte[]> transactional = producer(harness, "none", true)) {
+          transactional.initTransactions();
+          transactional.beginTransaction();
+          committed.add(send(transactional, harness, "job.submitted", "tx-a", 0)); // offset 0
+          committed.add(send(transactional, harness, "job.started", "tx-a", 1)); // offset 1
+          transactional.commitTransaction(); // marker at 2
+          transactional.beginTransaction();
+          send(transactional, harness, "job.finished", "tx-a", 2); // offset 3, aborted
+          transactional.flush();
+          transactional.abortTransaction(); // marker at 4
+        }
+        harness.awaitStored(committed.toArray(String[]::new));
+        try (Admin admin = admin(harness)) {
+          end =
+              admin
+                  .listOffsets(Map.of(partition, OffsetSpec.latest()))
+                  .partitionResult(partition)
+                  .get()
+                  .offset();
+          Harness.await(
+              "Kafka's copy of the offsets to reach the log end " + end,
+              WAIT,
+              () -> kafkaCopy(admin, harness.group, partition) == end);
+        }
+      }
+      // The partition stays quiet for retention.ms: Kafka deletes its segments, all read.
+      deleteBefore(harness, partition, end);
+      try (JobwatchApp app = harness.startApp()) {
+        List<String> later = submit(harness, "later", 1); // offset 5
+        harness.awaitStored(later.toArray(String[]::new));
+        // Stored is not counted yet: the counters move after the COMMIT returned.
+        harness.awaitCounted(app, 1);
+        Scrape scrape = Scrape.metrics(app.httpPort());
+        assertThat(scrape.value("jobwatch_records_lost_total", "topic", harness.lifecycle))
+            .as("offsets 0-4 were all read: two events, two markers and an aborted record")
+            .isZero();
+        assertThat(
+                scrape.value(
+                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
+            .isEqualTo(1.0);
+        assertThat(storedNext(harness)).isEqualTo(end + 1);
+      }
+      assertThat(harness.job("tx-a").get("state")).isEqualTo("running");
+    }
+  }
+
+  @Test
+  @DisplayName(
       "Partitions added while jobwatch runs are read from their start; a job split over an old and"
           + " a new partition folds once")
   void partitionsAddedWhileRunning(Infra infra) throws Exception {
