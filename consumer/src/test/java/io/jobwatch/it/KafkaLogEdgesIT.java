@@ -370,6 +370,81 @@ class KafkaLogEdgesIT {
 
   @Test
   @DisplayName(
+      "A record larger than max.partition.fetch.bytes (the topic allows 3 MB) is dead-lettered,"
+          + " truncated, counted, and the partition moves on")
+  void recordLargerThanTheFetchSizeIsDeadLettered(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1)) {
+      try (Admin admin = admin(harness)) {
+        admin
+            .incrementalAlterConfigs(
+                Map.of(
+                    new org.apache.kafka.common.config.ConfigResource(
+                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                        harness.lifecycle),
+                    List.of(
+                        new org.apache.kafka.clients.admin.AlterConfigOp(
+                            new org.apache.kafka.clients.admin.ConfigEntry(
+                                "max.message.bytes", "3000000"),
+                            org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))))
+            .all()
+            .get();
+      }
+      try (JobwatchApp app = harness.startApp()) {
+        Harness.await("the consumer to be ready", WAIT, app::isReady);
+        List<String> ids = new ArrayList<>(submit(harness, "before", 1));
+        harness.flush();
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, harness.infra.kafkaBootstrap());
+        properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        properties.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 3_000_000);
+        String big =
+            Envelopes.event(
+                UUID.randomUUID().toString(),
+                "job.status",
+                T0,
+                Envelopes.json(
+                    Map.of("job_id", "big", "attempt", 1, "activity", "x".repeat(2_000_000))));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties)) {
+          producer
+              .send(
+                  new ProducerRecord<>(
+                      harness.lifecycle,
+                      "big".getBytes(StandardCharsets.UTF_8),
+                      big.getBytes(StandardCharsets.UTF_8)))
+              .get();
+        }
+        ids.addAll(submit(harness, "after", 1));
+        harness.awaitStored(ids.toArray(String[]::new));
+        harness.awaitCounted(app, 3);
+        assertThat(
+                harness.row(
+                    "SELECT truncated, original_bytes, octet_length(record_value) AS stored,"
+                        + " reason FROM dead_letters"))
+            .containsEntry("truncated", true)
+            .containsEntry("original_bytes", big.length())
+            .containsEntry("stored", 1_048_576)
+            .containsEntry("reason", "record of " + big.length() + " bytes exceeds 1048576");
+        Scrape scrape = Scrape.metrics(app.httpPort());
+        assertThat(
+                scrape.value(
+                    "jobwatch_events_total",
+                    "topic",
+                    harness.lifecycle,
+                    "outcome",
+                    "dead_lettered"))
+            .isEqualTo(1.0);
+        assertThat(
+                scrape.value(
+                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
+            .isEqualTo(2.0);
+        assertThat(storedNext(harness)).isEqualTo(3);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
       "Partitions added while jobwatch runs are read from their start; a job split over an old and"
           + " a new partition folds once")
   void partitionsAddedWhileRunning(Infra infra) throws Exception {
