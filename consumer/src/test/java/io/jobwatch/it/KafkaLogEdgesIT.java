@@ -1,6 +1,7 @@
 package io.jobwatch.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jobwatch.app.JobwatchApp;
 import io.jobwatch.testing.Infra;
@@ -441,6 +442,63 @@ class KafkaLogEdgesIT {
         assertThat(storedNext(harness)).isEqualTo(3);
       }
     }
+  }
+
+  @Test
+  @DisplayName(
+      "A transactional publisher fenced mid-transaction by its restarted instance: the fenced"
+          + " transaction's records are never applied, the new instance's once")
+  void fencedTransactionIsNeverApplied(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1);
+        JobwatchApp app = harness.startApp()) {
+      Harness.await("the consumer to be ready", WAIT, app::isReady);
+      String transactionalId = "runner-" + UUID.randomUUID();
+      List<String> fencedIds = new ArrayList<>();
+      List<String> committed = new ArrayList<>();
+      try (KafkaProducer<byte[], byte[]> old = transactionalProducer(harness, transactionalId)) {
+        old.initTransactions();
+        old.beginTransaction();
+        fencedIds.add(send(old, harness, "job.submitted", "fenced", 0));
+        fencedIds.add(send(old, harness, "job.finished", "both", 5));
+        old.flush();
+        // The runner restarts with the same transactional.id while its transaction is open.
+        try (KafkaProducer<byte[], byte[]> restarted =
+            transactionalProducer(harness, transactionalId)) {
+          restarted.initTransactions();
+          restarted.beginTransaction();
+          committed.add(send(restarted, harness, "job.submitted", "both", 0));
+          committed.add(send(restarted, harness, "job.started", "both", 1));
+          restarted.commitTransaction();
+        }
+        assertThatThrownBy(old::commitTransaction)
+            .isInstanceOf(org.apache.kafka.common.errors.ProducerFencedException.class);
+      }
+      harness.awaitStored(committed.toArray(String[]::new));
+      harness.awaitCounted(app, committed.size());
+      assertThat(harness.job("both").get("state")).isEqualTo("running");
+      assertThat(harness.count("SELECT count(*) FROM jobs WHERE job_id = 'fenced'")).isZero();
+      assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(2);
+      assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
+      Scrape scrape = Scrape.metrics(app.httpPort());
+      assertThat(
+              scrape.value(
+                  "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
+          .isEqualTo(2.0);
+      assertThat(
+              scrape.value(
+                  "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "duplicate"))
+          .isZero();
+    }
+  }
+
+  private static KafkaProducer<byte[], byte[]> transactionalProducer(
+      Harness harness, String transactionalId) {
+    Map<String, Object> properties = new HashMap<>();
+    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, harness.infra.kafkaBootstrap());
+    properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    return new KafkaProducer<>(properties);
   }
 
   @Test
