@@ -2,13 +2,15 @@ package io.jobwatch.kafka;
 
 import io.jobwatch.core.PartitionKey;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.UUID;
 
 /**
  * What a record key that does not match tells its publisher when it is the right id serialised
- * otherwise: JSON-encoded (a JSON serialiser's quotes), a UUID's 16 raw bytes, or the id with white
- * space or a line terminator around it (a shell's newline, a Windows script's CR). Stateless.
+ * otherwise: JSON-encoded (a JSON serialiser's quotes), a UUID's 16 raw bytes, behind Confluent
+ * Schema Registry framing (a byte 0 and a 4-byte schema id), or the id with white space or a line
+ * terminator around it (a shell's newline, a Windows script's CR). Stateless.
  */
 final class KeyHint {
   private KeyHint() {}
@@ -22,6 +24,15 @@ final class KeyHint {
     if (Arrays.equals(key, uuidBytes(id))) {
       // Checked on the bytes: now and then a UUID's 16 bytes happen to be valid UTF-8 too.
       return " (the " + expected.field() + " as a UUID's 16 raw bytes: send its 36-character text)";
+    }
+    if (key.length > 5 && key[0] == 0 && key[1] == 0) {
+      String framed = new String(key, 5, key.length - 5, StandardCharsets.UTF_8);
+      if (framed.equals(id) || framed.equals("\"" + escaped(id) + "\"")) {
+        return " (the "
+            + expected.field()
+            + " behind Confluent Schema Registry framing: serialise the key with a string"
+            + " serialiser, not a Schema Registry one)";
+      }
     }
     if (keyText == null) {
       return "";

@@ -140,12 +140,21 @@ class KafkaRecordDecoderTest {
     String bytesKey = reason(rawUuid, value, ts);
     String crKey = reason(utf8(uuid + "\r"), value, ts);
     String newlineKey = reason(utf8(uuid + "\n"), value, ts);
+    byte[] json = utf8("\"" + uuid + "\"");
+    String registryKey =
+        reason(
+            java.nio.ByteBuffer.allocate(5 + json.length).put((byte) 0).putInt(3).put(json).array(),
+            value,
+            ts);
 
     String expected = "record key must be the event's job_id \"" + uuid + "\", but it is ";
     assertThat(jsonKey).startsWith(expected + "\"\\\"" + uuid + "\\\"\"").contains("JSON-encoded");
     assertThat(bytesKey).startsWith(expected + "\"base64:").contains("16 raw bytes");
     assertThat(crKey).startsWith(expected + "\"" + uuid + "\\r\"").contains("line terminator");
     assertThat(newlineKey).startsWith(expected + "\"" + uuid + "\\n\"").contains("line terminator");
+    assertThat(registryKey)
+        .startsWith(expected + "\"\\u0000\\u0000\\u0000\\u0000\\u0003\\\"" + uuid)
+        .contains("Schema Registry framing");
     // A UUID whose 16 bytes are all ASCII, so that they happen to be valid UTF-8 as well.
     String asciiUuid = "01020304-0506-4708-090a-0b0c0d0e0f10";
     java.util.UUID ascii = java.util.UUID.fromString(asciiUuid);
@@ -156,7 +165,8 @@ class KafkaRecordDecoderTest {
             .array();
     String asciiBytesKey = reason(asciiBytes, started(asciiUuid, RECORD_TIME), ts);
     assertThat(asciiBytesKey).contains("16 raw bytes").contains("\\u0001");
-    for (String reason : List.of(jsonKey, bytesKey, crKey, newlineKey, asciiBytesKey)) {
+    for (String reason :
+        List.of(jsonKey, bytesKey, crKey, newlineKey, registryKey, asciiBytesKey)) {
       assertThat(reason).doesNotContain("\r", "\n");
     }
   }
