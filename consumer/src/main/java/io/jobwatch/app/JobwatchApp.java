@@ -82,9 +82,16 @@ public final class JobwatchApp implements AutoCloseable {
     LOG.info("starting with {}", settings);
     int migrations = database.migrate();
     LOG.info("schema ready ({} migrations applied now)", migrations);
-    database
-        .jdbi()
-        .useHandle(handle -> DependencySettingsTable.write(handle, settings.stuckAfter()));
+    database.whileRefusedForNow(
+        "storing JOBWATCH_STUCK_AFTER",
+        () ->
+            database
+                .jdbi()
+                .withHandle(
+                    handle -> {
+                      DependencySettingsTable.write(handle, settings.stuckAfter());
+                      return null;
+                    }));
     // Issue 11: after an outage longer than the partitions ahead, today's partition before the
     // first event, not after (docs/operators.md, "Retention").
     try {

@@ -6,7 +6,8 @@ import io.jobwatch.JobwatchException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
+import java.util.Map;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -24,10 +25,15 @@ public final class Database implements AutoCloseable {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(15);
 
   /**
-   * SQLSTATEs of a server that answers but takes no connection now: too_many_connections,
-   * cannot_connect_now.
+   * SQLSTATEs of a server that answers but takes no connection now (too_many_connections,
+   * cannot_connect_now) or no write now (read_only_sql_transaction: a standby that a failover has
+   * not promoted yet, or a primary turned read-only), each with what the log says of it.
    */
-  private static final Set<String> NOT_NOW = Set.of("53300", "57P03");
+  private static final Map<String, String> NOT_NOW =
+      Map.of(
+          "53300", "takes no connection now",
+          "57P03", "takes no connection now",
+          "25006", "takes no write now (read-only: a standby not promoted yet?)");
 
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
@@ -117,24 +123,35 @@ public final class Database implements AutoCloseable {
 
   /**
    * Creates or migrates the schema to the latest version (Flyway, versioned migrations). A server
-   * that answers but takes no connection for now (too many connections, starting up, in recovery)
-   * is waited for, up to 10 minutes (the start-up allowance of deploy/kubernetes); every other
-   * failure, a server that does not answer included, fails at once.
+   * that answers but takes no connection or no write for now (too many connections, starting up, in
+   * recovery, a read-only standby) is waited for, up to 10 minutes (the start-up allowance of
+   * deploy/kubernetes); every other failure, a server that does not answer included, fails at once.
    */
   public int migrate() {
+    return whileRefusedForNow("migrating", this::migrateOnce);
+  }
+
+  /**
+   * Runs {@code step} of a start ({@code doing} names it in the log), waiting as {@link #migrate}
+   * does while the server answers but refuses for now: a write a consumer makes at start meets a
+   * standby not promoted yet (SQLSTATE 25006) as the migration does when a failover is under way.
+   */
+  public <T> T whileRefusedForNow(String doing, Supplier<T> step) {
     Instant deadline = Instant.now().plus(REFUSING_FOR_NOW);
     Duration backoff = Duration.ofSeconds(1);
     while (true) {
       try {
-        return migrateOnce();
-      } catch (JobwatchException e) {
+        return step.get();
+      } catch (RuntimeException e) {
         String state = refusingForNow(e);
         if (state == null || Instant.now().plus(backoff).isAfter(deadline)) {
           throw e;
         }
         LOG.warn(
-            "PostgreSQL takes no connection now (SQLSTATE {}); migrating again in {} s",
+            "PostgreSQL {} (SQLSTATE {}); {} again in {} s",
+            NOT_NOW.get(state),
             state,
+            doing,
             backoff.toSeconds());
         try {
           Thread.sleep(backoff.toMillis());
@@ -154,7 +171,7 @@ public final class Database implements AutoCloseable {
   private static String refusingForNow(Throwable error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
       if (cause instanceof SQLException sql && sql.getSQLState() != null) {
-        return NOT_NOW.contains(sql.getSQLState()) ? sql.getSQLState() : null;
+        return NOT_NOW.containsKey(sql.getSQLState()) ? sql.getSQLState() : null;
       }
     }
     return null;

@@ -355,6 +355,77 @@ class DatabaseBlinksIT {
 
   @Test
   @DisplayName(
+      "An instance (re)started while a failover is under way, against a standby that answers but"
+          + " refuses writes (SQLSTATE 25006): it waits for the promotion instead of exiting, then"
+          + " consumes every event once")
+  void readOnlyServerAtStartIsWaitedFor(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1)) {
+      try (JobwatchApp first = harness.startApp()) {
+        Harness.await("the schema", Duration.ofSeconds(60), first::isReady);
+      }
+      String database = harness.database.jdbcUrl().replaceAll("^.*/([^/?]+).*$", "$1");
+      harness
+          .jdbi()
+          .useHandle(
+              h ->
+                  h.execute(
+                      "ALTER DATABASE \""
+                          + database
+                          + "\" SET default_transaction_read_only = on"));
+      java.util.concurrent.ExecutorService starting =
+          java.util.concurrent.Executors.newSingleThreadExecutor();
+      java.util.concurrent.Future<JobwatchApp> start =
+          starting.submit(() -> JobwatchApp.start(harness.settings(), Clock.systemUTC()));
+      JobwatchApp app = null;
+      try {
+        // The schema is current, so the first write of the start is its JOBWATCH_STUCK_AFTER:
+        // pg_stat_activity keeps a session's last statement, refused or not.
+        Harness.await(
+            "the start's first write to be refused",
+            Duration.ofSeconds(60),
+            () ->
+                start.isDone()
+                    || harness.count(
+                            "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+                                + " AND query LIKE '%UPDATE dependency_settings%'")
+                        > 0);
+        harness
+            .jdbi()
+            .useHandle(
+                h -> {
+                  h.execute("SET default_transaction_read_only = off");
+                  h.execute(
+                      "ALTER DATABASE \"" + database + "\" RESET default_transaction_read_only");
+                });
+        // The promotion: sessions opened while the database was read-only keep that default.
+        endOtherSessions(harness);
+        try {
+          app = start.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw new AssertionError(
+              "the instance did not wait for the promotion: " + e.getCause(), e);
+        }
+        List<String> ids = submit(harness, "promoted", 5);
+        harness.flush();
+        harness.awaitStored(ids.toArray(String[]::new));
+        JobwatchApp started = app;
+        Harness.await("readiness", Duration.ofSeconds(30), started::isReady);
+        harness.awaitCounted(app, 5);
+        assertThat(harness.count("SELECT count(*) FROM jobs WHERE job_id LIKE 'promoted-%'"))
+            .isEqualTo(5);
+        assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
+        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.APPLIED)).isEqualTo(5.0);
+      } finally {
+        if (app != null) {
+          app.close();
+        }
+        starting.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
       "A failover to a server that is read-only for a while (SQLSTATE 25006): nothing is"
           + " dead-lettered, and once it takes writes every event is applied and counted once")
   void readOnlyServerAfterAFailoverDeadLettersNothing(Infra infra) throws Exception {
