@@ -1,6 +1,5 @@
 package io.jobwatch.app;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.jobwatch.JobwatchException;
 import io.jobwatch.store.Database;
 import java.sql.Connection;
@@ -121,7 +120,7 @@ final class ExporterLease implements AutoCloseable {
       }
       if (!valid) {
         closeConnection();
-        connection = database.dataSource().getConnection();
+        connection = database.leaseDataSource().getConnection();
       }
       locked = tryLock();
       if (locked) {
@@ -216,17 +215,9 @@ final class ExporterLease implements AutoCloseable {
   private void closeConnection() {
     locked = false;
     if (connection != null) {
-      try {
-        // A pooled connection returned to the pool would keep its session, and the lock with it:
-        // evict it, so that the session (and the lock) really ends.
-        if (database.dataSource() instanceof HikariDataSource pool) {
-          pool.evictConnection(connection);
-        } else {
-          connection.close();
-        }
-      } catch (SQLException e) {
-        LOG.debug("closing the lease connection failed: {}", e.toString());
-      }
+      // A pooled connection returned to the pool would keep its session, and the lock with it:
+      // evict it, so that the session (and the lock) really ends.
+      database.leaseDataSource().evictConnection(connection);
       connection = null;
     }
   }

@@ -36,12 +36,14 @@ public final class Database implements AutoCloseable {
           "25006", "takes no write now (read-only: a standby not promoted yet?)");
 
   private final HikariDataSource dataSource;
+  private final HikariDataSource leaseDataSource;
   private final Jdbi jdbi;
 
   private final DbConfig config;
 
-  private Database(HikariDataSource dataSource, DbConfig config) {
+  private Database(HikariDataSource dataSource, HikariDataSource leaseDataSource, DbConfig config) {
     this.dataSource = dataSource;
+    this.leaseDataSource = leaseDataSource;
     this.config = config;
     this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
     useBinaryArrays(jdbi);
@@ -96,6 +98,17 @@ public final class Database implements AutoCloseable {
               + " a libpq connection string (host=… dbname=…) or URI (postgresql://…) is not one,"
               + " and the password goes in JOBWATCH_DB_PASSWORD");
     }
+    HikariDataSource pool =
+        new HikariDataSource(hikari(config, "jobwatch", config.poolSize(), 1, asyncCommit));
+    // The exporter lease holds its session for as long as it holds the lease: a connection of its
+    // own, one more than JOBWATCH_DB_POOL_SIZE (docs/operators.md), never one of the pool's. Taken
+    // from the pool, it left the holder's consumer none with a pool of one: it never wrote again.
+    HikariDataSource lease = new HikariDataSource(hikari(config, "jobwatch-lease", 1, 0, false));
+    return new Database(pool, lease, config);
+  }
+
+  private static HikariConfig hikari(
+      DbConfig config, String name, int size, int minimumIdle, boolean asyncCommit) {
     HikariConfig hikari = new HikariConfig();
     if (asyncCommit) {
       hikari.setConnectionInitSql("SET synchronous_commit = off");
@@ -105,9 +118,9 @@ public final class Database implements AutoCloseable {
     hikari.setUsername(config.user());
     hikari.setPassword(config.connectionPassword());
     config.connectionProperties().forEach(hikari::addDataSourceProperty);
-    hikari.setMaximumPoolSize(config.poolSize());
-    hikari.setMinimumIdle(1);
-    hikari.setPoolName("jobwatch");
+    hikari.setMaximumPoolSize(size);
+    hikari.setMinimumIdle(minimumIdle);
+    hikari.setPoolName(name);
     hikari.setConnectionTimeout(5_000);
     hikari.setValidationTimeout(2_000);
     hikari.setInitializationFailTimeout(-1);
@@ -118,7 +131,7 @@ public final class Database implements AutoCloseable {
     // address) is noticed within about a minute, also mid-statement, not after hours.
     hikari.addDataSourceProperty("socketFactory", KeepAliveSockets.class.getName());
     hikari.addDataSourceProperty("options", SESSION_OPTIONS);
-    return new Database(new HikariDataSource(hikari), config);
+    return hikari;
   }
 
   /**
@@ -202,6 +215,14 @@ public final class Database implements AutoCloseable {
     return dataSource;
   }
 
+  /**
+   * The exporter lease's own pool of one connection, beside {@link #dataSource()}: its session is
+   * the lease, held as long as the lease is.
+   */
+  public HikariDataSource leaseDataSource() {
+    return leaseDataSource;
+  }
+
   /** True when a connection can be had and answers within two seconds. */
   public boolean isReachable() {
     try (var connection = dataSource.getConnection()) {
@@ -213,6 +234,7 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    leaseDataSource.close();
     dataSource.close();
   }
 }

@@ -4,6 +4,9 @@ import static io.jobwatch.it.Envelopes.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobwatch.app.JobwatchApp;
+import io.jobwatch.config.Settings;
+import io.jobwatch.pipeline.Outcome;
+import io.jobwatch.store.DbConfig;
 import io.jobwatch.testing.Infra;
 import io.jobwatch.testing.WithInfra;
 import java.sql.Connection;
@@ -11,6 +14,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -138,6 +142,54 @@ class ExporterHandoverIT {
           second.close();
         }
         first.close();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "With JOBWATCH_DB_POOL_SIZE=1 (a database short of connections) the instance that holds the"
+          + " exporter lease still consumes: the lease is one connection more than the pool, as"
+          + " docs/operators.md counts it, so it never takes the consumer's")
+  void leaseHolderWithAPoolOfOneConsumes(Infra infra) {
+    try (Harness harness = new Harness(infra, 1)) {
+      Settings settings =
+          harness
+              .settings()
+              .with(
+                  harness.infra.kafkaBootstrap(),
+                  new DbConfig(
+                      harness.database.jdbcUrl(),
+                      harness.database.user(),
+                      harness.database.password(),
+                      1),
+                  harness.group,
+                  0);
+      try (JobwatchApp app = JobwatchApp.start(settings, Clock.systemUTC())) {
+        Harness.await(
+            "the instance to export",
+            Duration.ofSeconds(60),
+            () -> Scrape.metrics(app.httpPort()).value("jobwatch_exporter_active") == 1.0);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+          ids.add(
+              harness.lifecycleEvent(
+                  "job.submitted",
+                  T0.plusSeconds(i),
+                  data("job_id", "pool-of-one-" + i, "service", SERVICE, "runner", "slurm")));
+        }
+        harness.flush();
+        harness.awaitStored(ids.toArray(String[]::new));
+        harness.awaitCounted(app, 3);
+        Harness.await("readiness", Duration.ofSeconds(30), app::isReady);
+        assertThat(harness.count("SELECT count(*) FROM jobs WHERE service = 'handover'"))
+            .isEqualTo(3);
+        assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.APPLIED)).isEqualTo(3.0);
+        app.refreshState();
+        assertThat(
+                Scrape.metrics(app.httpPort())
+                    .value("jobwatch_jobs", "service", SERVICE, "state", "submitted"))
+            .isEqualTo(3.0);
       }
     }
   }
