@@ -2,11 +2,13 @@ package io.jobwatch.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.DriverDataSource;
 import io.jobwatch.JobwatchException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -125,12 +127,8 @@ public final class Database implements AutoCloseable {
     hikari.setValidationTimeout(2_000);
     hikari.setInitializationFailTimeout(-1);
     hikari.setAutoCommit(true);
+    hikari.setDataSourceProperties(sessionProperties());
     hikari.addDataSourceProperty("ApplicationName", "jobwatch");
-    hikari.addDataSourceProperty("tcpKeepAlive", "true");
-    // A server that vanished without closing the connection (its host died, a failover moved its
-    // address) is noticed within about a minute, also mid-statement, not after hours.
-    hikari.addDataSourceProperty("socketFactory", KeepAliveSockets.class.getName());
-    hikari.addDataSourceProperty("options", SESSION_OPTIONS);
     return hikari;
   }
 
@@ -195,8 +193,7 @@ public final class Database implements AutoCloseable {
       return Flyway.configure()
           // Its own connections: Flyway holds a lock connection besides the migrating one, which
           // a small pool could not spare.
-          .dataSource(config.connectionUrl(), config.user(), config.connectionPassword())
-          .jdbcProperties(config.connectionProperties())
+          .dataSource(migrationDataSource())
           .locations("classpath:db/migration")
           .callbacks(new PartitioningInAnySchema())
           .load()
@@ -205,6 +202,33 @@ public final class Database implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new JobwatchException("could not migrate the jobwatch schema", e);
     }
+  }
+
+  /**
+   * Flyway's connections, with the session settings of every jobwatch session: a migration whose
+   * COMMIT the network lost (the client gone, the server none the wiser) holds its locks and
+   * Flyway's, which every later start waits for, only for the minute of {@code
+   * idle_in_transaction_session_timeout}, not until the server's TCP keepalive gives up (two hours
+   * by default); a server that vanished mid-migration is noticed by the socket's probes.
+   */
+  private DataSource migrationDataSource() {
+    // Connected as the pool connects (the URL's own parameters win over these, as there).
+    // Secrets outside the URL, which Flyway logs (DbConfig.connectionUrl).
+    Properties properties = sessionProperties();
+    properties.putAll(config.connectionProperties());
+    return new DriverDataSource(
+        config.connectionUrl(), null, properties, config.user(), config.connectionPassword());
+  }
+
+  /** The driver properties that give a connection jobwatch's session settings. */
+  private static Properties sessionProperties() {
+    Properties session = new Properties();
+    session.setProperty("tcpKeepAlive", "true");
+    // A server that vanished without closing the connection (its host died, a failover moved its
+    // address) is noticed within about a minute, also mid-statement, not after hours.
+    session.setProperty("socketFactory", KeepAliveSockets.class.getName());
+    session.setProperty("options", SESSION_OPTIONS);
+    return session;
   }
 
   public Jdbi jdbi() {

@@ -2,6 +2,7 @@ package io.jobwatch.it;
 
 import static io.jobwatch.it.Envelopes.data;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jobwatch.app.JobwatchApp;
 import io.jobwatch.config.Settings;
@@ -471,6 +472,55 @@ class DatabaseBlinksIT {
       harness.awaitCounted(app, 20);
       assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.APPLIED)).isEqualTo(20.0);
       assertThat(app.pipelineMetrics().count(harness.lifecycle, Outcome.DEAD_LETTERED)).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "The network lost the COMMIT of a migration, and the server keeps that transaction open with"
+          + " its locks: it ends it within a minute, as it ends any jobwatch session's transaction"
+          + " left idle, so the next start migrates instead of waiting hours for Flyway's lock")
+  void migrationWhoseCommitTheNetworkLostReleasesItsLocks(Infra infra) throws Exception {
+    try (Harness harness = new Harness(infra, 1);
+        // Only V25's transaction sends this text (its DO block's notice).
+        CommitCuttingProxy proxy =
+            new CommitCuttingProxy(harness.database.jdbcUrl(), "not granted schema")) {
+      org.flywaydb.core.Flyway.configure()
+          .dataSource(
+              harness.database.jdbcUrl(), harness.database.user(), harness.database.password())
+          .locations("classpath:db/migration")
+          .target("24")
+          .load()
+          .migrate();
+      proxy.cutNextCommitsLeavingTheServerWaiting(1);
+      Settings settings = proxied(harness, proxy);
+      assertThatThrownBy(() -> JobwatchApp.start(settings, Clock.systemUTC()).close())
+          .as("the start whose migration lost its COMMIT")
+          .hasMessageContaining("could not migrate");
+      assertThat(proxy.cutsDone()).isEqualTo(1);
+      // PostgreSQL never heard of the cut: the migration's transaction waits, idle, holding
+      // Flyway's lock, until the server ends it (jobwatch's sessions: after 60 s idle).
+      Harness.await(
+          "the server to end the migration's orphaned transaction",
+          Duration.ofSeconds(120),
+          () ->
+              harness.count(
+                      "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                          + " AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()")
+                  == 0);
+      try (JobwatchApp app = harness.startApp()) {
+        String id =
+            harness.lifecycleEvent(
+                "job.submitted",
+                T0,
+                data("job_id", "after-migration", "service", "blast", "runner", "slurm"));
+        harness.awaitStored(id);
+        harness.awaitCounted(app, 1);
+        assertThat(
+                harness.count(
+                    "SELECT count(*) FROM flyway_schema_history WHERE version = '25' AND success"))
+            .isEqualTo(1);
+      }
     }
   }
 
