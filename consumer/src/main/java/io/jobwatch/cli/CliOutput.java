@@ -12,11 +12,14 @@ import org.jdbi.v3.postgres.PostgresPlugin;
 final class CliOutput {
   private CliOutput() {}
 
-  /** A Jdbi for the configured database; without a pool, since a command makes a few queries. */
+  /**
+   * A Jdbi for the configured database; without a pool, since a command makes a few queries, but
+   * with the session settings of every jobwatch session: a retention pass or a replay whose COMMIT
+   * the network lost holds its locks (and the retention lock) for a minute, not for hours.
+   */
   static Jdbi jdbi(Settings settings) {
     Jdbi jdbi =
-        Jdbi.create(settings.db().jdbcUrl(), settings.db().user(), settings.db().password())
-            .installPlugin(new PostgresPlugin());
+        Jdbi.create(Database.sessionDataSource(settings.db())).installPlugin(new PostgresPlugin());
     Database.useBinaryArrays(jdbi);
     return jdbi;
   }

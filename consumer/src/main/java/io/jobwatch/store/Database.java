@@ -212,8 +212,16 @@ public final class Database implements AutoCloseable {
    * by default); a server that vanished mid-migration is noticed by the socket's probes.
    */
   private DataSource migrationDataSource() {
-    // Connected as the pool connects (the URL's own parameters win over these, as there).
-    // Secrets outside the URL, which Flyway logs (DbConfig.connectionUrl).
+    return sessionDataSource(config);
+  }
+
+  /**
+   * Connections without a pool, with the session settings of every jobwatch session (connected as
+   * the pool connects: the URL's own parameters win over them, as there), for Flyway and the
+   * commands, which make a few statements each. The secrets go beside the URL, which Flyway logs
+   * (DbConfig.connectionUrl).
+   */
+  public static DataSource sessionDataSource(DbConfig config) {
     Properties properties = sessionProperties();
     properties.putAll(config.connectionProperties());
     return new DriverDataSource(

@@ -1,0 +1,47 @@
+package io.jobwatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jobwatch.config.Settings;
+import io.jobwatch.testing.Database;
+import io.jobwatch.testing.Infra;
+import io.jobwatch.testing.WithInfra;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The sessions of the commands that write (retention, replay), asked of a real PostgreSQL. */
+@WithInfra
+class CliSessionsIT {
+  @Test
+  @DisplayName(
+      "A command's session (jobwatch retention from cron, dead-letters replay) ends a transaction"
+          + " left idle for a minute and probes a silent client, as the consumer's sessions do:"
+          + " a pass whose COMMIT the network lost does not hold its locks and the retention lock"
+          + " for hours")
+  void commandSessionsEndOrphanedTransactions(Infra infra) {
+    Database db = infra.newDatabase();
+    Settings settings =
+        Settings.fromEnvironment(
+            Map.of(
+                "JOBWATCH_DB_URL", db.jdbcUrl(),
+                "JOBWATCH_DB_USER", db.user(),
+                "JOBWATCH_DB_PASSWORD", db.password()));
+    Map<String, Object> session =
+        CliOutput.jdbi(settings)
+            .withHandle(
+                handle ->
+                    handle
+                        .createQuery(
+                            "SELECT current_setting('idle_in_transaction_session_timeout')"
+                                + " AS idle_in_transaction,"
+                                + " current_setting('tcp_keepalives_idle') AS keepalives_idle,"
+                                + " current_setting('tcp_keepalives_count') AS keepalives_count")
+                        .mapToMap()
+                        .one());
+    assertThat(session)
+        .containsEntry("idle_in_transaction", "1min")
+        .containsEntry("keepalives_idle", "30")
+        .containsEntry("keepalives_count", "3");
+  }
+}
