@@ -387,11 +387,17 @@ public final class JobFold {
      * second: a {@code job.queued} stamped later in it with a finer clock (the runner's own when
      * sbatch returned, the job started at once) is of that instant, where it ranks before the
      * start. It changes nothing the start has not replaced (state, runner), but it proves the
-     * submission.
+     * submission. An attempt that ended with no start reported (it failed between two polls) left
+     * pending at its end: the same holds within the second of an end stamped in whole seconds, and
+     * the runner it names is then learnt as the end's would be.
      */
     private boolean queuedInTheInstantOfTheStart(JobEvent event, JobChange.Queued queued) {
-      if (startedAt == null || !inTheInstantOf(event, startedAt)) {
+      Instant leftPending = startedAt != null ? startedAt : finishedAt;
+      if (leftPending == null || !inTheInstantOf(event, leftPending)) {
         return false;
+      }
+      if (startedAt == null) {
+        learnRunner(queued.runner());
       }
       if (queued.runner() != null) {
         evidence.add(

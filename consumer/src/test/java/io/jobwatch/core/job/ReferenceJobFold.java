@@ -82,6 +82,11 @@ public final class ReferenceJobFold {
    * of the current attempt (its success, or the error of an exit 126/127) goes to the runner known
    * when it is produced, else to the first one filled in later in that attempt.
    */
+  /** When the attempt left pending: its start, else (no start reported) its end. */
+  private static Instant leftPending(Instant startedAt, Instant finishedAt) {
+    return startedAt != null ? startedAt : finishedAt;
+  }
+
   private static final class Runners {
     final Set<String> evidence;
     String runner;
@@ -216,13 +221,18 @@ public final class ReferenceJobFold {
       } else if (change instanceof JobChange.Queued queued
           && state != null
           && !PENDING.contains(state)
-          && startedAt != null
-          && (event.time().equals(startedAt)
-              || (startedAt.getNano() == 0
-                  && event.time().getEpochSecond() == startedAt.getEpochSecond()))) {
-        // Row "job.queued within the second of a start stamped in whole seconds": of the start's
-        // instant, where it ranks first; a submit success that changes nothing else.
+          && leftPending(startedAt, finishedAt) != null
+          && (event.time().equals(leftPending(startedAt, finishedAt))
+              || (leftPending(startedAt, finishedAt).getNano() == 0
+                  && event.time().getEpochSecond()
+                      == leftPending(startedAt, finishedAt).getEpochSecond()))) {
+        // Row "job.queued within the second of a start stamped in whole seconds" (or of the end,
+        // when the attempt ended with no start): of that instant, where it ranks first; a submit
+        // success that changes nothing else, but names the runner where no start did.
         applied = true;
+        if (startedAt == null) {
+          runners.fillIn(queued.runner());
+        }
         if (queued.runner() != null) {
           evidence.add(event.id() + " submit ok " + queued.runner());
         }

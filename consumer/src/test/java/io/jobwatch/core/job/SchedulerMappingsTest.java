@@ -221,6 +221,49 @@ class SchedulerMappingsTest {
 
   @Test
   @DisplayName(
+      "Slurm: a job that fails between two polls in the second sbatch returned (sacct's End in"
+          + " whole seconds, no job.started, before the runner's job.queued in that second) still"
+          + " proves the submit stage, as a job.queued stamped in the end's very instant does")
+  void slurmQueuedWithinTheSecondOfAWholeSecondEndWithoutStart() {
+    JobChange.Queued sbatchReturned = new JobChange.Queued("slurm", 1);
+    JobFold.Result sameInstant =
+        fold(
+            submitted(null),
+            event("f1", 5, new JobChange.Finished("slurm", 1, 127)),
+            event("q1", 5, sbatchReturned));
+    JobFold.Result withinTheSecond =
+        fold(
+            submitted(null),
+            event("f1", 5, new JobChange.Finished("slurm", 1, 127)),
+            event("q1", 5.7, sbatchReturned));
+    JobFold.Result bootFail =
+        fold(
+            submitted(null),
+            event(
+                "c1",
+                5,
+                new JobChange.Crashed(
+                    "slurm", 1, Blame.PLATFORM, "not_started", "BOOT_FAIL", false)),
+            event("q1", 5.7, sbatchReturned));
+
+    assertThat(sameInstant.ignoredEventIds()).isEmpty();
+    for (Map.Entry<String, JobFold.Result> end :
+        Map.of("f1", withinTheSecond, "c1", bootFail).entrySet()) {
+      JobFold.Result result = end.getValue();
+      assertThat(result.row().state()).isEqualTo(JobState.CRASHED);
+      assertThat(result.row().startedAt()).isNull();
+      assertThat(result.row().finishedAt()).isEqualTo(t(5));
+      assertThat(result.ignoredEventIds()).as(end.getKey()).isEmpty();
+      assertThat(result.stageEvidence())
+          .as(end.getKey())
+          .extracting(o -> o.eventId(), o -> o.key().runner(), o -> o.key().stage(), o -> o.ok())
+          .containsExactlyInAnyOrder(
+              tuple(end.getKey(), "slurm", "start", false), tuple("q1", "slurm", "submit", true));
+    }
+  }
+
+  @Test
+  @DisplayName(
       "Slurm PREEMPTED and requeued under the same job id: the crash report of attempt 1"
           + " arriving after the requeue and the restart counts against attempt 1 only")
   void slurmPreemptedRequeueWithALateCrashReport() {
