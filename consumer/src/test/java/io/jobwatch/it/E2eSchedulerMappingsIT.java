@@ -200,6 +200,55 @@ class E2eSchedulerMappingsIT extends SharedAppIT {
 
   @Test
   @DisplayName(
+      "Slurm: sbatch working again brings the submit stage back to ok even when the command is"
+          + " not found and the job ends between two polls, sacct's End (whole seconds, no"
+          + " job.started) before the runner's job.queued in that second; the start is the error")
+  void slurmSubmitRecoversOnAJobThatEndsBeforeItsFirstPoll() {
+    String svc = "map-slurm-submit-127";
+    for (int i = 0; i < 3; i++) {
+      sent.add(
+          harness.stageEvent(
+              "stage.error",
+              t(i),
+              data(
+                  "service",
+                  svc,
+                  "runner",
+                  "slurm",
+                  "stage",
+                  "submit",
+                  "error_class",
+                  "subprocess.CalledProcessError",
+                  "message",
+                  "sbatch: error: Batch job submission failed: Socket timed out")));
+    }
+    awaitSent();
+    assertThat(harness.stage(svc, "slurm", "submit").get("severity")).isEqualTo("error");
+
+    String job = "4261";
+    ev("job.submitted", 9.8, data("job_id", job, "service", svc));
+    ev("job.finished", 10, data("job_id", job, "runner", "slurm", "attempt", 1, "exit_code", 127));
+    String queued = ev("job.queued", 10.7, data("job_id", job, "attempt", 1, "runner", "slurm"));
+    awaitSent();
+
+    assertThat(harness.job(job))
+        .containsEntry("state", "crashed")
+        .containsEntry("runner", "slurm")
+        .containsEntry("cause", "not_started")
+        .containsEntry("started_at", null);
+    assertThat(harness.outcome(queued)).isEqualTo("applied");
+    Map<String, Object> submit = harness.stage(svc, "slurm", "submit");
+    assertThat(submit.get("severity")).isEqualTo("ok");
+    assertThat(Harness.instant(submit.get("last_ok_at"))).isEqualTo(t(10.7));
+    assertThat(harness.stage(svc, "slurm", "start").get("consecutive_errors")).isEqualTo(1);
+    Scrape s = scrape();
+    assertThat(
+            s.value("jobwatch_stage_health", "service", svc, "runner", "slurm", "stage", "submit"))
+        .isZero();
+  }
+
+  @Test
+  @DisplayName(
       "Slurm dependencies: afterany accepts a failed upstream, afternotok refuses a succeeded one"
           + " and accepts a cancelled one, a pending job on Dependency then Resources is not stuck")
   void slurmDependencies() {
