@@ -306,7 +306,7 @@ public final class MonitorEvaluator {
       Instant latestRun = state.recentRuns().get(0).finishedAt();
       success = success == null || latestRun.isAfter(success) ? latestRun : success;
     }
-    Instant base = success != null ? success : state.declaredAt();
+    Instant base = success != null ? success : firstDeclared(state);
     Instant declaredAt = state.declaredAt();
     if (state.retiredAt() != null
         && declaredAt != null
@@ -325,6 +325,18 @@ public final class MonitorEvaluator {
       return resumedAt;
     }
     return base;
+  }
+
+  /**
+   * When the schedule in force was first declared (the earliest of {@link
+   * MonitorState#scheduleDeclarations}): a monitor that never ran is judged from there, so that
+   * re-declaring the same schedule (a deploy) does not move the deadline it missed. A row that
+   * keeps no declarations (written before V26) has only the latest.
+   */
+  private static Instant firstDeclared(MonitorState state) {
+    return state.scheduleDeclarations().isEmpty()
+        ? state.declaredAt()
+        : state.scheduleDeclarations().get(0);
   }
 
   /**

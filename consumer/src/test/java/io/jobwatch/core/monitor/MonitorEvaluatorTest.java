@@ -258,6 +258,33 @@ class MonitorEvaluatorTest {
 
     @Test
     @DisplayName(
+        "a monitor that never ran, declared again with the same schedule (a deploy's"
+            + " re-declaration) while late: still down at the first declaration's deadline")
+    void sameScheduleDeclaredAgainKeepsANeverRunMonitorsDeadline() {
+      MonitorEvent first =
+          declared(utc("2026-06-10T10:00:00Z"), every("PT1H"), Duration.ofMinutes(10), null);
+      MonitorEvent deploy =
+          declared(utc("2026-06-10T11:05:00Z"), every("PT1H"), Duration.ofMinutes(10), null);
+      MonitorState state = fold(first, deploy);
+
+      MonitorEvaluation evaluation = MonitorEvaluator.evaluate(state, utc("2026-06-10T11:11:00Z"));
+      assertThat(evaluation.status())
+          .as("the script never ran: its first expected run, 11:00, was missed")
+          .isEqualTo(MonitorStatus.DOWN);
+      assertThat(evaluation.expectedAt()).isEqualTo(utc("2026-06-10T11:00:00Z"));
+      assertThat(evaluation.deadline()).isEqualTo(utc("2026-06-10T11:10:00Z"));
+      assertThat(fold(deploy, first)).isEqualTo(state);
+      // A changed schedule is still judged from its declaration.
+      MonitorEvent changed =
+          declared(utc("2026-06-10T11:05:00Z"), every("PT2H"), Duration.ofMinutes(10), null);
+      assertThat(
+              MonitorEvaluator.evaluate(fold(first, changed), utc("2026-06-10T11:11:00Z"))
+                  .expectedAt())
+          .isEqualTo(utc("2026-06-10T13:05:00Z"));
+    }
+
+    @Test
+    @DisplayName(
         "a schedule changed back and forth: judged from the last change, whatever order the"
             + " declarations are read in")
     void scheduleChangedBackAndForth() {
