@@ -330,13 +330,13 @@ public final class MonitorEvaluator {
   /**
    * When the schedule in force was first declared (the earliest of {@link
    * MonitorState#scheduleDeclarations}): a monitor that never ran is judged from there, so that
-   * re-declaring the same schedule (a deploy) does not move the deadline it missed. A row that
-   * keeps no declarations (written before V26) has only the latest.
+   * re-declaring the same schedule (a deploy) does not move the deadline it missed. Kept
+   * declarations without the one in force (a row written before V26, or by an older jar rolled back
+   * on the V26 schema, which writes neither column) judge from the latest, as before.
    */
   private static Instant firstDeclared(MonitorState state) {
-    return state.scheduleDeclarations().isEmpty()
-        ? state.declaredAt()
-        : state.scheduleDeclarations().get(0);
+    List<Instant> declarations = state.scheduleDeclarations();
+    return declarations.contains(state.declaredAt()) ? declarations.get(0) : state.declaredAt();
   }
 
   /**

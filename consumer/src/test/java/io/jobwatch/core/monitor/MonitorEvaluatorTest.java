@@ -274,6 +274,17 @@ class MonitorEvaluatorTest {
       assertThat(evaluation.expectedAt()).isEqualTo(utc("2026-06-10T11:00:00Z"));
       assertThat(evaluation.deadline()).isEqualTo(utc("2026-06-10T11:10:00Z"));
       assertThat(fold(deploy, first)).isEqualTo(state);
+      // A declaration an older jar folded (rolled back on the V26 schema: it writes neither
+      // column) is not among the kept ones: the latest declaration judges, as before V26.
+      MonitorState rolledBack =
+          fold(first)
+              .withDeclaration(
+                  new MonitorChange.Declared(
+                      "storage", every("PT4H"), Duration.ofMinutes(10), null),
+                  utc("2026-06-10T12:00:00Z"),
+                  false);
+      assertThat(MonitorEvaluator.evaluate(rolledBack, utc("2026-06-10T14:11:00Z")).expectedAt())
+          .isEqualTo(utc("2026-06-10T16:00:00Z"));
       // A changed schedule is still judged from its declaration.
       MonitorEvent changed =
           declared(utc("2026-06-10T11:05:00Z"), every("PT2H"), Duration.ofMinutes(10), null);
