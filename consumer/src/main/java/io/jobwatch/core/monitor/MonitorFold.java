@@ -372,8 +372,27 @@ public final class MonitorFold {
     return later.size() == declarations.size() ? declarations : List.copyOf(later);
   }
 
+  /**
+   * Whether two schedules fire alike: a cron expression by the fields it stands for ({@code @daily}
+   * is {@code 0 0 * * *}, spacing aside) in the same zone ({@code UTC} is {@code Etc/UTC}); {@code
+   * every} by its length ({@code P1D} is {@code PT24H}).
+   */
   private static boolean sameSchedule(Schedule left, Schedule right) {
-    return canonical(left).equals(canonical(right));
+    return firesAs(left).equals(firesAs(right));
+  }
+
+  private static String firesAs(Schedule schedule) {
+    if (schedule instanceof Schedule.Cron cron) {
+      try {
+        return "cron "
+            + MonitorSchedules.fiveFields(cron.expression()).strip().replaceAll("\\s+", " ")
+            + " "
+            + cron.zone().normalized().getId();
+      } catch (IllegalArgumentException e) {
+        return canonical(schedule); // validated when decoded; compared as declared otherwise
+      }
+    }
+    return canonical(schedule);
   }
 
   private static MonitorState pauseOrResume(MonitorState state, boolean pause, Instant at) {

@@ -296,6 +296,38 @@ class MonitorEvaluatorTest {
 
     @Test
     @DisplayName(
+        "the same schedule written another way (@daily for 0 0 * * *, Etc/UTC for UTC, spacing)"
+            + " is no change: a missed run still pages")
+    void sameScheduleWrittenAnotherWayIsNoChange() {
+      MonitorEvent midnight =
+          declared(
+              utc("2026-06-01T12:00:00Z"),
+              new MonitorChange.Schedule.Cron("0 0 * * *", java.time.ZoneId.of("UTC")),
+              Duration.ofMinutes(30),
+              null);
+      MonitorRun ran = succeeded(utc("2026-06-09T00:00:00Z"), utc("2026-06-09T00:05:00Z"));
+      MonitorEvent nickname =
+          declared(
+              utc("2026-06-10T06:00:00Z"),
+              new MonitorChange.Schedule.Cron("@daily", java.time.ZoneId.of("Etc/UTC")),
+              Duration.ofMinutes(30),
+              null);
+      MonitorEvent spaced =
+          declared(
+              utc("2026-06-10T07:00:00Z"),
+              new MonitorChange.Schedule.Cron("0  0 * *  *", java.time.ZoneId.of("Etc/UTC")),
+              Duration.ofMinutes(30),
+              null);
+      MonitorState state = fold(midnight, ran, nickname, spaced);
+
+      assertThat(state.scheduleReplacedAt()).isNull();
+      assertThat(MonitorEvaluator.evaluate(state, utc("2026-06-10T07:01:00Z")).status())
+          .as("today's midnight run was missed whatever way the schedule is written")
+          .isEqualTo(MonitorStatus.DOWN);
+    }
+
+    @Test
+    @DisplayName(
         "a schedule changed back and forth: judged from the last change, whatever order the"
             + " declarations are read in")
     void scheduleChangedBackAndForth() {
