@@ -427,6 +427,30 @@ class DeployKubernetesTest {
     assertThat(startupSeconds).as("seconds allowed to start").isGreaterThanOrEqualTo(600);
   }
 
+  @Test
+  @DisplayName(
+      "The startup probe outlasts jobwatch's own 10-minute wait for a database refusing for now,"
+          + " plus the migration after it")
+  void startupProbeOutlastsTheWaitForARefusingDatabase() throws IOException {
+    Container container =
+        single(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    Probe startup = container.getStartupProbe();
+
+    // README.md: at start, a PostgreSQL that refuses for now (too many connections, starting up,
+    // a standby a failover has not promoted yet) is waited for up to 10 minutes (Database), before
+    // the migration and before HTTP is served. A pod started during a failover that ends after 9
+    // minutes must still get the 10 minutes for its migration that startupProbeCoversTheMigration
+    // gives a pod started against a healthy database; at 600 s the kubelet kills it mid-migration,
+    // and restarts it into the same wait, while jobwatch itself would have gone on.
+    assertThat(startup).as("startupProbe").isNotNull();
+    int startupSeconds =
+        value(startup.getInitialDelaySeconds(), 0)
+            + value(startup.getPeriodSeconds(), 10) * value(startup.getFailureThreshold(), 3);
+    assertThat(startupSeconds)
+        .as("seconds allowed to start: 600 of waiting for the database, 600 to migrate")
+        .isGreaterThanOrEqualTo(600 + 600);
+  }
+
   private static int value(Integer value, int byDefault) {
     return value == null ? byDefault : value;
   }
