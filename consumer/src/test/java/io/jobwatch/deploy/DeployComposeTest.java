@@ -250,6 +250,28 @@ class DeployComposeTest {
   }
 
   @Test
+  @DisplayName(
+      "PostgreSQL is healthy only once it listens on TCP, as the consumers connect: the image's"
+          + " init server answers on its Unix socket alone")
+  void databaseHealthcheckProbesTcp() throws IOException {
+    JsonNode postgres = readYaml(COMPOSE_FILE).path("services").path("postgres");
+    List<String> words = new ArrayList<>();
+    postgres.path("healthcheck").path("test").forEach(word -> words.add(word.asText()));
+    String command = String.join(" ", words);
+
+    // On a fresh volume the postgres image's entrypoint runs a temporary server with
+    // listen_addresses='' (Unix socket only) to create POSTGRES_DB, then stops it and starts the
+    // real one. pg_isready without a host asks that socket and says "accepting connections", so
+    // compose starts jobwatch-1 and jobwatch-2 (service_healthy) while port 5432 refuses: jobwatch
+    // exits 1 on a database that does not answer (README). Over TCP the check waits for the real
+    // server, which is what JOBWATCH_DB_URL reaches.
+    assertThat(command).as("postgres healthcheck").contains("pg_isready");
+    assertThat(command)
+        .as("postgres healthcheck asks over TCP (-h 127.0.0.1), not the Unix socket")
+        .containsPattern("(-h|--host)[ =](127\\.0\\.0\\.1|localhost)\\b");
+  }
+
+  @Test
   @DisplayName("Passwords come from the environment or an env file, never as literals")
   void passwordsAreInterpolatedNotInline() throws IOException {
     JsonNode services = readYaml(COMPOSE_FILE).path("services");
