@@ -272,6 +272,22 @@ class DeployComposeTest {
   }
 
   @Test
+  @DisplayName(
+      "The consumers set no JVM options variable: the image's entrypoint has the heap flags, and"
+          + " the JVM's 'Picked up JAVA_TOOL_OPTIONS' line would lead the JSON log")
+  void consumersLeaveTheJvmOptionsToTheImage() throws IOException {
+    JsonNode services = readYaml(COMPOSE_FILE).path("services");
+
+    for (String name : List.of("jobwatch-1", "jobwatch-2")) {
+      // The JVM writes "Picked up JAVA_TOOL_OPTIONS: ..." on stderr before jobwatch logs
+      // anything (see DeployKubernetesTest.jvmOptionsAreTheImagesOwn).
+      assertThat(iterable(services.path(name).path("environment").fieldNames()))
+          .as(name + " environment")
+          .doesNotContain("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+    }
+  }
+
+  @Test
   @DisplayName("Passwords come from the environment or an env file, never as literals")
   void passwordsAreInterpolatedNotInline() throws IOException {
     JsonNode services = readYaml(COMPOSE_FILE).path("services");

@@ -451,6 +451,28 @@ class DeployKubernetesTest {
         .isGreaterThanOrEqualTo(600 + 600);
   }
 
+  @Test
+  @DisplayName(
+      "The pods set no JVM options variable: the image's entrypoint has the heap flags, and the"
+          + " JVM's 'Picked up JAVA_TOOL_OPTIONS' line would lead the JSON log")
+  void jvmOptionsAreTheImagesOwn() throws IOException {
+    Container container =
+        single(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+    List<String> names = new ArrayList<>();
+    if (container.getEnv() != null) {
+      container.getEnv().forEach(variable -> names.add(variable.getName()));
+    }
+    names.addAll(single(ConfigMap.class).getData().keySet());
+
+    // The JVM announces each of these on stderr ("Picked up JAVA_TOOL_OPTIONS: ...") before
+    // jobwatch logs anything: with JOBWATCH_LOG_FORMAT=json every start of every pod then begins
+    // with a line a JSON log pipeline cannot parse, for a flag (-XX:MaxRAMPercentage=75.0) that
+    // the image's ENTRYPOINT already passes.
+    assertThat(names)
+        .as("environment of the jobwatch container")
+        .doesNotContain("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+  }
+
   private static int value(Integer value, int byDefault) {
     return value == null ? byDefault : value;
   }
