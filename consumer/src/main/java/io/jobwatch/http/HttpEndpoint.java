@@ -25,6 +25,19 @@ public final class HttpEndpoint implements AutoCloseable {
   private static final String OPENMETRICS = "application/openmetrics-text";
   private static final String TEXT = "text/plain; charset=utf-8";
 
+  /** The JDK server's limit on reading a request's line and headers, in seconds (read once). */
+  private static final String MAX_REQUEST_SECONDS = "sun.net.httpserver.maxReqTime";
+
+  static {
+    // Without it the server reads a request's headers on one of the two threads below for as long
+    // as the client keeps the connection: two clients that sent part of a request and went silent
+    // (a scanner, a scraper whose pod died mid-request) would hold both for good, /healthz would
+    // stop answering and Kubernetes would restart a healthy pod. A -D on the command line wins.
+    if (System.getProperty(MAX_REQUEST_SECONDS) == null) {
+      System.setProperty(MAX_REQUEST_SECONDS, "5");
+    }
+  }
+
   private final HttpServer server;
 
   private HttpEndpoint(HttpServer server) {

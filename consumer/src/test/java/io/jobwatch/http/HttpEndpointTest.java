@@ -9,11 +9,16 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,6 +57,44 @@ class HttpEndpointTest {
 
   private URI uri(String path) {
     return URI.create("http://127.0.0.1:" + endpoint.port() + path);
+  }
+
+  @Test
+  @DisplayName(
+      "Two clients that sent half a request and went silent do not keep /healthz from answering"
+          + " (the liveness probe)")
+  void halfSentRequestsDoNotBlockTheProbe() throws Exception {
+    List<Socket> silent = new ArrayList<>();
+    try {
+      // As many as the server has threads: a scanner, or a scraper whose pod died between the
+      // packets of its request. The JDK server reads the headers on an executor thread, and with
+      // no limit such a read waits for ever; Kubernetes then restarts a healthy pod (liveness:
+      // /healthz, 3 s timeout, 6 failures).
+      for (int i = 0; i < 2; i++) {
+        Socket socket = new Socket("127.0.0.1", endpoint.port());
+        socket
+            .getOutputStream()
+            .write("GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        silent.add(socket);
+      }
+      Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+      Integer status = null;
+      while (status == null && Instant.now().isBefore(deadline)) {
+        try {
+          status = send(HttpRequest.newBuilder(uri("/healthz"))).statusCode();
+        } catch (java.net.http.HttpTimeoutException e) {
+          // both threads still taken: ask again, as the kubelet does
+        }
+      }
+      assertThat(status)
+          .as("/healthz within 30 s while the silent clients stay connected")
+          .isEqualTo(200);
+    } finally {
+      for (Socket socket : silent) {
+        socket.close();
+      }
+    }
   }
 
   @Test
