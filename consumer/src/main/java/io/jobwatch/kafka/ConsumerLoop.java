@@ -203,6 +203,13 @@ public final class ConsumerLoop implements Runnable {
         // Finish the batch in flight: its records were polled, so write them before leaving.
         writeAhead(kafka);
         commits.commit(kafka, true);
+      } catch (RuntimeException | Error e) {
+        // The loop dies with the consumer's position past records it may not have written (a
+        // batch decoding or being written when the error came): closing revokes the partitions,
+        // which would store that position as offsets past skipped markers. Nothing is confirmed
+        // now but what the database holds.
+        offsets.markUnsynced(kafka.assignment());
+        throw e;
       } finally {
         try {
           listener.consumerClosing(kafka);
