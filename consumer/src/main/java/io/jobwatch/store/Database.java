@@ -128,7 +128,6 @@ public final class Database implements AutoCloseable {
     hikari.setInitializationFailTimeout(-1);
     hikari.setAutoCommit(true);
     hikari.setDataSourceProperties(sessionProperties());
-    hikari.addDataSourceProperty("ApplicationName", "jobwatch");
     return hikari;
   }
 
@@ -231,6 +230,9 @@ public final class Database implements AutoCloseable {
   /** The driver properties that give a connection jobwatch's session settings. */
   private static Properties sessionProperties() {
     Properties session = new Properties();
+    // Every jobwatch session, Flyway's and the commands' included, is told apart in
+    // pg_stat_activity (a retention pass from cron holding the retention lock, say).
+    session.setProperty("ApplicationName", "jobwatch");
     session.setProperty("tcpKeepAlive", "true");
     // A server that vanished without closing the connection (its host died, a failover moved its
     // address) is noticed within about a minute, also mid-statement, not after hours.

@@ -44,4 +44,30 @@ class CliSessionsIT {
         .containsEntry("keepalives_idle", "30")
         .containsEntry("keepalives_count", "3");
   }
+
+  @Test
+  @DisplayName(
+      "A command's session names itself jobwatch in pg_stat_activity, as the consumer's do: the"
+          + " session of a retention pass from cron holding the retention lock is told from other"
+          + " applications'")
+  void commandSessionsAreNamedJobwatch(Infra infra) {
+    Database db = infra.newDatabase();
+    Settings settings =
+        Settings.fromEnvironment(
+            Map.of(
+                "JOBWATCH_DB_URL", db.jdbcUrl(),
+                "JOBWATCH_DB_USER", db.user(),
+                "JOBWATCH_DB_PASSWORD", db.password()));
+    String name =
+        CliOutput.jdbi(settings)
+            .withHandle(
+                handle ->
+                    handle
+                        .createQuery(
+                            "SELECT application_name FROM pg_stat_activity"
+                                + " WHERE pid = pg_backend_pid()")
+                        .mapTo(String.class)
+                        .one());
+    assertThat(name).isEqualTo("jobwatch");
+  }
 }
