@@ -85,8 +85,22 @@ final class Spool {
     String configured = environment.get("JOBWATCH_SPOOL_DIR");
     return new Spool(
         configured == null || configured.isBlank()
-            ? Path.of(System.getProperty("user.home"), ".jobwatch", "spool")
+            ? Path.of(home(environment), ".jobwatch", "spool")
             : Path.of(configured));
+  }
+
+  /**
+   * {@code ~} as a shell reads it: {@code $HOME} (cron's, a crontab's {@code HOME=} line, a
+   * container's), else the password database's home. The JDK reads only the latter, and for a user
+   * it does not know (an arbitrary container UID) says "?", a path relative to the working
+   * directory where the next run from elsewhere would never find the spool.
+   */
+  private static String home(Map<String, String> environment) {
+    String home = environment.get("HOME");
+    if (home != null && Path.of(home).isAbsolute()) {
+      return home;
+    }
+    return System.getProperty("user.home");
   }
 
   Path file() {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,6 +33,32 @@ final class JobwatchRunJvm implements AutoCloseable {
     builder.environment().put("JOBWATCH_KAFKA_BOOTSTRAP", NOBODY);
     builder.environment().put("JOBWATCH_SPOOL_DIR", spool.toString());
     builder.environment().remove("JOBWATCH_LOG_LEVEL");
+    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    builder.redirectError(stderr.toFile());
+    Process process = builder.start();
+    started.add(process.toHandle());
+    return process;
+  }
+
+  /**
+   * Starts {@code jobwatch ARGS} with nothing but {@code environment}, as cron does (its PATH,
+   * SHELL, HOME and the crontab's own lines); stdin from /dev/null, stdout discarded, stderr to a
+   * file.
+   */
+  Process startAsCron(Map<String, String> environment, Path stderr, List<String> jobwatchArgs)
+      throws Exception {
+    List<String> args = new ArrayList<>();
+    args.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    args.add("-cp");
+    args.add(
+        Optional.ofNullable(System.getProperty("surefire.test.class.path"))
+            .orElse(System.getProperty("java.class.path")));
+    args.add("io.jobwatch.Main");
+    args.addAll(jobwatchArgs);
+    ProcessBuilder builder = new ProcessBuilder(args);
+    builder.environment().clear();
+    builder.environment().putAll(environment);
     builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
     builder.redirectError(stderr.toFile());

@@ -151,4 +151,35 @@ class RunCommandTest {
       assertThat(mask).as("JDK-8234262 fixed").isZero();
     }
   }
+
+  /**
+   * docs/publishing.md: without JOBWATCH_SPOOL_DIR the spool is ~/.jobwatch/spool, ~ being the HOME
+   * cron (or the crontab's HOME= line, or a container) gives the line, as for a shell; not the
+   * password database's home, which JDK 17 reads instead (for a user it does not know, "?": a spool
+   * relative to the working directory, which the next run from elsewhere never flushes).
+   */
+  @Test
+  void aCronRunWithoutASpoolDirectorySpoolsInItsHome() throws Exception {
+    Path home = dir.resolve("home");
+    Files.createDirectories(home);
+    Map<String, String> cron =
+        Map.of(
+            "PATH",
+            "/usr/bin:/bin",
+            "SHELL",
+            "/bin/sh",
+            "HOME",
+            home.toString(),
+            "JOBWATCH_KAFKA_BOOTSTRAP",
+            JobwatchRunJvm.NOBODY);
+    Process jobwatch =
+        jvm.startAsCron(
+            cron, dir.resolve("err"), List.of("run", "--monitor", "audit", "--", "true"));
+    assertThat(jobwatch.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(jobwatch.exitValue()).isZero();
+    assertThat(JobwatchRunJvm.spooledTypes(home.resolve(".jobwatch").resolve("spool")))
+        .as(Files.readString(dir.resolve("err")))
+        .containsExactly("job.submitted", "job.started", "job.finished");
+  }
 }

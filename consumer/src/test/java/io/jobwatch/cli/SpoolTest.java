@@ -173,4 +173,26 @@ class SpoolTest {
 
     assertThat(spool.read()).containsExactly(record(1));
   }
+
+  @Test
+  void withoutASpoolDirectoryTheSpoolIsInTheHomeTheEnvironmentNames() {
+    // A crontab's HOME= line, a container's HOME for a user the password database does not know
+    // (where JDK 17's user.home is "?", a path relative to the working directory): ~ is $HOME.
+    Path home = dir.resolve("home");
+
+    Spool spool = Spool.fromEnvironment(java.util.Map.of("HOME", home.toString()));
+
+    assertThat(spool.file()).isEqualTo(home.resolve(".jobwatch/spool").resolve(Spool.FILE));
+  }
+
+  @Test
+  void aSpoolDirectoryWinsOverHome() {
+    Spool spool =
+        Spool.fromEnvironment(
+            java.util.Map.of(
+                "HOME", dir.resolve("home").toString(),
+                "JOBWATCH_SPOOL_DIR", dir.resolve("elsewhere").toString()));
+
+    assertThat(spool.file()).isEqualTo(dir.resolve("elsewhere").resolve(Spool.FILE));
+  }
 }
