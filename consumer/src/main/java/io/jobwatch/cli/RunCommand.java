@@ -184,7 +184,7 @@ public final class RunCommand implements Callable<Integer> {
       RunSignals.install();
       Process process;
       try {
-        process = new ProcessBuilder(command).inheritIO().start();
+        process = new ProcessBuilder(RawArguments.startable(command)).inheritIO().start();
       } catch (IOException e) {
         boolean denied = String.valueOf(e.getMessage()).contains("error=13");
         return new Started(

@@ -182,4 +182,76 @@ class RunCommandTest {
         .as(Files.readString(dir.resolve("err")))
         .containsExactly("job.submitted", "job.started", "job.finished");
   }
+
+  /**
+   * docs/publishing.md: the command gets its arguments unchanged, as under cron alone, also
+   * non-ASCII ones (a UTF-8 "café", a Latin-1 file name) in cron's environment, which sets no LANG:
+   * the JVM, reading them in the locale's charset (ASCII), handed the command "caf??".
+   */
+  @Test
+  void theCommandGetsItsArgumentsBytesUnchangedWithoutALocale() throws Exception {
+    Path out = dir.resolve("out");
+    Path line = dir.resolve("line.sh");
+    // The crontab line as /bin/sh runs it, written in ASCII: the arguments' bytes come from printf.
+    Files.writeString(
+        line,
+        "exec \"$1\" -cp \"$2\" io.jobwatch.Main run --monitor audit --"
+            + " /bin/sh -c 'printf \"%s|%s\" \"$1\" \"$2\" > \"$3\"' sh"
+            + " \"$(printf 'caf\\303\\251')\" \"$(printf 'r\\351sum\\351 ?')\" \"$3\"\n",
+        StandardCharsets.US_ASCII);
+    ProcessBuilder cron =
+        new ProcessBuilder(
+            "/bin/sh",
+            line.toString(),
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            java.util.Optional.ofNullable(System.getProperty("surefire.test.class.path"))
+                .orElse(System.getProperty("java.class.path")),
+            out.toString());
+    cron.environment().clear();
+    cron.environment()
+        .putAll(
+            Map.of(
+                "PATH",
+                "/usr/bin:/bin",
+                "SHELL",
+                "/bin/sh",
+                "HOME",
+                dir.toString(),
+                "JOBWATCH_KAFKA_BOOTSTRAP",
+                JobwatchRunJvm.NOBODY,
+                "JOBWATCH_SPOOL_DIR",
+                dir.resolve("spool").toString()));
+    cron.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    cron.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    cron.redirectError(dir.resolve("err").toFile());
+    Process jobwatch = cron.start();
+    try {
+      assertThat(jobwatch.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      jobwatch.destroyForcibly();
+    }
+
+    assertThat(jobwatch.exitValue()).as(Files.readString(dir.resolve("err"))).isZero();
+    byte[] expected = {
+      'c',
+      'a',
+      'f',
+      (byte) 0xc3,
+      (byte) 0xa9,
+      '|',
+      'r',
+      (byte) 0xe9,
+      's',
+      'u',
+      'm',
+      (byte) 0xe9,
+      ' ',
+      '?'
+    };
+    assertThat(new String(Files.readAllBytes(out), StandardCharsets.ISO_8859_1))
+        .isEqualTo(new String(expected, StandardCharsets.ISO_8859_1));
+    assertThat(JobwatchRunJvm.spooled(dir.resolve("spool")))
+        .extracting(event -> event.path("data").path("exit_code").asText())
+        .containsExactly("", "", "0");
+  }
 }
