@@ -133,6 +133,12 @@ public final class JobwatchCommand implements Runnable {
       // emit takes free-form --field value pairs; they become its positional words.
       emit.setUnmatchedOptionsArePositionalParams(true);
     }
+    CommandLine run = commandLine.getSubcommands().get("run");
+    if (run != null) {
+      // As for timeout, nice or env: run's options end at the command, so the command's own
+      // options (backup.sh --full, even a --service of its own) are its arguments without "--".
+      run.setStopAtPositional(true);
+    }
     return commandLine;
   }
 

@@ -254,4 +254,39 @@ class RunCommandTest {
         .extracting(event -> event.path("data").path("exit_code").asText())
         .containsExactly("", "", "0");
   }
+
+  /**
+   * Without "--", options end at the command, as for timeout, nice, env or sudo: the command's own
+   * options (-c, --full, even a --service of its own) are its arguments, not run's. Before, the
+   * parser refused them and the cron job never ran (exit 2, nothing reported), or took them as
+   * run's.
+   */
+  @Test
+  void withoutDoubleDashTheCommandsOwnOptionsAreItsArguments() throws Exception {
+    Path spool = dir.resolve("spool");
+    Process jobwatch =
+        jvm.start(
+            spool,
+            dir.resolve("err"),
+            List.of(
+                "run",
+                "--monitor",
+                "audit",
+                "sh",
+                "-c",
+                "exit $#",
+                "sh",
+                "--full",
+                "--service",
+                "x"));
+    assertThat(jobwatch.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(jobwatch.exitValue()).as(Files.readString(dir.resolve("err"))).isEqualTo(3);
+    List<JsonNode> events = JobwatchRunJvm.spooled(spool);
+    assertThat(events)
+        .extracting(event -> event.path("type").asText())
+        .containsExactly("job.submitted", "job.started", "job.finished");
+    assertThat(events.get(0).path("data").path("service").asText()).isEqualTo("cron");
+    assertThat(events.get(2).path("data").path("exit_code").asInt()).isEqualTo(3);
+  }
 }
