@@ -117,6 +117,39 @@ final class Harness implements AutoCloseable {
     return publish(lifecycle, (String) key, type, time, data);
   }
 
+  /**
+   * Job dep-SERVICE, submitted at {@code submitted} together with waiter-SERVICE that depends on it
+   * (default accept), starts 30 s later and finishes at {@code finishedAt} with {@code exitCode};
+   * waiter-SERVICE is still pending.
+   */
+  void dependencyThatFinishes(String service, Instant submitted, Instant finishedAt, int exitCode) {
+    String dependency = "dep-" + service;
+    lifecycleEvent(
+        "job.submitted",
+        submitted,
+        Envelopes.data("job_id", dependency, "service", service, "runner", "slurm"));
+    lifecycleEvent(
+        "job.submitted",
+        submitted,
+        Envelopes.data(
+            "job_id",
+            "waiter-" + service,
+            "service",
+            service,
+            "runner",
+            "slurm",
+            "depends_on",
+            List.of(Envelopes.dependency(dependency))));
+    lifecycleEvent(
+        "job.started",
+        submitted.plusSeconds(30),
+        Envelopes.data("job_id", dependency, "runner", "slurm", "attempt", 1));
+    lifecycleEvent(
+        "job.finished",
+        finishedAt,
+        Envelopes.data("job_id", dependency, "attempt", 1, "exit_code", exitCode));
+  }
+
   /** Publishes a stage event keyed by service and returns its id. */
   String stageEvent(String type, Instant time, Map<String, Object> data) {
     return publish(errors, (String) data.get("service"), type, time, data);

@@ -1,7 +1,5 @@
 package io.jobwatch.it;
 
-import static io.jobwatch.it.Envelopes.data;
-import static io.jobwatch.it.Envelopes.dependency;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobwatch.app.JobwatchApp;
@@ -11,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -64,29 +61,6 @@ class StuckWaitingClockIT {
    * waiter-SERVICE, submitted with it, depends on it and has not been woken up yet.
    */
   private static void dependencyThatSucceeds(Harness harness, String service, Instant endedAt) {
-    String dependency = "dep-" + service;
-    Instant submitted = endedAt.minus(Duration.ofMinutes(15));
-    harness.lifecycleEvent(
-        "job.submitted",
-        submitted,
-        data("job_id", dependency, "service", service, "runner", "slurm"));
-    harness.lifecycleEvent(
-        "job.submitted",
-        submitted,
-        data(
-            "job_id",
-            "waiter-" + service,
-            "service",
-            service,
-            "runner",
-            "slurm",
-            "depends_on",
-            List.of(dependency(dependency))));
-    harness.lifecycleEvent(
-        "job.started",
-        submitted.plusSeconds(30),
-        data("job_id", dependency, "runner", "slurm", "attempt", 1));
-    harness.lifecycleEvent(
-        "job.finished", endedAt, data("job_id", dependency, "attempt", 1, "exit_code", 0));
+    harness.dependencyThatFinishes(service, endedAt.minus(Duration.ofMinutes(15)), endedAt, 0);
   }
 }

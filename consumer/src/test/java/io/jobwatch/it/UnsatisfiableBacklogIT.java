@@ -1,7 +1,5 @@
 package io.jobwatch.it;
 
-import static io.jobwatch.it.Envelopes.data;
-import static io.jobwatch.it.Envelopes.dependency;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobwatch.app.JobwatchApp;
@@ -128,30 +126,7 @@ class UnsatisfiableBacklogIT {
    * minutes earlier, depends on it (accept: succeeded) and is still pending.
    */
   private static void dependencyThatFails(Harness harness, String service, Instant failedAt) {
-    String dependency = "dep-" + service;
-    Instant submitted = failedAt.minus(Duration.ofMinutes(10));
-    harness.lifecycleEvent(
-        "job.submitted",
-        submitted,
-        data("job_id", dependency, "service", service, "runner", "slurm"));
-    harness.lifecycleEvent(
-        "job.submitted",
-        submitted,
-        data(
-            "job_id",
-            "waiter-" + service,
-            "service",
-            service,
-            "runner",
-            "slurm",
-            "depends_on",
-            List.of(dependency(dependency))));
-    harness.lifecycleEvent(
-        "job.started",
-        submitted.plusSeconds(30),
-        data("job_id", dependency, "runner", "slurm", "attempt", 1));
-    harness.lifecycleEvent(
-        "job.finished", failedAt, data("job_id", dependency, "attempt", 1, "exit_code", 1));
+    harness.dependencyThatFinishes(service, failedAt.minus(Duration.ofMinutes(10)), failedAt, 1);
   }
 
   private static Instant minutesAgo(Instant now, int minutes) {
