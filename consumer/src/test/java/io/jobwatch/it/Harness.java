@@ -3,6 +3,7 @@ package io.jobwatch.it;
 import io.jobwatch.app.JobwatchApp;
 import io.jobwatch.config.Settings;
 import io.jobwatch.store.DbConfig;
+import io.jobwatch.store.ProgressTable;
 import io.jobwatch.testing.Database;
 import io.jobwatch.testing.Infra;
 import java.nio.charset.StandardCharsets;
@@ -148,6 +149,29 @@ final class Harness implements AutoCloseable {
         "job.finished",
         finishedAt,
         Envelopes.data("job_id", dependency, "attempt", 1, "exit_code", exitCode));
+  }
+
+  /**
+   * What the owner of the lifecycle partition reports while it is still behind, up to {@code
+   * watermark}. The instance that folded the events reported the partition caught up, and a stored
+   * watermark only moves forward: its row goes first, as if that partition had been read by the
+   * other instance only so far.
+   */
+  void reportLifecycleBehind(Instant watermark) {
+    jdbi()
+        .useHandle(
+            handle -> {
+              handle.execute(
+                  "DELETE FROM consumer_progress WHERE group_id = ? AND topic = ?",
+                  group,
+                  lifecycle);
+              ProgressTable.report(
+                  handle,
+                  group,
+                  "other-instance@host",
+                  Instant.now(),
+                  List.of(new ProgressTable.Report(lifecycle, 0, watermark, false, 5000L)));
+            });
   }
 
   /** Publishes a stage event keyed by service and returns its id. */

@@ -4,14 +4,12 @@ import static io.jobwatch.it.Envelopes.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobwatch.app.JobwatchApp;
-import io.jobwatch.store.ProgressTable;
 import io.jobwatch.testing.Infra;
 import io.jobwatch.testing.WithInfra;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -68,7 +66,7 @@ class MonitorFailureBacklogIT {
               harness.settings().withTopics(idle, harness.errors), Clock.systemUTC())) {
         // The stream is read up to 2.5 hours ago: after the success, before the failure.
         Instant readUpTo = now.minus(Duration.ofMinutes(150));
-        reportLifecycleBehind(harness, readUpTo);
+        harness.reportLifecycleBehind(readUpTo);
         app.refreshState();
         Scrape during = Scrape.metrics(app.httpPort());
         assertThat(during.value("jobwatch_watermark_timestamp_seconds"))
@@ -79,7 +77,7 @@ class MonitorFailureBacklogIT {
             .isEqualTo(1);
 
         // Read past the failure (the success an hour ago still unread): down as of then.
-        reportLifecycleBehind(harness, now.minus(Duration.ofMinutes(115)));
+        harness.reportLifecycleBehind(now.minus(Duration.ofMinutes(115)));
         app.refreshState();
         Scrape later = Scrape.metrics(app.httpPort());
         assertThat(later.value("jobwatch_monitor_status", "monitor", MONITOR, "status", "down"))
@@ -100,28 +98,5 @@ class MonitorFailureBacklogIT {
         data("job_id", jobId, "runner", "cron", "attempt", 1));
     harness.lifecycleEvent(
         "job.finished", finishedAt, data("job_id", jobId, "attempt", 1, "exit_code", exitCode));
-  }
-
-  /**
-   * What the owner of the lifecycle partition reports while it is still behind; the instance that
-   * folded the runs reported it caught up, and a stored watermark only moves forward, so its row
-   * goes first (as in {@link UnsatisfiableBacklogIT}).
-   */
-  private static void reportLifecycleBehind(Harness harness, Instant watermark) {
-    harness
-        .jdbi()
-        .useHandle(
-            handle -> {
-              handle.execute(
-                  "DELETE FROM consumer_progress WHERE group_id = ? AND topic = ?",
-                  harness.group,
-                  harness.lifecycle);
-              ProgressTable.report(
-                  handle,
-                  harness.group,
-                  "other-instance@host",
-                  Instant.now(),
-                  List.of(new ProgressTable.Report(harness.lifecycle, 0, watermark, false, 5000L)));
-            });
   }
 }

@@ -3,14 +3,12 @@ package io.jobwatch.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jobwatch.app.JobwatchApp;
-import io.jobwatch.store.ProgressTable;
 import io.jobwatch.testing.Infra;
 import io.jobwatch.testing.WithInfra;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +53,7 @@ class UnsatisfiableBacklogIT {
       try (JobwatchApp app =
           JobwatchApp.start(
               harness.settings().withTopics(idle, harness.errors), Clock.systemUTC())) {
-        reportLifecycleBehind(harness, minutesAgo(now, 30));
+        harness.reportLifecycleBehind(minutesAgo(now, 30));
         app.refreshState();
         Scrape during = Scrape.metrics(app.httpPort());
         assertThat(during.value("jobwatch_watermark_timestamp_seconds"))
@@ -69,7 +67,7 @@ class UnsatisfiableBacklogIT {
         assertThat(during.samples("jobwatch_jobs_unsatisfiable", "service", "late")).isEmpty();
 
         // The drain passes the late failure: as of then the dependent really could never run.
-        reportLifecycleBehind(harness, minutesAgo(now, 19).minusSeconds(30));
+        harness.reportLifecycleBehind(minutesAgo(now, 19).minusSeconds(30));
         app.refreshState();
         Scrape later = Scrape.metrics(app.httpPort());
         assertThat(later.value("jobwatch_jobs_unsatisfiable", "service", "early")).isEqualTo(1);
@@ -131,28 +129,5 @@ class UnsatisfiableBacklogIT {
 
   private static Instant minutesAgo(Instant now, int minutes) {
     return now.minus(Duration.ofMinutes(minutes));
-  }
-
-  /**
-   * What the owner of the lifecycle partition reports while it is still behind. The instance that
-   * folded the events reported the partition caught up, and a stored watermark only moves forward:
-   * its row goes first, as if that partition had been read by the other instance only so far.
-   */
-  private static void reportLifecycleBehind(Harness harness, Instant watermark) {
-    harness
-        .jdbi()
-        .useHandle(
-            handle -> {
-              handle.execute(
-                  "DELETE FROM consumer_progress WHERE group_id = ? AND topic = ?",
-                  harness.group,
-                  harness.lifecycle);
-              ProgressTable.report(
-                  handle,
-                  harness.group,
-                  "other-instance@host",
-                  Instant.now(),
-                  List.of(new ProgressTable.Report(harness.lifecycle, 0, watermark, false, 5000L)));
-            });
   }
 }
