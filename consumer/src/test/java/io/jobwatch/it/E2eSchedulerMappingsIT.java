@@ -158,25 +158,7 @@ class E2eSchedulerMappingsIT extends SharedAppIT {
           + " at once, sacct's Start (whole seconds) before the runner's job.queued in that second")
   void slurmSubmitRecoversOnAJobThatStartsAtOnce() {
     String svc = "map-slurm-submit";
-    for (int i = 0; i < 3; i++) {
-      sent.add(
-          harness.stageEvent(
-              "stage.error",
-              t(i),
-              data(
-                  "service",
-                  svc,
-                  "runner",
-                  "slurm",
-                  "stage",
-                  "submit",
-                  "error_class",
-                  "subprocess.CalledProcessError",
-                  "message",
-                  "sbatch: error: Batch job submission failed: Socket timed out")));
-    }
-    awaitSent();
-    assertThat(harness.stage(svc, "slurm", "submit").get("severity")).isEqualTo("error");
+    sbatchFailsThreeTimes(svc);
 
     String job = "4260";
     ev("job.submitted", 9.8, data("job_id", job, "service", svc, "runner", "slurm"));
@@ -205,25 +187,7 @@ class E2eSchedulerMappingsIT extends SharedAppIT {
           + " job.started) before the runner's job.queued in that second; the start is the error")
   void slurmSubmitRecoversOnAJobThatEndsBeforeItsFirstPoll() {
     String svc = "map-slurm-submit-127";
-    for (int i = 0; i < 3; i++) {
-      sent.add(
-          harness.stageEvent(
-              "stage.error",
-              t(i),
-              data(
-                  "service",
-                  svc,
-                  "runner",
-                  "slurm",
-                  "stage",
-                  "submit",
-                  "error_class",
-                  "subprocess.CalledProcessError",
-                  "message",
-                  "sbatch: error: Batch job submission failed: Socket timed out")));
-    }
-    awaitSent();
-    assertThat(harness.stage(svc, "slurm", "submit").get("severity")).isEqualTo("error");
+    sbatchFailsThreeTimes(svc);
 
     String job = "4261";
     ev("job.submitted", 9.8, data("job_id", job, "service", svc));
@@ -440,6 +404,32 @@ class E2eSchedulerMappingsIT extends SharedAppIT {
     assertThat(s.value("jobwatch_job_crashes_total", "service", svc, "blame", "platform"))
         .isEqualTo(1.0);
     assertThat(s.value("jobwatch_jobs", "service", svc, "state", "failed")).isEqualTo(1.0);
+  }
+
+  /**
+   * sbatch fails three times (stage.error at t(0), t(1), t(2)) and the submit stage of SERVICE on
+   * slurm is an error.
+   */
+  private void sbatchFailsThreeTimes(String service) {
+    for (int i = 0; i < 3; i++) {
+      sent.add(
+          harness.stageEvent(
+              "stage.error",
+              t(i),
+              data(
+                  "service",
+                  service,
+                  "runner",
+                  "slurm",
+                  "stage",
+                  "submit",
+                  "error_class",
+                  "subprocess.CalledProcessError",
+                  "message",
+                  "sbatch: error: Batch job submission failed: Socket timed out")));
+    }
+    awaitSent();
+    assertThat(harness.stage(service, "slurm", "submit").get("severity")).isEqualTo("error");
   }
 
   /** Publishes a monitor event and waits until it is stored, failing with its dead letter. */
