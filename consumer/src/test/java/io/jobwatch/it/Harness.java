@@ -6,7 +6,10 @@ import io.jobwatch.store.DbConfig;
 import io.jobwatch.store.ProgressTable;
 import io.jobwatch.testing.Database;
 import io.jobwatch.testing.Infra;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -321,6 +325,30 @@ final class Harness implements AutoCloseable {
   String outcome(String eventId) {
     return (String)
         row("SELECT outcome FROM job_events WHERE event_id = :p0", eventId).get("outcome");
+  }
+
+  /**
+   * Runs {@code command} with {@code input} on its standard input, prints its exit value and
+   * output, and returns the exit value; fails if it does not end within 60 s.
+   */
+  static int runWithInput(List<String> command, String input)
+      throws IOException, InterruptedException {
+    Path output = Files.createTempFile("jobwatch-run-", ".log");
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
+    try (var stdin = process.getOutputStream()) {
+      stdin.write(input.getBytes(StandardCharsets.UTF_8));
+    }
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError(command + " did not end within 60 s: " + Files.readString(output));
+    }
+    System.out.println(
+        command.get(0) + " exited " + process.exitValue() + ": " + Files.readString(output));
+    return process.exitValue();
   }
 
   /** A timestamp column as an instant. */

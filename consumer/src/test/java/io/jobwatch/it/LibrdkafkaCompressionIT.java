@@ -5,17 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jobwatch.app.JobwatchApp;
 import io.jobwatch.testing.Infra;
 import io.jobwatch.testing.WithInfra;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -77,7 +72,9 @@ class LibrdkafkaCompressionIT {
                       harness.infra.kafkaBootstrap(),
                       harness.lifecycle,
                       codec);
-          assertThat(run(command, lines.toString())).as("%s %s", client, codec).isZero();
+          assertThat(Harness.runWithInput(command, lines.toString()))
+              .as("%s %s", client, codec)
+              .isZero();
         }
       }
       harness.awaitStored(ids.toArray(String[]::new));
@@ -106,25 +103,5 @@ class LibrdkafkaCompressionIT {
         + Envelopes.event(
             id, type, T0.plusSeconds(second), "{\"job_id\":\"" + job + "\"," + data + "}")
         + "\n";
-  }
-
-  private static int run(List<String> command, String input)
-      throws IOException, InterruptedException {
-    Path output = Files.createTempFile("jobwatch-compression-", ".log");
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(output.toFile())
-            .start();
-    try (var stdin = process.getOutputStream()) {
-      stdin.write(input.getBytes(StandardCharsets.UTF_8));
-    }
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError(command + " did not end within 60 s: " + Files.readString(output));
-    }
-    System.out.println(
-        command.get(0) + " exited " + process.exitValue() + ": " + Files.readString(output));
-    return process.exitValue();
   }
 }

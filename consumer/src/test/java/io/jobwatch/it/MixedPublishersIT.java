@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.DisplayName;
@@ -353,14 +352,14 @@ class MixedPublishersIT {
       throws IOException, InterruptedException {
     Path script = Files.createTempFile("jobwatch-mixed-runner-", ".py");
     Files.writeString(script, PRODUCER);
-    return run(
+    return Harness.runWithInput(
         List.of(PYTHON, script.toString(), harness.infra.kafkaBootstrap()),
         Envelopes.json(records));
   }
 
   private static int runKcat(Harness harness, String lines)
       throws IOException, InterruptedException {
-    return run(
+    return Harness.runWithInput(
         List.of(
             "kcat",
             "-P",
@@ -372,25 +371,5 @@ class MixedPublishersIT {
             "-X",
             "acks=all"),
         lines + "\n");
-  }
-
-  private static int run(List<String> command, String input)
-      throws IOException, InterruptedException {
-    Path output = Files.createTempFile("jobwatch-mixed-", ".log");
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(output.toFile())
-            .start();
-    try (var stdin = process.getOutputStream()) {
-      stdin.write(input.getBytes(StandardCharsets.UTF_8));
-    }
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError(command + " did not end within 60 s: " + Files.readString(output));
-    }
-    System.out.println(
-        command.get(0) + " exited " + process.exitValue() + ": " + Files.readString(output));
-    return process.exitValue();
   }
 }
