@@ -70,10 +70,7 @@ class KafkaLogEdgesIT {
             .as("offsets 3-5 were deleted unread: %s", deleted)
             .isEqualTo(3.0);
         assertThat(scrape.value("jobwatch_records_lost_total", "topic", harness.errors)).isZero();
-        assertThat(
-                scrape.value(
-                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
-            .isEqualTo(3.0);
+        assertThat(scrape.events(harness.lifecycle, "applied")).isEqualTo(3.0);
       }
 
       // Everything unread is deleted and nothing new arrives: the skip itself is stored, so a
@@ -106,10 +103,7 @@ class KafkaLogEdgesIT {
         assertThat(scrape.value("jobwatch_records_lost_total", "topic", harness.lifecycle))
             .as("a loss already stored is not counted again")
             .isZero();
-        assertThat(
-                scrape.value(
-                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
-            .isEqualTo(1.0);
+        assertThat(scrape.events(harness.lifecycle, "applied")).isEqualTo(1.0);
         assertThat(storedNext(harness)).isEqualTo(12);
       }
     }
@@ -142,10 +136,7 @@ class KafkaLogEdgesIT {
         assertThat(storedNext(harness)).isEqualTo(6);
         // Stored is not counted yet: the counters move after the COMMIT returned.
         harness.awaitCounted(app, 6);
-        assertThat(
-                Scrape.metrics(app.httpPort())
-                    .value(
-                        "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
+        assertThat(Scrape.metrics(app.httpPort()).events(harness.lifecycle, "applied"))
             .isEqualTo(6.0);
       }
     }
@@ -173,10 +164,7 @@ class KafkaLogEdgesIT {
         assertThat(storedNext(harness)).isEqualTo(5);
         // Stored is not counted yet: the counters move after the COMMIT returned.
         harness.awaitCounted(app, 5);
-        assertThat(
-                Scrape.metrics(app.httpPort())
-                    .value(
-                        "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
+        assertThat(Scrape.metrics(app.httpPort()).events(harness.lifecycle, "applied"))
             .isEqualTo(5.0);
       }
       assertThat(
@@ -281,14 +269,8 @@ class KafkaLogEdgesIT {
         // Stored (and no lag, which the poll reports before the write) is not counted yet.
         harness.awaitCounted(app, committed.size());
         Scrape scrape = Scrape.metrics(app.httpPort());
-        assertThat(
-                scrape.value(
-                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
-            .isEqualTo(committed.size());
-        assertThat(
-                scrape.value(
-                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "duplicate"))
-            .isZero();
+        assertThat(scrape.events(harness.lifecycle, "applied")).isEqualTo(committed.size());
+        assertThat(scrape.events(harness.lifecycle, "duplicate")).isZero();
       }
       try (JobwatchApp app = harness.startApp()) {
         List<String> last = submit(harness, "after-restart", 1);
@@ -296,15 +278,10 @@ class KafkaLogEdgesIT {
         // Stored is not counted yet: the counters move after the COMMIT returned.
         harness.awaitCounted(app, 1);
         Scrape scrape = Scrape.metrics(app.httpPort());
-        assertThat(
-                scrape.value(
-                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
+        assertThat(scrape.events(harness.lifecycle, "applied"))
             .as("only the new record is applied after the restart")
             .isEqualTo(1.0);
-        assertThat(
-                scrape.value(
-                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "duplicate"))
-            .isZero();
+        assertThat(scrape.events(harness.lifecycle, "duplicate")).isZero();
         assertThat(scrape.value("jobwatch_records_lost_total", "topic", harness.lifecycle))
             .isZero();
       }
@@ -359,10 +336,7 @@ class KafkaLogEdgesIT {
         assertThat(scrape.value("jobwatch_records_lost_total", "topic", harness.lifecycle))
             .as("offsets 0-4 were all read: two events, two markers and an aborted record")
             .isZero();
-        assertThat(
-                scrape.value(
-                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
-            .isEqualTo(1.0);
+        assertThat(scrape.events(harness.lifecycle, "applied")).isEqualTo(1.0);
         assertThat(storedNext(harness)).isEqualTo(end + 1);
       }
       assertThat(harness.job("tx-a").get("state")).isEqualTo("running");
@@ -427,18 +401,8 @@ class KafkaLogEdgesIT {
             .containsEntry("stored", 1_048_576)
             .containsEntry("reason", "record of " + big.length() + " bytes exceeds 1048576");
         Scrape scrape = Scrape.metrics(app.httpPort());
-        assertThat(
-                scrape.value(
-                    "jobwatch_events_total",
-                    "topic",
-                    harness.lifecycle,
-                    "outcome",
-                    "dead_lettered"))
-            .isEqualTo(1.0);
-        assertThat(
-                scrape.value(
-                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
-            .isEqualTo(2.0);
+        assertThat(scrape.events(harness.lifecycle, "dead_lettered")).isEqualTo(1.0);
+        assertThat(scrape.events(harness.lifecycle, "applied")).isEqualTo(2.0);
         assertThat(storedNext(harness)).isEqualTo(3);
       }
     }
@@ -480,14 +444,8 @@ class KafkaLogEdgesIT {
       assertThat(harness.count("SELECT count(*) FROM job_events")).isEqualTo(2);
       assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
       Scrape scrape = Scrape.metrics(app.httpPort());
-      assertThat(
-              scrape.value(
-                  "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
-          .isEqualTo(2.0);
-      assertThat(
-              scrape.value(
-                  "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "duplicate"))
-          .isZero();
+      assertThat(scrape.events(harness.lifecycle, "applied")).isEqualTo(2.0);
+      assertThat(scrape.events(harness.lifecycle, "duplicate")).isZero();
     }
   }
 
@@ -541,14 +499,8 @@ class KafkaLogEdgesIT {
         // Stored is not counted yet: the counters move after the COMMIT returned.
         harness.awaitCounted(app, ids.size());
         Scrape scrape = Scrape.metrics(app.httpPort());
-        assertThat(
-                scrape.value(
-                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
-            .isEqualTo(ids.size());
-        assertThat(
-                scrape.value(
-                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "duplicate"))
-            .isZero();
+        assertThat(scrape.events(harness.lifecycle, "applied")).isEqualTo(ids.size());
+        assertThat(scrape.events(harness.lifecycle, "duplicate")).isZero();
         assertThat(harness.count("SELECT count(*) FROM dead_letters")).isZero();
         assertThat(
                 harness.count(
@@ -598,12 +550,8 @@ class KafkaLogEdgesIT {
           double duplicates = 0;
           for (JobwatchApp app : List.of(first, second)) {
             Scrape scrape = Scrape.metrics(app.httpPort());
-            applied +=
-                scrape.value(
-                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied");
-            duplicates +=
-                scrape.value(
-                    "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "duplicate");
+            applied += scrape.events(harness.lifecycle, "applied");
+            duplicates += scrape.events(harness.lifecycle, "duplicate");
           }
           assertThat(applied).as("each event applied once over both instances").isEqualTo(4.0);
           assertThat(duplicates).isZero();
@@ -652,21 +600,10 @@ class KafkaLogEdgesIT {
       // Stored is not counted yet: the counters move after the COMMIT returned.
       harness.awaitCounted(app, 11);
       Scrape scrape = Scrape.metrics(app.httpPort());
-      assertThat(
-              scrape.value(
-                  "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "dead_lettered"))
-          .isEqualTo(5.0);
-      assertThat(
-              scrape.value(
-                  "jobwatch_events_total", "topic", harness.errors, "outcome", "dead_lettered"))
-          .isEqualTo(4.0);
-      assertThat(
-              scrape.value(
-                  "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
-          .isEqualTo(1.0);
-      assertThat(
-              scrape.value("jobwatch_events_total", "topic", harness.errors, "outcome", "applied"))
-          .isEqualTo(1.0);
+      assertThat(scrape.events(harness.lifecycle, "dead_lettered")).isEqualTo(5.0);
+      assertThat(scrape.events(harness.errors, "dead_lettered")).isEqualTo(4.0);
+      assertThat(scrape.events(harness.lifecycle, "applied")).isEqualTo(1.0);
+      assertThat(scrape.events(harness.errors, "applied")).isEqualTo(1.0);
       assertThat(app.isReady()).isTrue();
     }
   }

@@ -92,13 +92,8 @@ class RecordPathEdgesIT {
 
       Scrape scrape = Scrape.metrics(app.httpPort());
       assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(5);
-      assertThat(
-              scrape.value(
-                  "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
-          .isEqualTo(5.0);
-      assertThat(
-              scrape.value(
-                  "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "duplicate"))
+      assertThat(scrape.events(harness.lifecycle, "applied")).isEqualTo(5.0);
+      assertThat(scrape.events(harness.lifecycle, "duplicate"))
           .as("no record was counted twice")
           .isZero();
     }
@@ -157,14 +152,8 @@ class RecordPathEdgesIT {
                       + " Schema Registry framing (schema id 9): %'"))
           .isEqualTo(1);
       Scrape scrape = Scrape.metrics(app.httpPort());
-      assertThat(
-              scrape.value(
-                  "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "applied"))
-          .isEqualTo(2.0);
-      assertThat(
-              scrape.value(
-                  "jobwatch_events_total", "topic", harness.lifecycle, "outcome", "dead_lettered"))
-          .isEqualTo(1.0);
+      assertThat(scrape.events(harness.lifecycle, "applied")).isEqualTo(2.0);
+      assertThat(scrape.events(harness.lifecycle, "dead_lettered")).isEqualTo(1.0);
     }
   }
 

@@ -93,6 +93,11 @@ final class Scrape {
     return matching.get(0).value;
   }
 
+  /** jobwatch_events_total of one topic and outcome; fails if no such sample. */
+  double events(String topic, String outcome) {
+    return value("jobwatch_events_total", "topic", topic, "outcome", outcome);
+  }
+
   /** Distinct values of one label across all samples of a metric. */
   Set<String> labelValues(String name, String label) {
     Set<String> values = new TreeSet<>();
