@@ -232,16 +232,7 @@ class MetricsIT extends SharedAppIT {
   /** Every job state at 0 except those given. */
   private static Map<String, Double> jobStates(Map<String, Double> nonZero) {
     Map<String, Double> all = new LinkedHashMap<>();
-    for (String state :
-        List.of(
-            "submitted",
-            "queued",
-            "waiting",
-            "running",
-            "succeeded",
-            "failed",
-            "crashed",
-            "cancelled")) {
+    for (String state : Scrape.JOB_STATES) {
       all.put(state, nonZero.getOrDefault(state, 0.0));
     }
     return all;

@@ -537,16 +537,7 @@ class MultiInstanceMetricsIT {
           sample.labels().get("service") + "/" + sample.labels().get("state"), sample.value());
     }
     for (String service : services) {
-      for (String state :
-          List.of(
-              "submitted",
-              "queued",
-              "waiting",
-              "running",
-              "succeeded",
-              "failed",
-              "crashed",
-              "cancelled")) {
+      for (String state : Scrape.JOB_STATES) {
         assertThat(exportedJobs.get(service + "/" + state))
             .as("jobwatch_jobs{service=%s,state=%s}", service, state)
             .isEqualTo(jobs.getOrDefault(service + "/" + state, 0.0));

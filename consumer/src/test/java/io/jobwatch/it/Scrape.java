@@ -21,6 +21,18 @@ final class Scrape {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+  /** The job states jobwatch_jobs exports for every service, in its order. */
+  static final List<String> JOB_STATES =
+      List.of(
+          "submitted",
+          "queued",
+          "waiting",
+          "running",
+          "succeeded",
+          "failed",
+          "crashed",
+          "cancelled");
+
   /** One sample line: metric name, labels and value. */
   record Sample(String name, Map<String, String> labels, double value) {
     boolean hasLabels(Map<String, String> wanted) {
