@@ -49,6 +49,12 @@ final class Envelopes {
         : data("job_id", jobId, "accept", List.of(accept));
   }
 
+  /** The {@code data} of a monitor.declared: team ops, expected every hour, 5 minutes' grace. */
+  static Map<String, Object> hourlyMonitor(String monitor) {
+    return data(
+        "monitor", monitor, "team", "ops", "schedule", data("every", "PT1H"), "grace", "PT5M");
+  }
+
   static String json(Object value) {
     try {
       return JSON.writeValueAsString(value);

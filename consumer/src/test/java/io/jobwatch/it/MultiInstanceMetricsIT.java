@@ -240,15 +240,7 @@ class MultiInstanceMetricsIT {
           monitor,
           "monitor.declared",
           t0.minus(Duration.ofHours(2)),
-          data(
-              "monitor",
-              monitor,
-              "team",
-              "ops",
-              "schedule",
-              data("every", "PT1H"),
-              "grace",
-              "PT5M"));
+          Envelopes.hourlyMonitor(monitor));
     }
     String run = "mi-keep-run";
     send(

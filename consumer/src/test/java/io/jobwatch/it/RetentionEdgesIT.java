@@ -491,17 +491,7 @@ class RetentionEdgesIT {
       String pruned = "ret-pruned-" + UUID.randomUUID();
       String sealed = "ret-sealed-" + UUID.randomUUID();
       harness.applyLifecycle(
-          "monitor.declared",
-          T0.minusSeconds(10),
-          data(
-              "monitor",
-              monitor,
-              "team",
-              "ops",
-              "schedule",
-              data("every", "PT1H"),
-              "grace",
-              "PT5M"));
+          "monitor.declared", T0.minusSeconds(10), Envelopes.hourlyMonitor(monitor));
       List<String> old = new ArrayList<>();
       for (String job : List.of(pruned, sealed)) {
         old.add(
