@@ -330,11 +330,7 @@ class DatabaseBlinksIT {
                 proxy.startups().stream().anyMatch(startup -> !startup.contains("jobwatch"))
                     || start.isDone());
         harness.jdbi().useHandle(h -> h.execute("ALTER ROLE " + role + " CONNECTION LIMIT -1"));
-        try {
-          app = start.get(120, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-          throw new AssertionError("the instance did not wait for PostgreSQL: " + e.getCause(), e);
-        }
+        app = startedWithin120s(start, "the instance did not wait for PostgreSQL: ");
         String id =
             harness.lifecycleEvent(
                 "job.submitted",
@@ -364,15 +360,7 @@ class DatabaseBlinksIT {
       try (JobwatchApp first = harness.startApp()) {
         Harness.await("the schema", Duration.ofSeconds(60), first::isReady);
       }
-      String database = harness.database.jdbcUrl().replaceAll("^.*/([^/?]+).*$", "$1");
-      harness
-          .jdbi()
-          .useHandle(
-              h ->
-                  h.execute(
-                      "ALTER DATABASE \""
-                          + database
-                          + "\" SET default_transaction_read_only = on"));
+      setDatabaseReadOnly(harness);
       java.util.concurrent.ExecutorService starting =
           java.util.concurrent.Executors.newSingleThreadExecutor();
       java.util.concurrent.Future<JobwatchApp> start =
@@ -390,22 +378,10 @@ class DatabaseBlinksIT {
                             "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
                                 + " AND query LIKE '%UPDATE dependency_settings%'")
                         > 0);
-        harness
-            .jdbi()
-            .useHandle(
-                h -> {
-                  h.execute("SET default_transaction_read_only = off");
-                  h.execute(
-                      "ALTER DATABASE \"" + database + "\" RESET default_transaction_read_only");
-                });
+        resetDatabaseReadOnly(harness);
         // The promotion: sessions opened while the database was read-only keep that default.
         endOtherSessions(harness);
-        try {
-          app = start.get(120, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-          throw new AssertionError(
-              "the instance did not wait for the promotion: " + e.getCause(), e);
-        }
+        app = startedWithin120s(start, "the instance did not wait for the promotion: ");
         List<String> ids = submit(harness, "promoted", 5);
         harness.flush();
         harness.awaitStored(ids.toArray(String[]::new));
@@ -433,15 +409,7 @@ class DatabaseBlinksIT {
     try (Harness harness = new Harness(infra, 1);
         JobwatchApp app = harness.startApp()) {
       Harness.await("the consumer to be ready", Duration.ofSeconds(60), app::isReady);
-      String database = harness.database.jdbcUrl().replaceAll("^.*/([^/?]+).*$", "$1");
-      harness
-          .jdbi()
-          .useHandle(
-              h ->
-                  h.execute(
-                      "ALTER DATABASE \""
-                          + database
-                          + "\" SET default_transaction_read_only = on"));
+      setDatabaseReadOnly(harness);
       endOtherSessions(harness);
       List<String> ids = submit(harness, "readonly", 20);
       harness.flush();
@@ -455,14 +423,7 @@ class DatabaseBlinksIT {
             .isTrue();
       }
       assertThat(harness.count("SELECT count(*) FROM job_events")).isZero();
-      harness
-          .jdbi()
-          .useHandle(
-              h -> {
-                h.execute("SET default_transaction_read_only = off");
-                h.execute(
-                    "ALTER DATABASE \"" + database + "\" RESET default_transaction_read_only");
-              });
+      resetDatabaseReadOnly(harness);
       endOtherSessions(harness);
       harness.awaitStored(ids.toArray(String[]::new));
       Harness.await("readiness to return", Duration.ofSeconds(60), app::isReady);
@@ -556,6 +517,42 @@ class DatabaseBlinksIT {
         Harness.await("readiness", Duration.ofSeconds(30), app::isReady);
         assertThat(harness.count("SELECT count(*) FROM jobs")).isEqualTo(1);
       }
+    }
+  }
+
+  /** Makes the test database refuse writes (SQLSTATE 25006), as a standby not promoted yet. */
+  private static void setDatabaseReadOnly(Harness harness) {
+    String database = harness.database.jdbcUrl().replaceAll("^.*/([^/?]+).*$", "$1");
+    harness
+        .jdbi()
+        .useHandle(
+            h ->
+                h.execute(
+                    "ALTER DATABASE \"" + database + "\" SET default_transaction_read_only = on"));
+  }
+
+  /**
+   * Lets the test database take writes again; sessions opened while it was read-only keep that
+   * default until they end.
+   */
+  private static void resetDatabaseReadOnly(Harness harness) {
+    String database = harness.database.jdbcUrl().replaceAll("^.*/([^/?]+).*$", "$1");
+    harness
+        .jdbi()
+        .useHandle(
+            h -> {
+              h.execute("SET default_transaction_read_only = off");
+              h.execute("ALTER DATABASE \"" + database + "\" RESET default_transaction_read_only");
+            });
+  }
+
+  /** The instance {@code start} started within 120 s; fails with {@code failure} if it threw. */
+  private static JobwatchApp startedWithin120s(
+      java.util.concurrent.Future<JobwatchApp> start, String failure) throws Exception {
+    try {
+      return start.get(120, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new AssertionError(failure + e.getCause(), e);
     }
   }
 
