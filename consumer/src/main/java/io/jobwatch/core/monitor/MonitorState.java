@@ -102,29 +102,15 @@ public record MonitorState(
   /** This state under another declaration (made at {@code declaredAt}). */
   MonitorState withDeclaration(
       MonitorChange.Declared declared, Instant declaredAt, boolean retiredNow) {
-    return new MonitorState(
-        monitor,
-        declared.team(),
-        declared.schedule(),
-        declared.grace(),
-        declared.maxRuntime(),
-        declaredAt,
-        paused,
-        pausedChangedAt,
-        retiredNow,
-        retiredAt,
-        lastStartAt,
-        lastSuccessAt,
-        lastFailureAt,
-        lastFinishAt,
-        lastRunDuration,
-        lastSeenAt,
-        declared.rules(),
-        recentRuns,
-        lastFinishedStartAt,
-        openRuns,
-        scheduleDeclarations,
-        scheduleReplacedAt);
+    Copy copy = new Copy(this);
+    copy.team = declared.team();
+    copy.schedule = declared.schedule();
+    copy.grace = declared.grace();
+    copy.maxRuntime = declared.maxRuntime();
+    copy.declaredAt = declaredAt;
+    copy.retired = retiredNow;
+    copy.rules = declared.rules();
+    return copy.build();
   }
 
   /**
@@ -149,89 +135,28 @@ public record MonitorState(
         && Objects.equals(replacedAt, scheduleReplacedAt)) {
       return this;
     }
-    return new MonitorState(
-        monitor,
-        team,
-        schedule,
-        grace,
-        maxRuntime,
-        declaredAt,
-        paused,
-        pausedChangedAt,
-        retired,
-        retiredAt,
-        lastStartAt,
-        lastSuccessAt,
-        lastFailureAt,
-        lastFinishAt,
-        lastRunDuration,
-        lastSeenAt,
-        rules,
-        recentRuns,
-        lastFinishedStartAt,
-        openRuns,
-        declarations,
-        replacedAt);
+    Copy copy = new Copy(this);
+    copy.scheduleDeclarations = declarations;
+    copy.scheduleReplacedAt = replacedAt;
+    return copy.build();
   }
 
   /** This state paused or resumed at {@code changedAt}. */
   MonitorState withPause(boolean pausedNow, Instant changedAt) {
-    return new MonitorState(
-        monitor,
-        team,
-        schedule,
-        grace,
-        maxRuntime,
-        declaredAt,
-        pausedNow,
-        changedAt,
-        retired,
-        retiredAt,
-        lastStartAt,
-        lastSuccessAt,
-        lastFailureAt,
-        lastFinishAt,
-        lastRunDuration,
-        lastSeenAt,
-        rules,
-        recentRuns,
-        lastFinishedStartAt,
-        openRuns,
-        scheduleDeclarations,
-        scheduleReplacedAt);
+    Copy copy = new Copy(this);
+    copy.paused = pausedNow;
+    copy.pausedChangedAt = changedAt;
+    return copy.build();
   }
 
   /** This state with another retirement. */
   MonitorState withRetirement(boolean retiredNow, Instant retiredAtNow) {
-    return new MonitorState(
-        monitor,
-        team,
-        schedule,
-        grace,
-        maxRuntime,
-        declaredAt,
-        paused,
-        pausedChangedAt,
-        retiredNow,
-        retiredAtNow,
-        lastStartAt,
-        lastSuccessAt,
-        lastFailureAt,
-        lastFinishAt,
-        lastRunDuration,
-        lastSeenAt,
-        rules,
-        recentRuns,
-        lastFinishedStartAt,
-        openRuns,
-        scheduleDeclarations,
-        scheduleReplacedAt);
+    Copy copy = new Copy(this);
+    copy.retired = retiredNow;
+    copy.retiredAt = retiredAtNow;
+    return copy.build();
   }
 
-  /**
-   * This state with other run facts; {@code lastStartAt} (the latest start of a finished run or of
-   * an open one) and {@code lastSeenAt} are derived.
-   */
   /** The state with other run lists, the run times as they are. */
   MonitorState withRunLists(List<FinishedRun> runs, List<OpenRun> open) {
     return withRuns(
@@ -244,6 +169,10 @@ public record MonitorState(
         open);
   }
 
+  /**
+   * This state with other run facts; {@code lastStartAt} (the latest start of a finished run or of
+   * an open one) and {@code lastSeenAt} are derived.
+   */
   MonitorState withRuns(
       Instant finishedStart,
       Instant success,
@@ -258,30 +187,17 @@ public record MonitorState(
         start = run.startedAt();
       }
     }
-    Instant seen = start == null || finish != null && finish.isAfter(start) ? finish : start;
-    return new MonitorState(
-        monitor,
-        team,
-        schedule,
-        grace,
-        maxRuntime,
-        declaredAt,
-        paused,
-        pausedChangedAt,
-        retired,
-        retiredAt,
-        start,
-        success,
-        failure,
-        finish,
-        runDuration,
-        seen,
-        rules,
-        runs,
-        finishedStart,
-        open,
-        scheduleDeclarations,
-        scheduleReplacedAt);
+    Copy copy = new Copy(this);
+    copy.lastStartAt = start;
+    copy.lastSuccessAt = success;
+    copy.lastFailureAt = failure;
+    copy.lastFinishAt = finish;
+    copy.lastRunDuration = runDuration;
+    copy.lastSeenAt = start == null || finish != null && finish.isAfter(start) ? finish : start;
+    copy.recentRuns = runs;
+    copy.lastFinishedStartAt = finishedStart;
+    copy.openRuns = open;
+    return copy.build();
   }
 
   /** Whether a {@code monitor.declared} event has been folded in. */
@@ -356,5 +272,82 @@ public record MonitorState(
    */
   boolean judgedFromTimes() {
     return recentRuns.isEmpty() && openRuns.stream().allMatch(run -> run.jobId() == null);
+  }
+
+  /** A copy of a state to change some components of: the withers' one list of all of them. */
+  private static final class Copy {
+    private String monitor;
+    private String team;
+    private Schedule schedule;
+    private Duration grace;
+    private Duration maxRuntime;
+    private Instant declaredAt;
+    private boolean paused;
+    private Instant pausedChangedAt;
+    private boolean retired;
+    private Instant retiredAt;
+    private Instant lastStartAt;
+    private Instant lastSuccessAt;
+    private Instant lastFailureAt;
+    private Instant lastFinishAt;
+    private Duration lastRunDuration;
+    private Instant lastSeenAt;
+    private MonitorRules rules;
+    private List<FinishedRun> recentRuns;
+    private Instant lastFinishedStartAt;
+    private List<OpenRun> openRuns;
+    private List<Instant> scheduleDeclarations;
+    private Instant scheduleReplacedAt;
+
+    private Copy(MonitorState state) {
+      monitor = state.monitor;
+      team = state.team;
+      schedule = state.schedule;
+      grace = state.grace;
+      maxRuntime = state.maxRuntime;
+      declaredAt = state.declaredAt;
+      paused = state.paused;
+      pausedChangedAt = state.pausedChangedAt;
+      retired = state.retired;
+      retiredAt = state.retiredAt;
+      lastStartAt = state.lastStartAt;
+      lastSuccessAt = state.lastSuccessAt;
+      lastFailureAt = state.lastFailureAt;
+      lastFinishAt = state.lastFinishAt;
+      lastRunDuration = state.lastRunDuration;
+      lastSeenAt = state.lastSeenAt;
+      rules = state.rules;
+      recentRuns = state.recentRuns;
+      lastFinishedStartAt = state.lastFinishedStartAt;
+      openRuns = state.openRuns;
+      scheduleDeclarations = state.scheduleDeclarations;
+      scheduleReplacedAt = state.scheduleReplacedAt;
+    }
+
+    private MonitorState build() {
+      return new MonitorState(
+          monitor,
+          team,
+          schedule,
+          grace,
+          maxRuntime,
+          declaredAt,
+          paused,
+          pausedChangedAt,
+          retired,
+          retiredAt,
+          lastStartAt,
+          lastSuccessAt,
+          lastFailureAt,
+          lastFinishAt,
+          lastRunDuration,
+          lastSeenAt,
+          rules,
+          recentRuns,
+          lastFinishedStartAt,
+          openRuns,
+          scheduleDeclarations,
+          scheduleReplacedAt);
+    }
   }
 }
