@@ -7,6 +7,7 @@ import io.jobwatch.testing.Database;
 import io.jobwatch.testing.Infra;
 import io.jobwatch.testing.WithInfra;
 import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -20,15 +21,8 @@ class CliSessionsIT {
           + " a pass whose COMMIT the network lost does not hold its locks and the retention lock"
           + " for hours")
   void commandSessionsEndOrphanedTransactions(Infra infra) {
-    Database db = infra.newDatabase();
-    Settings settings =
-        Settings.fromEnvironment(
-            Map.of(
-                "JOBWATCH_DB_URL", db.jdbcUrl(),
-                "JOBWATCH_DB_USER", db.user(),
-                "JOBWATCH_DB_PASSWORD", db.password()));
     Map<String, Object> session =
-        CliOutput.jdbi(settings)
+        commandJdbi(infra)
             .withHandle(
                 handle ->
                     handle
@@ -51,15 +45,8 @@ class CliSessionsIT {
           + " session of a retention pass from cron holding the retention lock is told from other"
           + " applications'")
   void commandSessionsAreNamedJobwatch(Infra infra) {
-    Database db = infra.newDatabase();
-    Settings settings =
-        Settings.fromEnvironment(
-            Map.of(
-                "JOBWATCH_DB_URL", db.jdbcUrl(),
-                "JOBWATCH_DB_USER", db.user(),
-                "JOBWATCH_DB_PASSWORD", db.password()));
     String name =
-        CliOutput.jdbi(settings)
+        commandJdbi(infra)
             .withHandle(
                 handle ->
                     handle
@@ -69,5 +56,16 @@ class CliSessionsIT {
                         .mapTo(String.class)
                         .one());
     assertThat(name).isEqualTo("jobwatch");
+  }
+
+  /** The Jdbi a command gets for a fresh database, as configured by the environment. */
+  private static Jdbi commandJdbi(Infra infra) {
+    Database db = infra.newDatabase();
+    return CliOutput.jdbi(
+        Settings.fromEnvironment(
+            Map.of(
+                "JOBWATCH_DB_URL", db.jdbcUrl(),
+                "JOBWATCH_DB_USER", db.user(),
+                "JOBWATCH_DB_PASSWORD", db.password())));
   }
 }
